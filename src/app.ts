@@ -1,0 +1,101 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import type { Config } from './config.js';
+import { MODULES } from './modules/index.js';
+import { registerGuard } from './platform/auth/guard.js';
+import { CredentialResolver } from './platform/auth/resolver.js';
+import { memoryBus, redisBus } from './platform/bus.js';
+import type { AppContext } from './platform/context.js';
+import { openDatabase } from './platform/db/index.js';
+import { migrate } from './platform/db/migrate.js';
+import { Outbox } from './platform/events.js';
+import { registerDocs } from './platform/http/docs.js';
+import { registerErrorHandling } from './platform/http/error-handler.js';
+import { newRequestId } from './platform/ids.js';
+import { Jobs } from './platform/jobs.js';
+import { memoryRateStore, redisRateStore } from './platform/ratelimit/index.js';
+
+export interface RouteInfo {
+  method: string;
+  url: string;
+  auth: string;
+  permission?: string;
+  write: boolean;
+}
+
+export interface Built {
+  app: FastifyInstance;
+  /** Every route with what it accepts, for the shared authorisation suite and docs checks. */
+  routes: RouteInfo[];
+  ctx: AppContext;
+  /** Stops HTTP, workers, and closes every connection. */
+  close(): Promise<void>;
+}
+
+/** Builds the whole server: platform services, then every module, explicitly. */
+export async function buildApp(config: Config): Promise<Built> {
+  const db = await openDatabase(config);
+  await migrate(db);
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : null;
+  redis?.on('error', () => undefined);
+  const bus = config.redisUrl ? redisBus(config.redisUrl) : memoryBus();
+  const rates = redis ? redisRateStore(redis) : memoryRateStore();
+  const jobs = new Jobs(db);
+  const outbox = new Outbox(jobs);
+  const resolver = new CredentialResolver(db, config);
+  await resolver.listen(bus);
+  const ctx: AppContext = { config, db, jobs, outbox, bus, rates, resolver, redis };
+
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: () => newRequestId(),
+    requestIdHeader: false,
+    trustProxy: config.production,
+    ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const routes: RouteInfo[] = [];
+  app.addHook('onRoute', (r) => {
+    const cfg = r.config ?? {};
+    for (const method of [r.method].flat()) {
+      if (method === 'HEAD' || (r.schema as { hide?: boolean } | undefined)?.hide) continue;
+      routes.push({ method, url: r.url, auth: cfg.auth ?? 'tenant', permission: cfg.permission, write: cfg.write ?? !['GET', 'OPTIONS'].includes(method) });
+    }
+  });
+  registerErrorHandling(app);
+  await app.register(helmet, { contentSecurityPolicy: false, global: true });
+  await app.register(cors, { origin: true, exposedHeaders: ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'X-Request-Id'] });
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('X-Request-Id', req.id);
+  });
+  await registerDocs(app, config.publicUrl);
+  registerGuard(app, resolver, rates);
+
+  for (const mod of MODULES) {
+    await mod.setup?.(ctx);
+    if (mod.routes) await app.register(mod.routes(ctx));
+  }
+  await jobs.start(config.runWorkers);
+  await app.ready();
+
+  let closed = false;
+  return {
+    app,
+    routes,
+    ctx,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      await jobs.stop();
+      await bus.close();
+      await rates.close();
+      await redis?.quit().catch(() => undefined);
+      await db.close();
+    },
+  };
+}

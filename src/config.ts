@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** Every setting ATOM reads from the environment, parsed once. */
+export interface Config {
+  port: number;
+  host: string;
+  /** Unset: embedded PGlite in `dataDir`. `memory://` gives an in-memory PGlite (tests). */
+  databaseUrl: string | null;
+  dataDir: string;
+  redisUrl: string | null;
+  adminKey: string;
+  /** True when the admin key was generated on this start (printed once). */
+  adminKeyGenerated: boolean;
+  encryptionKey: Buffer;
+  jwtSecret: Uint8Array;
+  jwtTtlSeconds: number;
+  testSecret: string | null;
+  publicUrl: string;
+  llm: { baseUrl: string | null; apiKey: string | null; model: string };
+  production: boolean;
+  bodyLimitBytes: number;
+  /** How long a cached API-key lookup is trusted before the database is asked again. */
+  apiKeyCacheSeconds: number;
+  logLevel: string;
+  /** Start job workers (pg-boss) in this process. */
+  runWorkers: boolean;
+  /** Allow plain-http loopback webhook targets (development and tests only). */
+  allowInsecureWebhooks: boolean;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return n;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+interface Secrets {
+  adminKey?: string;
+  encryptionKey?: string;
+  jwtSecret?: string;
+}
+
+/**
+ * Secrets left unset are generated on first start and kept in the data directory, so a restart
+ * keeps tokens and encrypted data valid. In production they must be given.
+ */
+function loadSecrets(env: Env, dataDir: string, persist: boolean, production: boolean) {
+  const missing = ['ATOM_ADMIN_KEY', 'ATOM_ENCRYPTION_KEY', 'ATOM_JWT_SECRET'].filter((n) => !env[n]);
+  if (production && missing.length > 0) {
+    throw new ConfigError(`NODE_ENV=production requires ${missing.join(', ')} to be set`);
+  }
+  const file = join(dataDir, 'secrets.json');
+  let stored: Secrets = {};
+  if (persist && existsSync(file)) stored = JSON.parse(readFileSync(file, 'utf8')) as Secrets;
+  let generatedAdmin = false;
+  const next: Secrets = { ...stored };
+  if (!env.ATOM_ADMIN_KEY && !next.adminKey) {
+    next.adminKey = 'adm_' + randomBytes(24).toString('base64url');
+    generatedAdmin = true;
+  }
+  next.encryptionKey ??= randomBytes(32).toString('base64');
+  next.jwtSecret ??= randomBytes(32).toString('base64');
+  if (persist && JSON.stringify(next) !== JSON.stringify(stored)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(next, null, 2), { mode: 0o600 });
+  }
+  const adminKey = env.ATOM_ADMIN_KEY || next.adminKey!;
+  const encryptionKey = Buffer.from(env.ATOM_ENCRYPTION_KEY || next.encryptionKey!, 'base64');
+  if (encryptionKey.length !== 32) throw new ConfigError('ATOM_ENCRYPTION_KEY must be 32 bytes, base64-encoded');
+  const jwtSecret = new TextEncoder().encode(env.ATOM_JWT_SECRET || next.jwtSecret!);
+  return { adminKey, adminKeyGenerated: generatedAdmin && !env.ATOM_ADMIN_KEY, encryptionKey, jwtSecret };
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const production = env.NODE_ENV === 'production';
+  const databaseUrl = env.DATABASE_URL || null;
+  const dataDir = resolve(env.ATOM_DATA_DIR || './data');
+  const persist = databaseUrl !== 'memory://';
+  const port = int(env, 'PORT', 3000, 0, 65535);
+  const host = env.HOST || (production ? '0.0.0.0' : '127.0.0.1');
+  const secrets = loadSecrets(env, dataDir, persist, production);
+  return {
+    port,
+    host,
+    databaseUrl,
+    dataDir,
+    redisUrl: env.REDIS_URL || null,
+    ...secrets,
+    jwtTtlSeconds: int(env, 'ATOM_JWT_TTL_SECONDS', 3600, 60),
+    testSecret: env.ATOM_TEST_SECRET || null,
+    publicUrl: (env.ATOM_PUBLIC_URL || `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`).replace(/\/$/, ''),
+    llm: {
+      baseUrl: env.ATOM_LLM_BASE_URL || null,
+      apiKey: env.ATOM_LLM_API_KEY || null,
+      model: env.ATOM_LLM_MODEL || 'gpt-4o-mini',
+    },
+    production,
+    bodyLimitBytes: int(env, 'ATOM_BODY_LIMIT_BYTES', 1024 * 1024, 1024),
+    apiKeyCacheSeconds: int(env, 'ATOM_API_KEY_CACHE_SECONDS', 5, 0, 300),
+    logLevel: env.LOG_LEVEL || (production ? 'info' : 'warn'),
+    runWorkers: bool(env, 'ATOM_RUN_WORKERS', true),
+    allowInsecureWebhooks: bool(env, 'ATOM_ALLOW_INSECURE_WEBHOOKS', false),
+  };
+}

@@ -1,0 +1,20 @@
+import type { Redis } from 'ioredis';
+import type { Config } from '../config.js';
+import type { CredentialResolver } from './auth/resolver.js';
+import type { Bus } from './bus.js';
+import type { Database } from './db/index.js';
+import type { Outbox } from './events.js';
+import type { Jobs } from './jobs.js';
+import type { RateStore } from './ratelimit/index.js';
+
+/** What every module is built from: shared platform services, no request state. */
+export interface AppContext {
+  config: Config;
+  db: Database;
+  jobs: Jobs;
+  outbox: Outbox;
+  bus: Bus;
+  rates: RateStore;
+  resolver: CredentialResolver;
+  redis: Redis | null;
+}

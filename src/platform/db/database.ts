@@ -1,0 +1,36 @@
+/**
+ * One SQL dialect (PostgreSQL) on two engines: embedded PGlite and real PostgreSQL.
+ *
+ * Every query runs in a tenant context: the tenant id, or SYSTEM for platform work. The context
+ * is the `app.tenant_id` setting that row level security policies read, so a repo that forgot its
+ * `tenant_id` filter still cannot see another tenant's rows.
+ */
+export type Row = Record<string, unknown>;
+
+/** The platform context: sees every tenant (workers, admin routes, credential lookup). */
+export const SYSTEM = '*';
+
+export interface Executor {
+  query<T = Row>(text: string, params?: readonly unknown[]): Promise<T[]>;
+}
+
+export interface Database {
+  readonly kind: 'pglite' | 'postgres';
+  /** One statement in the given context. */
+  query<T = Row>(ctx: string, text: string, params?: readonly unknown[]): Promise<T[]>;
+  /** A transaction in the given context; rolled back when `fn` throws. */
+  tx<T>(ctx: string, fn: (ex: Executor) => Promise<T>): Promise<T>;
+  /** An executor bound to a context, for repos that take one. */
+  as(ctx: string): Executor;
+  /** Runs SQL text that may hold several statements, as the migration owner. */
+  exec(text: string): Promise<void>;
+  /** Raw access for pg-boss: `executeSql(text, values)`. */
+  jobsAdapter(): { executeSql(text: string, values?: unknown[]): Promise<{ rows: Row[] }> };
+  close(): Promise<void>;
+}
+
+/** The role the application acts as; never a superuser, so row level security applies. */
+export const APP_ROLE = 'atom_app';
+
+export const SET_CONTEXT_SQL = "SELECT set_config('app.tenant_id', $1, false)";
+export const SET_LOCAL_CONTEXT_SQL = "SELECT set_config('app.tenant_id', $1, true)";

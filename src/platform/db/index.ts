@@ -1,0 +1,15 @@
+import type { Config } from '../../config.js';
+import type { Database } from './database.js';
+import { openPglite } from './pglite.js';
+import { openPostgres } from './postgres.js';
+
+export * from './database.js';
+
+/** DATABASE_URL picks PostgreSQL; unset means embedded PGlite in the data directory. */
+export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Database> {
+  const url = config.databaseUrl;
+  if (!url) return openPglite(`${config.dataDir}/pglite`);
+  if (url === 'memory://') return openPglite(null);
+  if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url);
+  throw new Error(`DATABASE_URL must be a postgres:// URL or memory://, got "${url.split('://')[0]}://…"`);
+}

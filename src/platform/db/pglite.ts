@@ -1,0 +1,64 @@
+import { PGlite } from '@electric-sql/pglite';
+import { mkdirSync } from 'node:fs';
+import { APP_ROLE, SET_CONTEXT_SQL, SET_LOCAL_CONTEXT_SQL, type Database, type Executor, type Row } from './database.js';
+import { ensureAppRole } from './role.js';
+
+/**
+ * Embedded PostgreSQL. One session serves everything, so a query and the context it runs in are
+ * set under one lock; transactions take PGlite's own exclusive lock and set the context locally.
+ */
+export async function openPglite(dataDir: string | null): Promise<Database> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const pg = dataDir ? new PGlite(dataDir) : new PGlite();
+  await pg.waitReady;
+  const usesRole = await ensureAppRole(wrap(pg));
+  if (usesRole) await pg.query(`SET ROLE ${APP_ROLE}`);
+  let current: string | null = null;
+  let chain: Promise<unknown> = Promise.resolve();
+
+  function locked<T>(fn: () => Promise<T>): Promise<T> {
+    const run = chain.then(fn, fn);
+    chain = run.catch(() => undefined);
+    return run;
+  }
+
+  async function query<T>(ctx: string, text: string, params?: readonly unknown[]): Promise<T[]> {
+    return locked(async () => {
+      if (current !== ctx) {
+        await pg.query(SET_CONTEXT_SQL, [ctx]);
+        current = ctx;
+      }
+      const res = await pg.query<T>(text, params as unknown[] | undefined);
+      return res.rows;
+    });
+  }
+
+  const db: Database = {
+    kind: 'pglite',
+    query,
+    tx: (ctx, fn) =>
+      locked(() =>
+        pg.transaction(async (t) => {
+          await t.query(SET_LOCAL_CONTEXT_SQL, [ctx]);
+          return fn({ query: async <R>(text: string, params?: readonly unknown[]) => (await t.query<R>(text, params as unknown[])).rows });
+        }),
+      ),
+    as: (ctx) => ({ query: (text, params) => query(ctx, text, params) }),
+    exec: async (text) => {
+      await locked(() => pg.exec(text));
+    },
+    jobsAdapter: () => ({
+      executeSql: async (text: string, values?: unknown[]) => {
+        if (values && values.length > 0) return { rows: (await pg.query<Row>(text, values)).rows };
+        const results = await pg.exec(text);
+        return { rows: (results.at(-1)?.rows ?? []) as Row[] };
+      },
+    }),
+    close: () => pg.close(),
+  };
+  return db;
+}
+
+function wrap(pg: PGlite): Executor {
+  return { query: async <T>(text: string, params?: readonly unknown[]) => (await pg.query<T>(text, params as unknown[])).rows };
+}

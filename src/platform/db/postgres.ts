@@ -1,0 +1,85 @@
+import pg from 'pg';
+import { APP_ROLE, SET_CONTEXT_SQL, type Database, type Executor, type Row } from './database.js';
+import { ensureAppRole } from './role.js';
+
+type TrackedClient = pg.PoolClient & { atomCtx?: string | null };
+
+// int8 and numeric come back as strings by default; our counts and sums fit in a double.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+/**
+ * Real PostgreSQL through a pool. Each pooled connection remembers the tenant context it last
+ * set, so a request for the same tenant costs no extra round trip.
+ */
+export async function openPostgres(url: string, poolSize = 10): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const boot = await pool.connect();
+  let usesRole: boolean;
+  try {
+    usesRole = await ensureAppRole({ query: async (t, p) => (await boot.query(t, p as unknown[])).rows });
+  } finally {
+    boot.release(true);
+  }
+  pool.on('connect', (client) => {
+    (client as TrackedClient).atomCtx = null;
+    if (usesRole) client.query(`SET ROLE ${APP_ROLE}`).catch(() => undefined);
+  });
+  pool.on('error', () => undefined);
+
+  async function withClient<T>(ctx: string, fn: (c: TrackedClient) => Promise<T>): Promise<T> {
+    const client = (await pool.connect()) as TrackedClient;
+    let broken = false;
+    try {
+      if (client.atomCtx !== ctx) {
+        await client.query(SET_CONTEXT_SQL, [ctx]);
+        client.atomCtx = ctx;
+      }
+      return await fn(client);
+    } catch (err) {
+      broken = isConnectionError(err);
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  const query = <T>(ctx: string, text: string, params?: readonly unknown[]) =>
+    withClient(ctx, async (c) => (await c.query(text, params as unknown[])).rows as T[]);
+
+  const db: Database = {
+    kind: 'postgres',
+    query,
+    tx: (ctx, fn) =>
+      withClient(ctx, async (c) => {
+        await c.query('BEGIN');
+        try {
+          const ex: Executor = { query: async <R>(t: string, p?: readonly unknown[]) => (await c.query(t, p as unknown[])).rows as R[] };
+          const out = await fn(ex);
+          await c.query('COMMIT');
+          return out;
+        } catch (err) {
+          await c.query('ROLLBACK').catch(() => undefined);
+          throw err;
+        }
+      }),
+    as: (ctx) => ({ query: (text, params) => query(ctx, text, params) }),
+    exec: async (text) => {
+      await withClient('*', (c) => c.query(text));
+    },
+    jobsAdapter: () => ({
+      executeSql: async (text: string, values?: unknown[]) => {
+        const res = await pool.query(text, values);
+        const last = Array.isArray(res) ? res.at(-1) : res;
+        return { rows: (last?.rows ?? []) as Row[] };
+      },
+    }),
+    close: () => pool.end(),
+  };
+  return db;
+}
+
+function isConnectionError(err: unknown): boolean {
+  const code = (err as { code?: string }).code ?? '';
+  return code.startsWith('08') || code === '57P01' || code === 'ECONNRESET';
+}

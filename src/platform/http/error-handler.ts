@@ -1,0 +1,70 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, ERROR_STATUS } from '../errors.js';
+import { meta } from './envelope.js';
+
+interface ValidationIssue {
+  instancePath?: string;
+  keyword?: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
+
+/** A schema failure becomes 400 VALIDATION_ERROR naming the field; a limit over the maximum is INVALID_LIMIT. */
+function fromValidation(err: FastifyError): AppError {
+  const issue = (err.validation?.[0] ?? {}) as ValidationIssue;
+  const context = (err as FastifyError & { validationContext?: string }).validationContext ?? 'body';
+  let field = (issue.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+  if (issue.keyword === 'required') field = [field, String(issue.params?.missingProperty ?? '')].filter(Boolean).join('.');
+  if (issue.keyword === 'additionalProperties') field = [field, String(issue.params?.additionalProperty ?? '')].filter(Boolean).join('.');
+  if (context === 'querystring' && field === 'limit' && issue.keyword === 'maximum') {
+    return new AppError('INVALID_LIMIT', `Maximum limit is ${issue.params?.limit}`, { field, maximum: issue.params?.limit });
+  }
+  const message = `${field || context} ${issue.message ?? 'is invalid'}`.trim();
+  const allowed = issue.keyword === 'enum' ? { allowed: issue.params?.allowedValues } : {};
+  return new AppError('VALIDATION_ERROR', 'Validation failed', { field: field || context, location: context, message, ...allowed });
+}
+
+const FASTIFY_CODES: Record<string, [string, string]> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: ['PAYLOAD_TOO_LARGE', 'Request body is too large'],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: ['UNSUPPORTED_MEDIA_TYPE', 'Unsupported Content-Type'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['INVALID_INPUT', 'Content-Length does not match the body'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: ['INVALID_JSON', 'Body cannot be empty when Content-Type is application/json'],
+  FST_ERR_CTP_INVALID_JSON_BODY: ['INVALID_JSON', 'Body is not valid JSON'],
+};
+
+export function toAppError(err: FastifyError | AppError | Error): AppError {
+  if (err instanceof AppError) return err;
+  const fe = err as FastifyError;
+  if (fe.validation) return fromValidation(fe);
+  const known = fe.code ? FASTIFY_CODES[fe.code] : undefined;
+  if (known) return new AppError(known[0], known[1]);
+  if (fe.statusCode === 400 && err instanceof SyntaxError) return new AppError('INVALID_JSON', 'Body is not valid JSON');
+  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+    const code = Object.keys(ERROR_STATUS).find((c) => ERROR_STATUS[c] === fe.statusCode) ?? 'INVALID_INPUT';
+    return new AppError(code, fe.message);
+  }
+  return new AppError('INTERNAL_ERROR', 'An unexpected error occurred');
+}
+
+export function sendError(req: FastifyRequest, reply: FastifyReply, error: AppError) {
+  const body = {
+    success: false,
+    error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) },
+    code: error.code,
+    message: error.message,
+    ...(typeof error.details?.retry_after === 'number' ? { retry_after: error.details.retry_after } : {}),
+    meta: meta(req),
+  };
+  return reply.status(error.status).headers(error.headers).type('application/json; charset=utf-8').send(JSON.stringify(body));
+}
+
+export function registerErrorHandling(app: FastifyInstance) {
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const error = toAppError(err);
+    if (error.status >= 500) req.log.error({ err }, 'request failed');
+    return sendError(req, reply, error);
+  });
+  app.setNotFoundHandler((req, reply) =>
+    sendError(req, reply, new AppError('NOT_FOUND', `Route ${req.method} ${req.url.split('?')[0]} not found`)),
+  );
+}

@@ -1,0 +1,94 @@
+import PgBoss from 'pg-boss';
+import type { Database, Executor } from './db/index.js';
+
+export interface JobOptions {
+  retryLimit?: number;
+  retryDelay?: number;
+  retryBackoff?: boolean;
+  expireInSeconds?: number;
+  startAfter?: number | Date;
+  singletonKey?: string;
+}
+
+export interface Job<T> {
+  id: string;
+  data: T;
+  retryCount: number;
+}
+
+type Handler<T> = (job: Job<T>) => Promise<void>;
+
+interface Registration {
+  handler: Handler<any>;
+  options: JobOptions & { batchSize?: number; pollingIntervalSeconds?: number };
+}
+
+/**
+ * The job queue (pg-boss) on the same database as the data. `send` given a transaction's
+ * executor writes the job in that transaction: the job table is the outbox, so a committed
+ * change always has its follow-up work queued, and a rolled-back one never does.
+ */
+export class Jobs {
+  readonly boss: PgBoss;
+  private readonly handlers = new Map<string, Registration>();
+  private started = false;
+
+  constructor(private readonly db: Database) {
+    this.boss = new PgBoss({
+      db: db.jobsAdapter() as PgBoss.Db,
+      schema: 'pgboss',
+      supervise: true,
+      schedule: false,
+      migrate: true,
+      maintenanceIntervalSeconds: 60,
+    });
+    this.boss.on('error', () => undefined);
+  }
+
+  /** Declare a queue and its worker. Call before `start`. */
+  register<T>(queue: string, handler: Handler<T>, options: Registration['options'] = {}) {
+    this.handlers.set(queue, { handler, options });
+  }
+
+  queues(): string[] {
+    return [...this.handlers.keys()];
+  }
+
+  async start(runWorkers: boolean) {
+    await this.boss.start();
+    for (const queue of this.handlers.keys()) await this.boss.createQueue(queue);
+    if (runWorkers) {
+      for (const [queue, { handler, options }] of this.handlers) {
+        await this.boss.work<unknown>(
+          queue,
+          { batchSize: options.batchSize ?? 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5, includeMetadata: true },
+          async (jobs) => {
+            for (const job of jobs) await handler({ id: job.id, data: job.data, retryCount: job.retryCount });
+          },
+        );
+      }
+    }
+    this.started = true;
+  }
+
+  async send<T extends object>(queue: string, data: T, options: JobOptions = {}, ex?: Executor): Promise<string | null> {
+    const db = ex ? { executeSql: async (text: string, values: unknown[]) => ({ rows: await ex.query(text, values) }) } : undefined;
+    return this.boss.send(queue, data, { retryLimit: 5, retryBackoff: true, ...options, ...(db ? { db } : {}) } as PgBoss.SendOptions);
+  }
+
+  async healthy(): Promise<boolean> {
+    if (!this.started) return false;
+    try {
+      await this.db.jobsAdapter().executeSql('SELECT 1 FROM pgboss.version LIMIT 1', []);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async stop() {
+    if (!this.started) return;
+    this.started = false;
+    await this.boss.stop({ graceful: true, wait: true, timeout: 5_000 });
+  }
+}

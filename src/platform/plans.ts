@@ -1,0 +1,33 @@
+/**
+ * Plans and their limits, in one place. `null` means unlimited. Request limits come from the
+ * seeds' rate-limit table; enterprise's per-minute limit is "custom": a per-tenant override
+ * (`tenants.rate_limit_per_minute`) or the default below.
+ */
+export const PLANS = ['free', 'solo', 'team', 'enterprise'] as const;
+export type Plan = (typeof PLANS)[number];
+
+export interface PlanLimits {
+  requestsPerMinute: number;
+  requestsPerDay: number | null;
+  maxAgents: number | null;
+  dailySkillExecutions: number | null;
+  maxInstalledSkills: number | null;
+  publicMarketplacePublish: boolean;
+}
+
+export const PLAN_LIMITS: Record<Plan, PlanLimits> = {
+  free: { requestsPerMinute: 60, requestsPerDay: 50, maxAgents: 3, dailySkillExecutions: 100, maxInstalledSkills: 10, publicMarketplacePublish: false },
+  solo: { requestsPerMinute: 100, requestsPerDay: 500, maxAgents: 10, dailySkillExecutions: 1_000, maxInstalledSkills: 50, publicMarketplacePublish: true },
+  team: { requestsPerMinute: 500, requestsPerDay: 5_000, maxAgents: 25, dailySkillExecutions: 10_000, maxInstalledSkills: 200, publicMarketplacePublish: true },
+  enterprise: { requestsPerMinute: 2_000, requestsPerDay: null, maxAgents: null, dailySkillExecutions: null, maxInstalledSkills: null, publicMarketplacePublish: true },
+};
+
+/** The next plan up, for upgrade hints in quota errors. */
+export function upgradeFrom(plan: Plan): Plan | null {
+  const i = PLANS.indexOf(plan);
+  return i < PLANS.length - 1 ? PLANS[i + 1] : null;
+}
+
+export function isPlan(value: string): value is Plan {
+  return (PLANS as readonly string[]).includes(value);
+}

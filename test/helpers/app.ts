@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { buildApp, type Built } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+
+export const ADMIN_KEY = 'adm_test_admin_key_for_tests_only';
+export const TEST_SECRET = 'test-secret-key';
+
+/**
+ * A fresh database for one test file: in-memory PGlite by default; with DATABASE_URL set (CI's
+ * second pass), a new database created on that PostgreSQL server and dropped afterwards.
+ */
+export async function freshDatabaseUrl(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const base = process.env.DATABASE_URL;
+  if (!base) return { url: 'memory://', drop: async () => {} };
+  const name = `atom_t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: base });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+/** Config for tests; its data directory is removed by `cleanup`. */
+export function testConfig(overrides: Partial<Config> = {}): Config & { cleanup: () => void } {
+  const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'atom-test-'));
+  const base = loadConfig({
+    ATOM_ADMIN_KEY: ADMIN_KEY,
+    ATOM_TEST_SECRET: TEST_SECRET,
+    ATOM_DATA_DIR: dataDir,
+    DATABASE_URL: 'memory://',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    REDIS_URL: process.env.REDIS_URL,
+    PORT: '0',
+  });
+  return { ...base, ...overrides, cleanup: () => rmSync(dataDir, { recursive: true, force: true }) };
+}
+
+/**
+ * Builds the whole app on a fresh database. Call `close()` in the file's `after` hook: it stops
+ * the app and drops the database.
+ */
+export async function startApp(overrides: Partial<Config> = {}): Promise<Built> {
+  const db = await freshDatabaseUrl();
+  const config = testConfig({ databaseUrl: db.url, ...overrides });
+  const built = await buildApp(config);
+  return {
+    ...built,
+    async close() {
+      await built.close();
+      await db.drop();
+      config.cleanup();
+    },
+  };
+}
