@@ -17,6 +17,7 @@ import { registerErrorHandling } from './platform/http/error-handler.js';
 import { newRequestId } from './platform/ids.js';
 import { Jobs } from './platform/jobs.js';
 import { memoryRateStore, redisRateStore } from './platform/ratelimit/index.js';
+import { ToolRegistry } from './platform/tools.js';
 
 export interface RouteInfo {
   method: string;
@@ -47,7 +48,7 @@ export async function buildApp(config: Config): Promise<Built> {
   const outbox = new Outbox(jobs);
   const resolver = new CredentialResolver(db, config);
   await resolver.listen(bus);
-  const ctx: AppContext = { config, db, jobs, outbox, bus, rates, resolver, redis };
+  const ctx: AppContext = { config, db, jobs, outbox, bus, rates, resolver, redis, tools: new ToolRegistry() };
 
   const app = Fastify({
     logger: { level: config.logLevel },

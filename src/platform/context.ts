@@ -6,6 +6,7 @@ import type { Database } from './db/index.js';
 import type { Outbox } from './events.js';
 import type { Jobs } from './jobs.js';
 import type { RateStore } from './ratelimit/index.js';
+import type { ToolRegistry } from './tools.js';
 
 /** What every module is built from: shared platform services, no request state. */
 export interface AppContext {
@@ -17,4 +18,6 @@ export interface AppContext {
   rates: RateStore;
   resolver: CredentialResolver;
   redis: Redis | null;
+  /** Tools agents can call, offered by modules (skills, integrations). */
+  tools: ToolRegistry;
 }

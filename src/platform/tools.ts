@@ -1,0 +1,58 @@
+/**
+ * The tools an agent can use, gathered from every module that offers some (installed skills,
+ * integrations, MCP). The execution runtime asks the registry; it never knows where a tool lives.
+ */
+export interface ToolDef {
+  /** Unique within a tenant, stable: the LLM calls tools by this name. */
+  name: string;
+  description: string;
+  /** JSON Schema of the arguments. */
+  input_schema: Record<string, unknown>;
+  /** Governance action verb this tool performs (read, analyze, create, delete, …). */
+  action: string;
+  /** High-risk tools need an approval before they run, whatever the agent's maturity. */
+  high_risk: boolean;
+  /** Which provider offers it (skills, integrations, …) and its id there. */
+  source: string;
+  ref: string;
+}
+
+export interface ToolCall {
+  tenantId: string;
+  agentId: string | null;
+  executionId: string | null;
+  tool: ToolDef;
+  args: Record<string, unknown>;
+  signal?: AbortSignal;
+}
+
+export interface ToolResult {
+  ok: boolean;
+  output: unknown;
+  error?: string;
+}
+
+export interface ToolProvider {
+  source: string;
+  listTools(tenantId: string, agentId: string | null): Promise<ToolDef[]>;
+  callTool(call: ToolCall): Promise<ToolResult>;
+}
+
+export class ToolRegistry {
+  private readonly providers = new Map<string, ToolProvider>();
+
+  register(provider: ToolProvider) {
+    this.providers.set(provider.source, provider);
+  }
+
+  async list(tenantId: string, agentId: string | null): Promise<ToolDef[]> {
+    const all = await Promise.all([...this.providers.values()].map((p) => p.listTools(tenantId, agentId)));
+    return all.flat();
+  }
+
+  async call(call: ToolCall): Promise<ToolResult> {
+    const provider = this.providers.get(call.tool.source);
+    if (!provider) return { ok: false, output: null, error: `no provider for tools of source '${call.tool.source}'` };
+    return provider.callTool(call);
+  }
+}
