@@ -74,3 +74,5 @@ CREATE INDEX events_type ON events (tenant_id, type, seq);
 ALTER TABLE events ENABLE ROW LEVEL SECURITY;
 ALTER TABLE events FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON events USING (atom_tenant_visible(tenant_id)) WITH CHECK (atom_tenant_visible(tenant_id));
+
+CREATE INDEX api_keys_listing ON api_keys (tenant_id, created_at DESC, id);

@@ -1,4 +1,5 @@
 import type { Executor } from '../../platform/db/index.js';
+import { pageQuery } from '../../platform/db/paging.js';
 import type { Role } from '../../platform/auth/permissions.js';
 import type { ApiKey } from './schemas.js';
 
@@ -42,12 +43,8 @@ export async function insertKey(ex: Executor, tenantId: string, k: NewKey): Prom
 }
 
 export async function listKeys(ex: Executor, tenantId: string, limit: number, offset: number): Promise<{ items: ApiKey[]; total: number }> {
-  const rows = await ex.query(
-    `SELECT ${COLUMNS} FROM api_keys WHERE tenant_id = $1 ORDER BY created_at DESC, id LIMIT $2 OFFSET $3`,
-    [tenantId, limit, offset],
-  );
-  const [{ n }] = await ex.query<{ n: number }>('SELECT count(*)::int AS n FROM api_keys WHERE tenant_id = $1', [tenantId]);
-  return { items: rows.map(toApiKey), total: n };
+  const { rows, total } = await pageQuery(ex, { columns: COLUMNS, from: 'FROM api_keys WHERE tenant_id = $1', params: [tenantId], orderBy: 'created_at DESC, id', limit, offset });
+  return { items: rows.map(toApiKey), total };
 }
 
 /** Marks the key revoked; returns its hash so caches can forget it, or null if there is no such key. */

@@ -1,4 +1,5 @@
 import type { Executor } from '../../platform/db/index.js';
+import { pageQuery } from '../../platform/db/paging.js';
 import type { Plan } from '../../platform/plans.js';
 import type { Tenant } from './schemas.js';
 
@@ -28,9 +29,8 @@ export async function getTenant(ex: Executor, id: string): Promise<Tenant | null
 }
 
 export async function listTenants(ex: Executor, limit: number, offset: number): Promise<{ items: Tenant[]; total: number }> {
-  const rows = await ex.query(`SELECT ${COLUMNS}, count(*) OVER () AS total FROM tenants ORDER BY created_at, id LIMIT $1 OFFSET $2`, [limit, offset]);
-  const total = rows.length ? Number(rows[0].total) : (await ex.query<{ n: number }>('SELECT count(*)::int AS n FROM tenants'))[0].n;
-  return { items: rows.map(({ total: _t, ...r }) => toTenant(r)), total };
+  const { rows, total } = await pageQuery(ex, { columns: COLUMNS, from: 'FROM tenants', params: [], orderBy: 'created_at, id', limit, offset });
+  return { items: rows.map(toTenant), total };
 }
 
 export async function updateTenant(ex: Executor, id: string, patch: Partial<Pick<Tenant, 'name' | 'plan' | 'status' | 'rate_limit_per_minute'>>): Promise<Tenant | null> {

@@ -1,8 +1,23 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { APP_ROLE, SET_CONTEXT_SQL, type Database, type Executor, type Row } from './database.js';
 import { ensureAppRole } from './role.js';
 
 type TrackedClient = pg.PoolClient & { atomCtx?: string | null };
+
+/**
+ * Statements are prepared once per connection under a name derived from their text, so
+ * PostgreSQL plans each repo query once instead of on every request.
+ */
+const names = new Map<string, string>();
+function statement(text: string, values?: readonly unknown[]): pg.QueryConfig {
+  let name = names.get(text);
+  if (!name) {
+    name = 'a' + createHash('sha1').update(text).digest('base64url').slice(0, 20);
+    if (names.size < 5_000) names.set(text, name);
+  }
+  return { name, text, values: values as unknown[] | undefined };
+}
 
 // int8 and numeric come back as strings by default; our counts and sums fit in a double.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -45,7 +60,7 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
   }
 
   const query = <T>(ctx: string, text: string, params?: readonly unknown[]) =>
-    withClient(ctx, async (c) => (await c.query(text, params as unknown[])).rows as T[]);
+    withClient(ctx, async (c) => (await c.query(statement(text, params))).rows as T[]);
 
   const db: Database = {
     kind: 'postgres',
@@ -54,7 +69,7 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
       withClient(ctx, async (c) => {
         await c.query('BEGIN');
         try {
-          const ex: Executor = { query: async <R>(t: string, p?: readonly unknown[]) => (await c.query(t, p as unknown[])).rows as R[] };
+          const ex: Executor = { query: async <R>(t: string, p?: readonly unknown[]) => (await c.query(statement(t, p))).rows as R[] };
           const out = await fn(ex);
           await c.query('COMMIT');
           return out;

@@ -1,0 +1,26 @@
+import type { Executor, Row } from './database.js';
+
+/**
+ * One round trip for a page and its total: the page query carries `count(*) OVER ()`; only a
+ * page past the end (no rows) needs a second, counting query.
+ *
+ *   pageQuery(ex, { from: 'FROM api_keys WHERE tenant_id = $1', params: [tenantId],
+ *                   columns: 'id, name', orderBy: 'created_at DESC, id', limit, offset })
+ */
+export async function pageQuery<T extends Row>(
+  ex: Executor,
+  q: { columns: string; from: string; params: unknown[]; orderBy: string; limit: number; offset: number },
+): Promise<{ rows: T[]; total: number }> {
+  const n = q.params.length;
+  const rows = await ex.query<T & { __total: number }>(
+    `SELECT ${q.columns}, count(*) OVER ()::int AS __total ${q.from} ORDER BY ${q.orderBy} LIMIT $${n + 1} OFFSET $${n + 2}`,
+    [...q.params, q.limit, q.offset],
+  );
+  if (rows.length > 0) {
+    const total = Number(rows[0].__total);
+    return { rows: rows.map(({ __total: _t, ...r }) => r as unknown as T), total };
+  }
+  if (q.offset === 0) return { rows: [], total: 0 };
+  const [{ total }] = await ex.query<{ total: number }>(`SELECT count(*)::int AS total ${q.from}`, q.params);
+  return { rows: [], total };
+}
