@@ -1,0 +1,43 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { tenantOf } from '../../platform/auth/guard.js';
+import type { AppContext } from '../../platform/context.js';
+import { Envelope, ok } from '../../platform/http/envelope.js';
+import { Pagination, PageQuery, pagination } from '../../platform/http/pagination.js';
+import { AddMemberBody, Member, UpdateMemberBody } from './schemas.js';
+import { membersService } from './service.js';
+
+const tags = ['Members'];
+const UserParams = Type.Object({ user_id: Type.String() });
+
+export const memberRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
+  const members = membersService(ctx);
+  const actor = (req: { principal: { userId: string | null; role: string | null } | null }) => ({ userId: req.principal!.userId, role: req.principal!.role as never });
+
+  app.get('/api/members', {
+    schema: { tags, summary: 'Users of this tenant and their roles', querystring: Type.Object(PageQuery), response: { 200: Envelope(Type.Object({ members: Type.Array(Member), pagination: Pagination })) } },
+    config: { permission: 'MEMBER_MANAGE' },
+  }, async (req) => {
+    const { page, limit } = req.query;
+    const { items, total } = await members.list(tenantOf(req), limit, (page - 1) * limit);
+    return ok(req, { members: items, pagination: pagination(page, limit, total) });
+  });
+
+  app.post('/api/members', {
+    schema: { tags, summary: 'Add a user (creating the account when a password is given)', body: AddMemberBody, response: { 201: Envelope(Type.Object({ member: Member })) } },
+    config: { permission: 'MEMBER_MANAGE' },
+  }, async (req, reply) => reply.status(201).send(ok(req, { member: await members.add(tenantOf(req), actor(req), req.body) })));
+
+  app.patch('/api/members/:user_id', {
+    schema: { tags, summary: 'Change a member\'s role', params: UserParams, body: UpdateMemberBody, response: { 200: Envelope(Type.Object({ member: Member })) } },
+    config: { permission: 'MEMBER_MANAGE' },
+  }, async (req) => ok(req, { member: await members.changeRole(tenantOf(req), actor(req), req.params.user_id, req.body.role) }));
+
+  app.delete('/api/members/:user_id', {
+    schema: { tags, summary: 'Remove a member from this tenant', params: UserParams, response: { 200: Envelope(Type.Object({ removed: Type.Boolean(), user_id: Type.String() })) } },
+    config: { permission: 'MEMBER_MANAGE' },
+  }, async (req) => {
+    await members.remove(tenantOf(req), actor(req), req.params.user_id);
+    return ok(req, { removed: true, user_id: req.params.user_id });
+  });
+};
