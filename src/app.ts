@@ -40,7 +40,8 @@ export interface Built {
 export async function buildApp(config: Config): Promise<Built> {
   const db = await openDatabase(config);
   await migrate(db);
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : null;
+  // Auto-pipelining sends the rate-limit scripts of concurrent requests in one write.
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableAutoPipelining: true }) : null;
   redis?.on('error', () => undefined);
   const bus = config.redisUrl ? redisBus(config.redisUrl) : memoryBus();
   const rates = redis ? redisRateStore(redis) : memoryRateStore();

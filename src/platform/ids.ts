@@ -18,6 +18,10 @@ export function newId(prefix: string): string {
   return `${prefix}_${base62(20)}`;
 }
 
+/** Request ids: a random per-process prefix and a counter, unique without a random draw per request. */
+const processPrefix = base62(8);
+let requestCounter = 0;
 export function newRequestId(): string {
-  return `req_${base62(16)}`;
+  requestCounter = (requestCounter + 1) % Number.MAX_SAFE_INTEGER;
+  return `req_${processPrefix}${requestCounter.toString(36)}`;
 }
