@@ -71,6 +71,10 @@ export async function buildApp(config: Config): Promise<Built> {
   registerErrorHandling(app);
   await app.register(helmet, { contentSecurityPolicy: false, global: true });
   await app.register(cors, { origin: true, exposedHeaders: ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'X-Request-Id'] });
+  // A write with no body validates as `{}`, so a missing field is named instead of "body must be object".
+  app.addHook('preValidation', async (req) => {
+    if (req.body === undefined && req.method !== 'GET' && req.method !== 'HEAD') req.body = {};
+  });
   app.addHook('onSend', async (req, reply) => {
     reply.header('X-Request-Id', req.id);
   });

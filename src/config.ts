@@ -28,6 +28,33 @@ export interface Config {
   runWorkers: boolean;
   /** Allow plain-http loopback webhook targets (development and tests only). */
   allowInsecureWebhooks: boolean;
+  /** OAuth client settings per provider, from ATOM_OAUTH_<PROVIDER>_<SETTING>. */
+  oauth: Record<string, OAuthSettings>;
+}
+
+export interface OAuthSettings {
+  clientId?: string;
+  clientSecret?: string;
+  authorizeUrl?: string;
+  tokenUrl?: string;
+  revokeUrl?: string;
+  testUrl?: string;
+}
+
+const OAUTH_KEYS: Record<string, keyof OAuthSettings> = {
+  CLIENT_ID: 'clientId', CLIENT_SECRET: 'clientSecret', AUTHORIZE_URL: 'authorizeUrl',
+  TOKEN_URL: 'tokenUrl', REVOKE_URL: 'revokeUrl', TEST_URL: 'testUrl',
+};
+
+/** `ATOM_OAUTH_GITHUB_CLIENT_ID=…` → `{ github: { clientId: … } }`. */
+function oauthSettings(env: Env): Record<string, OAuthSettings> {
+  const out: Record<string, OAuthSettings> = {};
+  for (const [name, value] of Object.entries(env)) {
+    const m = /^ATOM_OAUTH_([A-Z0-9]+)_(CLIENT_ID|CLIENT_SECRET|AUTHORIZE_URL|TOKEN_URL|REVOKE_URL|TEST_URL)$/.exec(name);
+    if (!m || !value) continue;
+    (out[m[1].toLowerCase()] ??= {})[OAUTH_KEYS[m[2]]] = value;
+  }
+  return out;
 }
 
 export class ConfigError extends Error {}
@@ -118,5 +145,6 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: env.LOG_LEVEL || (production ? 'info' : 'warn'),
     runWorkers: bool(env, 'ATOM_RUN_WORKERS', true),
     allowInsecureWebhooks: bool(env, 'ATOM_ALLOW_INSECURE_WEBHOOKS', false),
+    oauth: oauthSettings(env),
   };
 }

@@ -3,6 +3,7 @@ import type { AppContext } from '../platform/context.js';
 import { apiKeyRoutes } from './api-keys/routes.js';
 import { authRoutes } from './auth/routes.js';
 import { healthRoutes } from './health/routes.js';
+import { integrationRoutes } from './integrations/routes.js';
 import { memberRoutes } from './members/routes.js';
 import { tenantRoutes } from './tenants/routes.js';
 
@@ -22,4 +23,5 @@ export const MODULES: Module[] = [
   { name: 'auth', routes: authRoutes },
   { name: 'api-keys', routes: apiKeyRoutes },
   { name: 'members', routes: memberRoutes },
+  { name: 'integrations', routes: integrationRoutes },
 ];
