@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../platform/context.js';
 import { apiKeyRoutes } from './api-keys/routes.js';
 import { authRoutes } from './auth/routes.js';
+import { desktopRoutes } from './desktop/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { integrationRoutes } from './integrations/routes.js';
 import { memberRoutes } from './members/routes.js';
@@ -24,4 +25,5 @@ export const MODULES: Module[] = [
   { name: 'api-keys', routes: apiKeyRoutes },
   { name: 'members', routes: memberRoutes },
   { name: 'integrations', routes: integrationRoutes },
+  { name: 'desktop', routes: desktopRoutes },
 ];
