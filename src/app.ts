@@ -75,8 +75,10 @@ export async function buildApp(config: Config): Promise<Built> {
   app.addHook('preValidation', async (req) => {
     if (req.body === undefined && req.method !== 'GET' && req.method !== 'HEAD') req.body = {};
   });
+  const servedBy = `${process.pid}`;
   app.addHook('onSend', async (req, reply) => {
     reply.header('X-Request-Id', req.id);
+    reply.header('X-Served-By', servedBy);
   });
   await registerDocs(app, config.publicUrl);
   registerGuard(app, resolver, rates);

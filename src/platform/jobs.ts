@@ -55,7 +55,7 @@ export class Jobs {
   }
 
   async start(runWorkers: boolean) {
-    await this.boss.start();
+    await this.startBoss();
     for (const queue of this.handlers.keys()) await this.boss.createQueue(queue);
     if (runWorkers) {
       for (const [queue, { handler, options }] of this.handlers) {
@@ -69,6 +69,18 @@ export class Jobs {
       }
     }
     this.started = true;
+  }
+
+  /** Several processes starting at once race to create pg-boss's schema; the loser retries. */
+  private async startBoss(attempt = 1): Promise<void> {
+    try {
+      await this.boss.start();
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (attempt >= 5 || (code !== '23505' && code !== '42P06' && code !== '42P07')) throw err;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+      await this.startBoss(attempt + 1);
+    }
   }
 
   async send<T extends object>(queue: string, data: T, options: JobOptions = {}, ex?: Executor): Promise<string | null> {
