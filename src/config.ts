@@ -28,6 +28,10 @@ export interface Config {
   runWorkers: boolean;
   /** Allow plain-http loopback webhook targets (development and tests only). */
   allowInsecureWebhooks: boolean;
+  /** How long POST /execute waits for a result before answering in_progress. */
+  executionSyncBudgetMs: number;
+  /** A running execution without a heartbeat for this long is taken over by another process. */
+  executionStaleMs: number;
   /** OAuth client settings per provider, from ATOM_OAUTH_<PROVIDER>_<SETTING>. */
   oauth: Record<string, OAuthSettings>;
 }
@@ -146,5 +150,7 @@ export function loadConfig(env: Env = process.env): Config {
     runWorkers: bool(env, 'ATOM_RUN_WORKERS', true),
     allowInsecureWebhooks: bool(env, 'ATOM_ALLOW_INSECURE_WEBHOOKS', false),
     oauth: oauthSettings(env),
+    executionSyncBudgetMs: int(env, 'ATOM_EXECUTION_SYNC_MS', 2500, 0, 60_000),
+    executionStaleMs: int(env, 'ATOM_EXECUTION_STALE_SECONDS', 30, 1, 3600) * 1000,
   };
 }

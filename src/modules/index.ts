@@ -1,8 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../platform/context.js';
+import { agentRoutes } from './agents/routes.js';
 import { apiKeyRoutes } from './api-keys/routes.js';
 import { authRoutes } from './auth/routes.js';
 import { desktopRoutes } from './desktop/routes.js';
+import { setupExecutions } from './executions/module.js';
+import { executionRoutes } from './executions/routes.js';
+import { governanceRoutes } from './governance/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { integrationRoutes } from './integrations/routes.js';
 import { memberRoutes } from './members/routes.js';
@@ -24,6 +28,9 @@ export const MODULES: Module[] = [
   { name: 'auth', routes: authRoutes },
   { name: 'api-keys', routes: apiKeyRoutes },
   { name: 'members', routes: memberRoutes },
+  { name: 'agents', routes: agentRoutes },
+  { name: 'executions', routes: executionRoutes, setup: setupExecutions },
+  { name: 'governance', routes: governanceRoutes },
   { name: 'integrations', routes: integrationRoutes },
   { name: 'desktop', routes: desktopRoutes },
 ];

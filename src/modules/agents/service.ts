@@ -1,0 +1,93 @@
+import type { AppContext } from '../../platform/context.js';
+import { AppError, notFound } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { PLAN_LIMITS, upgradeFrom, type Plan } from '../../platform/plans.js';
+import * as executions from '../executions/repo.js';
+import { readiness, WINDOW, type EpisodeFacts } from '../graduation/readiness.js';
+import type { Maturity } from '../governance/policy.js';
+import * as repo from './repo.js';
+import type { CreateAgentBody, ListQuery, UpdateAgentBody } from './schemas.js';
+
+/** What graduation needs from an agent's finished executions, most recent first. */
+export async function episodeFacts(ctx: AppContext, tenantId: string, agentId: string): Promise<EpisodeFacts[]> {
+  const rows = await executions.recentFinished(ctx.db.as(tenantId), tenantId, agentId, WINDOW);
+  return rows.map((r) => ({
+    success: r.status === 'completed', confidence: r.confidence, interventions: r.interventions, violations: r.violations,
+    tools_used: r.tools_used, approvals_approved: r.approved, approvals_rejected: r.rejected,
+  }));
+}
+
+export function agentsService(ctx: AppContext) {
+  async function load(tenantId: string, id: string) {
+    const agent = await repo.getAgent(ctx.db.as(tenantId), tenantId, id);
+    if (!agent) throw notFound('AGENT_NOT_FOUND', 'Agent', id);
+    return agent;
+  }
+
+  return {
+    load,
+
+    /** The plan's agent quota is checked under a lock on the tenant row, so parallel creates cannot overshoot it. */
+    async create(tenantId: string, createdBy: string | null, input: CreateAgentBody) {
+      return ctx.db.tx(tenantId, async (ex) => {
+        const [{ plan }] = await ex.query<{ plan: Plan }>('SELECT plan FROM tenants WHERE id = $1 FOR UPDATE', [tenantId]);
+        const limit = PLAN_LIMITS[plan].maxAgents;
+        const current = await repo.countAgents(ex, tenantId);
+        if (limit !== null && current >= limit) {
+          const next = upgradeFrom(plan);
+          throw new AppError('AGENT_LIMIT_EXCEEDED', `Tenant has reached maximum agent limit (${limit}).${next ? ` Upgrade to the ${next} plan for more agents.` : ''}`, { current, limit, plan, upgrade_to: next });
+        }
+        const agent = await repo.insertAgent(ex, tenantId, {
+          id: newId('agt'), name: input.name, description: input.description ?? null, role: input.role, maturity_level: input.maturity_level,
+          capabilities: input.capabilities ?? [], configuration: input.configuration ?? {}, createdBy,
+        });
+        await ctx.outbox.emit(ex, tenantId, 'agent.created', { agent_id: agent.id, name: agent.name, maturity_level: agent.maturity_level });
+        return agent;
+      });
+    },
+
+    list: (tenantId: string, q: ListQuery) => repo.listAgents(ctx.db.as(tenantId), tenantId, q),
+
+    async detail(tenantId: string, id: string) {
+      const agent = await load(tenantId, id);
+      const s = await executions.stats(ctx.db.as(tenantId), tenantId, id);
+      const r = readiness(agent.maturity_level as Maturity, await episodeFacts(ctx, tenantId, id));
+      return {
+        ...agent,
+        statistics: {
+          total_executions: s.total_executions,
+          successful_executions: s.successful_executions,
+          success_rate: s.total_executions ? Math.round((s.successful_executions / s.total_executions) * 1000) / 1000 : 0,
+          avg_confidence: s.avg_confidence === null ? null : Math.round(s.avg_confidence * 1000) / 1000,
+          last_execution: s.last_execution ? new Date(s.last_execution).toISOString() : null,
+        },
+        graduation: { current_level: r.current_level, readiness_score: r.readiness_score, eligible_levels: r.eligible_levels, episodes_until_exam: r.episodes_until_exam },
+      };
+    },
+
+    async update(tenantId: string, id: string, patch: UpdateAgentBody) {
+      if (patch.role !== undefined || patch.maturity_level !== undefined) {
+        const field = patch.role !== undefined ? 'role' : 'maturity_level';
+        throw new AppError('VALIDATION_ERROR', `${field} cannot be changed here${field === 'maturity_level' ? ': maturity changes only through graduation' : ''}`, { field });
+      }
+      return ctx.db.tx(tenantId, async (ex) => {
+        const agent = await repo.updateAgent(ex, tenantId, id, { name: patch.name, description: patch.description, capabilities: patch.capabilities, configuration: patch.configuration, status: patch.status });
+        if (!agent) throw notFound('AGENT_NOT_FOUND', 'Agent', id);
+        await ctx.outbox.emit(ex, tenantId, 'agent.updated', { agent_id: id, changes: Object.keys(patch) });
+        return agent;
+      });
+    },
+
+    /** Removes the agent with its executions and approvals; refused while work is running. */
+    async remove(tenantId: string, id: string) {
+      await ctx.db.tx(tenantId, async (ex) => {
+        const agent = await repo.getAgent(ex, tenantId, id, true);
+        if (!agent) throw notFound('AGENT_NOT_FOUND', 'Agent', id);
+        const open = await executions.openCount(ex, tenantId, id);
+        if (open > 0) throw new AppError('CONFLICT', `Agent has ${open} active execution(s); cancel them or wait`, { active_executions: open });
+        await repo.deleteAgent(ex, tenantId, id);
+        await ctx.outbox.emit(ex, tenantId, 'agent.deleted', { agent_id: id });
+      });
+    },
+  };
+}

@@ -1,0 +1,195 @@
+import type { Executor } from '../../platform/db/index.js';
+import { pageQuery } from '../../platform/db/paging.js';
+
+export type ExecutionStatus = 'pending' | 'in_progress' | 'completed' | 'failed' | 'cancelled';
+
+export interface TraceStep {
+  step: number;
+  type: string;
+  [k: string]: unknown;
+}
+
+export interface Violation {
+  action: string;
+  tool: string | null;
+  severity: 'low' | 'medium' | 'high';
+  reason: string;
+}
+
+export interface ExecutionRow {
+  tenant_id: string;
+  id: string;
+  agent_id: string;
+  task: string;
+  context: Record<string, unknown>;
+  parameters: Record<string, unknown>;
+  source: string;
+  status: ExecutionStatus;
+  progress: number;
+  result: Record<string, unknown> | null;
+  error: string | null;
+  confidence: number | null;
+  reasoning_trace: TraceStep[];
+  tools_used: string[];
+  action: string;
+  complexity: number;
+  maturity_at_start: string;
+  violations: Violation[];
+  interventions: number;
+  approved_tools: string[];
+  awaiting_approval: string | null;
+  cancel_requested: boolean;
+  attempts: number;
+  heartbeat_at: Date | null;
+  started_at: Date | null;
+  completed_at: Date | null;
+  duration_ms: number | null;
+  created_at: Date;
+}
+
+export async function insertExecution(ex: Executor, tenantId: string, e: Pick<ExecutionRow, 'id' | 'agent_id' | 'task' | 'context' | 'parameters' | 'source' | 'action' | 'complexity' | 'maturity_at_start'> & { requestedBy: string | null }): Promise<ExecutionRow> {
+  const [row] = await ex.query<ExecutionRow>(
+    `INSERT INTO executions (tenant_id, id, agent_id, task, context, parameters, source, status, action, complexity, maturity_at_start, requested_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10, $11) RETURNING *`,
+    [tenantId, e.id, e.agent_id, e.task, JSON.stringify(e.context), JSON.stringify(e.parameters), e.source, e.action, e.complexity, e.maturity_at_start, e.requestedBy],
+  );
+  return row;
+}
+
+export async function getExecution(ex: Executor, tenantId: string, id: string): Promise<ExecutionRow | null> {
+  const [row] = await ex.query<ExecutionRow>('SELECT * FROM executions WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+  return row ?? null;
+}
+
+export async function listExecutions(ex: Executor, tenantId: string, agentId: string, f: { status?: string; limit: number; offset: number }) {
+  const params: unknown[] = [tenantId, agentId];
+  let where = 'WHERE tenant_id = $1 AND agent_id = $2';
+  if (f.status) where += ` AND status = $${params.push(f.status)}`;
+  return pageQuery<ExecutionRow & Record<string, unknown>>(ex, { columns: '*', from: `FROM executions ${where}`, params, orderBy: 'created_at DESC, id', limit: f.limit, offset: f.offset });
+}
+
+/**
+ * Takes an execution to run: a pending one, or one whose runner stopped sending heartbeats
+ * (its process died). Returns null when someone else is running it or it is finished.
+ */
+export async function claim(ex: Executor, tenantId: string, id: string, staleMs: number): Promise<ExecutionRow | null> {
+  const [row] = await ex.query<ExecutionRow>(
+    `UPDATE executions SET status = 'in_progress', attempts = attempts + 1, heartbeat_at = now(), started_at = coalesce(started_at, now())
+      WHERE tenant_id = $1 AND id = $2 AND awaiting_approval IS NULL AND NOT cancel_requested
+        AND (status = 'pending' OR (status = 'in_progress' AND heartbeat_at < now() - make_interval(secs => $3::double precision / 1000)))
+      RETURNING *`,
+    [tenantId, id, staleMs],
+  );
+  return row ?? null;
+}
+
+export async function heartbeat(ex: Executor, tenantId: string, id: string, progress: number, trace: TraceStep[]): Promise<{ cancel_requested: boolean } | null> {
+  const [row] = await ex.query<{ cancel_requested: boolean }>(
+    `UPDATE executions SET heartbeat_at = now(), progress = $3, reasoning_trace = $4 WHERE tenant_id = $1 AND id = $2 AND status = 'in_progress' RETURNING cancel_requested`,
+    [tenantId, id, progress, JSON.stringify(trace)],
+  );
+  return row ?? null;
+}
+
+/** Gives up a running execution so another process may take it at once (graceful shutdown). */
+export async function release(ex: Executor, tenantId: string, id: string): Promise<void> {
+  await ex.query("UPDATE executions SET heartbeat_at = 'epoch' WHERE tenant_id = $1 AND id = $2 AND status = 'in_progress'", [tenantId, id]);
+}
+
+export interface Outcome {
+  status: 'completed' | 'failed' | 'cancelled';
+  result: Record<string, unknown> | null;
+  error: string | null;
+  confidence: number | null;
+  trace: TraceStep[];
+  toolsUsed: string[];
+  violations: Violation[];
+}
+
+/** Writes the end of a run, only if it is still running here (a cancelled or finished one stays as it is). */
+export async function finish(ex: Executor, tenantId: string, id: string, o: Outcome): Promise<ExecutionRow | null> {
+  const [row] = await ex.query<ExecutionRow>(
+    `UPDATE executions SET status = $3, result = $4, error = $5, confidence = $6, reasoning_trace = $7, tools_used = $8,
+            violations = violations || $9::jsonb, progress = CASE WHEN $3 = 'completed' THEN 100 ELSE progress END,
+            completed_at = now(), duration_ms = (extract(epoch FROM now() - coalesce(started_at, created_at)) * 1000)::int
+      WHERE tenant_id = $1 AND id = $2 AND status IN ('pending', 'in_progress') RETURNING *`,
+    [tenantId, id, o.status, o.result ? JSON.stringify(o.result) : null, o.error, o.confidence, JSON.stringify(o.trace), o.toolsUsed, JSON.stringify(o.violations)],
+  );
+  return row ?? null;
+}
+
+/** Parks a run until a human decides; it goes back to pending for whoever resumes it. */
+export async function awaitApproval(ex: Executor, tenantId: string, id: string, approvalId: string, trace: TraceStep[]): Promise<void> {
+  await ex.query(
+    `UPDATE executions SET status = 'pending', awaiting_approval = $3, interventions = interventions + 1, reasoning_trace = $4, heartbeat_at = NULL
+      WHERE tenant_id = $1 AND id = $2`,
+    [tenantId, id, approvalId, JSON.stringify(trace)],
+  );
+}
+
+export async function approvalDecided(ex: Executor, tenantId: string, id: string, approvedTool: string | null): Promise<void> {
+  await ex.query(
+    `UPDATE executions SET awaiting_approval = NULL, approved_tools = CASE WHEN $3::text IS NULL THEN approved_tools ELSE array_append(approved_tools, $3::text) END
+      WHERE tenant_id = $1 AND id = $2`,
+    [tenantId, id, approvedTool],
+  );
+}
+
+export async function requestCancel(ex: Executor, tenantId: string, id: string): Promise<ExecutionRow | null> {
+  const [row] = await ex.query<ExecutionRow>(
+    `UPDATE executions SET cancel_requested = true,
+            status = CASE WHEN status = 'pending' THEN 'cancelled' ELSE status END,
+            completed_at = CASE WHEN status = 'pending' THEN now() ELSE completed_at END,
+            error = CASE WHEN status = 'pending' THEN 'Cancelled by user' ELSE error END
+      WHERE tenant_id = $1 AND id = $2 RETURNING *`,
+    [tenantId, id],
+  );
+  return row ?? null;
+}
+
+export async function openCount(ex: Executor, tenantId: string, agentId: string): Promise<number> {
+  const [{ n }] = await ex.query<{ n: number }>("SELECT count(*)::int AS n FROM executions WHERE tenant_id = $1 AND agent_id = $2 AND status IN ('pending', 'in_progress')", [tenantId, agentId]);
+  return n;
+}
+
+export interface Stats {
+  total_executions: number;
+  successful_executions: number;
+  avg_confidence: number | null;
+  last_execution: Date | null;
+}
+
+export async function stats(ex: Executor, tenantId: string, agentId: string): Promise<Stats> {
+  const [row] = await ex.query<Stats>(
+    `SELECT count(*) FILTER (WHERE status IN ('completed', 'failed'))::int AS total_executions,
+            count(*) FILTER (WHERE status = 'completed')::int AS successful_executions,
+            avg(confidence) FILTER (WHERE status IN ('completed', 'failed')) AS avg_confidence,
+            max(completed_at) AS last_execution
+       FROM executions WHERE tenant_id = $1 AND agent_id = $2`,
+    [tenantId, agentId],
+  );
+  return row;
+}
+
+/** The most recent finished runs with what graduation needs to know of them. */
+export async function recentFinished(ex: Executor, tenantId: string, agentId: string, limit: number) {
+  return ex.query<{ status: string; confidence: number | null; interventions: number; violations: Violation[]; tools_used: string[]; approved: number; rejected: number; task: string }>(
+    `SELECT e.status, e.confidence, e.interventions, e.violations, e.tools_used, e.task,
+            (SELECT count(*)::int FROM governance_approvals a WHERE a.tenant_id = e.tenant_id AND a.execution_id = e.id AND a.status = 'approved') AS approved,
+            (SELECT count(*)::int FROM governance_approvals a WHERE a.tenant_id = e.tenant_id AND a.execution_id = e.id AND a.status = 'rejected') AS rejected
+       FROM executions e WHERE e.tenant_id = $1 AND e.agent_id = $2 AND e.status IN ('completed', 'failed')
+      ORDER BY e.completed_at DESC, e.id LIMIT $3`,
+    [tenantId, agentId, limit],
+  );
+}
+
+/** Tool combinations the agent used, with how often they worked. */
+export async function patterns(ex: Executor, tenantId: string, agentId: string) {
+  return ex.query<{ pattern: string; sample_size: number; success_rate: number }>(
+    `SELECT array_to_string(ARRAY(SELECT t FROM unnest(tools_used) t ORDER BY t), ' + ') AS pattern,
+            count(*)::int AS sample_size, avg(CASE WHEN status = 'completed' THEN 1.0 ELSE 0.0 END)::float8 AS success_rate
+       FROM executions WHERE tenant_id = $1 AND agent_id = $2 AND status IN ('completed', 'failed') AND cardinality(tools_used) > 0
+      GROUP BY 1 ORDER BY 2 DESC, 1`,
+    [tenantId, agentId],
+  );
+}

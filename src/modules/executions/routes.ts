@@ -1,0 +1,47 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { tenantOf } from '../../platform/auth/guard.js';
+import type { AppContext } from '../../platform/context.js';
+import { Envelope, ok } from '../../platform/http/envelope.js';
+import { OffsetQuery, Pagination, pagination } from '../../platform/http/pagination.js';
+import { runnerFor } from './runtime/shared.js';
+import { ExecParams, Execution, ExecuteBody } from './schemas.js';
+import { executionsService } from './service.js';
+
+const tags = ['Executions'];
+const AgentParams = Type.Object({ id: Type.String() });
+
+export const executionRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
+  const runner = runnerFor(ctx);
+  const executions = executionsService(ctx, runner);
+  app.addHook('onClose', () => runner.shutdown());
+
+  app.post('/api/agents/:id/execute', {
+    schema: { tags, summary: 'Execute a task: answered at once when quick (200), else in_progress with a poll_url (202)', params: AgentParams, body: ExecuteBody, response: { 200: Envelope(Execution), 202: Envelope(Execution) } },
+    config: { permission: 'AGENT_EXECUTE' },
+  }, async (req, reply) => {
+    const { view, finished } = await executions.execute(tenantOf(req), req.principal!.userId, req.params.id, req.body);
+    if (finished) return ok(req, view);
+    const message = view.awaiting_approval ? 'Waiting for a human approval (GOVERNANCE_APPROVE)' : 'Task is being processed';
+    return reply.status(202).send(ok(req, { ...view, status: view.awaiting_approval ? view.status : ('in_progress' as const), message }));
+  });
+
+  app.get('/api/agents/:id/executions', {
+    schema: { tags, summary: 'An agent\'s executions, newest first', params: AgentParams, querystring: Type.Object({ page: Type.Integer({ minimum: 1, default: 1 }), limit: OffsetQuery.limit, status: Type.Optional(Type.String()) }), response: { 200: Envelope(Type.Object({ executions: Type.Array(Execution), pagination: Pagination })) } },
+    config: { permission: 'AGENT_VIEW' },
+  }, async (req) => {
+    const { page, limit, status } = req.query;
+    const { items, total } = await executions.list(tenantOf(req), req.params.id, { status, limit, offset: (page - 1) * limit });
+    return ok(req, { executions: items, pagination: pagination(page, limit, total) });
+  });
+
+  app.get('/api/agents/:id/executions/:execution_id', {
+    schema: { tags, summary: 'Execution status, progress and result', params: ExecParams, response: { 200: Envelope(Execution) } },
+    config: { permission: 'AGENT_VIEW' },
+  }, async (req) => ok(req, await executions.get(tenantOf(req), req.params.id, req.params.execution_id)));
+
+  app.post('/api/agents/:id/executions/:execution_id/cancel', {
+    schema: { tags, summary: 'Cancel a pending or running execution', params: ExecParams, response: { 200: Envelope(Execution) } },
+    config: { permission: 'AGENT_EXECUTE' },
+  }, async (req) => ok(req, await executions.cancel(tenantOf(req), req.params.id, req.params.execution_id)));
+};

@@ -1,0 +1,140 @@
+import type { AppContext } from '../../platform/context.js';
+import { AppError, notFound } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { PLAN_LIMITS, type Plan } from '../../platform/plans.js';
+import * as agents from '../agents/repo.js';
+import { classifyTask, decide, type Maturity } from '../governance/policy.js';
+import * as approvals from '../governance/repo.js';
+import { actionTable } from '../governance/service.js';
+import * as repo from './repo.js';
+import { SKILL_METRIC, TASK_APPROVED } from './runtime/gate.js';
+import type { ExecutionRunner } from './runtime/runner.js';
+import { nextUtcMidnight, usedToday } from './usage.js';
+import { executedEvent, executionView } from './view.js';
+
+export const RUN_QUEUE = 'executions.run';
+const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
+
+export interface ExecuteInput {
+  task: string;
+  context?: Record<string, unknown>;
+  parameters?: Record<string, unknown>;
+  action?: string;
+  source?: string;
+}
+
+export function executionsService(ctx: AppContext, runner: ExecutionRunner) {
+  const jobOptions = () => ({ retryLimit: 100, retryDelay: Math.ceil(ctx.config.executionStaleMs / 1000), retryBackoff: false, expireInSeconds: 3600 });
+  const kick = (tenantId: string, id: string) => runner.run(tenantId, id).catch((err) => ctx.jobs.boss.emit('error', err));
+
+  async function loadAgent(tenantId: string, agentId: string) {
+    const agent = await agents.getAgent(ctx.db.as(tenantId), tenantId, agentId);
+    if (!agent) throw notFound('AGENT_NOT_FOUND', 'Agent', agentId);
+    return agent;
+  }
+
+  async function checkQuota(tenantId: string) {
+    const [{ plan }] = await ctx.db.query<{ plan: Plan }>(tenantId, 'SELECT plan FROM tenants WHERE id = $1', [tenantId]);
+    const limit = PLAN_LIMITS[plan].dailySkillExecutions;
+    const used = await usedToday(ctx.db.as(tenantId), tenantId, SKILL_METRIC);
+    if (limit !== null && used >= limit) {
+      throw new AppError('SKILL_LIMIT_EXCEEDED', `Daily skill execution limit (${limit}) reached for the ${plan} plan`, { used, limit, plan, resets_at: nextUtcMidnight().toISOString() });
+    }
+  }
+
+  return {
+    /** Governance first, then quota; the run is queued durably and, when it is quick, answered at once. */
+    async execute(tenantId: string, requestedBy: string | null, agentId: string, input: ExecuteInput) {
+      const agent = await loadAgent(tenantId, agentId);
+      const table = await actionTable(ctx, tenantId);
+      const maturity = agent.maturity_level as Maturity;
+      if (agent.status !== 'active') {
+        throw new AppError('GOVERNANCE_DENIED', `Agent is ${agent.status} and cannot act`, { current_maturity: maturity, action: input.action ?? 'respond', reason: `Agent status is ${agent.status}` });
+      }
+      if (input.action && table[input.action] === undefined) {
+        throw new AppError('INVALID_ENUM_VALUE', `Unknown action '${input.action}'`, { field: 'action', allowed: Object.keys(table) });
+      }
+      const { action, complexity } = input.action ? { action: input.action, complexity: table[input.action] } : classifyTask(input.task, table);
+      const d = decide(maturity, action, complexity);
+      if (d.outcome === 'deny') {
+        throw new AppError('GOVERNANCE_DENIED', 'Agent maturity level insufficient for this action', { current_maturity: d.current_maturity, required_maturity: d.required_maturity, action, complexity: d.complexity, reason: d.reason });
+      }
+      await checkQuota(tenantId);
+      const created = await ctx.db.tx(tenantId, async (ex) => {
+        const e = await repo.insertExecution(ex, tenantId, {
+          id: newId('exe'), agent_id: agentId, task: input.task, context: input.context ?? {}, parameters: input.parameters ?? {}, source: input.source ?? 'api', action, complexity, maturity_at_start: maturity, requestedBy,
+        });
+        if (d.outcome === 'approval') {
+          const a = await approvals.insertApproval(ex, tenantId, { id: newId('apr'), agentId, executionId: e.id, action, tool: null, complexity, reason: d.reason });
+          await repo.awaitApproval(ex, tenantId, e.id, a.id, [{ step: 1, type: 'governance', outcome: 'approval_requested', action, complexity, reason: d.reason }]);
+          await ctx.outbox.emit(ex, tenantId, 'governance.approval_requested', { approval_id: a.id, agent_id: agentId, execution_id: e.id, action, tool: null });
+          return { e, approvalId: a.id };
+        }
+        await ctx.jobs.send(RUN_QUEUE, { tenantId, executionId: e.id }, { ...jobOptions(), startAfter: Math.ceil(ctx.config.executionSyncBudgetMs / 1000) + 2 }, ex);
+        return { e, approvalId: null };
+      });
+      if (created.approvalId) return { view: executionView((await repo.getExecution(ctx.db.as(tenantId), tenantId, created.e.id))!), finished: false };
+      const run = kick(tenantId, created.e.id);
+      if (input.parameters?.async !== true) await Promise.race([run, new Promise((r) => setTimeout(r, ctx.config.executionSyncBudgetMs))]);
+      const now = (await repo.getExecution(ctx.db.as(tenantId), tenantId, created.e.id))!;
+      return { view: executionView(now), finished: TERMINAL.has(now.status) };
+    },
+
+    async get(tenantId: string, agentId: string, executionId: string) {
+      const e = await repo.getExecution(ctx.db.as(tenantId), tenantId, executionId);
+      if (!e || e.agent_id !== agentId) throw notFound('EXECUTION_NOT_FOUND', 'Execution', executionId);
+      return executionView(e);
+    },
+
+    async list(tenantId: string, agentId: string, f: { status?: string; limit: number; offset: number }) {
+      await loadAgent(tenantId, agentId);
+      const { rows, total } = await repo.listExecutions(ctx.db.as(tenantId), tenantId, agentId, f);
+      return { items: rows.map((r) => executionView(r as repo.ExecutionRow)), total };
+    },
+
+    async cancel(tenantId: string, agentId: string, executionId: string) {
+      const e = await repo.getExecution(ctx.db.as(tenantId), tenantId, executionId);
+      if (!e || e.agent_id !== agentId) throw notFound('EXECUTION_NOT_FOUND', 'Execution', executionId);
+      if (TERMINAL.has(e.status)) throw new AppError('CONFLICTING_OPERATION', `Execution is already ${e.status}`, { status: e.status });
+      const row = await ctx.db.tx(tenantId, async (ex) => {
+        const r = (await repo.requestCancel(ex, tenantId, executionId))!;
+        if (r.status === 'cancelled') await ctx.outbox.emit(ex, tenantId, 'agent.executed', executedEvent(r));
+        return r;
+      });
+      return executionView(row);
+    },
+
+    /** A human decides a pending approval: approved work resumes, rejected work fails with the reason. */
+    async decideApproval(tenantId: string, approvalId: string, decidedBy: string | null, approve: boolean, note: string | null) {
+      const decided = await ctx.db.tx(tenantId, async (ex) => {
+        const a = await approvals.decideApproval(ex, tenantId, approvalId, approve ? 'approved' : 'rejected', decidedBy, note);
+        if (!a) {
+          const existing = await approvals.getApproval(ex, tenantId, approvalId);
+          if (!existing) throw notFound('NOT_FOUND', 'Approval', approvalId);
+          throw new AppError('CONFLICTING_OPERATION', `Approval is already ${existing.status}`, { status: existing.status });
+        }
+        await repo.approvalDecided(ex, tenantId, a.execution_id, approve ? a.tool ?? TASK_APPROVED : null);
+        if (approve) await ctx.jobs.send(RUN_QUEUE, { tenantId, executionId: a.execution_id }, { ...jobOptions(), startAfter: 2 }, ex);
+        else {
+          const parked = (await repo.getExecution(ex, tenantId, a.execution_id))!;
+          const trace = [...parked.reasoning_trace, { step: parked.reasoning_trace.length + 1, type: 'governance', outcome: 'rejected', approval_id: a.id, note }];
+          const failed = await repo.finish(ex, tenantId, a.execution_id, { status: 'failed', result: null, confidence: null, error: `Rejected by a reviewer${note ? `: ${note}` : ''}`, trace, toolsUsed: parked.tools_used, violations: [] });
+          if (failed) await ctx.outbox.emit(ex, tenantId, 'agent.executed', executedEvent(failed));
+        }
+        await ctx.outbox.emit(ex, tenantId, 'governance.approval_decided', { approval_id: a.id, execution_id: a.execution_id, status: a.status });
+        return a;
+      });
+      if (approve) void kick(tenantId, decided.execution_id);
+      return decided;
+    },
+
+    /** The job queue's side: run it unless it is finished, parked, or alive elsewhere (then try later). */
+    async runFromQueue(tenantId: string, executionId: string) {
+      const e = await repo.getExecution(ctx.db.as(tenantId), tenantId, executionId);
+      if (!e || TERMINAL.has(e.status) || e.awaiting_approval) return;
+      const fresh = e.heartbeat_at && Date.now() - new Date(e.heartbeat_at).getTime() < ctx.config.executionStaleMs;
+      if (e.status === 'in_progress' && fresh) throw new Error(`execution ${executionId} is running in another process; checking again later`);
+      await runner.run(tenantId, executionId);
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import type { Executor } from '../../platform/db/index.js';
+
+/** Daily counters per tenant (UTC days), for plan quotas. */
+export function nextUtcMidnight(now = new Date()): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
+}
+
+export async function usedToday(ex: Executor, tenantId: string, metric: string): Promise<number> {
+  const [row] = await ex.query<{ count: number }>('SELECT count FROM usage_counters WHERE tenant_id = $1 AND metric = $2 AND day = (now() AT TIME ZONE \'UTC\')::date', [tenantId, metric]);
+  return row?.count ?? 0;
+}
+
+/** Counts one use if it stays within `limit` (null: unlimited); returns false when the quota is spent. */
+export async function consume(ex: Executor, tenantId: string, metric: string, limit: number | null): Promise<boolean> {
+  const rows = await ex.query(
+    `INSERT INTO usage_counters (tenant_id, metric, day, count) VALUES ($1, $2, (now() AT TIME ZONE 'UTC')::date, 1)
+     ON CONFLICT (tenant_id, metric, day) DO UPDATE SET count = usage_counters.count + 1
+       WHERE $3::int IS NULL OR usage_counters.count < $3::int
+     RETURNING count`,
+    [tenantId, metric, limit],
+  );
+  return rows.length > 0;
+}
