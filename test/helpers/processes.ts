@@ -38,7 +38,7 @@ export async function startServerProcess(env: Record<string, string>, script = '
 }
 
 /** Secrets shared by every process of one test deployment. */
-export function sharedSecrets(): Record<string, string> {
+export function sharedSecrets(): { ATOM_ADMIN_KEY: string; ATOM_JWT_SECRET: string; ATOM_ENCRYPTION_KEY: string } {
   return {
     ATOM_ADMIN_KEY: 'adm_' + randomBytes(12).toString('hex'),
     ATOM_JWT_SECRET: randomBytes(32).toString('base64'),

@@ -9,8 +9,9 @@ import { http, sharedSecrets, startServerProcess } from '../helpers/processes.js
 describe('executions survive a crash', () => {
   it('a running execution is taken over after kill -9 and completes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'atom-crash-'));
-    const env = { ...sharedSecrets(), ATOM_DATA_DIR: dir, DATABASE_URL: '', REDIS_URL: '', ATOM_EXECUTION_STALE_SECONDS: '2', ATOM_EXECUTION_SYNC_MS: '200', SLOW_MS: '4000' };
-    const admin = { 'x-admin-key': env.ATOM_ADMIN_KEY };
+    const secrets = sharedSecrets();
+    const env = { ...secrets, ATOM_DATA_DIR: dir, DATABASE_URL: '', REDIS_URL: '', ATOM_EXECUTION_STALE_SECONDS: '2', ATOM_EXECUTION_SYNC_MS: '200', SLOW_MS: '4000' };
+    const admin = { 'x-admin-key': secrets.ATOM_ADMIN_KEY };
     try {
       let server = await startServerProcess(env, 'test/fixtures/exec-server.ts', []);
       const t = (await http(`${server.url}/api/tenants`, { method: 'POST', headers: admin, body: { name: 'Crash', plan: 'team' } })).body.data;
