@@ -32,6 +32,8 @@ export interface Config {
   executionSyncBudgetMs: number;
   /** A running execution without a heartbeat for this long is taken over by another process. */
   executionStaleMs: number;
+  /** Webhook retry delays in ms (tests and development); null: the documented schedule. */
+  webhookRetryScheduleMs: number[] | null;
   /** OAuth client settings per provider, from ATOM_OAUTH_<PROVIDER>_<SETTING>. */
   oauth: Record<string, OAuthSettings>;
 }
@@ -150,6 +152,11 @@ export function loadConfig(env: Env = process.env): Config {
     runWorkers: bool(env, 'ATOM_RUN_WORKERS', true),
     allowInsecureWebhooks: bool(env, 'ATOM_ALLOW_INSECURE_WEBHOOKS', false),
     oauth: oauthSettings(env),
+    webhookRetryScheduleMs: env.ATOM_WEBHOOK_RETRY_SCHEDULE_MS ? env.ATOM_WEBHOOK_RETRY_SCHEDULE_MS.split(',').map((v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new ConfigError('ATOM_WEBHOOK_RETRY_SCHEDULE_MS must be comma-separated milliseconds');
+      return n;
+    }) : null,
     executionSyncBudgetMs: int(env, 'ATOM_EXECUTION_SYNC_MS', 2500, 0, 60_000),
     executionStaleMs: int(env, 'ATOM_EXECUTION_STALE_SECONDS', 30, 1, 3600) * 1000,
   };

@@ -11,6 +11,8 @@ import { healthRoutes } from './health/routes.js';
 import { integrationRoutes } from './integrations/routes.js';
 import { memberRoutes } from './members/routes.js';
 import { tenantRoutes } from './tenants/routes.js';
+import { setupWebhooks } from './webhooks/module.js';
+import { webhookRoutes } from './webhooks/routes.js';
 
 /**
  * Every domain module, registered explicitly and in order. A module exports `routes(ctx)` and,
@@ -31,6 +33,7 @@ export const MODULES: Module[] = [
   { name: 'agents', routes: agentRoutes },
   { name: 'executions', routes: executionRoutes, setup: setupExecutions },
   { name: 'governance', routes: governanceRoutes },
+  { name: 'webhooks', routes: webhookRoutes, setup: setupWebhooks },
   { name: 'integrations', routes: integrationRoutes },
   { name: 'desktop', routes: desktopRoutes },
 ];

@@ -40,7 +40,7 @@ export class Jobs {
       supervise: true,
       schedule: false,
       migrate: true,
-      maintenanceIntervalSeconds: 60,
+      maintenanceIntervalSeconds: 10,
     });
     this.boss.on('error', () => undefined);
   }

@@ -1,0 +1,131 @@
+import type { AppContext } from '../../platform/context.js';
+import { encryptSecret } from '../../platform/crypto.js';
+import { AppError, notFound } from '../../platform/errors.js';
+import type { DomainEvent } from '../../platform/events.js';
+import { newId } from '../../platform/ids.js';
+import { BlockedDestinationError, checkUrl } from '../../platform/net/safe-fetch.js';
+import { attempt, DELIVER_QUEUE, secretAad } from './delivery.js';
+import * as repo from './repo.js';
+import { generateSecret } from './signing.js';
+
+const ROTATION_GRACE_MS = 24 * 3600_000;
+const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
+
+export function endpointView(e: repo.EndpointRow) {
+  return {
+    id: e.id, url: e.url, description: e.description, events: e.events, status: e.status, disabled_reason: e.disabled_reason,
+    consecutive_failures: e.consecutive_failures, previous_secret_expires_at: iso(e.previous_secret_expires_at), created_at: iso(e.created_at)!, updated_at: iso(e.updated_at)!,
+  };
+}
+
+export function deliveryView(d: repo.DeliveryRow) {
+  return {
+    id: d.id, endpoint_id: d.endpoint_id, event_id: d.event_id, event_type: d.event_type, status: d.status, attempts: d.attempts,
+    next_attempt_at: iso(d.next_attempt_at), last_status_code: d.last_status_code, last_error: d.last_error, created_at: iso(d.created_at)!, delivered_at: iso(d.delivered_at),
+  };
+}
+
+/**
+ * The body every attempt sends, identical across retries: the seeds' `{event, data, timestamp}`,
+ * plus `id`, `type` and the payload's fields at the top level for the integration guide's
+ * `event['type']` / `event['component_id']` readers.
+ */
+export function webhookBody(event: Pick<DomainEvent, 'id' | 'type' | 'tenant_id' | 'data' | 'created_at'>): string {
+  return JSON.stringify({ ...event.data, id: event.id, event: event.type, type: event.type, tenant_id: event.tenant_id, data: event.data, timestamp: event.created_at });
+}
+
+export function webhooksService(ctx: AppContext) {
+  const seal = (tenantId: string, id: string, secret: string) => encryptSecret(ctx.config.encryptionKey, secret, secretAad(tenantId, id));
+
+  function checkTarget(url: string) {
+    try {
+      checkUrl(url, ctx.config.allowInsecureWebhooks);
+    } catch (err) {
+      if (err instanceof BlockedDestinationError) throw new AppError('VALIDATION_ERROR', `url: ${err.message}`, { field: 'url' });
+      throw err;
+    }
+  }
+
+  async function load(tenantId: string, id: string) {
+    const e = await repo.getEndpoint(ctx.db.as(tenantId), tenantId, id);
+    if (!e) throw notFound('WEBHOOK_NOT_FOUND', 'Webhook', id);
+    return e;
+  }
+
+  /** A delivery row and, unless the caller attempts it right away, the job that will. */
+  async function enqueue(tenantId: string, e: repo.EndpointRow, event: Pick<DomainEvent, 'id' | 'type' | 'tenant_id' | 'data' | 'created_at'>, queue = true) {
+    return ctx.db.tx(tenantId, async (ex) => {
+      const d = await repo.insertDelivery(ex, tenantId, { id: newId('whd'), endpointId: e.id, eventId: event.id, eventType: event.type, body: webhookBody(event) });
+      if (d && queue) await ctx.jobs.send(DELIVER_QUEUE, { tenantId, deliveryId: d.id }, { retryLimit: 3, retryDelay: 5, expireInSeconds: 20 }, ex);
+      return d;
+    });
+  }
+
+  return {
+    async create(tenantId: string, by: string | null, input: { url: string; events: string[]; secret?: string; description?: string }) {
+      checkTarget(input.url);
+      const id = newId('wh');
+      const secret = input.secret ?? generateSecret();
+      const e = await ctx.db.tx(tenantId, async (ex) => {
+        const row = await repo.insertEndpoint(ex, tenantId, { id, url: input.url, description: input.description ?? null, events: [...new Set(input.events)], secret: seal(tenantId, id, secret), by });
+        await ctx.outbox.emit(ex, tenantId, 'webhook.created', { webhook_id: id, url: input.url, events: row.events });
+        return row;
+      });
+      return { webhook: endpointView(e), secret };
+    },
+
+    async list(tenantId: string, limit: number, offset: number) {
+      const { rows, total } = await repo.listEndpoints(ctx.db.as(tenantId), tenantId, limit, offset);
+      return { items: rows.map((r) => endpointView(r)), total };
+    },
+
+    get: async (tenantId: string, id: string) => endpointView(await load(tenantId, id)),
+
+    async update(tenantId: string, id: string, p: { url?: string; description?: string | null; events?: string[]; status?: 'active' | 'disabled' }) {
+      if (p.url) checkTarget(p.url);
+      const e = await repo.updateEndpoint(ctx.db.as(tenantId), tenantId, id, { ...p, events: p.events ? [...new Set(p.events)] : undefined });
+      if (!e) throw notFound('WEBHOOK_NOT_FOUND', 'Webhook', id);
+      return endpointView(e);
+    },
+
+    /** A new secret, shown once; the old one keeps signing for 24 hours so receivers can switch. */
+    async rotate(tenantId: string, id: string) {
+      await load(tenantId, id);
+      const secret = generateSecret();
+      const e = (await repo.rotateSecret(ctx.db.as(tenantId), tenantId, id, seal(tenantId, id, secret), new Date(Date.now() + ROTATION_GRACE_MS)))!;
+      return { webhook: endpointView(e), secret };
+    },
+
+    async remove(tenantId: string, id: string) {
+      if (!(await repo.deleteEndpoint(ctx.db.as(tenantId), tenantId, id))) throw notFound('WEBHOOK_NOT_FOUND', 'Webhook', id);
+    },
+
+    /** Sends a `webhook.test` event to this endpoint now and reports what the receiver answered. */
+    async ping(tenantId: string, id: string) {
+      const e = await load(tenantId, id);
+      const event = { id: newId('evt'), type: 'webhook.test', tenant_id: tenantId, data: { webhook_id: id, message: 'Test delivery from ATOM' }, created_at: new Date().toISOString() };
+      const d = (await enqueue(tenantId, e, event, false))!;
+      return (await attempt(ctx, tenantId, d.id))!;
+    },
+
+    async deliveries(tenantId: string, id: string, f: { status?: string; limit: number; offset: number }) {
+      await load(tenantId, id);
+      const { rows, total } = await repo.listDeliveries(ctx.db.as(tenantId), tenantId, id, f);
+      return { items: rows.map((r) => deliveryView(r)), total };
+    },
+
+    async redeliver(tenantId: string, id: string, deliveryId: string) {
+      const e = await load(tenantId, id);
+      const existing = await repo.getDelivery(ctx.db.as(tenantId), tenantId, deliveryId);
+      if (!existing || existing.endpoint_id !== e.id) throw notFound('NOT_FOUND', 'Delivery', deliveryId);
+      if (existing.status === 'pending') throw new AppError('CONFLICTING_OPERATION', 'This delivery is still being attempted');
+      await repo.resetForRedelivery(ctx.db.as(tenantId), tenantId, deliveryId);
+      return (await attempt(ctx, tenantId, deliveryId))!;
+    },
+
+    /** Outbox subscriber: one delivery per subscribed endpoint, each in its own queue job. */
+    async fanOut(event: DomainEvent) {
+      for (const e of await repo.subscribers(ctx.db.as(event.tenant_id), event.tenant_id, event.type)) await enqueue(event.tenant_id, e, event);
+    },
+  };
+}
