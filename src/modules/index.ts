@@ -7,6 +7,7 @@ import { desktopRoutes } from './desktop/routes.js';
 import { setupExecutions } from './executions/module.js';
 import { executionRoutes } from './executions/routes.js';
 import { governanceRoutes } from './governance/routes.js';
+import { graduationRoutes } from './graduation/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { integrationRoutes } from './integrations/routes.js';
 import { memberRoutes } from './members/routes.js';
@@ -33,6 +34,7 @@ export const MODULES: Module[] = [
   { name: 'agents', routes: agentRoutes },
   { name: 'executions', routes: executionRoutes, setup: setupExecutions },
   { name: 'governance', routes: governanceRoutes },
+  { name: 'graduation', routes: graduationRoutes },
   { name: 'webhooks', routes: webhookRoutes, setup: setupWebhooks },
   { name: 'integrations', routes: integrationRoutes },
   { name: 'desktop', routes: desktopRoutes },

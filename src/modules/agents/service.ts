@@ -3,17 +3,18 @@ import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { PLAN_LIMITS, upgradeFrom, type Plan } from '../../platform/plans.js';
 import * as executions from '../executions/repo.js';
+import * as episodes from '../graduation/repo.js';
 import { readiness, WINDOW, type EpisodeFacts } from '../graduation/readiness.js';
 import type { Maturity } from '../governance/policy.js';
 import * as repo from './repo.js';
 import type { CreateAgentBody, ListQuery, UpdateAgentBody } from './schemas.js';
 
-/** What graduation needs from an agent's finished executions, most recent first. */
+/** What graduation needs from an agent's episodes (exam runs excluded), most recent first. */
 export async function episodeFacts(ctx: AppContext, tenantId: string, agentId: string): Promise<EpisodeFacts[]> {
-  const rows = await executions.recentFinished(ctx.db.as(tenantId), tenantId, agentId, WINDOW);
+  const rows = await episodes.recentForReadiness(ctx.db.as(tenantId), tenantId, agentId, WINDOW);
   return rows.map((r) => ({
-    success: r.status === 'completed', confidence: r.confidence, interventions: r.interventions, violations: r.violations,
-    tools_used: r.tools_used, approvals_approved: r.approved, approvals_rejected: r.rejected,
+    success: r.success, confidence: r.confidence, interventions: r.interventions, violations: r.violations,
+    tools_used: r.skills_used, approvals_approved: r.approvals_approved, approvals_rejected: r.approvals_rejected,
   }));
 }
 

@@ -171,18 +171,6 @@ export async function stats(ex: Executor, tenantId: string, agentId: string): Pr
   return row;
 }
 
-/** The most recent finished runs with what graduation needs to know of them. */
-export async function recentFinished(ex: Executor, tenantId: string, agentId: string, limit: number) {
-  return ex.query<{ status: string; confidence: number | null; interventions: number; violations: Violation[]; tools_used: string[]; approved: number; rejected: number; task: string }>(
-    `SELECT e.status, e.confidence, e.interventions, e.violations, e.tools_used, e.task,
-            (SELECT count(*)::int FROM governance_approvals a WHERE a.tenant_id = e.tenant_id AND a.execution_id = e.id AND a.status = 'approved') AS approved,
-            (SELECT count(*)::int FROM governance_approvals a WHERE a.tenant_id = e.tenant_id AND a.execution_id = e.id AND a.status = 'rejected') AS rejected
-       FROM executions e WHERE e.tenant_id = $1 AND e.agent_id = $2 AND e.status IN ('completed', 'failed')
-      ORDER BY e.completed_at DESC, e.id LIMIT $3`,
-    [tenantId, agentId, limit],
-  );
-}
-
 /** Tool combinations the agent used, with how often they worked. */
 export async function patterns(ex: Executor, tenantId: string, agentId: string) {
   return ex.query<{ pattern: string; sample_size: number; success_rate: number }>(

@@ -10,7 +10,8 @@ import * as repo from './repo.js';
 import { SKILL_METRIC, TASK_APPROVED } from './runtime/gate.js';
 import type { ExecutionRunner } from './runtime/runner.js';
 import { nextUtcMidnight, usedToday } from './usage.js';
-import { executedEvent, executionView } from './view.js';
+import { recordEnd } from './record.js';
+import { executionView } from './view.js';
 
 export const RUN_QUEUE = 'executions.run';
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
@@ -98,7 +99,7 @@ export function executionsService(ctx: AppContext, runner: ExecutionRunner) {
       if (TERMINAL.has(e.status)) throw new AppError('CONFLICTING_OPERATION', `Execution is already ${e.status}`, { status: e.status });
       const row = await ctx.db.tx(tenantId, async (ex) => {
         const r = (await repo.requestCancel(ex, tenantId, executionId))!;
-        if (r.status === 'cancelled') await ctx.outbox.emit(ex, tenantId, 'agent.executed', executedEvent(r));
+        if (r.status === 'cancelled') await recordEnd(ctx, ex, r);
         return r;
       });
       return executionView(row);
@@ -119,7 +120,7 @@ export function executionsService(ctx: AppContext, runner: ExecutionRunner) {
           const parked = (await repo.getExecution(ex, tenantId, a.execution_id))!;
           const trace = [...parked.reasoning_trace, { step: parked.reasoning_trace.length + 1, type: 'governance', outcome: 'rejected', approval_id: a.id, note }];
           const failed = await repo.finish(ex, tenantId, a.execution_id, { status: 'failed', result: null, confidence: null, error: `Rejected by a reviewer${note ? `: ${note}` : ''}`, trace, toolsUsed: parked.tools_used, violations: [] });
-          if (failed) await ctx.outbox.emit(ex, tenantId, 'agent.executed', executedEvent(failed));
+          if (failed) await recordEnd(ctx, ex, failed);
         }
         await ctx.outbox.emit(ex, tenantId, 'governance.approval_decided', { approval_id: a.id, execution_id: a.execution_id, status: a.status });
         return a;

@@ -8,7 +8,8 @@ import { actionTable } from '../../governance/service.js';
 import * as approvals from '../../governance/repo.js';
 import type { Maturity } from '../../governance/policy.js';
 import * as repo from '../repo.js';
-import { executedEvent } from '../view.js';
+import { recordEnd } from '../record.js';
+import { recall as recallEpisodes } from '../../graduation/repo.js';
 import { ApprovalNeeded, ToolGate } from './gate.js';
 import { runLlm } from './llm-loop.js';
 import { runPlanner } from './planner.js';
@@ -69,7 +70,8 @@ export class ExecutionRunner {
       const tools = await this.ctx.tools.list(tenantId, agent.id);
       const request = { task: e.task, context: e.context, parameters: e.parameters, tools, signal, progress };
       const system = String(agent.configuration.system_prompt ?? `You are ${agent.name}, a ${agent.role} agent at maturity ${agent.maturity_level}. Use the tools when they help; answer concisely.`);
-      const out = this.llm ? await runLlm(this.llm, { ...request, system, recall: [] }, gate, trace) : await runPlanner(request, gate, trace);
+      const recall = await this.recall(e, trace);
+      const out = this.llm ? await runLlm(this.llm, { ...request, system, recall }, gate, trace) : await runPlanner(request, gate, trace);
       if (signal.aborted) throw signal.reason;
       await this.end(e, trace, { status: out.success ? 'completed' : 'failed', result: out.result, confidence: out.confidence, error: out.success ? null : String(out.result.summary) }, gate);
     } catch (err) {
@@ -85,10 +87,19 @@ export class ExecutionRunner {
     }
   }
 
+  /** Episodic memory as context: the agent's most relevant past episodes for this task. */
+  private async recall(e: repo.ExecutionRow, trace: Trace): Promise<string[]> {
+    const canvas = typeof e.context.canvas_id === 'string' ? e.context.canvas_id : null;
+    const found = await recallEpisodes(this.ctx.db.as(e.tenant_id), e.tenant_id, e.agent_id, e.task, canvas, 3);
+    if (found.length === 0) return [];
+    trace.add('recall', { episodes: found.map((x) => ({ episode_id: x.id, task: x.task, outcome: x.outcome, feedback_score: x.feedback_score, score: Math.round(x.score * 1000) / 1000 })) });
+    return found.map((x) => `- "${x.task}" → ${x.outcome}${x.feedback_score !== null ? ` (feedback ${x.feedback_score})` : ''}`);
+  }
+
   private async end(e: repo.ExecutionRow, trace: Trace, o: Pick<repo.Outcome, 'status' | 'result' | 'confidence' | 'error'>, gate: ToolGate | null) {
     await this.ctx.db.tx(e.tenant_id, async (ex) => {
       const done = await repo.finish(ex, e.tenant_id, e.id, { ...o, trace: trace.steps, toolsUsed: gate ? [...gate.used] : [], violations: gate?.violations ?? [] });
-      if (done) await this.ctx.outbox.emit(ex, e.tenant_id, 'agent.executed', executedEvent(done));
+      if (done) await recordEnd(this.ctx, ex, done);
     });
   }
 
