@@ -23,6 +23,22 @@ interface Registration {
   options: JobOptions & { batchSize?: number; pollingIntervalSeconds?: number };
 }
 
+const RACE_CODES = new Set(['23505', '42P06', '42P07', '42710', '40P01']);
+
+/**
+ * Several processes starting at once race to create pg-boss's schema and queue tables (duplicate
+ * objects, or a deadlock between two creators); the loser waits a moment and tries again.
+ */
+async function raceSafe(fn: () => Promise<unknown>, attempt = 1): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    if (attempt >= 6 || !RACE_CODES.has((err as { code?: string }).code ?? '')) throw err;
+    await new Promise((r) => setTimeout(r, 100 * attempt + Math.random() * 200));
+    await raceSafe(fn, attempt + 1);
+  }
+}
+
 /**
  * The job queue (pg-boss) on the same database as the data. `send` given a transaction's
  * executor writes the job in that transaction: the job table is the outbox, so a committed
@@ -55,8 +71,8 @@ export class Jobs {
   }
 
   async start(runWorkers: boolean) {
-    await this.startBoss();
-    for (const queue of this.handlers.keys()) await this.boss.createQueue(queue);
+    await raceSafe(() => this.boss.start());
+    for (const queue of this.handlers.keys()) await raceSafe(() => this.boss.createQueue(queue));
     if (runWorkers) {
       for (const [queue, { handler, options }] of this.handlers) {
         await this.boss.work<unknown>(
@@ -69,18 +85,6 @@ export class Jobs {
       }
     }
     this.started = true;
-  }
-
-  /** Several processes starting at once race to create pg-boss's schema; the loser retries. */
-  private async startBoss(attempt = 1): Promise<void> {
-    try {
-      await this.boss.start();
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (attempt >= 5 || (code !== '23505' && code !== '42P06' && code !== '42P07')) throw err;
-      await new Promise((r) => setTimeout(r, 200 * attempt));
-      await this.startBoss(attempt + 1);
-    }
   }
 
   async send<T extends object>(queue: string, data: T, options: JobOptions = {}, ex?: Executor): Promise<string | null> {
