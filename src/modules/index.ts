@@ -10,6 +10,7 @@ import { governanceRoutes } from './governance/routes.js';
 import { graduationRoutes } from './graduation/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { integrationRoutes } from './integrations/routes.js';
+import { mcpRoutes } from './mcp/routes.js';
 import { memberRoutes } from './members/routes.js';
 import { tenantRoutes } from './tenants/routes.js';
 import { setupWebhooks } from './webhooks/module.js';
@@ -38,4 +39,5 @@ export const MODULES: Module[] = [
   { name: 'webhooks', routes: webhookRoutes, setup: setupWebhooks },
   { name: 'integrations', routes: integrationRoutes },
   { name: 'desktop', routes: desktopRoutes },
+  { name: 'mcp', routes: mcpRoutes },
 ];

@@ -7,7 +7,9 @@ import { classifyTask, decide, type Maturity } from '../governance/policy.js';
 import * as approvals from '../governance/repo.js';
 import { actionTable } from '../governance/service.js';
 import * as repo from './repo.js';
-import { SKILL_METRIC, TASK_APPROVED } from './runtime/gate.js';
+import { SKILL_METRIC, TASK_APPROVED, ToolGate } from './runtime/gate.js';
+import { wireName } from './runtime/llm-loop.js';
+import { Trace } from './runtime/trace.js';
 import type { ExecutionRunner } from './runtime/runner.js';
 import { nextUtcMidnight, usedToday } from './usage.js';
 import { recordEnd } from './record.js';
@@ -127,6 +129,32 @@ export function executionsService(ctx: AppContext, runner: ExecutionRunner) {
       });
       if (approve) void kick(tenantId, decided.execution_id);
       return decided;
+    },
+
+    /**
+     * One tool call outside a planned run (MCP, REST): governed exactly like a tool call inside
+     * an execution, and recorded as an execution (and episode) of its own.
+     */
+    async runTool(tenantId: string, requestedBy: string | null, agentId: string, toolName: string, args: Record<string, unknown>, source = 'mcp') {
+      const agent = await loadAgent(tenantId, agentId);
+      if (agent.status !== 'active') throw new AppError('GOVERNANCE_DENIED', `Agent is ${agent.status} and cannot act`, { current_maturity: agent.maturity_level, reason: `Agent status is ${agent.status}` });
+      const tool = (await ctx.tools.list(tenantId, agentId)).find((t) => t.name === toolName || wireName(t.name) === toolName);
+      if (!tool) throw new AppError('TOOL_NOT_FOUND', `No tool '${toolName}' is available to this agent`, { tool: toolName });
+      const table = await actionTable(ctx, tenantId);
+      const d = decide(agent.maturity_level as Maturity, tool.action, table[tool.action] ?? 4, tool.high_risk);
+      if (d.outcome === 'deny') throw new AppError('GOVERNANCE_DENIED', 'Agent maturity level insufficient for this action', { current_maturity: d.current_maturity, required_maturity: d.required_maturity, action: tool.action, tool: tool.name, reason: d.reason });
+      if (d.outcome === 'approval') throw new AppError('APPROVAL_REQUIRED', `${tool.name} needs a human approval; run it through POST /api/agents/{id}/execute`, { action: tool.action, tool: tool.name, reason: d.reason });
+      await checkQuota(tenantId);
+      const [{ plan }] = await ctx.db.query<{ plan: Plan }>(tenantId, 'SELECT plan FROM tenants WHERE id = $1', [tenantId]);
+      const e = await repo.insertExecution(ctx.db.as(tenantId), tenantId, { id: newId('exe'), agent_id: agentId, task: `${source} tool call: ${tool.name}`, context: {}, parameters: args, source, action: tool.action, complexity: d.complexity, maturity_at_start: agent.maturity_level, requestedBy });
+      const trace = new Trace();
+      const gate = new ToolGate(ctx, { tenantId, plan, agentId, executionId: e.id, maturity: agent.maturity_level as Maturity, table, approved: [], taskComplexity: d.complexity }, trace);
+      const result = await gate.call(tool, args, AbortSignal.timeout(60_000));
+      await ctx.db.tx(tenantId, async (ex) => {
+        const done = await repo.finish(ex, tenantId, e.id, { status: result.ok ? 'completed' : 'failed', result: { output: result.output as unknown }, error: result.error ?? null, confidence: result.ok ? 1 : 0, trace: trace.steps, toolsUsed: [...gate.used], violations: gate.violations });
+        if (done) await recordEnd(ctx, ex, done);
+      });
+      return { tool: tool.name, ok: result.ok, output: result.output, error: result.error ?? null, execution_id: e.id };
     },
 
     /** The job queue's side: run it unless it is finished, parked, or alive elsewhere (then try later). */
