@@ -28,6 +28,8 @@ export interface Config {
   runWorkers: boolean;
   /** Allow plain-http loopback webhook targets (development and tests only). */
   allowInsecureWebhooks: boolean;
+  /** Seconds between SSE heartbeats (comment lines that keep proxies from closing the stream). */
+  sseHeartbeatMs: number;
   /** How long POST /execute waits for a result before answering in_progress. */
   executionSyncBudgetMs: number;
   /** A running execution without a heartbeat for this long is taken over by another process. */
@@ -157,6 +159,7 @@ export function loadConfig(env: Env = process.env): Config {
       if (!Number.isInteger(n) || n < 0) throw new ConfigError('ATOM_WEBHOOK_RETRY_SCHEDULE_MS must be comma-separated milliseconds');
       return n;
     }) : null,
+    sseHeartbeatMs: int(env, 'ATOM_SSE_HEARTBEAT_MS', 15_000, 100, 600_000),
     executionSyncBudgetMs: int(env, 'ATOM_EXECUTION_SYNC_MS', 2500, 0, 60_000),
     executionStaleMs: int(env, 'ATOM_EXECUTION_STALE_SECONDS', 30, 1, 3600) * 1000,
   };

@@ -3,6 +3,8 @@ import type { AppContext } from '../platform/context.js';
 import { agentRoutes } from './agents/routes.js';
 import { apiKeyRoutes } from './api-keys/routes.js';
 import { authRoutes } from './auth/routes.js';
+import { setupChat } from './chat/module.js';
+import { chatRoutes } from './chat/routes.js';
 import { desktopRoutes } from './desktop/routes.js';
 import { setupExecutions } from './executions/module.js';
 import { executionRoutes } from './executions/routes.js';
@@ -38,6 +40,7 @@ export const MODULES: Module[] = [
   { name: 'graduation', routes: graduationRoutes },
   { name: 'webhooks', routes: webhookRoutes, setup: setupWebhooks },
   { name: 'integrations', routes: integrationRoutes },
+  { name: 'chat', routes: chatRoutes, setup: setupChat },
   { name: 'desktop', routes: desktopRoutes },
   { name: 'mcp', routes: mcpRoutes },
 ];

@@ -35,7 +35,7 @@ describe('MCP', () => {
     const { tools } = await client.listTools();
     const search = tools.find((x) => x.name === 'web_search')!;
     assert.equal(search.inputSchema.type, 'object');
-    assert.ok(search.description.includes('Search'));
+    assert.ok(search.description?.includes('Search'));
     const res = await client.callTool({ name: 'web_search', arguments: { task: 'mcp papers' } });
     assert.equal(res.isError, false);
     assert.deepEqual(JSON.parse((res.content as { text: string }[])[0].text), { results: ['paper about mcp papers'] });
