@@ -1,8 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ROLES } from '../../platform/auth/permissions.js';
+import { Nullable, StringEnum } from '../../platform/http/schema.js';
 
-export const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)));
-export const ScopeSchema = Type.Union([Type.Literal('read'), Type.Literal('read_write')]);
+export const RoleSchema = StringEnum(ROLES);
+export const ScopeSchema = StringEnum(['read', 'read_write'] as const);
 
 export const ApiKey = Type.Object({
   id: Type.String(),
@@ -10,10 +11,10 @@ export const ApiKey = Type.Object({
   prefix: Type.String({ description: 'The first characters of the key, to tell keys apart' }),
   scope: ScopeSchema,
   role: RoleSchema,
-  status: Type.Union([Type.Literal('active'), Type.Literal('revoked'), Type.Literal('expired')]),
-  expires_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  revoked_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  last_used_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  status: StringEnum(['active', 'revoked', 'expired'] as const),
+  expires_at: Nullable(Type.String({ format: 'date-time' })),
+  revoked_at: Nullable(Type.String({ format: 'date-time' })),
+  last_used_at: Nullable(Type.String({ format: 'date-time' })),
   created_at: Type.String({ format: 'date-time' }),
 });
 export type ApiKey = Static<typeof ApiKey>;

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { APP_ROLE, SET_CONTEXT_SQL, type Database, type Executor, type Row } from './database.js';
 import { ensureAppRole } from './role.js';
 
-type TrackedClient = pg.PoolClient & { atomCtx?: string | null };
+type TrackedClient = pg.PoolClient & { atomCtx?: string | null; atomRoleSet?: boolean };
 
 /**
  * Statements are prepared once per connection under a name derived from their text, so
@@ -38,15 +38,29 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
   }
   pool.on('connect', (client) => {
     (client as TrackedClient).atomCtx = null;
-    if (usesRole) client.query(`SET ROLE ${APP_ROLE}`).catch(() => undefined);
   });
   pool.on('error', () => undefined);
 
-  async function withClient<T>(ctx: string, fn: (c: TrackedClient) => Promise<T>): Promise<T> {
+  /** A pooled connection acting as the application role (set once per connection). */
+  async function checkout(): Promise<TrackedClient> {
     const client = (await pool.connect()) as TrackedClient;
+    if (usesRole && !client.atomRoleSet) {
+      try {
+        await client.query(`SET ROLE ${APP_ROLE}`);
+      } catch (err) {
+        client.release(true);
+        throw err;
+      }
+      client.atomRoleSet = true;
+    }
+    return client;
+  }
+
+  async function withClient<T>(ctx: string | null, fn: (c: TrackedClient) => Promise<T>): Promise<T> {
+    const client = await checkout();
     let broken = false;
     try {
-      if (client.atomCtx !== ctx) {
+      if (ctx !== null && client.atomCtx !== ctx) {
         await client.query(SET_CONTEXT_SQL, [ctx]);
         client.atomCtx = ctx;
       }
@@ -83,11 +97,12 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
       await withClient('*', (c) => c.query(text));
     },
     jobsAdapter: () => ({
-      executeSql: async (text: string, values?: unknown[]) => {
-        const res = await pool.query(text, values);
-        const last = Array.isArray(res) ? res.at(-1) : res;
-        return { rows: (last?.rows ?? []) as Row[] };
-      },
+      executeSql: (text: string, values?: unknown[]) =>
+        withClient(null, async (c) => {
+          const res = (await c.query(text, values)) as pg.QueryResult | pg.QueryResult[];
+          const last = Array.isArray(res) ? res.at(-1) : res;
+          return { rows: (last?.rows ?? []) as Row[] };
+        }),
     }),
     close: () => pool.end(),
   };
