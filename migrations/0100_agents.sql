@@ -16,9 +16,7 @@ CREATE TABLE agents (
   PRIMARY KEY (tenant_id, id)
 );
 CREATE INDEX agents_listing ON agents (tenant_id, created_at DESC, id);
-ALTER TABLE agents ENABLE ROW LEVEL SECURITY;
-ALTER TABLE agents FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON agents USING (atom_tenant_visible(tenant_id)) WITH CHECK (atom_tenant_visible(tenant_id));
+SELECT atom_tenant_table('agents');
 
 CREATE TABLE executions (
   tenant_id text NOT NULL,
@@ -55,9 +53,7 @@ CREATE TABLE executions (
 );
 CREATE INDEX executions_agent ON executions (tenant_id, agent_id, created_at DESC);
 CREATE INDEX executions_open ON executions (tenant_id, agent_id) WHERE status IN ('pending', 'in_progress');
-ALTER TABLE executions ENABLE ROW LEVEL SECURITY;
-ALTER TABLE executions FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON executions USING (atom_tenant_visible(tenant_id)) WITH CHECK (atom_tenant_visible(tenant_id));
+SELECT atom_tenant_table('executions');
 
 CREATE TABLE governance_approvals (
   tenant_id text NOT NULL,
@@ -77,9 +73,7 @@ CREATE TABLE governance_approvals (
   FOREIGN KEY (tenant_id, execution_id) REFERENCES executions (tenant_id, id) ON DELETE CASCADE
 );
 CREATE INDEX governance_approvals_pending ON governance_approvals (tenant_id, status, created_at);
-ALTER TABLE governance_approvals ENABLE ROW LEVEL SECURITY;
-ALTER TABLE governance_approvals FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON governance_approvals USING (atom_tenant_visible(tenant_id)) WITH CHECK (atom_tenant_visible(tenant_id));
+SELECT atom_tenant_table('governance_approvals');
 
 CREATE TABLE governance_overrides (
   tenant_id text NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
@@ -87,9 +81,7 @@ CREATE TABLE governance_overrides (
   complexity integer NOT NULL CHECK (complexity BETWEEN 1 AND 4),
   PRIMARY KEY (tenant_id, action)
 );
-ALTER TABLE governance_overrides ENABLE ROW LEVEL SECURITY;
-ALTER TABLE governance_overrides FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON governance_overrides USING (atom_tenant_visible(tenant_id)) WITH CHECK (atom_tenant_visible(tenant_id));
+SELECT atom_tenant_table('governance_overrides');
 
 CREATE TABLE usage_counters (
   tenant_id text NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
@@ -98,6 +90,4 @@ CREATE TABLE usage_counters (
   count integer NOT NULL DEFAULT 0,
   PRIMARY KEY (tenant_id, metric, day)
 );
-ALTER TABLE usage_counters ENABLE ROW LEVEL SECURITY;
-ALTER TABLE usage_counters FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON usage_counters USING (atom_tenant_visible(tenant_id)) WITH CHECK (atom_tenant_visible(tenant_id));
+SELECT atom_tenant_table('usage_counters');

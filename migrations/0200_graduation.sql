@@ -27,9 +27,7 @@ CREATE TABLE episodes (
 );
 CREATE INDEX episodes_agent ON episodes (tenant_id, agent_id, created_at DESC);
 CREATE INDEX episodes_search ON episodes USING gin (search);
-ALTER TABLE episodes ENABLE ROW LEVEL SECURITY;
-ALTER TABLE episodes FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON episodes USING (atom_tenant_visible(tenant_id)) WITH CHECK (atom_tenant_visible(tenant_id));
+SELECT atom_tenant_table('episodes');
 
 CREATE TABLE episode_feedback (
   tenant_id text NOT NULL,
@@ -44,9 +42,7 @@ CREATE TABLE episode_feedback (
   FOREIGN KEY (tenant_id, episode_id) REFERENCES episodes (tenant_id, id) ON DELETE CASCADE
 );
 CREATE INDEX episode_feedback_episode ON episode_feedback (tenant_id, episode_id, created_at);
-ALTER TABLE episode_feedback ENABLE ROW LEVEL SECURITY;
-ALTER TABLE episode_feedback FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON episode_feedback USING (atom_tenant_visible(tenant_id)) WITH CHECK (atom_tenant_visible(tenant_id));
+SELECT atom_tenant_table('episode_feedback');
 
 -- Global edge cases belong to the platform: tenant_id '*', visible to every tenant, written only
 -- in the platform context.
@@ -82,9 +78,7 @@ CREATE TABLE graduation_exams (
   FOREIGN KEY (tenant_id, agent_id) REFERENCES agents (tenant_id, id) ON DELETE CASCADE
 );
 CREATE INDEX graduation_exams_agent ON graduation_exams (tenant_id, agent_id, created_at DESC);
-ALTER TABLE graduation_exams ENABLE ROW LEVEL SECURITY;
-ALTER TABLE graduation_exams FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON graduation_exams USING (atom_tenant_visible(tenant_id)) WITH CHECK (atom_tenant_visible(tenant_id));
+SELECT atom_tenant_table('graduation_exams');
 
 CREATE TABLE maturity_changes (
   tenant_id text NOT NULL,
@@ -102,6 +96,4 @@ CREATE TABLE maturity_changes (
   FOREIGN KEY (tenant_id, agent_id) REFERENCES agents (tenant_id, id) ON DELETE CASCADE
 );
 CREATE INDEX maturity_changes_agent ON maturity_changes (tenant_id, agent_id, created_at DESC);
-ALTER TABLE maturity_changes ENABLE ROW LEVEL SECURITY;
-ALTER TABLE maturity_changes FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON maturity_changes USING (atom_tenant_visible(tenant_id)) WITH CHECK (atom_tenant_visible(tenant_id));
+SELECT atom_tenant_table('maturity_changes');

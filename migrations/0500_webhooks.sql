@@ -17,9 +17,7 @@ CREATE TABLE webhook_endpoints (
   updated_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (tenant_id, id)
 );
-ALTER TABLE webhook_endpoints ENABLE ROW LEVEL SECURITY;
-ALTER TABLE webhook_endpoints FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON webhook_endpoints USING (atom_tenant_visible(tenant_id)) WITH CHECK (atom_tenant_visible(tenant_id));
+SELECT atom_tenant_table('webhook_endpoints');
 
 CREATE TABLE webhook_deliveries (
   tenant_id text NOT NULL,
@@ -40,6 +38,4 @@ CREATE TABLE webhook_deliveries (
   FOREIGN KEY (tenant_id, endpoint_id) REFERENCES webhook_endpoints (tenant_id, id) ON DELETE CASCADE
 );
 CREATE INDEX webhook_deliveries_log ON webhook_deliveries (tenant_id, endpoint_id, created_at DESC);
-ALTER TABLE webhook_deliveries ENABLE ROW LEVEL SECURITY;
-ALTER TABLE webhook_deliveries FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON webhook_deliveries USING (atom_tenant_visible(tenant_id)) WITH CHECK (atom_tenant_visible(tenant_id));
+SELECT atom_tenant_table('webhook_deliveries');

@@ -16,9 +16,7 @@ CREATE TABLE oauth_states (
   PRIMARY KEY (tenant_id, state_hash)
 );
 CREATE UNIQUE INDEX oauth_states_hash ON oauth_states (state_hash);
-ALTER TABLE oauth_states ENABLE ROW LEVEL SECURITY;
-ALTER TABLE oauth_states FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON oauth_states USING (atom_tenant_visible(tenant_id)) WITH CHECK (atom_tenant_visible(tenant_id));
+SELECT atom_tenant_table('oauth_states');
 
 CREATE TABLE integrations (
   tenant_id text NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
@@ -37,6 +35,4 @@ CREATE TABLE integrations (
   updated_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (tenant_id, provider)
 );
-ALTER TABLE integrations ENABLE ROW LEVEL SECURITY;
-ALTER TABLE integrations FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON integrations USING (atom_tenant_visible(tenant_id)) WITH CHECK (atom_tenant_visible(tenant_id));
+SELECT atom_tenant_table('integrations');

@@ -14,9 +14,7 @@ CREATE TABLE desktop_devices (
   created_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (tenant_id, id)
 );
-ALTER TABLE desktop_devices ENABLE ROW LEVEL SECURITY;
-ALTER TABLE desktop_devices FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON desktop_devices USING (atom_tenant_visible(tenant_id)) WITH CHECK (atom_tenant_visible(tenant_id));
+SELECT atom_tenant_table('desktop_devices');
 
 CREATE TABLE desktop_actions (
   tenant_id text NOT NULL,
@@ -35,6 +33,4 @@ CREATE TABLE desktop_actions (
   FOREIGN KEY (tenant_id, device_id) REFERENCES desktop_devices (tenant_id, id) ON DELETE CASCADE
 );
 CREATE INDEX desktop_actions_queue ON desktop_actions (tenant_id, device_id, status, created_at);
-ALTER TABLE desktop_actions ENABLE ROW LEVEL SECURITY;
-ALTER TABLE desktop_actions FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON desktop_actions USING (atom_tenant_visible(tenant_id)) WITH CHECK (atom_tenant_visible(tenant_id));
+SELECT atom_tenant_table('desktop_actions');

@@ -13,9 +13,7 @@ CREATE TABLE chat_sessions (
   FOREIGN KEY (tenant_id, agent_id) REFERENCES agents (tenant_id, id) ON DELETE CASCADE
 );
 CREATE INDEX chat_sessions_listing ON chat_sessions (tenant_id, updated_at DESC, id);
-ALTER TABLE chat_sessions ENABLE ROW LEVEL SECURITY;
-ALTER TABLE chat_sessions FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON chat_sessions USING (atom_tenant_visible(tenant_id)) WITH CHECK (atom_tenant_visible(tenant_id));
+SELECT atom_tenant_table('chat_sessions');
 
 CREATE TABLE chat_events (
   tenant_id text NOT NULL,
@@ -30,6 +28,4 @@ CREATE TABLE chat_events (
   UNIQUE (tenant_id, session_id, dedupe_key),
   FOREIGN KEY (tenant_id, session_id) REFERENCES chat_sessions (tenant_id, id) ON DELETE CASCADE
 );
-ALTER TABLE chat_events ENABLE ROW LEVEL SECURITY;
-ALTER TABLE chat_events FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON chat_events USING (atom_tenant_visible(tenant_id)) WITH CHECK (atom_tenant_visible(tenant_id));
+SELECT atom_tenant_table('chat_events');
