@@ -105,6 +105,8 @@ export class Jobs {
   async stop() {
     if (!this.started) return;
     this.started = false;
-    await this.boss.stop({ graceful: true, wait: true, timeout: 5_000 });
+    await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    // pg-boss records the last completions right after its workers stop, without awaiting them.
+    await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -14,6 +14,7 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
   const usesRole = await ensureAppRole(wrap(pg));
   if (usesRole) await pg.query(`SET ROLE ${APP_ROLE}`);
   let current: string | null = null;
+  let closed = false;
   let chain: Promise<unknown> = Promise.resolve();
 
   function locked<T>(fn: () => Promise<T>): Promise<T> {
@@ -48,13 +49,18 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
       await locked(() => pg.exec(text));
     },
     jobsAdapter: () => ({
+      // pg-boss completes jobs without awaiting: after close, answer empty (see postgres.ts).
       executeSql: async (text: string, values?: unknown[]) => {
+        if (closed) return { rows: [] as Row[] };
         if (values && values.length > 0) return { rows: (await pg.query<Row>(text, values)).rows };
         const results = await pg.exec(text);
         return { rows: (results.at(-1)?.rows ?? []) as Row[] };
       },
     }),
-    close: () => pg.close(),
+    close: async () => {
+      closed = true;
+      await pg.close();
+    },
   };
   return db;
 }

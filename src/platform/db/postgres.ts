@@ -73,6 +73,7 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
     }
   }
 
+  let closed = false;
   const query = <T>(ctx: string, text: string, params?: readonly unknown[]) =>
     withClient(ctx, async (c) => (await c.query(statement(text, params))).rows as T[]);
 
@@ -97,14 +98,19 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
       await withClient('*', (c) => c.query(text));
     },
     jobsAdapter: () => ({
+      // pg-boss completes jobs without awaiting: after close, answer empty instead of leaving an
+      // unhandled rejection (the job is then retried after its expiry, as after a crash).
       executeSql: (text: string, values?: unknown[]) =>
-        withClient(null, async (c) => {
+        closed ? Promise.resolve({ rows: [] as Row[] }) : withClient(null, async (c) => {
           const res = (await c.query(text, values)) as pg.QueryResult | pg.QueryResult[];
           const last = Array.isArray(res) ? res.at(-1) : res;
           return { rows: (last?.rows ?? []) as Row[] };
         }),
     }),
-    close: () => pool.end(),
+    close: () => {
+      closed = true;
+      return pool.end();
+    },
   };
   return db;
 }
