@@ -3,6 +3,7 @@ import type { AppContext } from '../platform/context.js';
 import { apiKeyRoutes } from './api-keys/routes.js';
 import { authRoutes } from './auth/routes.js';
 import { healthRoutes } from './health/routes.js';
+import { skillRoutes } from './skills/routes.js';
 import { tenantRoutes } from './tenants/routes.js';
 
 /**
@@ -20,4 +21,5 @@ export const MODULES: Module[] = [
   { name: 'tenants', routes: tenantRoutes },
   { name: 'auth', routes: authRoutes },
   { name: 'api-keys', routes: apiKeyRoutes },
+  { name: 'skills', routes: skillRoutes },
 ];
