@@ -4,6 +4,7 @@ import { apiKeyRoutes } from './api-keys/routes.js';
 import { authRoutes } from './auth/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { skillRoutes } from './skills/routes.js';
+import { skillToolProvider } from './skills/tools.js';
 import { tenantRoutes } from './tenants/routes.js';
 
 /**
@@ -21,5 +22,5 @@ export const MODULES: Module[] = [
   { name: 'tenants', routes: tenantRoutes },
   { name: 'auth', routes: authRoutes },
   { name: 'api-keys', routes: apiKeyRoutes },
-  { name: 'skills', routes: skillRoutes },
+  { name: 'skills', routes: skillRoutes, setup: (ctx) => ctx.tools.register(skillToolProvider(ctx)) },
 ];

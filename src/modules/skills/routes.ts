@@ -5,7 +5,7 @@ import { tenantOf } from '../../platform/auth/guard.js';
 import type { AppContext } from '../../platform/context.js';
 import type { Plan } from '../../platform/plans.js';
 import { skillsService, toSummary } from './service.js';
-import { CreatePrivateSkillBody, InstallBody, MarketplaceQuery, PublishBody, RateBody, SkillSummary } from './schemas.js';
+import { CreatePrivateSkillBody, ExecuteBody, ExecuteResult, InstallBody, MarketplaceQuery, PublishBody, RateBody, SkillSummary } from './schemas.js';
 
 const tags = ['Skills'];
 const Id = Type.Object({ id: Type.String() });
@@ -99,6 +99,11 @@ export const skillRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async
     await e.rollback(tenantOf(req), req.params.id, req.query.version_id);
     return { success: true, message: `Skill ${req.params.id} rolled back to version ${req.query.version_id}` };
   });
+
+  app.post('/api/skills/:id/execute', {
+    schema: { tags, summary: 'Run an installed skill now (counts against dailySkillExecutions)', params: Id, body: ExecuteBody, response: { 200: ExecuteResult } },
+    config: { permission: 'AGENT_EXECUTE' },
+  }, async (req) => ({ success: true, ...(await skills.execute(caller(req), req.params.id, req.body.input ?? {})) }));
 
   app.get('/api/skills/:id', {
     schema: { tags, params: Id, response: { 200: Type.Object({ success: S, skill: SkillSummary }) } },

@@ -14,6 +14,8 @@ export const CreatePrivateSkillBody = Type.Object({
   code: Type.Optional(Type.String({ maxLength: 200_000 })),
   endpoint: Type.Optional(Type.String({ maxLength: 2000 })),
   dependencies: Type.Optional(Type.Array(Type.String(), { maxItems: 50 })),
+  packages: Type.Optional(Type.Array(Type.String({ maxLength: 214 }), { maxItems: 50 })),
+  high_risk: Type.Optional(Type.Boolean()),
   category: Type.Optional(Type.String({ maxLength: 100 })),
   tags: Type.Optional(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 20 })),
 }, { additionalProperties: false });
@@ -53,4 +55,10 @@ export const MarketplaceQuery = Type.Object({
   sort_by: Type.Optional(Type.Union(['popularity', 'rating', 'installs', 'created_at'].map((s) => Type.Literal(s)))),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
   offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+});
+
+export const ExecuteBody = Type.Object({ input: Type.Optional(Type.Unknown()) }, { additionalProperties: false });
+export const ExecuteResult = Type.Object({
+  success: Type.Boolean(), execution_id: Type.String(), status: Type.String(), output: Type.Unknown(),
+  error: Type.Union([Type.String(), Type.Null()]), duration_ms: Type.Integer(),
 });

@@ -1,5 +1,8 @@
 import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
+import { SYSTEM } from '../../platform/db/index.js';
+import { executeSkill } from './executor.js';
+import * as repo from './repo.js';
 import { marketplaceEngine, type Caller, type Listing } from '../marketplace/service.js';
 import { SKILL_TYPES } from './schemas.js';
 
@@ -18,20 +21,29 @@ export function assertSkillType(t: string): void {
 
 export interface NewSkill {
   name: string; description?: string; skill_type: string; input_schema?: object; output_schema?: object; config?: object;
-  config_schema?: Record<string, unknown>; code?: string; endpoint?: string; dependencies?: string[]; category?: string; tags?: string[];
+  config_schema?: Record<string, unknown>; code?: string; packages?: string[]; high_risk?: boolean; endpoint?: string; dependencies?: string[]; category?: string; tags?: string[];
 }
 
 /** Skill rules over the generic engine: a private skill is a private listing; publishing copies it to a public one. */
 export function skillsService(ctx: AppContext) {
   const engine = marketplaceEngine(ctx, 'skill');
+  const runnable = async (tenantId: string, id: string) => {
+    const rows = await repo.runnableSkills(ctx.db.as(SYSTEM), tenantId);
+    if (!rows.some((r) => r.id === id)) throw new AppError('SKILL_NOT_FOUND', `Skill ${id} is not installed in this tenant`, { skill_id: id });
+    return engine.visible(tenantId, id);
+  };
   return {
     engine,
+    /** Direct execution of an installed (or own private) skill, counted against dailySkillExecutions. */
+    async execute(caller: Caller, id: string, input: unknown) {
+      return executeSkill(ctx, caller.tenantId, caller.plan, await runnable(caller.tenantId, id), input);
+    },
     createPrivate(caller: Caller, s: NewSkill) {
       assertSkillType(s.skill_type);
       return engine.publish(caller, {
         source_id: null, name: s.name, description: s.description ?? '', long_description: '', category: s.category ?? 'general',
         subtype: s.skill_type, tags: s.tags ?? [], price: 0, documentation_url: null, marketplace_type: 'private',
-        content: { code: s.code ?? null, endpoint: s.endpoint ?? null, input_schema: s.input_schema ?? {}, output_schema: s.output_schema ?? {}, config: s.config ?? {} },
+        content: { code: s.code ?? null, endpoint: s.endpoint ?? null, input_schema: s.input_schema ?? {}, output_schema: s.output_schema ?? {}, config: s.config ?? {}, packages: s.packages ?? [], high_risk: s.high_risk ?? false },
         config_schema: s.config_schema ?? null, dependencies: s.dependencies ?? [],
       });
     },
