@@ -65,6 +65,8 @@ CREATE TABLE marketplace_installs (
   version_id text,
   target_id text,
   config jsonb NOT NULL DEFAULT '{}',
+  custom_name text,
+  custom_description text,
   created_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (tenant_id, id),
   UNIQUE (tenant_id, listing_id)

@@ -3,6 +3,7 @@ import type { AppContext } from '../platform/context.js';
 import { apiKeyRoutes } from './api-keys/routes.js';
 import { authRoutes } from './auth/routes.js';
 import { healthRoutes } from './health/routes.js';
+import { privateSkillRoutes } from './skills/private-routes.js';
 import { skillRoutes } from './skills/routes.js';
 import { skillToolProvider } from './skills/tools.js';
 import { tenantRoutes } from './tenants/routes.js';
@@ -22,5 +23,6 @@ export const MODULES: Module[] = [
   { name: 'tenants', routes: tenantRoutes },
   { name: 'auth', routes: authRoutes },
   { name: 'api-keys', routes: apiKeyRoutes },
+  { name: 'private-skills', routes: privateSkillRoutes },
   { name: 'skills', routes: skillRoutes, setup: (ctx) => ctx.tools.register(skillToolProvider(ctx)) },
 ];

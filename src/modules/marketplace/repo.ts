@@ -205,3 +205,41 @@ export async function upsertRating(sys: Executor, tenantId: string, r: { id: str
   );
   return toListing(row);
 }
+
+/** The tenant's own listings plus the ones it installed, for "my items" views. SYSTEM executor. */
+export async function ownedOrInstalled(sys: Executor, tenantId: string, kind: ListingKind, f: { query?: string; category?: string; subtype?: string; installed?: boolean; desc: boolean; limit: number; offset: number }) {
+  const where = [`l.kind = $1`, `l.status <> 'unpublished'`, `(l.tenant_id = $2 OR i.id IS NOT NULL)`];
+  const params: unknown[] = [kind, tenantId];
+  const add = (sql: string, v: unknown) => { params.push(v); where.push(sql.replace('?', `$${params.length}`)); };
+  if (f.query) add(`l.search @@ plainto_tsquery('english', ?)`, f.query);
+  if (f.category) add('l.category = ?', f.category);
+  if (f.subtype) add('l.subtype = ?', f.subtype);
+  if (f.installed !== undefined) where.push(f.installed ? 'i.id IS NOT NULL' : 'i.id IS NULL');
+  params.push(f.limit, f.offset);
+  const rows = await sys.query(
+    `SELECT ${COLUMNS.split(',').map((c) => `l.${c.trim()}`).join(', ')}, i.id AS install_id, i.custom_name, i.custom_description, count(*) OVER ()::int AS total
+     FROM marketplace_listings l LEFT JOIN marketplace_installs i ON i.listing_id = l.id AND i.tenant_id = $2
+     WHERE ${where.join(' AND ')} ORDER BY coalesce(i.custom_name, l.name) ${f.desc ? 'DESC' : 'ASC'}, l.id LIMIT $${params.length - 1} OFFSET $${params.length}`,
+    params,
+  );
+  return {
+    items: rows.map((r) => ({ listing: toListing(r), installed: r.install_id !== null, custom_name: r.custom_name as string | null, custom_description: r.custom_description as string | null })),
+    total: rows.length ? Number(rows[0].total) : 0,
+  };
+}
+
+export async function customizeInstall(ex: Executor, tenantId: string, listingId: string, p: { name?: string; description?: string; config?: unknown }): Promise<boolean> {
+  const rows = await ex.query(
+    `UPDATE marketplace_installs SET custom_name = coalesce($3, custom_name), custom_description = coalesce($4, custom_description),
+       config = coalesce($5, config) WHERE tenant_id = $1 AND listing_id = $2 RETURNING id`,
+    [tenantId, listingId, p.name ?? null, p.description ?? null, p.config === undefined ? null : JSON.stringify(p.config)],
+  );
+  return rows.length > 0;
+}
+
+export async function renameListing(ex: Executor, tenantId: string, id: string, p: { name?: string; description?: string }): Promise<void> {
+  await ex.query(
+    `UPDATE marketplace_listings SET name = coalesce($3, name), description = coalesce($4, description), updated_at = now() WHERE tenant_id = $1 AND id = $2`,
+    [tenantId, id, p.name ?? null, p.description ?? null],
+  );
+}

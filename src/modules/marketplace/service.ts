@@ -92,6 +92,21 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind) {
       return { install_id: installId, version_id: l.current_version_id, created: true, listing: l };
     },
 
+    mine: (tenantId: string, f: Parameters<typeof repo.ownedOrInstalled>[3]) => repo.ownedOrInstalled(sys, tenantId, kind, f),
+
+    /** Renames the tenant's own listing, or customises its install (name, description, config checked against the schema). */
+    async customize(caller: Caller, id: string, p: { name?: string; description?: string; config?: Record<string, unknown> }) {
+      const l = await visible(caller.tenantId, id);
+      if (p.config) validateConfig(l.config_schema, p.config);
+      return ctx.db.tx(caller.tenantId, async (ex) => {
+        const installed = await repo.customizeInstall(ex, caller.tenantId, id, p);
+        if (!installed && l.tenant_id !== caller.tenantId) throw missing(id);
+        if (!installed) await repo.renameListing(ex, caller.tenantId, id, p);
+        await ctx.outbox.emit(ex, caller.tenantId, 'component.updated', { kind, listing_id: id, change: 'customize' });
+        return { listing: l, config_applied: p.config !== undefined && installed };
+      });
+    },
+
     async uninstall(caller: Caller, id: string): Promise<void> {
       if (!(await repo.deleteInstall(ctx.db.as(caller.tenantId), caller.tenantId, id))) throw missing(id);
       await repo.bumpInstalls(sys, id, -1);

@@ -1,9 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { tenantOf } from '../../platform/auth/guard.js';
 import type { AppContext } from '../../platform/context.js';
-import type { Plan } from '../../platform/plans.js';
+import { callerOf } from './caller.js';
 import { skillsService, toSummary } from './service.js';
 import { CreatePrivateSkillBody, ExecuteBody, ExecuteResult, InstallBody, MarketplaceQuery, PublishBody, RateBody, SkillSummary } from './schemas.js';
 
@@ -11,10 +10,6 @@ const tags = ['Skills'];
 const Id = Type.Object({ id: Type.String() });
 const S = Type.Boolean();
 
-function caller(req: FastifyRequest) {
-  const p = req.principal!;
-  return { tenantId: tenantOf(req), plan: (p.tenant?.plan ?? 'free') as Plan, rater: p.userId ?? p.keyId ?? tenantOf(req) };
-}
 
 export const skillRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
   const skills = skillsService(ctx);
@@ -24,7 +19,7 @@ export const skillRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async
     schema: { tags, body: CreatePrivateSkillBody, response: { 201: Type.Object({ success: S, skill_id: Type.String(), name: Type.String(), status: Type.String(), is_public: S }) } },
     config: { permission: 'SKILL_MANAGE' },
   }, async (req, reply) => {
-    const l = await skills.createPrivate(caller(req), req.body);
+    const l = await skills.createPrivate(callerOf(req), req.body);
     return reply.status(201).send({ success: true, skill_id: l.id, name: l.name, status: 'created', is_public: false });
   });
 
@@ -42,7 +37,7 @@ export const skillRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async
     schema: { tags, body: PublishBody, response: { 201: Type.Object({ success: S, marketplace_id: Type.String(), status: Type.String(), message: Type.String() }) } },
     config: { permission: 'SKILL_MANAGE' },
   }, async (req, reply) => {
-    const l = await skills.publish(caller(req), req.body);
+    const l = await skills.publish(callerOf(req), req.body);
     return reply.status(201).send({ success: true, marketplace_id: l.id, status: l.status, message: 'Skill submitted for marketplace review' });
   });
 
@@ -67,7 +62,7 @@ export const skillRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async
     schema: { tags, body: InstallBody, response: { 200: Type.Object({ success: S, skill_id: Type.String(), status: Type.String(), message: Type.String() }) } },
     config: { permission: 'SKILL_MANAGE' },
   }, async (req) => {
-    const r = await e.install(caller(req), req.body.skill_id, req.body.config_overrides ?? {}, req.body.agent_id ?? null);
+    const r = await e.install(callerOf(req), req.body.skill_id, req.body.config_overrides ?? {}, req.body.agent_id ?? null);
     return { success: true, skill_id: r.install_id, status: 'installed', message: r.created ? 'Skill installed successfully' : 'Skill already installed' };
   });
 
@@ -75,7 +70,7 @@ export const skillRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async
     schema: { tags, params: Id, body: RateBody, response: { 200: Type.Object({ success: S, rating: Type.Integer(), new_average: Type.Number(), total_ratings: Type.Integer() }) } },
     config: { permission: 'SKILL_VIEW' },
   }, async (req) => {
-    const l = await e.rate(caller(req), req.params.id, req.body.rating, req.body.review ?? null);
+    const l = await e.rate(callerOf(req), req.params.id, req.body.rating, req.body.review ?? null);
     return { success: true, rating: req.body.rating, new_average: l.rating, total_ratings: l.rating_count };
   });
 
@@ -103,7 +98,7 @@ export const skillRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async
   app.post('/api/skills/:id/execute', {
     schema: { tags, summary: 'Run an installed skill now (counts against dailySkillExecutions)', params: Id, body: ExecuteBody, response: { 200: ExecuteResult } },
     config: { permission: 'AGENT_EXECUTE' },
-  }, async (req) => ({ success: true, ...(await skills.execute(caller(req), req.params.id, req.body.input ?? {})) }));
+  }, async (req) => ({ success: true, ...(await skills.execute(callerOf(req), req.params.id, req.body.input ?? {})) }));
 
   app.get('/api/skills/:id', {
     schema: { tags, params: Id, response: { 200: Type.Object({ success: S, skill: SkillSummary }) } },
