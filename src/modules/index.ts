@@ -3,6 +3,7 @@ import type { AppContext } from '../platform/context.js';
 import { apiKeyRoutes } from './api-keys/routes.js';
 import { authRoutes } from './auth/routes.js';
 import { healthRoutes } from './health/routes.js';
+import { publicMarketplaceRoutes } from './skills/public-routes.js';
 import { privateSkillRoutes } from './skills/private-routes.js';
 import { skillRoutes } from './skills/routes.js';
 import { skillToolProvider } from './skills/tools.js';
@@ -24,5 +25,6 @@ export const MODULES: Module[] = [
   { name: 'auth', routes: authRoutes },
   { name: 'api-keys', routes: apiKeyRoutes },
   { name: 'private-skills', routes: privateSkillRoutes },
+  { name: 'public-marketplace', routes: publicMarketplaceRoutes },
   { name: 'skills', routes: skillRoutes, setup: (ctx) => ctx.tools.register(skillToolProvider(ctx)) },
 ];

@@ -243,3 +243,40 @@ export async function renameListing(ex: Executor, tenantId: string, id: string, 
     [tenantId, id, p.name ?? null, p.description ?? null],
   );
 }
+
+const PUBLIC = `status = 'approved' AND marketplace_type = 'public'`;
+
+export async function categories(sys: Executor, kind: ListingKind): Promise<string[]> {
+  const rows = await sys.query(`SELECT DISTINCT category FROM marketplace_listings WHERE kind = $1 AND ${PUBLIC} ORDER BY category`, [kind]);
+  return rows.map((r) => r.category as string);
+}
+
+export async function tagCounts(sys: Executor, kind: ListingKind): Promise<{ name: string; count: number }[]> {
+  const rows = await sys.query(
+    `SELECT t AS name, count(*)::int AS count FROM marketplace_listings, unnest(tags) AS t WHERE kind = $1 AND ${PUBLIC} GROUP BY t ORDER BY count DESC, t LIMIT 100`,
+    [kind],
+  );
+  return rows.map((r) => ({ name: r.name as string, count: Number(r.count) }));
+}
+
+export async function reviews(sys: Executor, listingId: string, limit: number, offset: number) {
+  const rows = await sys.query(
+    `SELECT id, rating, review, created_at, helpful_count, count(*) OVER ()::int AS total FROM marketplace_ratings
+     WHERE listing_id = $1 AND NOT flagged ORDER BY created_at DESC, id LIMIT $2 OFFSET $3`,
+    [listingId, limit, offset],
+  );
+  return {
+    items: rows.map((r) => ({ id: r.id as string, rating: Number(r.rating), review: (r.review as string | null) ?? '', created_at: iso(r.created_at)!, helpful_count: Number(r.helpful_count) })),
+    total: rows.length ? Number(rows[0].total) : 0,
+  };
+}
+
+/** Flags a review on a listing the viewer can see; returns false when there is no such review. */
+export async function flagReview(sys: Executor, viewer: string, reviewId: string): Promise<boolean> {
+  const rows = await sys.query(
+    `UPDATE marketplace_ratings r SET flagged = true FROM marketplace_listings l
+     WHERE r.id = $1 AND l.id = r.listing_id AND ((l.${PUBLIC.replace(' AND ', ' AND l.')}) OR l.tenant_id = $2) RETURNING r.id`,
+    [reviewId, viewer],
+  );
+  return rows.length > 0;
+}

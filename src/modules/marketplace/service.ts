@@ -92,6 +92,19 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind) {
       return { install_id: installId, version_id: l.current_version_id, created: true, listing: l };
     },
 
+    categories: () => repo.categories(sys, kind),
+    tags: () => repo.tagCounts(sys, kind),
+
+    async reviews(viewer: string | null, id: string, limit: number, offset: number) {
+      await visible(viewer, id);
+      return repo.reviews(sys, id, limit, offset);
+    },
+
+    /** Flags a review for moderation: hidden from review lists until a moderator looks at it. */
+    async flag(viewer: string, reviewId: string): Promise<void> {
+      if (!(await repo.flagReview(sys, viewer, reviewId))) throw notFound('NOT_FOUND', 'Review', reviewId);
+    },
+
     mine: (tenantId: string, f: Parameters<typeof repo.ownedOrInstalled>[3]) => repo.ownedOrInstalled(sys, tenantId, kind, f),
 
     /** Renames the tenant's own listing, or customises its install (name, description, config checked against the schema). */

@@ -47,6 +47,16 @@ export function skillsService(ctx: AppContext) {
         config_schema: s.config_schema ?? null, dependencies: s.dependencies ?? [],
       });
     },
+    /** Public-API submission: a new public listing straight from the body, pending review. */
+    submit(caller: Caller, s: NewSkill & { long_description?: string; price?: number; documentation_url?: string }) {
+      assertSkillType(s.skill_type);
+      return engine.publish(caller, {
+        source_id: null, name: s.name, description: s.description ?? '', long_description: s.long_description ?? '', category: s.category ?? 'general',
+        subtype: s.skill_type, tags: s.tags ?? [], price: s.price ?? 0, documentation_url: s.documentation_url ?? null, marketplace_type: 'public',
+        content: { code: s.code ?? null, endpoint: s.endpoint ?? null, input_schema: s.input_schema ?? {}, output_schema: s.output_schema ?? {}, config: s.config ?? {}, packages: s.packages ?? [], high_risk: s.high_risk ?? false },
+        config_schema: s.config_schema ?? null, dependencies: s.dependencies ?? [],
+      });
+    },
     async publish(caller: Caller, b: { skill_id: string; price?: number; category?: string; tags?: string[]; long_description?: string; documentation_url?: string }) {
       const src = await engine.owned(caller.tenantId, b.skill_id);
       return engine.publish(caller, {
