@@ -55,6 +55,10 @@ describe('skill marketplace lifecycle', () => {
 
     res = await call(built.app, 'GET', `/api/skills/${marketId}`, { key: b.key });
     assert.equal(res.body.skill.installs, 1);
+    res = await call(built.app, 'GET', `/api/skill-marketplace/skills/${marketId}`, { key: b.key });
+    assert.equal(res.body.skill.id, marketId);
+    res = await call(built.app, 'GET', '/api/skill-marketplace/skills?query=csv', { key: b.key });
+    assert.ok(res.body.skills.some((s: any) => s.id === marketId));
 
     res = await call(built.app, 'POST', `/api/skills/version?skill_id=${marketId}&version_name=v2.0.0`, { key: a.key });
     assert.equal(res.status, 201);

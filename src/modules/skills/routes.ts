@@ -23,7 +23,9 @@ export const skillRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async
     return reply.status(201).send({ success: true, skill_id: l.id, name: l.name, status: 'created', is_public: false });
   });
 
-  app.get('/api/skills/marketplace', {
+  // /api/skill-marketplace/skills is the integration guide's name for the same browse.
+  for (const path of ['/api/skills/marketplace', '/api/skill-marketplace/skills']) {
+  app.get(path, {
     schema: { tags, querystring: MarketplaceQuery, response: { 200: Type.Object({ success: S, skills: Type.Array(SkillSummary), total: Type.Integer(), has_more: S }) } },
     config: { permission: 'SKILL_VIEW' },
   }, async (req) => {
@@ -32,6 +34,7 @@ export const skillRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async
     const { items, total } = await e.search({ viewer: tenantOf(req), query: q.query, category: q.category, tags: q.tags?.split(',').filter(Boolean), subtype: q.skill_type, sort: (q.sort_by ?? 'popularity') as 'popularity', limit, offset });
     return { success: true, skills: items.map(toSummary), total, has_more: offset + items.length < total };
   });
+  }
 
   app.post('/api/skills/publish', {
     schema: { tags, body: PublishBody, response: { 201: Type.Object({ success: S, marketplace_id: Type.String(), status: Type.String(), message: Type.String() }) } },
@@ -100,8 +103,10 @@ export const skillRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async
     config: { permission: 'AGENT_EXECUTE' },
   }, async (req) => ({ success: true, ...(await skills.execute(callerOf(req), req.params.id, req.body.input ?? {})) }));
 
-  app.get('/api/skills/:id', {
+  for (const path of ['/api/skills/:id', '/api/skill-marketplace/skills/:id']) {
+  app.get(path, {
     schema: { tags, params: Id, response: { 200: Type.Object({ success: S, skill: SkillSummary }) } },
     config: { permission: 'SKILL_VIEW' },
   }, async (req) => ({ success: true, skill: toSummary(await e.visible(tenantOf(req), req.params.id)) }));
+  }
 };
