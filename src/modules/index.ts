@@ -14,6 +14,10 @@ import { healthRoutes } from './health/routes.js';
 import { integrationRoutes } from './integrations/routes.js';
 import { mcpRoutes } from './mcp/routes.js';
 import { memberRoutes } from './members/routes.js';
+import { publicMarketplaceRoutes } from './skills/public-routes.js';
+import { privateSkillRoutes } from './skills/private-routes.js';
+import { skillRoutes } from './skills/routes.js';
+import { skillToolProvider } from './skills/tools.js';
 import { tenantRoutes } from './tenants/routes.js';
 import { setupWebhooks } from './webhooks/module.js';
 import { webhookRoutes } from './webhooks/routes.js';
@@ -43,4 +47,7 @@ export const MODULES: Module[] = [
   { name: 'chat', routes: chatRoutes, setup: setupChat },
   { name: 'desktop', routes: desktopRoutes },
   { name: 'mcp', routes: mcpRoutes },
+  { name: 'private-skills', routes: privateSkillRoutes },
+  { name: 'public-marketplace', routes: publicMarketplaceRoutes },
+  { name: 'skills', routes: skillRoutes, setup: (ctx) => ctx.tools.register(skillToolProvider(ctx)) },
 ];

@@ -1,0 +1,282 @@
+import type { Executor } from '../../platform/db/index.js';
+
+/** SQL for the kind-agnostic marketplace engine. Cross-tenant reads run in the SYSTEM context and filter visibility here. */
+export type ListingKind = 'skill' | 'agent_template' | 'domain' | 'canvas_component' | 'workflow_template';
+export type ListingStatus = 'draft' | 'pending_approval' | 'approved' | 'rejected' | 'unpublished';
+
+export interface Listing {
+  tenant_id: string;
+  id: string;
+  kind: ListingKind;
+  source_id: string | null;
+  name: string;
+  description: string;
+  long_description: string;
+  category: string;
+  subtype: string | null;
+  tags: string[];
+  price: number;
+  documentation_url: string | null;
+  marketplace_type: 'public' | 'private';
+  status: ListingStatus;
+  content: Record<string, unknown>;
+  config_schema: Record<string, unknown> | null;
+  dependencies: string[];
+  current_version_id: string | null;
+  rejection_reason: string | null;
+  rating: number;
+  rating_count: number;
+  installs: number;
+  featured: boolean;
+  approved_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+const COLUMNS = `tenant_id, id, kind, source_id, name, description, long_description, category, subtype, tags, price,
+  documentation_url, marketplace_type, status, content, config_schema, dependencies, current_version_id, rejection_reason,
+  rating_sum, rating_count, installs, featured, approved_at, created_at, updated_at`;
+const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
+
+function toListing(r: Record<string, any>): Listing {
+  const count = Number(r.rating_count);
+  return {
+    ...r,
+    price: Number(r.price),
+    rating: count ? Math.round((Number(r.rating_sum) / count) * 10) / 10 : 0,
+    rating_count: count,
+    installs: Number(r.installs),
+    approved_at: iso(r.approved_at),
+    created_at: iso(r.created_at)!,
+    updated_at: iso(r.updated_at)!,
+  } as Listing;
+}
+
+export type NewListing = Pick<Listing, 'id' | 'kind' | 'source_id' | 'name' | 'description' | 'long_description' | 'category' | 'subtype' | 'tags' | 'price' | 'documentation_url' | 'marketplace_type' | 'status' | 'content' | 'config_schema' | 'dependencies'>;
+
+export async function insertListing(ex: Executor, tenantId: string, l: NewListing): Promise<Listing> {
+  const [row] = await ex.query(
+    `INSERT INTO marketplace_listings (tenant_id, id, kind, source_id, name, description, long_description, category, subtype, tags,
+       price, documentation_url, marketplace_type, status, content, config_schema, dependencies)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17) RETURNING ${COLUMNS}`,
+    [tenantId, l.id, l.kind, l.source_id, l.name, l.description, l.long_description, l.category, l.subtype, l.tags, l.price,
+      l.documentation_url, l.marketplace_type, l.status, JSON.stringify(l.content), l.config_schema ? JSON.stringify(l.config_schema) : null, l.dependencies],
+  );
+  return toListing(row);
+}
+
+/** A listing as the viewer may see it: its own, or an approved public one. SYSTEM executor. */
+export async function findVisible(sys: Executor, viewer: string | null, kind: ListingKind, id: string): Promise<Listing | null> {
+  const [row] = await sys.query(
+    `SELECT ${COLUMNS} FROM marketplace_listings WHERE id = $1 AND kind = $2
+       AND ((status = 'approved' AND marketplace_type = 'public') OR tenant_id = $3)`,
+    [id, kind, viewer],
+  );
+  return row ? toListing(row) : null;
+}
+
+export async function findAny(sys: Executor, kind: ListingKind, id: string): Promise<Listing | null> {
+  const [row] = await sys.query(`SELECT ${COLUMNS} FROM marketplace_listings WHERE id = $1 AND kind = $2`, [id, kind]);
+  return row ? toListing(row) : null;
+}
+
+export async function setStatus(ex: Executor, id: string, status: ListingStatus, reason: string | null): Promise<Listing> {
+  const [row] = await ex.query(
+    `UPDATE marketplace_listings SET status = $2, rejection_reason = $3, updated_at = now(),
+       approved_at = CASE WHEN $2 = 'approved' THEN now() ELSE approved_at END
+     WHERE id = $1 RETURNING ${COLUMNS}`,
+    [id, status, reason],
+  );
+  return toListing(row);
+}
+
+export async function setContent(ex: Executor, tenantId: string, id: string, content: unknown, schema: unknown, versionId: string | null): Promise<Listing> {
+  const [row] = await ex.query(
+    `UPDATE marketplace_listings SET content = $3, config_schema = $4, current_version_id = coalesce($5, current_version_id), updated_at = now()
+     WHERE tenant_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
+    [tenantId, id, JSON.stringify(content), schema ? JSON.stringify(schema) : null, versionId],
+  );
+  return toListing(row);
+}
+
+export interface SearchFilter {
+  kind: ListingKind;
+  viewer: string | null;
+  query?: string;
+  category?: string;
+  tags?: string[];
+  subtype?: string;
+  sort: 'popularity' | 'rating' | 'installs' | 'created_at' | 'relevance';
+  limit: number;
+  offset: number;
+}
+
+const ORDER: Record<SearchFilter['sort'], string> = {
+  popularity: 'installs DESC, rating_count DESC',
+  installs: 'installs DESC',
+  rating: '(CASE WHEN rating_count > 0 THEN rating_sum::float / rating_count ELSE 0 END) DESC, rating_count DESC',
+  created_at: 'created_at DESC',
+  relevance: 'rank DESC',
+};
+
+export async function search(sys: Executor, f: SearchFilter): Promise<{ items: Listing[]; total: number }> {
+  const where = [`kind = $1`, `((status = 'approved' AND marketplace_type = 'public') OR (tenant_id = $2 AND status <> 'unpublished'))`];
+  const params: unknown[] = [f.kind, f.viewer];
+  const add = (sql: string, v: unknown) => { params.push(v); where.push(sql.replace('?', `$${params.length}`)); };
+  if (f.query) add(`search @@ plainto_tsquery('english', ?)`, f.query);
+  if (f.category) add('category = ?', f.category);
+  if (f.tags?.length) add('tags && ?', f.tags);
+  if (f.subtype) add('subtype = ?', f.subtype);
+  const rank = f.query ? `ts_rank(search, plainto_tsquery('english', $3))` : '0';
+  const sort = f.query && f.sort === 'popularity' ? 'relevance' : f.sort;
+  params.push(f.limit, f.offset);
+  const rows = await sys.query(
+    `SELECT ${COLUMNS}, ${rank} AS rank, count(*) OVER ()::int AS total FROM marketplace_listings
+     WHERE ${where.join(' AND ')} ORDER BY ${ORDER[sort]}, id LIMIT $${params.length - 1} OFFSET $${params.length}`,
+    params,
+  );
+  return { items: rows.map(toListing), total: rows.length ? Number(rows[0].total) : 0 };
+}
+
+export async function insertVersion(ex: Executor, tenantId: string, v: { id: string; listingId: string; name: string; description: string; content: unknown; schema: unknown }) {
+  const [row] = await ex.query(
+    `INSERT INTO marketplace_versions (tenant_id, id, listing_id, version_name, description, content, config_schema)
+     VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id, version_name, description, created_at`,
+    [tenantId, v.id, v.listingId, v.name, v.description, JSON.stringify(v.content), v.schema ? JSON.stringify(v.schema) : null],
+  );
+  return { version_id: row.id as string, version_name: row.version_name as string, description: row.description as string, created_at: iso(row.created_at)! };
+}
+
+export async function listVersions(ex: Executor, tenantId: string, listingId: string) {
+  const rows = await ex.query(
+    `SELECT id, version_name, description, created_at FROM marketplace_versions WHERE tenant_id = $1 AND listing_id = $2 ORDER BY created_at, id`,
+    [tenantId, listingId],
+  );
+  return rows.map((r) => ({ version_id: r.id as string, version_name: r.version_name as string, description: r.description as string, created_at: iso(r.created_at)! }));
+}
+
+export async function findVersion(ex: Executor, tenantId: string, listingId: string, id: string) {
+  const [row] = await ex.query(`SELECT id, content, config_schema FROM marketplace_versions WHERE tenant_id = $1 AND listing_id = $2 AND id = $3`, [tenantId, listingId, id]);
+  return row ? { id: row.id as string, content: row.content, config_schema: row.config_schema } : null;
+}
+
+export async function findInstall(ex: Executor, tenantId: string, listingId: string) {
+  const [row] = await ex.query(`SELECT id, version_id FROM marketplace_installs WHERE tenant_id = $1 AND listing_id = $2`, [tenantId, listingId]);
+  return row ? { id: row.id as string, version_id: row.version_id as string | null } : null;
+}
+
+export async function countInstalls(ex: Executor, tenantId: string, kind: ListingKind): Promise<number> {
+  const [row] = await ex.query<{ n: number }>(`SELECT count(*)::int AS n FROM marketplace_installs WHERE tenant_id = $1 AND kind = $2`, [tenantId, kind]);
+  return row.n;
+}
+
+export async function installedListingIds(ex: Executor, tenantId: string): Promise<Set<string>> {
+  const rows = await ex.query(`SELECT listing_id FROM marketplace_installs WHERE tenant_id = $1`, [tenantId]);
+  return new Set(rows.map((r) => r.listing_id as string));
+}
+
+export async function insertInstall(ex: Executor, tenantId: string, i: { id: string; listingId: string; kind: ListingKind; versionId: string | null; targetId: string | null; config: unknown }) {
+  await ex.query(
+    `INSERT INTO marketplace_installs (tenant_id, id, listing_id, kind, version_id, target_id, config) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
+    [tenantId, i.id, i.listingId, i.kind, i.versionId, i.targetId, JSON.stringify(i.config)],
+  );
+}
+
+export async function deleteInstall(ex: Executor, tenantId: string, listingId: string): Promise<boolean> {
+  return (await ex.query(`DELETE FROM marketplace_installs WHERE tenant_id = $1 AND listing_id = $2 RETURNING id`, [tenantId, listingId])).length > 0;
+}
+
+export async function bumpInstalls(sys: Executor, id: string, delta: number) {
+  await sys.query(`UPDATE marketplace_listings SET installs = greatest(installs + $2, 0) WHERE id = $1`, [id, delta]);
+}
+
+/** Upserts one rating per rater and keeps the listing's running sum and count in step. Returns the previous rating, if any. */
+export async function upsertRating(sys: Executor, tenantId: string, r: { id: string; listingId: string; rater: string; rating: number; review: string | null }) {
+  const [prev] = await sys.query(`SELECT rating FROM marketplace_ratings WHERE listing_id = $1 AND rater = $2`, [r.listingId, r.rater]);
+  await sys.query(
+    `INSERT INTO marketplace_ratings (tenant_id, id, listing_id, rater, rating, review) VALUES ($1,$2,$3,$4,$5,$6)
+     ON CONFLICT (listing_id, rater) DO UPDATE SET rating = EXCLUDED.rating, review = EXCLUDED.review, updated_at = now()`,
+    [tenantId, r.id, r.listingId, r.rater, r.rating, r.review],
+  );
+  const delta = prev ? r.rating - Number(prev.rating) : r.rating;
+  const [row] = await sys.query(
+    `UPDATE marketplace_listings SET rating_sum = rating_sum + $2, rating_count = rating_count + $3 WHERE id = $1 RETURNING ${COLUMNS}`,
+    [r.listingId, delta, prev ? 0 : 1],
+  );
+  return toListing(row);
+}
+
+/** The tenant's own listings plus the ones it installed, for "my items" views. SYSTEM executor. */
+export async function ownedOrInstalled(sys: Executor, tenantId: string, kind: ListingKind, f: { query?: string; category?: string; subtype?: string; installed?: boolean; desc: boolean; limit: number; offset: number }) {
+  const where = [`l.kind = $1`, `l.status <> 'unpublished'`, `(l.tenant_id = $2 OR i.id IS NOT NULL)`];
+  const params: unknown[] = [kind, tenantId];
+  const add = (sql: string, v: unknown) => { params.push(v); where.push(sql.replace('?', `$${params.length}`)); };
+  if (f.query) add(`l.search @@ plainto_tsquery('english', ?)`, f.query);
+  if (f.category) add('l.category = ?', f.category);
+  if (f.subtype) add('l.subtype = ?', f.subtype);
+  if (f.installed !== undefined) where.push(f.installed ? 'i.id IS NOT NULL' : 'i.id IS NULL');
+  params.push(f.limit, f.offset);
+  const rows = await sys.query(
+    `SELECT ${COLUMNS.split(',').map((c) => `l.${c.trim()}`).join(', ')}, i.id AS install_id, i.custom_name, i.custom_description, count(*) OVER ()::int AS total
+     FROM marketplace_listings l LEFT JOIN marketplace_installs i ON i.listing_id = l.id AND i.tenant_id = $2
+     WHERE ${where.join(' AND ')} ORDER BY coalesce(i.custom_name, l.name) ${f.desc ? 'DESC' : 'ASC'}, l.id LIMIT $${params.length - 1} OFFSET $${params.length}`,
+    params,
+  );
+  return {
+    items: rows.map((r) => ({ listing: toListing(r), installed: r.install_id !== null, custom_name: r.custom_name as string | null, custom_description: r.custom_description as string | null })),
+    total: rows.length ? Number(rows[0].total) : 0,
+  };
+}
+
+export async function customizeInstall(ex: Executor, tenantId: string, listingId: string, p: { name?: string; description?: string; config?: unknown }): Promise<boolean> {
+  const rows = await ex.query(
+    `UPDATE marketplace_installs SET custom_name = coalesce($3, custom_name), custom_description = coalesce($4, custom_description),
+       config = coalesce($5, config) WHERE tenant_id = $1 AND listing_id = $2 RETURNING id`,
+    [tenantId, listingId, p.name ?? null, p.description ?? null, p.config === undefined ? null : JSON.stringify(p.config)],
+  );
+  return rows.length > 0;
+}
+
+export async function renameListing(ex: Executor, tenantId: string, id: string, p: { name?: string; description?: string }): Promise<void> {
+  await ex.query(
+    `UPDATE marketplace_listings SET name = coalesce($3, name), description = coalesce($4, description), updated_at = now() WHERE tenant_id = $1 AND id = $2`,
+    [tenantId, id, p.name ?? null, p.description ?? null],
+  );
+}
+
+const PUBLIC = `status = 'approved' AND marketplace_type = 'public'`;
+
+export async function categories(sys: Executor, kind: ListingKind): Promise<string[]> {
+  const rows = await sys.query(`SELECT DISTINCT category FROM marketplace_listings WHERE kind = $1 AND ${PUBLIC} ORDER BY category`, [kind]);
+  return rows.map((r) => r.category as string);
+}
+
+export async function tagCounts(sys: Executor, kind: ListingKind): Promise<{ name: string; count: number }[]> {
+  const rows = await sys.query(
+    `SELECT t AS name, count(*)::int AS count FROM marketplace_listings, unnest(tags) AS t WHERE kind = $1 AND ${PUBLIC} GROUP BY t ORDER BY count DESC, t LIMIT 100`,
+    [kind],
+  );
+  return rows.map((r) => ({ name: r.name as string, count: Number(r.count) }));
+}
+
+export async function reviews(sys: Executor, listingId: string, limit: number, offset: number) {
+  const rows = await sys.query(
+    `SELECT id, rating, review, created_at, helpful_count, count(*) OVER ()::int AS total FROM marketplace_ratings
+     WHERE listing_id = $1 AND NOT flagged ORDER BY created_at DESC, id LIMIT $2 OFFSET $3`,
+    [listingId, limit, offset],
+  );
+  return {
+    items: rows.map((r) => ({ id: r.id as string, rating: Number(r.rating), review: (r.review as string | null) ?? '', created_at: iso(r.created_at)!, helpful_count: Number(r.helpful_count) })),
+    total: rows.length ? Number(rows[0].total) : 0,
+  };
+}
+
+/** Flags a review on a listing the viewer can see; returns false when there is no such review. */
+export async function flagReview(sys: Executor, viewer: string, reviewId: string): Promise<boolean> {
+  const rows = await sys.query(
+    `UPDATE marketplace_ratings r SET flagged = true FROM marketplace_listings l
+     WHERE r.id = $1 AND l.id = r.listing_id AND ((l.${PUBLIC.replace(' AND ', ' AND l.')}) OR l.tenant_id = $2) RETURNING r.id`,
+    [reviewId, viewer],
+  );
+  return rows.length > 0;
+}

@@ -1,0 +1,175 @@
+import Ajv from 'ajv';
+import type { AppContext } from '../../platform/context.js';
+import { SYSTEM } from '../../platform/db/index.js';
+import { AppError, notFound } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { PLAN_LIMITS, type Plan } from '../../platform/plans.js';
+import * as repo from './repo.js';
+import type { Listing, ListingKind, NewListing, SearchFilter } from './repo.js';
+
+export type { Listing, ListingKind } from './repo.js';
+
+const ajv = new (Ajv as unknown as typeof Ajv.default)({ allErrors: true, strict: false });
+const NOT_FOUND: Record<ListingKind, string> = {
+  skill: 'SKILL_NOT_FOUND', agent_template: 'TEMPLATE_NOT_FOUND', domain: 'DOMAIN_NOT_FOUND',
+  canvas_component: 'COMPONENT_NOT_FOUND', workflow_template: 'TEMPLATE_NOT_FOUND',
+};
+
+export interface Caller { tenantId: string; plan: Plan; rater: string }
+export type PublishInput = Omit<NewListing, 'id' | 'status' | 'kind'>;
+
+/** The kind-agnostic marketplace engine; thin per-kind modules call these functions. */
+export function marketplaceEngine(ctx: AppContext, kind: ListingKind) {
+  const sys = ctx.db.as(SYSTEM);
+  const missing = (id: string) => notFound(NOT_FOUND[kind], 'Listing', id);
+
+  async function visible(viewer: string | null, id: string): Promise<Listing> {
+    const l = await repo.findVisible(sys, viewer, kind, id);
+    if (!l) throw missing(id);
+    return l;
+  }
+  async function owned(tenantId: string, id: string): Promise<Listing> {
+    const l = await repo.findAny(sys, kind, id);
+    if (!l || l.tenant_id !== tenantId) throw missing(id);
+    return l;
+  }
+
+  return {
+    visible, owned,
+
+    /** Private listings are approved at once for their tenant; public ones wait for a platform reviewer. */
+    async publish(caller: Caller, input: PublishInput): Promise<Listing> {
+      if (input.marketplace_type === 'public' && !PLAN_LIMITS[caller.plan].publicMarketplacePublish) {
+        throw new AppError('PLAN_RESTRICTED', `The ${caller.plan} plan cannot publish to the public marketplace`, { plan: caller.plan, feature: 'public_marketplace_publish' });
+      }
+      const status = input.marketplace_type === 'private' ? 'approved' : 'pending_approval';
+      return ctx.db.tx(caller.tenantId, async (ex) => {
+        const l = await repo.insertListing(ex, caller.tenantId, { ...input, id: newId('mkt'), kind, status });
+        const v = await repo.insertVersion(ex, caller.tenantId, { id: newId('ver'), listingId: l.id, name: 'v1', description: 'Initial version', content: l.content, schema: l.config_schema });
+        await ex.query('UPDATE marketplace_listings SET current_version_id = $2 WHERE tenant_id = $1 AND id = $3', [caller.tenantId, v.version_id, l.id]);
+        await ctx.outbox.emit(ex, caller.tenantId, 'component.published', { kind, listing_id: l.id, name: l.name, status, marketplace_type: l.marketplace_type });
+        return { ...l, current_version_id: v.version_id };
+      });
+    },
+
+    /** draft/pending → approved|rejected; anything else is a conflict. */
+    async review(id: string, decision: 'approved' | 'rejected', reason: string | null): Promise<Listing> {
+      const l = await repo.findAny(sys, kind, id);
+      if (!l) throw missing(id);
+      if (l.status !== 'pending_approval' && l.status !== 'draft') {
+        throw new AppError('CONFLICTING_OPERATION', `Listing is ${l.status}, not pending approval`, { status: l.status });
+      }
+      return ctx.db.tx(SYSTEM, async (ex) => {
+        const out = await repo.setStatus(ex, id, decision, reason);
+        if (decision === 'approved') await ctx.outbox.emit(ex, l.tenant_id, 'component.approved', { kind, listing_id: id, name: l.name });
+        return out;
+      });
+    },
+
+    search: (f: Omit<SearchFilter, 'kind'>) => repo.search(sys, { ...f, kind }),
+
+    /** Validates plan, limits, dependencies and config before writing; installing twice returns the first install. */
+    async install(caller: Caller, id: string, config: Record<string, unknown>, targetId: string | null) {
+      const l = await visible(caller.tenantId, id);
+      if (l.status !== 'approved') throw missing(id);
+      const db = ctx.db.as(caller.tenantId);
+      const existing = await repo.findInstall(db, caller.tenantId, id);
+      if (existing) return { install_id: existing.id, version_id: existing.version_id, created: false, listing: l };
+      const max = PLAN_LIMITS[caller.plan].maxInstalledSkills;
+      if (kind === 'skill' && max !== null && (await repo.countInstalls(db, caller.tenantId, kind)) >= max) {
+        throw new AppError('TENANT_LIMIT_EXCEEDED', `The ${caller.plan} plan allows ${max} installed skills`, { limit: max, plan: caller.plan });
+      }
+      const installed = await repo.installedListingIds(db, caller.tenantId);
+      const absent = l.dependencies.filter((d) => !installed.has(d));
+      if (absent.length) throw new AppError('DEPENDENCY_MISSING', 'Install the declared dependencies first', { missing_dependencies: absent });
+      validateConfig(l.config_schema, config);
+      const installId = newId('ins');
+      await ctx.db.tx(caller.tenantId, async (ex) => {
+        await repo.insertInstall(ex, caller.tenantId, { id: installId, listingId: id, kind, versionId: l.current_version_id, targetId, config });
+        await ctx.outbox.emit(ex, caller.tenantId, 'component.installed', { kind, listing_id: id, install_id: installId, version_id: l.current_version_id });
+      });
+      await repo.bumpInstalls(sys, id, 1);
+      return { install_id: installId, version_id: l.current_version_id, created: true, listing: l };
+    },
+
+    categories: () => repo.categories(sys, kind),
+    tags: () => repo.tagCounts(sys, kind),
+
+    async reviews(viewer: string | null, id: string, limit: number, offset: number) {
+      await visible(viewer, id);
+      return repo.reviews(sys, id, limit, offset);
+    },
+
+    /** Flags a review for moderation: hidden from review lists until a moderator looks at it. */
+    async flag(viewer: string, reviewId: string): Promise<void> {
+      if (!(await repo.flagReview(sys, viewer, reviewId))) throw notFound('NOT_FOUND', 'Review', reviewId);
+    },
+
+    mine: (tenantId: string, f: Parameters<typeof repo.ownedOrInstalled>[3]) => repo.ownedOrInstalled(sys, tenantId, kind, f),
+
+    /** Renames the tenant's own listing, or customises its install (name, description, config checked against the schema). */
+    async customize(caller: Caller, id: string, p: { name?: string; description?: string; config?: Record<string, unknown> }) {
+      const l = await visible(caller.tenantId, id);
+      if (p.config) validateConfig(l.config_schema, p.config);
+      return ctx.db.tx(caller.tenantId, async (ex) => {
+        const installed = await repo.customizeInstall(ex, caller.tenantId, id, p);
+        if (!installed && l.tenant_id !== caller.tenantId) throw missing(id);
+        if (!installed) await repo.renameListing(ex, caller.tenantId, id, p);
+        await ctx.outbox.emit(ex, caller.tenantId, 'component.updated', { kind, listing_id: id, change: 'customize' });
+        return { listing: l, config_applied: p.config !== undefined && installed };
+      });
+    },
+
+    async uninstall(caller: Caller, id: string): Promise<void> {
+      if (!(await repo.deleteInstall(ctx.db.as(caller.tenantId), caller.tenantId, id))) throw missing(id);
+      await repo.bumpInstalls(sys, id, -1);
+    },
+
+    /** One rating per rater; a second one updates it. */
+    async rate(caller: Caller, id: string, rating: number, review: string | null): Promise<Listing> {
+      await visible(caller.tenantId, id);
+      return ctx.db.tx(SYSTEM, async (ex) => {
+        const l = await repo.upsertRating(ex, caller.tenantId, { id: newId('rev'), listingId: id, rater: caller.rater, rating, review });
+        await ctx.outbox.emit(ex, caller.tenantId, 'component.rated', { kind, listing_id: id, rating, new_average: l.rating, total_ratings: l.rating_count });
+        return l;
+      });
+    },
+
+    /** Freezes the listing's current content as a named version. */
+    async version(tenantId: string, id: string, name: string, description: string) {
+      const l = await owned(tenantId, id);
+      return ctx.db.tx(tenantId, async (ex) => {
+        const v = await repo.insertVersion(ex, tenantId, { id: newId('ver'), listingId: id, name, description, content: l.content, schema: l.config_schema });
+        await repo.setContent(ex, tenantId, id, l.content, l.config_schema, v.version_id);
+        await ctx.outbox.emit(ex, tenantId, 'component.updated', { kind, listing_id: id, version_id: v.version_id, change: 'version' });
+        return v;
+      });
+    },
+
+    async history(tenantId: string, id: string) {
+      await owned(tenantId, id);
+      return repo.listVersions(ctx.db.as(tenantId), tenantId, id);
+    },
+
+    async rollback(tenantId: string, id: string, versionId: string): Promise<Listing> {
+      await owned(tenantId, id);
+      return ctx.db.tx(tenantId, async (ex) => {
+        const v = await repo.findVersion(ex, tenantId, id, versionId);
+        if (!v) throw new AppError('INVALID_VERSION', `Version ${versionId} does not belong to ${id}`, { version_id: versionId });
+        const out = await repo.setContent(ex, tenantId, id, v.content, v.config_schema, v.id);
+        await ctx.outbox.emit(ex, tenantId, 'component.updated', { kind, listing_id: id, version_id: v.id, change: 'rollback' });
+        return out;
+      });
+    },
+  };
+}
+
+export function validateConfig(schema: Record<string, unknown> | null, config: Record<string, unknown>): void {
+  if (!schema) return;
+  const check = ajv.compile(schema);
+  if (!check(config)) {
+    throw new AppError('CONFIG_SCHEMA_INVALID', 'Configuration does not match the listing schema', {
+      errors: (check.errors ?? []).map((e) => ({ path: e.instancePath || '/', message: e.message })),
+    });
+  }
+}

@@ -1,0 +1,59 @@
+import type { AppContext } from '../../platform/context.js';
+import { AppError } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { safeFetch } from '../../platform/net/safe-fetch.js';
+import { PLAN_LIMITS, type Plan } from '../../platform/plans.js';
+import type { Listing } from '../marketplace/service.js';
+import { runInSandbox } from './sandbox/index.js';
+import * as repo from './repo.js';
+
+export interface ExecutionOutcome { execution_id: string; status: 'completed' | 'failed'; output: unknown; error: string | null; duration_ms: number }
+
+const startOfUtcDay = (d = new Date()) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+
+async function checkQuota(ctx: AppContext, tenantId: string, plan: Plan) {
+  const limit = PLAN_LIMITS[plan].dailySkillExecutions;
+  if (limit === null) return;
+  const today = startOfUtcDay();
+  const used = await repo.countExecutionsSince(ctx.db.as(tenantId), tenantId, today);
+  if (used >= limit) {
+    const resets = new Date(today.getTime() + 86_400_000).toISOString();
+    throw new AppError('SKILL_LIMIT_EXCEEDED', `Daily skill execution limit of ${limit} reached`, { limit, used, plan, resets_at: resets });
+  }
+}
+
+async function callApi(ctx: AppContext, endpoint: string, input: unknown): Promise<unknown> {
+  const res = await safeFetch(endpoint, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input ?? {}),
+    timeoutMs: 10_000, allowLoopback: ctx.config.allowInsecureWebhooks,
+  });
+  const text = res.body.toString('utf8');
+  if (res.status >= 400) throw new Error(`Skill endpoint answered HTTP ${res.status}`);
+  try { return JSON.parse(text); } catch { return text; }
+}
+
+/** Runs one skill by type; types that need a container runtime are refused with a clear error. */
+async function dispatch(ctx: AppContext, l: Listing, input: unknown): Promise<{ ok: boolean; output: unknown; error: string | null }> {
+  const content = l.content as { code?: string | null; endpoint?: string | null };
+  if (l.subtype === 'function') {
+    if (!content.code) return { ok: false, output: null, error: 'Skill has no code' };
+    const r = await runInSandbox(content.code, input);
+    return r.ok ? { ok: true, output: r.output, error: null } : { ok: false, output: null, error: r.error };
+  }
+  if (l.subtype === 'api') {
+    if (!content.endpoint) return { ok: false, output: null, error: 'Skill has no endpoint' };
+    try { return { ok: true, output: await callApi(ctx, content.endpoint, input), error: null }; }
+    catch (e) { return { ok: false, output: null, error: e instanceof Error ? e.message : String(e) }; }
+  }
+  throw new AppError('SKILL_TYPE_NOT_EXECUTABLE', `Skills of type '${l.subtype}' are stored but cannot be executed on this server; only 'function' and 'api' skills run here`, { skill_type: l.subtype, executable_types: ['function', 'api'] });
+}
+
+/** Quota check, run, and a durable record of the run (which is what the daily limit counts). */
+export async function executeSkill(ctx: AppContext, tenantId: string, plan: Plan, l: Listing, input: unknown): Promise<ExecutionOutcome> {
+  await checkQuota(ctx, tenantId, plan);
+  const started = Date.now();
+  const r = await dispatch(ctx, l, input);
+  const out: ExecutionOutcome = { execution_id: newId('sxe'), status: r.ok ? 'completed' : 'failed', output: r.output, error: r.error, duration_ms: Date.now() - started };
+  await repo.insertExecution(ctx.db.as(tenantId), tenantId, { id: out.execution_id, listingId: l.id, status: out.status, durationMs: out.duration_ms, error: out.error });
+  return out;
+}

@@ -1,0 +1,25 @@
+import type { Executor } from '../../platform/db/index.js';
+
+export async function countExecutionsSince(ex: Executor, tenantId: string, since: Date): Promise<number> {
+  const [row] = await ex.query<{ n: number }>(`SELECT count(*)::int AS n FROM skill_executions WHERE tenant_id = $1 AND created_at >= $2`, [tenantId, since]);
+  return row.n;
+}
+
+export async function insertExecution(ex: Executor, tenantId: string, e: { id: string; listingId: string; status: 'completed' | 'failed'; durationMs: number; error: string | null }) {
+  await ex.query(
+    `INSERT INTO skill_executions (tenant_id, id, listing_id, status, duration_ms, error) VALUES ($1,$2,$3,$4,$5,$6)`,
+    [tenantId, e.id, e.listingId, e.status, e.durationMs, e.error],
+  );
+}
+
+/** The tenant's runnable skills: installed ones and its own private ones. SYSTEM executor, filtered by tenant here. */
+export async function runnableSkills(sys: Executor, tenantId: string) {
+  return sys.query(
+    `SELECT l.id, l.name, l.description, l.subtype, l.content FROM marketplace_listings l
+     WHERE l.kind = 'skill' AND l.status = 'approved'
+       AND (EXISTS (SELECT 1 FROM marketplace_installs i WHERE i.tenant_id = $1 AND i.listing_id = l.id)
+            OR (l.tenant_id = $1 AND l.marketplace_type = 'private'))
+     ORDER BY l.name, l.id`,
+    [tenantId],
+  );
+}

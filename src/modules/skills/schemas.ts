@@ -1,0 +1,64 @@
+import { Type } from '@sinclair/typebox';
+
+export const SKILL_TYPES = ['api', 'function', 'script', 'docker', 'container'] as const;
+const Json = Type.Record(Type.String(), Type.Unknown());
+
+export const CreatePrivateSkillBody = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  description: Type.Optional(Type.String({ maxLength: 2000 })),
+  skill_type: Type.String(),
+  input_schema: Type.Optional(Json),
+  output_schema: Type.Optional(Json),
+  config: Type.Optional(Json),
+  config_schema: Type.Optional(Json),
+  code: Type.Optional(Type.String({ maxLength: 200_000 })),
+  endpoint: Type.Optional(Type.String({ maxLength: 2000 })),
+  dependencies: Type.Optional(Type.Array(Type.String(), { maxItems: 50 })),
+  packages: Type.Optional(Type.Array(Type.String({ maxLength: 214 }), { maxItems: 50 })),
+  high_risk: Type.Optional(Type.Boolean()),
+  category: Type.Optional(Type.String({ maxLength: 100 })),
+  tags: Type.Optional(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 20 })),
+}, { additionalProperties: false });
+
+export const PublishBody = Type.Object({
+  skill_id: Type.String(),
+  price: Type.Optional(Type.Number({ minimum: 0 })),
+  category: Type.Optional(Type.String({ maxLength: 100 })),
+  tags: Type.Optional(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 20 })),
+  long_description: Type.Optional(Type.String({ maxLength: 20_000 })),
+  documentation_url: Type.Optional(Type.String({ maxLength: 2000 })),
+}, { additionalProperties: false });
+
+export const InstallBody = Type.Object({
+  skill_id: Type.String(),
+  agent_id: Type.Optional(Type.String()),
+  config_overrides: Type.Optional(Json),
+}, { additionalProperties: false });
+
+export const RateBody = Type.Object({
+  rating: Type.Integer({ minimum: 1, maximum: 5 }),
+  review: Type.Optional(Type.String({ maxLength: 5000 })),
+}, { additionalProperties: false });
+
+export const SkillSummary = Type.Object({
+  id: Type.String(), name: Type.String(), description: Type.String(), category: Type.String(),
+  skill_type: Type.Union([Type.String(), Type.Null()]), price: Type.Number(), rating: Type.Number(),
+  rating_count: Type.Integer(), installs: Type.Integer(), tags: Type.Array(Type.String()),
+  is_approved: Type.Boolean(), created_at: Type.String(),
+});
+
+export const MarketplaceQuery = Type.Object({
+  query: Type.Optional(Type.String({ maxLength: 200 })),
+  category: Type.Optional(Type.String()),
+  tags: Type.Optional(Type.String()),
+  skill_type: Type.Optional(Type.String()),
+  sort_by: Type.Optional(Type.Union(['popularity', 'rating', 'installs', 'created_at'].map((s) => Type.Literal(s)))),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+});
+
+export const ExecuteBody = Type.Object({ input: Type.Optional(Type.Unknown()) }, { additionalProperties: false });
+export const ExecuteResult = Type.Object({
+  success: Type.Boolean(), execution_id: Type.String(), status: Type.String(), output: Type.Unknown(),
+  error: Type.Union([Type.String(), Type.Null()]), duration_ms: Type.Integer(),
+});

@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startApp } from '../helpers/app.js';
+import { call, expectError, makeKey, makeTenant, type TestTenant } from '../helpers/http.js';
+
+let built: Awaited<ReturnType<typeof startApp>>;
+let a: TestTenant;
+let b: TestTenant;
+before(async () => {
+  built = await startApp();
+  a = await makeTenant(built.app, 'team');
+  b = await makeTenant(built.app, 'team');
+});
+after(() => built.close());
+
+const skill = (over: Record<string, unknown> = {}) => ({ name: 'CSV Summariser', description: 'Summarise CSV data tables', skill_type: 'function', code: 'return 1', category: 'productivity', tags: ['data', 'csv'], ...over });
+
+async function createAndPublish(t: TestTenant, over: Record<string, unknown> = {}) {
+  const c = await call(built.app, 'POST', '/api/v1/skills/private', { key: t.key, body: skill(over) });
+  assert.equal(c.status, 201, JSON.stringify(c.body));
+  const p = await call(built.app, 'POST', '/api/skills/publish', { key: t.key, body: { skill_id: c.body.skill_id, tags: ['data'] } });
+  assert.equal(p.status, 201, JSON.stringify(p.body));
+  return { privateId: c.body.skill_id as string, marketId: p.body.marketplace_id as string };
+}
+
+describe('skill marketplace lifecycle', () => {
+  it('publish by A, approve, install by B, rate, version, rollback', async () => {
+    const { marketId } = await createAndPublish(a);
+    let res = await call(built.app, 'GET', '/api/skills/marketplace?query=csv', { key: b.key });
+    assert.equal(res.body.skills.some((s: any) => s.id === marketId), false, 'pending listing hidden from other tenants');
+    expectError(await call(built.app, 'POST', '/api/skills/install', { key: b.key, body: { skill_id: marketId } }), 404, 'SKILL_NOT_FOUND');
+
+    res = await call(built.app, 'POST', `/api/skills/approve/${marketId}`, { admin: true });
+    assert.equal(res.status, 200);
+    assert.equal(res.body.status, 'approved');
+    assert.ok(res.body.approved_at);
+    expectError(await call(built.app, 'POST', `/api/skills/approve/${marketId}`, { admin: true }), 409, 'CONFLICTING_OPERATION');
+
+    res = await call(built.app, 'GET', '/api/skills/marketplace?query=csv', { key: b.key });
+    const found = res.body.skills.find((s: any) => s.id === marketId);
+    assert.equal(found.skill_type, 'function');
+    assert.equal(found.is_approved, true);
+
+    res = await call(built.app, 'POST', '/api/skills/install', { key: b.key, body: { skill_id: marketId } });
+    assert.equal(res.status, 200);
+    assert.equal(res.body.status, 'installed');
+    const again = await call(built.app, 'POST', '/api/skills/install', { key: b.key, body: { skill_id: marketId } });
+    assert.equal(again.body.skill_id, res.body.skill_id, 'install is idempotent');
+
+    res = await call(built.app, 'POST', `/api/skills/rate/${marketId}`, { key: b.key, body: { rating: 4, review: 'good' } });
+    assert.deepEqual([res.body.rating, res.body.new_average, res.body.total_ratings], [4, 4, 1]);
+    res = await call(built.app, 'POST', `/api/skills/rate/${marketId}`, { key: b.key, body: { rating: 2 } });
+    assert.deepEqual([res.body.new_average, res.body.total_ratings], [2, 1], 'second rating updates');
+    expectError(await call(built.app, 'POST', `/api/skills/rate/${marketId}`, { key: b.key, body: { rating: 6 } }), 400, 'VALIDATION_ERROR');
+
+    res = await call(built.app, 'GET', `/api/skills/${marketId}`, { key: b.key });
+    assert.equal(res.body.skill.installs, 1);
+    res = await call(built.app, 'GET', `/api/skill-marketplace/skills/${marketId}`, { key: b.key });
+    assert.equal(res.body.skill.id, marketId);
+    res = await call(built.app, 'GET', '/api/skill-marketplace/skills?query=csv', { key: b.key });
+    assert.ok(res.body.skills.some((s: any) => s.id === marketId));
+
+    res = await call(built.app, 'POST', `/api/skills/version?skill_id=${marketId}&version_name=v2.0.0`, { key: a.key });
+    assert.equal(res.status, 201);
+    const v2 = res.body.version_id;
+    res = await call(built.app, 'GET', `/api/skills/history/${marketId}`, { key: a.key });
+    assert.deepEqual(res.body.history.map((h: any) => h.version_name), ['v1', 'v2.0.0']);
+    const v1 = res.body.history[0].version_id;
+    res = await call(built.app, 'POST', `/api/skills/rollback/${marketId}?version_id=${v1}`, { key: a.key });
+    assert.equal(res.body.message, `Skill ${marketId} rolled back to version ${v1}`);
+    expectError(await call(built.app, 'POST', `/api/skills/rollback/${marketId}?version_id=nope`, { key: a.key }), 400, 'INVALID_VERSION');
+    expectError(await call(built.app, 'POST', `/api/skills/rollback/${marketId}?version_id=${v2}`, { key: b.key }), 404, 'SKILL_NOT_FOUND');
+    expectError(await call(built.app, 'GET', `/api/skills/history/${marketId}`, { key: b.key }), 404, 'SKILL_NOT_FOUND');
+
+    const events = await built.ctx.db.query('*', `SELECT type FROM events WHERE data->>'listing_id' = $1`, [marketId]);
+    const types = new Set(events.map((e: any) => e.type));
+    for (const t of ['component.published', 'component.approved', 'component.installed', 'component.rated', 'component.updated']) assert.ok(types.has(t), t);
+  });
+
+  it('rejects with a reason, and rejected listings stay invisible to others', async () => {
+    const { marketId } = await createAndPublish(a, { name: 'Dubious thing' });
+    const res = await call(built.app, 'POST', `/api/skills/reject/${marketId}?reason=low%20quality`, { admin: true });
+    assert.deepEqual([res.body.status, res.body.reason], ['rejected', 'low quality']);
+    expectError(await call(built.app, 'GET', `/api/skills/${marketId}`, { key: b.key }), 404, 'SKILL_NOT_FOUND');
+  });
+
+  it('private skills are visible and installable at once for their tenant only', async () => {
+    const c = await call(built.app, 'POST', '/api/v1/skills/private', { key: a.key, body: skill({ name: 'Private helper' }) });
+    assert.deepEqual([c.body.status, c.body.is_public], ['created', false]);
+    assert.equal((await call(built.app, 'GET', `/api/skills/${c.body.skill_id}`, { key: a.key })).status, 200);
+    expectError(await call(built.app, 'GET', `/api/skills/${c.body.skill_id}`, { key: b.key }), 404, 'SKILL_NOT_FOUND');
+    assert.equal((await call(built.app, 'POST', '/api/skills/install', { key: a.key, body: { skill_id: c.body.skill_id } })).status, 200);
+  });
+
+  it('validates config against the schema and dependencies before installing', async () => {
+    const dep = await call(built.app, 'POST', '/api/v1/skills/private', { key: a.key, body: skill({ name: 'Dep' }) });
+    const c = await call(built.app, 'POST', '/api/v1/skills/private', { key: a.key, body: skill({ name: 'Needs config', dependencies: [dep.body.skill_id], config_schema: { type: 'object', properties: { timeout: { type: 'integer', maximum: 60 } } } }) });
+    expectError(await call(built.app, 'POST', '/api/skills/install', { key: a.key, body: { skill_id: c.body.skill_id } }), 422, 'DEPENDENCY_MISSING');
+    await call(built.app, 'POST', '/api/skills/install', { key: a.key, body: { skill_id: dep.body.skill_id } });
+    const bad = await call(built.app, 'POST', '/api/skills/install', { key: a.key, body: { skill_id: c.body.skill_id, config_overrides: { timeout: 600 } } });
+    expectError(bad, 400, 'CONFIG_SCHEMA_INVALID');
+    assert.ok(bad.body.error.details.errors.length > 0);
+    assert.equal((await call(built.app, 'POST', '/api/skills/install', { key: a.key, body: { skill_id: c.body.skill_id, config_overrides: { timeout: 30 } } })).status, 200);
+  });
+
+  it('free plan cannot publish publicly; bad skill_type is INVALID_ENUM_VALUE', async () => {
+    const f = await makeTenant(built.app, 'free');
+    const c = await call(built.app, 'POST', '/api/v1/skills/private', { key: f.key, body: skill() });
+    expectError(await call(built.app, 'POST', '/api/skills/publish', { key: f.key, body: { skill_id: c.body.skill_id } }), 403, 'PLAN_RESTRICTED');
+    expectError(await call(built.app, 'POST', '/api/v1/skills/private', { key: a.key, body: skill({ skill_type: 'wasm' }) }), 400, 'INVALID_ENUM_VALUE');
+  });
+
+  it('search ranks name matches above description matches', async () => {
+    for (const [name, description] of [['Invoice parser', 'Reads PDF invoices'], ['Email sender', 'Sends an invoice reminder email'], ['Weather', 'Forecasts']]) {
+      const { marketId } = await createAndPublish(a, { name, description });
+      await call(built.app, 'POST', `/api/skills/approve/${marketId}`, { admin: true });
+    }
+    const res = await call(built.app, 'GET', '/api/skills/marketplace?query=invoice', { key: b.key });
+    assert.deepEqual(res.body.skills.map((s: any) => s.name), ['Invoice parser', 'Email sender']);
+    expectError(await call(built.app, 'GET', '/api/skills/marketplace?limit=101', { key: b.key }), 400, 'INVALID_LIMIT');
+  });
+
+  it('security: 401 without credential, 403 read key, 403 viewer, 403 approve without admin key', async () => {
+    expectError(await call(built.app, 'GET', '/api/skills/marketplace'), 401, 'AUTH_REQUIRED');
+    const ro = await makeKey(built.app, a, { scope: 'read' });
+    expectError(await call(built.app, 'POST', '/api/v1/skills/private', { key: ro.key, body: skill() }), 403, 'INSUFFICIENT_SCOPE');
+    const viewer = await makeKey(built.app, a, { role: 'viewer' });
+    expectError(await call(built.app, 'POST', '/api/v1/skills/private', { key: viewer.key, body: skill() }), 403, 'INSUFFICIENT_PERMISSIONS');
+    expectError(await call(built.app, 'POST', '/api/skills/approve/x', { key: a.key }), 403, 'FORBIDDEN');
+  });
+});

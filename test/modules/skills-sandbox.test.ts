@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { runInSandbox } from '../../src/modules/skills/sandbox/index.js';
+
+describe('QuickJS sandbox', () => {
+  it('runs a function skill', async () => {
+    const r = await runInSandbox('function execute(input) { return { sum: input.a + input.b }; }', { a: 2, b: 3 });
+    assert.deepEqual(r.ok && r.output, { sum: 5 });
+  });
+
+  const escapes: Array<[string, string, RegExp]> = [
+    ['process', 'function execute() { return process.env; }', /'?process'? is not defined/],
+    ['require', 'function execute() { return require("fs").readFileSync("/etc/passwd", "utf8"); }', /'?require'? is not defined/],
+    ['fetch', 'function execute() { return fetch("http://127.0.0.1"); }', /'?fetch'? is not defined/],
+    ['constructor trick', 'function execute() { return this.constructor.constructor("return process")().env; }', /'?process'? is not defined/],
+    ['globalThis probe', 'function execute() { return typeof globalThis.process + typeof globalThis.require + typeof globalThis.global; }', /^$/],
+    ['infinite loop', 'function execute() { for (;;) {} }', /interrupted/i],
+    ['memory bomb', 'function execute() { let s = "x"; for (;;) s += s; }', /out of memory/i],
+    ['allocation storm', 'function execute() { const a = []; for (;;) a.push({ x: [1, 2, 3] }); }', /out of memory|interrupted|exceeded/i],
+    ['deep recursion', 'function execute() { const f = (n) => f(n + 1) + 1; return f(0); }', /stack overflow|too much recursion/i],
+  ];
+  for (const [name, code, expected] of escapes) {
+    it(`contains ${name}`, async () => {
+      const r = await runInSandbox(code, {}, { timeoutMs: 500 });
+      if (name === 'globalThis probe') {
+        assert.deepEqual(r.ok && r.output, 'undefinedundefinedundefined');
+        return;
+      }
+      assert.equal(r.ok, false, JSON.stringify(r));
+      assert.match((r as { error: string }).error, expected);
+    });
+  }
+});
