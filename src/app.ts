@@ -44,7 +44,7 @@ export async function buildApp(config: Config): Promise<Built> {
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableAutoPipelining: true }) : null;
   redis?.on('error', () => undefined);
   const bus = config.redisUrl ? redisBus(config.redisUrl) : memoryBus();
-  const rates = redis ? redisRateStore(redis) : memoryRateStore();
+  const rates = redis ? redisRateStore(redis, config.rateLimitPrefix) : memoryRateStore();
   const jobs = new Jobs(db);
   const outbox = new Outbox(jobs);
   const resolver = new CredentialResolver(db, config);

@@ -28,6 +28,8 @@ export interface Config {
   runWorkers: boolean;
   /** Allow plain-http loopback webhook targets (development and tests only). */
   allowInsecureWebhooks: boolean;
+  /** Redis key prefix for rate-limit counters: processes that share limits share the prefix. */
+  rateLimitPrefix: string;
   /** Seconds between SSE heartbeats (comment lines that keep proxies from closing the stream). */
   sseHeartbeatMs: number;
   /** How long POST /execute waits for a result before answering in_progress. */
@@ -159,6 +161,7 @@ export function loadConfig(env: Env = process.env): Config {
       if (!Number.isInteger(n) || n < 0) throw new ConfigError('ATOM_WEBHOOK_RETRY_SCHEDULE_MS must be comma-separated milliseconds');
       return n;
     }) : null,
+    rateLimitPrefix: env.ATOM_RATE_LIMIT_PREFIX || 'atom:rl',
     sseHeartbeatMs: int(env, 'ATOM_SSE_HEARTBEAT_MS', 15_000, 100, 600_000),
     executionSyncBudgetMs: int(env, 'ATOM_EXECUTION_SYNC_MS', 2500, 0, 60_000),
     executionStaleMs: int(env, 'ATOM_EXECUTION_STALE_SECONDS', 30, 1, 3600) * 1000,

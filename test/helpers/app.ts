@@ -45,6 +45,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config & { cleanup:
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     REDIS_URL: process.env.REDIS_URL,
     PORT: '0',
+    // Each test app counts in its own Redis namespace: anonymous requests all come from 127.0.0.1.
+    ATOM_RATE_LIMIT_PREFIX: `atom:test:${randomBytes(6).toString('hex')}`,
   });
   return { ...base, ...overrides, cleanup: () => rmSync(dataDir, { recursive: true, force: true }) };
 }

@@ -52,12 +52,12 @@ end
 return out`;
 
 /** Shared across server processes: every instance counts against the same windows. */
-export function redisRateStore(redis: Redis): RateStore {
+export function redisRateStore(redis: Redis, prefix = 'atom:rl'): RateStore {
   return {
     async hit(windows) {
       const now = Date.now();
       const starts = windows.map((w) => Math.floor(now / w.windowMs) * w.windowMs);
-      const keys = windows.map((w, i) => `atom:rl:${w.key}:${starts[i]}`);
+      const keys = windows.map((w, i) => `${prefix}:${w.key}:${starts[i]}`);
       const ttls = windows.map((w) => String(w.windowMs + 1000));
       const counts = (await redis.eval(SCRIPT, keys.length, ...keys, ...ttls)) as number[];
       return windows.map((w, i) => ({ count: counts[i], resetMs: starts[i] + w.windowMs }));
