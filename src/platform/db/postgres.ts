@@ -94,8 +94,17 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
         }
       }),
     as: (ctx) => ({ query: (text, params) => query(ctx, text, params) }),
+    // Multi-statement text (migrations) may open a transaction: on failure it is rolled back on
+    // the same connection, so the connection goes back to the pool clean.
     exec: async (text) => {
-      await withClient('*', (c) => c.query(text));
+      await withClient('*', async (c) => {
+        try {
+          await c.query(text);
+        } catch (err) {
+          await c.query('ROLLBACK').catch(() => undefined);
+          throw err;
+        }
+      });
     },
     jobsAdapter: () => ({
       // pg-boss completes jobs without awaiting: after close, answer empty instead of leaving an

@@ -22,7 +22,20 @@ export async function ensureAppRole(ex: Executor): Promise<boolean> {
   }
   const [{ name }] = await ex.query<{ name: string }>('SELECT current_database() AS name');
   const db = '"' + name.replace(/"/g, '""') + '"';
-  await ex.query(`GRANT CREATE, CONNECT, TEMPORARY ON DATABASE ${db} TO ${APP_ROLE}`);
-  await ex.query(`GRANT ALL ON SCHEMA public TO ${APP_ROLE}`);
+  await retryCatalogRace(() => ex.query(`GRANT CREATE, CONNECT, TEMPORARY ON DATABASE ${db} TO ${APP_ROLE}`));
+  await retryCatalogRace(() => ex.query(`GRANT ALL ON SCHEMA public TO ${APP_ROLE}`));
   return true;
+}
+
+/** Processes starting together update the same catalog rows ("tuple concurrently updated"); retry. */
+async function retryCatalogRace(fn: () => Promise<unknown>, attempt = 1): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    const e = err as { code?: string; message?: string };
+    const race = e.code === 'XX000' && /concurrently/.test(e.message ?? '');
+    if (!race || attempt >= 6) throw err;
+    await new Promise((r) => setTimeout(r, 50 * attempt + Math.random() * 100));
+    await retryCatalogRace(fn, attempt + 1);
+  }
 }
