@@ -94,24 +94,15 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
         }
       }),
     as: (ctx) => ({ query: (text, params) => query(ctx, text, params) }),
-    // Multi-statement text (migrations) may open a transaction: on failure it is rolled back on
-    // the same connection, so the connection goes back to the pool clean.
     exec: async (text) => {
-      await withClient('*', async (c) => {
-        try {
-          await c.query(text);
-        } catch (err) {
-          await c.query('ROLLBACK').catch(() => undefined);
-          throw err;
-        }
-      });
+      await withClient('*', (c) => runText(c, text));
     },
     jobsAdapter: () => ({
       // pg-boss completes jobs without awaiting: after close, answer empty instead of leaving an
       // unhandled rejection (the job is then retried after its expiry, as after a crash).
       executeSql: (text: string, values?: unknown[]) =>
         closed ? Promise.resolve({ rows: [] as Row[] }) : withClient(null, async (c) => {
-          const res = (await c.query(text, values)) as pg.QueryResult | pg.QueryResult[];
+          const res = await runText(c, text, values);
           const last = Array.isArray(res) ? res.at(-1) : res;
           return { rows: (last?.rows ?? []) as Row[] };
         }),
@@ -122,6 +113,19 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
     },
   };
   return db;
+}
+
+/**
+ * Runs SQL text that may open its own transaction (migrations, pg-boss's commands): on failure it
+ * is rolled back on the same connection, so the connection goes back to the pool clean.
+ */
+async function runText(c: pg.PoolClient, text: string, values?: unknown[]): Promise<pg.QueryResult | pg.QueryResult[]> {
+  try {
+    return (await c.query(text, values)) as pg.QueryResult | pg.QueryResult[];
+  } catch (err) {
+    await c.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
 }
 
 function isConnectionError(err: unknown): boolean {
