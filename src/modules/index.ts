@@ -14,6 +14,8 @@ import { healthRoutes } from './health/routes.js';
 import { integrationRoutes } from './integrations/routes.js';
 import { mcpRoutes } from './mcp/routes.js';
 import { memberRoutes } from './members/routes.js';
+import { setupPackages } from './packages/module.js';
+import { packageAdminRoutes, packageRoutes } from './packages/routes.js';
 import { publicMarketplaceRoutes } from './skills/public-routes.js';
 import { privateSkillRoutes } from './skills/private-routes.js';
 import { skillRoutes } from './skills/routes.js';
@@ -47,6 +49,8 @@ export const MODULES: Module[] = [
   { name: 'chat', routes: chatRoutes, setup: setupChat },
   { name: 'desktop', routes: desktopRoutes },
   { name: 'mcp', routes: mcpRoutes },
+  { name: 'packages', routes: packageRoutes, setup: setupPackages },
+  { name: 'packages-admin', routes: packageAdminRoutes },
   { name: 'private-skills', routes: privateSkillRoutes },
   { name: 'public-marketplace', routes: publicMarketplaceRoutes },
   { name: 'skills', routes: skillRoutes, setup: (ctx) => ctx.tools.register(skillToolProvider(ctx)) },

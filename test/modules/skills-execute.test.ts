@@ -79,6 +79,26 @@ describe('skill execution', () => {
     assert.deepEqual(r, { ok: true, output: 2 });
   });
 
+  it('a high-risk skill runs directly only for an approver; others get APPROVAL_REQUIRED', async () => {
+    const id = await create(a, { skill_type: 'function', code: 'function execute() { return "ran"; }', high_risk: true, risk_reason: 'Deletes records' });
+    const member = await makeKey(built.app, a, { role: 'member' });
+    const res = await call(built.app, 'POST', `/api/skills/${id}/execute`, { key: member.key, body: {} });
+    expectError(res, 403, 'APPROVAL_REQUIRED');
+    assert.deepEqual([res.body.error.details.skill_id, res.body.error.details.risk_level, res.body.error.details.reason], [id, 'HIGH', 'Deletes records']);
+    assert.match(res.body.error.details.approval_url, /\/api\/governance\/approvals$/);
+    const owner = await call(built.app, 'POST', `/api/skills/${id}/execute`, { key: a.key, body: {} });
+    assert.deepEqual([owner.status, owner.body.output], [200, 'ran']);
+  });
+
+  it('a skill declares its governance action; undeclared skills count as execute', async () => {
+    const plain = await create(a, { skill_type: 'function', code: 'function execute() { return 1; }' });
+    const reader = await create(a, { skill_type: 'function', code: 'function execute() { return 1; }', action: 'read' });
+    const tools = await built.ctx.tools.list(a.id, null);
+    assert.equal(tools.find((t) => t.ref === plain)!.action, 'execute');
+    assert.equal(tools.find((t) => t.ref === reader)!.action, 'read');
+    expectError(await call(built.app, 'POST', '/api/v1/skills/private', { key: a.key, body: { name: 'x', skill_type: 'function', action: 'Bad Action' } }), 400, 'VALIDATION_ERROR');
+  });
+
   it('security: 401, read key 403, viewer 403, other tenant 404', async () => {
     const id = await create(a, { skill_type: 'function', code: 'function execute() { return 1; }' });
     expectError(await call(built.app, 'POST', `/api/skills/${id}/execute`, { body: {} }), 401, 'AUTH_REQUIRED');

@@ -15,7 +15,8 @@ const NOT_FOUND: Record<ListingKind, string> = {
   canvas_component: 'COMPONENT_NOT_FOUND', workflow_template: 'TEMPLATE_NOT_FOUND',
 };
 
-export interface Caller { tenantId: string; plan: Plan; rater: string }
+/** Who acts: tenant, plan, who rates (user, else key), and whether they may approve governance requests. */
+export interface Caller { tenantId: string; plan: Plan; rater: string; approver?: boolean }
 export type PublishInput = Omit<NewListing, 'id' | 'status' | 'kind'>;
 
 /** The kind-agnostic marketplace engine; thin per-kind modules call these functions. */

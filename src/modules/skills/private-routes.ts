@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { tenantOf } from '../../platform/auth/guard.js';
 import type { AppContext } from '../../platform/context.js';
 import { callerOf } from './caller.js';
+import { PackagesInstalled } from './schemas.js';
 import { skillsService } from './service.js';
 
 const tags = ['Private skills'];
@@ -45,13 +46,12 @@ export const privateSkillRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox =
   app.post('/api/v1/skills/private/install', {
     schema: {
       tags, body: Type.Object({ marketplace_skill_id: Type.String(), agent_id: Type.Optional(Type.String()), config_overrides: Type.Optional(Json) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ success: S, skill_id: Type.String(), status: Type.String(), message: Type.String(), packages_installed: Type.Array(Type.Object({ package_name: Type.String(), package_type: Type.String(), status: Type.String() })) }) },
+      response: { 200: Type.Object({ success: S, skill_id: Type.String(), status: Type.String(), message: Type.String(), packages_installed: PackagesInstalled }) },
     },
     config: { permission: 'SKILL_MANAGE' },
   }, async (req) => {
-    const r = await e.install(callerOf(req), req.body.marketplace_skill_id, req.body.config_overrides ?? {}, req.body.agent_id ?? null);
-    // Packages are checked against the whitelist, never installed: function skills run in QuickJS without a package loader.
-    return { success: true, skill_id: r.listing.id, status: 'installed', message: r.created ? 'Skill installed successfully' : 'Skill already installed', packages_installed: [] };
+    const r = await skills.install(callerOf(req), req.body.marketplace_skill_id, req.body.config_overrides ?? {}, req.body.agent_id ?? null);
+    return { success: true, skill_id: r.listing.id, status: 'installed', message: r.created ? 'Skill installed successfully' : 'Skill already installed', packages_installed: r.packages };
   });
 
   app.put('/api/v1/skills/private/:id', {

@@ -10,6 +10,7 @@ const tags = ['Public marketplace'];
 const S = Type.Boolean();
 const Json = Type.Record(Type.String(), Type.Unknown());
 const Id = Type.Object({ id: Type.String() });
+const Packages = Type.Array(Type.Object({ name: Type.String(), version: Type.Optional(Type.String()) }));
 const base = '/api/public/v1/marketplace';
 
 const PublicSkill = Type.Object({
@@ -54,16 +55,20 @@ export const publicMarketplaceRoutes = (ctx: AppContext): FastifyPluginAsyncType
       tags, params: Id,
       response: { 200: Type.Composite([PublicSkill, Type.Object({
         long_description: Type.String(), input_schema: Json, output_schema: Json, config: Json, documentation_url: Type.Union([Type.String(), Type.Null()]),
-        npm_packages: Type.Array(Type.String()), recent_reviews: Type.Array(Type.Object({ rating: Type.Integer(), review: Type.String(), created_at: Type.String() })),
+        license: Type.Union([Type.String(), Type.Null()]), repository_url: Type.Union([Type.String(), Type.Null()]),
+        python_packages: Packages, npm_packages: Packages, high_risk: S, recent_reviews: Type.Array(Type.Object({ rating: Type.Integer(), review: Type.String(), created_at: Type.String() })),
       })]) },
     },
     config: { auth: 'optional' },
   }, async (req) => {
     const l = await e.visible(null, req.params.id);
-    const c = l.content as { input_schema?: Record<string, unknown>; output_schema?: Record<string, unknown>; config?: Record<string, unknown>; packages?: string[] };
+    type Pkg = { name: string; version?: string };
+    const c = l.content as { input_schema?: Record<string, unknown>; output_schema?: Record<string, unknown>; config?: Record<string, unknown>;
+      python_packages?: Pkg[]; npm_packages?: Pkg[]; license?: string | null; repository_url?: string | null; high_risk?: boolean };
     const recent = await e.reviews(null, l.id, 5, 0);
     return { ...summary(l), long_description: l.long_description, input_schema: c.input_schema ?? {}, output_schema: c.output_schema ?? {}, config: c.config ?? {},
-      documentation_url: l.documentation_url, npm_packages: c.packages ?? [], recent_reviews: recent.items };
+      documentation_url: l.documentation_url, license: c.license ?? null, repository_url: c.repository_url ?? null,
+      python_packages: c.python_packages ?? [], npm_packages: c.npm_packages ?? [], high_risk: c.high_risk === true, recent_reviews: recent.items };
   });
 
   app.get(`${base}/categories`, { schema: { tags, response: { 200: Type.Object({ categories: Type.Array(Type.String()) }) } }, config: { auth: 'optional' } },

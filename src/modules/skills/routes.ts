@@ -4,7 +4,7 @@ import { tenantOf } from '../../platform/auth/guard.js';
 import type { AppContext } from '../../platform/context.js';
 import { callerOf } from './caller.js';
 import { skillsService, toSummary } from './service.js';
-import { CreatePrivateSkillBody, ExecuteBody, ExecuteResult, InstallBody, MarketplaceQuery, PublishBody, RateBody, SkillSummary } from './schemas.js';
+import { PackagesInstalled, CreatePrivateSkillBody, ExecuteBody, ExecuteResult, InstallBody, MarketplaceQuery, PublishBody, RateBody, SkillSummary } from './schemas.js';
 
 const tags = ['Skills'];
 const Id = Type.Object({ id: Type.String() });
@@ -62,11 +62,11 @@ export const skillRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async
   });
 
   app.post('/api/skills/install', {
-    schema: { tags, body: InstallBody, response: { 200: Type.Object({ success: S, skill_id: Type.String(), status: Type.String(), message: Type.String() }) } },
+    schema: { tags, body: InstallBody, response: { 200: Type.Object({ success: S, skill_id: Type.String(), status: Type.String(), message: Type.String(), packages_installed: PackagesInstalled }) } },
     config: { permission: 'SKILL_MANAGE' },
   }, async (req) => {
-    const r = await e.install(callerOf(req), req.body.skill_id, req.body.config_overrides ?? {}, req.body.agent_id ?? null);
-    return { success: true, skill_id: r.install_id, status: 'installed', message: r.created ? 'Skill installed successfully' : 'Skill already installed' };
+    const r = await skills.install(callerOf(req), req.body.skill_id, req.body.config_overrides ?? {}, req.body.agent_id ?? null);
+    return { success: true, skill_id: r.install_id, status: 'installed', message: r.created ? 'Skill installed successfully' : 'Skill already installed', packages_installed: r.packages };
   });
 
   app.post('/api/skills/rate/:id', {

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { DeclaredPackages } from '../packages/schemas.js';
 
 export const SKILL_TYPES = ['api', 'function', 'script', 'docker', 'container'] as const;
 const Json = Type.Record(Type.String(), Type.Unknown());
@@ -14,8 +15,13 @@ export const CreatePrivateSkillBody = Type.Object({
   code: Type.Optional(Type.String({ maxLength: 200_000 })),
   endpoint: Type.Optional(Type.String({ maxLength: 2000 })),
   dependencies: Type.Optional(Type.Array(Type.String(), { maxItems: 50 })),
-  packages: Type.Optional(Type.Array(Type.String({ maxLength: 214 }), { maxItems: 50 })),
+  python_packages: Type.Optional(DeclaredPackages),
+  npm_packages: Type.Optional(DeclaredPackages),
   high_risk: Type.Optional(Type.Boolean()),
+  risk_reason: Type.Optional(Type.String({ maxLength: 500 })),
+  action: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$', description: 'Governance action the skill performs (see /api/governance/actions); undeclared skills count as `execute`' })),
+  license: Type.Optional(Type.String({ maxLength: 100 })),
+  repository_url: Type.Optional(Type.String({ maxLength: 2000, format: 'uri' })),
   category: Type.Optional(Type.String({ maxLength: 100 })),
   tags: Type.Optional(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 20 })),
 }, { additionalProperties: false });
@@ -27,6 +33,7 @@ export const PublishBody = Type.Object({
   tags: Type.Optional(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 20 })),
   long_description: Type.Optional(Type.String({ maxLength: 20_000 })),
   documentation_url: Type.Optional(Type.String({ maxLength: 2000 })),
+  license: Type.Optional(Type.String({ maxLength: 100 })),
 }, { additionalProperties: false });
 
 export const InstallBody = Type.Object({
@@ -62,3 +69,5 @@ export const ExecuteResult = Type.Object({
   success: Type.Boolean(), execution_id: Type.String(), status: Type.String(), output: Type.Unknown(),
   error: Type.Union([Type.String(), Type.Null()]), duration_ms: Type.Integer(),
 });
+
+export const PackagesInstalled = Type.Array(Type.Object({ package_name: Type.String(), package_type: Type.String(), version: Type.Union([Type.String(), Type.Null()]), status: Type.String() }));

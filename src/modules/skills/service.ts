@@ -5,6 +5,7 @@ import { executeSkill } from './executor.js';
 import * as repo from './repo.js';
 import { marketplaceEngine, type Caller, type Listing } from '../marketplace/service.js';
 import { SKILL_TYPES } from './schemas.js';
+import { declaredPackages, packagesService } from '../packages/service.js';
 
 export function toSummary(l: Listing) {
   return {
@@ -19,14 +20,38 @@ export function assertSkillType(t: string): void {
   }
 }
 
+type Pkg = { name: string; version?: string };
 export interface NewSkill {
   name: string; description?: string; skill_type: string; input_schema?: object; output_schema?: object; config?: object;
-  config_schema?: Record<string, unknown>; code?: string; packages?: string[]; high_risk?: boolean; endpoint?: string; dependencies?: string[]; category?: string; tags?: string[];
+  config_schema?: Record<string, unknown>; code?: string; python_packages?: Pkg[]; npm_packages?: Pkg[]; high_risk?: boolean; risk_reason?: string;
+  action?: string; license?: string; repository_url?: string; endpoint?: string; dependencies?: string[]; category?: string; tags?: string[];
+}
+
+/** What a skill listing carries in `content`: the runnable parts and the declarations the rules read. */
+function skillContent(s: NewSkill) {
+  return {
+    code: s.code ?? null, endpoint: s.endpoint ?? null, input_schema: s.input_schema ?? {}, output_schema: s.output_schema ?? {}, config: s.config ?? {},
+    python_packages: s.python_packages ?? [], npm_packages: s.npm_packages ?? [], high_risk: s.high_risk ?? false, risk_reason: s.risk_reason ?? null,
+    ...(s.action ? { action: s.action } : {}), license: s.license ?? null, repository_url: s.repository_url ?? null,
+  };
+}
+
+/** A high-risk skill runs directly only for a caller who may approve governance requests; others go through an agent and its approval flow. */
+function assertMayRunDirectly(ctx: AppContext, caller: Caller, l: Listing): void {
+  const c = l.content as { high_risk?: boolean; risk_reason?: string | null };
+  if (!c.high_risk || caller.approver) return;
+  throw new AppError('APPROVAL_REQUIRED', `Skill '${l.name}' requires explicit approval due to security risk.`, {
+    skill_id: l.id, risk_level: 'HIGH', reason: c.risk_reason ?? 'Marked high risk by its publisher',
+    approval_url: `${ctx.config.publicUrl}/api/governance/approvals`,
+  });
 }
 
 /** Skill rules over the generic engine: a private skill is a private listing; publishing copies it to a public one. */
 export function skillsService(ctx: AppContext) {
   const engine = marketplaceEngine(ctx, 'skill');
+  const packages = packagesService(ctx);
+  const requestUrl = `${ctx.config.publicUrl}/api/packages/request`;
+  const checkPackages = (tenantId: string, content: Record<string, unknown>) => packages.assertAllowed(tenantId, declaredPackages(content), requestUrl);
   const runnable = async (tenantId: string, id: string) => {
     const rows = await repo.runnableSkills(ctx.db.as(SYSTEM), tenantId);
     if (!rows.some((r) => r.id === id)) throw new AppError('SKILL_NOT_FOUND', `Skill ${id} is not installed in this tenant`, { skill_id: id });
@@ -36,33 +61,52 @@ export function skillsService(ctx: AppContext) {
     engine,
     /** Direct execution of an installed (or own private) skill, counted against dailySkillExecutions. */
     async execute(caller: Caller, id: string, input: unknown) {
+      const l = await runnable(caller.tenantId, id);
+      assertMayRunDirectly(ctx, caller, l);
+      return executeSkill(ctx, caller.tenantId, caller.plan, l, input);
+    },
+    /** Runs a skill as an agent's tool: governance already decided (and approved high-risk calls). */
+    async executeAsTool(caller: Caller, id: string, input: unknown) {
       return executeSkill(ctx, caller.tenantId, caller.plan, await runnable(caller.tenantId, id), input);
     },
-    createPrivate(caller: Caller, s: NewSkill) {
+    /** Checks declared packages (whitelist, advisories) before the engine installs; records them for the tenant. */
+    async install(caller: Caller, id: string, config: Record<string, unknown>, agentId: string | null) {
+      const l = await engine.visible(caller.tenantId, id);
+      const declared = declaredPackages(l.content);
+      await packages.assertAllowed(caller.tenantId, declared, requestUrl);
+      const r = await engine.install(caller, id, config, agentId);
+      if (r.created && declared.length) await packages.recordInstalled(caller.tenantId, declared, id);
+      return { ...r, packages: declared.map((p) => ({ package_name: p.name, package_type: p.type, version: p.version, status: 'installed' })) };
+    },
+    async createPrivate(caller: Caller, s: NewSkill) {
       assertSkillType(s.skill_type);
+      const content = skillContent(s);
+      await checkPackages(caller.tenantId, content);
       return engine.publish(caller, {
         source_id: null, name: s.name, description: s.description ?? '', long_description: '', category: s.category ?? 'general',
         subtype: s.skill_type, tags: s.tags ?? [], price: 0, documentation_url: null, marketplace_type: 'private',
-        content: { code: s.code ?? null, endpoint: s.endpoint ?? null, input_schema: s.input_schema ?? {}, output_schema: s.output_schema ?? {}, config: s.config ?? {}, packages: s.packages ?? [], high_risk: s.high_risk ?? false },
-        config_schema: s.config_schema ?? null, dependencies: s.dependencies ?? [],
+        content, config_schema: s.config_schema ?? null, dependencies: s.dependencies ?? [],
       });
     },
     /** Public-API submission: a new public listing straight from the body, pending review. */
-    submit(caller: Caller, s: NewSkill & { long_description?: string; price?: number; documentation_url?: string }) {
+    async submit(caller: Caller, s: NewSkill & { long_description?: string; price?: number; documentation_url?: string }) {
       assertSkillType(s.skill_type);
+      const content = skillContent(s);
+      await checkPackages(caller.tenantId, content);
       return engine.publish(caller, {
         source_id: null, name: s.name, description: s.description ?? '', long_description: s.long_description ?? '', category: s.category ?? 'general',
         subtype: s.skill_type, tags: s.tags ?? [], price: s.price ?? 0, documentation_url: s.documentation_url ?? null, marketplace_type: 'public',
-        content: { code: s.code ?? null, endpoint: s.endpoint ?? null, input_schema: s.input_schema ?? {}, output_schema: s.output_schema ?? {}, config: s.config ?? {}, packages: s.packages ?? [], high_risk: s.high_risk ?? false },
-        config_schema: s.config_schema ?? null, dependencies: s.dependencies ?? [],
+        content, config_schema: s.config_schema ?? null, dependencies: s.dependencies ?? [],
       });
     },
-    async publish(caller: Caller, b: { skill_id: string; price?: number; category?: string; tags?: string[]; long_description?: string; documentation_url?: string }) {
+    async publish(caller: Caller, b: { skill_id: string; price?: number; category?: string; tags?: string[]; long_description?: string; documentation_url?: string; license?: string }) {
       const src = await engine.owned(caller.tenantId, b.skill_id);
+      await checkPackages(caller.tenantId, src.content);
       return engine.publish(caller, {
         source_id: src.id, name: src.name, description: src.description, long_description: b.long_description ?? '',
         category: b.category ?? src.category, subtype: src.subtype, tags: b.tags ?? src.tags, price: b.price ?? 0,
-        documentation_url: b.documentation_url ?? null, marketplace_type: 'public', content: src.content,
+        documentation_url: b.documentation_url ?? null, marketplace_type: 'public',
+        content: b.license ? { ...src.content, license: b.license } : src.content,
         config_schema: src.config_schema, dependencies: src.dependencies,
       });
     },

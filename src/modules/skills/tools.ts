@@ -29,7 +29,7 @@ export function skillToolProvider(ctx: AppContext): ToolProvider {
     async callTool(call) {
       const [tenant] = await ctx.db.query<{ plan: Plan }>(SYSTEM, 'SELECT plan FROM tenants WHERE id = $1', [call.tenantId]);
       try {
-        const r = await skills.execute({ tenantId: call.tenantId, plan: tenant?.plan ?? 'free', rater: call.tenantId }, call.tool.ref, call.args);
+        const r = await skills.executeAsTool({ tenantId: call.tenantId, plan: tenant?.plan ?? 'free', rater: call.tenantId }, call.tool.ref, call.args);
         return { ok: r.status === 'completed', output: r.output, ...(r.error ? { error: r.error } : {}) };
       } catch (e) {
         if (e instanceof AppError) return { ok: false, output: null, error: `${e.code}: ${e.message}` };
