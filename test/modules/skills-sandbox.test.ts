@@ -21,7 +21,7 @@ describe('QuickJS sandbox', () => {
   ];
   for (const [name, code, expected] of escapes) {
     it(`contains ${name}`, async () => {
-      const r = await runInSandbox(code, {}, { timeoutMs: 500 });
+      const r = await runInSandbox(code, {}, {}, { timeoutMs: 500 });
       if (name === 'globalThis probe') {
         assert.deepEqual(r.ok && r.output, 'undefinedundefinedundefined');
         return;

@@ -29,21 +29,41 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind) {
     if (!l) throw missing(id);
     return l;
   }
+  /** A listing as the tenant may use it: visible to it, or installed earlier (still usable after it was unpublished). */
+  async function usable(tenantId: string, id: string): Promise<Listing> {
+    const l = await repo.findVisible(sys, tenantId, kind, id);
+    if (l) return l;
+    const installed = await repo.findInstall(ctx.db.as(tenantId), tenantId, id);
+    const any = installed ? await repo.findAny(sys, kind, id) : null;
+    if (!any) throw missing(id);
+    return any;
+  }
   async function owned(tenantId: string, id: string): Promise<Listing> {
     const l = await repo.findAny(sys, kind, id);
     if (!l || l.tenant_id !== tenantId) throw missing(id);
     return l;
   }
 
+  async function move(tenantId: string, id: string, from: repo.ListingStatus[], to: (t: Listing['marketplace_type']) => repo.ListingStatus, change: string) {
+    const l = await owned(tenantId, id);
+    if (!from.includes(l.status)) throw new AppError('CONFLICTING_OPERATION', `Listing is ${l.status}; cannot ${change}`, { status: l.status, allowed_from: from });
+    return ctx.db.tx(tenantId, async (ex) => {
+      const out = await repo.moveStatus(ex, tenantId, id, from, to(l.marketplace_type));
+      if (!out) throw new AppError('CONFLICTING_OPERATION', 'Listing changed meanwhile; retry', { listing_id: id });
+      await ctx.outbox.emit(ex, tenantId, 'component.updated', { kind, listing_id: id, change, status: out.status });
+      return out;
+    });
+  }
+
   return {
-    visible, owned,
+    visible, owned, usable,
 
     /** Private listings are approved at once for their tenant; public ones wait for a platform reviewer. */
-    async publish(caller: Caller, input: PublishInput): Promise<Listing> {
+    async publish(caller: Caller, input: PublishInput, opts: { draft?: boolean } = {}): Promise<Listing> {
       if (input.marketplace_type === 'public' && !PLAN_LIMITS[caller.plan].publicMarketplacePublish) {
         throw new AppError('PLAN_RESTRICTED', `The ${caller.plan} plan cannot publish to the public marketplace`, { plan: caller.plan, feature: 'public_marketplace_publish' });
       }
-      const status = input.marketplace_type === 'private' ? 'approved' : 'pending_approval';
+      const status = opts.draft ? 'draft' : submittedStatus(input.marketplace_type);
       return ctx.db.tx(caller.tenantId, async (ex) => {
         const l = await repo.insertListing(ex, caller.tenantId, { ...input, id: newId('mkt'), kind, status });
         const v = await repo.insertVersion(ex, caller.tenantId, { id: newId('ver'), listingId: l.id, name: 'v1', description: 'Initial version', content: l.content, schema: l.config_schema });
@@ -53,11 +73,11 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind) {
       });
     },
 
-    /** draft/pending → approved|rejected; anything else is a conflict. */
+    /** pending_approval → approved|rejected; anything else is a conflict. */
     async review(id: string, decision: 'approved' | 'rejected', reason: string | null): Promise<Listing> {
       const l = await repo.findAny(sys, kind, id);
       if (!l) throw missing(id);
-      if (l.status !== 'pending_approval' && l.status !== 'draft') {
+      if (l.status !== 'pending_approval') {
         throw new AppError('CONFLICTING_OPERATION', `Listing is ${l.status}, not pending approval`, { status: l.status });
       }
       return ctx.db.tx(SYSTEM, async (ex) => {
@@ -66,6 +86,12 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind) {
         return out;
       });
     },
+
+    /** The owner takes a listing off the marketplace: no new installs, hidden from search; existing installs keep working. */
+    unpublish: (tenantId: string, id: string) => move(tenantId, id, ['approved', 'pending_approval', 'draft', 'rejected'], () => 'unpublished', 'unpublish'),
+
+    /** The owner submits a draft (or resubmits an unpublished or rejected listing): public ones go back to review. */
+    submit: (tenantId: string, id: string) => move(tenantId, id, ['draft', 'unpublished', 'rejected'], submittedStatus, 'submit'),
 
     search: (f: Omit<SearchFilter, 'kind'>) => repo.search(sys, { ...f, kind }),
 
@@ -101,6 +127,20 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind) {
       return repo.reviews(sys, id, limit, offset);
     },
 
+    /** Helpful / not helpful, one vote per voter (a second vote replaces the first). */
+    async voteReview(caller: Caller, reviewId: string, helpful: boolean) {
+      if (!(await repo.findVisibleReview(sys, caller.tenantId, reviewId))) throw notFound('NOT_FOUND', 'Review', reviewId);
+      return ctx.db.tx(SYSTEM, (ex) => repo.voteReview(ex, caller.tenantId, reviewId, caller.rater, helpful));
+    },
+
+    /** The publisher answers a review of its own listing; anyone else is refused. */
+    async respond(caller: Caller, reviewId: string, response: string) {
+      const r = await repo.findVisibleReview(sys, caller.tenantId, reviewId);
+      if (!r) throw notFound('NOT_FOUND', 'Review', reviewId);
+      if (r.owner !== caller.tenantId) throw new AppError('FORBIDDEN', 'Only the publisher of the listing can respond to its reviews');
+      return ctx.db.tx(SYSTEM, (ex) => repo.respondToReview(ex, reviewId, response));
+    },
+
     /** Flags a review for moderation: hidden from review lists until a moderator looks at it. */
     async flag(viewer: string, reviewId: string): Promise<void> {
       if (!(await repo.flagReview(sys, viewer, reviewId))) throw notFound('NOT_FOUND', 'Review', reviewId);
@@ -110,7 +150,7 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind) {
 
     /** Renames the tenant's own listing, or customises its install (name, description, config checked against the schema). */
     async customize(caller: Caller, id: string, p: { name?: string; description?: string; config?: Record<string, unknown> }) {
-      const l = await visible(caller.tenantId, id);
+      const l = await usable(caller.tenantId, id);
       if (p.config) validateConfig(l.config_schema, p.config);
       return ctx.db.tx(caller.tenantId, async (ex) => {
         const installed = await repo.customizeInstall(ex, caller.tenantId, id, p);
@@ -164,6 +204,9 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind) {
     },
   };
 }
+
+/** Where a submitted listing lands: private ones are live for their tenant at once, public ones wait for review. */
+const submittedStatus = (t: Listing['marketplace_type']): repo.ListingStatus => (t === 'private' ? 'approved' : 'pending_approval');
 
 export function validateConfig(schema: Record<string, unknown> | null, config: Record<string, unknown>): void {
   if (!schema) return;

@@ -33,11 +33,11 @@ async function callApi(ctx: AppContext, endpoint: string, input: unknown): Promi
 }
 
 /** Runs one skill by type; types that need a container runtime are refused with a clear error. */
-async function dispatch(ctx: AppContext, l: Listing, input: unknown): Promise<{ ok: boolean; output: unknown; error: string | null }> {
+async function dispatch(ctx: AppContext, l: Listing, input: unknown, env: Record<string, string>): Promise<{ ok: boolean; output: unknown; error: string | null }> {
   const content = l.content as { code?: string | null; endpoint?: string | null };
   if (l.subtype === 'function') {
     if (!content.code) return { ok: false, output: null, error: 'Skill has no code' };
-    const r = await runInSandbox(content.code, input);
+    const r = await runInSandbox(content.code, input, env);
     return r.ok ? { ok: true, output: r.output, error: null } : { ok: false, output: null, error: r.error };
   }
   if (l.subtype === 'api') {
@@ -49,10 +49,10 @@ async function dispatch(ctx: AppContext, l: Listing, input: unknown): Promise<{ 
 }
 
 /** Quota check, run, and a durable record of the run (which is what the daily limit counts). */
-export async function executeSkill(ctx: AppContext, tenantId: string, plan: Plan, l: Listing, input: unknown): Promise<ExecutionOutcome> {
+export async function executeSkill(ctx: AppContext, tenantId: string, plan: Plan, l: Listing, input: unknown, env: Record<string, string> = {}): Promise<ExecutionOutcome> {
   await checkQuota(ctx, tenantId, plan);
   const started = Date.now();
-  const r = await dispatch(ctx, l, input);
+  const r = await dispatch(ctx, l, input, env);
   const out: ExecutionOutcome = { execution_id: newId('sxe'), status: r.ok ? 'completed' : 'failed', output: r.output, error: r.error, duration_ms: Date.now() - started };
   await repo.insertExecution(ctx.db.as(tenantId), tenantId, { id: out.execution_id, listingId: l.id, status: out.status, durationMs: out.duration_ms, error: out.error });
   return out;

@@ -57,14 +57,17 @@ export const privateSkillRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox =
   app.put('/api/v1/skills/private/:id', {
     schema: {
       tags, params: Id,
-      body: Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), description: Type.Optional(Type.String({ maxLength: 2000 })), config_overrides: Type.Optional(Json) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ success: S, skill_id: Type.String(), name: Type.String(), description: Type.String(), config_overrides_applied: S }) },
+      body: Type.Object({
+        name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), description: Type.Optional(Type.String({ maxLength: 2000 })), config_overrides: Type.Optional(Json),
+        environment_vars: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' }), Type.String({ maxLength: 4096 }), { maxProperties: 50, description: 'Sealed at rest; passed to function skills as the second argument of execute(input, env); never returned' })),
+      }, { additionalProperties: false }),
+      response: { 200: Type.Object({ success: S, skill_id: Type.String(), name: Type.String(), description: Type.String(), config_overrides_applied: S, environment_vars_set: Type.Array(Type.String()) }) },
     },
     config: { permission: 'SKILL_MANAGE' },
   }, async (req) => {
     const b = req.body;
-    const r = await e.customize(callerOf(req), req.params.id, { name: b.name, description: b.description, config: b.config_overrides });
-    return { success: true, skill_id: req.params.id, name: b.name ?? r.listing.name, description: b.description ?? r.listing.description, config_overrides_applied: r.config_applied };
+    const r = await skills.customize(callerOf(req), req.params.id, { name: b.name, description: b.description, config: b.config_overrides, env: b.environment_vars });
+    return { success: true, skill_id: req.params.id, name: b.name ?? r.listing.name, description: b.description ?? r.listing.description, config_overrides_applied: r.config_applied, environment_vars_set: r.env_names };
   });
 
   app.delete('/api/v1/skills/private/:id', {

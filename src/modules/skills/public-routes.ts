@@ -17,7 +17,10 @@ const PublicSkill = Type.Object({
   id: Type.String(), name: Type.String(), description: Type.String(), category: Type.String(), skill_type: Type.Union([Type.String(), Type.Null()]),
   price: Type.Number(), is_free: S, rating: Type.Number(), rating_count: Type.Integer(), installs: Type.Integer(), tags: Type.Array(Type.String()), created_at: Type.String(),
 });
-const Review = Type.Object({ id: Type.String(), rating: Type.Integer(), review: Type.String(), created_at: Type.String(), helpful_count: Type.Integer() });
+const Review = Type.Object({
+  id: Type.String(), rating: Type.Integer(), review: Type.String(), created_at: Type.String(), helpful_count: Type.Integer(), not_helpful_count: Type.Integer(),
+  author_response: Type.Union([Type.String(), Type.Null()]), author_response_at: Type.Union([Type.String(), Type.Null()]),
+});
 const SubmitBody = Type.Composite([
   Type.Omit(CreatePrivateSkillBody, []),
   Type.Object({ long_description: Type.Optional(Type.String({ maxLength: 20_000 })), price: Type.Optional(Type.Number({ minimum: 0 })), documentation_url: Type.Optional(Type.String({ maxLength: 2000 })) }),
@@ -109,4 +112,14 @@ export const publicMarketplaceRoutes = (ctx: AppContext): FastifyPluginAsyncType
     await e.flag(tenantOf(req), req.params.id);
     return { success: true, review_id: req.params.id, status: 'flagged' };
   });
+
+  app.post(`${base}/reviews/:id/helpful`, {
+    schema: { tags, summary: 'Vote a review helpful or not (one vote per user; voting again replaces it)', params: Id, body: Type.Object({ helpful: S }, { additionalProperties: false }), response: { 200: Type.Object({ success: S, review: Review }) } },
+    config: { permission: 'SKILL_VIEW' },
+  }, async (req) => ({ success: true, review: await e.voteReview(callerOf(req), req.params.id, req.body.helpful) }));
+
+  app.post(`${base}/reviews/:id/response`, {
+    schema: { tags, summary: "The publisher's answer to a review of its listing", params: Id, body: Type.Object({ response: Type.String({ minLength: 1, maxLength: 5000 }) }, { additionalProperties: false }), response: { 200: Type.Object({ success: S, review: Review }) } },
+    config: { permission: 'SKILL_MANAGE' },
+  }, async (req) => ({ success: true, review: await e.respond(callerOf(req), req.params.id, req.body.response) }));
 };

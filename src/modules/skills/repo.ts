@@ -12,14 +12,26 @@ export async function insertExecution(ex: Executor, tenantId: string, e: { id: s
   );
 }
 
-/** The tenant's runnable skills: installed ones and its own private ones. SYSTEM executor, filtered by tenant here. */
+/** The tenant's runnable skills: installed ones (even if unpublished since) and its own live private ones. SYSTEM executor, filtered by tenant here. */
 export async function runnableSkills(sys: Executor, tenantId: string) {
   return sys.query(
     `SELECT l.id, l.name, l.description, l.subtype, l.content FROM marketplace_listings l
-     WHERE l.kind = 'skill' AND l.status = 'approved'
-       AND (EXISTS (SELECT 1 FROM marketplace_installs i WHERE i.tenant_id = $1 AND i.listing_id = l.id)
-            OR (l.tenant_id = $1 AND l.marketplace_type = 'private'))
+     WHERE l.kind = 'skill'
+       AND ((l.status IN ('approved', 'unpublished') AND EXISTS (SELECT 1 FROM marketplace_installs i WHERE i.tenant_id = $1 AND i.listing_id = l.id))
+            OR (l.status = 'approved' AND l.tenant_id = $1 AND l.marketplace_type = 'private'))
      ORDER BY l.name, l.id`,
     [tenantId],
   );
+}
+
+export async function setEnvironment(ex: Executor, tenantId: string, listingId: string, sealed: string, names: string[]) {
+  await ex.query(
+    `INSERT INTO skill_environments (tenant_id, listing_id, sealed, names) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (tenant_id, listing_id) DO UPDATE SET sealed = EXCLUDED.sealed, names = EXCLUDED.names, updated_at = now()`,
+    [tenantId, listingId, sealed, names]);
+}
+
+export async function getEnvironment(ex: Executor, tenantId: string, listingId: string): Promise<string | null> {
+  const [row] = await ex.query<{ sealed: string }>('SELECT sealed FROM skill_environments WHERE tenant_id = $1 AND listing_id = $2', [tenantId, listingId]);
+  return row?.sealed ?? null;
 }

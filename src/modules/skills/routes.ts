@@ -98,6 +98,16 @@ export const skillRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async
     return { success: true, message: `Skill ${req.params.id} rolled back to version ${req.query.version_id}` };
   });
 
+  for (const [verb, summary] of [['unpublish', 'Take an own listing off the marketplace (installs keep working)'], ['submit', 'Submit a draft, or resubmit an unpublished or rejected listing']] as const) {
+    app.post(`/api/skills/:id/${verb}`, {
+      schema: { tags, summary, params: Id, response: { 200: Type.Object({ success: S, marketplace_id: Type.String(), status: Type.String() }) } },
+      config: { permission: 'SKILL_MANAGE' },
+    }, async (req) => {
+      const l = await e[verb](tenantOf(req), req.params.id);
+      return { success: true, marketplace_id: l.id, status: l.status };
+    });
+  }
+
   app.post('/api/skills/:id/execute', {
     schema: { tags, summary: 'Run an installed skill now (counts against dailySkillExecutions)', params: Id, body: ExecuteBody, response: { 200: ExecuteResult } },
     config: { permission: 'AGENT_EXECUTE' },

@@ -34,6 +34,7 @@ export const PublishBody = Type.Object({
   long_description: Type.Optional(Type.String({ maxLength: 20_000 })),
   documentation_url: Type.Optional(Type.String({ maxLength: 2000 })),
   license: Type.Optional(Type.String({ maxLength: 100 })),
+  draft: Type.Optional(Type.Boolean({ description: 'Keep the listing as a draft; submit it later with POST /api/skills/{id}/submit' })),
 }, { additionalProperties: false });
 
 export const InstallBody = Type.Object({

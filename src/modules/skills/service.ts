@@ -1,4 +1,5 @@
 import type { AppContext } from '../../platform/context.js';
+import { decryptSecret, encryptSecret } from '../../platform/crypto.js';
 import { AppError } from '../../platform/errors.js';
 import { SYSTEM } from '../../platform/db/index.js';
 import { executeSkill } from './executor.js';
@@ -20,6 +21,7 @@ export function assertSkillType(t: string): void {
   }
 }
 
+const envAad = (tenantId: string, listingId: string) => `skill-env:${tenantId}:${listingId}`;
 type Pkg = { name: string; version?: string };
 export interface NewSkill {
   name: string; description?: string; skill_type: string; input_schema?: object; output_schema?: object; config?: object;
@@ -51,11 +53,15 @@ export function skillsService(ctx: AppContext) {
   const engine = marketplaceEngine(ctx, 'skill');
   const packages = packagesService(ctx);
   const requestUrl = `${ctx.config.publicUrl}/api/packages/request`;
+  const environment = async (tenantId: string, id: string): Promise<Record<string, string>> => {
+    const sealed = await repo.getEnvironment(ctx.db.as(tenantId), tenantId, id);
+    return sealed ? JSON.parse(decryptSecret(ctx.config.encryptionKey, sealed, envAad(tenantId, id))) : {};
+  };
   const checkPackages = (tenantId: string, content: Record<string, unknown>) => packages.assertAllowed(tenantId, declaredPackages(content), requestUrl);
   const runnable = async (tenantId: string, id: string) => {
     const rows = await repo.runnableSkills(ctx.db.as(SYSTEM), tenantId);
     if (!rows.some((r) => r.id === id)) throw new AppError('SKILL_NOT_FOUND', `Skill ${id} is not installed in this tenant`, { skill_id: id });
-    return engine.visible(tenantId, id);
+    return engine.usable(tenantId, id);
   };
   return {
     engine,
@@ -63,11 +69,11 @@ export function skillsService(ctx: AppContext) {
     async execute(caller: Caller, id: string, input: unknown) {
       const l = await runnable(caller.tenantId, id);
       assertMayRunDirectly(ctx, caller, l);
-      return executeSkill(ctx, caller.tenantId, caller.plan, l, input);
+      return executeSkill(ctx, caller.tenantId, caller.plan, l, input, await environment(caller.tenantId, id));
     },
     /** Runs a skill as an agent's tool: governance already decided (and approved high-risk calls). */
     async executeAsTool(caller: Caller, id: string, input: unknown) {
-      return executeSkill(ctx, caller.tenantId, caller.plan, await runnable(caller.tenantId, id), input);
+      return executeSkill(ctx, caller.tenantId, caller.plan, await runnable(caller.tenantId, id), input, await environment(caller.tenantId, id));
     },
     /** Checks declared packages (whitelist, advisories) before the engine installs; records them for the tenant. */
     async install(caller: Caller, id: string, config: Record<string, unknown>, agentId: string | null) {
@@ -77,6 +83,17 @@ export function skillsService(ctx: AppContext) {
       const r = await engine.install(caller, id, config, agentId);
       if (r.created && declared.length) await packages.recordInstalled(caller.tenantId, declared, id);
       return { ...r, packages: declared.map((p) => ({ package_name: p.name, package_type: p.type, version: p.version, status: 'installed' })) };
+    },
+    /** Per-tenant name, description, config and (sealed) environment variables of an own or installed skill. */
+    async customize(caller: Caller, id: string, p: { name?: string; description?: string; config?: Record<string, unknown>; env?: Record<string, string> }) {
+      const names = Object.keys(p.env ?? {}).sort();
+      const bad = names.filter((n) => !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(n));
+      if (bad.length) throw new AppError('VALIDATION_ERROR', 'Environment variable names must match [A-Za-z_][A-Za-z0-9_]*', { field: 'environment_vars', invalid_names: bad });
+      const r = await engine.customize(caller, id, p);
+      if (!p.env) return { ...r, env_names: [] as string[] };
+      const sealed = encryptSecret(ctx.config.encryptionKey, JSON.stringify(p.env), envAad(caller.tenantId, id));
+      await ctx.db.tx(caller.tenantId, (ex) => repo.setEnvironment(ex, caller.tenantId, id, sealed, names));
+      return { ...r, env_names: names };
     },
     async createPrivate(caller: Caller, s: NewSkill) {
       assertSkillType(s.skill_type);
@@ -99,7 +116,7 @@ export function skillsService(ctx: AppContext) {
         content, config_schema: s.config_schema ?? null, dependencies: s.dependencies ?? [],
       });
     },
-    async publish(caller: Caller, b: { skill_id: string; price?: number; category?: string; tags?: string[]; long_description?: string; documentation_url?: string; license?: string }) {
+    async publish(caller: Caller, b: { skill_id: string; price?: number; category?: string; tags?: string[]; long_description?: string; documentation_url?: string; license?: string; draft?: boolean }) {
       const src = await engine.owned(caller.tenantId, b.skill_id);
       await checkPackages(caller.tenantId, src.content);
       return engine.publish(caller, {
@@ -108,7 +125,7 @@ export function skillsService(ctx: AppContext) {
         documentation_url: b.documentation_url ?? null, marketplace_type: 'public',
         content: b.license ? { ...src.content, license: b.license } : src.content,
         config_schema: src.config_schema, dependencies: src.dependencies,
-      });
+      }, { draft: b.draft });
     },
   };
 }

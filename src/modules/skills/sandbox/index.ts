@@ -10,8 +10,8 @@ export type SandboxResult = { ok: true; output: unknown; duration_ms: number } |
  * wall-clock deadline (a second line of defence behind QuickJS's interrupt handler) and has its own
  * V8 heap cap, so a runaway skill can never block or exhaust the server.
  */
-export function runInSandbox(code: string, input: unknown, limits: Partial<typeof SANDBOX_LIMITS> = {}): Promise<SandboxResult> {
-  const job: SandboxJob = { code, input, ...SANDBOX_LIMITS, ...limits };
+export function runInSandbox(code: string, input: unknown, env: Record<string, string> = {}, limits: Partial<typeof SANDBOX_LIMITS> = {}): Promise<SandboxResult> {
+  const job: SandboxJob = { code, input, env, ...SANDBOX_LIMITS, ...limits };
   const started = Date.now();
   const elapsed = () => Date.now() - started;
   return new Promise((resolve) => {

@@ -5,7 +5,7 @@ import { getQuickJS, shouldInterruptAfterDeadline } from 'quickjs-emscripten';
  * Runs one `function` skill inside QuickJS (a separate JS engine compiled to WASM): no Node globals,
  * no require, no process, no network. The runtime has its own memory cap, stack cap and deadline.
  */
-export interface SandboxJob { code: string; input: unknown; timeoutMs: number; memoryBytes: number; stackBytes: number }
+export interface SandboxJob { code: string; input: unknown; env: Record<string, string>; timeoutMs: number; memoryBytes: number; stackBytes: number }
 
 async function run(job: SandboxJob): Promise<{ ok: true; output: unknown } | { ok: false; error: string }> {
   const QuickJS = await getQuickJS();
@@ -15,7 +15,9 @@ async function run(job: SandboxJob): Promise<{ ok: true; output: unknown } | { o
   runtime.setInterruptHandler(shouldInterruptAfterDeadline(Date.now() + job.timeoutMs));
   const vm = runtime.newContext();
   try {
-    const program = `${job.code}\n;JSON.stringify({ v: execute(JSON.parse(${JSON.stringify(JSON.stringify(job.input ?? null))})) })`;
+    // The tenant's environment variables for this skill arrive as a frozen second argument.
+    const literal = (v: unknown) => `JSON.parse(${JSON.stringify(JSON.stringify(v))})`;
+    const program = `${job.code}\n;JSON.stringify({ v: execute(${literal(job.input ?? null)}, Object.freeze(${literal(job.env ?? {})})) })`;
     const result = vm.evalCode(program, 'skill.js');
     if (result.error) {
       const err = vm.dump(result.error);
