@@ -61,10 +61,18 @@ describe('skill execution', () => {
   it('enforces dailySkillExecutions with resets_at', async () => {
     const f = await makeTenant(built.app, 'free');
     const id = await create(f, { skill_type: 'function', code: 'function execute() { return 1; }' });
-    await built.ctx.db.query('*', `INSERT INTO skill_executions (tenant_id, id, listing_id, status) SELECT $1, 'x' || g, $2, 'completed' FROM generate_series(1, 100) g`, [f.id, id]);
+    // 99 runs today already (by agents or directly: one counter for both); the 100th is allowed, the 101st is not.
+    await built.ctx.db.query('*', `INSERT INTO usage_counters (tenant_id, metric, day, count) VALUES ($1, 'skill_executions', (now() AT TIME ZONE 'UTC')::date, 99)`, [f.id]);
+    assert.equal((await call(built.app, 'POST', `/api/skills/${id}/execute`, { key: f.key, body: {} })).status, 200);
     const res = await call(built.app, 'POST', `/api/skills/${id}/execute`, { key: f.key, body: {} });
     expectError(res, 429, 'SKILL_LIMIT_EXCEEDED');
+    assert.deepEqual([res.body.error.details.used, res.body.error.details.limit], [100, 100]);
     assert.ok(Date.parse(res.body.error.details.resets_at) > Date.now());
+    // An agent's tool call was counted by its execution's gate; the skill run itself does not count it again.
+    const tool = (await built.ctx.tools.list(f.id, null)).find((t) => t.ref === id)!;
+    assert.equal((await built.ctx.tools.call({ tenantId: f.id, agentId: null, executionId: null, tool, args: {} })).ok, true);
+    const [row] = await built.ctx.db.query('*', `SELECT count FROM usage_counters WHERE tenant_id = $1 AND metric = 'skill_executions'`, [f.id]);
+    assert.equal(row.count, 100);
   });
 
   it('exposes installed skills as tools and runs them through the registry', async () => {

@@ -11,7 +11,7 @@ import { SKILL_METRIC, TASK_APPROVED, ToolGate } from './runtime/gate.js';
 import { wireName } from './runtime/llm-loop.js';
 import { Trace } from './runtime/trace.js';
 import type { ExecutionRunner } from './runtime/runner.js';
-import { nextUtcMidnight, usedToday } from './usage.js';
+import { nextUtcMidnight, usedToday } from '../../platform/usage.js';
 import { recordEnd } from './record.js';
 import { executionView } from './view.js';
 

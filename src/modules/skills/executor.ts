@@ -3,23 +3,19 @@ import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { safeFetch } from '../../platform/net/safe-fetch.js';
 import { PLAN_LIMITS, type Plan } from '../../platform/plans.js';
+import { consume, nextUtcMidnight, SKILL_METRIC, usedToday } from '../../platform/usage.js';
 import type { Listing } from '../marketplace/service.js';
 import { runInSandbox } from './sandbox/index.js';
 import * as repo from './repo.js';
 
 export interface ExecutionOutcome { execution_id: string; status: 'completed' | 'failed'; output: unknown; error: string | null; duration_ms: number }
 
-const startOfUtcDay = (d = new Date()) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
-
-async function checkQuota(ctx: AppContext, tenantId: string, plan: Plan) {
+/** Counts the run against the plan's daily skill executions (the same counter agents' tool calls use). */
+async function consumeQuota(ctx: AppContext, tenantId: string, plan: Plan) {
   const limit = PLAN_LIMITS[plan].dailySkillExecutions;
-  if (limit === null) return;
-  const today = startOfUtcDay();
-  const used = await repo.countExecutionsSince(ctx.db.as(tenantId), tenantId, today);
-  if (used >= limit) {
-    const resets = new Date(today.getTime() + 86_400_000).toISOString();
-    throw new AppError('SKILL_LIMIT_EXCEEDED', `Daily skill execution limit of ${limit} reached`, { limit, used, plan, resets_at: resets });
-  }
+  if (await consume(ctx.db.as(tenantId), tenantId, SKILL_METRIC, limit)) return;
+  const used = await usedToday(ctx.db.as(tenantId), tenantId, SKILL_METRIC);
+  throw new AppError('SKILL_LIMIT_EXCEEDED', `Daily skill execution limit of ${limit} reached`, { limit, used, plan, resets_at: nextUtcMidnight().toISOString() });
 }
 
 async function callApi(ctx: AppContext, endpoint: string, input: unknown): Promise<unknown> {
@@ -48,9 +44,12 @@ async function dispatch(ctx: AppContext, l: Listing, input: unknown, env: Record
   throw new AppError('SKILL_TYPE_NOT_EXECUTABLE', `Skills of type '${l.subtype}' are stored but cannot be executed on this server; only 'function' and 'api' skills run here`, { skill_type: l.subtype, executable_types: ['function', 'api'] });
 }
 
-/** Quota check, run, and a durable record of the run (which is what the daily limit counts). */
-export async function executeSkill(ctx: AppContext, tenantId: string, plan: Plan, l: Listing, input: unknown, env: Record<string, string> = {}): Promise<ExecutionOutcome> {
-  await checkQuota(ctx, tenantId, plan);
+/**
+ * Runs a skill and keeps a durable record of the run. `quota: 'consume'` counts it against the daily
+ * limit (direct runs); agents' tool calls were counted by the execution's gate already.
+ */
+export async function executeSkill(ctx: AppContext, tenantId: string, plan: Plan, l: Listing, input: unknown, env: Record<string, string>, quota: 'consume' | 'counted'): Promise<ExecutionOutcome> {
+  if (quota === 'consume') await consumeQuota(ctx, tenantId, plan);
   const started = Date.now();
   const r = await dispatch(ctx, l, input, env);
   const out: ExecutionOutcome = { execution_id: newId('sxe'), status: r.ok ? 'completed' : 'failed', output: r.output, error: r.error, duration_ms: Date.now() - started };

@@ -1,10 +1,5 @@
 import type { Executor } from '../../platform/db/index.js';
 
-export async function countExecutionsSince(ex: Executor, tenantId: string, since: Date): Promise<number> {
-  const [row] = await ex.query<{ n: number }>(`SELECT count(*)::int AS n FROM skill_executions WHERE tenant_id = $1 AND created_at >= $2`, [tenantId, since]);
-  return row.n;
-}
-
 export async function insertExecution(ex: Executor, tenantId: string, e: { id: string; listingId: string; status: 'completed' | 'failed'; durationMs: number; error: string | null }) {
   await ex.query(
     `INSERT INTO skill_executions (tenant_id, id, listing_id, status, duration_ms, error) VALUES ($1,$2,$3,$4,$5,$6)`,

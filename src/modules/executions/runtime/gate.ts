@@ -3,7 +3,7 @@ import type { ToolDef, ToolResult } from '../../../platform/tools.js';
 import { PLAN_LIMITS, type Plan } from '../../../platform/plans.js';
 import { decide, type ActionTable, type Decision, type Maturity } from '../../governance/policy.js';
 import type { Violation } from '../repo.js';
-import { consume } from '../usage.js';
+import { consume, SKILL_METRIC } from '../../../platform/usage.js';
 import type { Trace } from './trace.js';
 
 /** Thrown by a tool call that must wait for a human: the runner parks the execution. */
@@ -13,7 +13,7 @@ export class ApprovalNeeded extends Error {
   }
 }
 
-export const SKILL_METRIC = 'skill_executions';
+export { SKILL_METRIC };
 /** Marker in approved_tools: the whole task was approved by a human. */
 export const TASK_APPROVED = '*task*';
 

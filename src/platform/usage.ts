@@ -1,6 +1,11 @@
-import type { Executor } from '../../platform/db/index.js';
+import type { Executor } from './db/index.js';
 
-/** Daily counters per tenant (UTC days), for plan quotas. */
+/**
+ * Daily counters per tenant (UTC days), for plan quotas. One counter per metric is the single
+ * source of truth: a skill run counts once whether a user ran it directly or an agent called it.
+ */
+export const SKILL_METRIC = 'skill_executions';
+
 export function nextUtcMidnight(now = new Date()): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
 }
