@@ -75,6 +75,17 @@ export async function findVisible(sys: Executor, viewer: string | null, kind: Li
   return row ? toListing(row) : null;
 }
 
+/** The newest approved listing made from `sourceId` that the viewer may see (optionally from one publishing tenant). */
+export async function findVisibleBySource(sys: Executor, viewer: string, kind: ListingKind, sourceId: string, sourceTenantId: string | null): Promise<Listing | null> {
+  const [row] = await sys.query(
+    `SELECT ${COLUMNS} FROM marketplace_listings WHERE source_id = $1 AND kind = $2 AND status = 'approved'
+       AND (marketplace_type = 'public' OR tenant_id = $3) AND ($4::text IS NULL OR tenant_id = $4)
+     ORDER BY (tenant_id = $3) DESC, approved_at DESC NULLS LAST, id LIMIT 1`,
+    [sourceId, kind, viewer, sourceTenantId],
+  );
+  return row ? toListing(row) : null;
+}
+
 export async function findAny(sys: Executor, kind: ListingKind, id: string): Promise<Listing | null> {
   const [row] = await sys.query(`SELECT ${COLUMNS} FROM marketplace_listings WHERE id = $1 AND kind = $2`, [id, kind]);
   return row ? toListing(row) : null;

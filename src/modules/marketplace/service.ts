@@ -96,6 +96,7 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
     installedFor: (tenantId: string, targetKind: ListingKind, targetId: string) => repo.installedForTarget(ctx.db.as(tenantId), tenantId, targetKind, targetId),
     installedIds: (tenantId: string) => repo.installedListingIds(ctx.db.as(tenantId), tenantId),
     countInstalls: (tenantId: string) => repo.countInstalls(ctx.db.as(tenantId), tenantId, kind),
+    visibleBySource: (viewer: string, sourceId: string, sourceTenantId: string | null) => repo.findVisibleBySource(sys, viewer, kind, sourceId, sourceTenantId),
     liveBySource: (tenantId: string, sourceId: string, marketplaceType: string) => repo.findLiveBySource(ctx.db.as(tenantId), tenantId, kind, sourceId, marketplaceType),
 
     categories: () => repo.categories(sys, kind),
