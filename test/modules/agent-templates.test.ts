@@ -191,7 +191,7 @@ describe('agent template lifecycle across two tenants', () => {
     expectError(await call(built.app, 'POST', `${M}/install`, { key: b.key, body: { agent_id: template, install_config: { settings: { api_key: 'x' } } } }), 400, 'INVALID_CONFIGURATION');
     expectError(await call(built.app, 'POST', `${M}/install`, { key: b.key, body: { agent_id: 'mkt_nope' } }), 404, 'AGENT_NOT_FOUND');
     expectError(await call(built.app, 'POST', `${M}/install`, { key: b.key, body: { agent_id: salesAgent, source_tenant_id: b.id } }), 404, 'AGENT_NOT_FOUND');
-    expectError(await call(built.app, 'POST', `${M}/install`, { key: b.key, body: { agent_id: template, install_config: { api_keys: { x: 5 } } } }), 400, 'VALIDATION_ERROR');
+    expectError(await call(built.app, 'POST', `${M}/install`, { key: b.key, body: { agent_id: template, install_config: { api_keys: { x: { nested: 1 } } } } }), 400, 'VALIDATION_ERROR');
     expectError(await call(built.app, 'POST', `${M}/install`, { key: b.key, body: {} }), 400, 'VALIDATION_ERROR');
   });
 });

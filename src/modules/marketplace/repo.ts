@@ -143,7 +143,7 @@ export async function search(sys: Executor, f: SearchFilter): Promise<{ items: L
   if (f.tags?.length) add('tags && ?', f.tags);
   if (f.subtype) add('subtype = ?', f.subtype);
   if (f.contentMatch && Object.keys(f.contentMatch).length) add('content @> ?::jsonb', JSON.stringify(f.contentMatch));
-  if (f.minRating !== undefined) add('rating_count > 0 AND rating_sum::float / rating_count >= ?', f.minRating);
+  if (f.minRating !== undefined) add('(CASE WHEN rating_count > 0 THEN rating_sum::float / rating_count ELSE 0 END) >= ?', f.minRating);
   if (f.marketplaceType) add('marketplace_type = ?', f.marketplaceType);
   const rank = f.query ? `ts_rank(search, plainto_tsquery('english', $3))` : '0';
   const sort = f.query && f.sort === 'popularity' ? 'relevance' : f.sort;
