@@ -158,7 +158,7 @@ describe('agent template lifecycle across two tenants', () => {
     assert.equal(JSON.stringify(g.body).includes(SECRET_KEY), false);
     expectError(await call(built.app, 'GET', `/api/agents/${newAgent}`, { key: a.key }), 404, 'AGENT_NOT_FOUND');
 
-    const [row] = await built.ctx.db.query('*', 'SELECT * FROM agent_template_installs WHERE tenant_id = $1 AND agent_id = $2', [b.id, newAgent]);
+    const [row]: any[] = await built.ctx.db.query('*', 'SELECT * FROM agent_template_installs WHERE tenant_id = $1 AND agent_id = $2', [b.id, newAgent]);
     assert.equal(JSON.stringify(row).includes(SECRET_KEY), false, 'no plaintext key in the row');
     assert.match(row.api_keys_sealed, /^v1\./);
     assert.deepEqual(JSON.parse(decryptSecret(built.ctx.config.encryptionKey, row.api_keys_sealed, `agent-template-keys:${b.id}:${newAgent}`)), { salesforce: SECRET_KEY });
@@ -271,6 +271,21 @@ describe('agent template rules', () => {
     const g = await call(built.app, 'GET', `/api/agents/${r.body.results[0].installed_agent_id}`, { key: d.key });
     assert.equal(g.body.data.agent.configuration.tz, 'UTC');
     expectError(await call(built.app, 'POST', `${M}/install/bulk`, { key: d.key, body: { agent_ids: [] } }), 400, 'VALIDATION_ERROR');
+  });
+
+  it('parallel installs of one template into one tenant make one agent', async () => {
+    const e = await makeTenant(built.app, 'team');
+    const rs = await Promise.all([1, 2, 3].map(() => call(built.app, 'POST', `${M}/install/${template}`, { key: e.key })));
+    assert.deepEqual(rs.map((r) => r.status), [200, 200, 200], JSON.stringify(rs.map((r) => r.body)));
+    assert.equal(new Set(rs.map((r) => r.body.agent_id)).size, 1);
+    assert.equal(await agentCount(e), 1);
+  });
+
+  it('a template cannot claim more maturity than its agent has', async () => {
+    const r = await call(built.app, 'POST', '/api/agents', { key: a.key, body: { name: 'Junior', role: 'custom', maturity_level: 'student' } });
+    const res = await call(built.app, 'POST', `${M}/publish`, { key: a.key, body: { agent_id: r.body.data.agent.id, maturity_level: 'autonomous' } });
+    expectError(res, 400, 'VALIDATION_ERROR');
+    assert.equal(res.body.error.details.field, 'maturity_level');
   });
 
   it('read-only keys browse but cannot publish or install', async () => {

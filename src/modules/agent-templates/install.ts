@@ -100,9 +100,23 @@ export function templateInstaller(ctx: AppContext) {
     installation_id: r.id, agent_id: r.agent_id, template_id: r.template_id, maturity_level: maturity, created: false, installed_skills: [], api_keys_configured: r.api_key_names,
   });
 
+  /** Installs of one template into one tenant run one after another in this process. */
+  const running = new Map<string, Promise<unknown>>();
   async function install(caller: Caller, createdBy: string | null, t: InstallTarget, config: InstallConfig = {}): Promise<InstallResult> {
     const l = await resolve(caller, t);
     checkConfig(config);
+    const key = `${caller.tenantId}:${l.id}`;
+    const prev = running.get(key) ?? Promise.resolve();
+    const mine = prev.catch(() => undefined).then(() => installOnce(caller, createdBy, l, config));
+    running.set(key, mine);
+    try {
+      return await mine;
+    } finally {
+      if (running.get(key) === mine) running.delete(key);
+    }
+  }
+
+  async function installOnce(caller: Caller, createdBy: string | null, l: Listing, config: InstallConfig): Promise<InstallResult> {
     const prior = await earlier(caller, l.id);
     if (prior?.alive) return fromRow(prior.row, (await agents.load(caller.tenantId, prior.row.agent_id)).maturity_level);
     const snap = readSnapshot(l.content);
@@ -137,8 +151,10 @@ export function templateInstaller(ctx: AppContext) {
       for (const id of newSkills) await skills.uninstall(caller, id).catch(() => undefined);
       if (templateInstalled) await engine.uninstall(caller, l.id).catch(() => undefined);
       if (isUniqueViolation(err)) {
+        // Another process installed the same template at the same moment: its agent stands.
         const won = await earlier(caller, l.id);
         if (won?.alive) return fromRow(won.row, installedMaturity(snap.maturity_level));
+        throw new AppError('CONFLICTING_OPERATION', 'Another install of this template is in progress; retry', { template_id: l.id });
       }
       throw err;
     }

@@ -2,7 +2,7 @@ import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { agentsService } from '../agents/service.js';
 import { marketplaceEngine, type Caller, type Listing } from '../marketplace/service.js';
-import type { Maturity } from '../governance/policy.js';
+import { MATURITY_LEVELS, type Maturity } from '../governance/policy.js';
 import { skillsService } from '../skills/service.js';
 import { buildSnapshot } from './snapshot.js';
 
@@ -59,6 +59,9 @@ export function agentTemplatesService(ctx: AppContext) {
      */
     async publish(caller: Caller, r: PublishRequest): Promise<Listing> {
       const agent = await agents.load(caller.tenantId, r.agent_id);
+      if (r.maturity_level && MATURITY_LEVELS.indexOf(r.maturity_level) > MATURITY_LEVELS.indexOf(agent.maturity_level)) {
+        throw new AppError('VALIDATION_ERROR', `maturity_level cannot exceed the agent's current level (${agent.maturity_level})`, { field: 'maturity_level', current: agent.maturity_level });
+      }
       const type = r.marketplace_type ?? 'public';
       const live = await engine.liveBySource(caller.tenantId, agent.id, type);
       if (live) throw new AppError('ALREADY_PUBLISHED', `Agent ${agent.id} is already published as ${live.id} (${live.status})`, { template_id: live.id, status: live.status });
