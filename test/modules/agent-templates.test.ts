@@ -189,6 +189,9 @@ describe('agent template lifecycle across two tenants', () => {
   it('bad install input: foreign target tenant, credentials in settings, unknown template', async () => {
     expectError(await call(built.app, 'POST', `${M}/install`, { key: b.key, body: { agent_id: template, target_tenant_id: a.id } }), 403, 'TENANT_MISMATCH');
     expectError(await call(built.app, 'POST', `${M}/install`, { key: b.key, body: { agent_id: template, install_config: { settings: { api_key: 'x' } } } }), 400, 'INVALID_CONFIGURATION');
+    const nested = await call(built.app, 'POST', `${M}/install/${template}`, { key: b.key, body: { install_config: { settings: { crm: { password: 'p' } } } } });
+    expectError(nested, 400, 'INVALID_CONFIGURATION');
+    assert.deepEqual(nested.body.error.details.fields, ['install_config.settings.crm.password']);
     expectError(await call(built.app, 'POST', `${M}/install`, { key: b.key, body: { agent_id: 'mkt_nope' } }), 404, 'AGENT_NOT_FOUND');
     expectError(await call(built.app, 'POST', `${M}/install`, { key: b.key, body: { agent_id: salesAgent, source_tenant_id: b.id } }), 404, 'AGENT_NOT_FOUND');
     expectError(await call(built.app, 'POST', `${M}/install`, { key: b.key, body: { agent_id: template, install_config: { api_keys: { x: { nested: 1 } } } } }), 400, 'VALIDATION_ERROR');

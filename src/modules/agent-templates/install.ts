@@ -9,7 +9,7 @@ import { validateConfig, type Caller, type Listing } from '../marketplace/servic
 import { skillsService } from '../skills/service.js';
 import * as repo from './repo.js';
 import { templateEngine } from './service.js';
-import { installedMaturity, isSecretKey, readSnapshot } from './snapshot.js';
+import { installedMaturity, readSnapshot, stripCredentials } from './snapshot.js';
 
 export interface InstallConfig { api_keys?: Record<string, string>; settings?: Record<string, unknown> }
 export interface InstallTarget { id: string; sourceTenantId?: string | null; targetTenantId?: string | null }
@@ -49,9 +49,10 @@ export function templateInstaller(ctx: AppContext) {
   }
 
   function checkConfig(c: InstallConfig): void {
-    const bad = Object.keys(c.settings ?? {}).filter(isSecretKey);
+    const bad: string[] = [];
+    stripCredentials(c.settings ?? {}, 'install_config.settings', bad);
     if (bad.length) {
-      throw new AppError('INVALID_CONFIGURATION', 'Credentials belong in install_config.api_keys, not in settings', { fields: bad.map((k) => `install_config.settings.${k}`) });
+      throw new AppError('INVALID_CONFIGURATION', 'Credentials belong in install_config.api_keys, not in settings', { fields: bad });
     }
   }
 
