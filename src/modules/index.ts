@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../platform/context.js';
+import { agentTemplateRoutes } from './agent-templates/routes.js';
 import { agentRoutes } from './agents/routes.js';
 import { apiKeyRoutes } from './api-keys/routes.js';
 import { authRoutes } from './auth/routes.js';
@@ -54,4 +55,5 @@ export const MODULES: Module[] = [
   { name: 'private-skills', routes: privateSkillRoutes },
   { name: 'public-marketplace', routes: publicMarketplaceRoutes },
   { name: 'skills', routes: skillRoutes, setup: (ctx) => ctx.tools.register(skillToolProvider(ctx)) },
+  { name: 'agent-templates', routes: agentTemplateRoutes },
 ];

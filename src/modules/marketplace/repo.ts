@@ -75,6 +75,17 @@ export async function findVisible(sys: Executor, viewer: string | null, kind: Li
   return row ? toListing(row) : null;
 }
 
+/** The newest approved listing made from `sourceId` that the viewer may see (optionally from one publishing tenant). */
+export async function findVisibleBySource(sys: Executor, viewer: string, kind: ListingKind, sourceId: string, sourceTenantId: string | null): Promise<Listing | null> {
+  const [row] = await sys.query(
+    `SELECT ${COLUMNS} FROM marketplace_listings WHERE source_id = $1 AND kind = $2 AND status = 'approved'
+       AND (marketplace_type = 'public' OR tenant_id = $3) AND ($4::text IS NULL OR tenant_id = $4)
+     ORDER BY (tenant_id = $3) DESC, approved_at DESC NULLS LAST, id LIMIT 1`,
+    [sourceId, kind, viewer, sourceTenantId],
+  );
+  return row ? toListing(row) : null;
+}
+
 export async function findAny(sys: Executor, kind: ListingKind, id: string): Promise<Listing | null> {
   const [row] = await sys.query(`SELECT ${COLUMNS} FROM marketplace_listings WHERE id = $1 AND kind = $2`, [id, kind]);
   return row ? toListing(row) : null;
@@ -106,6 +117,10 @@ export interface SearchFilter {
   category?: string;
   tags?: string[];
   subtype?: string;
+  /** jsonb containment on the listing content, e.g. `{capabilities: ['sales']}` (optional). */
+  contentMatch?: Record<string, unknown>;
+  minRating?: number;
+  marketplaceType?: 'public' | 'private';
   sort: 'popularity' | 'rating' | 'installs' | 'created_at' | 'relevance';
   limit: number;
   offset: number;
@@ -127,6 +142,9 @@ export async function search(sys: Executor, f: SearchFilter): Promise<{ items: L
   if (f.category) add('category = ?', f.category);
   if (f.tags?.length) add('tags && ?', f.tags);
   if (f.subtype) add('subtype = ?', f.subtype);
+  if (f.contentMatch && Object.keys(f.contentMatch).length) add('content @> ?::jsonb', JSON.stringify(f.contentMatch));
+  if (f.minRating !== undefined) add('(CASE WHEN rating_count > 0 THEN rating_sum::float / rating_count ELSE 0 END) >= ?', f.minRating);
+  if (f.marketplaceType) add('marketplace_type = ?', f.marketplaceType);
   const rank = f.query ? `ts_rank(search, plainto_tsquery('english', $3))` : '0';
   const sort = f.query && f.sort === 'popularity' ? 'relevance' : f.sort;
   params.push(f.limit, f.offset);
@@ -163,6 +181,22 @@ export async function findVersion(ex: Executor, tenantId: string, listingId: str
 export async function findInstall(ex: Executor, tenantId: string, listingId: string) {
   const [row] = await ex.query(`SELECT id, version_id FROM marketplace_installs WHERE tenant_id = $1 AND listing_id = $2`, [tenantId, listingId]);
   return row ? { id: row.id as string, version_id: row.version_id as string | null } : null;
+}
+
+/** Listings of a kind installed for one target (e.g. the skills installed for an agent). */
+export async function installedForTarget(ex: Executor, tenantId: string, kind: ListingKind, targetId: string): Promise<string[]> {
+  const rows = await ex.query(`SELECT listing_id FROM marketplace_installs WHERE tenant_id = $1 AND kind = $2 AND target_id = $3 ORDER BY created_at, id`, [tenantId, kind, targetId]);
+  return rows.map((r) => r.listing_id as string);
+}
+
+/** The tenant's live listing (not rejected or unpublished) made from one source object, if any. */
+export async function findLiveBySource(ex: Executor, tenantId: string, kind: ListingKind, sourceId: string, marketplaceType: string): Promise<Listing | null> {
+  const [row] = await ex.query(
+    `SELECT ${COLUMNS} FROM marketplace_listings WHERE tenant_id = $1 AND kind = $2 AND source_id = $3 AND marketplace_type = $4
+       AND status IN ('draft', 'pending_approval', 'approved') ORDER BY created_at DESC LIMIT 1`,
+    [tenantId, kind, sourceId, marketplaceType],
+  );
+  return row ? toListing(row) : null;
 }
 
 export async function countInstalls(ex: Executor, tenantId: string, kind: ListingKind): Promise<number> {

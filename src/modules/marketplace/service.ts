@@ -20,9 +20,9 @@ export interface Caller { tenantId: string; plan: Plan; rater: string; approver?
 export type PublishInput = Omit<NewListing, 'id' | 'status' | 'kind'>;
 
 /** The kind-agnostic marketplace engine; thin per-kind modules call these functions. */
-export function marketplaceEngine(ctx: AppContext, kind: ListingKind) {
+export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { notFoundCode?: string } = {}) {
   const sys = ctx.db.as(SYSTEM);
-  const missing = (id: string) => notFound(NOT_FOUND[kind], 'Listing', id);
+  const missing = (id: string) => notFound(opts.notFoundCode ?? NOT_FOUND[kind], 'Listing', id);
 
   async function visible(viewer: string | null, id: string): Promise<Listing> {
     const l = await repo.findVisible(sys, viewer, kind, id);
@@ -118,6 +118,13 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind) {
       await repo.bumpInstalls(sys, id, 1);
       return { install_id: installId, version_id: l.current_version_id, created: true, listing: l };
     },
+
+    /** Read-only views of a tenant's installs, for modules that validate before they write. */
+    installedFor: (tenantId: string, targetKind: ListingKind, targetId: string) => repo.installedForTarget(ctx.db.as(tenantId), tenantId, targetKind, targetId),
+    installedIds: (tenantId: string) => repo.installedListingIds(ctx.db.as(tenantId), tenantId),
+    countInstalls: (tenantId: string) => repo.countInstalls(ctx.db.as(tenantId), tenantId, kind),
+    visibleBySource: (viewer: string, sourceId: string, sourceTenantId: string | null) => repo.findVisibleBySource(sys, viewer, kind, sourceId, sourceTenantId),
+    liveBySource: (tenantId: string, sourceId: string, marketplaceType: string) => repo.findLiveBySource(ctx.db.as(tenantId), tenantId, kind, sourceId, marketplaceType),
 
     categories: () => repo.categories(sys, kind),
     tags: () => repo.tagCounts(sys, kind),

@@ -1,0 +1,180 @@
+import type { AppContext } from '../../platform/context.js';
+import { encryptSecret } from '../../platform/crypto.js';
+import { AppError, isUniqueViolation } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { PLAN_LIMITS } from '../../platform/plans.js';
+import { agentsService } from '../agents/service.js';
+import { ROLES } from '../agents/schemas.js';
+import { validateConfig, type Caller, type Listing } from '../marketplace/service.js';
+import { skillsService } from '../skills/service.js';
+import * as repo from './repo.js';
+import { templateEngine } from './service.js';
+import { installedMaturity, readSnapshot, stripCredentials } from './snapshot.js';
+
+export interface InstallConfig { api_keys?: Record<string, string>; settings?: Record<string, unknown> }
+export interface InstallTarget { id: string; sourceTenantId?: string | null; targetTenantId?: string | null }
+export interface InstallResult {
+  installation_id: string; agent_id: string; template_id: string; maturity_level: string; created: boolean;
+  installed_skills: string[]; api_keys_configured: string[];
+}
+
+export const keysAad = (tenantId: string, agentId: string) => `agent-template-keys:${tenantId}:${agentId}`;
+
+/**
+ * Installing a template creates a real agent in the caller's tenant (intern at most), installs the
+ * template's required skills through the skills engine and seals install api keys. Everything is
+ * validated before the first write; a failure after it removes what this install created.
+ */
+export function templateInstaller(ctx: AppContext) {
+  const engine = templateEngine(ctx);
+  const skills = skillsService(ctx).engine;
+  const agents = agentsService(ctx);
+
+  /** `id` is a template id, or (as in the guides) the published agent's id, optionally with its source tenant. */
+  async function resolve(caller: Caller, t: InstallTarget): Promise<Listing> {
+    if (t.targetTenantId && t.targetTenantId !== caller.tenantId) {
+      throw new AppError('TENANT_MISMATCH', 'target_tenant_id must be the tenant of the credential', { target_tenant_id: t.targetTenantId });
+    }
+    let l: Listing | null = null;
+    try {
+      l = await engine.visible(caller.tenantId, t.id);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== 'AGENT_NOT_FOUND') throw err;
+      l = await engine.visibleBySource(caller.tenantId, t.id, t.sourceTenantId ?? null);
+    }
+    if (!l || l.status !== 'approved' || (t.sourceTenantId && l.tenant_id !== t.sourceTenantId)) {
+      throw new AppError('AGENT_NOT_FOUND', `Agent template '${t.id}' not found`, { id: t.id });
+    }
+    return l;
+  }
+
+  function checkConfig(c: InstallConfig): void {
+    const bad: string[] = [];
+    stripCredentials(c.settings ?? {}, 'install_config.settings', bad);
+    if (bad.length) {
+      throw new AppError('INVALID_CONFIGURATION', 'Credentials belong in install_config.api_keys, not in settings', { fields: bad });
+    }
+  }
+
+  /** The required skills still to install, dependencies first; DEPENDENCY_MISSING when any cannot be. */
+  async function planSkills(caller: Caller, l: Listing, required: string[]): Promise<Listing[]> {
+    const installed = await skills.installedIds(caller.tenantId);
+    const wanted = required.filter((id) => !installed.has(id));
+    const found: Listing[] = [];
+    const missing: string[] = [];
+    for (const id of wanted) {
+      const s = await skills.visible(caller.tenantId, id).catch(() => null);
+      if (s && s.status === 'approved') found.push(s);
+      else missing.push(id);
+    }
+    const ordered: Listing[] = [];
+    const ready = new Set(installed);
+    let pending = found;
+    while (pending.length) {
+      const next = pending.filter((s) => s.dependencies.every((d) => ready.has(d)));
+      if (!next.length) break;
+      for (const s of next) { ordered.push(s); ready.add(s.id); }
+      pending = pending.filter((s) => !ready.has(s.id));
+    }
+    missing.push(...pending.map((s) => s.id));
+    if (missing.length) {
+      throw new AppError('DEPENDENCY_MISSING', `Required skill(s) not available to this tenant: ${missing.join(', ')}`, { missing_skills: missing, required_by: l.id });
+    }
+    for (const s of ordered) validateConfig(s.config_schema, {});
+    const max = PLAN_LIMITS[caller.plan].maxInstalledSkills;
+    const count = await skills.countInstalls(caller.tenantId);
+    if (max !== null && count + ordered.length > max) {
+      throw new AppError('TENANT_LIMIT_EXCEEDED', `The ${caller.plan} plan allows ${max} installed skills`, { limit: max, current: count, needed: ordered.length, plan: caller.plan });
+    }
+    return ordered;
+  }
+
+  /** The agent of an earlier install of this template, while it still exists. */
+  async function earlier(caller: Caller, templateId: string): Promise<{ row: repo.TemplateInstallRow; alive: boolean } | null> {
+    const row = await repo.findByTemplate(ctx.db.as(caller.tenantId), caller.tenantId, templateId);
+    if (!row) return null;
+    const alive = await agents.load(caller.tenantId, row.agent_id).then(() => true, () => false);
+    return { row, alive };
+  }
+
+  const fromRow = (r: repo.TemplateInstallRow, maturity: string): InstallResult => ({
+    installation_id: r.id, agent_id: r.agent_id, template_id: r.template_id, maturity_level: maturity, created: false, installed_skills: [], api_keys_configured: r.api_key_names,
+  });
+
+  /** Installs of one template into one tenant run one after another in this process. */
+  const running = new Map<string, Promise<unknown>>();
+  async function install(caller: Caller, createdBy: string | null, t: InstallTarget, config: InstallConfig = {}): Promise<InstallResult> {
+    const l = await resolve(caller, t);
+    checkConfig(config);
+    const key = `${caller.tenantId}:${l.id}`;
+    const prev = running.get(key) ?? Promise.resolve();
+    const mine = prev.catch(() => undefined).then(() => installOnce(caller, createdBy, l, config));
+    running.set(key, mine);
+    try {
+      return await mine;
+    } finally {
+      if (running.get(key) === mine) running.delete(key);
+    }
+  }
+
+  async function installOnce(caller: Caller, createdBy: string | null, l: Listing, config: InstallConfig): Promise<InstallResult> {
+    const prior = await earlier(caller, l.id);
+    if (prior?.alive) return fromRow(prior.row, (await agents.load(caller.tenantId, prior.row.agent_id)).maturity_level);
+    const snap = readSnapshot(l.content);
+    const toInstall = await planSkills(caller, l, snap.required_skills);
+    const agent = await agents.create(caller.tenantId, createdBy, {
+      name: snap.name.slice(0, 100) || l.name.slice(0, 100), description: snap.description.slice(0, 2000) || undefined,
+      role: ((ROLES as readonly string[]).includes(snap.role) ? snap.role : 'custom') as (typeof ROLES)[number],
+      maturity_level: installedMaturity(snap.maturity_level), capabilities: snap.capabilities.slice(0, 50),
+      configuration: { ...snap.configuration, ...(config.settings ?? {}) },
+    });
+    const newSkills: string[] = [];
+    let templateInstalled = false;
+    try {
+      for (const s of toInstall) {
+        const r = await skills.install(caller, s.id, {}, agent.id);
+        if (r.created) newSkills.push(s.id);
+      }
+      const installed = await engine.install(caller, l.id, { settings: config.settings ?? {} }, agent.id);
+      templateInstalled = installed.created;
+      const names = Object.keys(config.api_keys ?? {});
+      const sealed = names.length ? encryptSecret(ctx.config.encryptionKey, JSON.stringify(config.api_keys), keysAad(caller.tenantId, agent.id)) : null;
+      const row = await ctx.db.tx(caller.tenantId, async (ex) => {
+        if (prior) await repo.deleteStale(ex, caller.tenantId, l.id, prior.row.agent_id);
+        return repo.insert(ex, caller.tenantId, {
+          id: newId('ati'), template_id: l.id, agent_id: agent.id, source_tenant_id: l.tenant_id, version_id: installed.version_id,
+          settings: config.settings ?? {}, api_key_names: names, api_keys_sealed: sealed,
+        });
+      });
+      return { ...fromRow(row, agent.maturity_level), created: true, installed_skills: toInstall.map((s) => s.id) };
+    } catch (err) {
+      await agents.remove(caller.tenantId, agent.id).catch(() => undefined);
+      for (const id of newSkills) await skills.uninstall(caller, id).catch(() => undefined);
+      if (templateInstalled) await engine.uninstall(caller, l.id).catch(() => undefined);
+      if (isUniqueViolation(err)) {
+        // Another process installed the same template at the same moment: its agent stands.
+        const won = await earlier(caller, l.id);
+        if (won?.alive) return fromRow(won.row, installedMaturity(snap.maturity_level));
+        throw new AppError('CONFLICTING_OPERATION', 'Another install of this template is in progress; retry', { template_id: l.id });
+      }
+      throw err;
+    }
+  }
+
+  /** Each item on its own: one failing does not undo the others. */
+  async function bulk(caller: Caller, createdBy: string | null, ids: string[], common: Omit<InstallTarget, 'id'>, config: InstallConfig) {
+    const results = [];
+    for (const id of ids) {
+      try {
+        const r = await install(caller, createdBy, { ...common, id }, config);
+        results.push({ agent_id: id, template_id: r.template_id, status: 'installed', installation_id: r.installation_id, installed_agent_id: r.agent_id, created: r.created, error: null });
+      } catch (err) {
+        const e = err instanceof AppError ? err : new AppError('INSTALL_FAILED', 'Installation failed');
+        results.push({ agent_id: id, template_id: null, status: 'failed', installation_id: null, installed_agent_id: null, created: false, error: { code: e.code, message: e.message, details: e.details ?? {} } });
+      }
+    }
+    return results;
+  }
+
+  return { install, bulk };
+}
