@@ -106,6 +106,8 @@ export interface SearchFilter {
   category?: string;
   tags?: string[];
   subtype?: string;
+  /** Optional: only listings whose content contains these fields (jsonb containment), e.g. `{industry: 'Retail'}`. */
+  content?: Record<string, unknown>;
   sort: 'popularity' | 'rating' | 'installs' | 'created_at' | 'relevance';
   limit: number;
   offset: number;
@@ -127,6 +129,7 @@ export async function search(sys: Executor, f: SearchFilter): Promise<{ items: L
   if (f.category) add('category = ?', f.category);
   if (f.tags?.length) add('tags && ?', f.tags);
   if (f.subtype) add('subtype = ?', f.subtype);
+  if (f.content && Object.keys(f.content).length) add('content @> ?::jsonb', JSON.stringify(f.content));
   const rank = f.query ? `ts_rank(search, plainto_tsquery('english', $3))` : '0';
   const sort = f.query && f.sort === 'popularity' ? 'relevance' : f.sort;
   params.push(f.limit, f.offset);
