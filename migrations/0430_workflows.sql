@@ -23,3 +23,7 @@ CREATE TABLE workflows (
 );
 CREATE INDEX workflows_listing ON workflows (tenant_id, created_at DESC, id);
 SELECT atom_tenant_table('workflows');
+
+-- An author's key for a workflow template (`id` in POST /api/marketplace/templates/advanced) is unique in its tenant.
+CREATE UNIQUE INDEX marketplace_listings_workflow_template_key ON marketplace_listings (tenant_id, (content->>'key'))
+  WHERE kind = 'workflow_template' AND content->>'key' IS NOT NULL;

@@ -87,6 +87,9 @@ describe('workflow templates', () => {
     assert.equal(byKey.body.id, created.id);
 
     expectError(await call(built.app, 'POST', '/api/marketplace/templates/advanced', { key: a.key, body: advanced({ id: 'advanced_custom_workflow' }) }), 409, 'DUPLICATE_ENTRY');
+    const race = await Promise.all([1, 2].map(() => call(built.app, 'POST', '/api/marketplace/templates/advanced', { key: a.key, body: advanced({ id: 'raced_key' }) })));
+    assert.deepEqual(race.map((r) => r.status).sort(), [201, 409], 'one key, one template, even when created concurrently');
+    assert.equal((await call(built.app, 'POST', '/api/marketplace/templates/advanced', { key: b.key, body: advanced({ id: 'raced_key' }) })).status, 201, 'keys are per tenant');
     expectError(await call(built.app, 'POST', '/api/marketplace/templates/advanced', { key: a.key, body: advanced({ version: 'one' }) }), 400, 'INVALID_VERSION');
     expectError(await call(built.app, 'POST', '/api/marketplace/templates/advanced', { key: a.key, body: advanced({ complexity: 'Hard' }) }), 400, 'VALIDATION_ERROR');
     const dupInput = await call(built.app, 'POST', '/api/marketplace/templates/advanced', { key: a.key, body: advanced({ input_schema: [{ name: 'x', type: 'text' }, { name: 'x', type: 'number' }] }) });

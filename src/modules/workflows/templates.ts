@@ -1,6 +1,6 @@
 import type { AppContext } from '../../platform/context.js';
 import { SYSTEM } from '../../platform/db/index.js';
-import { AppError } from '../../platform/errors.js';
+import { AppError, isUniqueViolation } from '../../platform/errors.js';
 import { marketplaceEngine, type Caller, type Listing } from '../marketplace/service.js';
 import { assertValidGraph, type WorkflowEdge, type WorkflowNode } from './graph.js';
 import { assertValidInputSchema, validateParameters, type InputField } from './inputs.js';
@@ -29,6 +29,9 @@ interface TemplateContent {
 
 const VERSION = /^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/;
 export const START_NODE = 'start';
+
+const duplicateKey = (key: string, existing: string) =>
+  new AppError('DUPLICATE_ENTRY', `A workflow template with id '${key}' already exists in your tenant`, { field: 'id', value: key, existing_template_id: existing, suggestion: 'Use a different id or update the existing template' });
 
 const contentOf = (l: Listing) => l.content as unknown as TemplateContent;
 
@@ -96,9 +99,8 @@ export function templatesService(ctx: AppContext) {
     async create(caller: Caller, b: CreateTemplateBody): Promise<Listing> {
       const version = b.version ?? '1.0.0';
       if (!VERSION.test(version)) throw new AppError('INVALID_VERSION', `Version '${version}' is not of the form MAJOR.MINOR.PATCH`, { field: 'version', value: version });
-      if (b.id && (await repo.keyTaken(sys, caller.tenantId, b.id))) {
-        throw new AppError('DUPLICATE_ENTRY', `A workflow template with id '${b.id}' already exists in your tenant`, { field: 'id', value: b.id, existing_template_id: await repo.keyTaken(sys, caller.tenantId, b.id), suggestion: 'Use a different id' });
-      }
+      const taken = b.id ? await repo.keyTaken(sys, caller.tenantId, b.id) : null;
+      if (taken) throw duplicateKey(b.id!, taken);
       const steps = b.steps ?? [];
       const inputs = b.input_schema ?? [];
       assertValidInputSchema(inputs);
@@ -110,10 +112,15 @@ export function templatesService(ctx: AppContext) {
         multi_step_support: b.multi_step_support ?? steps.length > 1, pause_resume_support: b.pause_resume_support ?? false,
         input_schema: inputs, steps, workflow_data: graph as TemplateContent['workflow_data'], prerequisites: b.prerequisites ?? [], use_cases: b.use_cases ?? [], benefits: b.benefits ?? [],
       };
-      return engine.publish(caller, {
+      const publish = engine.publish(caller, {
         source_id: null, name: b.name, description: b.description ?? '', long_description: b.long_description ?? '', category: b.category ?? 'General',
         subtype: b.template_type ?? 'advanced', tags: b.tags ?? [], price: 0, documentation_url: null, marketplace_type: b.marketplace_type ?? 'private',
         content: content as unknown as Record<string, unknown>, config_schema: null, dependencies: [],
+      });
+      // Two concurrent creates with one key: the unique index decides, the loser gets the same 409.
+      return publish.catch(async (err) => {
+        if (b.id && isUniqueViolation(err)) throw duplicateKey(b.id, (await repo.keyTaken(sys, caller.tenantId, b.id)) ?? '');
+        throw err;
       });
     },
 
