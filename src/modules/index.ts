@@ -24,6 +24,9 @@ import { skillToolProvider } from './skills/tools.js';
 import { tenantRoutes } from './tenants/routes.js';
 import { setupWebhooks } from './webhooks/module.js';
 import { webhookRoutes } from './webhooks/routes.js';
+import { workflowRoutes } from './workflows/routes.js';
+import { templateRoutes } from './workflows/template-routes.js';
+import { transferRoutes } from './workflows/transfer-routes.js';
 
 /**
  * Every domain module, registered explicitly and in order. A module exports `routes(ctx)` and,
@@ -56,4 +59,7 @@ export const MODULES: Module[] = [
   { name: 'public-marketplace', routes: publicMarketplaceRoutes },
   { name: 'skills', routes: skillRoutes, setup: (ctx) => ctx.tools.register(skillToolProvider(ctx)) },
   { name: 'agent-templates', routes: agentTemplateRoutes },
+  { name: 'workflows', routes: workflowRoutes },
+  { name: 'workflow-templates', routes: templateRoutes },
+  { name: 'workflow-transfer', routes: transferRoutes },
 ];
