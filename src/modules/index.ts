@@ -22,6 +22,7 @@ import { privateSkillRoutes } from './skills/private-routes.js';
 import { skillRoutes } from './skills/routes.js';
 import { skillToolProvider } from './skills/tools.js';
 import { tenantRoutes } from './tenants/routes.js';
+import { usageRoutes } from './usage/routes.js';
 import { setupWebhooks } from './webhooks/module.js';
 import { webhookRoutes } from './webhooks/routes.js';
 import { workflowRoutes } from './workflows/routes.js';
@@ -41,6 +42,7 @@ export interface Module {
 export const MODULES: Module[] = [
   { name: 'health', routes: healthRoutes },
   { name: 'tenants', routes: tenantRoutes },
+  { name: 'usage', routes: usageRoutes },
   { name: 'auth', routes: authRoutes },
   { name: 'api-keys', routes: apiKeyRoutes },
   { name: 'members', routes: memberRoutes },

@@ -173,6 +173,9 @@ describe('agent template lifecycle across two tenants', () => {
     assert.equal(await agentCount(b), before + 1);
     const listed = await call(built.app, 'GET', `${M}/agents/${template}`, { key: b.key });
     assert.equal(listed.body.agent.installs, 1);
+    const inst = await call(built.app, 'GET', `${M}/installations`, { key: b.key });
+    assert.deepEqual(inst.body.installations.map((i: any) => [i.agent_id, i.installed_agent_id, i.template_id, i.api_key_names]), [[salesAgent, newAgent, template, ['salesforce']]]);
+    assert.equal((await call(built.app, 'GET', `${M}/installations`, { key: a.key })).body.total, 0, 'A installed nothing');
 
     // After the installed agent is deleted, installing creates a new one.
     assert.equal((await call(built.app, 'DELETE', `/api/agents/${newAgent}`, { key: b.key })).status, 200);

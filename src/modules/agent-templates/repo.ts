@@ -1,4 +1,5 @@
 import type { Executor } from '../../platform/db/index.js';
+import { pageQuery } from '../../platform/db/paging.js';
 
 /** SQL for `agent_template_installs`: which agent an install created, and its sealed api keys. */
 export interface TemplateInstallRow {
@@ -42,4 +43,13 @@ export async function sealedKeys(ex: Executor, tenantId: string, agentId: string
     [tenantId, agentId],
   );
   return row ? { template_id: row.template_id as string, sealed: row.api_keys_sealed as string } : null;
+}
+
+/** The tenant's template installs with the published agent each came from (listing source), newest first. */
+export async function listInstalls(sys: Executor, tenantId: string, limit: number, offset: number) {
+  return pageQuery<Record<string, unknown>>(sys, {
+    columns: `i.id, i.template_id, i.agent_id AS installed_agent_id, l.source_id AS agent_id, l.name, i.source_tenant_id, i.version_id, i.api_key_names, i.created_at`,
+    from: 'FROM agent_template_installs i LEFT JOIN marketplace_listings l ON l.id = i.template_id WHERE i.tenant_id = $1',
+    params: [tenantId], orderBy: 'i.created_at DESC, i.id', limit, offset,
+  });
 }

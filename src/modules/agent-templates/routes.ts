@@ -44,6 +44,15 @@ export const agentTemplateRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox 
     });
   }
 
+  app.get(`${BASE}/installations`, {
+    schema: { tags, summary: "This tenant's installed agent templates (the SDK's listInstallations)", querystring: S.InstallationsQuery, response: { 200: S.InstallationsResponse } },
+    config: { permission: 'AGENT_VIEW' },
+  }, async (req) => {
+    const { limit, offset } = req.query;
+    const { items, total } = await svc.installations(tenantOf(req), limit, offset);
+    return { success: true, installations: items, total, limit, offset, has_more: offset + items.length < total };
+  });
+
   app.get(`${BASE}/agents/:id`, {
     schema: { tags, summary: 'Agent template details with its snapshot', params: S.IdParams, response: { 200: S.DetailResponse } },
     config: { permission: 'AGENT_VIEW' },

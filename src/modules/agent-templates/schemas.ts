@@ -124,3 +124,10 @@ export const BulkResponse = Type.Object({ success: Type.Boolean(), results: Type
 
 export const ApproveResponse = Type.Object({ success: Type.Boolean(), template_id: S, component_id: S, status: S, approved_at: S });
 export const RejectResponse = Type.Object({ success: Type.Boolean(), template_id: S, component_id: S, status: S, reason: S });
+
+export const InstallationsQuery = Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }), offset: Type.Integer({ minimum: 0, default: 0 }) });
+export const Installation = Type.Object({
+  id: S, template_id: S, agent_id: Type.Union([S, Type.Null()]), installed_agent_id: S, name: Type.Union([S, Type.Null()]), source_tenant_id: S,
+  version_id: Type.Union([S, Type.Null()]), api_key_names: Type.Array(S), status: S, created_at: S,
+});
+export const InstallationsResponse = Type.Object({ success: Type.Boolean(), installations: Type.Array(Installation), total: Int, limit: Int, offset: Int, has_more: Type.Boolean() });

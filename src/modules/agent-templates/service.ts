@@ -1,4 +1,6 @@
 import type { AppContext } from '../../platform/context.js';
+import { SYSTEM } from '../../platform/db/index.js';
+import * as repo from './repo.js';
 import { AppError } from '../../platform/errors.js';
 import { agentsService } from '../agents/service.js';
 import { marketplaceEngine, type Caller, type Listing } from '../marketplace/service.js';
@@ -52,6 +54,17 @@ export function agentTemplatesService(ctx: AppContext) {
 
   return {
     engine,
+
+    /** What this tenant installed from the agent marketplace: the source agent and the agent it became here. */
+    async installations(tenantId: string, limit: number, offset: number) {
+      const { rows, total } = await repo.listInstalls(ctx.db.as(SYSTEM), tenantId, limit, offset);
+      const items = rows.map((r) => ({
+        id: r.id as string, template_id: r.template_id as string, agent_id: r.agent_id as string | null, installed_agent_id: r.installed_agent_id as string,
+        name: r.name as string | null, source_tenant_id: r.source_tenant_id as string, version_id: r.version_id as string | null,
+        api_key_names: r.api_key_names as string[], status: 'installed', created_at: new Date(r.created_at as string).toISOString(),
+      }));
+      return { items, total };
+    },
 
     /**
      * Snapshots the agent (configuration without credentials, capabilities, required skills,

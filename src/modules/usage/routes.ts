@@ -1,0 +1,35 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { tenantOf } from '../../platform/auth/guard.js';
+import type { AppContext } from '../../platform/context.js';
+import { Envelope, ok } from '../../platform/http/envelope.js';
+import { Nullable } from '../../platform/http/schema.js';
+import type { Plan } from '../../platform/plans.js';
+import { usageService } from './service.js';
+
+const Quota = Type.Object({ used: Type.Integer(), limit: Nullable(Type.Integer()), remaining: Nullable(Type.Integer()) });
+const Usage = Type.Object({
+  plan: Type.String(),
+  quotas: Type.Object({ agents: Quota, installed_skills: Quota, daily_skill_executions: Type.Composite([Quota, Type.Object({ resets_at: Type.String() })]) }),
+  features: Type.Object({ public_marketplace_publish: Type.Boolean() }),
+  rate_limit: Type.Object({ limit: Nullable(Type.Integer()), remaining: Nullable(Type.Integer()), reset: Nullable(Type.Integer()) }),
+  rate_limit_remaining: Nullable(Type.Integer()),
+  history: Type.Array(Type.Object({ day: Type.String(), metric: Type.String(), count: Type.Integer() })),
+});
+
+const header = (v: unknown) => (v === undefined ? null : Number(v));
+
+/** GET /api/usage: the tenant's usage against its plan (the SDK's getUsageStats, the console's usage page). */
+export const usageRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
+  const usage = usageService(ctx);
+  app.get('/api/usage', {
+    schema: { tags: ['Usage'], summary: 'Usage against plan quotas, this credential\'s rate limit, and daily history',
+      querystring: Type.Object({ days: Type.Integer({ minimum: 1, maximum: 90, default: 30 }) }), response: { 200: Envelope(Usage) } },
+    config: { auth: 'tenant' },
+  }, async (req, reply) => {
+    const s = await usage.stats(tenantOf(req), (req.principal!.tenant?.plan ?? 'free') as Plan, req.query.days);
+    // The guard counted this request and set the credential's rate-limit headers already.
+    const rate = { limit: header(reply.getHeader('x-ratelimit-limit')), remaining: header(reply.getHeader('x-ratelimit-remaining')), reset: header(reply.getHeader('x-ratelimit-reset')) };
+    return ok(req, { ...s, rate_limit: rate, rate_limit_remaining: rate.remaining });
+  });
+};
