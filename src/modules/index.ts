@@ -6,6 +6,7 @@ import { authRoutes } from './auth/routes.js';
 import { setupChat } from './chat/module.js';
 import { chatRoutes } from './chat/routes.js';
 import { desktopRoutes } from './desktop/routes.js';
+import { domainRoutes } from './domains/routes.js';
 import { setupExecutions } from './executions/module.js';
 import { executionRoutes } from './executions/routes.js';
 import { governanceRoutes } from './governance/routes.js';
@@ -50,4 +51,5 @@ export const MODULES: Module[] = [
   { name: 'private-skills', routes: privateSkillRoutes },
   { name: 'public-marketplace', routes: publicMarketplaceRoutes },
   { name: 'skills', routes: skillRoutes, setup: (ctx) => ctx.tools.register(skillToolProvider(ctx)) },
+  { name: 'domains', routes: domainRoutes },
 ];

@@ -106,9 +106,14 @@ export interface SearchFilter {
   category?: string;
   tags?: string[];
   subtype?: string;
-  sort: 'popularity' | 'rating' | 'installs' | 'created_at' | 'relevance';
+  sort: 'popularity' | 'rating' | 'installs' | 'created_at' | 'relevance' | 'updated_at' | 'name' | 'price';
   limit: number;
   offset: number;
+  minPrice?: number;
+  maxPrice?: number;
+  featured?: boolean;
+  /** Reverses the sort (default descending; name defaults to ascending). */
+  direction?: 'asc' | 'desc';
 }
 
 const ORDER: Record<SearchFilter['sort'], string> = {
@@ -117,6 +122,9 @@ const ORDER: Record<SearchFilter['sort'], string> = {
   rating: '(CASE WHEN rating_count > 0 THEN rating_sum::float / rating_count ELSE 0 END) DESC, rating_count DESC',
   created_at: 'created_at DESC',
   relevance: 'rank DESC',
+  updated_at: 'updated_at DESC',
+  name: 'lower(name) DESC',
+  price: 'price DESC',
 };
 
 export async function search(sys: Executor, f: SearchFilter): Promise<{ items: Listing[]; total: number }> {
@@ -127,12 +135,15 @@ export async function search(sys: Executor, f: SearchFilter): Promise<{ items: L
   if (f.category) add('category = ?', f.category);
   if (f.tags?.length) add('tags && ?', f.tags);
   if (f.subtype) add('subtype = ?', f.subtype);
+  if (f.minPrice !== undefined) add('price >= ?', f.minPrice);
+  if (f.maxPrice !== undefined) add('price <= ?', f.maxPrice);
+  if (f.featured) where.push('featured');
   const rank = f.query ? `ts_rank(search, plainto_tsquery('english', $3))` : '0';
   const sort = f.query && f.sort === 'popularity' ? 'relevance' : f.sort;
   params.push(f.limit, f.offset);
   const rows = await sys.query(
     `SELECT ${COLUMNS}, ${rank} AS rank, count(*) OVER ()::int AS total FROM marketplace_listings
-     WHERE ${where.join(' AND ')} ORDER BY ${ORDER[sort]}, id LIMIT $${params.length - 1} OFFSET $${params.length}`,
+     WHERE ${where.join(' AND ')} ORDER BY ${f.direction === 'asc' ? ORDER[sort].replaceAll(' DESC', ' ASC') : ORDER[sort]}, id LIMIT $${params.length - 1} OFFSET $${params.length}`,
     params,
   );
   return { items: rows.map(toListing), total: rows.length ? Number(rows[0].total) : 0 };
@@ -261,12 +272,12 @@ export async function tagCounts(sys: Executor, kind: ListingKind): Promise<{ nam
 
 export async function reviews(sys: Executor, listingId: string, limit: number, offset: number) {
   const rows = await sys.query(
-    `SELECT id, rating, review, created_at, helpful_count, count(*) OVER ()::int AS total FROM marketplace_ratings
+    `SELECT id, rating, review, created_at, helpful_count, author_response, count(*) OVER ()::int AS total FROM marketplace_ratings
      WHERE listing_id = $1 AND NOT flagged ORDER BY created_at DESC, id LIMIT $2 OFFSET $3`,
     [listingId, limit, offset],
   );
   return {
-    items: rows.map((r) => ({ id: r.id as string, rating: Number(r.rating), review: (r.review as string | null) ?? '', created_at: iso(r.created_at)!, helpful_count: Number(r.helpful_count) })),
+    items: rows.map((r) => ({ id: r.id as string, rating: Number(r.rating), review: (r.review as string | null) ?? '', created_at: iso(r.created_at)!, helpful_count: Number(r.helpful_count), author_response: (r.author_response as string | null) ?? null })),
     total: rows.length ? Number(rows[0].total) : 0,
   };
 }
@@ -279,4 +290,31 @@ export async function flagReview(sys: Executor, viewer: string, reviewId: string
     [reviewId, viewer],
   );
   return rows.length > 0;
+}
+
+export async function categoryCounts(sys: Executor, kind: ListingKind): Promise<{ name: string; count: number }[]> {
+  const rows = await sys.query(`SELECT category AS name, count(*)::int AS count FROM marketplace_listings WHERE kind = $1 AND ${PUBLIC} GROUP BY category ORDER BY count DESC, category`, [kind]);
+  return rows.map((r) => ({ name: r.name as string, count: Number(r.count) }));
+}
+
+/** Public-marketplace totals of one kind: every public submission, approved and pending ones, and installs of approved ones. */
+export async function stats(sys: Executor, kind: ListingKind) {
+  const [r] = await sys.query(
+    `SELECT count(*)::int AS total, count(*) FILTER (WHERE status = 'approved')::int AS approved,
+            count(*) FILTER (WHERE status = 'pending_approval')::int AS pending,
+            coalesce(sum(installs) FILTER (WHERE status = 'approved'), 0)::int AS installs
+       FROM marketplace_listings WHERE kind = $1 AND marketplace_type = 'public'`,
+    [kind],
+  );
+  return { total: Number(r.total), approved: Number(r.approved), pending: Number(r.pending), installs: Number(r.installs) };
+}
+
+/** Listings the tenant itself submitted (any status but unpublished), newest first. SYSTEM executor. */
+export async function submissions(sys: Executor, tenantId: string, kind: ListingKind, limit: number, offset: number): Promise<{ items: Listing[]; total: number }> {
+  const rows = await sys.query(
+    `SELECT ${COLUMNS}, count(*) OVER ()::int AS total FROM marketplace_listings
+     WHERE tenant_id = $1 AND kind = $2 AND status <> 'unpublished' ORDER BY created_at DESC, id LIMIT $3 OFFSET $4`,
+    [tenantId, kind, limit, offset],
+  );
+  return { items: rows.map(toListing), total: rows.length ? Number(rows[0].total) : 0 };
 }

@@ -16,7 +16,8 @@ const NOT_FOUND: Record<ListingKind, string> = {
 };
 
 export interface Caller { tenantId: string; plan: Plan; rater: string }
-export type PublishInput = Omit<NewListing, 'id' | 'status' | 'kind'>;
+/** `id` may name the listing after the tenant object it lists (domains, canvas components); otherwise a new `mkt_` id. */
+export type PublishInput = Omit<NewListing, 'id' | 'status' | 'kind'> & { id?: string };
 
 /** The kind-agnostic marketplace engine; thin per-kind modules call these functions. */
 export function marketplaceEngine(ctx: AppContext, kind: ListingKind) {
@@ -44,7 +45,7 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind) {
       }
       const status = input.marketplace_type === 'private' ? 'approved' : 'pending_approval';
       return ctx.db.tx(caller.tenantId, async (ex) => {
-        const l = await repo.insertListing(ex, caller.tenantId, { ...input, id: newId('mkt'), kind, status });
+        const l = await repo.insertListing(ex, caller.tenantId, { ...input, id: input.id ?? newId('mkt'), kind, status });
         const v = await repo.insertVersion(ex, caller.tenantId, { id: newId('ver'), listingId: l.id, name: 'v1', description: 'Initial version', content: l.content, schema: l.config_schema });
         await ex.query('UPDATE marketplace_listings SET current_version_id = $2 WHERE tenant_id = $1 AND id = $3', [caller.tenantId, v.version_id, l.id]);
         await ctx.outbox.emit(ex, caller.tenantId, 'component.published', { kind, listing_id: l.id, name: l.name, status, marketplace_type: l.marketplace_type });
@@ -93,6 +94,9 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind) {
     },
 
     categories: () => repo.categories(sys, kind),
+    categoryCounts: () => repo.categoryCounts(sys, kind),
+    stats: () => repo.stats(sys, kind),
+    submissions: (tenantId: string, limit: number, offset: number) => repo.submissions(sys, tenantId, kind, limit, offset),
     tags: () => repo.tagCounts(sys, kind),
 
     async reviews(viewer: string | null, id: string, limit: number, offset: number) {
