@@ -49,6 +49,7 @@ CREATE TABLE canvas_installed_components (
   id text NOT NULL,
   canvas_id text NOT NULL,
   listing_id text NOT NULL,
+  component_name text NOT NULL,
   version_id text,
   config jsonb NOT NULL DEFAULT '{}',
   skill_id text,

@@ -5,6 +5,9 @@ import { apiKeyRoutes } from './api-keys/routes.js';
 import { authRoutes } from './auth/routes.js';
 import { setupChat } from './chat/module.js';
 import { chatRoutes } from './chat/routes.js';
+import { canvasMarketplaceRoutes } from './canvas/marketplace-routes.js';
+import { canvasRoutes } from './canvas/canvas-routes.js';
+import { canvasSkillRoutes } from './canvas/skill-routes.js';
 import { desktopRoutes } from './desktop/routes.js';
 import { domainRoutes } from './domains/routes.js';
 import { setupExecutions } from './executions/module.js';
@@ -52,4 +55,7 @@ export const MODULES: Module[] = [
   { name: 'public-marketplace', routes: publicMarketplaceRoutes },
   { name: 'skills', routes: skillRoutes, setup: (ctx) => ctx.tools.register(skillToolProvider(ctx)) },
   { name: 'domains', routes: domainRoutes },
+  { name: 'canvases', routes: canvasRoutes },
+  { name: 'canvas-marketplace', routes: canvasMarketplaceRoutes },
+  { name: 'canvas-skills', routes: canvasSkillRoutes },
 ];
