@@ -245,6 +245,17 @@ describe('canvases', () => {
     const exe = await call(built.app, 'GET', `/api/agents/${agentId}/executions/${failed.body.execution_id}`, { key: b.key });
     assert.equal(exe.status, 200);
 
+    // A student agent's canvas run that governance would have denied is recorded with the violation.
+    const risky = await call(built.app, 'POST', `/api/canvases/${cb}/executions`, { key: b.key, body: { agent_id: agentId, task: 'Delete the stale rows' } });
+    const all = (await call(built.app, 'GET', `/api/graduation/agents/${agentId}/episodes`, { key: b.key })).body.data.episodes;
+    const riskyEp = all.find((e: any) => e.id === risky.body.episode_id);
+    assert.equal(riskyEp.violations[0].action, 'delete');
+    assert.equal(riskyEp.violations[0].severity, 'high');
+    assert.deepEqual(ep.violations, []);
+    // A paused agent cannot act.
+    assert.equal((await call(built.app, 'PUT', `/api/agents/${agentId}`, { key: b.key, body: { status: 'paused' } })).status, 200);
+    expectError(await call(built.app, 'POST', `/api/canvases/${cb}/executions`, { key: b.key, body: { agent_id: agentId } }), 403, 'GOVERNANCE_DENIED');
+
     // Tenant A can neither run B's canvas nor use B's agent.
     expectError(await call(built.app, 'POST', `/api/canvases/${cb}/executions`, { key: a.key, body: { agent_id: agentId } }), 404, 'CANVAS_NOT_FOUND');
     const ca = await canvas(a);

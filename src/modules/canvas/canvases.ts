@@ -1,10 +1,10 @@
 import type { AppContext } from '../../platform/context.js';
-import { notFound } from '../../platform/errors.js';
+import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import * as agents from '../agents/repo.js';
 import * as executions from '../executions/repo.js';
 import { recordEnd } from '../executions/record.js';
-import { classifyTask } from '../governance/policy.js';
+import { classifyTask, decide, type Maturity } from '../governance/policy.js';
 import { actionTable } from '../governance/service.js';
 import * as repo from './repo.js';
 import type { CanvasRow, InstalledRow } from './repo.js';
@@ -50,8 +50,12 @@ export function canvasesService(ctx: AppContext) {
       const { canvas, installed } = await load(tenantId, canvasId);
       const agent = await agents.getAgent(ctx.db.as(tenantId), tenantId, run.agent_id);
       if (!agent) throw notFound('AGENT_NOT_FOUND', 'Agent', run.agent_id);
+      if (agent.status !== 'active') throw new AppError('GOVERNANCE_DENIED', `Agent is ${agent.status} and cannot act`, { reason: `Agent status is ${agent.status}` });
       const task = run.task ?? `Run canvas ${canvas.name}`;
       const { action, complexity } = classifyTask(task, await actionTable(ctx, tenantId));
+      // The run happened on the canvas, outside the server's gate: what governance would have said is kept as a violation.
+      const d = decide(agent.maturity_level as Maturity, action, complexity);
+      const violations = d.outcome === 'allow' ? [] : [{ action, tool: null, severity: d.outcome === 'deny' ? 'high' as const : 'medium' as const, reason: d.outcome === 'deny' ? d.reason : `Ran without the required approval: ${d.reason}` }];
       const used = run.components_used ?? installed.map((i) => i.listing_id);
       const status = run.status ?? 'completed';
       return ctx.db.tx(tenantId, async (ex) => {
@@ -61,7 +65,7 @@ export function canvasesService(ctx: AppContext) {
         });
         const done = (await executions.finish(ex, tenantId, e.id, {
           status, result: run.result ?? null, error: status === 'failed' ? run.error ?? 'Canvas execution failed' : null, confidence: null,
-          trace: [{ step: 1, type: 'canvas', canvas_id: canvas.id, components: used }], toolsUsed: used, violations: [],
+          trace: [{ step: 1, type: 'canvas', canvas_id: canvas.id, components: used }], toolsUsed: used, violations,
         }))!;
         const episodeId = await recordEnd(ctx, ex, done);
         return { execution: done, episodeId };
