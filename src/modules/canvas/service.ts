@@ -1,5 +1,6 @@
 import type { AppContext } from '../../platform/context.js';
-import { AppError, notFound } from '../../platform/errors.js';
+import { AppError, isUniqueViolation, notFound } from '../../platform/errors.js';
+import { alreadyListed } from '../domains/service.js';
 import { newId } from '../../platform/ids.js';
 import { marketplaceEngine, validateConfig, type Caller, type Listing } from '../marketplace/service.js';
 import { skillsService, type NewSkill } from '../skills/service.js';
@@ -104,11 +105,11 @@ export function canvasComponentsService(ctx: AppContext) {
         code: c.code, version: c.version, dependencies: c.dependencies, css_dependencies: c.css_dependencies, thumbnail_url: c.thumbnail_url,
         preview_url: c.preview_url, demo_url: c.demo_url, license: b.license ?? c.license, skill: c.skill as NewSkill | null,
       };
-      return engine.publish(caller, {
+      return alreadyListed(c.id, engine.publish(caller, {
         id: c.id, source_id: c.id, name: c.name, description: c.description, long_description: '', category: c.category, subtype: c.component_type,
         tags: b.tags ?? c.tags, price: b.price ?? 0, documentation_url: null, marketplace_type: b.marketplace_type ?? 'public',
         content: content as Record<string, unknown>, config_schema: c.config_schema, dependencies: c.requires_components,
-      });
+      }));
     },
 
     /**
@@ -130,12 +131,15 @@ export function canvasComponentsService(ctx: AppContext) {
       const r = await engine.install(caller, l.id, config, canvas.id);
       const spec = (l.content as ComponentContent).skill;
       const skillId = spec ? (await repo.skillOfListing(db, caller.tenantId, l.id)) ?? (await skills.createPrivate(caller, spec)).id : null;
-      const installed = await ctx.db.tx(caller.tenantId, async (ex) => {
+      return ctx.db.tx(caller.tenantId, async (ex) => {
         const row = await repo.insertInstalled(ex, caller.tenantId, { id: newId('cci'), canvas_id: canvas.id, listing_id: l.id, component_name: l.name, version_id: r.version_id, config, skill_id: skillId });
         await ctx.outbox.emit(ex, caller.tenantId, 'canvas.component_installed', { canvas_id: canvas.id, component_id: l.id, install_id: row.id, skill_id: skillId });
-        return row;
+        return { installed: row, created: true };
+      }).catch(async (err) => {
+        // A concurrent install of the same component into the same canvas won: answer with its row.
+        if (!isUniqueViolation(err)) throw err;
+        return { installed: (await repo.installedIn(db, caller.tenantId, canvas.id)).find((i) => i.listing_id === l.id)!, created: false };
       });
-      return { installed, created: true };
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { AppContext } from '../../platform/context.js';
-import { AppError, notFound } from '../../platform/errors.js';
+import { AppError, isUniqueViolation, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { marketplaceEngine, validateConfig, type Caller, type Listing } from '../marketplace/service.js';
 import * as repo from './repo.js';
@@ -68,13 +68,13 @@ export function domainsService(ctx: AppContext) {
       if (d.template_id) throw new AppError('NOT_OWNER', 'This domain was installed from the marketplace; only its publisher can list it', { template_id: d.template_id });
       const existing = await engine.owned(caller.tenantId, d.id).catch(() => null);
       if (existing) throw new AppError('ALREADY_PUBLISHED', `Domain ${d.id} was already submitted (${existing.status})`, { domain_id: d.id, status: existing.status });
-      return engine.publish(caller, {
+      return alreadyListed(d.id, engine.publish(caller, {
         id: d.id, source_id: d.id, name: d.name, description: d.description, long_description: JSON.stringify(d.knowledge).slice(0, 20_000),
         category: d.category, subtype: null, tags: b.tags ?? d.topics, price: b.price_usd ?? 0, documentation_url: null,
         marketplace_type: b.marketplace_type ?? 'public',
         content: { slug: d.slug, topics: d.topics, knowledge: d.knowledge, config: d.config, license_type: b.license_type ?? 'proprietary' },
         config_schema: d.config_schema, dependencies: d.requires_domains,
-      });
+      }));
     },
 
     /** Installs a template (plan, dependencies and config checked by the engine) and makes it a tenant domain; twice returns the first. */
@@ -106,5 +106,15 @@ function checkSchema(schema: Record<string, unknown>, config: Record<string, unk
   } catch (err) {
     if (err instanceof AppError) throw err;
     throw new AppError('CONFIG_SCHEMA_INVALID', 'config_schema is not a valid JSON Schema', { errors: [{ path: '/', message: (err as Error).message }] });
+  }
+}
+
+/** Two submits racing on one id: the loser hears what a later submit would. */
+export async function alreadyListed<T>(id: string, p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new AppError('ALREADY_PUBLISHED', `${id} was already submitted`, { id });
+    throw err;
   }
 }
