@@ -57,6 +57,8 @@ describe('canvas component marketplace', () => {
     expectError(await call(built.app, 'POST', `${M}/components/cmp_nope/approve`, { admin: true }), 404, 'COMPONENT_NOT_FOUND');
     const rej = await call(built.app, 'POST', `${M}/components/${id}/reject?reason=Does%20not%20meet%20quality%20standards`, { admin: true });
     assert.deepEqual(rej.body, { status: 'rejected', component_id: id, reason: 'Does not meet quality standards' });
+    const again = await call(built.app, 'POST', `${M}/components/publish`, { key: a.key, body: { component_id: id } });
+    assert.equal(again.body.status, 'submitted_for_approval', 'a rejected component can be submitted again');
     expectError(await call(built.app, 'POST', `${M}/components/publish`, { key: a.key, body: { component_id: id } }), 409, 'ALREADY_PUBLISHED');
     expectError(await call(built.app, 'POST', `${M}/components/publish`, { key: b.key, body: { component_id: id } }), 404, 'COMPONENT_NOT_FOUND');
   });

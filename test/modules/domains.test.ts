@@ -61,6 +61,15 @@ describe('domain marketplace', () => {
     const res = await call(built.app, 'POST', `${M}/${id}/reject?reason=Does%20not%20meet%20quality%20standards`, { admin: true });
     assert.deepEqual(res.body, { success: true, domain_id: id, status: 'rejected', reason: 'Does not meet quality standards' });
     expectError(await call(built.app, 'GET', `${M}/${id}`, { key: b.key }), 404, 'DOMAIN_NOT_FOUND');
+    assert.equal((await call(built.app, 'GET', `${M}/my-submissions`, { key: a.key })).body.find((s: any) => s.domain_id === id).rejection_reason, 'Does not meet quality standards');
+    // A rejected domain can be submitted again under the same id; the review starts over.
+    const again = await call(built.app, 'POST', `${M}/submit`, { key: a.key, body: { domain_id: id, price_usd: 5 } });
+    assert.equal(again.status, 201);
+    assert.equal(again.body.status, 'pending_approval');
+    assert.equal(again.body.price_usd, 5);
+    expectError(await call(built.app, 'POST', `${M}/submit`, { key: a.key, body: { domain_id: id } }), 409, 'ALREADY_PUBLISHED');
+    assert.equal((await call(built.app, 'POST', `${M}/${id}/approve`, { admin: true })).body.status, 'approved');
+    assert.equal((await call(built.app, 'GET', `${M}/${id}`, { key: b.key })).body.price_usd, 5);
   });
 
   it('search, details, trending and stats in the documented shapes', async () => {

@@ -2,7 +2,7 @@ import type { AppContext } from '../../platform/context.js';
 import { AppError, isUniqueViolation, notFound } from '../../platform/errors.js';
 import { alreadyListed } from '../domains/service.js';
 import { newId } from '../../platform/ids.js';
-import { marketplaceEngine, validateConfig, type Caller, type Listing } from '../marketplace/service.js';
+import { marketplaceEngine, validateConfig, type Caller, type Listing, type PublishInput } from '../marketplace/service.js';
 import { skillsService, type NewSkill } from '../skills/service.js';
 import * as repo from './repo.js';
 import type { ComponentRow } from './repo.js';
@@ -100,16 +100,16 @@ export function canvasComponentsService(ctx: AppContext) {
         throw new AppError('APPROVAL_REQUIRED', 'A tenant admin must grant marketplace permission for this component first (POST /api/canvas-skills/marketplace/permission)', { component_id: c.id });
       }
       const existing = await engine.owned(caller.tenantId, c.id).catch(() => null);
-      if (existing) throw new AppError('ALREADY_PUBLISHED', `Component ${c.id} was already submitted (${existing.status})`, { component_id: c.id, status: existing.status });
       const content: ComponentContent = {
         code: c.code, version: c.version, dependencies: c.dependencies, css_dependencies: c.css_dependencies, thumbnail_url: c.thumbnail_url,
         preview_url: c.preview_url, demo_url: c.demo_url, license: b.license ?? c.license, skill: c.skill as NewSkill | null,
       };
-      return alreadyListed(c.id, engine.publish(caller, {
+      const input: PublishInput = {
         id: c.id, source_id: c.id, name: c.name, description: c.description, long_description: '', category: c.category, subtype: c.component_type,
         tags: b.tags ?? c.tags, price: b.price ?? 0, documentation_url: null, marketplace_type: b.marketplace_type ?? 'public',
         content: content as Record<string, unknown>, config_schema: c.config_schema, dependencies: c.requires_components,
-      }));
+      };
+      return existing ? engine.resubmit(caller, c.id, input) : alreadyListed(c.id, engine.publish(caller, input));
     },
 
     /**

@@ -1,7 +1,7 @@
 import type { AppContext } from '../../platform/context.js';
 import { AppError, isUniqueViolation, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { marketplaceEngine, validateConfig, type Caller, type Listing } from '../marketplace/service.js';
+import { marketplaceEngine, validateConfig, type Caller, type Listing, type PublishInput } from '../marketplace/service.js';
 import * as repo from './repo.js';
 import type { DomainRow } from './repo.js';
 
@@ -67,14 +67,14 @@ export function domainsService(ctx: AppContext) {
       const d = await load(caller.tenantId, b.domain_id);
       if (d.template_id) throw new AppError('NOT_OWNER', 'This domain was installed from the marketplace; only its publisher can list it', { template_id: d.template_id });
       const existing = await engine.owned(caller.tenantId, d.id).catch(() => null);
-      if (existing) throw new AppError('ALREADY_PUBLISHED', `Domain ${d.id} was already submitted (${existing.status})`, { domain_id: d.id, status: existing.status });
-      return alreadyListed(d.id, engine.publish(caller, {
+      const input: PublishInput = {
         id: d.id, source_id: d.id, name: d.name, description: d.description, long_description: JSON.stringify(d.knowledge).slice(0, 20_000),
         category: d.category, subtype: null, tags: b.tags ?? d.topics, price: b.price_usd ?? 0, documentation_url: null,
         marketplace_type: b.marketplace_type ?? 'public',
         content: { slug: d.slug, topics: d.topics, knowledge: d.knowledge, config: d.config, license_type: b.license_type ?? 'proprietary' },
         config_schema: d.config_schema, dependencies: d.requires_domains,
-      }));
+      };
+      return existing ? engine.resubmit(caller, d.id, input) : alreadyListed(d.id, engine.publish(caller, input));
     },
 
     /** Installs a template (plan, dependencies and config checked by the engine) and makes it a tenant domain; twice returns the first. */

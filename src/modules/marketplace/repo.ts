@@ -318,3 +318,16 @@ export async function submissions(sys: Executor, tenantId: string, kind: Listing
   );
   return { items: rows.map(toListing), total: rows.length ? Number(rows[0].total) : 0 };
 }
+
+/** A rejected or unpublished listing submitted again: fresh fields and content, the review starts over. */
+export async function resubmitListing(ex: Executor, tenantId: string, id: string, l: Omit<NewListing, 'id' | 'kind' | 'source_id'>, versionId: string): Promise<Listing> {
+  const [row] = await ex.query(
+    `UPDATE marketplace_listings SET name = $3, description = $4, long_description = $5, category = $6, subtype = $7, tags = $8, price = $9,
+       documentation_url = $10, marketplace_type = $11, status = $12, content = $13, config_schema = $14, dependencies = $15,
+       current_version_id = $16, rejection_reason = NULL, updated_at = now(), approved_at = CASE WHEN $12 = 'approved' THEN now() ELSE NULL END
+     WHERE tenant_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
+    [tenantId, id, l.name, l.description, l.long_description, l.category, l.subtype, l.tags, l.price, l.documentation_url, l.marketplace_type, l.status,
+      JSON.stringify(l.content), l.config_schema ? JSON.stringify(l.config_schema) : null, l.dependencies, versionId],
+  );
+  return toListing(row);
+}

@@ -53,6 +53,25 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind) {
       });
     },
 
+    /** A rejected or unpublished own listing submitted again under its id, with a new frozen version; otherwise ALREADY_PUBLISHED. */
+    async resubmit(caller: Caller, id: string, input: PublishInput): Promise<Listing> {
+      const prev = await owned(caller.tenantId, id);
+      if (prev.status !== 'rejected' && prev.status !== 'unpublished') {
+        throw new AppError('ALREADY_PUBLISHED', `Listing ${id} is already ${prev.status}`, { id, status: prev.status });
+      }
+      if (input.marketplace_type === 'public' && !PLAN_LIMITS[caller.plan].publicMarketplacePublish) {
+        throw new AppError('PLAN_RESTRICTED', `The ${caller.plan} plan cannot publish to the public marketplace`, { plan: caller.plan, feature: 'public_marketplace_publish' });
+      }
+      const status = input.marketplace_type === 'private' ? 'approved' : 'pending_approval';
+      return ctx.db.tx(caller.tenantId, async (ex) => {
+        const n = (await repo.listVersions(ex, caller.tenantId, id)).length + 1;
+        const v = await repo.insertVersion(ex, caller.tenantId, { id: newId('ver'), listingId: id, name: `v${n}`, description: 'Resubmitted', content: input.content, schema: input.config_schema });
+        const l = await repo.resubmitListing(ex, caller.tenantId, id, { ...input, status }, v.version_id);
+        await ctx.outbox.emit(ex, caller.tenantId, 'component.published', { kind, listing_id: id, name: l.name, status, marketplace_type: l.marketplace_type });
+        return l;
+      });
+    },
+
     /** draft/pending → approved|rejected; anything else is a conflict. */
     async review(id: string, decision: 'approved' | 'rejected', reason: string | null): Promise<Listing> {
       const l = await repo.findAny(sys, kind, id);
