@@ -63,6 +63,17 @@ describe('canvas component marketplace', () => {
     expectError(await call(built.app, 'POST', `${M}/components/publish`, { key: b.key, body: { component_id: id } }), 404, 'COMPONENT_NOT_FOUND');
   });
 
+  it('private components are listed at once for their own tenant only', async () => {
+    const { component_id } = await create(a, { name: 'Private Panel', config_schema: undefined });
+    const res = await call(built.app, 'POST', `${M}/components/publish`, { key: a.key, body: { component_id, marketplace_type: 'private' } });
+    assert.equal(res.body.status, 'published');
+    expectError(await call(built.app, 'GET', `${M}/components/${component_id}`, { key: b.key }), 404, 'COMPONENT_NOT_FOUND');
+    assert.ok(!(await call(built.app, 'GET', `${M}/components?limit=100`, { key: b.key })).body.components.some((c: any) => c.id === component_id));
+    expectError(await call(built.app, 'POST', `${M}/components/install`, { key: b.key, body: { component_id, canvas_id: await canvas(b) } }), 404, 'COMPONENT_NOT_FOUND');
+    const own = await call(built.app, 'POST', `${M}/components/install`, { key: a.key, body: { component_id, canvas_id: await canvas(a) } });
+    assert.equal(own.status, 200);
+  });
+
   it('browse with filters, details with code and config_schema, categories and tags', async () => {
     const table = await listed(a, { name: 'Grid Table', category: 'tables', tags: ['grid', 'table'] });
     const chart = await listed(a, { name: 'Bar Chart', category: 'charts', component_type: 'chart', tags: ['chart'] }, true, 9.5);
@@ -144,9 +155,11 @@ describe('canvas component marketplace', () => {
     assert.deepEqual(got.body.canvas.components.map((c: any) => [c.component_id, c.name]), [[base, 'Base Layout'], [table, 'Paged Table']]);
     assert.deepEqual(got.body.canvas.components[1].config, { page_size: 25 });
     expectError(await call(built.app, 'GET', `/api/canvases/${cb}`, { key: a.key }), 404, 'CANVAS_NOT_FOUND');
-    const list = await call(built.app, 'GET', '/api/canvases', { key: b.key });
-    assert.deepEqual(list.body.canvases.map((c: any) => c.id).sort(), [cb, cb2].sort());
-    assert.equal(list.body.total, 2);
+    const list = await call(built.app, 'GET', '/api/canvases?limit=100', { key: b.key });
+    const ids = list.body.canvases.map((c: any) => c.id);
+    assert.ok(ids.includes(cb) && ids.includes(cb2));
+    assert.ok(!ids.includes(ca), 'another tenant\'s canvas is not listed');
+    assert.equal(list.body.total, ids.length);
     assert.equal((await call(built.app, 'GET', `${M}/components/${table}`)).body.installs, 1);
   });
 

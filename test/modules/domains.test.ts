@@ -190,5 +190,10 @@ describe('domain marketplace', () => {
     expectError(await call(built.app, 'POST', `${M}/submit`, { key: free.key, body: { domain_id: fid } }), 403, 'PLAN_RESTRICTED');
     const priv = await call(built.app, 'POST', `${M}/submit`, { key: free.key, body: { domain_id: fid, marketplace_type: 'private' } });
     assert.equal(priv.body.status, 'approved');
+    // A private listing is for its own tenant only.
+    expectError(await call(built.app, 'GET', `${M}/${fid}`, { key: b.key }), 404, 'DOMAIN_NOT_FOUND');
+    expectError(await call(built.app, 'POST', `${M}/install`, { key: b.key, body: { template_domain_id: fid } }), 404, 'DOMAIN_NOT_FOUND');
+    assert.ok(!(await call(built.app, 'GET', `${M}/search`, { key: b.key })).body.some((d: any) => d.id === fid));
+    assert.equal((await call(built.app, 'GET', `${M}/${fid}`, { key: free.key })).body.status, 'approved');
   });
 });
