@@ -6,7 +6,11 @@ import { apiKeyRoutes } from './api-keys/routes.js';
 import { authRoutes } from './auth/routes.js';
 import { setupChat } from './chat/module.js';
 import { chatRoutes } from './chat/routes.js';
+import { canvasMarketplaceRoutes } from './canvas/marketplace-routes.js';
+import { canvasRoutes } from './canvas/canvas-routes.js';
+import { canvasSkillRoutes } from './canvas/skill-routes.js';
 import { desktopRoutes } from './desktop/routes.js';
+import { domainRoutes } from './domains/routes.js';
 import { setupExecutions } from './executions/module.js';
 import { executionRoutes } from './executions/routes.js';
 import { governanceRoutes } from './governance/routes.js';
@@ -64,4 +68,8 @@ export const MODULES: Module[] = [
   { name: 'workflows', routes: workflowRoutes },
   { name: 'workflow-templates', routes: templateRoutes },
   { name: 'workflow-transfer', routes: transferRoutes },
+  { name: 'domains', routes: domainRoutes },
+  { name: 'canvases', routes: canvasRoutes },
+  { name: 'canvas-marketplace', routes: canvasMarketplaceRoutes },
+  { name: 'canvas-skills', routes: canvasSkillRoutes },
 ];

@@ -40,6 +40,7 @@ export const ERROR_STATUS: Record<string, number> = {
   API_KEY_NOT_FOUND: 404,
   TOOL_NOT_FOUND: 404,
   WORKFLOW_NOT_FOUND: 404,
+  CANVAS_NOT_FOUND: 404,
   // bad input
   VALIDATION_ERROR: 400,
   INVALID_INPUT: 400,

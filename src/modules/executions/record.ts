@@ -11,7 +11,9 @@ const EPISODE_SOURCE: Record<string, string> = { api: 'execution', training: 'tr
  * Everything that follows the end of an execution, in its transaction: the episode that records
  * it in the agent's memory, and the `agent.executed` event.
  */
-export async function recordEnd(ctx: AppContext, ex: Executor, e: ExecutionRow): Promise<void> {
-  await insertEpisodeForExecution(ex, e.tenant_id, newId('epi'), e.id, EPISODE_SOURCE[e.source] ?? 'execution');
+export async function recordEnd(ctx: AppContext, ex: Executor, e: ExecutionRow): Promise<string> {
+  const episodeId = newId('epi');
+  await insertEpisodeForExecution(ex, e.tenant_id, episodeId, e.id, EPISODE_SOURCE[e.source] ?? 'execution');
   await ctx.outbox.emit(ex, e.tenant_id, 'agent.executed', executedEvent(e));
+  return episodeId;
 }

@@ -121,9 +121,14 @@ export interface SearchFilter {
   contentMatch?: Record<string, unknown>;
   minRating?: number;
   marketplaceType?: 'public' | 'private';
-  sort: 'popularity' | 'rating' | 'installs' | 'created_at' | 'relevance';
+  sort: 'popularity' | 'rating' | 'installs' | 'created_at' | 'relevance' | 'updated_at' | 'name' | 'price';
   limit: number;
   offset: number;
+  minPrice?: number;
+  maxPrice?: number;
+  featured?: boolean;
+  /** Reverses the sort (default descending; name defaults to ascending). */
+  direction?: 'asc' | 'desc';
 }
 
 const ORDER: Record<SearchFilter['sort'], string> = {
@@ -132,6 +137,9 @@ const ORDER: Record<SearchFilter['sort'], string> = {
   rating: '(CASE WHEN rating_count > 0 THEN rating_sum::float / rating_count ELSE 0 END) DESC, rating_count DESC',
   created_at: 'created_at DESC',
   relevance: 'rank DESC',
+  updated_at: 'updated_at DESC',
+  name: 'lower(name) DESC',
+  price: 'price DESC',
 };
 
 export async function search(sys: Executor, f: SearchFilter): Promise<{ items: Listing[]; total: number }> {
@@ -145,12 +153,15 @@ export async function search(sys: Executor, f: SearchFilter): Promise<{ items: L
   if (f.contentMatch && Object.keys(f.contentMatch).length) add('content @> ?::jsonb', JSON.stringify(f.contentMatch));
   if (f.minRating !== undefined) add('(CASE WHEN rating_count > 0 THEN rating_sum::float / rating_count ELSE 0 END) >= ?', f.minRating);
   if (f.marketplaceType) add('marketplace_type = ?', f.marketplaceType);
+  if (f.minPrice !== undefined) add('price >= ?', f.minPrice);
+  if (f.maxPrice !== undefined) add('price <= ?', f.maxPrice);
+  if (f.featured) where.push('featured');
   const rank = f.query ? `ts_rank(search, plainto_tsquery('english', $3))` : '0';
   const sort = f.query && f.sort === 'popularity' ? 'relevance' : f.sort;
   params.push(f.limit, f.offset);
   const rows = await sys.query(
     `SELECT ${COLUMNS}, ${rank} AS rank, count(*) OVER ()::int AS total FROM marketplace_listings
-     WHERE ${where.join(' AND ')} ORDER BY ${ORDER[sort]}, id LIMIT $${params.length - 1} OFFSET $${params.length}`,
+     WHERE ${where.join(' AND ')} ORDER BY ${f.direction === 'asc' ? ORDER[sort].replaceAll(' DESC', ' ASC') : ORDER[sort]}, id LIMIT $${params.length - 1} OFFSET $${params.length}`,
     params,
   );
   return { items: rows.map(toListing), total: rows.length ? Number(rows[0].total) : 0 };
@@ -359,4 +370,44 @@ export async function flagReview(sys: Executor, viewer: string, reviewId: string
     [reviewId, viewer],
   );
   return rows.length > 0;
+}
+
+export async function categoryCounts(sys: Executor, kind: ListingKind): Promise<{ name: string; count: number }[]> {
+  const rows = await sys.query(`SELECT category AS name, count(*)::int AS count FROM marketplace_listings WHERE kind = $1 AND ${PUBLIC} GROUP BY category ORDER BY count DESC, category`, [kind]);
+  return rows.map((r) => ({ name: r.name as string, count: Number(r.count) }));
+}
+
+/** Public-marketplace totals of one kind: every public submission, approved and pending ones, and installs of approved ones. */
+export async function stats(sys: Executor, kind: ListingKind) {
+  const [r] = await sys.query(
+    `SELECT count(*)::int AS total, count(*) FILTER (WHERE status = 'approved')::int AS approved,
+            count(*) FILTER (WHERE status = 'pending_approval')::int AS pending,
+            coalesce(sum(installs) FILTER (WHERE status = 'approved'), 0)::int AS installs
+       FROM marketplace_listings WHERE kind = $1 AND marketplace_type = 'public'`,
+    [kind],
+  );
+  return { total: Number(r.total), approved: Number(r.approved), pending: Number(r.pending), installs: Number(r.installs) };
+}
+
+/** Listings the tenant itself submitted (any status but unpublished), newest first. SYSTEM executor. */
+export async function submissions(sys: Executor, tenantId: string, kind: ListingKind, limit: number, offset: number): Promise<{ items: Listing[]; total: number }> {
+  const rows = await sys.query(
+    `SELECT ${COLUMNS}, count(*) OVER ()::int AS total FROM marketplace_listings
+     WHERE tenant_id = $1 AND kind = $2 AND status <> 'unpublished' ORDER BY created_at DESC, id LIMIT $3 OFFSET $4`,
+    [tenantId, kind, limit, offset],
+  );
+  return { items: rows.map(toListing), total: rows.length ? Number(rows[0].total) : 0 };
+}
+
+/** A rejected or unpublished listing submitted again: fresh fields and content, the review starts over. */
+export async function resubmitListing(ex: Executor, tenantId: string, id: string, l: Omit<NewListing, 'id' | 'kind' | 'source_id'>, versionId: string): Promise<Listing> {
+  const [row] = await ex.query(
+    `UPDATE marketplace_listings SET name = $3, description = $4, long_description = $5, category = $6, subtype = $7, tags = $8, price = $9,
+       documentation_url = $10, marketplace_type = $11, status = $12, content = $13, config_schema = $14, dependencies = $15,
+       current_version_id = $16, rejection_reason = NULL, updated_at = now(), approved_at = CASE WHEN $12 = 'approved' THEN now() ELSE NULL END
+     WHERE tenant_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
+    [tenantId, id, l.name, l.description, l.long_description, l.category, l.subtype, l.tags, l.price, l.documentation_url, l.marketplace_type, l.status,
+      JSON.stringify(l.content), l.config_schema ? JSON.stringify(l.config_schema) : null, l.dependencies, versionId],
+  );
+  return toListing(row);
 }

@@ -17,7 +17,8 @@ const NOT_FOUND: Record<ListingKind, string> = {
 
 /** Who acts: tenant, plan, who rates (user, else key), and whether they may approve governance requests. */
 export interface Caller { tenantId: string; plan: Plan; rater: string; approver?: boolean }
-export type PublishInput = Omit<NewListing, 'id' | 'status' | 'kind'>;
+/** `id` may name the listing after the tenant object it lists (domains, canvas components); otherwise a new `mkt_` id. */
+export type PublishInput = Omit<NewListing, 'id' | 'status' | 'kind'> & { id?: string };
 
 /** The kind-agnostic marketplace engine; thin per-kind modules call these functions. */
 export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { notFoundCode?: string } = {}) {
@@ -65,11 +66,30 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
       }
       const status = opts.draft ? 'draft' : submittedStatus(input.marketplace_type);
       return ctx.db.tx(caller.tenantId, async (ex) => {
-        const l = await repo.insertListing(ex, caller.tenantId, { ...input, id: newId('mkt'), kind, status });
+        const l = await repo.insertListing(ex, caller.tenantId, { ...input, id: input.id ?? newId('mkt'), kind, status });
         const v = await repo.insertVersion(ex, caller.tenantId, { id: newId('ver'), listingId: l.id, name: 'v1', description: 'Initial version', content: l.content, schema: l.config_schema });
         await ex.query('UPDATE marketplace_listings SET current_version_id = $2 WHERE tenant_id = $1 AND id = $3', [caller.tenantId, v.version_id, l.id]);
         await ctx.outbox.emit(ex, caller.tenantId, 'component.published', { kind, listing_id: l.id, name: l.name, status, marketplace_type: l.marketplace_type });
         return { ...l, current_version_id: v.version_id };
+      });
+    },
+
+    /** A rejected or unpublished own listing submitted again under its id, with a new frozen version; otherwise ALREADY_PUBLISHED. */
+    async resubmit(caller: Caller, id: string, input: PublishInput): Promise<Listing> {
+      const prev = await owned(caller.tenantId, id);
+      if (prev.status !== 'rejected' && prev.status !== 'unpublished') {
+        throw new AppError('ALREADY_PUBLISHED', `Listing ${id} is already ${prev.status}`, { id, status: prev.status });
+      }
+      if (input.marketplace_type === 'public' && !PLAN_LIMITS[caller.plan].publicMarketplacePublish) {
+        throw new AppError('PLAN_RESTRICTED', `The ${caller.plan} plan cannot publish to the public marketplace`, { plan: caller.plan, feature: 'public_marketplace_publish' });
+      }
+      const status = input.marketplace_type === 'private' ? 'approved' : 'pending_approval';
+      return ctx.db.tx(caller.tenantId, async (ex) => {
+        const n = (await repo.listVersions(ex, caller.tenantId, id)).length + 1;
+        const v = await repo.insertVersion(ex, caller.tenantId, { id: newId('ver'), listingId: id, name: `v${n}`, description: 'Resubmitted', content: input.content, schema: input.config_schema });
+        const l = await repo.resubmitListing(ex, caller.tenantId, id, { ...input, status }, v.version_id);
+        await ctx.outbox.emit(ex, caller.tenantId, 'component.published', { kind, listing_id: id, name: l.name, status, marketplace_type: l.marketplace_type });
+        return l;
       });
     },
 
@@ -127,6 +147,9 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
     liveBySource: (tenantId: string, sourceId: string, marketplaceType: string) => repo.findLiveBySource(ctx.db.as(tenantId), tenantId, kind, sourceId, marketplaceType),
 
     categories: () => repo.categories(sys, kind),
+    categoryCounts: () => repo.categoryCounts(sys, kind),
+    stats: () => repo.stats(sys, kind),
+    submissions: (tenantId: string, limit: number, offset: number) => repo.submissions(sys, tenantId, kind, limit, offset),
     tags: () => repo.tagCounts(sys, kind),
 
     async reviews(viewer: string | null, id: string, limit: number, offset: number) {
