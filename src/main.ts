@@ -7,6 +7,7 @@ import { isPlan } from './platform/plans.js';
 import { isRole } from './platform/auth/permissions.js';
 import { createTenant } from './modules/tenants/service.js';
 import { apiKeysService } from './modules/api-keys/service.js';
+import { PUBLISHER, seedCatalogue } from './seed/run.js';
 
 const USAGE = `ATOM server
 
@@ -14,6 +15,7 @@ const USAGE = `ATOM server
   atom migrate                                   apply database migrations and exit
   atom tenant create --name NAME [--plan free|solo|team|enterprise]
                      [--owner-email E --owner-password P]
+  atom seed                                      load the starter marketplace catalogue (once)
   atom key create --tenant TENANT_ID [--name NAME] [--scope read|read_write] [--role owner|admin|member|viewer]
 
 Configuration comes from the environment (see README).`;
@@ -71,6 +73,12 @@ async function main(argv: string[]) {
     if (created.owner) console.log(`Owner:   ${created.owner.email}`);
     console.log(`API key: ${created.key}`);
     console.log('         (shown once; keep it safe)');
+    return;
+  }
+  if (command === 'seed') {
+    const r = await withServices(config, ({ app, ctx }) => seedCatalogue(app, ctx, config.adminKey, (line) => console.log(`  ${line}`)));
+    const added = Object.entries(r.counts).map(([k, n]) => `${n} ${k}`).join(', ');
+    console.log(r.created ? `Seeded the marketplace (${PUBLISHER}): added ${added}` : `The catalogue is complete (tenant "${PUBLISHER}"); nothing to add`);
     return;
   }
   if (command === 'key' && sub === 'create') {

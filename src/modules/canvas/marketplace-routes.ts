@@ -82,7 +82,7 @@ export const canvasMarketplaceRoutes = (ctx: AppContext): FastifyPluginAsyncType
     config: { auth: 'optional' },
   }, async (req) => {
     const { items, total } = await e.reviews(viewer(req), req.params.id, req.query.limit, req.query.offset);
-    return { ratings: items.map((r) => ({ ...r, not_helpful_count: 0, author_response_at: null })), total, limit: req.query.limit, offset: req.query.offset };
+    return { ratings: items, total, limit: req.query.limit, offset: req.query.offset };
   });
 
   app.get(`${base}/components/:id`, {
