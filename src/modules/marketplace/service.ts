@@ -5,6 +5,7 @@ import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { PLAN_LIMITS, type Plan } from '../../platform/plans.js';
 import * as repo from './repo.js';
+import * as reviewRepo from './review-repo.js';
 import type { Listing, ListingKind, NewListing, SearchFilter } from './repo.js';
 
 export type { Listing, ListingKind } from './repo.js';
@@ -154,26 +155,26 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
 
     async reviews(viewer: string | null, id: string, limit: number, offset: number) {
       await visible(viewer, id);
-      return repo.reviews(sys, id, limit, offset);
+      return reviewRepo.reviews(sys, id, limit, offset);
     },
 
     /** Helpful / not helpful, one vote per voter (a second vote replaces the first). */
     async voteReview(caller: Caller, reviewId: string, helpful: boolean) {
-      if (!(await repo.findVisibleReview(sys, caller.tenantId, reviewId))) throw notFound('NOT_FOUND', 'Review', reviewId);
-      return ctx.db.tx(SYSTEM, (ex) => repo.voteReview(ex, caller.tenantId, reviewId, caller.rater, helpful));
+      if (!(await reviewRepo.findVisibleReview(sys, caller.tenantId, reviewId))) throw notFound('NOT_FOUND', 'Review', reviewId);
+      return ctx.db.tx(SYSTEM, (ex) => reviewRepo.voteReview(ex, caller.tenantId, reviewId, caller.rater, helpful));
     },
 
     /** The publisher answers a review of its own listing; anyone else is refused. */
     async respond(caller: Caller, reviewId: string, response: string) {
-      const r = await repo.findVisibleReview(sys, caller.tenantId, reviewId);
+      const r = await reviewRepo.findVisibleReview(sys, caller.tenantId, reviewId);
       if (!r) throw notFound('NOT_FOUND', 'Review', reviewId);
       if (r.owner !== caller.tenantId) throw new AppError('FORBIDDEN', 'Only the publisher of the listing can respond to its reviews');
-      return ctx.db.tx(SYSTEM, (ex) => repo.respondToReview(ex, reviewId, response));
+      return ctx.db.tx(SYSTEM, (ex) => reviewRepo.respondToReview(ex, reviewId, response));
     },
 
     /** Flags a review for moderation: hidden from review lists until a moderator looks at it. */
     async flag(viewer: string, reviewId: string): Promise<void> {
-      if (!(await repo.flagReview(sys, viewer, reviewId))) throw notFound('NOT_FOUND', 'Review', reviewId);
+      if (!(await reviewRepo.flagReview(sys, viewer, reviewId))) throw notFound('NOT_FOUND', 'Review', reviewId);
     },
 
     mine: (tenantId: string, f: Parameters<typeof repo.ownedOrInstalled>[3]) => repo.ownedOrInstalled(sys, tenantId, kind, f),
