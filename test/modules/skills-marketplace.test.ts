@@ -120,6 +120,29 @@ describe('skill marketplace lifecycle', () => {
     expectError(await call(built.app, 'GET', '/api/skills/marketplace?limit=101', { key: b.key }), 400, 'INVALID_LIMIT');
   });
 
+  it('filters by price range, free, featured, tags and type; sorts by rating', async () => {
+    const ids: Record<string, string> = {};
+    for (const [name, price, type, tag] of [['Pricey', 40, 'api', 'finance'], ['Cheap', 5, 'function', 'finance'], ['Gratis', 0, 'function', 'ops']] as const) {
+      const c = await call(built.app, 'POST', '/api/v1/skills/private', { key: a.key, body: skill({ name: `Filter ${name}`, skill_type: type, tags: [tag, 'filtertest'] }) });
+      const p = await call(built.app, 'POST', '/api/skills/publish', { key: a.key, body: { skill_id: c.body.skill_id, price, tags: [tag, 'filtertest'] } });
+      await call(built.app, 'POST', `/api/skills/approve/${p.body.marketplace_id}`, { admin: true });
+      ids[name] = p.body.marketplace_id;
+    }
+    const names = async (qs: string) => (await call(built.app, 'GET', `/api/skills/marketplace?${qs.includes('tags=') ? '' : 'tags=filtertest&'}${qs}`, { key: b.key })).body.skills.map((s: any) => s.name).sort();
+    assert.deepEqual(await names('min_price=1&max_price=10'), ['Filter Cheap']);
+    assert.deepEqual(await names('is_free=true'), ['Filter Gratis']);
+    assert.deepEqual(await names('skill_type=api'), ['Filter Pricey']);
+    assert.deepEqual(await names('tags=ops'), ['Filter Gratis']);
+    await built.ctx.db.query('*', 'UPDATE marketplace_listings SET featured = true WHERE id = $1', [ids.Cheap]);
+    assert.deepEqual(await names('featured=true'), ['Filter Cheap']);
+    await call(built.app, 'POST', `/api/skills/rate/${ids.Gratis}`, { key: b.key, body: { rating: 5 } });
+    await call(built.app, 'POST', `/api/skills/rate/${ids.Pricey}`, { key: b.key, body: { rating: 2 } });
+    const byRating = (await call(built.app, 'GET', '/api/public/v1/marketplace/skills?tags=filtertest&sort_by=rating')).body.skills.map((s: any) => s.name);
+    assert.deepEqual(byRating.slice(0, 2), ['Filter Gratis', 'Filter Pricey']);
+    expectError(await call(built.app, 'GET', '/api/skills/marketplace?min_price=-1', { key: b.key }), 400, 'VALIDATION_ERROR');
+    expectError(await call(built.app, 'GET', '/api/skills/marketplace?sort_by=random', { key: b.key }), 400, 'VALIDATION_ERROR');
+  });
+
   it('security: 401 without credential, 403 read key, 403 viewer, 403 approve without admin key', async () => {
     expectError(await call(built.app, 'GET', '/api/skills/marketplace'), 401, 'AUTH_REQUIRED');
     const ro = await makeKey(built.app, a, { scope: 'read' });

@@ -3,8 +3,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { tenantOf } from '../../platform/auth/guard.js';
 import type { AppContext } from '../../platform/context.js';
 import { callerOf } from './caller.js';
-import { CreatePrivateSkillBody, RateBody } from './schemas.js';
-import { skillsService } from './service.js';
+import { CreatePrivateSkillBody, MarketplaceQuery, RateBody } from './schemas.js';
+import { browseFilter, skillsService } from './service.js';
 
 const tags = ['Public marketplace'];
 const S = Type.Boolean();
@@ -39,17 +39,13 @@ export const publicMarketplaceRoutes = (ctx: AppContext): FastifyPluginAsyncType
   app.get(`${base}/skills`, {
     schema: {
       tags,
-      querystring: Type.Object({
-        query: Type.Optional(Type.String({ maxLength: 200 })), category: Type.Optional(Type.String()), tags: Type.Optional(Type.String()), skill_type: Type.Optional(Type.String()),
-        sort_by: Type.Optional(Type.Union(['popularity', 'rating', 'installs', 'created_at'].map((s) => Type.Literal(s)))),
-        limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }), offset: Type.Integer({ minimum: 0, default: 0 }),
-      }),
+      querystring: MarketplaceQuery,
       response: { 200: Type.Object({ skills: Type.Array(PublicSkill), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer(), has_more: S }) },
     },
     config: { auth: 'optional' },
   }, async (req) => {
     const q = req.query;
-    const { items, total } = await e.search({ viewer: null, query: q.query, category: q.category, tags: q.tags?.split(',').filter(Boolean), subtype: q.skill_type, sort: (q.sort_by ?? 'created_at') as 'created_at', limit: q.limit, offset: q.offset });
+    const { items, total } = await e.search(browseFilter(q, null, 'created_at'));
     return { skills: items.map(summary), total, limit: q.limit, offset: q.offset, has_more: q.offset + items.length < total };
   });
 

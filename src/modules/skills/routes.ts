@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { tenantOf } from '../../platform/auth/guard.js';
 import type { AppContext } from '../../platform/context.js';
 import { callerOf } from './caller.js';
-import { skillsService, toSummary } from './service.js';
+import { browseFilter, skillsService, toSummary } from './service.js';
 import { PackagesInstalled, CreatePrivateSkillBody, ExecuteBody, ExecuteResult, InstallBody, MarketplaceQuery, PublishBody, RateBody, SkillSummary } from './schemas.js';
 
 const tags = ['Skills'];
@@ -29,10 +29,8 @@ export const skillRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async
     schema: { tags, querystring: MarketplaceQuery, response: { 200: Type.Object({ success: S, skills: Type.Array(SkillSummary), total: Type.Integer(), has_more: S }) } },
     config: { permission: 'SKILL_VIEW' },
   }, async (req) => {
-    const q = req.query;
-    const limit = q.limit ?? 50, offset = q.offset ?? 0;
-    const { items, total } = await e.search({ viewer: tenantOf(req), query: q.query, category: q.category, tags: q.tags?.split(',').filter(Boolean), subtype: q.skill_type, sort: (q.sort_by ?? 'popularity') as 'popularity', limit, offset });
-    return { success: true, skills: items.map(toSummary), total, has_more: offset + items.length < total };
+    const { items, total } = await e.search(browseFilter(req.query, tenantOf(req), 'popularity'));
+    return { success: true, skills: items.map(toSummary), total, has_more: req.query.offset + items.length < total };
   });
   }
 

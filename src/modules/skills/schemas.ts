@@ -1,5 +1,6 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { DeclaredPackages } from '../packages/schemas.js';
+import { StringEnum } from '../../platform/http/schema.js';
 
 export const SKILL_TYPES = ['api', 'function', 'script', 'docker', 'container'] as const;
 const Json = Type.Record(Type.String(), Type.Unknown());
@@ -58,12 +59,17 @@ export const SkillSummary = Type.Object({
 export const MarketplaceQuery = Type.Object({
   query: Type.Optional(Type.String({ maxLength: 200 })),
   category: Type.Optional(Type.String()),
-  tags: Type.Optional(Type.String()),
+  tags: Type.Optional(Type.String({ description: 'Comma-separated; any of them matches' })),
   skill_type: Type.Optional(Type.String()),
-  sort_by: Type.Optional(Type.Union(['popularity', 'rating', 'installs', 'created_at'].map((s) => Type.Literal(s)))),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  min_price: Type.Optional(Type.Number({ minimum: 0 })),
+  max_price: Type.Optional(Type.Number({ minimum: 0 })),
+  is_free: Type.Optional(Type.Boolean()),
+  featured: Type.Optional(Type.Boolean()),
+  sort_by: Type.Optional(StringEnum(['popularity', 'rating', 'installs', 'created_at'] as const)),
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
+  offset: Type.Integer({ minimum: 0, default: 0 }),
 });
+export type MarketplaceQuery = Static<typeof MarketplaceQuery>;
 
 export const ExecuteBody = Type.Object({ input: Type.Optional(Type.Unknown()) }, { additionalProperties: false });
 export const ExecuteResult = Type.Object({

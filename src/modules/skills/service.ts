@@ -5,7 +5,7 @@ import { SYSTEM } from '../../platform/db/index.js';
 import { executeSkill } from './executor.js';
 import * as repo from './repo.js';
 import { marketplaceEngine, type Caller, type Listing } from '../marketplace/service.js';
-import { SKILL_TYPES } from './schemas.js';
+import { SKILL_TYPES, type MarketplaceQuery } from './schemas.js';
 import { declaredPackages, packagesService } from '../packages/service.js';
 
 export function toSummary(l: Listing) {
@@ -13,6 +13,14 @@ export function toSummary(l: Listing) {
     id: l.id, name: l.name, description: l.description, category: l.category, skill_type: l.subtype, price: l.price,
     rating: l.rating, rating_count: l.rating_count, installs: l.installs, tags: l.tags, is_approved: l.status === 'approved', created_at: l.created_at,
   };
+}
+
+/** The browse filters both skill marketplaces share, in the engine's terms. */
+export function browseFilter(q: MarketplaceQuery, viewer: string | null, defaultSort: 'popularity' | 'created_at') {
+  return {
+    viewer, query: q.query, category: q.category, tags: q.tags?.split(',').map((t) => t.trim()).filter(Boolean), subtype: q.skill_type,
+    minPrice: q.min_price, maxPrice: q.is_free ? 0 : q.max_price, featured: q.featured, sort: q.sort_by ?? defaultSort, limit: q.limit, offset: q.offset,
+  } as const;
 }
 
 export function assertSkillType(t: string): void {
