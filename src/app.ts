@@ -13,6 +13,7 @@ import { openDatabase } from './platform/db/index.js';
 import { migrate } from './platform/db/migrate.js';
 import { Outbox } from './platform/events.js';
 import { registerDocs } from './platform/http/docs.js';
+import { registerIdempotency } from './platform/http/idempotency.js';
 import { registerErrorHandling } from './platform/http/error-handler.js';
 import { newRequestId } from './platform/ids.js';
 import { Jobs } from './platform/jobs.js';
@@ -70,7 +71,7 @@ export async function buildApp(config: Config): Promise<Built> {
   });
   registerErrorHandling(app);
   await app.register(helmet, { contentSecurityPolicy: false, global: true });
-  await app.register(cors, { origin: true, exposedHeaders: ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'X-Request-Id'] });
+  await app.register(cors, { origin: true, exposedHeaders: ['Idempotent-Replayed', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'X-Request-Id'] });
   // A write with no body validates as `{}`, so a missing field is named instead of "body must be object".
   app.addHook('preValidation', async (req) => {
     if (req.body === undefined && req.method !== 'GET' && req.method !== 'HEAD') req.body = {};
@@ -82,6 +83,7 @@ export async function buildApp(config: Config): Promise<Built> {
   });
   await registerDocs(app, config.publicUrl);
   registerGuard(app, resolver, rates);
+  registerIdempotency(app, db);
 
   for (const mod of MODULES) {
     await mod.setup?.(ctx);
