@@ -5,6 +5,7 @@ import { apiKeyRoutes } from './api-keys/routes.js';
 import { authRoutes } from './auth/routes.js';
 import { setupChat } from './chat/module.js';
 import { chatRoutes } from './chat/routes.js';
+import { consoleRoutes } from './console/routes.js';
 import { desktopRoutes } from './desktop/routes.js';
 import { setupExecutions } from './executions/module.js';
 import { executionRoutes } from './executions/routes.js';
@@ -49,5 +50,6 @@ export const MODULES: Module[] = [
   { name: 'mcp', routes: mcpRoutes },
   { name: 'private-skills', routes: privateSkillRoutes },
   { name: 'public-marketplace', routes: publicMarketplaceRoutes },
+  { name: 'console', routes: consoleRoutes },
   { name: 'skills', routes: skillRoutes, setup: (ctx) => ctx.tools.register(skillToolProvider(ctx)) },
 ];

@@ -280,3 +280,13 @@ export async function flagReview(sys: Executor, viewer: string, reviewId: string
   );
   return rows.length > 0;
 }
+
+/** Listings waiting for the platform reviewer, oldest first; `kind` null means every kind. */
+export async function pendingListings(sys: Executor, kind: ListingKind | null, limit: number, offset: number): Promise<{ items: Listing[]; total: number }> {
+  const rows = await sys.query(
+    `SELECT ${COLUMNS}, count(*) OVER ()::int AS total FROM marketplace_listings
+     WHERE status = 'pending_approval' AND ($1::text IS NULL OR kind = $1) ORDER BY created_at, id LIMIT $2 OFFSET $3`,
+    [kind, limit, offset],
+  );
+  return { items: rows.map(toListing), total: rows.length ? Number(rows[0].total) : 0 };
+}
