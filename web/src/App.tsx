@@ -1,0 +1,22 @@
+import { useCallback, useMemo, useState } from 'react';
+import { setApiSession } from './api';
+import { Shell } from './Shell';
+import { SignIn } from './pages/SignIn';
+import { loadSession, saveSession, SessionContext, type Session } from './session';
+
+export function App() {
+  const [session, setSession] = useState<Session | null>(() => loadSession());
+  const signOut = useCallback(() => {
+    saveSession(null);
+    setApiSession(null);
+    setSession(null);
+  }, []);
+  const signIn = useCallback((s: Session) => {
+    saveSession(s);
+    setApiSession(s, signOut);
+    setSession(s);
+  }, [signOut]);
+  setApiSession(session, signOut);
+  const value = useMemo(() => ({ session, signIn, signOut }), [session, signIn, signOut]);
+  return <SessionContext.Provider value={value}>{session ? <Shell key={`${session.mode}:${session.tenantId}`} /> : <SignIn />}</SessionContext.Provider>;
+}

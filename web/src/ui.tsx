@@ -1,0 +1,96 @@
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { ApiError } from './api';
+
+export function errorText(e: unknown): string {
+  if (e instanceof ApiError) return e.message;
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Loads data and reloads on demand; `deps` change → reload. */
+export function useAsync<T>(load: () => Promise<T>, deps: unknown[]) {
+  const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
+  const seq = useRef(0);
+  const run = useCallback(() => {
+    const n = ++seq.current;
+    setState((s) => ({ ...s, loading: true }));
+    load().then(
+      (data) => n === seq.current && setState({ data, loading: false }),
+      (error) => n === seq.current && setState({ error, loading: false }),
+    );
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, deps);
+  useEffect(run, [run]);
+  return { ...state, reload: run };
+}
+
+/** Runs an action, keeps its pending state and error for the form that started it. */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const run = useCallback(async <T,>(fn: () => Promise<T>): Promise<T | undefined> => {
+    setBusy(true);
+    setError(null);
+    try {
+      return await fn();
+    } catch (e) {
+      setError(errorText(e));
+      return undefined;
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  return { busy, error, setError, run };
+}
+
+export function ErrorBox({ error, title = 'Something went wrong' }: { error: unknown; title?: string }) {
+  if (!error) return null;
+  return (
+    <div className="error" role="alert">
+      <strong>{title}.</strong> {typeof error === 'string' ? error : errorText(error)}
+    </div>
+  );
+}
+
+export function Loading({ what = 'Loading' }: { what?: string }) {
+  return <p className="muted" role="status" aria-live="polite">{what}…</p>;
+}
+
+export function Empty({ children }: { children: ReactNode }) {
+  return <div className="empty">{children}</div>;
+}
+
+/** Shows a value once (a new key or signing secret) with a copy button. */
+export function SecretOnce({ label, value, onDone }: { label: string; value: string; onDone: () => void }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <div className="secret" role="status" aria-live="polite">
+      <p><strong>{label}</strong> — shown only this once. Store it now.</p>
+      <code data-testid="secret-value">{value}</code>
+      <div className="row">
+        <button type="button" onClick={() => navigator.clipboard?.writeText(value).then(() => setCopied(true), () => {})}>{copied ? 'Copied' : 'Copy'}</button>
+        <button type="button" className="secondary" onClick={onDone}>I have stored it</button>
+      </div>
+    </div>
+  );
+}
+
+export function Field({ label, children, hint }: { label: string; children: ReactNode; hint?: string }) {
+  return (
+    <label className="field">
+      <span>{label}</span>
+      {children}
+      {hint && <small className="muted">{hint}</small>}
+    </label>
+  );
+}
+
+export const when = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString() : '—');
+
+export function Badge({ children, tone = 'neutral' }: { children: ReactNode; tone?: 'neutral' | 'good' | 'bad' | 'warn' }) {
+  return <span className={`badge ${tone}`}>{children}</span>;
+}
+
+export const statusTone = (s: string): 'good' | 'bad' | 'warn' | 'neutral' =>
+  ['completed', 'active', 'approved', 'connected', 'delivered', 'installed', 'succeeded', 'success'].includes(s) ? 'good'
+    : ['failed', 'rejected', 'revoked', 'disabled', 'error', 'cancelled'].includes(s) ? 'bad'
+      : ['pending', 'in_progress', 'pending_approval', 'retrying'].includes(s) ? 'warn' : 'neutral';
