@@ -1,5 +1,6 @@
 import { useCallback, useMemo, useState } from 'react';
 import { setApiSession } from './api';
+import { navigate } from './router';
 import { Shell } from './Shell';
 import { SignIn } from './pages/SignIn';
 import { loadSession, saveSession, SessionContext, type Session } from './session';
@@ -10,6 +11,7 @@ export function App() {
     saveSession(null);
     setApiSession(null);
     setSession(null);
+    navigate('/', true);
   }, []);
   const signIn = useCallback((s: Session) => {
     saveSession(s);

@@ -46,6 +46,8 @@ export function Shell() {
     setSwitchError(null);
     try {
       signIn(await switchTenant(session!, tenantId));
+      // The open page may show another tenant's object: start again from home.
+      navigate('/', true);
     } catch (e) {
       setSwitchError(errorText(e));
     }

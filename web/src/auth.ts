@@ -13,8 +13,11 @@ const fromLogin = (d: LoginData): Session => ({
   mode: 'password', secret: d.access_token, tenantId: d.tenant_id, email: d.user.email, role: d.role, plan: null, permissions: [], tenants: d.tenants,
 });
 
+/** An API key belongs to one tenant: its name comes from /api/tenants/current. */
 export async function signInWithKey(key: string): Promise<Session> {
-  return whoAmI({ mode: 'key', secret: key.trim(), tenantId: null, role: null, plan: null, permissions: [], tenants: [] });
+  const s = await whoAmI({ mode: 'key', secret: key.trim(), tenantId: null, role: null, plan: null, permissions: [], tenants: [] });
+  const t = (await api<{ data: { tenant: { id: string; name: string; plan: string } } }>('GET', '/api/tenants/current', undefined, s)).data.tenant;
+  return { ...s, tenants: [{ tenant_id: t.id, tenant_name: t.name, plan: t.plan, role: s.role ?? '' }] };
 }
 
 export async function signInWithPassword(email: string, password: string): Promise<Session> {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { cloneElement, useCallback, useEffect, useId, useRef, useState, type ReactElement, type ReactNode } from 'react';
 import { ApiError } from './api';
 
 export function errorText(e: unknown): string {
@@ -74,13 +74,16 @@ export function SecretOnce({ label, value, onDone }: { label: string; value: str
   );
 }
 
-export function Field({ label, children, hint }: { label: string; children: ReactNode; hint?: string }) {
+/** A labelled control: the label names the control, the hint describes it (not part of its name). */
+export function Field({ label, children, hint }: { label: string; children: ReactElement<any>; hint?: string }) {
+  const id = useId();
+  const hintId = `${id}-hint`;
   return (
-    <label className="field">
-      <span>{label}</span>
-      {children}
-      {hint && <small className="muted">{hint}</small>}
-    </label>
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {cloneElement(children, { id, ...(hint ? { 'aria-describedby': hintId } : {}) })}
+      {hint && <small id={hintId} className="muted">{hint}</small>}
+    </div>
   );
 }
 

@@ -12,7 +12,12 @@ interface Version { version_id: string; version_name: string; description: strin
 export function ListingPage({ kind, id }: { kind: string; id: string }) {
   const k = kindById(kind);
   const [version, setVersion] = useState(0);
-  const detail = useAsync(async () => (k ? api<any>('GET', k.detail(id)) : null), [kind, id, version]);
+  const detail = useAsync(async () => {
+    if (!k) return null;
+    const main = await api<any>('GET', k.detail(id));
+    const extra = k.extra ? await api<any>('GET', k.extra(id)).catch(() => null) : null;
+    return extra ? { ...extra, ...itemOf(main).raw } : main;
+  }, [kind, id, version]);
   const reviews = useAsync(async () => (k?.reviews ? api<any>('GET', k.reviews(id)) : null), [kind, id, version]);
   const versions = useAsync(async () => (k?.versions ? api<any>('GET', k.versions(id)) : null), [kind, id, version]);
   if (!k) return <ErrorBox error={`There is no marketplace called “${kind}”.`} />;

@@ -31,6 +31,8 @@ export interface KindConfig {
   categories?: string;
   sorts: { value: string; label: string }[];
   detail(id: string): string;
+  /** More about an approved listing (long description, recent reviews), merged into the detail when it answers. */
+  extra?(id: string): string;
   install?(id: string, config: Record<string, unknown>): Req;
   rate?(id: string, rating: number, review: string): Req;
   reviews?(id: string): string;
@@ -52,7 +54,8 @@ export const KINDS: KindConfig[] = [
     search: (p) => `/api/skills/marketplace${qs({ query: p.query, category: p.category, sort_by: p.sort, limit: p.limit, offset: p.offset })}`,
     categories: '/api/public/v1/marketplace/categories',
     sorts: SORTS,
-    detail: (id) => `/api/public/v1/marketplace/skills/${encodeURIComponent(id)}`,
+    detail: (id) => `/api/skills/${encodeURIComponent(id)}`,
+    extra: (id) => `/api/public/v1/marketplace/skills/${encodeURIComponent(id)}`,
     install: (id, config) => ({ method: 'POST', path: '/api/skills/install', body: { skill_id: id, config_overrides: config } }),
     rate: (id, rating, review) => ({ method: 'POST', path: `/api/skills/rate/${encodeURIComponent(id)}`, body: { rating, review: review || undefined } }),
     reviews: (id) => `/api/public/v1/marketplace/skills/${encodeURIComponent(id)}/reviews`,
