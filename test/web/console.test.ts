@@ -17,7 +17,8 @@ import { standardKit } from '../helpers/tools.js';
  * server listening on loopback (the same process serves the API and the built console).
  */
 const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = join(process.cwd(), 'docs', 'screenshots');
+// `npm run screenshots` refreshes docs/screenshots; other runs keep theirs out of the work tree.
+const SHOTS = process.env.ATOM_SCREENSHOTS_DIR ?? mkdtempSync(join(tmpdir(), 'atom-shots-'));
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 describe('web console in headless Chromium', { skip: existsSync(CHROMIUM) ? false : 'Debian chromium is not installed: apt-get install -y chromium' }, () => {
