@@ -127,6 +127,11 @@ describe('web console in headless Chromium', { skip: existsSync(CHROMIUM) ? fals
     await page.getByTestId('graduation-history').getByText('student → intern').waitFor();
     await shot('agent-detail');
 
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel('Description').fill('Finds and summarises papers');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Finds and summarises papers').waitFor();
+
     await nav('Agents');
     await page.getByRole('link', { name: 'Research helper' }).waitFor();
     await page.getByLabel('Maturity').selectOption('autonomous');
@@ -168,6 +173,29 @@ describe('web console in headless Chromium', { skip: existsSync(CHROMIUM) ? fals
     await shot('usage');
     await nav('Integrations');
     await page.getByRole('heading', { name: 'Integrations' }).waitFor();
+  });
+
+  it('a supervised agent waits for a human: approve it on the Approvals page and the execution finishes', async () => {
+    const created = await call(built.app, 'POST', '/api/agents', { key: a.key, body: { name: 'Mailer', role: 'custom', maturity_level: 'supervised' } });
+    const agentId = created.body.data.agent.id;
+    await page.goto(`${base}/agents/${agentId}`);
+    await page.getByLabel('Task', { exact: true }).fill('Send email to customers about the renewal');
+    await page.getByRole('button', { name: 'Execute' }).click();
+    await page.getByTestId('execution-progress').getByText('Waiting for a human approval').waitFor();
+    await nav('Approvals');
+    const card = page.locator('.card').filter({ hasText: 'send_email' });
+    await card.getByLabel('Note').fill('Renewal mail is fine');
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await page.getByText('No pending approvals.').waitFor();
+    await page.getByRole('tab', { name: 'approved' }).click();
+    await page.getByText('Note: Renewal mail is fine').waitFor();
+    await page.goto(`${base}/agents/${agentId}`);
+    const row = page.getByRole('region', { name: 'Recent executions' }).getByRole('row').filter({ hasText: 'Send email to customers' });
+    for (let i = 0; i < 30 && !(await row.getByText('completed').isVisible().catch(() => false)); i++) {
+      await page.waitForTimeout(300);
+      await page.reload();
+    }
+    await row.getByText('completed').waitFor();
   });
 
   let listingUrl = '';
