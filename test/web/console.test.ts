@@ -125,6 +125,7 @@ describe('web console in headless Chromium', { skip: existsSync(CHROMIUM) ? fals
     await page.getByRole('button', { name: 'Promote' }).click();
     await page.getByText('Moved from student to intern.').waitFor();
     await page.getByTestId('graduation-history').getByText('student → intern').waitFor();
+    await page.getByRole('img', { name: /Readiness over time: promotion to intern/ }).waitFor();
     await shot('agent-detail');
 
     await page.getByRole('button', { name: 'Edit' }).click();

@@ -3,6 +3,7 @@ import { api } from '../../api';
 import { can, useSession } from '../../session';
 import { Badge, Empty, ErrorBox, Field, Loading, useAction, useAsync, when } from '../../ui';
 import { ReadinessChart, type Readiness } from './ReadinessChart';
+import { ReadinessTrend, type TrendPoint } from './ReadinessTrend';
 
 interface Change { id: string; from_level: string; to_level: string; kind: string; justification: string | null; readiness_score: number | null; created_at: string }
 interface Exam { id: string; from_level: string; target_level: string; passed: boolean; readiness_score: number; reasons: string[]; created_at: string }
@@ -29,11 +30,18 @@ export function Graduation({ agentId, version, onChanged }: { agentId: string; v
   };
 
   const h = history.data?.data;
+  const trend: TrendPoint[] = h && readiness.data
+    ? [
+        ...h.changes.filter((c) => c.readiness_score !== null).map((c) => ({ at: c.created_at, score: c.readiness_score!, label: `${c.kind} to ${c.to_level}` })),
+        ...h.exams.map((x) => ({ at: x.created_at, score: x.readiness_score, label: `exam for ${x.target_level}` })),
+      ].sort((p, q) => p.at.localeCompare(q.at)).concat([{ at: new Date().toISOString(), score: readiness.data.data.readiness_score, label: 'now' }])
+    : [];
   return (
     <section className="card" aria-labelledby="grad-h">
       <h2 id="grad-h">Readiness and graduation</h2>
       <ErrorBox error={readiness.error} title="Readiness could not be loaded" />
       {readiness.data ? <ReadinessChart r={readiness.data.data} /> : readiness.loading && <Loading what="Loading readiness" />}
+      {trend.length > 1 && <><h3>Readiness over time</h3><ReadinessTrend points={trend} threshold={readiness.data!.data.threshold} /></>}
       <h3>History</h3>
       <ErrorBox error={history.error} title="History could not be loaded" />
       {h && h.changes.length === 0 && h.exams.length === 0 && <Empty>No promotions, demotions or exams yet.</Empty>}
