@@ -216,7 +216,9 @@ describe('web console in headless Chromium', { skip: existsSync(CHROMIUM) ? fals
     await page.getByText('Initial version').waitFor();
   });
 
-  it('approves it in the review queue as the platform admin', async () => {
+  it('rejects a spam listing with a reason and approves the skill in the review queue as the platform admin', async () => {
+    const spam = await call(built.app, 'POST', '/api/v1/skills/private', { key: a.key, body: { name: 'Spam skill', description: 'Buy now', skill_type: 'function', code: 'function execute(){return 1}' } });
+    await call(built.app, 'POST', '/api/skills/publish', { key: a.key, body: { skill_id: spam.body.skill_id } });
     await signOut();
     await page.getByRole('tab', { name: 'Platform admin' }).click();
     await page.getByLabel('Admin key').fill(ADMIN_KEY);
@@ -224,6 +226,12 @@ describe('web console in headless Chromium', { skip: existsSync(CHROMIUM) ? fals
     await page.getByRole('heading', { name: 'Review queue' }).waitFor();
     const card = page.getByRole('article').filter({ hasText: 'CSV Summariser' });
     await shot('review-queue');
+    const spamCard = page.getByRole('article').filter({ hasText: 'Spam skill' });
+    await spamCard.getByRole('button', { name: 'Reject' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Give a reason' }).waitFor();
+    await spamCard.getByLabel('Reason').fill('Advertising, not a skill');
+    await spamCard.getByRole('button', { name: 'Reject' }).click();
+    await page.getByText('Spam skill rejected.').waitFor();
     await card.getByRole('button', { name: 'Approve' }).click();
     await page.getByText('CSV Summariser approved.').waitFor();
     await page.getByText('Nothing waits for review.').waitFor();
