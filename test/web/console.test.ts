@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
+import { createServer } from 'node:net';
+import { OAuth2Server } from 'oauth2-mock-server';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { Built } from '../../src/app.js';
 import { ADMIN_KEY, startApp } from '../helpers/app.js';
@@ -19,6 +21,15 @@ import { standardKit } from '../helpers/tools.js';
 const CHROMIUM = '/usr/bin/chromium';
 // `npm run screenshots` refreshes docs/screenshots; other runs keep theirs out of the work tree.
 const SHOTS = process.env.ATOM_SCREENSHOTS_DIR ?? mkdtempSync(join(tmpdir(), 'atom-shots-'));
+/** A port free right now, so the server's public URL (the OAuth redirect URI) is known before it starts. */
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 describe('web console in headless Chromium', { skip: existsSync(CHROMIUM) ? false : 'Debian chromium is not installed: apt-get install -y chromium' }, () => {
@@ -30,15 +41,24 @@ describe('web console in headless Chromium', { skip: existsSync(CHROMIUM) ? fals
   let page: Page;
   let profile: string;
   let rx: Awaited<ReturnType<typeof startReceiver>>;
+  let oauth: OAuth2Server;
   const consoleErrors: string[] = [];
 
   before(async () => {
     const build = spawnSync(process.execPath, ['scripts/build-web.mjs'], { stdio: 'inherit' });
     assert.equal(build.status, 0, 'web console build failed');
-    built = await startApp({ allowInsecureWebhooks: true, webhookRetryScheduleMs: [0, 300, 300] });
+    oauth = new OAuth2Server();
+    await oauth.issuer.keys.generate('RS256');
+    await oauth.start(0, '127.0.0.1');
+    const issuer = oauth.issuer.url!;
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    built = await startApp({
+      allowInsecureWebhooks: true, webhookRetryScheduleMs: [0, 300, 300], publicUrl: base,
+      oauth: { github: { clientId: 'atom-client', clientSecret: 'atom-secret', authorizeUrl: `${issuer}/authorize`, tokenUrl: `${issuer}/token`, testUrl: `${issuer}/userinfo`, revokeUrl: `${issuer}/revoke` } },
+    });
     built.ctx.tools.register(standardKit());
-    await built.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(built.app.server.address() as AddressInfo).port}`;
+    await built.app.listen({ port, host: '127.0.0.1' });
     a = await makeTenant(built.app, 'team', 'Acme Robotics');
     b = await makeTenant(built.app, 'team', 'Beta Labs');
     // A's owner also belongs to B, so the tenant switcher has something to switch to.
@@ -56,6 +76,7 @@ describe('web console in headless Chromium', { skip: existsSync(CHROMIUM) ? fals
   after(async () => {
     await context?.close();
     await rx?.close();
+    await oauth?.stop();
     await built?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
@@ -157,7 +178,7 @@ describe('web console in headless Chromium', { skip: existsSync(CHROMIUM) ? fals
     await shot('webhooks');
   });
 
-  it('creates an API key shown once, and shows usage against the plan', async () => {
+  it('creates and revokes an API key, shows usage against the plan, connects and disconnects an OAuth integration', async () => {
     await nav('API keys');
     await page.getByLabel('Name').fill('ci key');
     await page.getByRole('button', { name: 'Create key' }).click();
@@ -172,8 +193,17 @@ describe('web console in headless Chromium', { skip: existsSync(CHROMIUM) ? fals
     await page.getByRole('heading', { name: 'Usage on the team plan' }).waitFor();
     await page.getByText('1 of 25').waitFor();
     await shot('usage');
+    // Connect goes through the provider's authorization page (a real OAuth 2.0 server on loopback) and back.
     await nav('Integrations');
-    await page.getByRole('heading', { name: 'Integrations' }).waitFor();
+    const github = page.getByRole('article').filter({ hasText: 'GitHub' });
+    await github.getByText('not connected').waitFor();
+    await github.getByRole('button', { name: 'Connect' }).click();
+    await page.waitForURL(/\/settings\/integrations\?integration=github&status=connected/);
+    await page.getByText('github is connected.').waitFor();
+    await github.getByText('connected', { exact: true }).waitFor();
+    await shot('integrations');
+    await github.getByRole('button', { name: 'Disconnect' }).click();
+    await github.getByText('not connected').waitFor();
   });
 
   it('a supervised agent waits for a human: approve it on the Approvals page and the execution finishes', async () => {
