@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { switchTenant } from './auth';
 import { KINDS } from './pages/marketplace/kinds';
 import { ROUTES } from './routes';
@@ -37,7 +37,13 @@ export function Shell() {
   useEffect(() => {
     if (path === '/' || path === '') navigate(hasTenant ? '/agents' : '/marketplace/review', true);
   }, [path, hasTenant]);
-  useEffect(() => setMenuOpen(false), [path]);
+  // After a client-side navigation, move focus to the new page so screen readers announce it.
+  const first = useRef(true);
+  useEffect(() => {
+    setMenuOpen(false);
+    if (first.current) first.current = false;
+    else document.getElementById('main')?.focus({ preventScroll: true });
+  }, [path]);
 
   const route = ROUTES.map((r) => ({ r, p: match(r.pattern, path) })).find((x) => x.p);
   const current = session?.tenants.find((t) => t.tenant_id === session.tenantId);
