@@ -16,16 +16,16 @@ function HistoryChart({ h }: { h: Usage['history'] }) {
     return { day: d, count: byDay.get(d) ?? 0 };
   });
   const max = Math.max(1, ...days.map((d) => d.count));
-  const W = 28, H = 120;
+  const W = 28, H = 120, T = 14;
   return (
-    <svg viewBox={`0 0 ${days.length * W} ${H + 30}`} width="100%" style={{ maxWidth: `${days.length * W}px` }} role="img" aria-label={`Skill executions per day: ${days.map((d) => `${d.day} ${d.count}`).join(', ')}`}>
+    <svg viewBox={`0 0 ${days.length * W} ${T + H + 22}`} width="100%" style={{ maxWidth: `${days.length * W}px` }} role="img" aria-label={`Skill executions per day: ${days.map((d) => `${d.day} ${d.count}`).join(', ')}`}>
       {days.map((d, i) => {
         const hgt = (d.count / max) * H;
         return (
           <g key={d.day}>
-            <rect x={i * W + 4} y={H - hgt} width={W - 8} height={hgt} fill="#2952cc" rx={2} />
-            {d.count > 0 && <text x={i * W + W / 2} y={H - hgt - 3} fontSize="10" textAnchor="middle">{d.count}</text>}
-            <text x={i * W + W / 2} y={H + 14} fontSize="9" textAnchor="middle" fill="#5a6472">{d.day.slice(8)}</text>
+            <rect x={i * W + 4} y={T + H - hgt} width={W - 8} height={hgt} fill="#2952cc" rx={2} />
+            {d.count > 0 && <text x={i * W + W / 2} y={T + H - hgt - 3} fontSize="10" textAnchor="middle">{d.count}</text>}
+            <text x={i * W + W / 2} y={T + H + 14} fontSize="9" textAnchor="middle" fill="#5a6472">{d.day.slice(8)}</text>
           </g>
         );
       })}
