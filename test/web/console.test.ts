@@ -250,9 +250,14 @@ describe('web console in headless Chromium', { skip: existsSync(CHROMIUM) ? fals
     const spam = await call(built.app, 'POST', '/api/v1/skills/private', { key: a.key, body: { name: 'Spam skill', description: 'Buy now', skill_type: 'function', code: 'function execute(){return 1}' } });
     await call(built.app, 'POST', '/api/skills/publish', { key: a.key, body: { skill_id: spam.body.skill_id } });
     await signOut();
-    await page.getByRole('tab', { name: 'Platform admin' }).click();
-    await page.getByLabel('Admin key').fill(ADMIN_KEY);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    // Keyboard only: arrow keys move between the sign-in tabs, Enter submits.
+    await page.getByRole('tab', { name: 'API key' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.getByRole('tab', { name: 'Platform admin' }).getAttribute('aria-selected'), 'true');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(ADMIN_KEY);
+    await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Review queue' }).waitFor();
     const card = page.getByRole('article').filter({ hasText: 'CSV Summariser' });
     await shot('review-queue');

@@ -1,4 +1,4 @@
-import { cloneElement, useCallback, useEffect, useId, useRef, useState, type ReactElement, type ReactNode } from 'react';
+import { cloneElement, useCallback, useEffect, useId, useRef, useState, type KeyboardEvent, type ReactElement, type ReactNode } from 'react';
 import { ApiError } from './api';
 
 export function errorText(e: unknown): string {
@@ -97,3 +97,32 @@ export const statusTone = (s: string): 'good' | 'bad' | 'warn' | 'neutral' =>
   ['completed', 'active', 'approved', 'connected', 'delivered', 'installed', 'succeeded', 'success'].includes(s) ? 'good'
     : ['failed', 'rejected', 'revoked', 'disabled', 'error', 'cancelled'].includes(s) ? 'bad'
       : ['pending', 'in_progress', 'pending_approval', 'retrying'].includes(s) ? 'warn' : 'neutral';
+
+/**
+ * A tab list by the ARIA pattern: one tab in the Tab order, arrow keys (and Home/End) move and
+ * select. `controls` names the panel the tabs drive.
+ */
+export function Tabs<T extends string>({ label, tabs, value, onChange, controls }: { label: string; tabs: { id: T; label: string }[]; value: T; onChange: (id: T) => void; controls: string }) {
+  const refs = useRef<(HTMLButtonElement | null)[]>([]);
+  const move = (i: number) => {
+    const n = (i + tabs.length) % tabs.length;
+    onChange(tabs[n].id);
+    refs.current[n]?.focus();
+  };
+  const onKey = (e: KeyboardEvent, i: number) => {
+    const to = { ArrowRight: i + 1, ArrowDown: i + 1, ArrowLeft: i - 1, ArrowUp: i - 1, Home: 0, End: tabs.length - 1 }[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    move(to);
+  };
+  return (
+    <div role="tablist" aria-label={label} className="tabs">
+      {tabs.map((t, i) => (
+        <button key={t.id} ref={(el) => { refs.current[i] = el; }} id={`tab-${controls}-${t.id}`} role="tab" type="button" aria-selected={value === t.id} aria-controls={controls}
+          tabIndex={value === t.id ? 0 : -1} className={value === t.id ? 'tab active' : 'tab'} onClick={() => onChange(t.id)} onKeyDown={(e) => onKey(e, i)}>
+          {t.label}
+        </button>
+      ))}
+    </div>
+  );
+}

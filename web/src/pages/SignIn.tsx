@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { signInAsAdmin, signInWithKey, signInWithPassword } from '../auth';
 import { useSession } from '../session';
-import { ErrorBox, Field, useAction } from '../ui';
+import { ErrorBox, Field, Tabs, useAction } from '../ui';
 
 type Method = 'key' | 'password' | 'admin';
 const METHODS: { id: Method; label: string }[] = [
@@ -30,14 +30,8 @@ export function SignIn() {
   return (
     <main className="signin" id="main">
       <h1>Sign in to ATOM</h1>
-      <div role="tablist" aria-label="Sign-in method" className="tabs">
-        {METHODS.map((m) => (
-          <button key={m.id} role="tab" type="button" aria-selected={method === m.id} className={method === m.id ? 'tab active' : 'tab'} onClick={() => { setMethod(m.id); action.setError(null); }}>
-            {m.label}
-          </button>
-        ))}
-      </div>
-      <form onSubmit={submit} className="card" aria-label="Sign in">
+      <Tabs label="Sign-in method" tabs={METHODS} value={method} controls="signin-panel" onChange={(m) => { setMethod(m); action.setError(null); }} />
+      <form onSubmit={submit} className="card" aria-label="Sign in" id="signin-panel" role="tabpanel">
         {method !== 'password' && (
           <Field label={method === 'admin' ? 'Admin key' : 'API key'} hint={method === 'key' ? 'Starts with sk-atom. Kept only for this browser tab.' : 'The server\'s ATOM_ADMIN_KEY: reviews marketplace submissions.'}>
             <input type="password" autoComplete="off" required value={key} onChange={(e) => setKey(e.target.value)} />

@@ -2,14 +2,16 @@ import { useState } from 'react';
 import { api } from '../../api';
 import { Link } from '../../router';
 import { can, useSession } from '../../session';
-import { Badge, Empty, ErrorBox, Loading, statusTone, useAction, useAsync, when } from '../../ui';
+import { Badge, Empty, ErrorBox, Loading, statusTone, Tabs, useAction, useAsync, when } from '../../ui';
+
+const STATUSES = (['pending', 'approved', 'rejected'] as const).map((id) => ({ id, label: id }));
 
 interface Approval { id: string; agent_id: string; execution_id: string; action: string; tool: string | null; reason: string; status: string; decision_note: string | null; created_at: string }
 
 /** Governance approvals: executions waiting for a human; approve resumes, reject fails them. */
 export function Approvals() {
   const { session } = useSession();
-  const [status, setStatus] = useState('pending');
+  const [status, setStatus] = useState<'pending' | 'approved' | 'rejected'>('pending');
   const [notes, setNotes] = useState<Record<string, string>>({});
   const list = useAsync(() => api<{ data: { approvals: Approval[] } }>('GET', `/api/governance/approvals?status=${status}&limit=50`), [status]);
   const action = useAction();
@@ -20,11 +22,8 @@ export function Approvals() {
   return (
     <>
       <h1>Governance approvals</h1>
-      <div className="tabs" role="tablist" aria-label="Approval status">
-        {['pending', 'approved', 'rejected'].map((s) => (
-          <button key={s} type="button" role="tab" aria-selected={status === s} className={status === s ? 'tab active' : 'tab'} onClick={() => setStatus(s)}>{s}</button>
-        ))}
-      </div>
+      <Tabs label="Approval status" tabs={STATUSES} value={status} controls="approvals-panel" onChange={setStatus} />
+      <div id="approvals-panel" role="tabpanel" aria-label={`${status} approvals`}>
       <ErrorBox error={list.error ?? action.error} title="Approvals" />
       {list.loading && !rows && <Loading />}
       {rows && rows.length === 0 && <Empty>No {status} approvals.</Empty>}
@@ -43,6 +42,7 @@ export function Approvals() {
           )}
         </div>
       ))}
+      </div>
     </>
   );
 }
