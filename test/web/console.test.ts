@@ -138,6 +138,8 @@ describe('web console in headless Chromium', { skip: existsSync(CHROMIUM) ? fals
     await progress.getByText('completed', { exact: true }).waitFor();
     assert.equal(await progress.getByRole('progressbar').getAttribute('aria-valuenow'), '100');
     await progress.getByText('Tools used: web_search').waitFor();
+    await progress.getByText(/Reasoning trace \(\d+ steps\)/).click();
+    await progress.getByText(/embedded deterministic planner/).waitFor();
     await page.getByRole('region', { name: 'Recent executions' }).getByText('Search for recent AI research papers').first().waitFor();
     await page.getByRole('region', { name: 'Episodes' }).getByText('Search for recent AI research papers').waitFor();
     await page.getByRole('img', { name: 'Readiness components' }).waitFor();
@@ -227,6 +229,11 @@ describe('web console in headless Chromium', { skip: existsSync(CHROMIUM) ? fals
       await page.reload();
     }
     await row.getByText('completed').waitFor();
+    page.once('dialog', (d) => d.accept());
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('heading', { name: 'Agents' }).waitFor();
+    await page.getByRole('link', { name: 'Research helper' }).waitFor();
+    assert.equal(await page.getByRole('link', { name: 'Mailer' }).count(), 0, 'deleted');
   });
 
   let listingUrl = '';
@@ -244,6 +251,13 @@ describe('web console in headless Chromium', { skip: existsSync(CHROMIUM) ? fals
     assert.match(listingUrl, /^\/marketplace\/skills\/mkt_/);
     await page.getByRole('heading', { name: 'Versions' }).waitFor();
     await page.getByText('Initial version').waitFor();
+    await page.getByLabel('Version name').fill('v2');
+    await page.getByLabel('What changed').fill('Handles semicolons');
+    await page.getByRole('button', { name: 'Save a version' }).click();
+    await page.getByText('Version v2 saved.').waitFor();
+    await page.getByText('Handles semicolons').waitFor();
+    await page.getByRole('button', { name: 'Roll back to v1' }).click();
+    await page.getByText('Rolled back to v1.').waitFor();
   });
 
   it('rejects a spam listing with a reason and approves the skill in the review queue as the platform admin', async () => {

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api } from '../../api';
-import { Link } from '../../router';
+import { Link, navigate } from '../../router';
 import { can, useSession } from '../../session';
 import { Badge, Empty, ErrorBox, Loading, statusTone, useAsync, when } from '../../ui';
 import { AgentForm } from './AgentForm';
@@ -14,6 +14,7 @@ export function AgentDetail({ id }: { id: string }) {
   const { session } = useSession();
   const [version, setVersion] = useState(0);
   const [editing, setEditing] = useState(false);
+  const [deleteError, setDeleteError] = useState<unknown>(null);
   const bump = () => setVersion((v) => v + 1);
   const agent = useAsync(() => api<{ data: { agent: Agent } }>('GET', `/api/agents/${id}`), [id, version]);
   const executions = useAsync(() => api<{ data: { executions: Execution[] } }>('GET', `/api/agents/${id}/executions?limit=10`), [id, version]);
@@ -22,6 +23,15 @@ export function AgentDetail({ id }: { id: string }) {
   if (agent.error) return <><p><Link to="/agents">← Agents</Link></p><ErrorBox error={agent.error} title="This agent could not be loaded" /></>;
   if (!agent.data) return <Loading what="Loading agent" />;
   const a = agent.data.data.agent;
+  const remove = async () => {
+    if (!window.confirm(`Delete the agent “${a.name}”? Its executions and episodes go with it.`)) return;
+    try {
+      await api('DELETE', `/api/agents/${id}`);
+      navigate('/agents');
+    } catch (e) {
+      setDeleteError(e);
+    }
+  };
   const save = async (body: Record<string, unknown>) => {
     await api('PUT', `/api/agents/${id}`, body);
     setEditing(false);
@@ -35,8 +45,14 @@ export function AgentDetail({ id }: { id: string }) {
         <h1>{a.name}</h1>
         <Badge>{a.maturity_level}</Badge>
         <Badge tone={statusTone(a.status)}>{a.status}</Badge>
-        {can(session, 'AGENT_MANAGE') && !editing && <button type="button" className="secondary" style={{ marginLeft: 'auto' }} onClick={() => setEditing(true)}>Edit</button>}
+        {can(session, 'AGENT_MANAGE') && !editing && (
+          <span className="row" style={{ marginLeft: 'auto' }}>
+            <button type="button" className="secondary" onClick={() => setEditing(true)}>Edit</button>
+            <button type="button" className="danger" onClick={remove}>Delete</button>
+          </span>
+        )}
       </div>
+      <ErrorBox error={deleteError} title="Not deleted" />
       {editing ? <AgentForm agent={a} onSave={save} onCancel={() => setEditing(false)} /> : (
         <dl className="kv card">
           <dt>Description</dt><dd>{a.description ?? '—'}</dd>

@@ -26,6 +26,11 @@ export function ExecutePanel({ agentId, onFinished }: { agentId: string; onFinis
     }, POLL_MS);
   };
 
+  const cancel = async () => {
+    const res = await action.run(() => api<{ data: Execution }>('POST', `/api/agents/${agentId}/executions/${run!.execution_id}/cancel`));
+    if (res) setRun(res.data);
+  };
+
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     window.clearTimeout(timer.current);
@@ -57,6 +62,13 @@ export function ExecutePanel({ agentId, onFinished }: { agentId: string; onFinis
           {run.result?.summary && <p>{run.result.summary}</p>}
           {run.error && run.status !== 'completed' && <p className="muted">Error: {run.error}</p>}
           {run.tools_used.length > 0 && <p className="muted">Tools used: {run.tools_used.join(', ')}</p>}
+          {!FINISHED.has(run.status) && <button type="button" className="secondary" onClick={cancel}>Cancel execution</button>}
+          {run.reasoning_trace.length > 0 && (
+            <details>
+              <summary>Reasoning trace ({run.reasoning_trace.length} steps)</summary>
+              <pre>{JSON.stringify(run.reasoning_trace, null, 2)}</pre>
+            </details>
+          )}
         </div>
       )}
     </section>

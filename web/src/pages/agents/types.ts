@@ -26,6 +26,7 @@ export interface Execution {
   error: string | null;
   confidence: number | null;
   tools_used: string[];
+  reasoning_trace: Record<string, unknown>[];
   awaiting_approval: string | null;
   created_at: string;
   duration_seconds: number | null;

@@ -5,9 +5,9 @@ import { Badge, Empty, ErrorBox, Loading, useAsync, when } from '../../ui';
 import { itemOf, kindById } from './kinds';
 import { InstallForm, RateForm } from './ListingActions';
 import { Stars } from './Stars';
+import { Versions } from './Versions';
 
 interface Review { id?: string; rating: number; review: string | null; created_at: string }
-interface Version { version_id: string; version_name: string; description: string; created_at: string }
 
 export function ListingPage({ kind, id }: { kind: string; id: string }) {
   const k = kindById(kind);
@@ -19,14 +19,12 @@ export function ListingPage({ kind, id }: { kind: string; id: string }) {
     return extra ? { ...extra, ...itemOf(main).raw } : main;
   }, [kind, id, version]);
   const reviews = useAsync(async () => (k?.reviews ? api<any>('GET', k.reviews(id)) : null), [kind, id, version]);
-  const versions = useAsync(async () => (k?.versions ? api<any>('GET', k.versions(id)) : null), [kind, id, version]);
   if (!k) return <ErrorBox error={`There is no marketplace called “${kind}”.`} />;
   const back = <p><Link to={`/marketplace/${k.id}`}>← {k.title}</Link></p>;
   if (detail.error) return <>{back}<ErrorBox error={detail.error} title={`This ${k.noun} could not be loaded`} /></>;
   if (!detail.data) return <>{back}<Loading /></>;
   const it = itemOf(detail.data);
   const reviewList: Review[] = reviews.data?.reviews ?? reviews.data?.ratings ?? reviews.data?.data?.ratings ?? it.raw.recent_reviews ?? [];
-  const history: Version[] | undefined = versions.data?.history;
   const refresh = () => setVersion((v) => v + 1);
 
   return (
@@ -55,14 +53,7 @@ export function ListingPage({ kind, id }: { kind: string; id: string }) {
           )}
         </section>
       )}
-      {k.versions && (
-        <section aria-labelledby="ver-h">
-          <h2 id="ver-h">Versions</h2>
-          {versions.error ? <p className="muted">Version history is visible to the publisher only.</p> : history && (
-            history.length === 0 ? <Empty>No versions.</Empty> : <ul>{history.map((v) => <li key={v.version_id}><strong>{v.version_name}</strong> — {v.description} <span className="muted">({when(v.created_at)})</span></li>)}</ul>
-          )}
-        </section>
-      )}
+      {k.versions && <Versions id={id} version={version} onChanged={refresh} />}
     </>
   );
 }
