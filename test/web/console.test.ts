@@ -68,7 +68,7 @@ describe('web console in headless Chromium', { skip: existsSync(CHROMIUM) ? fals
     profile = mkdtempSync(join(tmpdir(), 'atom-chromium-'));
     context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 860 } });
     page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(8_000);
+    page.setDefaultTimeout(15_000);
     page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
     page.on('pageerror', (err) => consoleErrors.push(err.message));
   });
