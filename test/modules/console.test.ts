@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { Built } from '../../src/app.js';
-import { CONSOLE_CSP } from '../../src/platform/http/console.js';
+import { CONSOLE_CSP, registerConsole } from '../../src/platform/http/console.js';
+import { registerErrorHandling } from '../../src/platform/http/error-handler.js';
 import { startApp } from '../helpers/app.js';
 import { call, expectError, makeTenant, type TestTenant } from '../helpers/http.js';
 
@@ -68,15 +73,69 @@ describe('console support routes', () => {
     expectError(await call(built.app, 'POST', '/api/auth/switch-tenant', { token, body: {} }), 400, 'VALIDATION_ERROR');
   });
 
-  it('the console never answers under /api, and carries its own CSP', async () => {
-    const api = await call(built.app, 'GET', '/api/no-such-route');
-    expectError(api, 404, 'NOT_FOUND');
-    const page = await built.app.inject({ method: 'GET', url: '/settings/usage' });
-    if (page.statusCode === 200) {
-      assert.match(page.headers['content-type'] as string, /text\/html/);
-      assert.equal(page.headers['content-security-policy'], CONSOLE_CSP);
-    } else {
-      expectError({ status: page.statusCode, body: JSON.parse(page.body), headers: page.headers }, 404, 'NOT_FOUND');
+});
+
+describe('console static serving (registerConsole)', () => {
+  let dir: string;
+  let app: FastifyInstance;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'atom-console-dist-'));
+    mkdirSync(join(dir, 'assets'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><div id="root"></div>');
+    writeFileSync(join(dir, 'assets', 'app-abc123.js'), 'console.log(1)');
+    writeFileSync(join(dir, '..', 'atom-console-secret.txt'), 'outside');
+    app = Fastify({ logger: false });
+    registerErrorHandling(app);
+    app.get('/api/thing', async () => ({ ok: true }));
+    await registerConsole(app, dir);
+    await app.ready();
+  });
+  after(async () => {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(join(dir, '..', 'atom-console-secret.txt'), { force: true });
+  });
+  const get = (url: string) => app.inject({ method: 'GET', url });
+
+  it('serves index.html at / and for client routes, with the console CSP', async () => {
+    for (const url of ['/', '/agents/agt_1', '/marketplace/skills?query=x']) {
+      const res = await get(url);
+      assert.equal(res.statusCode, 200, url);
+      assert.match(res.headers['content-type'] as string, /text\/html/);
+      assert.equal(res.headers['content-security-policy'], CONSOLE_CSP);
+      assert.match(res.body, /id="root"/);
     }
+  });
+
+  it('serves hashed assets as immutable', async () => {
+    const res = await get('/assets/app-abc123.js');
+    assert.equal(res.statusCode, 200);
+    assert.equal(res.body, 'console.log(1)');
+    assert.match(res.headers['cache-control'] as string, /immutable/);
+  });
+
+  it('never answers under /api, and never outside its folder', async () => {
+    assert.deepEqual(JSON.parse((await get('/api/thing')).body), { ok: true });
+    for (const url of ['/api/nope', '/api', '/api/docs/x']) {
+      const res = await get(url);
+      assert.equal(res.statusCode, 404, url);
+      assert.equal(JSON.parse(res.body).error.code, 'NOT_FOUND');
+    }
+    for (const url of ['/../atom-console-secret.txt', '/%2e%2e/atom-console-secret.txt', '/assets/..%2f..%2fatom-console-secret.txt', '/%E0%A4%A']) {
+      const res = await get(url);
+      assert.doesNotMatch(res.body, /outside/, url);
+      assert.ok([200, 400, 403, 404].includes(res.statusCode), `${url}: ${res.statusCode}`);
+    }
+    assert.equal((await app.inject({ method: 'POST', url: '/agents' })).statusCode, 404);
+  });
+
+  it('registers nothing when the console is not built', async () => {
+    const bare = Fastify({ logger: false });
+    registerErrorHandling(bare);
+    await registerConsole(bare, join(dir, 'missing'));
+    const res = await bare.inject({ method: 'GET', url: '/' });
+    assert.equal(res.statusCode, 404);
+    assert.equal(JSON.parse(res.body).error.code, 'NOT_FOUND');
+    await bare.close();
   });
 });
