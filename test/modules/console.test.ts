@@ -46,6 +46,7 @@ describe('console support routes', () => {
     assert.equal(res.status, 200);
     const item = res.body.data.items.find((i: any) => i.id === id);
     assert.equal(item.tenant_id, a.id);
+    assert.match(item.tenant_name, /^Tenant \d+$/);
     assert.equal(item.status, 'pending_approval');
     assert.equal((await call(built.app, 'GET', '/api/admin/marketplace/pending?kind=domain', { admin: true })).body.data.items.length, 0);
     expectError(await call(built.app, 'GET', '/api/admin/marketplace/pending?kind=nope', { admin: true }), 400, 'VALIDATION_ERROR');

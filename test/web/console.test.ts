@@ -274,6 +274,7 @@ describe('web console in headless Chromium', { skip: existsSync(CHROMIUM) ? fals
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Review queue' }).waitFor();
     const card = page.getByRole('article').filter({ hasText: 'CSV Summariser' });
+    await card.getByText('From Acme Robotics').waitFor();
     await shot('review-queue');
     const spamCard = page.getByRole('article').filter({ hasText: 'Spam skill' });
     await spamCard.getByRole('button', { name: 'Reject' }).click();

@@ -17,7 +17,7 @@ const Usage = Type.Object({
 const Kind = Type.Union(['skill', 'agent_template', 'domain', 'canvas_component', 'workflow_template'].map((k) => Type.Literal(k)));
 const Pending = Type.Object({
   items: Type.Array(Type.Object({
-    id: Type.String(), kind: Type.String(), tenant_id: Type.String(), name: Type.String(), description: Type.String(), category: Type.String(),
+    id: Type.String(), kind: Type.String(), tenant_id: Type.String(), tenant_name: Type.Union([Type.String(), Type.Null()]), name: Type.String(), description: Type.String(), category: Type.String(),
     subtype: Type.Union([Type.String(), Type.Null()]), tags: Type.Array(Type.String()), marketplace_type: Type.String(), status: Type.String(), created_at: Type.String(),
   })),
   total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer(), has_more: Type.Boolean(),

@@ -4,7 +4,7 @@ import { isPlatformAdmin, useSession } from '../../session';
 import { Badge, Empty, ErrorBox, Loading, useAction, useAsync, when } from '../../ui';
 import { KINDS, kindByEngine } from './kinds';
 
-interface Pending { id: string; kind: string; tenant_id: string; name: string; description: string; category: string; tags: string[]; created_at: string }
+interface Pending { id: string; kind: string; tenant_id: string; tenant_name: string | null; name: string; description: string; category: string; tags: string[]; created_at: string }
 
 /** Platform reviewer: every listing waiting for approval, approve or reject with a reason. */
 export function ReviewQueue() {
@@ -47,7 +47,7 @@ export function ReviewQueue() {
         <article className="card" key={p.id} aria-labelledby={`p-${p.id}`}>
           <div className="row"><h2 id={`p-${p.id}`} style={{ margin: 0 }}>{p.name}</h2><Badge tone="warn">pending</Badge><Badge>{p.kind}</Badge></div>
           <p>{p.description}</p>
-          <p className="muted">From tenant {p.tenant_id} · {p.category} · {p.tags.join(', ')} · submitted {when(p.created_at)}</p>
+          <p className="muted">From {p.tenant_name ? `${p.tenant_name} (${p.tenant_id})` : p.tenant_id} · {p.category} · {p.tags.join(', ')} · submitted {when(p.created_at)}</p>
           <div className="row">
             <label className="inline"><span>Reason</span><input value={reasons[p.id] ?? ''} onChange={(e) => setReasons({ ...reasons, [p.id]: e.target.value })} /></label>
             <button type="button" disabled={action.busy} onClick={() => decide(p, true)}>Approve</button>
