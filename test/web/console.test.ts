@@ -140,6 +140,7 @@ describe('web console in headless Chromium', { skip: existsSync(CHROMIUM) ? fals
     await progress.getByText('Tools used: web_search').waitFor();
     await progress.getByText(/Reasoning trace \(\d+ steps\)/).click();
     await progress.getByText(/embedded deterministic planner/).waitFor();
+    await progress.getByText(/Reasoning trace \(\d+ steps\)/).click();
     await page.getByRole('region', { name: 'Recent executions' }).getByText('Search for recent AI research papers').first().waitFor();
     await page.getByRole('region', { name: 'Episodes' }).getByText('Search for recent AI research papers').waitFor();
     await page.getByRole('img', { name: 'Readiness components' }).waitFor();

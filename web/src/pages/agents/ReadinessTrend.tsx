@@ -3,7 +3,7 @@ export interface TrendPoint { at: string; score: number; label: string }
 /** Readiness at each recorded moment (exams, promotions, demotions, and now) as a line. Plain SVG. */
 export function ReadinessTrend({ points, threshold }: { points: TrendPoint[]; threshold: number }) {
   if (points.length < 2) return null;
-  const W = 420, H = 120, pad = 28;
+  const W = 420, H = 120, pad = 36;
   const t0 = new Date(points[0].at).getTime();
   const t1 = new Date(points[points.length - 1].at).getTime();
   const x = (at: string) => pad + ((new Date(at).getTime() - t0) / Math.max(1, t1 - t0)) * (W - 2 * pad);
