@@ -12,6 +12,7 @@ import type { AppContext } from './platform/context.js';
 import { openDatabase } from './platform/db/index.js';
 import { migrate } from './platform/db/migrate.js';
 import { Outbox } from './platform/events.js';
+import { registerConsole } from './platform/http/console.js';
 import { registerDocs } from './platform/http/docs.js';
 import { registerIdempotency } from './platform/http/idempotency.js';
 import { registerErrorHandling } from './platform/http/error-handler.js';
@@ -89,6 +90,8 @@ export async function buildApp(config: Config): Promise<Built> {
     await mod.setup?.(ctx);
     if (mod.routes) await app.register(mod.routes(ctx));
   }
+  // Last, so the console's catch-all never comes before an API route.
+  await registerConsole(app);
   await jobs.start(config.runWorkers);
   await app.ready();
 

@@ -9,6 +9,7 @@ import { chatRoutes } from './chat/routes.js';
 import { canvasMarketplaceRoutes } from './canvas/marketplace-routes.js';
 import { canvasRoutes } from './canvas/canvas-routes.js';
 import { canvasSkillRoutes } from './canvas/skill-routes.js';
+import { consoleRoutes } from './console/routes.js';
 import { desktopRoutes } from './desktop/routes.js';
 import { domainRoutes } from './domains/routes.js';
 import { setupExecutions } from './executions/module.js';
@@ -63,6 +64,7 @@ export const MODULES: Module[] = [
   { name: 'packages-admin', routes: packageAdminRoutes },
   { name: 'private-skills', routes: privateSkillRoutes },
   { name: 'public-marketplace', routes: publicMarketplaceRoutes },
+  { name: 'console', routes: consoleRoutes },
   { name: 'skills', routes: skillRoutes, setup: (ctx) => ctx.tools.register(skillToolProvider(ctx)) },
   { name: 'agent-templates', routes: agentTemplateRoutes },
   { name: 'workflows', routes: workflowRoutes },

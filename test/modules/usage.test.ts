@@ -24,16 +24,18 @@ describe('GET /api/usage', () => {
     assert.equal(res.status, 200, JSON.stringify(res.body));
     const u = res.body.data;
     assert.equal(u.plan, 'free');
-    assert.deepEqual(u.quotas.agents, { used: 1, limit: 3, remaining: 2 });
-    assert.deepEqual([u.quotas.daily_skill_executions.used, u.quotas.daily_skill_executions.limit], [2, 100]);
-    assert.ok(Date.parse(u.quotas.daily_skill_executions.resets_at) > Date.now());
+    const q = Object.fromEntries(u.quotas.map((x: any) => [x.metric, x]));
+    assert.deepEqual(q.agents, { metric: 'agents', label: 'Agents', used: 1, limit: 3, remaining: 2 });
+    assert.deepEqual([q.skill_executions.used, q.skill_executions.limit], [2, 100]);
+    assert.ok(Date.parse(q.skill_executions.resets_at) > Date.now());
+    assert.deepEqual(u.rate_limits, { requests_per_minute: 60, requests_per_day: 50 });
     assert.equal(u.features.public_marketplace_publish, false);
     assert.equal(u.rate_limit.remaining, Number(res.headers['x-ratelimit-remaining']));
     assert.equal(u.rate_limit_remaining, u.rate_limit.remaining);
-    assert.deepEqual(u.history.map((h: any) => [h.metric, h.count]), [['skill_executions', 2]]);
+    assert.deepEqual([u.history.metric, u.history.days, u.history.points.map((p: any) => p.count)], ['skill_executions', 14, [2]]);
 
-    const o = (await call(built.app, 'GET', '/api/usage', { key: other.key })).body.data;
-    assert.deepEqual([o.quotas.agents, o.quotas.daily_skill_executions.used, o.history], [{ used: 0, limit: null, remaining: null }, 0, []], 'another tenant sees only its own');
+    const o = (await call(built.app, 'GET', '/api/usage?days=30', { key: other.key })).body.data;
+    assert.deepEqual([o.quotas[0].used, o.quotas[0].limit, o.history.points, o.history.days], [0, null, [], 30], 'another tenant sees only its own');
   });
 
   it('needs a credential and validates days', async () => {

@@ -3,7 +3,7 @@ import type { AppContext } from '../../platform/context.js';
 import { safeEqual } from '../../platform/crypto.js';
 import { AppError } from '../../platform/errors.js';
 import { Envelope, ok } from '../../platform/http/envelope.js';
-import { LoginBody, Me, Session, SignupBody } from './schemas.js';
+import { LoginBody, Me, Session, SignupBody, SwitchBody } from './schemas.js';
 import { authService } from './service.js';
 
 const tags = ['Auth'];
@@ -29,6 +29,15 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async 
       kind: p.kind, tenant_id: p.tenantId, user_id: p.userId, key_id: p.keyId, role: p.role,
       scope: p.scope, plan: p.tenant?.plan ?? null, permissions: [...p.permissions],
     });
+  });
+
+  app.post('/api/auth/switch-tenant', {
+    schema: { tags, summary: 'Exchange a user token for one on another of the user\'s tenants', body: SwitchBody, response: { 200: Envelope(Session) } },
+    config: { write: false },
+  }, async (req) => {
+    const p = req.principal!;
+    if (p.kind !== 'user' || !p.userId) throw new AppError('FORBIDDEN', 'Only a signed-in user (bearer token) can switch tenants; an API key belongs to one tenant');
+    return ok(req, await auth.switchTenant(p.userId, req.body.tenant_id));
   });
 
   if (ctx.config.testSecret) {

@@ -19,6 +19,8 @@ export const LoginBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const SwitchBody = Type.Object({ tenant_id: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });
+
 export const TenantMembership = Type.Object({ tenant_id: Type.String(), tenant_name: Type.String(), plan: Type.String(), role: Type.String() });
 
 export const Session = Type.Object({

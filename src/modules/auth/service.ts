@@ -52,6 +52,11 @@ export function authService(ctx: AppContext) {
       return session(user.id, input.tenant_id);
     },
 
+    /** A new token for another tenant the signed-in user belongs to (the console's tenant switcher). */
+    async switchTenant(userId: string, tenantId: string) {
+      return session(userId, tenantId);
+    },
+
     /**
      * Seed test mode (only when ATOM_TEST_SECRET is set): makes sure the enterprise test tenant
      * `test-tenant-id` and the user exist, then logs in.

@@ -352,3 +352,14 @@ export async function resubmitListing(ex: Executor, tenantId: string, id: string
   );
   return toListing(row);
 }
+
+/** Listings waiting for the platform reviewer (with the publisher's name), oldest first; `kind` null means every kind. */
+export async function pendingListings(sys: Executor, kind: ListingKind | null, limit: number, offset: number): Promise<{ items: (Listing & { tenant_name: string | null })[]; total: number }> {
+  const rows = await sys.query(
+    `SELECT ${COLUMNS}, (SELECT t.name FROM tenants t WHERE t.id = marketplace_listings.tenant_id) AS tenant_name,
+       count(*) OVER ()::int AS total FROM marketplace_listings
+     WHERE status = 'pending_approval' AND ($1::text IS NULL OR kind = $1) ORDER BY created_at, id LIMIT $2 OFFSET $3`,
+    [kind, limit, offset],
+  );
+  return { items: rows.map((r) => ({ ...toListing(r), tenant_name: (r.tenant_name as string | null) ?? null })), total: rows.length ? Number(rows[0].total) : 0 };
+}

@@ -1,6 +1,6 @@
 import type { Executor } from '../../platform/db/index.js';
 
-/** What a tenant holds and used: one round trip for the current counts, one for the daily history. */
+/** What a tenant holds and used today: one round trip. */
 export async function currentCounts(ex: Executor, tenantId: string) {
   const [row] = await ex.query<{ agents: number; installed_skills: number; skill_runs_today: number }>(
     `SELECT (SELECT count(*)::int FROM agents WHERE tenant_id = $1) AS agents,
@@ -11,10 +11,11 @@ export async function currentCounts(ex: Executor, tenantId: string) {
   return row;
 }
 
-export async function dailyHistory(ex: Executor, tenantId: string, days: number) {
-  const rows = await ex.query<{ day: string; metric: string; count: number }>(
-    `SELECT to_char(day, 'YYYY-MM-DD') AS day, metric, count FROM usage_counters
-     WHERE tenant_id = $1 AND day > (now() AT TIME ZONE 'UTC')::date - $2::int ORDER BY day, metric`,
-    [tenantId, days]);
-  return rows.map((r) => ({ day: r.day, metric: r.metric, count: Number(r.count) }));
+/** One row per UTC day of the last `days` days that has a count for `metric`. */
+export async function dailyCounts(ex: Executor, tenantId: string, metric: string, days: number) {
+  const rows = await ex.query<{ day: string; count: number }>(
+    `SELECT to_char(day, 'YYYY-MM-DD') AS day, count FROM usage_counters
+     WHERE tenant_id = $1 AND metric = $2 AND day > (now() AT TIME ZONE 'UTC')::date - $3::int ORDER BY day`,
+    [tenantId, metric, days]);
+  return rows.map((r) => ({ day: r.day, count: Number(r.count) }));
 }

@@ -7,14 +7,18 @@ import { Nullable } from '../../platform/http/schema.js';
 import type { Plan } from '../../platform/plans.js';
 import { usageService } from './service.js';
 
-const Quota = Type.Object({ used: Type.Integer(), limit: Nullable(Type.Integer()), remaining: Nullable(Type.Integer()) });
+const Quota = Type.Object({
+  metric: Type.String(), label: Type.String(), used: Type.Integer(), limit: Nullable(Type.Integer()), remaining: Nullable(Type.Integer()),
+  resets_at: Type.Optional(Type.String()),
+});
 const Usage = Type.Object({
   plan: Type.String(),
-  quotas: Type.Object({ agents: Quota, installed_skills: Quota, daily_skill_executions: Type.Composite([Quota, Type.Object({ resets_at: Type.String() })]) }),
-  features: Type.Object({ public_marketplace_publish: Type.Boolean() }),
-  rate_limit: Type.Object({ limit: Nullable(Type.Integer()), remaining: Nullable(Type.Integer()), reset: Nullable(Type.Integer()) }),
+  quotas: Type.Array(Quota, { description: 'null limit: unlimited on this plan' }),
+  rate_limits: Type.Object({ requests_per_minute: Type.Integer(), requests_per_day: Nullable(Type.Integer()) }),
+  rate_limit: Type.Object({ limit: Nullable(Type.Integer()), remaining: Nullable(Type.Integer()), reset: Nullable(Type.Integer()) }, { description: "This credential's current window" }),
   rate_limit_remaining: Nullable(Type.Integer()),
-  history: Type.Array(Type.Object({ day: Type.String(), metric: Type.String(), count: Type.Integer() })),
+  features: Type.Object({ public_marketplace_publish: Type.Boolean() }),
+  history: Type.Object({ metric: Type.String(), days: Type.Integer(), points: Type.Array(Type.Object({ day: Type.String(), count: Type.Integer() })) }),
 });
 
 const header = (v: unknown) => (v === undefined ? null : Number(v));
@@ -23,8 +27,8 @@ const header = (v: unknown) => (v === undefined ? null : Number(v));
 export const usageRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
   const usage = usageService(ctx);
   app.get('/api/usage', {
-    schema: { tags: ['Usage'], summary: 'Usage against plan quotas, this credential\'s rate limit, and daily history',
-      querystring: Type.Object({ days: Type.Integer({ minimum: 1, maximum: 90, default: 30 }) }), response: { 200: Envelope(Usage) } },
+    schema: { tags: ['Usage'], summary: 'Usage against plan quotas, this credential\'s rate limit, and skill executions per day',
+      querystring: Type.Object({ days: Type.Integer({ minimum: 1, maximum: 90, default: 14 }) }), response: { 200: Envelope(Usage) } },
     config: { auth: 'tenant' },
   }, async (req, reply) => {
     const s = await usage.stats(tenantOf(req), (req.principal!.tenant?.plan ?? 'free') as Plan, req.query.days);

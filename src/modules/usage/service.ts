@@ -1,26 +1,28 @@
 import type { AppContext } from '../../platform/context.js';
 import { PLAN_LIMITS, type Plan } from '../../platform/plans.js';
-import { nextUtcMidnight } from '../../platform/usage.js';
+import { nextUtcMidnight, SKILL_METRIC } from '../../platform/usage.js';
 import * as repo from './repo.js';
 
-const quota = (used: number, limit: number | null) => ({ used, limit, remaining: limit === null ? null : Math.max(0, limit - used) });
+const quota = (metric: string, label: string, used: number, limit: number | null) =>
+  ({ metric, label, used, limit, remaining: limit === null ? null : Math.max(0, limit - used) });
 
 /** Usage against the plan's quotas, and the daily history for charts. */
 export function usageService(ctx: AppContext) {
   return {
     async stats(tenantId: string, plan: Plan, historyDays: number) {
       const db = ctx.db.as(tenantId);
-      const [c, history] = await Promise.all([repo.currentCounts(db, tenantId), repo.dailyHistory(db, tenantId, historyDays)]);
+      const [c, points] = await Promise.all([repo.currentCounts(db, tenantId), repo.dailyCounts(db, tenantId, SKILL_METRIC, historyDays)]);
       const limits = PLAN_LIMITS[plan];
       return {
         plan,
-        quotas: {
-          agents: quota(c.agents, limits.maxAgents),
-          installed_skills: quota(c.installed_skills, limits.maxInstalledSkills),
-          daily_skill_executions: { ...quota(c.skill_runs_today, limits.dailySkillExecutions), resets_at: nextUtcMidnight().toISOString() },
-        },
+        quotas: [
+          quota('agents', 'Agents', c.agents, limits.maxAgents),
+          quota('installed_skills', 'Installed skills', c.installed_skills, limits.maxInstalledSkills),
+          { ...quota(SKILL_METRIC, 'Skill executions today', c.skill_runs_today, limits.dailySkillExecutions), resets_at: nextUtcMidnight().toISOString() },
+        ],
+        rate_limits: { requests_per_minute: limits.requestsPerMinute, requests_per_day: limits.requestsPerDay },
         features: { public_marketplace_publish: limits.publicMarketplacePublish },
-        history,
+        history: { metric: SKILL_METRIC, days: historyDays, points },
       };
     },
   };

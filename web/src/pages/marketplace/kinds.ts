@@ -1,0 +1,160 @@
+import { qs } from '../../api';
+
+/** One listing as the console shows it, whatever marketplace it came from. */
+export interface Item {
+  id: string;
+  name: string;
+  description: string;
+  category: string | null;
+  rating: number | null;
+  rating_count: number | null;
+  installs: number | null;
+  tags: string[];
+  type: string | null;
+  raw: Record<string, any>;
+}
+
+export interface SearchParams { query: string; category: string; sort: string; limit: number; offset: number }
+type Req = { method: string; path: string; body?: unknown };
+
+/**
+ * Each marketplace kind by the seeds' paths. Skills are served by this server; the other kinds are
+ * built in parallel, so every call may fail and the pages show that failure plainly.
+ */
+export interface KindConfig {
+  id: string;
+  engineKind: string;
+  nav: string;
+  title: string;
+  noun: string;
+  search(p: SearchParams): string;
+  categories?: string;
+  sorts: { value: string; label: string }[];
+  detail(id: string): string;
+  /** More about an approved listing (long description, recent reviews), merged into the detail when it answers. */
+  extra?(id: string): string;
+  install?(id: string, config: Record<string, unknown>): Req;
+  rate?(id: string, rating: number, review: string): Req;
+  reviews?(id: string): string;
+  versions?(id: string): string;
+  canPublish: boolean;
+  review?: { approve(id: string): Req; reject(id: string, reason: string): Req };
+}
+
+const SORTS = [
+  { value: 'popularity', label: 'Most popular' },
+  { value: 'rating', label: 'Best rated' },
+  { value: 'installs', label: 'Most installed' },
+  { value: 'created_at', label: 'Newest' },
+];
+
+export const KINDS: KindConfig[] = [
+  {
+    id: 'skills', engineKind: 'skill', nav: 'Skills', title: 'Skill marketplace', noun: 'skill',
+    search: (p) => `/api/skills/marketplace${qs({ query: p.query, category: p.category, sort_by: p.sort, limit: p.limit, offset: p.offset })}`,
+    categories: '/api/public/v1/marketplace/categories',
+    sorts: SORTS,
+    detail: (id) => `/api/skills/${encodeURIComponent(id)}`,
+    extra: (id) => `/api/public/v1/marketplace/skills/${encodeURIComponent(id)}`,
+    install: (id, config) => ({ method: 'POST', path: '/api/skills/install', body: { skill_id: id, config_overrides: config } }),
+    rate: (id, rating, review) => ({ method: 'POST', path: `/api/skills/rate/${encodeURIComponent(id)}`, body: { rating, review: review || undefined } }),
+    reviews: (id) => `/api/public/v1/marketplace/skills/${encodeURIComponent(id)}/reviews`,
+    versions: (id) => `/api/skills/history/${encodeURIComponent(id)}`,
+    canPublish: true,
+    review: {
+      approve: (id) => ({ method: 'POST', path: `/api/skills/approve/${encodeURIComponent(id)}` }),
+      reject: (id, reason) => ({ method: 'POST', path: `/api/skills/reject/${encodeURIComponent(id)}${qs({ reason })}` }),
+    },
+  },
+  {
+    id: 'agents', engineKind: 'agent_template', nav: 'Agent templates', title: 'Agent template marketplace', noun: 'agent template',
+    search: (p) => `/api/agent-marketplace/agents${qs({ query: p.query, category: p.category, sort_by: p.sort, limit: p.limit, offset: p.offset })}`,
+    sorts: SORTS,
+    detail: (id) => `/api/agent-marketplace/agents/${encodeURIComponent(id)}`,
+    install: (id) => ({ method: 'POST', path: `/api/agent-marketplace/install/${encodeURIComponent(id)}` }),
+    canPublish: false,
+  },
+  {
+    id: 'domains', engineKind: 'domain', nav: 'Domains', title: 'Domain marketplace', noun: 'domain',
+    search: (p) => `/api/v1/domains/marketplace/search${qs({ query: p.query, category: p.category, sort_by: p.sort, limit: p.limit, offset: p.offset })}`,
+    sorts: SORTS,
+    detail: (id) => `/api/v1/domains/marketplace/${encodeURIComponent(id)}`,
+    install: (id) => ({ method: 'POST', path: '/api/v1/domains/marketplace/install', body: { template_domain_id: id } }),
+    rate: (id, rating, review) => ({ method: 'POST', path: `/api/v1/domains/marketplace/${encodeURIComponent(id)}/rate`, body: { rating, review: review || undefined } }),
+    canPublish: false,
+    review: {
+      approve: (id) => ({ method: 'POST', path: `/api/v1/domains/marketplace/${encodeURIComponent(id)}/approve` }),
+      reject: (id, reason) => ({ method: 'POST', path: `/api/v1/domains/marketplace/${encodeURIComponent(id)}/reject`, body: { reason } }),
+    },
+  },
+  {
+    id: 'canvas', engineKind: 'canvas_component', nav: 'Canvas components', title: 'Canvas component marketplace', noun: 'component',
+    search: (p) => `/api/canvas-marketplace/components${qs({ query: p.query, category: p.category, sort_by: p.sort, limit: p.limit, offset: p.offset })}`,
+    categories: '/api/canvas-marketplace/categories',
+    sorts: SORTS,
+    detail: (id) => `/api/canvas-marketplace/components/${encodeURIComponent(id)}`,
+    install: (id) => ({ method: 'POST', path: '/api/canvas-marketplace/components/install', body: { component_id: id } }),
+    rate: (id, rating, review) => ({ method: 'POST', path: `/api/canvas-marketplace/components/${encodeURIComponent(id)}/rate`, body: { rating, review: review || undefined } }),
+    reviews: (id) => `/api/canvas-marketplace/components/${encodeURIComponent(id)}/ratings`,
+    canPublish: false,
+    review: {
+      approve: (id) => ({ method: 'POST', path: `/api/canvas-marketplace/components/${encodeURIComponent(id)}/approve` }),
+      reject: (id, reason) => ({ method: 'POST', path: `/api/canvas-marketplace/components/${encodeURIComponent(id)}/reject`, body: { reason } }),
+    },
+  },
+  {
+    id: 'workflows', engineKind: 'workflow_template', nav: 'Workflow templates', title: 'Workflow template marketplace', noun: 'workflow template',
+    search: (p) => `/api/marketplace/templates${qs({ query: p.query, category: p.category, limit: p.limit, offset: p.offset })}`,
+    sorts: [],
+    detail: (id) => `/api/marketplace/templates/${encodeURIComponent(id)}`,
+    install: (id) => ({ method: 'POST', path: `/api/marketplace/templates/${encodeURIComponent(id)}/import` }),
+    canPublish: false,
+  },
+];
+
+export const kindById = (id: string) => KINDS.find((k) => k.id === id);
+export const kindByEngine = (kind: string) => KINDS.find((k) => k.engineKind === kind);
+
+const LIST_KEYS = ['skills', 'agents', 'domains', 'components', 'templates', 'items', 'results', 'listings'];
+
+/** The array of listings in a response, wherever the seed put it. */
+export function itemsOf(body: any): Item[] {
+  const scopes = [body, body?.data];
+  for (const s of scopes) {
+    if (Array.isArray(s)) return s.map(normalise);
+    for (const k of LIST_KEYS) if (Array.isArray(s?.[k])) return s[k].map(normalise);
+  }
+  return [];
+}
+
+export function totalOf(body: any): number | null {
+  const t = body?.total ?? body?.data?.total ?? body?.pagination?.total ?? body?.data?.pagination?.total;
+  return typeof t === 'number' ? t : null;
+}
+
+/** One listing from a detail response (`{skill}`, `{data: {...}}`, or the object itself). */
+export function itemOf(body: any): Item {
+  const d = body?.data ?? body;
+  const inner = d?.skill ?? d?.agent ?? d?.domain ?? d?.component ?? d?.template ?? d;
+  return normalise(inner);
+}
+
+const num = (...vs: unknown[]) => {
+  for (const v of vs) if (typeof v === 'number') return v;
+  return null;
+};
+
+export function normalise(x: any): Item {
+  return {
+    id: String(x?.id ?? x?.template_id ?? x?.domain_id ?? x?.component_id ?? x?.marketplace_id ?? ''),
+    name: String(x?.name ?? x?.title ?? x?.domain_name ?? 'Untitled'),
+    description: String(x?.description ?? ''),
+    category: x?.category ?? null,
+    rating: num(x?.rating, x?.average_rating, x?.avg_rating),
+    rating_count: num(x?.rating_count, x?.ratings_count, x?.total_ratings),
+    installs: num(x?.installs, x?.install_count, x?.downloads, x?.usage_count),
+    tags: Array.isArray(x?.tags) ? x.tags.map(String) : [],
+    type: x?.skill_type ?? x?.component_type ?? x?.template_type ?? x?.type ?? null,
+    raw: x ?? {},
+  };
+}
