@@ -9,6 +9,7 @@ import { chatRoutes } from './chat/routes.js';
 import { desktopRoutes } from './desktop/routes.js';
 import { setupExecutions } from './executions/module.js';
 import { executionRoutes } from './executions/routes.js';
+import { federationRoutes } from './federation/routes.js';
 import { governanceRoutes } from './governance/routes.js';
 import { graduationRoutes } from './graduation/routes.js';
 import { healthRoutes } from './health/routes.js';
@@ -62,4 +63,5 @@ export const MODULES: Module[] = [
   { name: 'workflows', routes: workflowRoutes },
   { name: 'workflow-templates', routes: templateRoutes },
   { name: 'workflow-transfer', routes: transferRoutes },
+  { name: 'federation', routes: federationRoutes },
 ];
