@@ -183,7 +183,16 @@ describe('federation between two instances', () => {
     refused(await http(`${A.url}${V1}/agents`), 401, 'FEDERATION_KEY_INVALID');
     refused(await http(`${A.url}${V1}/agents`, { headers: { ...fed(), 'x-federation-key': `${keyForB}x` } }), 401, 'FEDERATION_KEY_INVALID');
     refused(await http(`${A.url}${V1}/agents`, { headers: { ...fed(), 'x-federation-key': 'nonsense' } }), 401, 'FEDERATION_KEY_INVALID');
-    refused(await http(`${A.url}${V1}/agents`, { headers: { ...fed(), 'x-federation-source': 'https://evil.example.com' } }), 401, 'FEDERATION_KEY_INVALID');
+    const log = A.built.app.log as unknown as { warn: (...a: unknown[]) => void };
+    const warn = log.warn;
+    const logged: any[] = [];
+    log.warn = (...a: unknown[]) => void logged.push(a[0]);
+    try {
+      refused(await http(`${A.url}${V1}/agents`, { headers: { ...fed(), 'x-federation-source': 'https://evil.example.com' } }), 401, 'FEDERATION_KEY_INVALID');
+    } finally {
+      log.warn = warn;
+    }
+    assert.deepEqual(logged.map((l) => [l.federation_source, l.reason]), [['https://evil.example.com', 'source does not match the key\'s peer']]);
     refused(await http(`${A.url}${V1}/agents`, { headers: { 'x-federation-key': keyForB } }), 401, 'FEDERATION_KEY_INVALID');
     refused(await http(`${A.url}${V1}/agents/${templateId}/bundle`, { headers: { 'x-api-key': publisher.key } }), 401, 'FEDERATION_KEY_INVALID');
     // The seed's own header typo is accepted as the source.
@@ -277,6 +286,11 @@ describe('federation between two instances', () => {
     expectError(await call(B.built.app, 'POST', '/api/federation/install', { key: installer.key, body: { peer_id: peerOnB, template_id: pendingId } }), 404, 'AGENT_NOT_FOUND');
     expectError(await call(B.built.app, 'POST', '/api/federation/install', { key: installer.key, body: { peer_id: peerOnB, template_id: templateId, bundle: { format: 'atom.bundle' } } }), 422, 'BUNDLE_INVALID');
     expectError(await call(B.built.app, 'POST', '/api/federation/peers', { admin: true, body: { name: 'x', base_url: 'ftp://example.com' } }), 400, 'VALIDATION_ERROR');
+    // A key given by the admin (instead of fetched) gets the id A publishes it under, so it verifies as is.
+    const wk = (await http(`${A.url}/.well-known/atom-federation.json`)).body.public_keys[0];
+    const pinned = await http(`${B.url}/api/federation/peers/${peerOnB}`, { method: 'PATCH', headers: admin, body: { public_key: wk.public_key } });
+    assert.deepEqual(pinned.body.data.peer.public_keys.map((k: any) => k.key_id), [wk.key_id]);
+    assert.equal((await call(B.built.app, 'POST', '/api/federation/install', { key: installer.key, body: { peer_id: peerOnB, template_id: templateId } })).status, 200);
   });
 
   it('a viewer cannot install; another tenant sees none of these imports', async () => {

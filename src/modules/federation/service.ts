@@ -8,6 +8,7 @@ import { newId } from '../../platform/ids.js';
 import { BlockedDestinationError, checkUrl, safeFetch } from '../../platform/net/safe-fetch.js';
 import { normalizeInstanceUrl } from './bundle.js';
 import * as repo from './repo.js';
+import { keyIdOf } from './signing.js';
 
 export const KEY_PREFIX = 'atomfed_';
 const TOUCH_EVERY_MS = 60_000;
@@ -52,7 +53,8 @@ export function federationService(ctx: AppContext) {
 
   function givenKeys(p: { public_keys?: GivenKey[]; public_key?: string }): repo.PeerKey[] | undefined {
     if (p.public_keys) return p.public_keys.map((k) => ({ key_id: k.key_id, alg: 'ed25519', public_key: k.public_key }));
-    if (p.public_key) return [{ key_id: 'default', alg: 'ed25519', public_key: p.public_key }];
+    // A key given alone gets the id its instance publishes it under (SHA-256 thumbprint).
+    if (p.public_key) return [{ key_id: keyIdOf(Buffer.from(p.public_key, 'base64url')), alg: 'ed25519', public_key: p.public_key }];
     return undefined;
   }
 

@@ -9,7 +9,7 @@ export interface PublicKeyInfo { key_id: string; alg: 'ed25519'; public_key: str
 
 const aad = (keyId: string) => `federation-instance-key:${keyId}`;
 /** key_id: the first 16 bytes of SHA-256 over the raw public key, base64url. */
-const keyIdOf = (raw: Buffer) => createHash('sha256').update(raw).digest().subarray(0, 16).toString('base64url');
+export const keyIdOf = (raw: Buffer) => createHash('sha256').update(raw).digest().subarray(0, 16).toString('base64url');
 
 export function publicKeyFromRaw(b64url: string): KeyObject {
   return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: b64url }, format: 'jwk' });
