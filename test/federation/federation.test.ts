@@ -254,9 +254,12 @@ describe('federation between two instances', () => {
 
   it('B accepts a downloaded bundle once; the same nonce again is a replay', async () => {
     const b = (await http(`${A.url}${V1}/agents/${templateId}/bundle`, { headers: fed() })).body;
-    const r = await call(B.built.app, 'POST', '/api/federation/install', { key: installer.key, body: { peer_id: peerOnB, bundle: b } });
+    // Workflow 2's form: the bundle and the source instance it came from.
+    const r = await call(B.built.app, 'POST', '/api/federation/install', { key: installer.key, body: { bundle: b, source_instance: A.url } });
     assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.peer_id, peerOnB);
     expectError(await call(B.built.app, 'POST', '/api/federation/install', { key: installer.key, body: { peer_id: peerOnB, bundle: b } }), 422, 'BUNDLE_REPLAYED');
+    expectError(await call(B.built.app, 'POST', '/api/federation/install', { key: installer.key, body: { bundle: b } }), 422, 'BUNDLE_REPLAYED');
   });
 
   it('refuses a tampered bundle: changed byte → digest mismatch; recomputed digest → signature invalid', async () => {
@@ -283,6 +286,8 @@ describe('federation between two instances', () => {
     assert.equal(other.status, 201, JSON.stringify(other.body));
     expectError(await call(B.built.app, 'POST', '/api/federation/install', { key: installer.key, body: { peer_id: other.body.data.peer.id, bundle: b } }), 422, 'BUNDLE_SOURCE_MISMATCH');
     expectError(await call(B.built.app, 'POST', '/api/federation/install', { key: installer.key, body: { peer_id: peerOnB } }), 400, 'MISSING_REQUIRED_FIELD');
+    expectError(await call(B.built.app, 'POST', '/api/federation/install', { key: installer.key, body: { template_id: templateId } }), 400, 'MISSING_REQUIRED_FIELD');
+    expectError(await call(B.built.app, 'POST', '/api/federation/install', { key: installer.key, body: { source_instance: 'https://unknown.example.com', template_id: templateId } }), 404, 'PEER_NOT_FOUND');
     expectError(await call(B.built.app, 'POST', '/api/federation/install', { key: installer.key, body: { peer_id: peerOnB, template_id: pendingId } }), 404, 'AGENT_NOT_FOUND');
     expectError(await call(B.built.app, 'POST', '/api/federation/install', { key: installer.key, body: { peer_id: peerOnB, template_id: templateId, bundle: { format: 'atom.bundle' } } }), 422, 'BUNDLE_INVALID');
     expectError(await call(B.built.app, 'POST', '/api/federation/peers', { admin: true, body: { name: 'x', base_url: 'ftp://example.com' } }), 400, 'VALIDATION_ERROR');

@@ -12,7 +12,7 @@ import { BUNDLE_MAX_AGE_SECONDS, verifyBundle, type Bundle, type BundleKind, typ
 import * as repo from './repo.js';
 import { federationService } from './service.js';
 
-export interface InstallRequest { peer_id: string; template_id?: string; skill_id?: string; bundle?: unknown }
+export interface InstallRequest { peer_id?: string; source_instance?: string; template_id?: string; skill_id?: string; bundle?: unknown }
 
 const MAX_BUNDLE_BYTES = 8 * 1024 * 1024;
 const arr = <T>(v: unknown, keep: (x: unknown) => boolean = () => true) => (Array.isArray(v) ? (v.filter(keep) as T[]) : []);
@@ -138,9 +138,17 @@ export function federationInstaller(ctx: AppContext) {
     }
   }
 
+  /** peer_id, else the source instance named in the request or in the bundle itself. */
+  function resolvePeer(r: InstallRequest): Promise<repo.PeerRow> {
+    if (r.peer_id) return fed.peer(r.peer_id);
+    const named = r.source_instance ?? str(objOf(r.bundle)?.source_instance);
+    if (!named) throw new AppError('MISSING_REQUIRED_FIELD', 'Send peer_id (or source_instance) to name the peer', { fields: ['peer_id', 'source_instance'] });
+    return fed.peerByUrl(named);
+  }
+
   async function install(caller: Caller, createdBy: string | null, r: InstallRequest) {
-    const peer = await fed.peer(r.peer_id);
-    if (peer.status !== 'active') throw new AppError('PEER_NOT_FOUND', `Federation peer '${r.peer_id}' is disabled`, { peer_id: r.peer_id, status: peer.status });
+    const peer = await resolvePeer(r);
+    if (peer.status !== 'active') throw new AppError('PEER_NOT_FOUND', `Federation peer '${peer.id}' is disabled`, { peer_id: peer.id, status: peer.status });
     const wanted: { kind: BundleKind; id: string } | null = r.template_id ? { kind: 'agent_template', id: r.template_id } : r.skill_id ? { kind: 'skill', id: r.skill_id } : null;
     if (!wanted && r.bundle === undefined) throw new AppError('MISSING_REQUIRED_FIELD', 'Send template_id (or skill_id) to fetch a bundle from the peer, or bundle', { fields: ['template_id', 'skill_id', 'bundle'] });
     const raw = r.bundle !== undefined ? r.bundle : await fetchBundle(peer, wanted!.kind, wanted!.id);

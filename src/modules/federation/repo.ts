@@ -44,6 +44,11 @@ export async function findPeer(sys: Executor, id: string): Promise<PeerRow | nul
   return row ? toPeer(row) : null;
 }
 
+export async function findPeerByUrl(sys: Executor, baseUrl: string): Promise<PeerRow | null> {
+  const [row] = await sys.query(`SELECT ${PEER} FROM federation_peers WHERE base_url = $1`, [baseUrl]);
+  return row ? toPeer(row) : null;
+}
+
 export async function listPeers(sys: Executor, limit: number, offset: number): Promise<{ items: PeerRow[]; total: number }> {
   const rows = await sys.query(`SELECT ${PEER}, count(*) OVER ()::int AS total FROM federation_peers ORDER BY created_at DESC, id LIMIT $1 OFFSET $2`, [limit, offset]);
   return { items: rows.map(toPeer), total: rows.length ? Number(rows[0].total) : 0 };

@@ -139,7 +139,7 @@ export const federationRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => 
     config: { permission: 'MARKETPLACE_INSTALL' },
   }, async (req) => {
     const b = req.body;
-    const r = await installer.install(callerOf(req), req.principal!.userId, { peer_id: b.peer_id, template_id: b.template_id ?? b.agent_id, skill_id: b.skill_id, bundle: b.bundle });
+    const r = await installer.install(callerOf(req), req.principal!.userId, { peer_id: b.peer_id, source_instance: b.source_instance, template_id: b.template_id ?? b.agent_id, skill_id: b.skill_id, bundle: b.bundle });
     return { success: true as const, status: 'installed', message: r.created ? 'Installed from the peer\'s bundle' : 'Already installed', ...r };
   });
 

@@ -101,7 +101,8 @@ export const KeyListResponse = Envelope(Type.Object({ keys: Type.Array(Federatio
 
 // --- install_from_bundle (tenant) ---
 export const InstallBody = Type.Object({
-  peer_id: Id,
+  peer_id: Type.Optional(Id),
+  source_instance: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'The peer\'s URL, instead of peer_id (the guides\' install_from_bundle form); with a bundle alone, its source_instance' })),
   template_id: Type.Optional(Id),
   agent_id: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Same as template_id (the id discovery returns)' })),
   skill_id: Type.Optional(Id),

@@ -64,8 +64,20 @@ export function federationService(ctx: AppContext) {
     return p;
   }
 
+  /** A peer by its URL (the seeds' install_from_bundle names the source instance, not a peer id). */
+  async function peerByUrl(url: string): Promise<repo.PeerRow> {
+    let base: string | null = null;
+    try {
+      base = normalizeInstanceUrl(url);
+    } catch { /* not a URL: unknown peer */ }
+    const p = base ? await repo.findPeerByUrl(sys, base) : null;
+    if (!p) throw new AppError('PEER_NOT_FOUND', `No federation peer is registered for '${url}'`, { source_instance: url });
+    return p;
+  }
+
   return {
     peer,
+    peerByUrl,
     fetchPublicKeys,
     outboundKey: (p: repo.PeerRow) => (p.outbound_key_sealed ? decryptSecret(ctx.config.encryptionKey, p.outbound_key_sealed, peerKeyAad(p.id)) : null),
 
