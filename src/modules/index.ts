@@ -9,6 +9,7 @@ import { chatRoutes } from './chat/routes.js';
 import { desktopRoutes } from './desktop/routes.js';
 import { setupExecutions } from './executions/module.js';
 import { executionRoutes } from './executions/routes.js';
+import { federationAdminRoutes } from './federation/admin-routes.js';
 import { federationRoutes } from './federation/routes.js';
 import { governanceRoutes } from './governance/routes.js';
 import { graduationRoutes } from './graduation/routes.js';
@@ -64,4 +65,5 @@ export const MODULES: Module[] = [
   { name: 'workflow-templates', routes: templateRoutes },
   { name: 'workflow-transfer', routes: transferRoutes },
   { name: 'federation', routes: federationRoutes },
+  { name: 'federation-admin', routes: federationAdminRoutes },
 ];
