@@ -250,6 +250,8 @@ describe('federation between two instances', () => {
     assert.equal(again.body.agent_id, r.body.agent_id);
     const listings = await B.built.ctx.db.query('*', 'SELECT count(*)::int AS n FROM marketplace_listings WHERE tenant_id = $1', [installer.id]);
     assert.equal(listings[0].n, 2);
+    const after = (await call(B.built.app, 'GET', '/api/federation/installs?kind=agent_template', { key: installer.key })).body.items;
+    assert.deepEqual(after.map((i: any) => [i.local_listing_id, i.digest]), [[row.local_listing_id, row.digest]], 'one import row; the digest of the bundle the copy was made from');
   });
 
   it('B accepts a downloaded bundle once; the same nonce again is a replay', async () => {

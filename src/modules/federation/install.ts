@@ -6,7 +6,7 @@ import { safeFetch } from '../../platform/net/safe-fetch.js';
 import { templateInstaller } from '../agent-templates/install.js';
 import { templateEngine } from '../agent-templates/service.js';
 import { buildSnapshot } from '../agent-templates/snapshot.js';
-import type { Caller } from '../marketplace/service.js';
+import type { Caller, Listing } from '../marketplace/service.js';
 import { skillsService, type NewSkill } from '../skills/service.js';
 import { BUNDLE_MAX_AGE_SECONDS, verifyBundle, type Bundle, type BundleKind, type Component } from './bundle.js';
 import * as repo from './repo.js';
@@ -76,11 +76,12 @@ export function federationInstaller(ctx: AppContext) {
     return fetched;
   };
 
-  /** This tenant's copy of an origin listing, when the copy still exists. */
-  async function existing(caller: Caller, peerId: string, kind: string, originId: string, owned: (t: string, id: string) => Promise<unknown>) {
+  /** This tenant's copy of an origin listing, while the copy still exists and is live. */
+  async function existing(caller: Caller, peerId: string, kind: string, originId: string, owned: (t: string, id: string) => Promise<Listing>) {
     const row = await repo.findImport(ctx.db.as(caller.tenantId), caller.tenantId, peerId, kind, originId);
     if (!row) return null;
-    return (await owned(caller.tenantId, row.local_listing_id).then(() => true, () => false)) ? row : null;
+    const copy = await owned(caller.tenantId, row.local_listing_id).catch(() => null);
+    return copy?.status === 'approved' ? row : null;
   }
 
   const record = (caller: Caller, peer: repo.PeerRow, b: Bundle, kind: string, originId: string, localId: string, extra: { agent_id?: string; installation_id?: string } = {}) =>

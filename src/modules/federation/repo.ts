@@ -149,7 +149,8 @@ export async function upsertImport(ex: Executor, tenantId: string, r: Omit<Impor
     `INSERT INTO federation_imports (tenant_id, id, peer_id, source_instance, kind, origin_listing_id, local_listing_id, digest, agent_id, installation_id)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)
      ON CONFLICT (tenant_id, peer_id, kind, origin_listing_id) DO UPDATE SET local_listing_id = EXCLUDED.local_listing_id,
-       source_instance = EXCLUDED.source_instance, digest = EXCLUDED.digest, agent_id = coalesce(EXCLUDED.agent_id, federation_imports.agent_id),
+       source_instance = EXCLUDED.source_instance,
+       digest = CASE WHEN federation_imports.local_listing_id = EXCLUDED.local_listing_id THEN federation_imports.digest ELSE EXCLUDED.digest END, agent_id = coalesce(EXCLUDED.agent_id, federation_imports.agent_id),
        installation_id = coalesce(EXCLUDED.installation_id, federation_imports.installation_id), updated_at = now()
      RETURNING ${IMPORT}`,
     [tenantId, r.id, r.peer_id, r.source_instance, r.kind, r.origin_listing_id, r.local_listing_id, r.digest, r.agent_id, r.installation_id],
