@@ -343,6 +343,21 @@ describe('federation between two instances', () => {
     refused(await http(`${A.url}/api/federation/keys`, { method: 'POST', headers: admin, body: { peer_id: peerOnA, expires_at: '2001-01-01T00:00:00Z' } }), 400, 'VALIDATION_ERROR');
   });
 
+  it('each key has its own 1,000/hour budget', async () => {
+    const issue = async () => (await http(`${A.url}/api/federation/keys`, { method: 'POST', headers: admin, body: { peer_id: peerOnA } })).body.data.key as string;
+    const [k1, k2] = [await issue(), await issue()];
+    const hit = (k: string) => A.built.app.inject({ method: 'GET', url: `${V1}/skills?page_size=1`, headers: { 'x-federation-key': k, 'x-federation-source': B.url } });
+    let last = await hit(k1);
+    for (let i = 1; i < 1000; i++) last = await hit(k1);
+    assert.equal(last.statusCode, 200);
+    assert.equal(last.headers['x-ratelimit-remaining'], '0');
+    const over = await hit(k1);
+    assert.equal(over.statusCode, 429);
+    assert.equal(JSON.parse(over.body).error.code, 'RATE_LIMIT_EXCEEDED');
+    assert.ok(Number(over.headers['retry-after']) > 0);
+    assert.equal((await hit(k2)).statusCode, 200, 'another key of the same peer is not affected');
+  });
+
   it('removing a peer removes its keys; disabled peers cannot be installed from', async () => {
     const k = await http(`${A.url}/api/federation/keys`, { method: 'POST', headers: admin, body: { peer_id: peerOnA } });
     assert.equal((await http(`${A.url}${V1}/agents`, { headers: { ...fed(), 'x-federation-key': k.body.data.key } })).status, 200);
