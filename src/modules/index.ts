@@ -61,9 +61,9 @@ export const MODULES: Module[] = [
   { name: 'public-marketplace', routes: publicMarketplaceRoutes },
   { name: 'skills', routes: skillRoutes, setup: (ctx) => ctx.tools.register(skillToolProvider(ctx)) },
   { name: 'agent-templates', routes: agentTemplateRoutes },
+  { name: 'federation', routes: federationRoutes },
+  { name: 'federation-admin', routes: federationAdminRoutes },
   { name: 'workflows', routes: workflowRoutes },
   { name: 'workflow-templates', routes: templateRoutes },
   { name: 'workflow-transfer', routes: transferRoutes },
-  { name: 'federation', routes: federationRoutes },
-  { name: 'federation-admin', routes: federationAdminRoutes },
 ];
