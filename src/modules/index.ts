@@ -14,6 +14,8 @@ import { desktopRoutes } from './desktop/routes.js';
 import { domainRoutes } from './domains/routes.js';
 import { setupExecutions } from './executions/module.js';
 import { executionRoutes } from './executions/routes.js';
+import { federationAdminRoutes } from './federation/admin-routes.js';
+import { federationRoutes } from './federation/routes.js';
 import { governanceRoutes } from './governance/routes.js';
 import { graduationRoutes } from './graduation/routes.js';
 import { healthRoutes } from './health/routes.js';
@@ -67,6 +69,8 @@ export const MODULES: Module[] = [
   { name: 'console', routes: consoleRoutes },
   { name: 'skills', routes: skillRoutes, setup: (ctx) => ctx.tools.register(skillToolProvider(ctx)) },
   { name: 'agent-templates', routes: agentTemplateRoutes },
+  { name: 'federation', routes: federationRoutes },
+  { name: 'federation-admin', routes: federationAdminRoutes },
   { name: 'workflows', routes: workflowRoutes },
   { name: 'workflow-templates', routes: templateRoutes },
   { name: 'workflow-transfer', routes: transferRoutes },
