@@ -321,8 +321,10 @@ describe('web console in headless Chromium', { skip: existsSync(CHROMIUM) ? fals
     await page.getByRole('link', { name: 'CSV Summariser' }).waitFor();
     await shot('marketplace');
 
-    // Another marketplace kind that this server does not serve yet: a clear error state.
+    // Another marketplace kind, empty here: a clear empty state; a listing that does not exist: a clear error state.
     await nav('Domains');
+    await page.getByText('No domains are published yet.').waitFor();
+    await page.goto(`${base}/marketplace/domains/dom_does_not_exist`);
     await page.getByRole('alert').filter({ hasText: 'could not be loaded' }).waitFor();
 
     // A's owner belongs to both tenants: sign in by password and switch.
