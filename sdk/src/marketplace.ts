@@ -1,0 +1,116 @@
+import { camelKeys, snakeKeys } from './case.js';
+import { bulk, withIds, type BulkInstallResult, type Component, type InstallResult, type ListOptions, type PublishResult } from './marketplace-base.js';
+import { MarketplaceKinds } from './marketplace-kinds.js';
+import { Page, paginate, toPage } from './pagination.js';
+import { ROUTES } from './routes.js';
+import { Transport, type ClientOptions } from './transport.js';
+
+/**
+ * The marketplace client of the developer and integration guides: agents, skills, canvases and
+ * domains (publish → review → install → rate), webhooks, installations, usage. Options and results
+ * are camelCase; the wire is the server's snake_case.
+ */
+export class MarketplaceClient extends MarketplaceKinds {
+  readonly skills: SkillsResource;
+
+  constructor(options: ClientOptions = {}) {
+    const transport = new Transport(options);
+    super(transport);
+    this.skills = new SkillsResource(this);
+  }
+
+  // ---- skills
+  listSkills(options: ListOptions = {}): Promise<Page<Component>> {
+    return this.list(ROUTES.listSkills, options);
+  }
+
+  iterateSkills(options: Omit<ListOptions, 'page' | 'offset'> = {}): AsyncGenerator<Component> {
+    return paginate((page) => this.listSkills({ pageSize: 100, ...options, page }));
+  }
+
+  async getSkill(skillId: string): Promise<Component> {
+    const r = await this.camel<Record<string, any>>(ROUTES.getSkill, { params: { id: skillId } });
+    return (r.skill ?? r) as Component;
+  }
+
+  /** Publishes one of your private skills (`skillId`); public listings wait for review. */
+  async publishSkill(options: { skillId: string; [key: string]: unknown }): Promise<PublishResult> {
+    return withIds(await this.camel<Record<string, any>>(ROUTES.publishSkill, { body: snakeKeys(options) }));
+  }
+
+  /** `installSkill(skillId, {agentId, configOverrides})` or `installSkill({skillId, …})`. */
+  async installSkill(skill: string | { skillId: string; [key: string]: unknown }, options: Record<string, unknown> = {}): Promise<InstallResult> {
+    const body = typeof skill === 'string' ? { skillId: skill, ...options } : { ...skill, ...options };
+    return withIds(await this.camel<Record<string, any>>(ROUTES.installSkill, { body: snakeKeys(body) }));
+  }
+
+  async rateSkill(skillId: string, rating: number, review?: string): Promise<Component> {
+    return this.camel(ROUTES.rateSkill, { params: { id: skillId }, body: { rating, review } });
+  }
+
+  bulkInstallSkills(skillIds: string[], options: Record<string, unknown> & { concurrency?: number } = {}): Promise<BulkInstallResult> {
+    const { concurrency, ...rest } = options;
+    return bulk(skillIds, (id) => this.installSkill(id, rest), concurrency);
+  }
+
+  // ---- webhooks
+  async createWebhook(options: { url: string; events: string[]; secret?: string; description?: string }): Promise<Component> {
+    const r = await this.camel<Record<string, any>>(ROUTES.createWebhook, { body: snakeKeys(options) });
+    return { ...(r.webhook ?? {}), secret: r.secret } as Component;
+  }
+
+  async listWebhooks(options: { page?: number; limit?: number } = {}): Promise<Page<Component>> {
+    return toPage(await this.t.call(ROUTES.listWebhooks, { query: options }), (v) => camelKeys<Component>(v));
+  }
+
+  async deleteWebhook(webhookId: string): Promise<{ deleted: boolean; webhookId: string }> {
+    return this.camel(ROUTES.deleteWebhook, { params: { id: webhookId } });
+  }
+
+  // ---- every kind
+  /** Your tenant's installations, every kind (or one: `{kind: 'skill'}`). */
+  listInstallations(options: ListOptions & { kind?: string } = {}): Promise<Page<Component>> {
+    return this.list(ROUTES.listInstallations, options);
+  }
+
+  iterateInstallations(options: Omit<ListOptions, 'page' | 'offset'> & { kind?: string } = {}): AsyncGenerator<Component> {
+    return paginate((page) => this.listInstallations({ pageSize: 100, ...options, page }));
+  }
+
+  /** Review status of a listing you published: `pending_approval`, `approved` (= published), `rejected`. */
+  async getPublicationStatus(componentId: string): Promise<Component & { status: string }> {
+    return this.camel(ROUTES.getPublicationStatus, { params: { id: componentId } });
+  }
+
+  /** Rate-limit headroom, plan quotas and what the tenant stores in the marketplaces. */
+  async getUsageStats(): Promise<Component> {
+    return this.camel(ROUTES.getUsageStats);
+  }
+}
+
+/** `client.skills.browse/install/rate/publish/get` (marketplace API seed, JavaScript SDK). */
+export class SkillsResource {
+  constructor(private readonly m: MarketplaceClient) {}
+
+  /** GET /api/skills/marketplace: `{category, query, limit, offset, sortBy}`. */
+  browse(options: ListOptions = {}): Promise<Page<Component>> {
+    return this.m.list(ROUTES.browseSkills, options);
+  }
+
+  install(options: { skillId: string; agentId?: string; configOverrides?: Record<string, unknown> }): Promise<InstallResult> {
+    return this.m.installSkill(options);
+  }
+
+  rate(options: { skillId: string; rating: number; review?: string }): Promise<Component> {
+    return this.m.rateSkill(options.skillId, options.rating, options.review);
+  }
+
+  publish(options: { skillId: string; [key: string]: unknown }): Promise<PublishResult> {
+    return this.m.publishSkill(options);
+  }
+
+  get(skillId: string): Promise<Component> {
+    return this.m.getSkill(skillId);
+  }
+}
+
