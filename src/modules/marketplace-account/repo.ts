@@ -23,7 +23,7 @@ export async function listInstallations(sys: Executor, tenantId: string, f: { ki
     params.push(f.kind);
     kindSql = ' AND i.kind = $4';
   }
-  const rows = await sys.query(
+  const rows = await sys.query<Record<string, any>>(
     `SELECT i.id AS installation_id, i.listing_id AS component_id, i.kind AS component_type, l.name, i.custom_name, i.version_id,
             i.target_id, l.tenant_id AS source_tenant_id, i.created_at, count(*) OVER ()::int AS total
      FROM marketplace_installs i JOIN marketplace_listings l ON l.id = i.listing_id
@@ -42,7 +42,7 @@ export async function listInstallations(sys: Executor, tenantId: string, f: { ki
 
 /** One listing the tenant published (any kind), or null. */
 export async function ownListing(ex: Executor, tenantId: string, id: string) {
-  const [row] = await ex.query(
+  const [row] = await ex.query<Record<string, any>>(
     `SELECT id, kind, name, marketplace_type, status, rejection_reason, approved_at, created_at, updated_at
      FROM marketplace_listings WHERE tenant_id = $1 AND id = $2`,
     [tenantId, id],
@@ -52,7 +52,7 @@ export async function ownListing(ex: Executor, tenantId: string, id: string) {
 
 /** Counts and stored bytes for the usage view. Tenant executor. */
 export async function usageCounts(ex: Executor, tenantId: string) {
-  const [row] = await ex.query(
+  const [row] = await ex.query<Record<string, any>>(
     `SELECT (SELECT count(*)::int FROM agents WHERE tenant_id = $1) AS agents,
             (SELECT count(*)::int FROM marketplace_installs WHERE tenant_id = $1) AS installations,
             (SELECT count(*)::int FROM marketplace_installs WHERE tenant_id = $1 AND kind = 'skill') AS installed_skills,
