@@ -22,21 +22,15 @@ export const ROUTES = {
 
   // skill marketplace
   browseSkills: r('GET', '/api/skills/marketplace'),
-  getSkillListing: r('GET', '/api/skills/{id}'),
   listSkills: r('GET', '/api/skill-marketplace/skills'),
   getSkill: r('GET', '/api/skill-marketplace/skills/{id}'),
   publishSkill: r('POST', '/api/skills/publish'),
-  approveSkill: r('POST', '/api/skills/approve/{id}'),
-  rejectSkill: r('POST', '/api/skills/reject/{id}'),
   installSkill: r('POST', '/api/skills/install'),
   rateSkill: r('POST', '/api/skills/rate/{id}'),
-  createPrivateSkill: r('POST', '/api/v1/skills/private'),
-  listPrivateSkills: r('GET', '/api/v1/skills/private'),
 
   // webhooks
   createWebhook: r('POST', '/api/webhooks'),
   listWebhooks: r('GET', '/api/webhooks'),
-  getWebhook: r('GET', '/api/webhooks/{id}'),
   deleteWebhook: r('DELETE', '/api/webhooks/{id}'),
 
   // every marketplace kind: installations, publication status, usage

@@ -56,7 +56,7 @@ export async function usageCounts(ex: Executor, tenantId: string) {
     `SELECT (SELECT count(*)::int FROM agents WHERE tenant_id = $1) AS agents,
             (SELECT count(*)::int FROM marketplace_installs WHERE tenant_id = $1) AS installations,
             (SELECT count(*)::int FROM marketplace_installs WHERE tenant_id = $1 AND kind = 'skill') AS installed_skills,
-            (SELECT count(*)::int FROM marketplace_listings WHERE tenant_id = $1) AS listings,
+            (SELECT count(*)::int FROM marketplace_listings WHERE tenant_id = $1 AND marketplace_type = 'public') AS listings,
             (SELECT coalesce(sum(octet_length(content::text) + coalesce(octet_length(config_schema::text), 0)), 0)::bigint
                FROM marketplace_listings WHERE tenant_id = $1) AS listing_bytes,
             (SELECT coalesce(sum(octet_length(config::text)), 0)::bigint FROM marketplace_installs WHERE tenant_id = $1) AS install_bytes`,

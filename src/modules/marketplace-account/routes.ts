@@ -27,7 +27,7 @@ const Usage = Type.Object({
   plan: Type.String(),
   rate_limit_limit: Nullable(Type.Integer()), rate_limit_remaining: Nullable(Type.Integer()), rate_limit_reset: Nullable(Type.Integer({ description: 'Seconds since epoch' })),
   agents: Quota, installed_skills: Quota, skill_executions_today: Quota,
-  installations: Type.Integer(), listings_published: Type.Integer(),
+  installations: Type.Integer(), listings_published: Type.Integer({ description: 'Listings this tenant submitted to the public marketplace' }),
   storage_used: Type.Integer({ description: 'Bytes of listing content, config schemas and install configs' }),
   storage_limit: Type.Null({ description: 'No plan limits marketplace storage' }),
 });
