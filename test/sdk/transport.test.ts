@@ -123,7 +123,7 @@ describe('typed errors from the real server', () => {
     assert.ok(e401 instanceof AuthenticationError);
     assert.equal(e401.code, 'AUTH_REQUIRED');
     assert.equal(e401.status, 401);
-    assert.match(e401.requestId, /.+/);
+    assert.match(e401.requestId ?? '', /.+/);
 
     const viewer = await makeKey(srv.app, t, { role: 'viewer' });
     const e403 = await new AtomClient({ baseUrl: srv.url, apiKey: viewer.key }).agents.create({ name: 'n', role: 'general-assistant' }).catch((e) => e);
