@@ -34,3 +34,13 @@ export function snakeKeys<T = Record<string, unknown>>(value: unknown): T {
 export function camelKeys<T = unknown>(value: unknown): T {
   return convert(value, toCamel, KEEP_SNAKE) as T;
 }
+
+type CamelKey<S extends string> = S extends `${infer H}_${infer T}` ? `${H}${Capitalize<CamelKey<T>>}` : S;
+type KeptSnake = 'config' | 'config_overrides' | 'content' | 'code' | 'config_schema' | 'input_schema' | 'output_schema' | 'schema' | 'metadata' | 'context' | 'parameters' | 'input' | 'output' | 'result' | 'api_keys' | 'payload';
+
+/** The type `camelKeys` produces: snake_case keys renamed at every level, user data left as is. */
+export type Camelize<T> = T extends ReadonlyArray<infer U>
+  ? Array<Camelize<U>>
+  : T extends object
+    ? { [K in keyof T as K extends string ? CamelKey<K> : K]: K extends KeptSnake ? T[K] : Camelize<T[K]> }
+    : T;

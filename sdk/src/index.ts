@@ -25,5 +25,7 @@ export { Page, paginate } from './pagination.js';
 export { Transport, normaliseBaseUrl } from './transport.js';
 export type { ClientOptions, RequestOptions, ApiResponse } from './transport.js';
 export { ROUTES } from './routes.js';
+export type { BrowsedSkill, DataOf, Installation, PublicationStatus, ResponseOf, SkillDetail, SkillInstalled, SkillPublished, SkillRated, SkillSummary, UsageStats, Webhook } from './types.js';
+export type { Camelize } from './case.js';
 export type { Route, RouteName } from './routes.js';
 export type { paths, components, Operation } from './generated/openapi.js';

@@ -79,10 +79,10 @@ export function listQuery(o: ListOptions = {}): Record<string, unknown> {
 }
 
 /** Adds the seeds' `componentId` / `installationId` to whichever id the kind's route answers. */
-export function withIds(r: Record<string, any>): PublishResult & InstallResult {
+export function withIds<T = unknown>(r: Record<string, any>): T & PublishResult & InstallResult {
   const componentId = r.componentId ?? r.marketplaceId ?? r.templateId ?? r.domainId ?? r.skillId ?? r.agentId ?? r.id;
   const installationId = r.installationId ?? r.installId;
-  return { ...r, ...(componentId !== undefined ? { componentId } : {}), ...(installationId !== undefined ? { installationId } : {}) } as PublishResult & InstallResult;
+  return { ...r, ...(componentId !== undefined ? { componentId } : {}), ...(installationId !== undefined ? { installationId } : {}) } as T & PublishResult & InstallResult;
 }
 
 /** Runs `fn` over `ids` with bounded concurrency; one failure does not stop the others. */

@@ -4,6 +4,7 @@ import { MarketplaceKinds } from './marketplace-kinds.js';
 import { Page, paginate, toPage } from './pagination.js';
 import { ROUTES } from './routes.js';
 import { Transport, type ClientOptions } from './transport.js';
+import type { BrowsedSkill, Installation, PublicationStatus, SkillDetail, SkillInstalled, SkillPublished, SkillRated, SkillSummary, UsageStats, Webhook } from './types.js';
 
 /**
  * The marketplace client of the developer and integration guides: agents, skills, canvases and
@@ -20,47 +21,47 @@ export class MarketplaceClient extends MarketplaceKinds {
   }
 
   // ---- skills
-  listSkills(options: ListOptions = {}): Promise<Page<Component>> {
-    return this.list(ROUTES.listSkills, options);
+  listSkills(options: ListOptions = {}): Promise<Page<SkillSummary>> {
+    return this.list<SkillSummary>(ROUTES.listSkills, options);
   }
 
-  iterateSkills(options: Omit<ListOptions, 'page' | 'offset'> = {}): AsyncGenerator<Component> {
+  iterateSkills(options: Omit<ListOptions, 'page' | 'offset'> = {}): AsyncGenerator<SkillSummary> {
     return paginate((page) => this.listSkills({ pageSize: 100, ...options, page }));
   }
 
-  async getSkill(skillId: string): Promise<Component> {
-    const r = await this.camel<Record<string, any>>(ROUTES.getSkill, { params: { id: skillId } });
-    return (r.skill ?? r) as Component;
+  async getSkill(skillId: string): Promise<SkillDetail> {
+    return (await this.camel<{ skill: SkillDetail }>(ROUTES.getSkill, { params: { id: skillId } })).skill;
   }
 
   /** Publishes one of your private skills (`skillId`); public listings wait for review. */
-  async publishSkill(options: { skillId: string; [key: string]: unknown }): Promise<PublishResult> {
-    return withIds(await this.camel<Record<string, any>>(ROUTES.publishSkill, { body: snakeKeys(options) }));
+  async publishSkill(options: { skillId: string; [key: string]: unknown }): Promise<SkillPublished & PublishResult> {
+    return withIds<SkillPublished>(await this.camel<Record<string, any>>(ROUTES.publishSkill, { body: snakeKeys(options) }));
   }
 
   /** `installSkill(skillId, {agentId, configOverrides})` or `installSkill({skillId, …})`. */
-  async installSkill(skill: string | { skillId: string; [key: string]: unknown }, options: Record<string, unknown> = {}): Promise<InstallResult> {
+  async installSkill(skill: string | { skillId: string; [key: string]: unknown }, options: Record<string, unknown> = {}): Promise<SkillInstalled & InstallResult> {
     const body = typeof skill === 'string' ? { skillId: skill, ...options } : { ...skill, ...options };
-    return withIds(await this.camel<Record<string, any>>(ROUTES.installSkill, { body: snakeKeys(body) }));
+    return withIds<SkillInstalled>(await this.camel<Record<string, any>>(ROUTES.installSkill, { body: snakeKeys(body) }));
   }
 
-  async rateSkill(skillId: string, rating: number, review?: string): Promise<Component> {
+  async rateSkill(skillId: string, rating: number, review?: string): Promise<SkillRated> {
     return this.camel(ROUTES.rateSkill, { params: { id: skillId }, body: { rating, review } });
   }
 
-  bulkInstallSkills(skillIds: string[], options: Record<string, unknown> & { concurrency?: number } = {}): Promise<BulkInstallResult> {
+  bulkInstallSkills(skillIds: string[], options: Record<string, unknown> & { concurrency?: number } = {}): Promise<BulkInstallResult<SkillInstalled & InstallResult>> {
     const { concurrency, ...rest } = options;
     return bulk(skillIds, (id) => this.installSkill(id, rest), concurrency);
   }
 
   // ---- webhooks
-  async createWebhook(options: { url: string; events: string[]; secret?: string; description?: string }): Promise<Component> {
-    const r = await this.camel<Record<string, any>>(ROUTES.createWebhook, { body: snakeKeys(options) });
-    return { ...(r.webhook ?? {}), secret: r.secret } as Component;
+  /** The webhook plus its `secret` (shown only now; yours, or a generated `whsec_…`). */
+  async createWebhook(options: { url: string; events: string[]; secret?: string; description?: string }): Promise<Webhook & { secret: string }> {
+    const r = await this.camel<{ webhook: Webhook; secret: string }>(ROUTES.createWebhook, { body: snakeKeys(options) });
+    return { ...r.webhook, secret: r.secret };
   }
 
-  async listWebhooks(options: { page?: number; limit?: number } = {}): Promise<Page<Component>> {
-    return toPage(await this.t.call(ROUTES.listWebhooks, { query: options }), (v) => camelKeys<Component>(v));
+  async listWebhooks(options: { page?: number; limit?: number } = {}): Promise<Page<Webhook>> {
+    return toPage(await this.t.call(ROUTES.listWebhooks, { query: options }), (v) => camelKeys<Webhook>(v));
   }
 
   async deleteWebhook(webhookId: string): Promise<{ deleted: boolean; webhookId: string }> {
@@ -69,21 +70,21 @@ export class MarketplaceClient extends MarketplaceKinds {
 
   // ---- every kind
   /** Your tenant's installations, every kind (or one: `{kind: 'skill'}`). */
-  listInstallations(options: ListOptions & { kind?: string } = {}): Promise<Page<Component>> {
-    return this.list(ROUTES.listInstallations, options);
+  listInstallations(options: ListOptions & { kind?: string } = {}): Promise<Page<Installation>> {
+    return this.list<Installation>(ROUTES.listInstallations, options);
   }
 
-  iterateInstallations(options: Omit<ListOptions, 'page' | 'offset'> & { kind?: string } = {}): AsyncGenerator<Component> {
+  iterateInstallations(options: Omit<ListOptions, 'page' | 'offset'> & { kind?: string } = {}): AsyncGenerator<Installation> {
     return paginate((page) => this.listInstallations({ pageSize: 100, ...options, page }));
   }
 
   /** Review status of a listing you published: `pending_approval`, `approved` (= published), `rejected`. */
-  async getPublicationStatus(componentId: string): Promise<Component & { status: string }> {
+  async getPublicationStatus(componentId: string): Promise<PublicationStatus> {
     return this.camel(ROUTES.getPublicationStatus, { params: { id: componentId } });
   }
 
   /** Rate-limit headroom, plan quotas and what the tenant stores in the marketplaces. */
-  async getUsageStats(): Promise<Component> {
+  async getUsageStats(): Promise<UsageStats> {
     return this.camel(ROUTES.getUsageStats);
   }
 }
@@ -93,23 +94,23 @@ export class SkillsResource {
   constructor(private readonly m: MarketplaceClient) {}
 
   /** GET /api/skills/marketplace: `{category, query, limit, offset, sortBy}`. */
-  browse(options: ListOptions = {}): Promise<Page<Component>> {
-    return this.m.list(ROUTES.browseSkills, options);
+  browse(options: ListOptions = {}): Promise<Page<BrowsedSkill>> {
+    return this.m.list<BrowsedSkill>(ROUTES.browseSkills, options);
   }
 
-  install(options: { skillId: string; agentId?: string; configOverrides?: Record<string, unknown> }): Promise<InstallResult> {
+  install(options: { skillId: string; agentId?: string; configOverrides?: Record<string, unknown> }): Promise<SkillInstalled & InstallResult> {
     return this.m.installSkill(options);
   }
 
-  rate(options: { skillId: string; rating: number; review?: string }): Promise<Component> {
+  rate(options: { skillId: string; rating: number; review?: string }): Promise<SkillRated> {
     return this.m.rateSkill(options.skillId, options.rating, options.review);
   }
 
-  publish(options: { skillId: string; [key: string]: unknown }): Promise<PublishResult> {
+  publish(options: { skillId: string; [key: string]: unknown }): Promise<SkillPublished & PublishResult> {
     return this.m.publishSkill(options);
   }
 
-  get(skillId: string): Promise<Component> {
+  get(skillId: string): Promise<SkillDetail> {
     return this.m.getSkill(skillId);
   }
 }

@@ -105,7 +105,7 @@ describe('MarketplaceClient: skills', () => {
     const usage = await client.getUsageStats();
     assert.equal(usage.plan, 'team');
     assert.equal(typeof usage.rateLimitRemaining, 'number');
-    assert.ok(usage.rateLimitRemaining < usage.rateLimitLimit);
+    assert.ok(usage.rateLimitRemaining! < usage.rateLimitLimit!);
     assert.deepEqual(usage.installedSkills, { used: 4, limit: 200 });
     assert.equal(usage.installations, 4);
     assert.ok(usage.storageUsed >= 0);
