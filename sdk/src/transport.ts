@@ -28,6 +28,12 @@ export interface ClientOptions {
   retryDelayMs?: number;
   /** Upper bound of one wait, backoff or `Retry-After` (default 30 000). A longer `Retry-After` is not waited for. */
   maxRetryDelayMs?: number;
+  /**
+   * Also retry a POST or PATCH after an answer that may mean it ran (500, 502, 504, a timeout, a
+   * reset connection). Off by default: the server does not yet deduplicate by `Idempotency-Key`,
+   * so such a retry could run the operation twice. 429, 503 and refused connections are always retried.
+   */
+  retryNonIdempotent?: boolean;
   /** A `fetch` implementation (default: the global one). */
   fetch?: typeof fetch;
 }
@@ -93,8 +99,9 @@ const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve, 
 
 /**
  * The one HTTP layer of the SDK: auth headers, timeouts (AbortSignal), retries with exponential
- * backoff and full jitter on 429/5xx/network errors honouring `Retry-After`, an `Idempotency-Key`
- * on every POST (the same key on each retry), and typed errors from the server's envelope.
+ * backoff and full jitter on 429/5xx/network errors honouring `Retry-After` (POST and PATCH only
+ * when the request cannot have run, unless `retryNonIdempotent`), an `Idempotency-Key` on every
+ * POST (the same key on each retry), and typed errors from the server's envelope.
  */
 export class Transport {
   readonly baseUrl: string;
@@ -152,7 +159,7 @@ export class Transport {
         if (!(err instanceof MarketplaceError) || o.signal?.aborted) throw err;
         failure = err;
       }
-      const wait = this.retryDelay(failure, attempt, retries);
+      const wait = this.retryDelay(failure, attempt, retries, method);
       if (wait === null) throw failure;
       await sleep(wait, o.signal);
     }
@@ -167,16 +174,20 @@ export class Transport {
     } catch (err) {
       if (o.signal?.aborted) throw err;
       if (timeout.aborted) throw new TimeoutError({ code: 'TIMEOUT', status: 0, message: `${method} ${url} did not answer within ${timeoutMs} ms` });
-      const cause = err instanceof Error ? (err.cause as Error | undefined)?.message ?? err.message : String(err);
-      throw new ConnectionError({ code: 'CONNECTION_ERROR', status: 0, message: `${method} ${url} failed: ${cause}` });
+      const cause = err instanceof Error ? (err.cause as (Error & { code?: string }) | undefined) : undefined;
+      const refused = cause?.code === 'ECONNREFUSED';
+      throw new ConnectionError({ code: refused ? 'CONNECTION_REFUSED' : 'CONNECTION_ERROR', status: 0, message: `${method} ${url} failed: ${cause?.message ?? String(err)}` });
     }
   }
 
   /** ms to wait before the next attempt, or null when the failure is final. */
-  private retryDelay(err: MarketplaceError, attempt: number, retries: number): number | null {
+  private retryDelay(err: MarketplaceError, attempt: number, retries: number, method: string): number | null {
     if (attempt >= retries) return null;
     const retryable = err.status === 0 || err instanceof RateLimitError || (err.status >= 500 && err.status !== 501);
     if (!retryable) return null;
+    // The request surely did not run: refused by the rate limiter, the server unavailable, or never connected.
+    const notRun = err instanceof RateLimitError || err.status === 503 || err.code === 'CONNECTION_REFUSED';
+    if ((method === 'POST' || method === 'PATCH') && !notRun && !this.opts.retryNonIdempotent) return null;
     const cap = this.opts.maxRetryDelayMs ?? 30_000;
     const after = retryAfterSeconds(err.headers, err.details);
     if (after !== undefined) {
