@@ -91,6 +91,17 @@ function queryString(query: Record<string, unknown> | undefined): string {
   return s ? `?${s}` : '';
 }
 
+/** `AbortSignal.any` (Node >= 20.3), with a fallback for older Node 20 releases. */
+function anySignal(...signals: AbortSignal[]): AbortSignal {
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any(signals);
+  const ac = new AbortController();
+  for (const s of signals) {
+    if (s.aborted) return AbortSignal.abort(s.reason);
+    s.addEventListener('abort', () => ac.abort(s.reason), { once: true });
+  }
+  return ac.signal;
+}
+
 const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve, reject) => {
   if (signal?.aborted) return reject(signal.reason);
   const t = setTimeout(resolve, ms);
@@ -168,7 +179,7 @@ export class Transport {
   private async attempt(method: string, url: string, headers: Record<string, string>, body: string | undefined, o: RequestOptions): Promise<Response> {
     const timeoutMs = o.timeoutMs ?? this.opts.timeoutMs ?? 30_000;
     const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = o.signal ? AbortSignal.any([o.signal, timeout]) : timeout;
+    const signal = o.signal ? anySignal(o.signal, timeout) : timeout;
     try {
       return await this.doFetch(url, { method, headers, body, signal });
     } catch (err) {
