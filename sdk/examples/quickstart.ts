@@ -3,8 +3,8 @@
  *
  *   ATOM_URL=http://127.0.0.1:3000 ATOM_API_KEY=sk-atom… node --import tsx sdk/examples/quickstart.ts
  *
- * Creates an agent, runs a task (polling until it is done), looks at the skill marketplace and
- * the tenant's usage, then deletes the agent again. Exits non-zero with the error code on failure.
+ * Creates an agent, runs a task (polling until it is done), looks at the skill marketplace,
+ * subscribes a webhook and removes it, then deletes the agent again. Exits non-zero with the error code on failure.
  */
 import { AtomClient, MarketplaceClient, MarketplaceError, RateLimitError } from '@atom-platform/sdk';
 
@@ -34,8 +34,9 @@ try {
   const skills = await marketplace.skills.browse({ limit: 5 });
   console.log(`skill marketplace: ${skills.total ?? skills.length} listing(s)${skills.length ? `, first: ${skills[0].name}` : ''}`);
 
-  const usage = await marketplace.getUsageStats();
-  console.log(`plan ${usage.plan}: ${usage.rateLimitRemaining}/${usage.rateLimitLimit} requests left in this window, ${usage.agents.used} agent(s)`);
+  const webhook = await marketplace.createWebhook({ url: 'https://example.com/atom-hooks', events: ['agent.executed'] });
+  console.log(`webhook ${webhook.id} → ${webhook.url}, secret ${webhook.secret.slice(0, 10)}… (verify deliveries with verifyWebhook)`);
+  await marketplace.deleteWebhook(webhook.id);
 
   await atom.agents.delete(agent.id);
   console.log(`deleted agent ${agent.id}`);

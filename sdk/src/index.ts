@@ -9,6 +9,7 @@
 export { AtomClient, AgentsResource } from './atom.js';
 export type { Agent, AgentDetail, CreateAgentInput, UpdateAgentInput, ListAgentsQuery, ExecuteInput, Execution, ExecuteOptions } from './atom.js';
 export { MarketplaceClient, SkillsResource } from './marketplace.js';
+export type { AgentBulkResult } from './marketplace-kinds.js';
 export type {
   BulkInstallResult, Component, InstallAgentOptions, InstallConfig, InstallResult, ListOptions, PublishAgentOptions, PublishResult,
 } from './marketplace-base.js';
@@ -25,7 +26,7 @@ export { Page, paginate } from './pagination.js';
 export { Transport, normaliseBaseUrl } from './transport.js';
 export type { ClientOptions, RequestOptions, ApiResponse } from './transport.js';
 export { ROUTES } from './routes.js';
-export type { BrowsedSkill, DataOf, Installation, PublicationStatus, ResponseOf, SkillDetail, SkillInstalled, SkillPublished, SkillRated, SkillSummary, UsageStats, Webhook } from './types.js';
+export type { BrowsedSkill, DataOf, ResponseOf, SkillDetail, SkillInstalled, SkillPublished, SkillRated, SkillSummary, Webhook } from './types.js';
 export type { Camelize } from './case.js';
 export type { Route, RouteName } from './routes.js';
 export type { paths, components, Operation } from './generated/openapi.js';

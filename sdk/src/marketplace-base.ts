@@ -70,7 +70,11 @@ export function listQuery(o: ListOptions = {}): Record<string, unknown> {
   const { page, pageSize, limit, offset, ...rest } = o;
   const size = pageSize ?? limit;
   const q: Record<string, unknown> = snakeKeys(rest);
-  if (size !== undefined) q.limit = size;
+  // The kinds page differently (limit/offset, page/page_size, page/limit): send every form.
+  if (size !== undefined) {
+    q.limit = size;
+    q.page_size = size;
+  }
   if (page !== undefined) {
     q.page = page;
     q.offset = offset ?? (page - 1) * (size ?? 20);

@@ -1,11 +1,21 @@
 import {
-  MarketplaceBase, bulk, snakeKeys, withIds,
-  type BulkInstallResult, type Component, type InstallAgentOptions, type InstallResult, type ListOptions, type PublishAgentOptions, type PublishResult,
+  MarketplaceBase, snakeKeys, withIds,
+  type Component, type InstallAgentOptions, type InstallResult, type ListOptions, type PublishAgentOptions, type PublishResult,
 } from './marketplace-base.js';
 import { Page, paginate } from './pagination.js';
 import { ROUTES } from './routes.js';
 
 type Extra = Record<string, unknown>;
+
+export interface AgentBulkResult {
+  success: boolean;
+  results: Array<{ agentId: string; templateId: string | null; status: string; installationId: string | null; installedAgentId: string | null; created: boolean; error: { code: string; message: string; details?: unknown } | null }>;
+  total: number;
+  installed: number;
+  failed: number;
+  /** Same as `installed`. */
+  succeeded: number;
+}
 
 /**
  * The agent-template, canvas-component and domain marketplaces, with the paths and bodies of the
@@ -46,9 +56,27 @@ export class MarketplaceKinds extends MarketplaceBase {
     return withIds(await this.camel<Record<string, any>>(ROUTES.installAgent, { body: snakeKeys({ ...base, ...more }) }));
   }
 
-  bulkInstallAgents(agentIds: string[], options: Omit<InstallAgentOptions, 'agentId'> & { concurrency?: number } = {}): Promise<BulkInstallResult> {
-    const { concurrency, ...rest } = options;
-    return bulk(agentIds, (id) => this.installAgent(id, rest), concurrency);
+  /**
+   * POST /install/bulk: one server call, one result per id (`{agentId, status, installationId,
+   * error}`); `installed` and `failed` count them. A failed item does not stop the others.
+   */
+  async bulkInstallAgents(agentIds: string[], options: Omit<InstallAgentOptions, 'agentId'> = {}): Promise<AgentBulkResult> {
+    const r = await this.camel<AgentBulkResult>(ROUTES.bulkInstallAgents, { body: snakeKeys({ agentIds, ...options }) });
+    return { ...r, succeeded: r.installed };
+  }
+
+  /** This tenant's installed agent templates (`{id, templateId, installedAgentId, sourceTenantId, status, …}`). */
+  listInstallations(options: { limit?: number; offset?: number; pageSize?: number; page?: number } = {}): Promise<Page<Component>> {
+    return this.list(ROUTES.listInstallations, options);
+  }
+
+  iterateInstallations(options: { pageSize?: number } = {}): AsyncGenerator<Component> {
+    return paginate((page) => this.listInstallations({ pageSize: 100, ...options, page }));
+  }
+
+  /** Review status of an agent you published (publisher only): `pending_approval`, `published`, `rejected`. */
+  getPublicationStatus(componentId: string): Promise<Component & { status: string }> {
+    return this.camel(ROUTES.getPublicationStatus, { params: { id: componentId } });
   }
 
   // ---- canvas components
@@ -99,7 +127,8 @@ export class MarketplaceKinds extends MarketplaceBase {
     return withIds(await this.camel<Record<string, any>>(ROUTES.installDomain, { body: snakeKeys({ templateDomainId: templateDomainId ?? domainId, ...rest }) }));
   }
 
-  rateDomain(domainId: string, rating: number): Promise<Component> {
-    return this.camel(ROUTES.rateDomain, { params: { id: domainId }, body: { rating } });
+  /** Ratings 1–5 in half stars. */
+  rateDomain(domainId: string, rating: number, review?: string): Promise<Component> {
+    return this.camel(ROUTES.rateDomain, { params: { id: domainId }, body: { rating, review } });
   }
 }

@@ -4,7 +4,7 @@ import { MarketplaceKinds } from './marketplace-kinds.js';
 import { Page, paginate, toPage } from './pagination.js';
 import { ROUTES } from './routes.js';
 import { Transport, type ClientOptions } from './transport.js';
-import type { BrowsedSkill, Installation, PublicationStatus, SkillDetail, SkillInstalled, SkillPublished, SkillRated, SkillSummary, UsageStats, Webhook } from './types.js';
+import type { BrowsedSkill, SkillDetail, SkillInstalled, SkillPublished, SkillRated, SkillSummary, Webhook } from './types.js';
 
 /**
  * The marketplace client of the developer and integration guides: agents, skills, canvases and
@@ -68,24 +68,13 @@ export class MarketplaceClient extends MarketplaceKinds {
     return this.camel(ROUTES.deleteWebhook, { params: { id: webhookId } });
   }
 
-  // ---- every kind
-  /** Your tenant's installations, every kind (or one: `{kind: 'skill'}`). */
-  listInstallations(options: ListOptions & { kind?: string } = {}): Promise<Page<Installation>> {
-    return this.list<Installation>(ROUTES.listInstallations, options);
-  }
-
-  iterateInstallations(options: Omit<ListOptions, 'page' | 'offset'> & { kind?: string } = {}): AsyncGenerator<Installation> {
-    return paginate((page) => this.listInstallations({ pageSize: 100, ...options, page }));
-  }
-
-  /** Review status of a listing you published: `pending_approval`, `approved` (= published), `rejected`. */
-  async getPublicationStatus(componentId: string): Promise<PublicationStatus> {
-    return this.camel(ROUTES.getPublicationStatus, { params: { id: componentId } });
-  }
-
-  /** Rate-limit headroom, plan quotas and what the tenant stores in the marketplaces. */
-  async getUsageStats(): Promise<UsageStats> {
-    return this.camel(ROUTES.getUsageStats);
+  // ---- usage
+  /**
+   * GET /api/usage: `{plan, quotas: {agents, installedSkills, dailySkillExecutions}, features,
+   * rateLimit: {limit, remaining, reset}, rateLimitRemaining, history}` (this request counted).
+   */
+  async getUsageStats(options: { days?: number } = {}): Promise<Component> {
+    return this.camel(ROUTES.getUsageStats, { query: options });
   }
 }
 

@@ -33,10 +33,8 @@ export const ROUTES = {
   listWebhooks: r('GET', '/api/webhooks'),
   deleteWebhook: r('DELETE', '/api/webhooks/{id}'),
 
-  // every marketplace kind: installations, publication status, usage
-  listInstallations: r('GET', '/api/marketplace/installations'),
-  getPublicationStatus: r('GET', '/api/marketplace/publications/{id}'),
-  getUsageStats: r('GET', '/api/marketplace/usage'),
+  // usage against the plan (GET /api/usage)
+  getUsageStats: r('GET', '/api/usage'),
 
   // agent marketplace (agent templates)
   listMarketAgents: r('GET', '/api/agent-marketplace/agents'),
@@ -44,6 +42,9 @@ export const ROUTES = {
   getMarketAgent: r('GET', '/api/agent-marketplace/agents/{id}'),
   publishAgent: r('POST', '/api/agent-marketplace/publish'),
   installAgent: r('POST', '/api/agent-marketplace/install'),
+  bulkInstallAgents: r('POST', '/api/agent-marketplace/install/bulk'),
+  listInstallations: r('GET', '/api/agent-marketplace/installations'),
+  getPublicationStatus: r('GET', '/api/agent-marketplace/agents/{id}/status'),
 
   // canvas component marketplace
   listCanvases: r('GET', '/api/canvas-marketplace/components'),

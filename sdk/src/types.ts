@@ -16,6 +16,3 @@ export type SkillPublished = Camelize<DataOf<'/api/skills/publish', 'post', '201
 export type SkillInstalled = Camelize<DataOf<'/api/skills/install', 'post'>>;
 export type SkillRated = Camelize<DataOf<'/api/skills/rate/{id}', 'post'>>;
 export type Webhook = Camelize<DataOf<'/api/webhooks/{id}', 'get'>['webhook']>;
-export type Installation = Camelize<DataOf<'/api/marketplace/installations', 'get'>['items'][number]>;
-export type PublicationStatus = Camelize<DataOf<'/api/marketplace/publications/{id}', 'get'>>;
-export type UsageStats = Camelize<DataOf<'/api/marketplace/usage', 'get'>>;

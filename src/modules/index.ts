@@ -12,7 +12,6 @@ import { governanceRoutes } from './governance/routes.js';
 import { graduationRoutes } from './graduation/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { integrationRoutes } from './integrations/routes.js';
-import { marketplaceAccountRoutes } from './marketplace-account/routes.js';
 import { mcpRoutes } from './mcp/routes.js';
 import { memberRoutes } from './members/routes.js';
 import { publicMarketplaceRoutes } from './skills/public-routes.js';
@@ -51,5 +50,4 @@ export const MODULES: Module[] = [
   { name: 'private-skills', routes: privateSkillRoutes },
   { name: 'public-marketplace', routes: publicMarketplaceRoutes },
   { name: 'skills', routes: skillRoutes, setup: (ctx) => ctx.tools.register(skillToolProvider(ctx)) },
-  { name: 'marketplace-account', routes: marketplaceAccountRoutes },
 ];

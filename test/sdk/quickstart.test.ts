@@ -22,7 +22,7 @@ describe('sdk/examples/quickstart.ts', () => {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'sdk/examples/quickstart.ts'], { cwd: ROOT, env: { ...process.env, ATOM_URL: srv.url, ATOM_API_KEY: t.key }, timeout: 60_000 });
     assert.match(stdout, /created agent agt_\S+ \(student\)/);
     assert.match(stdout, /execution exe_\S+: failed \(No installed skill matches this task\.\)/, 'a fresh tenant has no skills; the execution was polled to its end');
-    assert.match(stdout, /plan team: \d+\/500 requests left/);
+    assert.match(stdout, /webhook \S+ → https:\/\/example\.com\/atom-hooks, secret whsec_/);
     assert.match(stdout, /deleted agent agt_/);
   });
 

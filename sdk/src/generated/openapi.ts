@@ -61,9 +61,6 @@ export const OPERATIONS = [
   "POST /api/integrations/{provider}/disconnect",
   "GET /api/integrations/{provider}/status",
   "POST /api/integrations/{provider}/test",
-  "GET /api/marketplace/installations",
-  "GET /api/marketplace/publications/{id}",
-  "GET /api/marketplace/usage",
   "GET /api/mcp",
   "POST /api/mcp",
   "DELETE /api/mcp",
@@ -2163,117 +2160,6 @@ export interface paths {
             ok: boolean;
             status_code: number;
             refreshed: boolean;
-          };
-          meta: {
-            timestamp: string;
-            request_id: string;
-          };
-        };
-      };
-    };
-  };
-  "/api/marketplace/installations": {
-    get: {
-      parameters: {
-        path: never;
-        query: {
-          limit: number;
-          offset: number;
-          kind?: "skill" | "agent_template" | "domain" | "canvas_component" | "workflow_template";
-        };
-      };
-      requestBody: never;
-      responses: {
-        "200": {
-          success: true;
-          data: {
-            items: Array<{
-              installation_id: string;
-              component_id: string;
-              component_type: string;
-              name: string;
-              custom_name: string | null;
-              version_id: string | null;
-              target_id: string | null;
-              source_tenant_id: string;
-              installed_at: string;
-            }>;
-            total: number;
-            limit: number;
-            offset: number;
-            has_more: boolean;
-          };
-          meta: {
-            timestamp: string;
-            request_id: string;
-          };
-        };
-      };
-    };
-  };
-  "/api/marketplace/publications/{id}": {
-    get: {
-      parameters: {
-        path: {
-          id: string;
-        };
-        query: never;
-      };
-      requestBody: never;
-      responses: {
-        "200": {
-          success: true;
-          data: {
-            component_id: string;
-            component_type: string;
-            name: string;
-            marketplace_type: string;
-            status: string;
-            published: boolean;
-            rejection_reason: string | null;
-            approved_at: string | null;
-            created_at: string;
-            updated_at: string;
-          };
-          meta: {
-            timestamp: string;
-            request_id: string;
-          };
-        };
-      };
-    };
-  };
-  "/api/marketplace/usage": {
-    get: {
-      parameters: {
-        path: never;
-        query: never;
-      };
-      requestBody: never;
-      responses: {
-        "200": {
-          success: true;
-          data: {
-            plan: string;
-            rate_limit_limit: number | null;
-            rate_limit_remaining: number | null;
-            rate_limit_reset: number | null;
-            agents: {
-              used: number;
-              limit: number | null;
-            };
-            installed_skills: {
-              used: number;
-              limit: number | null;
-            };
-            skill_executions_today: {
-              used: number;
-              limit: number | null;
-            };
-            installations: number;
-            listings_published: number;
-            storage_used: number;
-            storage_limit: null | null;
           };
           meta: {
             timestamp: string;
