@@ -54,10 +54,11 @@ describe('AtomClient against the real server', () => {
     assert.ok((slow.duration_seconds ?? 0) >= 3);
     const pending = await client.agents.execute(agent.id, { task: 'compile the quarterly inventory digest' }, { wait: false });
     assert.equal(pending.status, 'in_progress');
+    const cancelled = await client.agents.cancelExecution(agent.id, pending.execution_id);
+    assert.equal(cancelled.execution_id, pending.execution_id);
     const timedOut = await client.agents.execute(agent.id, { task: 'compile the quarterly inventory digest' }, { pollIntervalMs: 100, waitTimeoutMs: 300 }).catch((e) => e);
     assert.ok(timedOut instanceof TimeoutError);
     assert.equal((timedOut.details as { execution: { status: string } }).execution.status, 'in_progress');
-    await client.agents.cancelExecution(agent.id, pending.execution_id);
     const runs = await client.agents.listExecutions(agent.id);
     assert.ok(runs.length >= 4);
   });
