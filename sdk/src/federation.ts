@@ -15,29 +15,39 @@ export interface FederationClientOptions extends ClientOptions {
    * The peer's Ed25519 public keys, pinned (JWK `{kty:'OKP',crv:'Ed25519',x}`, PEM, or KeyObject).
    * When absent they are fetched once from `keysUrl`.
    */
-  publicKeys?: Array<JsonWebKey | string | KeyObject>;
-  /** Where the peer publishes its keys as a JWKS `{keys:[…]}` (default `<baseUrl>/.well-known/atom-federation.json`). */
+  publicKeys?: KeyInput[];
+  /** Where the peer publishes its keys, `{public_keys:[{key_id, public_key, jwk}]}` (default `<baseUrl>/.well-known/atom-federation.json`). */
   keysUrl?: string;
 }
 
 /**
- * A signed agent bundle as served by GET /api/federation/v1/marketplace/agents/{id}/bundle.
- * `payload` (the agent template, its skills and canvas components) is what is signed: `digest` is
- * `sha256:` + hex SHA-256 of its canonical JSON (keys sorted, no spaces) and `signature` is the
- * base64url Ed25519 signature of those same bytes by the key `key_id` of `source_instance`.
- * The bundle is returned exactly as received (snake_case), so it can be handed on to another
- * instance's install-from-bundle and verified again there.
+ * A signed bundle (`atom.bundle` version 1, docs/federation.md) as served by
+ * GET /api/federation/v1/marketplace/agents/{id}/bundle (and …/skills/{id}/bundle).
+ * `digest.value` is the hex SHA-256 of the canonical JSON of the bundle without `digest` and
+ * `signature`; `signature.value` is the base64url Ed25519 signature of the 32 raw digest bytes by
+ * the key `signature.key_id` of `source_instance`. The bundle is returned exactly as received
+ * (snake_case), so it can be handed to another instance's `POST /api/federation/install` and
+ * verified again there.
  */
 export interface AgentBundle {
-  format?: string;
-  format_version?: number;
-  source_instance?: string;
-  key_id?: string;
-  digest: string;
-  signature: string;
-  payload: Record<string, unknown>;
+  format: 'atom.bundle';
+  version: number;
+  source_instance: string;
+  issued_at: string;
+  nonce: string;
+  kind: 'agent_template' | 'skill';
+  listing: Record<string, unknown>;
+  agent_template?: Record<string, unknown>;
+  skill?: Record<string, unknown>;
+  skills: Record<string, unknown>[];
+  canvas_components: Record<string, unknown>[];
+  digest: { alg: 'sha-256'; value: string };
+  signature: { alg: 'ed25519'; key_id: string; value: string };
   [key: string]: unknown;
 }
+
+/** A public key as published in the peer's `/.well-known/atom-federation.json`. */
+export interface PublishedKey { key_id: string; alg: string; public_key: string; jwk?: JsonWebKey }
 
 /** Canonical JSON: object keys sorted at every level, no whitespace (RFC 8785 for ordinary values). */
 export function canonicalJson(value: unknown): string {
@@ -49,9 +59,19 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-function toKey(k: JsonWebKey | string | KeyObject): KeyObject {
+type KeyInput = PublishedKey | JsonWebKey | string | KeyObject;
+
+/** The key id a key answers to, when it names one. */
+function kidOf(k: KeyInput): string | undefined {
+  if (typeof k === 'string' || (k as KeyObject).type === 'public') return undefined;
+  return (k as PublishedKey).key_id ?? (k as JsonWebKey & { kid?: string }).kid;
+}
+
+function toKey(k: KeyInput): KeyObject {
   if (typeof k === 'string') return createPublicKey(k);
-  if ('type' in k && (k as KeyObject).type === 'public') return k as KeyObject;
+  if ((k as KeyObject).type === 'public') return k as KeyObject;
+  const published = k as PublishedKey;
+  if (published.public_key) return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: published.public_key }, format: 'jwk' });
   return createPublicKey({ key: k as JsonWebKey, format: 'jwk' });
 }
 
@@ -60,28 +80,29 @@ function fail(message: string, details: Record<string, unknown> = {}): never {
 }
 
 /**
- * Checks a bundle's SHA-256 digest and Ed25519 signature against the given public keys (any
- * key whose `kid` matches `key_id`, or every key when the bundle names none). Throws
- * `BundleVerificationError` on the first problem; returns the bundle when both hold.
+ * Checks a bundle's format, SHA-256 digest and Ed25519 signature against the source's public keys
+ * (the one whose key id is `signature.key_id`; keys without an id are all tried). Throws
+ * `BundleVerificationError` on the first problem; returns the bundle when all hold.
  */
-export function verifyAgentBundle<T extends AgentBundle>(bundle: T, keys: Array<JsonWebKey | string | KeyObject>): T {
-  if (!bundle || typeof bundle !== 'object' || !bundle.payload || typeof bundle.digest !== 'string' || typeof bundle.signature !== 'string') {
-    fail('Bundle lacks payload, digest or signature');
+export function verifyAgentBundle<T extends AgentBundle>(bundle: T, keys: KeyInput[]): T {
+  if (!bundle || typeof bundle !== 'object' || bundle.format !== 'atom.bundle' || bundle.version !== 1) fail('Not an atom.bundle version 1');
+  if (bundle.digest?.alg !== 'sha-256' || typeof bundle.digest.value !== 'string' || bundle.signature?.alg !== 'ed25519' || typeof bundle.signature.value !== 'string') {
+    fail('Bundle lacks a sha-256 digest or an ed25519 signature');
   }
-  const bytes = Buffer.from(canonicalJson(bundle.payload), 'utf8');
-  const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-  if (digest !== bundle.digest.toLowerCase()) fail('Bundle digest does not match its payload', { expected: bundle.digest, actual: digest });
-  const candidates = keys.filter((k) => !bundle.key_id || typeof k !== 'object' || !('kid' in k) || (k as JsonWebKey).kid === undefined || (k as JsonWebKey).kid === bundle.key_id);
-  if (!candidates.length) fail(`No public key '${bundle.key_id}' for this bundle`, { key_id: bundle.key_id });
-  const signature = Buffer.from(bundle.signature, 'base64url');
+  const { digest: _d, signature: _s, ...body } = bundle;
+  const hex = createHash('sha256').update(canonicalJson(body), 'utf8').digest('hex');
+  if (hex !== bundle.digest.value.toLowerCase()) fail('Bundle digest does not match its content', { expected: bundle.digest.value, actual: hex });
+  const candidates = keys.filter((k) => kidOf(k) === undefined || kidOf(k) === bundle.signature.key_id);
+  if (!candidates.length) fail(`No public key '${bundle.signature.key_id}' for this bundle`, { key_id: bundle.signature.key_id });
+  const signature = Buffer.from(bundle.signature.value, 'base64url');
   const ok = candidates.some((k) => {
     try {
-      return edVerify(null, bytes, toKey(k), signature);
+      return edVerify(null, Buffer.from(hex, 'hex'), toKey(k), signature);
     } catch {
       return false;
     }
   });
-  if (!ok) fail('Bundle signature is not valid for the source instance\'s key', { key_id: bundle.key_id });
+  if (!ok) fail("Bundle signature is not valid for the source instance's key", { key_id: bundle.signature.key_id });
   return bundle;
 }
 
@@ -89,7 +110,7 @@ export function verifyAgentBundle<T extends AgentBundle>(bundle: T, keys: Array<
 export class FederationClient {
   readonly transport: Transport;
   private readonly options: FederationClientOptions;
-  private keys: Array<JsonWebKey | string | KeyObject> | undefined;
+  private keys: KeyInput[] | undefined;
 
   constructor(options: FederationClientOptions) {
     const headers: Record<string, string> = { 'x-federation-key': options.federationKey, ...(options.headers ?? {}) };
@@ -115,12 +136,12 @@ export class FederationClient {
     return verifyAgentBundle(bundle, await this.publicKeys());
   }
 
-  /** The peer's signing keys: pinned ones, else its published JWKS (fetched once). */
-  async publicKeys(): Promise<Array<JsonWebKey | string | KeyObject>> {
+  /** The peer's signing keys: pinned ones, else the ones it publishes at its well-known URL (fetched once). */
+  async publicKeys(): Promise<KeyInput[]> {
     if (this.keys) return this.keys;
     const url = this.options.keysUrl ?? `${this.transport.baseUrl}/.well-known/atom-federation.json`;
-    const doc = await this.transport.get<{ keys?: JsonWebKey[] }>(url);
-    const keys = (doc?.keys ?? []).filter((k) => k.kty === 'OKP' && k.crv === 'Ed25519');
+    const doc = await this.transport.get<{ public_keys?: PublishedKey[] }>(url);
+    const keys = (doc?.public_keys ?? []).filter((k) => k.alg === 'ed25519' && typeof k.public_key === 'string');
     if (!keys.length) fail(`No Ed25519 key published at ${url}`);
     this.keys = keys;
     return keys;

@@ -29,9 +29,11 @@ export interface ClientOptions {
   /** Upper bound of one wait, backoff or `Retry-After` (default 30 000). A longer `Retry-After` is not waited for. */
   maxRetryDelayMs?: number;
   /**
-   * Also retry a POST or PATCH after an answer that may mean it ran (500, 502, 504, a timeout, a
-   * reset connection). Off by default: the server does not yet deduplicate by `Idempotency-Key`,
-   * so such a retry could run the operation twice. 429, 503 and refused connections are always retried.
+   * Retry a POST or PATCH after an answer that may mean it ran (500, 502, 504, a timeout, a reset
+   * connection). On by default: every POST and PATCH carries an `Idempotency-Key`, reused by its
+   * retries, and the server replays the first answer instead of running the write twice. Set
+   * `false` against a server that does not honour the key. 429, 503 and refused connections are
+   * always retried.
    */
   retryNonIdempotent?: boolean;
   /** A `fetch` implementation (default: the global one). */
@@ -43,7 +45,7 @@ export interface RequestOptions {
   query?: Record<string, unknown>;
   body?: unknown;
   headers?: Record<string, string>;
-  /** Sent as `Idempotency-Key` on POST; one is generated per call when absent and reused by its retries. */
+  /** Sent as `Idempotency-Key` on POST and PATCH; one is generated per call when absent and reused by its retries. */
   idempotencyKey?: string;
   timeoutMs?: number;
   signal?: AbortSignal;
@@ -111,7 +113,7 @@ const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve, 
 /**
  * The one HTTP layer of the SDK: auth headers, timeouts (AbortSignal), retries with exponential
  * backoff and full jitter on 429/5xx/network errors honouring `Retry-After` (POST and PATCH only
- * when the request cannot have run, unless `retryNonIdempotent`), an `Idempotency-Key` on every
+ * (writes too: the server replays by `Idempotency-Key`; `retryNonIdempotent: false` limits writes to retries that cannot have run), an `Idempotency-Key` on every
  * POST (the same key on each retry), and typed errors from the server's envelope.
  */
 export class Transport {
@@ -157,7 +159,7 @@ export class Transport {
       body = JSON.stringify(o.body);
       headers['content-type'] = 'application/json';
     }
-    if (method === 'POST') headers['idempotency-key'] = o.idempotencyKey ?? randomUUID();
+    if (method === 'POST' || method === 'PATCH') headers['idempotency-key'] = o.idempotencyKey ?? randomUUID();
     const retries = o.maxRetries ?? this.opts.maxRetries ?? 2;
     for (let attempt = 0; ; attempt += 1) {
       let failure: MarketplaceError;
@@ -198,7 +200,7 @@ export class Transport {
     if (!retryable) return null;
     // The request surely did not run: refused by the rate limiter, the server unavailable, or never connected.
     const notRun = err instanceof RateLimitError || err.status === 503 || err.code === 'CONNECTION_REFUSED';
-    if ((method === 'POST' || method === 'PATCH') && !notRun && !this.opts.retryNonIdempotent) return null;
+    if ((method === 'POST' || method === 'PATCH') && !notRun && this.opts.retryNonIdempotent === false) return null;
     const cap = this.opts.maxRetryDelayMs ?? 30_000;
     const after = retryAfterSeconds(err.headers, err.details);
     if (after !== undefined) {

@@ -99,7 +99,8 @@ describe('MarketplaceClient: agent marketplace', () => {
     assert.equal(usage.plan, 'enterprise');
     assert.equal(typeof usage.rateLimitRemaining, 'number');
     assert.equal(usage.rateLimit.remaining, usage.rateLimitRemaining);
-    assert.ok(usage.quotas.agents.used >= 0);
+    assert.ok(usage.quotas.find((q: { metric: string; used: number }) => q.metric === 'agents')!.used >= 0);
+    assert.equal(usage.history.metric, 'skill_executions');
   });
 });
 

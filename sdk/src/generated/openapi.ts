@@ -6,6 +6,29 @@ export const OPENAPI_VERSION = "ATOM API 8.0.0";
 
 /** Every operation the server documents, as "METHOD /path". */
 export const OPERATIONS = [
+  "GET /.well-known/atom-federation.json",
+  "GET /api/admin/marketplace/pending",
+  "GET /api/admin/packages/advisories",
+  "POST /api/admin/packages/advisories",
+  "DELETE /api/admin/packages/advisories/{id}",
+  "GET /api/admin/packages/requests",
+  "POST /api/admin/packages/requests/{id}/approve",
+  "POST /api/admin/packages/requests/{id}/reject",
+  "POST /api/admin/packages/whitelist",
+  "DELETE /api/admin/packages/whitelist/{type}/{name}",
+  "GET /api/agent-marketplace/agents",
+  "GET /api/agent-marketplace/agents/search",
+  "GET /api/agent-marketplace/agents/{id}",
+  "POST /api/agent-marketplace/agents/{id}/approve",
+  "POST /api/agent-marketplace/agents/{id}/reject",
+  "GET /api/agent-marketplace/agents/{id}/status",
+  "GET /api/agent-marketplace/browse",
+  "POST /api/agent-marketplace/install",
+  "POST /api/agent-marketplace/install/bulk",
+  "POST /api/agent-marketplace/install/{template_id}",
+  "GET /api/agent-marketplace/installations",
+  "POST /api/agent-marketplace/publish",
+  "POST /api/agent-marketplace/publish/{agent_id}",
   "GET /api/agents",
   "POST /api/agents",
   "GET /api/agents/{id}",
@@ -23,6 +46,25 @@ export const OPERATIONS = [
   "POST /api/auth/login",
   "GET /api/auth/me",
   "POST /api/auth/signup",
+  "POST /api/auth/switch-tenant",
+  "GET /api/canvas-marketplace/categories",
+  "GET /api/canvas-marketplace/components",
+  "POST /api/canvas-marketplace/components/install",
+  "POST /api/canvas-marketplace/components/publish",
+  "GET /api/canvas-marketplace/components/{id}",
+  "POST /api/canvas-marketplace/components/{id}/approve",
+  "POST /api/canvas-marketplace/components/{id}/rate",
+  "GET /api/canvas-marketplace/components/{id}/ratings",
+  "POST /api/canvas-marketplace/components/{id}/reject",
+  "GET /api/canvas-marketplace/tags",
+  "POST /api/canvas-skills/create",
+  "POST /api/canvas-skills/install",
+  "POST /api/canvas-skills/marketplace/permission",
+  "POST /api/canvas-skills/marketplace/submit",
+  "GET /api/canvases",
+  "POST /api/canvases",
+  "GET /api/canvases/{id}",
+  "POST /api/canvases/{id}/executions",
   "POST /api/chat",
   "GET /api/chat/stream",
   "POST /api/desktop/actions",
@@ -34,6 +76,20 @@ export const OPERATIONS = [
   "POST /api/desktop/docker",
   "GET /api/desktop/status",
   "POST /api/desktop/terminal",
+  "POST /api/federation/install",
+  "GET /api/federation/installs",
+  "GET /api/federation/keys",
+  "POST /api/federation/keys",
+  "DELETE /api/federation/keys/{id}",
+  "GET /api/federation/peers",
+  "POST /api/federation/peers",
+  "GET /api/federation/peers/{id}",
+  "DELETE /api/federation/peers/{id}",
+  "PATCH /api/federation/peers/{id}",
+  "GET /api/federation/v1/marketplace/agents",
+  "GET /api/federation/v1/marketplace/agents/{id}/bundle",
+  "GET /api/federation/v1/marketplace/skills",
+  "GET /api/federation/v1/marketplace/skills/{id}/bundle",
   "GET /api/governance/actions",
   "PUT /api/governance/actions/{action}",
   "DELETE /api/governance/actions/{action}",
@@ -61,6 +117,18 @@ export const OPERATIONS = [
   "POST /api/integrations/{provider}/disconnect",
   "GET /api/integrations/{provider}/status",
   "POST /api/integrations/{provider}/test",
+  "POST /api/marketplace/export",
+  "POST /api/marketplace/import",
+  "GET /api/marketplace/templates",
+  "POST /api/marketplace/templates/advanced",
+  "GET /api/marketplace/templates/featured",
+  "GET /api/marketplace/templates/statistics",
+  "GET /api/marketplace/templates/types",
+  "GET /api/marketplace/templates/{id}",
+  "POST /api/marketplace/templates/{id}/approve",
+  "POST /api/marketplace/templates/{id}/create-workflow",
+  "POST /api/marketplace/templates/{id}/import",
+  "POST /api/marketplace/templates/{id}/reject",
   "GET /api/mcp",
   "POST /api/mcp",
   "DELETE /api/mcp",
@@ -70,8 +138,15 @@ export const OPERATIONS = [
   "POST /api/members",
   "DELETE /api/members/{user_id}",
   "PATCH /api/members/{user_id}",
+  "GET /api/packages/installed",
+  "POST /api/packages/request",
+  "GET /api/packages/requests",
+  "GET /api/packages/whitelist",
+  "GET /api/packages/{name}/vulnerabilities",
   "GET /api/public/v1/marketplace/categories",
   "POST /api/public/v1/marketplace/reviews/{id}/flag",
+  "POST /api/public/v1/marketplace/reviews/{id}/helpful",
+  "POST /api/public/v1/marketplace/reviews/{id}/response",
   "GET /api/public/v1/marketplace/skills",
   "GET /api/public/v1/marketplace/skills/{id}",
   "POST /api/public/v1/marketplace/skills/{id}/rate",
@@ -95,11 +170,27 @@ export const OPERATIONS = [
   "POST /api/skills/version",
   "GET /api/skills/{id}",
   "POST /api/skills/{id}/execute",
+  "POST /api/skills/{id}/submit",
+  "POST /api/skills/{id}/unpublish",
   "GET /api/tenants",
   "POST /api/tenants",
   "GET /api/tenants/current",
   "PATCH /api/tenants/{id}",
   "POST /api/test/auth/login",
+  "GET /api/usage",
+  "GET /api/v1/domains",
+  "POST /api/v1/domains",
+  "POST /api/v1/domains/marketplace/install",
+  "GET /api/v1/domains/marketplace/my-submissions",
+  "GET /api/v1/domains/marketplace/search",
+  "GET /api/v1/domains/marketplace/stats",
+  "POST /api/v1/domains/marketplace/submit",
+  "GET /api/v1/domains/marketplace/trending",
+  "GET /api/v1/domains/marketplace/{id}",
+  "POST /api/v1/domains/marketplace/{id}/approve",
+  "POST /api/v1/domains/marketplace/{id}/rate",
+  "POST /api/v1/domains/marketplace/{id}/reject",
+  "GET /api/v1/domains/{id}",
   "GET /api/v1/skills/private",
   "POST /api/v1/skills/private",
   "POST /api/v1/skills/private/install",
@@ -114,6 +205,12 @@ export const OPERATIONS = [
   "POST /api/webhooks/{id}/deliveries/{delivery_id}/redeliver",
   "POST /api/webhooks/{id}/rotate-secret",
   "POST /api/webhooks/{id}/test",
+  "GET /api/workflows",
+  "POST /api/workflows",
+  "GET /api/workflows/node-types",
+  "GET /api/workflows/{id}",
+  "PUT /api/workflows/{id}",
+  "DELETE /api/workflows/{id}",
 ] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
@@ -137,6 +234,752 @@ export interface components {
 }
 
 export interface paths {
+  "/.well-known/atom-federation.json": {
+    get: {
+      parameters: {
+        path: never;
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          instance_url: string;
+          federation_api: string;
+          bundle_format: {
+            format: string;
+            version: number;
+            schema: string;
+          };
+          public_keys: Array<{
+            key_id: string;
+            alg: string;
+            public_key: string;
+            jwk: {
+              kty: string;
+              crv: string;
+              x: string;
+              kid: string;
+              use: string;
+            };
+          }>;
+        };
+      };
+    };
+  };
+  "/api/admin/marketplace/pending": {
+    get: {
+      parameters: {
+        path: never;
+        query: {
+          kind?: "skill" | "agent_template" | "domain" | "canvas_component" | "workflow_template";
+          limit: number;
+          offset: number;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: true;
+          data: {
+            items: Array<{
+              id: string;
+              kind: string;
+              tenant_id: string;
+              tenant_name: string | null;
+              name: string;
+              description: string;
+              category: string;
+              subtype: string | null;
+              tags: Array<string>;
+              marketplace_type: string;
+              status: string;
+              created_at: string;
+            }>;
+            total: number;
+            limit: number;
+            offset: number;
+            has_more: boolean;
+          };
+          meta: {
+            timestamp: string;
+            request_id: string;
+          };
+        };
+      };
+    };
+  };
+  "/api/admin/packages/advisories": {
+    get: {
+      parameters: {
+        path: never;
+        query: {
+          package_name?: string;
+          limit: number;
+          offset: number;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: boolean;
+          advisories: Array<{
+            id: string;
+            cve: string;
+            severity: string;
+            description: string;
+            affected_versions: string;
+            safe_version: string | null;
+            package_type: string;
+            package_name: string;
+            source: string;
+            updated_at: string;
+          }>;
+          total: number;
+          limit: number;
+          offset: number;
+          has_more: boolean;
+        };
+      };
+    };
+    post: {
+      parameters: {
+        path: never;
+        query: never;
+      };
+      requestBody: {
+        package_name: string;
+        package_type: "python" | "npm";
+        cve: string;
+        severity: "LOW" | "MEDIUM" | "HIGH" | "CRITICAL";
+        affected: string;
+        safe_version?: string | null;
+        description?: string;
+      };
+      responses: {
+        "201": {
+          success: boolean;
+          advisory: {
+            id: string;
+            cve: string;
+            severity: string;
+            description: string;
+            affected_versions: string;
+            safe_version: string | null;
+            package_type: string;
+          };
+        };
+      };
+    };
+  };
+  "/api/admin/packages/advisories/{id}": {
+    delete: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: boolean;
+        };
+      };
+    };
+  };
+  "/api/admin/packages/requests": {
+    get: {
+      parameters: {
+        path: never;
+        query: {
+          status: string;
+          limit: number;
+          offset: number;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: boolean;
+          requests: Array<{
+            id: string;
+            package_name: string;
+            package_type: string;
+            version: string | null;
+            reason: string;
+            status: string;
+            scope: string | null;
+            review_reason: string | null;
+            tenant_id: string;
+            reviewed_at: string | null;
+            created_at: string;
+          }>;
+          total: number;
+          limit: number;
+          offset: number;
+          has_more: boolean;
+        };
+      };
+    };
+  };
+  "/api/admin/packages/requests/{id}/approve": {
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: {
+        scope?: "tenant" | "platform";
+        version_range?: string;
+        reason?: string;
+      };
+      responses: {
+        "200": {
+          success: boolean;
+          request: {
+            id: string;
+            package_name: string;
+            package_type: string;
+            version: string | null;
+            reason: string;
+            status: string;
+            scope: string | null;
+            review_reason: string | null;
+            tenant_id: string;
+            reviewed_at: string | null;
+            created_at: string;
+          };
+        };
+      };
+    };
+  };
+  "/api/admin/packages/requests/{id}/reject": {
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: {
+        scope?: "tenant" | "platform";
+        version_range?: string;
+        reason?: string;
+      };
+      responses: {
+        "200": {
+          success: boolean;
+          request: {
+            id: string;
+            package_name: string;
+            package_type: string;
+            version: string | null;
+            reason: string;
+            status: string;
+            scope: string | null;
+            review_reason: string | null;
+            tenant_id: string;
+            reviewed_at: string | null;
+            created_at: string;
+          };
+        };
+      };
+    };
+  };
+  "/api/admin/packages/whitelist": {
+    post: {
+      parameters: {
+        path: never;
+        query: never;
+      };
+      requestBody: {
+        package_name: string;
+        package_type: "python" | "npm";
+        tenant_id?: string;
+        version_range?: string;
+        reason?: string;
+      };
+      responses: {
+        "201": {
+          success: boolean;
+        };
+      };
+    };
+  };
+  "/api/admin/packages/whitelist/{type}/{name}": {
+    delete: {
+      parameters: {
+        path: {
+          type: "python" | "npm";
+          name: string;
+        };
+        query: {
+          tenant_id?: string;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: boolean;
+        };
+      };
+    };
+  };
+  "/api/agent-marketplace/agents": {
+    get: {
+      parameters: {
+        path: never;
+        query: {
+          query?: string;
+          capability?: string;
+          min_rating?: number;
+          marketplace_type?: "public" | "private";
+          pricing_tier?: "free" | "solo" | "team" | "enterprise";
+          maturity_level?: "student" | "intern" | "supervised" | "autonomous";
+          category?: string;
+          page?: number;
+          page_size?: number;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          items: Array<{
+            id: string;
+            template_id: string;
+            agent_id: string | null;
+            source_tenant_id: string;
+            name: string;
+            description: string;
+            category: string;
+            capabilities: Array<string>;
+            maturity_level: string;
+            pricing_tier: string;
+            marketplace_type: string;
+            tags: Array<string>;
+            price: number;
+            avg_rating: number;
+            rating: number;
+            rating_count: number;
+            installs: number;
+            version: string;
+            status: string;
+            documentation_url: string | null;
+            created_at: string;
+          }>;
+          total: number;
+          page: number;
+          page_size: number;
+          has_more: boolean;
+        };
+      };
+    };
+  };
+  "/api/agent-marketplace/agents/search": {
+    get: {
+      parameters: {
+        path: never;
+        query: {
+          query?: string;
+          capability?: string;
+          min_rating?: number;
+          marketplace_type?: "public" | "private";
+          pricing_tier?: "free" | "solo" | "team" | "enterprise";
+          maturity_level?: "student" | "intern" | "supervised" | "autonomous";
+          category?: string;
+          page?: number;
+          page_size?: number;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          items: Array<{
+            id: string;
+            template_id: string;
+            agent_id: string | null;
+            source_tenant_id: string;
+            name: string;
+            description: string;
+            category: string;
+            capabilities: Array<string>;
+            maturity_level: string;
+            pricing_tier: string;
+            marketplace_type: string;
+            tags: Array<string>;
+            price: number;
+            avg_rating: number;
+            rating: number;
+            rating_count: number;
+            installs: number;
+            version: string;
+            status: string;
+            documentation_url: string | null;
+            created_at: string;
+          }>;
+          total: number;
+          page: number;
+          page_size: number;
+          has_more: boolean;
+        };
+      };
+    };
+  };
+  "/api/agent-marketplace/agents/{id}": {
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: boolean;
+          agent: ({
+            id: string;
+            template_id: string;
+            agent_id: string | null;
+            source_tenant_id: string;
+            name: string;
+            description: string;
+            category: string;
+            capabilities: Array<string>;
+            maturity_level: string;
+            pricing_tier: string;
+            marketplace_type: string;
+            tags: Array<string>;
+            price: number;
+            avg_rating: number;
+            rating: number;
+            rating_count: number;
+            installs: number;
+            version: string;
+            status: string;
+            documentation_url: string | null;
+            created_at: string;
+          }) & ({
+            long_description: string;
+            required_skills: Array<string>;
+            required_credentials: Array<string>;
+            snapshot: {
+              [key: string]: unknown;
+            };
+            publication: {
+              component_id: string;
+              template_id: string;
+              status: string;
+              approval_status: string;
+              marketplace_type: string;
+              reason: string | null;
+              submitted_at: string;
+              reviewed_at: string | null;
+            };
+          });
+        };
+      };
+    };
+  };
+  "/api/agent-marketplace/agents/{id}/approve": {
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: boolean;
+          template_id: string;
+          component_id: string;
+          status: string;
+          approved_at: string;
+        };
+      };
+    };
+  };
+  "/api/agent-marketplace/agents/{id}/reject": {
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: {
+          reason?: string;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: boolean;
+          template_id: string;
+          component_id: string;
+          status: string;
+          reason: string;
+        };
+      };
+    };
+  };
+  "/api/agent-marketplace/agents/{id}/status": {
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": ({
+          success: boolean;
+        }) & ({
+          component_id: string;
+          template_id: string;
+          status: string;
+          approval_status: string;
+          marketplace_type: string;
+          reason: string | null;
+          submitted_at: string;
+          reviewed_at: string | null;
+        });
+      };
+    };
+  };
+  "/api/agent-marketplace/browse": {
+    get: {
+      parameters: {
+        path: never;
+        query: {
+          limit?: number;
+          offset?: number;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          agents: Array<{
+            id: string;
+            name: string;
+            description: string;
+            category: string;
+            price: number;
+            rating: number;
+            installs: number;
+            version: string;
+          }>;
+          total: number;
+          limit: number;
+          offset: number;
+        };
+      };
+    };
+  };
+  "/api/agent-marketplace/install": {
+    post: {
+      parameters: {
+        path: never;
+        query: never;
+      };
+      requestBody: {
+        agent_id: string;
+        source_tenant_id?: string;
+        target_tenant_id?: string;
+        install_config?: {
+          api_keys?: {
+            [key: string]: string;
+          };
+          settings?: {
+            [key: string]: unknown;
+          };
+        };
+      };
+      responses: {
+        "200": {
+          success: boolean;
+          installation_id: string;
+          agent_id: string;
+          template_id: string;
+          status: string;
+          message: string;
+          maturity_level: string;
+          installed_skills: Array<string>;
+          api_keys_configured: Array<string>;
+        };
+      };
+    };
+  };
+  "/api/agent-marketplace/install/bulk": {
+    post: {
+      parameters: {
+        path: never;
+        query: never;
+      };
+      requestBody: {
+        agent_ids: Array<string>;
+        source_tenant_id?: string;
+        target_tenant_id?: string;
+        install_config?: {
+          api_keys?: {
+            [key: string]: string;
+          };
+          settings?: {
+            [key: string]: unknown;
+          };
+        };
+      };
+      responses: {
+        "200": {
+          success: boolean;
+          results: Array<{
+            agent_id: string;
+            template_id: string | null;
+            status: string;
+            installation_id: string | null;
+            installed_agent_id: string | null;
+            created: boolean;
+            error: {
+              code: string;
+              message: string;
+              details: {
+                [key: string]: unknown;
+              };
+            } | null;
+          }>;
+          total: number;
+          installed: number;
+          failed: number;
+        };
+      };
+    };
+  };
+  "/api/agent-marketplace/install/{template_id}": {
+    post: {
+      parameters: {
+        path: {
+          template_id: string;
+        };
+        query: never;
+      };
+      requestBody: {
+        install_config?: {
+          api_keys?: {
+            [key: string]: string;
+          };
+          settings?: {
+            [key: string]: unknown;
+          };
+        };
+      };
+      responses: {
+        "200": {
+          success: boolean;
+          installation_id: string;
+          agent_id: string;
+          template_id: string;
+          status: string;
+          message: string;
+          maturity_level: string;
+          installed_skills: Array<string>;
+          api_keys_configured: Array<string>;
+        };
+      };
+    };
+  };
+  "/api/agent-marketplace/installations": {
+    get: {
+      parameters: {
+        path: never;
+        query: {
+          limit: number;
+          offset: number;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: boolean;
+          installations: Array<{
+            id: string;
+            template_id: string;
+            agent_id: string | null;
+            installed_agent_id: string;
+            name: string | null;
+            source_tenant_id: string;
+            version_id: string | null;
+            api_key_names: Array<string>;
+            status: string;
+            created_at: string;
+          }>;
+          total: number;
+          limit: number;
+          offset: number;
+          has_more: boolean;
+        };
+      };
+    };
+  };
+  "/api/agent-marketplace/publish": {
+    post: {
+      parameters: {
+        path: never;
+        query: never;
+      };
+      requestBody: {
+        agent_id: string;
+        marketplace_type?: "public" | "private";
+        name?: string;
+        description?: string;
+        long_description?: string;
+        capabilities?: Array<string>;
+        maturity_level?: "student" | "intern" | "supervised" | "autonomous";
+        pricing_tier?: "free" | "solo" | "team" | "enterprise";
+        required_skills?: Array<string>;
+        category?: string;
+        tags?: Array<string>;
+        price?: number;
+        documentation_url?: string;
+      };
+      responses: {
+        "201": {
+          success: boolean;
+          component_id: string;
+          template_id: string;
+          status: string;
+          marketplace_type: string;
+          message: string;
+        };
+      };
+    };
+  };
+  "/api/agent-marketplace/publish/{agent_id}": {
+    post: {
+      parameters: {
+        path: {
+          agent_id: string;
+        };
+        query: {
+          name: string;
+          description: string;
+          price?: number;
+          category?: string;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "201": {
+          success: boolean;
+          template_id: string;
+          status: string;
+          message: string;
+        };
+      };
+    };
+  };
   "/api/agents": {
     get: {
       parameters: {
@@ -912,6 +1755,608 @@ export interface paths {
       };
     };
   };
+  "/api/auth/switch-tenant": {
+    post: {
+      parameters: {
+        path: never;
+        query: never;
+      };
+      requestBody: {
+        tenant_id: string;
+      };
+      responses: {
+        "200": {
+          success: true;
+          data: {
+            access_token: string;
+            token: string;
+            token_type: "Bearer";
+            expires_in: number;
+            user: {
+              id: string;
+              email: string;
+              name: string | null;
+            };
+            tenant_id: string;
+            role: string;
+            tenants: Array<{
+              tenant_id: string;
+              tenant_name: string;
+              plan: string;
+              role: string;
+            }>;
+          };
+          meta: {
+            timestamp: string;
+            request_id: string;
+          };
+        };
+      };
+    };
+  };
+  "/api/canvas-marketplace/categories": {
+    get: {
+      parameters: {
+        path: never;
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          categories: Array<{
+            name: string;
+            count: number;
+          }>;
+        };
+      };
+    };
+  };
+  "/api/canvas-marketplace/components": {
+    get: {
+      parameters: {
+        path: never;
+        query: {
+          query?: string;
+          category?: string;
+          tags?: string;
+          component_type?: string;
+          min_price?: number;
+          max_price?: number;
+          is_free: boolean;
+          is_featured: boolean;
+          sort_by: "created_at" | "updated_at" | "name" | "price" | "rating" | "installs" | "popularity";
+          sort_order: "asc" | "desc";
+          limit: number;
+          offset: number;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          components: Array<{
+            id: string;
+            name: string;
+            description: string;
+            category: string;
+            component_type: string;
+            tags: Array<string>;
+            version: string;
+            thumbnail_url: string | null;
+            price: number;
+            is_free: boolean;
+            is_featured: boolean;
+            license: string;
+            installs: number;
+            rating: number;
+            rating_count: number;
+            created_at: string;
+            updated_at: string;
+          }>;
+          total: number;
+          limit: number;
+          offset: number;
+          has_more: boolean;
+        };
+      };
+    };
+  };
+  "/api/canvas-marketplace/components/install": {
+    post: {
+      parameters: {
+        path: never;
+        query: never;
+      };
+      requestBody: {
+        component_id: string;
+        canvas_id: string;
+        config?: {
+          [key: string]: unknown;
+        };
+      };
+      responses: {
+        "200": {
+          status: string;
+          component_id: string;
+          canvas_id: string;
+          install_id: string;
+          skill_id: string | null;
+          message: string;
+        };
+      };
+    };
+  };
+  "/api/canvas-marketplace/components/publish": {
+    post: {
+      parameters: {
+        path: never;
+        query: never;
+      };
+      requestBody: {
+        component_id: string;
+        price?: number;
+        license?: string;
+        tags?: Array<string>;
+        marketplace_type?: "public" | "private";
+      };
+      responses: {
+        "201": {
+          status: string;
+          component_id: string;
+          marketplace_type: string;
+          message: string;
+        };
+      };
+    };
+  };
+  "/api/canvas-marketplace/components/{id}": {
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          id: string;
+          name: string;
+          description: string;
+          category: string;
+          component_type: string;
+          tags: Array<string>;
+          version: string;
+          thumbnail_url: string | null;
+          price: number;
+          is_free: boolean;
+          is_featured: boolean;
+          license: string;
+          installs: number;
+          rating: number;
+          rating_count: number;
+          created_at: string;
+          updated_at: string;
+          code: string;
+          config_schema: {
+            [key: string]: unknown;
+          } | null;
+          dependencies: Array<string>;
+          css_dependencies: Array<string>;
+          requires_components: Array<string>;
+          preview_url: string | null;
+          demo_url: string | null;
+          has_skill: boolean;
+          status: string;
+          recent_ratings: Array<{
+            id: string;
+            rating: number;
+            review: string;
+            helpful_count: number;
+            created_at: string;
+          }>;
+        };
+      };
+    };
+  };
+  "/api/canvas-marketplace/components/{id}/approve": {
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          status: string;
+          component_id: string;
+        };
+      };
+    };
+  };
+  "/api/canvas-marketplace/components/{id}/rate": {
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: {
+        rating: number;
+        review?: string;
+      };
+      responses: {
+        "200": {
+          status: string;
+          component_id: string;
+          rating: number;
+          aggregate_rating: number;
+          rating_count: number;
+        };
+      };
+    };
+  };
+  "/api/canvas-marketplace/components/{id}/ratings": {
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: {
+          limit: number;
+          offset: number;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          ratings: Array<{
+            id: string;
+            rating: number;
+            review: string;
+            helpful_count: number;
+            not_helpful_count: number;
+            author_response: string | null;
+            author_response_at: string | null;
+            created_at: string;
+          }>;
+          total: number;
+          limit: number;
+          offset: number;
+        };
+      };
+    };
+  };
+  "/api/canvas-marketplace/components/{id}/reject": {
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: {
+          reason?: string;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          status: string;
+          component_id: string;
+          reason: string;
+        };
+      };
+    };
+  };
+  "/api/canvas-marketplace/tags": {
+    get: {
+      parameters: {
+        path: never;
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          tags: Array<{
+            name: string;
+            count: number;
+          }>;
+        };
+      };
+    };
+  };
+  "/api/canvas-skills/create": {
+    post: {
+      parameters: {
+        path: never;
+        query: never;
+      };
+      requestBody: {
+        name: string;
+        description?: string;
+        category?: string;
+        component_type?: string;
+        version?: string;
+        code?: string;
+        config_schema?: {
+          [key: string]: unknown;
+        };
+        dependencies?: Array<string>;
+        css_dependencies?: Array<string>;
+        requires_components?: Array<string>;
+        tags?: Array<string>;
+        thumbnail_url?: string;
+        preview_url?: string;
+        demo_url?: string;
+        license?: string;
+        skill?: {
+          description?: string;
+          skill_type: string;
+          input_schema?: {
+            [key: string]: unknown;
+          };
+          output_schema?: {
+            [key: string]: unknown;
+          };
+          config?: {
+            [key: string]: unknown;
+          };
+          config_schema?: {
+            [key: string]: unknown;
+          };
+          code?: string;
+          endpoint?: string;
+          dependencies?: Array<string>;
+          python_packages?: Array<{
+            name: string;
+            version?: string;
+          }>;
+          npm_packages?: Array<{
+            name: string;
+            version?: string;
+          }>;
+          high_risk?: boolean;
+          risk_reason?: string;
+          action?: string;
+          license?: string;
+          repository_url?: string;
+          category?: string;
+          tags?: Array<string>;
+          name?: string;
+        };
+      };
+      responses: {
+        "201": {
+          success: boolean;
+          component_id: string;
+          skill_id: string | null;
+          component: {
+            component_id: string;
+            name: string;
+            description: string;
+            category: string;
+            component_type: string;
+            version: string;
+            config_schema: {
+              [key: string]: unknown;
+            } | null;
+            dependencies: Array<string>;
+            css_dependencies: Array<string>;
+            requires_components: Array<string>;
+            tags: Array<string>;
+            license: string;
+            skill_id: string | null;
+            marketplace_permission: boolean;
+            marketplace_granted_at: string | null;
+            created_at: string;
+          };
+        };
+      };
+    };
+  };
+  "/api/canvas-skills/install": {
+    post: {
+      parameters: {
+        path: never;
+        query: never;
+      };
+      requestBody: {
+        component_id: string;
+        canvas_id: string;
+        config?: {
+          [key: string]: unknown;
+        };
+      };
+      responses: {
+        "200": {
+          success: boolean;
+          status: string;
+          component_id: string;
+          canvas_id: string;
+          install_id: string;
+          skill_id: string | null;
+        };
+      };
+    };
+  };
+  "/api/canvas-skills/marketplace/permission": {
+    post: {
+      parameters: {
+        path: never;
+        query: never;
+      };
+      requestBody: {
+        component_id: string;
+      };
+      responses: {
+        "200": {
+          success: boolean;
+          component_id: string;
+          marketplace_permission: boolean;
+          granted_by: string;
+          granted_at: string;
+        };
+      };
+    };
+  };
+  "/api/canvas-skills/marketplace/submit": {
+    post: {
+      parameters: {
+        path: never;
+        query: never;
+      };
+      requestBody: {
+        component_id: string;
+        price?: number;
+        license?: string;
+        tags?: Array<string>;
+        marketplace_type?: "public" | "private";
+      };
+      responses: {
+        "201": {
+          success: boolean;
+          component_id: string;
+          status: string;
+          marketplace_type: string;
+        };
+      };
+    };
+  };
+  "/api/canvases": {
+    get: {
+      parameters: {
+        path: never;
+        query: {
+          limit: number;
+          offset: number;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          canvases: Array<{
+            id: string;
+            name: string;
+            description: string;
+            created_at: string;
+            updated_at: string;
+          }>;
+          total: number;
+          limit: number;
+          offset: number;
+          has_more: boolean;
+        };
+      };
+    };
+    post: {
+      parameters: {
+        path: never;
+        query: never;
+      };
+      requestBody: {
+        name: string;
+        description?: string;
+        layout?: {
+          [key: string]: unknown;
+        };
+      };
+      responses: {
+        "201": {
+          success: boolean;
+          canvas: {
+            id: string;
+            name: string;
+            description: string;
+            layout: {
+              [key: string]: unknown;
+            };
+            components: Array<{
+              install_id: string;
+              component_id: string;
+              name: string;
+              version_id: string | null;
+              config: {
+                [key: string]: unknown;
+              };
+              skill_id: string | null;
+              installed_at: string;
+            }>;
+            created_at: string;
+            updated_at: string;
+          };
+        };
+      };
+    };
+  };
+  "/api/canvases/{id}": {
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: boolean;
+          canvas: {
+            id: string;
+            name: string;
+            description: string;
+            layout: {
+              [key: string]: unknown;
+            };
+            components: Array<{
+              install_id: string;
+              component_id: string;
+              name: string;
+              version_id: string | null;
+              config: {
+                [key: string]: unknown;
+              };
+              skill_id: string | null;
+              installed_at: string;
+            }>;
+            created_at: string;
+            updated_at: string;
+          };
+        };
+      };
+    };
+  };
+  "/api/canvases/{id}/executions": {
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: {
+        agent_id: string;
+        task?: string;
+        status?: "completed" | "failed";
+        result?: {
+          [key: string]: unknown;
+        };
+        error?: string;
+        components_used?: Array<string>;
+      };
+      responses: {
+        "201": {
+          success: boolean;
+          execution_id: string;
+          episode_id: string;
+          canvas_id: string;
+          agent_id: string;
+          status: string;
+          components_used: Array<string>;
+        };
+      };
+    };
+  };
   "/api/chat": {
     post: {
       parameters: {
@@ -1303,6 +2748,547 @@ export interface paths {
             request_id: string;
           };
         };
+      };
+    };
+  };
+  "/api/federation/install": {
+    post: {
+      parameters: {
+        path: never;
+        query: never;
+      };
+      requestBody: {
+        peer_id?: string;
+        source_instance?: string;
+        template_id?: string;
+        agent_id?: string;
+        skill_id?: string;
+        bundle?: unknown;
+      };
+      responses: {
+        "200": {
+          success: true;
+          status: string;
+          message: string;
+          kind: string;
+          installation_id: string;
+          created: boolean;
+          source_instance: string;
+          peer_id: string;
+          agent_id?: string;
+          template_id?: string;
+          origin_template_id?: string;
+          maturity_level?: string;
+          installed_skills?: Array<string>;
+          api_keys_configured?: Array<string>;
+          skill_id?: string;
+          origin_skill_id?: string;
+          imported_skills: Array<{
+            origin_id: string;
+            local_id: string;
+          }>;
+        };
+      };
+    };
+  };
+  "/api/federation/installs": {
+    get: {
+      parameters: {
+        path: never;
+        query: {
+          kind?: "agent_template" | "skill";
+          limit?: number;
+          offset?: number;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: true;
+          items: Array<{
+            id: string;
+            kind: string;
+            peer_id: string;
+            source_instance: string;
+            origin_listing_id: string;
+            local_listing_id: string;
+            digest: string;
+            agent_id: string | null;
+            installation_id: string | null;
+            created_at: string;
+            updated_at: string;
+          }>;
+          total: number;
+          limit: number;
+          offset: number;
+        };
+      };
+    };
+  };
+  "/api/federation/keys": {
+    get: {
+      parameters: {
+        path: never;
+        query: {
+          peer_id?: string;
+          limit?: number;
+          offset?: number;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: true;
+          data: {
+            keys: Array<{
+              id: string;
+              peer_id: string;
+              name: string;
+              prefix: string;
+              expires_at: string | null;
+              revoked_at: string | null;
+              last_used_at: string | null;
+              created_at: string;
+              active: boolean;
+            }>;
+            total: number;
+            limit: number;
+            offset: number;
+          };
+          meta: {
+            timestamp: string;
+            request_id: string;
+          };
+        };
+      };
+    };
+    post: {
+      parameters: {
+        path: never;
+        query: never;
+      };
+      requestBody: {
+        peer_id: string;
+        name?: string;
+        expires_at?: string;
+        expires_in_days?: number;
+      };
+      responses: {
+        "201": {
+          success: true;
+          data: {
+            key: string;
+            federation_key: {
+              id: string;
+              peer_id: string;
+              name: string;
+              prefix: string;
+              expires_at: string | null;
+              revoked_at: string | null;
+              last_used_at: string | null;
+              created_at: string;
+              active: boolean;
+            };
+          };
+          meta: {
+            timestamp: string;
+            request_id: string;
+          };
+        };
+      };
+    };
+  };
+  "/api/federation/keys/{id}": {
+    delete: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: true;
+          data: {
+            federation_key: {
+              id: string;
+              peer_id: string;
+              name: string;
+              prefix: string;
+              expires_at: string | null;
+              revoked_at: string | null;
+              last_used_at: string | null;
+              created_at: string;
+              active: boolean;
+            };
+          };
+          meta: {
+            timestamp: string;
+            request_id: string;
+          };
+        };
+      };
+    };
+  };
+  "/api/federation/peers": {
+    get: {
+      parameters: {
+        path: never;
+        query: {
+          limit?: number;
+          offset?: number;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: true;
+          data: {
+            peers: Array<{
+              id: string;
+              name: string;
+              base_url: string;
+              has_outbound_key: boolean;
+              public_keys: Array<{
+                key_id: string;
+                alg: string;
+                public_key: string;
+              }>;
+              status: string;
+              created_at: string;
+              updated_at: string;
+            }>;
+            total: number;
+            limit: number;
+            offset: number;
+          };
+          meta: {
+            timestamp: string;
+            request_id: string;
+          };
+        };
+      };
+    };
+    post: {
+      parameters: {
+        path: never;
+        query: never;
+      };
+      requestBody: {
+        name: string;
+        base_url: string;
+        outbound_key?: string;
+        public_key?: string;
+        public_keys?: Array<{
+          key_id: string;
+          alg?: "ed25519";
+          public_key: string;
+        }>;
+      };
+      responses: {
+        "201": {
+          success: true;
+          data: {
+            peer: {
+              id: string;
+              name: string;
+              base_url: string;
+              has_outbound_key: boolean;
+              public_keys: Array<{
+                key_id: string;
+                alg: string;
+                public_key: string;
+              }>;
+              status: string;
+              created_at: string;
+              updated_at: string;
+            };
+            public_key_status?: string;
+          };
+          meta: {
+            timestamp: string;
+            request_id: string;
+          };
+        };
+      };
+    };
+  };
+  "/api/federation/peers/{id}": {
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: true;
+          data: {
+            peer: {
+              id: string;
+              name: string;
+              base_url: string;
+              has_outbound_key: boolean;
+              public_keys: Array<{
+                key_id: string;
+                alg: string;
+                public_key: string;
+              }>;
+              status: string;
+              created_at: string;
+              updated_at: string;
+            };
+            public_key_status?: string;
+          };
+          meta: {
+            timestamp: string;
+            request_id: string;
+          };
+        };
+      };
+    };
+    delete: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: true;
+          data: {
+            id: string;
+            deleted: boolean;
+          };
+          meta: {
+            timestamp: string;
+            request_id: string;
+          };
+        };
+      };
+    };
+    patch: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: {
+        name?: string;
+        outbound_key?: string | null;
+        public_key?: string;
+        public_keys?: Array<{
+          key_id: string;
+          alg?: "ed25519";
+          public_key: string;
+        }>;
+        status?: "active" | "disabled";
+        refresh_keys?: boolean;
+      };
+      responses: {
+        "200": {
+          success: true;
+          data: {
+            peer: {
+              id: string;
+              name: string;
+              base_url: string;
+              has_outbound_key: boolean;
+              public_keys: Array<{
+                key_id: string;
+                alg: string;
+                public_key: string;
+              }>;
+              status: string;
+              created_at: string;
+              updated_at: string;
+            };
+            public_key_status?: string;
+          };
+          meta: {
+            timestamp: string;
+            request_id: string;
+          };
+        };
+      };
+    };
+  };
+  "/api/federation/v1/marketplace/agents": {
+    get: {
+      parameters: {
+        path: never;
+        query: {
+          query?: string;
+          capability?: string;
+          category?: string;
+          min_rating?: number;
+          pricing_tier?: "free" | "solo" | "team" | "enterprise";
+          maturity_level?: "student" | "intern" | "supervised" | "autonomous";
+          marketplace_type?: "public";
+          page?: number;
+          page_size?: number;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: true;
+          items: Array<{
+            id: string;
+            name: string;
+            description: string;
+            category: string;
+            tags: Array<string>;
+            price: number;
+            avg_rating: number;
+            rating: number;
+            rating_count: number;
+            installs: number;
+            documentation_url: string | null;
+            created_at: string;
+            approved_at: string | null;
+            source_instance: string;
+            bundle_url: string;
+            agent_id: string;
+            template_id: string;
+            capabilities: Array<string>;
+            maturity_level: string;
+            pricing_tier: string;
+            role: string;
+            version: string;
+            required_skills: Array<string>;
+            marketplace_type: string;
+          }>;
+          agents: Array<{
+            id: string;
+            name: string;
+            description: string;
+            category: string;
+            tags: Array<string>;
+            price: number;
+            avg_rating: number;
+            rating: number;
+            rating_count: number;
+            installs: number;
+            documentation_url: string | null;
+            created_at: string;
+            approved_at: string | null;
+            source_instance: string;
+            bundle_url: string;
+            agent_id: string;
+            template_id: string;
+            capabilities: Array<string>;
+            maturity_level: string;
+            pricing_tier: string;
+            role: string;
+            version: string;
+            required_skills: Array<string>;
+            marketplace_type: string;
+          }>;
+          total: number;
+          page: number;
+          page_size: number;
+          has_more: boolean;
+          source_instance: string;
+        };
+      };
+    };
+  };
+  "/api/federation/v1/marketplace/agents/{id}/bundle": {
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": unknown;
+      };
+    };
+  };
+  "/api/federation/v1/marketplace/skills": {
+    get: {
+      parameters: {
+        path: never;
+        query: {
+          query?: string;
+          category?: string;
+          skill_type?: string;
+          min_rating?: number;
+          page?: number;
+          page_size?: number;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: true;
+          items: Array<{
+            id: string;
+            name: string;
+            description: string;
+            category: string;
+            tags: Array<string>;
+            price: number;
+            avg_rating: number;
+            rating: number;
+            rating_count: number;
+            installs: number;
+            documentation_url: string | null;
+            created_at: string;
+            approved_at: string | null;
+            source_instance: string;
+            bundle_url: string;
+            skill_id: string;
+            skill_type: string | null;
+          }>;
+          skills: Array<{
+            id: string;
+            name: string;
+            description: string;
+            category: string;
+            tags: Array<string>;
+            price: number;
+            avg_rating: number;
+            rating: number;
+            rating_count: number;
+            installs: number;
+            documentation_url: string | null;
+            created_at: string;
+            approved_at: string | null;
+            source_instance: string;
+            bundle_url: string;
+            skill_id: string;
+            skill_type: string | null;
+          }>;
+          total: number;
+          page: number;
+          page_size: number;
+          has_more: boolean;
+          source_instance: string;
+        };
+      };
+    };
+  };
+  "/api/federation/v1/marketplace/skills/{id}/bundle": {
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": unknown;
       };
     };
   };
@@ -2169,6 +4155,563 @@ export interface paths {
       };
     };
   };
+  "/api/marketplace/export": {
+    post: {
+      parameters: {
+        path: never;
+        query: never;
+      };
+      requestBody: {
+        workflow_id?: string;
+        template_id?: string;
+        name?: string;
+        description?: string;
+        nodes?: Array<{
+          id: string;
+          type: string;
+          label?: string;
+          config?: {
+            [key: string]: unknown;
+          };
+          [key: string]: unknown;
+        }>;
+        edges?: Array<{
+          id?: string;
+          source: string;
+          target: string;
+          [key: string]: unknown;
+        }>;
+      };
+      responses: {
+        "200": {
+          name: string;
+          description: string;
+          nodes: Array<{
+            id: string;
+            type: string;
+            label?: string;
+            config?: {
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          }>;
+          edges: Array<{
+            id?: string;
+            source: string;
+            target: string;
+            [key: string]: unknown;
+          }>;
+          metadata: {
+            exported_at: string;
+            version: string;
+          };
+        };
+      };
+    };
+  };
+  "/api/marketplace/import": {
+    post: {
+      parameters: {
+        path: never;
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "201": {
+          id: string;
+          name: string;
+          nodes: Array<{
+            id: string;
+            type: string;
+            label?: string;
+            config?: {
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          }>;
+          edges: Array<{
+            id?: string;
+            source: string;
+            target: string;
+            [key: string]: unknown;
+          }>;
+          imported_at: string;
+        };
+      };
+    };
+  };
+  "/api/marketplace/templates": {
+    get: {
+      parameters: {
+        path: never;
+        query: {
+          category?: string;
+          template_type?: "legacy" | "advanced" | "industry";
+          industry?: string;
+          complexity?: "Beginner" | "Intermediate" | "Advanced";
+          tags?: Array<string>;
+          query?: string;
+          sort_by?: "popularity" | "rating" | "installs" | "created_at";
+          limit: number;
+          offset: number;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": Array<{
+          id: string;
+          template_key: string | null;
+          name: string;
+          description: string;
+          category: string;
+          author: string;
+          version: string;
+          integrations: Array<string>;
+          complexity: string;
+          tags: Array<string>;
+          estimated_duration: number;
+          multi_step_support: boolean;
+          pause_resume_support: boolean;
+          downloads: number;
+          rating: number;
+          rating_count: number;
+          template_type: string;
+          industry: string | null;
+          status: string;
+          marketplace_type: string;
+          is_featured: boolean;
+          created_at: string;
+        }>;
+      };
+    };
+  };
+  "/api/marketplace/templates/advanced": {
+    post: {
+      parameters: {
+        path: never;
+        query: never;
+      };
+      requestBody: {
+        id?: string;
+        name: string;
+        description?: string;
+        long_description?: string;
+        category?: string;
+        author?: string;
+        version?: string;
+        integrations?: Array<string>;
+        complexity?: "Beginner" | "Intermediate" | "Advanced";
+        tags?: Array<string>;
+        template_type?: "legacy" | "advanced" | "industry";
+        industry?: string;
+        input_schema?: Array<{
+          name: string;
+          type: "text" | "string" | "textarea" | "number" | "integer" | "boolean" | "select" | "multiselect" | "email" | "url" | "date" | "json" | "object" | "array";
+          label?: string;
+          description?: string;
+          required?: boolean;
+          default?: unknown;
+          options?: Array<string | number | boolean | {
+            value: string | number | boolean;
+            label?: string;
+          }>;
+          min?: number;
+          max?: number;
+        }>;
+        steps?: Array<{
+          step_id: string;
+          name: string;
+          step_type: string;
+          description?: string;
+          estimated_duration?: number;
+          depends_on?: Array<string>;
+          config?: {
+            [key: string]: unknown;
+          };
+        }>;
+        workflow_data?: {
+          nodes: Array<{
+            id: string;
+            type: string;
+            label?: string;
+            config?: {
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          }>;
+          edges: Array<{
+            id?: string;
+            source: string;
+            target: string;
+            [key: string]: unknown;
+          }>;
+        };
+        estimated_duration?: number;
+        multi_step_support?: boolean;
+        pause_resume_support?: boolean;
+        prerequisites?: Array<string>;
+        use_cases?: Array<string>;
+        benefits?: Array<string>;
+        marketplace_type?: "private" | "public";
+      };
+      responses: {
+        "201": {
+          id: string;
+          template_key: string | null;
+          name: string;
+          input_schema: Array<{
+            name: string;
+            type: "text" | "string" | "textarea" | "number" | "integer" | "boolean" | "select" | "multiselect" | "email" | "url" | "date" | "json" | "object" | "array";
+            label?: string;
+            description?: string;
+            required?: boolean;
+            default?: unknown;
+            options?: Array<string | number | boolean | {
+              value: string | number | boolean;
+              label?: string;
+            }>;
+            min?: number;
+            max?: number;
+          }>;
+          steps: Array<{
+            step_id: string;
+            name: string;
+            step_type: string;
+            description?: string;
+            estimated_duration?: number;
+            depends_on?: Array<string>;
+            config?: {
+              [key: string]: unknown;
+            };
+          }>;
+          estimated_duration: number;
+          status: string;
+          marketplace_type: string;
+          created_at: string;
+        };
+      };
+    };
+  };
+  "/api/marketplace/templates/featured": {
+    get: {
+      parameters: {
+        path: never;
+        query: {
+          limit: number;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": Array<{
+          id: string;
+          template_key: string | null;
+          name: string;
+          description: string;
+          category: string;
+          author: string;
+          version: string;
+          integrations: Array<string>;
+          complexity: string;
+          tags: Array<string>;
+          estimated_duration: number;
+          multi_step_support: boolean;
+          pause_resume_support: boolean;
+          downloads: number;
+          rating: number;
+          rating_count: number;
+          template_type: string;
+          industry: string | null;
+          status: string;
+          marketplace_type: string;
+          is_featured: boolean;
+          created_at: string;
+        }>;
+      };
+    };
+  };
+  "/api/marketplace/templates/statistics": {
+    get: {
+      parameters: {
+        path: never;
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          total_templates: number;
+          total_downloads: number;
+          average_rating: number;
+          categories: {
+            [key: string]: {
+              count: number;
+              downloads: number;
+            };
+          };
+          template_types: {
+            [key: string]: {
+              count: number;
+              downloads: number;
+            };
+          };
+          complexity_levels: {
+            [key: string]: {
+              count: number;
+              downloads: number;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/marketplace/templates/types": {
+    get: {
+      parameters: {
+        path: never;
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          template_types: Array<{
+            value: string;
+            label: string;
+            description: string;
+          }>;
+        };
+      };
+    };
+  };
+  "/api/marketplace/templates/{id}": {
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          id: string;
+          template_key: string | null;
+          name: string;
+          description: string;
+          category: string;
+          author: string;
+          version: string;
+          integrations: Array<string>;
+          complexity: string;
+          tags: Array<string>;
+          estimated_duration: number;
+          multi_step_support: boolean;
+          pause_resume_support: boolean;
+          downloads: number;
+          rating: number;
+          rating_count: number;
+          template_type: string;
+          industry: string | null;
+          status: string;
+          marketplace_type: string;
+          is_featured: boolean;
+          created_at: string;
+          long_description: string;
+          workflow_data: {
+            nodes: Array<{
+              id: string;
+              type: string;
+              label?: string;
+              config?: {
+                [key: string]: unknown;
+              };
+              [key: string]: unknown;
+            }>;
+            edges: Array<{
+              id?: string;
+              source: string;
+              target: string;
+              [key: string]: unknown;
+            }>;
+          };
+          input_schema: Array<{
+            name: string;
+            type: "text" | "string" | "textarea" | "number" | "integer" | "boolean" | "select" | "multiselect" | "email" | "url" | "date" | "json" | "object" | "array";
+            label?: string;
+            description?: string;
+            required?: boolean;
+            default?: unknown;
+            options?: Array<string | number | boolean | {
+              value: string | number | boolean;
+              label?: string;
+            }>;
+            min?: number;
+            max?: number;
+          }>;
+          steps: Array<{
+            step_id: string;
+            name: string;
+            step_type: string;
+            description?: string;
+            estimated_duration?: number;
+            depends_on?: Array<string>;
+            config?: {
+              [key: string]: unknown;
+            };
+          }>;
+          prerequisites: Array<string>;
+          use_cases: Array<string>;
+          benefits: Array<string>;
+        };
+      };
+    };
+  };
+  "/api/marketplace/templates/{id}/approve": {
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: boolean;
+          template_id: string;
+          status: string;
+          approved_at: string | null;
+          reason: string | null;
+        };
+      };
+    };
+  };
+  "/api/marketplace/templates/{id}/create-workflow": {
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: {
+          workflow_name?: string;
+          parameters?: string;
+        };
+      };
+      requestBody: {
+        workflow_name?: string;
+        parameters?: {
+          [key: string]: unknown;
+        };
+      };
+      responses: {
+        "201": {
+          status: string;
+          message: string;
+          workflow_definition: {
+            workflow_id: string;
+            name: string;
+            category: string;
+            input_schema: Array<{
+              name: string;
+              type: "text" | "string" | "textarea" | "number" | "integer" | "boolean" | "select" | "multiselect" | "email" | "url" | "date" | "json" | "object" | "array";
+              label?: string;
+              description?: string;
+              required?: boolean;
+              default?: unknown;
+              options?: Array<string | number | boolean | {
+                value: string | number | boolean;
+                label?: string;
+              }>;
+              min?: number;
+              max?: number;
+            }>;
+            steps: Array<{
+              step_id: string;
+              name: string;
+              step_type: string;
+              description?: string;
+              estimated_duration?: number;
+              depends_on?: Array<string>;
+              config?: {
+                [key: string]: unknown;
+              };
+            }>;
+            user_inputs: {
+              [key: string]: unknown;
+            };
+            nodes: Array<{
+              id: string;
+              type: string;
+              label?: string;
+              config?: {
+                [key: string]: unknown;
+              };
+              [key: string]: unknown;
+            }>;
+            edges: Array<{
+              id?: string;
+              source: string;
+              target: string;
+              [key: string]: unknown;
+            }>;
+          };
+        };
+      };
+    };
+  };
+  "/api/marketplace/templates/{id}/import": {
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "201": {
+          id: string;
+          name: string;
+          nodes: Array<{
+            id: string;
+            type: string;
+            label?: string;
+            config?: {
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          }>;
+          edges: Array<{
+            id?: string;
+            source: string;
+            target: string;
+            [key: string]: unknown;
+          }>;
+          imported_at: string;
+        };
+      };
+    };
+  };
+  "/api/marketplace/templates/{id}/reject": {
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: {
+          reason?: string;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: boolean;
+          template_id: string;
+          status: string;
+          approved_at: string | null;
+          reason: string | null;
+        };
+      };
+    };
+  };
   "/api/mcp": {
     get: {
       parameters: {
@@ -2386,6 +4929,145 @@ export interface paths {
       };
     };
   };
+  "/api/packages/installed": {
+    get: {
+      parameters: {
+        path: never;
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: boolean;
+          packages: Array<{
+            package_name: string;
+            package_type: string;
+            version: string | null;
+            required_by: string;
+            created_at: string;
+          }>;
+        };
+      };
+    };
+  };
+  "/api/packages/request": {
+    post: {
+      parameters: {
+        path: never;
+        query: never;
+      };
+      requestBody: {
+        package_name: string;
+        package_type: "python" | "npm";
+        version?: string;
+        reason?: string;
+      };
+      responses: {
+        "200": {
+          success: boolean;
+          request_id: string | null;
+          status: string;
+          message: string;
+        };
+        "201": {
+          success: boolean;
+          request_id: string;
+          status: string;
+          message: string;
+        };
+      };
+    };
+  };
+  "/api/packages/requests": {
+    get: {
+      parameters: {
+        path: never;
+        query: {
+          status?: string;
+          limit: number;
+          offset: number;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: boolean;
+          requests: Array<{
+            id: string;
+            package_name: string;
+            package_type: string;
+            version: string | null;
+            reason: string;
+            status: string;
+            scope: string | null;
+            review_reason: string | null;
+            tenant_id: string;
+            reviewed_at: string | null;
+            created_at: string;
+          }>;
+          total: number;
+          limit: number;
+          offset: number;
+          has_more: boolean;
+        };
+      };
+    };
+  };
+  "/api/packages/whitelist": {
+    get: {
+      parameters: {
+        path: never;
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: boolean;
+          packages: Array<{
+            package_name: string;
+            package_type: string;
+            version_range: string;
+            scope: string;
+            reason: string | null;
+            created_at: string;
+          }>;
+        };
+      };
+    };
+  };
+  "/api/packages/{name}/vulnerabilities": {
+    get: {
+      parameters: {
+        path: {
+          name: string;
+        };
+        query: {
+          package_type?: "python" | "npm";
+          version?: string;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: boolean;
+          package_name: string;
+          version: string | null;
+          vulnerable: boolean;
+          safe_version: string | null;
+          total: number;
+          vulnerabilities: Array<{
+            id: string;
+            cve: string;
+            severity: string;
+            description: string;
+            affected_versions: string;
+            safe_version: string | null;
+            package_type: string;
+          }>;
+        };
+      };
+    };
+  };
   "/api/public/v1/marketplace/categories": {
     get: {
       parameters: {
@@ -2420,6 +5102,62 @@ export interface paths {
       };
     };
   };
+  "/api/public/v1/marketplace/reviews/{id}/helpful": {
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: {
+        helpful: boolean;
+      };
+      responses: {
+        "200": {
+          success: boolean;
+          review: {
+            id: string;
+            rating: number;
+            review: string;
+            created_at: string;
+            helpful_count: number;
+            not_helpful_count: number;
+            author_response: string | null;
+            author_response_at: string | null;
+          };
+        };
+      };
+    };
+  };
+  "/api/public/v1/marketplace/reviews/{id}/response": {
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: {
+        response: string;
+      };
+      responses: {
+        "200": {
+          success: boolean;
+          review: {
+            id: string;
+            rating: number;
+            review: string;
+            created_at: string;
+            helpful_count: number;
+            not_helpful_count: number;
+            author_response: string | null;
+            author_response_at: string | null;
+          };
+        };
+      };
+    };
+  };
   "/api/public/v1/marketplace/skills": {
     get: {
       parameters: {
@@ -2429,6 +5167,10 @@ export interface paths {
           category?: string;
           tags?: string;
           skill_type?: string;
+          min_price?: number;
+          max_price?: number;
+          is_free?: boolean;
+          featured?: boolean;
           sort_by?: "popularity" | "rating" | "installs" | "created_at";
           limit: number;
           offset: number;
@@ -2493,7 +5235,17 @@ export interface paths {
             [key: string]: unknown;
           };
           documentation_url: string | null;
-          npm_packages: Array<string>;
+          license: string | null;
+          repository_url: string | null;
+          python_packages: Array<{
+            name: string;
+            version?: string;
+          }>;
+          npm_packages: Array<{
+            name: string;
+            version?: string;
+          }>;
+          high_risk: boolean;
           recent_reviews: Array<{
             rating: number;
             review: string;
@@ -2545,6 +5297,9 @@ export interface paths {
             review: string;
             created_at: string;
             helpful_count: number;
+            not_helpful_count: number;
+            author_response: string | null;
+            author_response_at: string | null;
           }>;
           total: number;
           limit: number;
@@ -2578,8 +5333,19 @@ export interface paths {
         code?: string;
         endpoint?: string;
         dependencies?: Array<string>;
-        packages?: Array<string>;
+        python_packages?: Array<{
+          name: string;
+          version?: string;
+        }>;
+        npm_packages?: Array<{
+          name: string;
+          version?: string;
+        }>;
         high_risk?: boolean;
+        risk_reason?: string;
+        action?: string;
+        license?: string;
+        repository_url?: string;
         category?: string;
         tags?: Array<string>;
         long_description?: string;
@@ -2747,9 +5513,13 @@ export interface paths {
           category?: string;
           tags?: string;
           skill_type?: string;
+          min_price?: number;
+          max_price?: number;
+          is_free?: boolean;
+          featured?: boolean;
           sort_by?: "popularity" | "rating" | "installs" | "created_at";
-          limit?: number;
-          offset?: number;
+          limit: number;
+          offset: number;
         };
       };
       requestBody: never;
@@ -2866,6 +5636,12 @@ export interface paths {
           skill_id: string;
           status: string;
           message: string;
+          packages_installed: Array<{
+            package_name: string;
+            package_type: string;
+            version: string | null;
+            status: string;
+          }>;
         };
       };
     };
@@ -2879,9 +5655,13 @@ export interface paths {
           category?: string;
           tags?: string;
           skill_type?: string;
+          min_price?: number;
+          max_price?: number;
+          is_free?: boolean;
+          featured?: boolean;
           sort_by?: "popularity" | "rating" | "installs" | "created_at";
-          limit?: number;
-          offset?: number;
+          limit: number;
+          offset: number;
         };
       };
       requestBody: never;
@@ -2921,6 +5701,8 @@ export interface paths {
         tags?: Array<string>;
         long_description?: string;
         documentation_url?: string;
+        license?: string;
+        draft?: boolean;
       };
       responses: {
         "201": {
@@ -3063,6 +5845,42 @@ export interface paths {
           output: unknown;
           error: string | null;
           duration_ms: number;
+        };
+      };
+    };
+  };
+  "/api/skills/{id}/submit": {
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: boolean;
+          marketplace_id: string;
+          status: string;
+        };
+      };
+    };
+  };
+  "/api/skills/{id}/unpublish": {
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: boolean;
+          marketplace_id: string;
+          status: string;
         };
       };
     };
@@ -3265,6 +6083,424 @@ export interface paths {
       };
     };
   };
+  "/api/usage": {
+    get: {
+      parameters: {
+        path: never;
+        query: {
+          days: number;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: true;
+          data: {
+            plan: string;
+            quotas: Array<{
+              metric: string;
+              label: string;
+              used: number;
+              limit: number | null;
+              remaining: number | null;
+              resets_at?: string;
+            }>;
+            rate_limits: {
+              requests_per_minute: number;
+              requests_per_day: number | null;
+            };
+            rate_limit: {
+              limit: number | null;
+              remaining: number | null;
+              reset: number | null;
+            };
+            rate_limit_remaining: number | null;
+            features: {
+              public_marketplace_publish: boolean;
+            };
+            history: {
+              metric: string;
+              days: number;
+              points: Array<{
+                day: string;
+                count: number;
+              }>;
+            };
+          };
+          meta: {
+            timestamp: string;
+            request_id: string;
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/domains": {
+    get: {
+      parameters: {
+        path: never;
+        query: {
+          installed?: boolean;
+          limit: number;
+          offset: number;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          domains: Array<{
+            domain_id: string;
+            domain_name: string;
+            domain_slug: string;
+            description: string;
+            category: string;
+            topics: Array<string>;
+            knowledge: {
+              [key: string]: unknown;
+            };
+            config: {
+              [key: string]: unknown;
+            };
+            config_schema: {
+              [key: string]: unknown;
+            } | null;
+            requires_domains: Array<string>;
+            template_id: string | null;
+            created_at: string;
+            updated_at: string;
+          }>;
+          total: number;
+          limit: number;
+          offset: number;
+          has_more: boolean;
+        };
+      };
+    };
+    post: {
+      parameters: {
+        path: never;
+        query: never;
+      };
+      requestBody: {
+        name: string;
+        description?: string;
+        category?: string;
+        topics?: Array<string>;
+        knowledge?: {
+          [key: string]: unknown;
+        };
+        config?: {
+          [key: string]: unknown;
+        };
+        config_schema?: {
+          [key: string]: unknown;
+        };
+        requires_domains?: Array<string>;
+      };
+      responses: {
+        "201": {
+          success: boolean;
+          domain: {
+            domain_id: string;
+            domain_name: string;
+            domain_slug: string;
+            description: string;
+            category: string;
+            topics: Array<string>;
+            knowledge: {
+              [key: string]: unknown;
+            };
+            config: {
+              [key: string]: unknown;
+            };
+            config_schema: {
+              [key: string]: unknown;
+            } | null;
+            requires_domains: Array<string>;
+            template_id: string | null;
+            created_at: string;
+            updated_at: string;
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/domains/marketplace/install": {
+    post: {
+      parameters: {
+        path: never;
+        query: never;
+      };
+      requestBody: {
+        template_domain_id: string;
+        custom_name?: string;
+        config?: {
+          [key: string]: unknown;
+        };
+      };
+      responses: {
+        "200": {
+          success: boolean;
+          domain_id: string;
+          domain_name: string;
+          template_id: string;
+          status: string;
+        };
+      };
+    };
+  };
+  "/api/v1/domains/marketplace/my-submissions": {
+    get: {
+      parameters: {
+        path: never;
+        query: {
+          limit: number;
+          offset: number;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": Array<{
+          domain_id: string;
+          domain_name: string;
+          status: string;
+          price_usd: number;
+          install_count: number;
+          rating_average: number;
+          rating_count: number;
+          marketplace_type: string;
+          rejection_reason: string | null;
+          created_at: string;
+        }>;
+      };
+    };
+  };
+  "/api/v1/domains/marketplace/search": {
+    get: {
+      parameters: {
+        path: never;
+        query: {
+          q?: string;
+          category?: string;
+          tags?: string;
+          max_price?: number;
+          limit: number;
+          offset: number;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": Array<{
+          id: string;
+          domain_name: string;
+          domain_slug: string;
+          description: string;
+          category: string;
+          price_usd: number;
+          license_type: string;
+          tags: Array<string>;
+          install_count: number;
+          rating_average: number;
+          rating_count: number;
+          publisher_tenant_id: string;
+        }>;
+      };
+    };
+  };
+  "/api/v1/domains/marketplace/stats": {
+    get: {
+      parameters: {
+        path: never;
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          total_domains: number;
+          approved_domains: number;
+          pending_domains: number;
+          total_installs: number;
+        };
+      };
+    };
+  };
+  "/api/v1/domains/marketplace/submit": {
+    post: {
+      parameters: {
+        path: never;
+        query: never;
+      };
+      requestBody: {
+        domain_id: string;
+        price_usd?: number;
+        license_type?: string;
+        tags?: Array<string>;
+        marketplace_type?: "public" | "private";
+      };
+      responses: {
+        "201": {
+          success: boolean;
+          domain_id: string;
+          status: string;
+          price_usd: number;
+          license_type: string;
+          marketplace_type: string;
+        };
+      };
+    };
+  };
+  "/api/v1/domains/marketplace/trending": {
+    get: {
+      parameters: {
+        path: never;
+        query: {
+          limit: number;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": Array<{
+          id: string;
+          domain_name: string;
+          install_count: number;
+          rating_average: number;
+        }>;
+      };
+    };
+  };
+  "/api/v1/domains/marketplace/{id}": {
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          id: string;
+          domain_name: string;
+          domain_slug: string;
+          description: string;
+          category: string;
+          price_usd: number;
+          license_type: string;
+          tags: Array<string>;
+          install_count: number;
+          rating_average: number;
+          rating_count: number;
+          publisher_tenant_id: string;
+          status: string;
+          topics: Array<string>;
+          config_schema: {
+            [key: string]: unknown;
+          } | null;
+          dependencies: Array<string>;
+          created_at: string;
+        };
+      };
+    };
+  };
+  "/api/v1/domains/marketplace/{id}/approve": {
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: boolean;
+          domain_id: string;
+          status: string;
+        };
+      };
+    };
+  };
+  "/api/v1/domains/marketplace/{id}/rate": {
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: {
+        rating: number;
+        review?: string;
+      };
+      responses: {
+        "200": {
+          success: boolean;
+          domain_id: string;
+          rating: number;
+          new_average: number;
+          total_ratings: number;
+        };
+      };
+    };
+  };
+  "/api/v1/domains/marketplace/{id}/reject": {
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: {
+          reason?: string;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: boolean;
+          domain_id: string;
+          status: string;
+          reason: string;
+        };
+      };
+    };
+  };
+  "/api/v1/domains/{id}": {
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: boolean;
+          domain: {
+            domain_id: string;
+            domain_name: string;
+            domain_slug: string;
+            description: string;
+            category: string;
+            topics: Array<string>;
+            knowledge: {
+              [key: string]: unknown;
+            };
+            config: {
+              [key: string]: unknown;
+            };
+            config_schema: {
+              [key: string]: unknown;
+            } | null;
+            requires_domains: Array<string>;
+            template_id: string | null;
+            created_at: string;
+            updated_at: string;
+          };
+        };
+      };
+    };
+  };
   "/api/v1/skills/private": {
     get: {
       parameters: {
@@ -3325,8 +6561,19 @@ export interface paths {
         code?: string;
         endpoint?: string;
         dependencies?: Array<string>;
-        packages?: Array<string>;
+        python_packages?: Array<{
+          name: string;
+          version?: string;
+        }>;
+        npm_packages?: Array<{
+          name: string;
+          version?: string;
+        }>;
         high_risk?: boolean;
+        risk_reason?: string;
+        action?: string;
+        license?: string;
+        repository_url?: string;
         category?: string;
         tags?: Array<string>;
       };
@@ -3363,6 +6610,7 @@ export interface paths {
           packages_installed: Array<{
             package_name: string;
             package_type: string;
+            version: string | null;
             status: string;
           }>;
         };
@@ -3383,6 +6631,9 @@ export interface paths {
         config_overrides?: {
           [key: string]: unknown;
         };
+        environment_vars?: {
+          [key: string]: string;
+        };
       };
       responses: {
         "200": {
@@ -3391,6 +6642,7 @@ export interface paths {
           name: string;
           description: string;
           config_overrides_applied: boolean;
+          environment_vars_set: Array<string>;
         };
       };
     };
@@ -3713,6 +6965,358 @@ export interface paths {
             timestamp: string;
             request_id: string;
           };
+        };
+      };
+    };
+  };
+  "/api/workflows": {
+    get: {
+      parameters: {
+        path: never;
+        query: {
+          limit: number;
+          offset: number;
+          source?: "api" | "template" | "file";
+          template_id?: string;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: boolean;
+          workflows: Array<{
+            id: string;
+            name: string;
+            description: string;
+            category: string | null;
+            nodes: Array<{
+              id: string;
+              type: string;
+              label?: string;
+              config?: {
+                [key: string]: unknown;
+              };
+              [key: string]: unknown;
+            }>;
+            edges: Array<{
+              id?: string;
+              source: string;
+              target: string;
+              [key: string]: unknown;
+            }>;
+            version: string;
+            source: string;
+            template_id: string | null;
+            input_schema: Array<{
+              name: string;
+              type: "text" | "string" | "textarea" | "number" | "integer" | "boolean" | "select" | "multiselect" | "email" | "url" | "date" | "json" | "object" | "array";
+              label?: string;
+              description?: string;
+              required?: boolean;
+              default?: unknown;
+              options?: Array<string | number | boolean | {
+                value: string | number | boolean;
+                label?: string;
+              }>;
+              min?: number;
+              max?: number;
+            }> | null;
+            steps: Array<{
+              step_id: string;
+              name: string;
+              step_type: string;
+              description?: string;
+              estimated_duration?: number;
+              depends_on?: Array<string>;
+              config?: {
+                [key: string]: unknown;
+              };
+            }> | null;
+            user_inputs: {
+              [key: string]: unknown;
+            } | null;
+            imported_at: string | null;
+            created_at: string;
+            updated_at: string;
+          }>;
+          total: number;
+          limit: number;
+          offset: number;
+          has_more: boolean;
+        };
+      };
+    };
+    post: {
+      parameters: {
+        path: never;
+        query: never;
+      };
+      requestBody: {
+        name: string;
+        description?: string;
+        category?: string;
+        nodes: Array<{
+          id: string;
+          type: string;
+          label?: string;
+          config?: {
+            [key: string]: unknown;
+          };
+          [key: string]: unknown;
+        }>;
+        edges: Array<{
+          id?: string;
+          source: string;
+          target: string;
+          [key: string]: unknown;
+        }>;
+      };
+      responses: {
+        "201": {
+          success: boolean;
+          workflow: {
+            id: string;
+            name: string;
+            description: string;
+            category: string | null;
+            nodes: Array<{
+              id: string;
+              type: string;
+              label?: string;
+              config?: {
+                [key: string]: unknown;
+              };
+              [key: string]: unknown;
+            }>;
+            edges: Array<{
+              id?: string;
+              source: string;
+              target: string;
+              [key: string]: unknown;
+            }>;
+            version: string;
+            source: string;
+            template_id: string | null;
+            input_schema: Array<{
+              name: string;
+              type: "text" | "string" | "textarea" | "number" | "integer" | "boolean" | "select" | "multiselect" | "email" | "url" | "date" | "json" | "object" | "array";
+              label?: string;
+              description?: string;
+              required?: boolean;
+              default?: unknown;
+              options?: Array<string | number | boolean | {
+                value: string | number | boolean;
+                label?: string;
+              }>;
+              min?: number;
+              max?: number;
+            }> | null;
+            steps: Array<{
+              step_id: string;
+              name: string;
+              step_type: string;
+              description?: string;
+              estimated_duration?: number;
+              depends_on?: Array<string>;
+              config?: {
+                [key: string]: unknown;
+              };
+            }> | null;
+            user_inputs: {
+              [key: string]: unknown;
+            } | null;
+            imported_at: string | null;
+            created_at: string;
+            updated_at: string;
+          };
+        };
+      };
+    };
+  };
+  "/api/workflows/node-types": {
+    get: {
+      parameters: {
+        path: never;
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          node_types: Array<string>;
+        };
+      };
+    };
+  };
+  "/api/workflows/{id}": {
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: boolean;
+          workflow: {
+            id: string;
+            name: string;
+            description: string;
+            category: string | null;
+            nodes: Array<{
+              id: string;
+              type: string;
+              label?: string;
+              config?: {
+                [key: string]: unknown;
+              };
+              [key: string]: unknown;
+            }>;
+            edges: Array<{
+              id?: string;
+              source: string;
+              target: string;
+              [key: string]: unknown;
+            }>;
+            version: string;
+            source: string;
+            template_id: string | null;
+            input_schema: Array<{
+              name: string;
+              type: "text" | "string" | "textarea" | "number" | "integer" | "boolean" | "select" | "multiselect" | "email" | "url" | "date" | "json" | "object" | "array";
+              label?: string;
+              description?: string;
+              required?: boolean;
+              default?: unknown;
+              options?: Array<string | number | boolean | {
+                value: string | number | boolean;
+                label?: string;
+              }>;
+              min?: number;
+              max?: number;
+            }> | null;
+            steps: Array<{
+              step_id: string;
+              name: string;
+              step_type: string;
+              description?: string;
+              estimated_duration?: number;
+              depends_on?: Array<string>;
+              config?: {
+                [key: string]: unknown;
+              };
+            }> | null;
+            user_inputs: {
+              [key: string]: unknown;
+            } | null;
+            imported_at: string | null;
+            created_at: string;
+            updated_at: string;
+          };
+        };
+      };
+    };
+    put: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: {
+        name?: string;
+        description?: string;
+        category?: string;
+        nodes?: Array<{
+          id: string;
+          type: string;
+          label?: string;
+          config?: {
+            [key: string]: unknown;
+          };
+          [key: string]: unknown;
+        }>;
+        edges?: Array<{
+          id?: string;
+          source: string;
+          target: string;
+          [key: string]: unknown;
+        }>;
+      };
+      responses: {
+        "200": {
+          success: boolean;
+          workflow: {
+            id: string;
+            name: string;
+            description: string;
+            category: string | null;
+            nodes: Array<{
+              id: string;
+              type: string;
+              label?: string;
+              config?: {
+                [key: string]: unknown;
+              };
+              [key: string]: unknown;
+            }>;
+            edges: Array<{
+              id?: string;
+              source: string;
+              target: string;
+              [key: string]: unknown;
+            }>;
+            version: string;
+            source: string;
+            template_id: string | null;
+            input_schema: Array<{
+              name: string;
+              type: "text" | "string" | "textarea" | "number" | "integer" | "boolean" | "select" | "multiselect" | "email" | "url" | "date" | "json" | "object" | "array";
+              label?: string;
+              description?: string;
+              required?: boolean;
+              default?: unknown;
+              options?: Array<string | number | boolean | {
+                value: string | number | boolean;
+                label?: string;
+              }>;
+              min?: number;
+              max?: number;
+            }> | null;
+            steps: Array<{
+              step_id: string;
+              name: string;
+              step_type: string;
+              description?: string;
+              estimated_duration?: number;
+              depends_on?: Array<string>;
+              config?: {
+                [key: string]: unknown;
+              };
+            }> | null;
+            user_inputs: {
+              [key: string]: unknown;
+            } | null;
+            imported_at: string | null;
+            created_at: string;
+            updated_at: string;
+          };
+        };
+      };
+    };
+    delete: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: boolean;
+          message: string;
         };
       };
     };
