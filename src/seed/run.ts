@@ -34,64 +34,63 @@ export async function seedCatalogue(app: FastifyInstance, ctx: AppContext, admin
   const tenantId = existing?.id ?? (await send('POST', '/api/tenants', { name: PUBLISHER, plan: 'enterprise' }, admin)).data.tenant.id as string;
   // A fresh key each run (an earlier run's key was shown to nobody); the publisher's items are matched by name.
   const key = { key: (await apiKeysService(ctx).create(tenantId, { userId: null, role: 'owner' }, { name: 'seed', scope: 'read_write', role: 'owner' })).key };
-  const have = async (kind: string) => new Set((await ctx.db.query<{ name: string }>(SYSTEM,
-    `SELECT name FROM marketplace_listings WHERE tenant_id = $1 AND kind = $2 AND marketplace_type = 'public' AND status = 'approved'`, [tenantId, kind])).map((r) => r.name));
-  const counts: Record<string, number> = {};
   log(`Publisher tenant ${tenantId} (${PUBLISHER})`);
 
-  const skillIds = new Map<string, string>((await ctx.db.query<{ id: string; name: string }>(SYSTEM,
-    `SELECT id, name FROM marketplace_listings WHERE tenant_id = $1 AND kind = 'skill' AND marketplace_type = 'public' AND status = 'approved'`, [tenantId])).map((r) => [r.name, r.id]));
-  counts.skills = 0;
-  for (const s of SKILLS) {
-    if (skillIds.has(s.name)) continue;
-    const { name, category, tags, description, code, input_schema, action, skill_type, python_packages, license } = s as typeof s & { skill_type?: string; python_packages?: { name: string; version: string }[]; license?: string };
-    const c = await send('POST', '/api/v1/skills/private', { name, description, category, tags, code, skill_type: skill_type ?? 'function', ...(input_schema ? { input_schema } : {}), ...(action ? { action } : {}), ...(python_packages ? { python_packages } : {}) }, key);
-    const p = await send('POST', '/api/skills/publish', { skill_id: c.skill_id, category, tags, license: license ?? 'MIT', long_description: description }, key);
-    await send('POST', `/api/skills/approve/${p.marketplace_id}`, undefined, admin);
-    skillIds.set(name, p.marketplace_id);
-    counts.skills += 1;
+  /** Publishes and approves each item the publisher does not have approved yet; returns name → listing id for all. */
+  async function seedKind<T extends { name: string }>(kind: string, items: T[], publish: (item: T) => Promise<string>) {
+    const rows = await ctx.db.query<{ id: string; name: string }>(SYSTEM,
+      `SELECT id, name FROM marketplace_listings WHERE tenant_id = $1 AND kind = $2 AND marketplace_type = 'public' AND status = 'approved'`, [tenantId, kind]);
+    const ids = new Map(rows.map((r) => [r.name, r.id]));
+    let added = 0;
+    for (const item of items.filter((i) => !ids.has(i.name))) {
+      ids.set(item.name, await publish(item));
+      added += 1;
+    }
+    return { ids, added };
   }
 
-  const agentsThere = await have('agent_template');
-  counts.agent_templates = 0;
-  for (const a of AGENTS) {
-    if (agentsThere.has(a.name)) continue;
+  const skills = await seedKind('skill', SKILLS as SeedSkill[], async (s) => {
+    const c = await send('POST', '/api/v1/skills/private', {
+      name: s.name, description: s.description, category: s.category, tags: s.tags, code: s.code, skill_type: s.skill_type ?? 'function',
+      ...(s.input_schema ? { input_schema: s.input_schema } : {}), ...(s.action ? { action: s.action } : {}), ...(s.python_packages ? { python_packages: s.python_packages } : {}),
+    }, key);
+    const p = await send('POST', '/api/skills/publish', { skill_id: c.skill_id, category: s.category, tags: s.tags, license: s.license ?? 'MIT', long_description: s.description }, key);
+    await send('POST', `/api/skills/approve/${p.marketplace_id}`, undefined, admin);
+    return p.marketplace_id;
+  });
+
+  const agents = await seedKind('agent_template', AGENTS, async (a) => {
     const created = await send('POST', '/api/agents', { name: a.name, description: a.description, role: a.role, maturity_level: a.maturity_level, capabilities: a.capabilities, configuration: a.configuration }, key);
     const p = await send('POST', '/api/agent-marketplace/publish', {
       agent_id: created.data.agent.id, marketplace_type: 'public', name: a.name, description: a.description, capabilities: a.capabilities,
-      maturity_level: a.maturity_level, pricing_tier: 'free', category: a.category, tags: a.capabilities, required_skills: a.skills.map((n) => skillIds.get(n)!),
+      maturity_level: a.maturity_level, pricing_tier: 'free', category: a.category, tags: a.capabilities, required_skills: a.skills.map((n) => skills.ids.get(n)!),
     }, key);
     await send('POST', `/api/agent-marketplace/agents/${p.component_id}/approve`, undefined, admin);
-    counts.agent_templates += 1;
-  }
+    return p.component_id;
+  });
 
-  const domainsThere = await have('domain');
-  counts.domains = 0;
-  for (const d of DOMAINS) {
-    if (domainsThere.has(d.name)) continue;
+  const domains = await seedKind('domain', DOMAINS, async (d) => {
     const created = await send('POST', '/api/v1/domains', { name: d.name, category: d.category, topics: d.topics, knowledge: d.knowledge }, key);
     const s = await send('POST', '/api/v1/domains/marketplace/submit', { domain_id: created.domain.domain_id, price_usd: d.price_usd, license_type: 'MIT', tags: d.tags }, key);
     await send('POST', `/api/v1/domains/marketplace/${s.domain_id}/approve`, undefined, admin);
-    counts.domains += 1;
-  }
+    return s.domain_id;
+  });
 
-  const componentsThere = await have('canvas_component');
-  counts.canvas_components = 0;
-  for (const c of COMPONENTS) {
-    if (componentsThere.has(c.name)) continue;
+  const components = await seedKind('canvas_component', COMPONENTS, async (c) => {
     const created = await send('POST', '/api/canvas-skills/create', { name: c.name, description: c.description, category: c.category, tags: c.tags, code: c.code, license: 'MIT', ...(c.config_schema ? { config_schema: c.config_schema } : {}) }, key);
     await send('POST', '/api/canvas-marketplace/components/publish', { component_id: created.component_id, price: 0, license: 'MIT', tags: c.tags }, key);
     await send('POST', `/api/canvas-marketplace/components/${created.component_id}/approve`, undefined, admin);
-    counts.canvas_components += 1;
-  }
+    return created.component_id;
+  });
 
-  const workflowsThere = await have('workflow_template');
-  counts.workflow_templates = 0;
-  for (const w of WORKFLOWS) {
-    if (workflowsThere.has(w.name)) continue;
+  const workflows = await seedKind('workflow_template', WORKFLOWS, async (w) => {
     const created = await send('POST', '/api/marketplace/templates/advanced', { ...w, marketplace_type: 'public' }, key);
     await send('POST', `/api/marketplace/templates/${created.id}/approve`, undefined, admin);
-    counts.workflow_templates += 1;
-  }
+    return created.id;
+  });
+
+  const counts = { skills: skills.added, agent_templates: agents.added, domains: domains.added, canvas_components: components.added, workflow_templates: workflows.added };
   return { created: Object.values(counts).some((n) => n > 0), counts };
 }
+
+type SeedSkill = (typeof SKILLS)[number] & { skill_type?: string; python_packages?: { name: string; version: string }[]; license?: string; input_schema?: object; action?: string };
