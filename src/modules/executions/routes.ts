@@ -3,10 +3,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { tenantOf } from '../../platform/auth/guard.js';
 import type { AppContext } from '../../platform/context.js';
 import { Envelope, ok } from '../../platform/http/envelope.js';
+import { endAllStreams } from '../../platform/http/sse.js';
 import { OffsetQuery, Pagination, pagination } from '../../platform/http/pagination.js';
 import { runnerFor } from './runtime/shared.js';
 import { ExecParams, Execution, ExecuteBody } from './schemas.js';
 import { executionsService } from './service.js';
+import { streamExecution } from './stream.js';
 
 const tags = ['Executions'];
 const AgentParams = Type.Object({ id: Type.String() });
@@ -15,6 +17,7 @@ export const executionRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => a
   const runner = runnerFor(ctx);
   const executions = executionsService(ctx, runner);
   app.addHook('onClose', () => runner.shutdown());
+  app.addHook('preClose', async () => endAllStreams(ctx));
 
   app.post('/api/agents/:id/execute', {
     schema: { tags, summary: 'Execute a task: answered at once when quick (200), else in_progress with a poll_url (202)', params: AgentParams, body: ExecuteBody, response: { 200: Envelope(Execution), 202: Envelope(Execution) } },
@@ -39,6 +42,19 @@ export const executionRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => a
     schema: { tags, summary: 'Execution status, progress and result', params: ExecParams, response: { 200: Envelope(Execution) } },
     config: { permission: 'AGENT_VIEW' },
   }, async (req) => ok(req, await executions.get(tenantOf(req), req.params.id, req.params.execution_id)));
+
+  app.get('/api/agents/:id/executions/:execution_id/stream', {
+    schema: {
+      tags, summary: 'Live progress as Server-Sent Events: step (each reasoning step), progress, then done (the whole execution)', params: ExecParams,
+      querystring: Type.Object({ last_event_id: Type.Optional(Type.Integer({ minimum: 0, description: 'Resume after this step (or send Last-Event-ID)' })) }),
+      produces: ['text/event-stream'],
+    },
+    config: { permission: 'AGENT_VIEW' },
+  }, async (req, reply) => {
+    const header = Number(req.headers['last-event-id']);
+    const lastStep = Number.isInteger(header) && header >= 0 ? header : (req.query.last_event_id ?? 0);
+    await streamExecution(ctx, executions, req, reply, { tenantId: tenantOf(req), agentId: req.params.id, executionId: req.params.execution_id }, lastStep);
+  });
 
   app.post('/api/agents/:id/executions/:execution_id/cancel', {
     schema: { tags, summary: 'Cancel a pending or running execution', params: ExecParams, response: { 200: Envelope(Execution) } },

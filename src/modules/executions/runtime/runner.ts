@@ -14,6 +14,7 @@ import { ApprovalNeeded, ToolGate } from './gate.js';
 import { runLlm } from './llm-loop.js';
 import { runPlanner } from './planner.js';
 import { Trace } from './trace.js';
+import { executionChannel } from '../stream.js';
 
 const HEARTBEAT_MS = 1000;
 
@@ -43,10 +44,13 @@ export class ExecutionRunner {
     const trace = new Trace(claimed.reasoning_trace);
     if (claimed.attempts > 1) trace.add('note', { message: `attempt ${claimed.attempts}: the previous runner stopped; resuming` });
     let progress = claimed.progress;
+    const announce = () => this.ctx.bus.publish(executionChannel(tenantId, executionId), '').catch(() => undefined);
+    void announce();
     const beat = setInterval(() => {
       repo.heartbeat(this.ctx.db.as(tenantId), tenantId, executionId, progress, trace.steps).then(
         (r) => {
           if (r?.cancel_requested) abort.abort(new Cancelled('Cancelled by user'));
+          void announce();
         },
         () => undefined,
       );
@@ -56,6 +60,7 @@ export class ExecutionRunner {
     } finally {
       clearInterval(beat);
       this.running.delete(executionId);
+      void announce();
     }
   }
 
