@@ -133,8 +133,10 @@ describe('web console in headless Chromium', { skip: existsSync(CHROMIUM) ? fals
     assert.match(page.url(), /\/agents\/agt_/);
 
     await page.getByLabel('Task', { exact: true }).fill('Search for recent AI research papers');
+    const streamed = page.waitForRequest((r) => /\/executions\/exe_[A-Za-z0-9]+\/stream$/.test(r.url()));
     await page.getByRole('button', { name: 'Execute' }).click();
     const progress = page.getByTestId('execution-progress');
+    await streamed; // progress follows the execution's Server-Sent Events stream
     await progress.getByText('completed', { exact: true }).waitFor();
     assert.equal(await progress.getByRole('progressbar').getAttribute('aria-valuenow'), '100');
     await progress.getByText('Tools used: web_search').waitFor();

@@ -1,17 +1,23 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api } from '../../api';
+import { readEvents } from '../../sse';
 import { Badge, ErrorBox, Field, statusTone, useAction } from '../../ui';
 import { FINISHED, type Execution } from './types';
 
 const POLL_MS = 400;
 
-/** Starts an execution (async, so progress is visible) and polls its poll_url until it finishes. */
+/**
+ * Starts an execution (async, so progress is visible) and follows it live over Server-Sent Events
+ * (`…/stream`: each reasoning step, progress, done); if the stream cannot be opened it polls the
+ * poll_url instead.
+ */
 export function ExecutePanel({ agentId, onFinished }: { agentId: string; onFinished: () => void }) {
   const [task, setTask] = useState('');
   const [run, setRun] = useState<Execution | null>(null);
   const action = useAction();
   const timer = useRef<number | undefined>(undefined);
-  useEffect(() => () => window.clearTimeout(timer.current), []);
+  const stream = useRef<AbortController | null>(null);
+  useEffect(() => () => { window.clearTimeout(timer.current); stream.current?.abort(); }, []);
 
   const poll = (url: string) => {
     timer.current = window.setTimeout(async () => {
@@ -26,6 +32,25 @@ export function ExecutePanel({ agentId, onFinished }: { agentId: string; onFinis
     }, POLL_MS);
   };
 
+  const follow = (url: string) => {
+    stream.current?.abort();
+    const controller = new AbortController();
+    stream.current = controller;
+    let finished = false;
+    readEvents(`${url}/stream`, (m) => {
+      if (m.event === 'step') setRun((r) => (r ? { ...r, reasoning_trace: [...r.reasoning_trace, m.data] } : r));
+      if (m.event === 'progress') setRun((r) => (r ? { ...r, status: m.data.status, progress: m.data.progress, awaiting_approval: m.data.awaiting_approval } : r));
+      if (m.event === 'done') {
+        finished = true;
+        setRun(m.data);
+        onFinished();
+      }
+    }, controller.signal).then(
+      () => { if (!finished && !controller.signal.aborted) poll(url); },
+      () => { if (!controller.signal.aborted) poll(url); },
+    );
+  };
+
   const cancel = async () => {
     const res = await action.run(() => api<{ data: Execution }>('POST', `/api/agents/${agentId}/executions/${run!.execution_id}/cancel`));
     if (res) setRun(res.data);
@@ -34,11 +59,14 @@ export function ExecutePanel({ agentId, onFinished }: { agentId: string; onFinis
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     window.clearTimeout(timer.current);
+    stream.current?.abort();
     const res = await action.run(() => api<{ data: Execution }>('POST', `/api/agents/${agentId}/execute`, { task, parameters: { async: true } }));
     if (!res) return;
-    setRun(res.data);
-    if (FINISHED.has(res.data.status)) onFinished();
-    else poll(res.data.poll_url);
+    setRun({ ...res.data, reasoning_trace: [] });
+    if (FINISHED.has(res.data.status)) {
+      setRun(res.data);
+      onFinished();
+    } else follow(res.data.poll_url);
   };
 
   return (
