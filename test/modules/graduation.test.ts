@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Built } from '../../src/app.js';
-import { readiness, type EpisodeFacts } from '../../src/modules/graduation/readiness.js';
+import { readiness, readinessHistory, type EpisodeFacts } from '../../src/modules/graduation/readiness.js';
 import { startApp } from '../helpers/app.js';
 import { call, expectError, makeKey, makeTenant, type TestTenant } from '../helpers/http.js';
 import { standardKit } from '../helpers/tools.js';
@@ -44,6 +44,21 @@ describe('readiness formula', () => {
   });
 });
 
+describe('readiness over time', () => {
+  it('is the sliding-window score after each moment, derived from the episodes', () => {
+    // 10 failures, then 10 successes: readiness climbs as the window fills with successes.
+    const eps = Array.from({ length: 20 }, (_, i) => ({ ...ep({ success: i >= 10, confidence: i >= 10 ? 1 : 0 }), at: `2026-11-${String(i + 1).padStart(2, '0')}T00:00:00.000Z` }));
+    const h = readinessHistory('student', eps, 20, 5);
+    assert.deepEqual(h.map((p) => p.episode_number), [1, 6, 11, 15, 20]);
+    assert.equal(h[0]!.at, eps[0]!.at);
+    for (let i = 1; i < h.length; i++) assert.ok(h[i]!.readiness_score >= h[i - 1]!.readiness_score, 'non-decreasing here');
+    assert.equal(h.at(-1)!.readiness_score, readiness('student', [...eps].reverse()).readiness_score, 'the last point is readiness now');
+    assert.equal(h[2]!.components.success_rate, Math.round((1 / 11) * 1000) / 1000);
+    assert.deepEqual(readinessHistory('student', [], 10, 5), []);
+    assert.equal(readinessHistory('student', eps, 3, 10).length, 3, 'never more points than episodes in the span');
+  });
+});
+
 describe('episodes, feedback, exams and maturity changes', () => {
   let built: Built;
   let t: TestTenant;
@@ -80,6 +95,15 @@ describe('episodes, feedback, exams and maturity changes', () => {
     expectError(await call(built.app, 'GET', `/api/graduation/episodes/${ok.id}/feedback`, { key: other.key }), 404, 'EPISODE_NOT_FOUND');
     expectError(await call(built.app, 'POST', `/api/graduation/episodes/${ok.id}/feedback`, { key: other.key, body: { score: 1 } }), 404, 'EPISODE_NOT_FOUND');
     expectError(await call(built.app, 'GET', `/api/graduation/agents/${agent}/episodes`, { key: other.key }), 404, 'AGENT_NOT_FOUND');
+
+    const hist = await call(built.app, 'GET', `/api/graduation/agents/${agent}/readiness/history?points=5`, { key: t.key });
+    assert.equal(hist.status, 200, JSON.stringify(hist.body));
+    assert.deepEqual(hist.body.data.points.map((p: { episode_number: number }) => p.episode_number), [1, 2]);
+    assert.equal(hist.body.data.threshold, 0.7);
+    const now = await call(built.app, 'GET', `/api/graduation/agents/${agent}/readiness`, { key: t.key });
+    assert.equal(hist.body.data.points[1].readiness_score, now.body.data.readiness_score);
+    expectError(await call(built.app, 'GET', `/api/graduation/agents/${agent}/readiness/history`, { key: other.key }), 404, 'AGENT_NOT_FOUND');
+    expectError(await call(built.app, 'GET', `/api/graduation/agents/${agent}/readiness/history?points=0`, { key: t.key }), 400, 'VALIDATION_ERROR');
 
     const recall = await call(built.app, 'GET', `/api/graduation/agents/${agent}/recall?task=${encodeURIComponent('find research papers')}&canvas_id=cnv_1`, { key: t.key });
     assert.equal(recall.body.data.episodes[0].task, 'search research papers');

@@ -151,7 +151,12 @@ describe('web console in headless Chromium', { skip: existsSync(CHROMIUM) ? fals
     await page.getByRole('button', { name: 'Promote' }).click();
     await page.getByText('Moved from student to intern.').waitFor();
     await page.getByTestId('graduation-history').getByText('student → intern').waitFor();
-    await page.getByRole('img', { name: /Readiness over time: promotion to intern/ }).waitFor();
+    // A second run: readiness over time is charted after each episode, with its components.
+    await page.getByLabel('Task', { exact: true }).fill('Find recent papers on agents');
+    await page.getByRole('button', { name: 'Execute' }).click();
+    await page.getByRole('region', { name: 'Recent executions' }).getByText('Find recent papers on agents').first().waitFor();
+    await page.getByRole('img', { name: /Readiness over time: after episode 1 .*after episode 2 / }).waitFor();
+    await page.getByText('■ zero intervention').waitFor();
     await shot('agent-detail');
 
     await page.getByRole('button', { name: 'Edit' }).click();

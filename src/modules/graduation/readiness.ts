@@ -100,3 +100,19 @@ export function readiness(level: Maturity, recentFirst: EpisodeFacts[]): Readine
     gaps,
   };
 }
+
+/**
+ * Readiness as it stood after each of the last episodes, derived from the record (nothing extra is
+ * stored): for up to `points` evenly spaced moments, the score and components of the 50-episode
+ * window ending there. `oldestFirst` should reach WINDOW episodes further back than the first moment.
+ */
+export function readinessHistory<T extends EpisodeFacts & { at: string }>(level: Maturity, oldestFirst: T[], span: number, points: number) {
+  const first = Math.max(1, oldestFirst.length - span + 1);
+  const count = Math.min(points, oldestFirst.length - first + 1);
+  if (count <= 0) return [];
+  const cuts = Array.from({ length: count }, (_, i) => (count === 1 ? oldestFirst.length : Math.round(first + (i * (oldestFirst.length - first)) / (count - 1))));
+  return [...new Set(cuts)].map((cut) => {
+    const r = readiness(level, oldestFirst.slice(Math.max(0, cut - WINDOW), cut).reverse());
+    return { at: oldestFirst[cut - 1]!.at, episode_number: cut, readiness_score: r.readiness_score, components: r.components };
+  });
+}

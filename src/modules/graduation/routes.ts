@@ -38,6 +38,15 @@ export const graduationRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => 
     config: { permission: 'AGENT_VIEW' },
   }, async (req) => ok(req, await graduation.readiness(tenantOf(req), req.params.id)));
 
+  app.get('/api/graduation/agents/:id/readiness/history', {
+    schema: {
+      tags, summary: 'Readiness and its components after each of the recent episodes (derived from the record), for a chart over time', params: AgentParams,
+      querystring: Type.Object({ span: Type.Integer({ minimum: 1, maximum: 500, default: 100, description: 'How many recent episodes to cover' }), points: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) }),
+      response: { 200: Envelope(Any) },
+    },
+    config: { permission: 'AGENT_VIEW' },
+  }, async (req) => ok(req, await graduation.readinessHistory(tenantOf(req), req.params.id, req.query.span, req.query.points)));
+
   app.post('/api/graduation/agents/:id/exam', {
     schema: { tags, summary: 'Graduation exam: readiness, edge cases run for real, constitutional and skill checks', params: AgentParams, response: { 200: Envelope(Any) } },
     config: { permission: 'GRADUATION_MANAGE' },

@@ -8,7 +8,7 @@ import { episodeFacts } from '../agents/service.js';
 import type { ExecutionRunner } from '../executions/runtime/runner.js';
 import { MATURITY_LEVELS, type Maturity } from '../governance/policy.js';
 import { constitutionalCheck, runEdgeCase, skillCheck, type CaseResult } from './exam.js';
-import { readiness, WINDOW } from './readiness.js';
+import { readiness, readinessHistory, THRESHOLDS, WINDOW } from './readiness.js';
 import * as repo from './repo.js';
 
 export const EXAM_COOLDOWN_MS = 24 * 3600_000;
@@ -49,6 +49,19 @@ export function graduationService(ctx: AppContext, runner: ExecutionRunner) {
     async readiness(tenantId: string, agentId: string) {
       const agent = await agentOf(tenantId, agentId);
       return { agent_id: agentId, ...(await readinessOf(tenantId, agentId, agent.maturity_level)) };
+    },
+
+    /** Readiness after each of the agent's recent episodes (up to `span` back, `points` moments), for charts. */
+    async readinessHistory(tenantId: string, agentId: string, span: number, points: number) {
+      const agent = await agentOf(tenantId, agentId);
+      const rows = (await repo.recentForReadiness(ctx.db.as(tenantId), tenantId, agentId, span + WINDOW)).reverse();
+      const facts = rows.map((r) => ({
+        success: r.success, confidence: r.confidence, interventions: r.interventions, violations: r.violations, tools_used: r.skills_used,
+        approvals_approved: r.approvals_approved, approvals_rejected: r.approvals_rejected, at: iso(r.created_at)!,
+      }));
+      const level = agent.maturity_level as Maturity;
+      const next = MATURITY_LEVELS[MATURITY_LEVELS.indexOf(level) + 1] as Exclude<Maturity, 'student'> | undefined;
+      return { agent_id: agentId, current_level: level, threshold: next ? THRESHOLDS[next].score : null, points: readinessHistory(level, facts, span, points) };
     },
 
     async episodes(tenantId: string, agentId: string, f: repo.EpisodeFilter) {

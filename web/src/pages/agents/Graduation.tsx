@@ -13,6 +13,7 @@ export function Graduation({ agentId, version, onChanged }: { agentId: string; v
   const { session } = useSession();
   const readiness = useAsync(() => api<{ data: Readiness }>('GET', `/api/graduation/agents/${agentId}/readiness`), [agentId, version]);
   const history = useAsync(() => api<{ data: { changes: Change[]; exams: Exam[] } }>('GET', `/api/graduation/agents/${agentId}/history`), [agentId, version]);
+  const over = useAsync(() => api<{ data: { threshold: number | null; points: { at: string; episode_number: number; readiness_score: number; components: Record<string, number> }[] } }>('GET', `/api/graduation/agents/${agentId}/readiness/history?points=20`), [agentId, version]);
   const [direction, setDirection] = useState<'promote' | 'demote'>('promote');
   const [justification, setJustification] = useState('');
   const action = useAction();
@@ -30,18 +31,13 @@ export function Graduation({ agentId, version, onChanged }: { agentId: string; v
   };
 
   const h = history.data?.data;
-  const trend: TrendPoint[] = h && readiness.data
-    ? [
-        ...h.changes.filter((c) => c.readiness_score !== null).map((c) => ({ at: c.created_at, score: c.readiness_score!, label: `${c.kind} to ${c.to_level}` })),
-        ...h.exams.map((x) => ({ at: x.created_at, score: x.readiness_score, label: `exam for ${x.target_level}` })),
-      ].sort((p, q) => p.at.localeCompare(q.at)).concat([{ at: new Date().toISOString(), score: readiness.data.data.readiness_score, label: 'now' }])
-    : [];
+  const trend: TrendPoint[] = (over.data?.data.points ?? []).map((p) => ({ at: p.at, score: p.readiness_score, label: `after episode ${p.episode_number}`, components: p.components }));
   return (
     <section className="card" aria-labelledby="grad-h">
       <h2 id="grad-h">Readiness and graduation</h2>
       <ErrorBox error={readiness.error} title="Readiness could not be loaded" />
       {readiness.data ? <ReadinessChart r={readiness.data.data} /> : readiness.loading && <Loading what="Loading readiness" />}
-      {trend.length > 1 && <><h3>Readiness over time</h3><ReadinessTrend points={trend} threshold={readiness.data!.data.threshold} /></>}
+      {trend.length > 1 && <><h3>Readiness over time</h3><ReadinessTrend points={trend} threshold={over.data!.data.threshold} /></>}
       <h3>History</h3>
       <ErrorBox error={history.error} title="History could not be loaded" />
       {h && h.changes.length === 0 && h.exams.length === 0 && <Empty>No promotions, demotions or exams yet.</Empty>}
