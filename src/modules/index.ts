@@ -35,6 +35,8 @@ import { webhookRoutes } from './webhooks/routes.js';
 import { workflowRoutes } from './workflows/routes.js';
 import { templateRoutes } from './workflows/template-routes.js';
 import { transferRoutes } from './workflows/transfer-routes.js';
+import { templatesService } from './workflows/templates.js';
+import { reviewRoutes } from './marketplace/review-routes.js';
 
 /**
  * Every domain module, registered explicitly and in order. A module exports `routes(ctx)` and,
@@ -69,10 +71,15 @@ export const MODULES: Module[] = [
   { name: 'console', routes: consoleRoutes },
   { name: 'skills', routes: skillRoutes, setup: (ctx) => ctx.tools.register(skillToolProvider(ctx)) },
   { name: 'agent-templates', routes: agentTemplateRoutes },
+  { name: 'agent-template-reviews', routes: (ctx) => reviewRoutes(ctx, { kind: 'agent_template', base: '/api/agent-marketplace/agents/:id', tags: ['Agent marketplace'], notFoundCode: 'AGENT_NOT_FOUND' }) },
   { name: 'federation', routes: federationRoutes },
   { name: 'federation-admin', routes: federationAdminRoutes },
   { name: 'workflows', routes: workflowRoutes },
   { name: 'workflow-templates', routes: templateRoutes },
+  {
+    name: 'workflow-template-reviews',
+    routes: (ctx) => reviewRoutes(ctx, { kind: 'workflow_template', base: '/api/marketplace/templates/:id', tags: ['Workflow templates'], resolve: async (viewer, id) => (await templatesService(ctx).find(viewer, id)).id }),
+  },
   { name: 'workflow-transfer', routes: transferRoutes },
   { name: 'domains', routes: domainRoutes },
   { name: 'canvases', routes: canvasRoutes },
