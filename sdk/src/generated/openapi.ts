@@ -20,7 +20,9 @@ export const OPERATIONS = [
   "GET /api/agent-marketplace/agents/search",
   "GET /api/agent-marketplace/agents/{id}",
   "POST /api/agent-marketplace/agents/{id}/approve",
+  "POST /api/agent-marketplace/agents/{id}/rate",
   "POST /api/agent-marketplace/agents/{id}/reject",
+  "GET /api/agent-marketplace/agents/{id}/reviews",
   "GET /api/agent-marketplace/agents/{id}/status",
   "GET /api/agent-marketplace/browse",
   "POST /api/agent-marketplace/install",
@@ -38,6 +40,7 @@ export const OPERATIONS = [
   "GET /api/agents/{id}/executions",
   "GET /api/agents/{id}/executions/{execution_id}",
   "POST /api/agents/{id}/executions/{execution_id}/cancel",
+  "GET /api/agents/{id}/executions/{execution_id}/stream",
   "POST /api/agents/{id}/train",
   "GET /api/agents/{id}/training",
   "GET /api/api-keys",
@@ -102,6 +105,7 @@ export const OPERATIONS = [
   "GET /api/graduation/agents/{id}/history",
   "POST /api/graduation/agents/{id}/promote",
   "GET /api/graduation/agents/{id}/readiness",
+  "GET /api/graduation/agents/{id}/readiness/history",
   "GET /api/graduation/agents/{id}/recall",
   "GET /api/graduation/edge-cases",
   "POST /api/graduation/edge-cases",
@@ -128,7 +132,9 @@ export const OPERATIONS = [
   "POST /api/marketplace/templates/{id}/approve",
   "POST /api/marketplace/templates/{id}/create-workflow",
   "POST /api/marketplace/templates/{id}/import",
+  "POST /api/marketplace/templates/{id}/rate",
   "POST /api/marketplace/templates/{id}/reject",
+  "GET /api/marketplace/templates/{id}/reviews",
   "GET /api/mcp",
   "POST /api/mcp",
   "DELETE /api/mcp",
@@ -703,6 +709,29 @@ export interface paths {
       };
     };
   };
+  "/api/agent-marketplace/agents/{id}/rate": {
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: {
+        rating: number;
+        review?: string;
+      };
+      responses: {
+        "200": {
+          success: boolean;
+          id: string;
+          rating: number;
+          new_average: number;
+          total_ratings: number;
+        };
+      };
+    };
+  };
   "/api/agent-marketplace/agents/{id}/reject": {
     post: {
       parameters: {
@@ -721,6 +750,37 @@ export interface paths {
           component_id: string;
           status: string;
           reason: string;
+        };
+      };
+    };
+  };
+  "/api/agent-marketplace/agents/{id}/reviews": {
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: {
+          limit: number;
+          offset: number;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          reviews: Array<{
+            id: string;
+            rating: number;
+            review: string;
+            created_at: string;
+            helpful_count: number;
+            not_helpful_count: number;
+            author_response: string | null;
+            author_response_at: string | null;
+          }>;
+          total: number;
+          limit: number;
+          offset: number;
         };
       };
     };
@@ -1452,6 +1512,23 @@ export interface paths {
             request_id: string;
           };
         };
+      };
+    };
+  };
+  "/api/agents/{id}/executions/{execution_id}/stream": {
+    get: {
+      parameters: {
+        path: {
+          id: string;
+          execution_id: string;
+        };
+        query: {
+          last_event_id?: number;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": unknown;
       };
     };
   };
@@ -3647,6 +3724,32 @@ export interface paths {
       };
     };
   };
+  "/api/graduation/agents/{id}/readiness/history": {
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: {
+          span: number;
+          points: number;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: true;
+          data: {
+            [key: string]: unknown;
+          };
+          meta: {
+            timestamp: string;
+            request_id: string;
+          };
+        };
+      };
+    };
+  };
   "/api/graduation/agents/{id}/recall": {
     get: {
       parameters: {
@@ -4690,6 +4793,29 @@ export interface paths {
       };
     };
   };
+  "/api/marketplace/templates/{id}/rate": {
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: {
+        rating: number;
+        review?: string;
+      };
+      responses: {
+        "200": {
+          success: boolean;
+          id: string;
+          rating: number;
+          new_average: number;
+          total_ratings: number;
+        };
+      };
+    };
+  };
   "/api/marketplace/templates/{id}/reject": {
     post: {
       parameters: {
@@ -4708,6 +4834,37 @@ export interface paths {
           status: string;
           approved_at: string | null;
           reason: string | null;
+        };
+      };
+    };
+  };
+  "/api/marketplace/templates/{id}/reviews": {
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: {
+          limit: number;
+          offset: number;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          reviews: Array<{
+            id: string;
+            rating: number;
+            review: string;
+            created_at: string;
+            helpful_count: number;
+            not_helpful_count: number;
+            author_response: string | null;
+            author_response_at: string | null;
+          }>;
+          total: number;
+          limit: number;
+          offset: number;
         };
       };
     };
