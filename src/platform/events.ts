@@ -27,7 +27,7 @@ export class Outbox {
   subscribe(name: string, types: string[] | null, handler: EventHandler) {
     const queue = `event.${name}`;
     this.subscribers.set(queue, { types: types ? new Set(types) : null, handler });
-    this.jobs.register<{ event: DomainEvent }>(queue, (job) => handler(job.data.event), { retryLimit: 10 });
+    this.jobs.register<{ event: DomainEvent }>(queue, (job) => handler(job.data.event), { retryLimit: 10, batchSize: 50 });
   }
 
   async emit<T extends object>(ex: Executor, tenantId: string, type: string, data: T): Promise<DomainEvent<T>> {

@@ -78,13 +78,25 @@ export class Jobs {
         await this.boss.work<unknown>(
           queue,
           { batchSize: options.batchSize ?? 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5, includeMetadata: true },
-          async (jobs) => {
-            for (const job of jobs) await handler({ id: job.id, data: job.data, retryCount: job.retryCount });
-          },
+          (jobs) => this.runBatch(queue, handler, jobs),
         );
       }
     }
     this.started = true;
+  }
+
+  /**
+   * pg-boss waits its polling interval between fetches, so a queue's throughput is its batch size
+   * per interval: jobs of a batch run concurrently, and a failing job is failed on its own (it is
+   * retried) while the others complete. Only a batch that failed entirely is thrown back whole.
+   */
+  private async runBatch(queue: string, handler: Handler<any>, jobs: PgBoss.JobWithMetadata<unknown>[]) {
+    const outcomes = await Promise.allSettled(jobs.map((job) => handler({ id: job.id, data: job.data, retryCount: job.retryCount })));
+    const failed = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [{ job: jobs[i]!, reason: o.reason as unknown }] : []));
+    if (failed.length && failed.length === jobs.length) throw failed[0]!.reason;
+    for (const f of failed) {
+      await this.boss.fail(queue, f.job.id, { message: f.reason instanceof Error ? f.reason.message : String(f.reason) }).catch(() => undefined);
+    }
   }
 
   async send<T extends object>(queue: string, data: T, options: JobOptions = {}, ex?: Executor): Promise<string | null> {

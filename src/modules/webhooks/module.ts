@@ -6,5 +6,5 @@ import { webhooksService } from './service.js';
 export function setupWebhooks(ctx: AppContext) {
   const webhooks = webhooksService(ctx);
   ctx.outbox.subscribe('webhooks', null, (event) => webhooks.fanOut(event));
-  ctx.jobs.register<{ tenantId: string; deliveryId: string }>(DELIVER_QUEUE, async (job) => void (await attempt(ctx, job.data.tenantId, job.data.deliveryId)), { batchSize: 5 });
+  ctx.jobs.register<{ tenantId: string; deliveryId: string }>(DELIVER_QUEUE, async (job) => void (await attempt(ctx, job.data.tenantId, job.data.deliveryId)), { batchSize: 25 });
 }
