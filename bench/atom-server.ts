@@ -3,22 +3,37 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
+import { CATALOGUE, injector, insertCatalogue } from './lib/fixtures.js';
 
 /**
- * ATOM with one enterprise tenant whose per-minute limit is raised out of the way (the limiter
- * still counts every request), 25 API keys to list, serving the authenticated, tenant-scoped,
- * rate-limited list GET /api/api-keys.
+ * ATOM prepared for the benchmark: one enterprise tenant whose per-minute limit is raised out of
+ * the way (the limiter still counts every request), 25 agents and API keys, a catalogue of 100,000
+ * public skills from another tenant, a trivial function skill, and a chat session. Prints the targets as one JSON line.
  */
 const dir = mkdtempSync(join(tmpdir(), 'atom-bench-'));
-const config = loadConfig({ ...process.env, ATOM_DATA_DIR: dir, LOG_LEVEL: 'silent', ATOM_ADMIN_KEY: 'adm_bench' });
-const { app } = await buildApp(config);
-const admin = { 'x-admin-key': 'adm_bench', 'content-type': 'application/json' };
-const created = await app.inject({ method: 'POST', url: '/api/tenants', headers: admin, payload: { name: 'Bench', plan: 'enterprise' } });
-const { tenant, key } = created.json().data;
-await app.inject({ method: 'PATCH', url: `/api/tenants/${tenant.id}`, headers: admin, payload: { rate_limit_per_minute: 1_000_000 } });
-for (let i = 0; i < 24; i++) {
-  await app.inject({ method: 'POST', url: '/api/api-keys', headers: { 'x-api-key': key, 'content-type': 'application/json' }, payload: { name: `key ${i}` } });
+const config = loadConfig({ ...process.env, ATOM_DATA_DIR: dir, LOG_LEVEL: 'silent', ATOM_ADMIN_KEY: 'adm_bench', ATOM_ALLOW_INSECURE_WEBHOOKS: 'true', ATOM_WEBHOOK_RETRY_SCHEDULE_MS: '1000' });
+const { app, ctx } = await buildApp(config);
+const admin = { 'x-admin-key': 'adm_bench' };
+const tenant = async (name: string) => {
+  const r = await app.inject({ method: 'POST', url: '/api/tenants', headers: admin, payload: { name, plan: 'enterprise' } });
+  const { tenant: t, key } = r.json().data;
+  await app.inject({ method: 'PATCH', url: `/api/tenants/${t.id}`, headers: admin, payload: { rate_limit_per_minute: 10_000_000 } });
+  return { id: t.id as string, key: key as string };
+};
+const t = await tenant('Bench');
+const publisher = await tenant('Bench publisher');
+const api = injector(app, t.key);
+for (let i = 0; i < 25; i++) {
+  await api('POST', '/api/agents', { name: `agent ${i}`, role: 'general-assistant', maturity_level: 'student' });
+  await api('POST', '/api/api-keys', { name: `key ${i}` });
 }
+const started = Date.now();
+await insertCatalogue(ctx, publisher.id);
+const catalogueSeconds = (Date.now() - started) / 1000;
+const skill = await api('POST', '/api/v1/skills/private', { name: 'Echo', skill_type: 'function', code: 'function execute(i) { return { echo: i.n }; }', action: 'read' });
+const agent = (await api('GET', '/api/agents?limit=1')).data.agents[0].id as string;
+const session = (await api('POST', '/api/sessions', { agent_id: agent })).data.session.id as string;
+
 const address = await app.listen({ port: 0, host: '127.0.0.1' });
-process.stdout.write(JSON.stringify({ url: `${address}/api/api-keys?limit=20`, headers: { 'x-api-key': key } }) + '\n');
+process.stdout.write(JSON.stringify({ base: address, key: t.key, headers: { 'x-api-key': t.key }, skillId: skill.skill_id, sessionId: session, agentId: agent, catalogue: CATALOGUE, catalogueSeconds }) + '\n');
 process.on('SIGTERM', () => process.exit(0));

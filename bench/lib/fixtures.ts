@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../src/platform/context.js';
+import { SYSTEM } from '../../src/platform/db/index.js';
+
+export const CATALOGUE = 100_000;
+const WORDS = ['invoice', 'email', 'calendar', 'report', 'summary', 'sales', 'lead', 'crm', 'csv', 'json', 'pdf', 'translate', 'sentiment', 'forecast',
+  'budget', 'payroll', 'ticket', 'support', 'slack', 'github', 'deploy', 'monitor', 'alert', 'weather', 'stock', 'crypto', 'image', 'resize', 'ocr', 'search',
+  'scrape', 'schedule', 'meeting', 'notes', 'contract', 'legal', 'compliance', 'audit', 'security', 'backup', 'database', 'query', 'chart', 'dashboard',
+  'marketing', 'campaign', 'seo', 'blog', 'social', 'video'];
+export const CATEGORIES = ['productivity', 'sales', 'finance', 'support', 'developer', 'marketing', 'data', 'security'];
+export const QUERY_WORDS = ['invoice', 'sentiment', 'dashboard', 'payroll', 'github'];
+
+type Inject = (method: string, url: string, body?: unknown, headers?: Record<string, string>) => Promise<any>;
+export function injector(app: FastifyInstance, key: string): Inject {
+  return async (method, url, body, headers = {}) => {
+    const res = await app.inject({ method: method as 'GET', url, headers: { 'x-api-key': key, ...headers }, ...(body !== undefined ? { payload: body as object } : {}) });
+    if (res.statusCode >= 300) throw new Error(`${method} ${url} → ${res.statusCode} ${res.body}`);
+    return res.json();
+  };
+}
+
+/**
+ * 100,000 approved public skill listings from another tenant, with names and descriptions drawn
+ * from a word list (deterministic ids `mkt_bench_<n>`, so the bench can install distinct ones).
+ */
+export async function insertCatalogue(ctx: AppContext, publisherTenantId: string): Promise<void> {
+  const w = `(ARRAY['${WORDS.join("','")}'])`;
+  const c = `(ARRAY['${CATEGORIES.join("','")}'])`;
+  const pick = (arr: string, n: number, salt: number) => `${arr}[1 + ((g * ${salt} + ${n}) % array_length(${arr}, 1))]`;
+  await ctx.db.query(SYSTEM,
+    `INSERT INTO marketplace_listings (tenant_id, id, kind, name, description, long_description, category, subtype, tags, price, marketplace_type, status,
+       content, installs, rating_sum, rating_count, approved_at)
+     SELECT $1, 'mkt_bench_' || g, 'skill',
+       initcap(${pick(w, 0, 7)}) || ' ' || ${pick(w, 3, 13)} || ' ' || g,
+       'Automates ' || ${pick(w, 5, 17)} || ' and ' || ${pick(w, 11, 23)} || ' tasks',
+       'Long description about ' || ${pick(w, 2, 29)} || ', ' || ${pick(w, 9, 31)} || ' and ' || ${pick(w, 4, 37)},
+       ${pick(c, 0, 3)}, 'function', ARRAY[${pick(w, 1, 41)}, ${pick(w, 6, 43)}], (g % 5) * 5, 'public', 'approved',
+       jsonb_build_object('code', 'function execute(i) { return i; }', 'input_schema', '{}'::jsonb), g % 1000, (g % 5) * (g % 40), g % 40, now()
+     FROM generate_series(1, ${CATALOGUE}) g`,
+    [publisherTenantId]);
+  await ctx.db.query(SYSTEM, 'ANALYZE marketplace_listings');
+}

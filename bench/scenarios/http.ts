@@ -1,0 +1,30 @@
+import { QUERY_WORDS, CATEGORIES } from '../lib/fixtures.js';
+import { hammer, type Result } from '../lib/load.js';
+
+export interface AtomTarget { base: string; key: string; headers: Record<string, string>; skillId: string; sessionId: string; agentId: string; catalogue: number; catalogueSeconds: number }
+
+/** Authenticated reads and catalogue search (loaded and at low load). */
+export async function readScenarios(engine: string, t: AtomTarget): Promise<Result[]> {
+  const h = { base: t.base, headers: t.headers, engine };
+  let n = 0;
+  const word = () => QUERY_WORDS[n++ % QUERY_WORDS.length];
+  const search = (category?: string) => () => ({ path: `/api/public/v1/marketplace/skills?query=${word()}${category ? `&category=${category}` : ''}&limit=20` });
+  const out: Result[] = [];
+  out.push(await hammer({ ...h, name: 'agent list (GET /api/agents)', next: () => ({ path: '/api/agents?limit=20' }) }));
+  out.push(await hammer({ ...h, name: `search ${t.catalogue.toLocaleString('en')} listings`, next: search() }));
+  out.push({ ...(await hammer({ ...h, name: 'search, low load (1 connection)', next: search(), connections: 1 })), note: 'p99 target < 20 ms on PostgreSQL' });
+  out.push({ ...(await hammer({ ...h, name: 'search + category, low load', next: search(CATEGORIES[1]), connections: 1 })) });
+  return out;
+}
+
+/** Writes (agent create, skill install of distinct listings) and function-skill execution. */
+export async function writeScenarios(engine: string, t: AtomTarget): Promise<Result[]> {
+  const h = { base: t.base, headers: t.headers, engine };
+  let n = 0;
+  const out: Result[] = [];
+  out.push(await hammer({ ...h, name: 'agent create (POST /api/agents)', next: () => ({ method: 'POST', path: '/api/agents', body: JSON.stringify({ name: `bench ${n++}`, role: 'custom', maturity_level: 'student' }) }) }));
+  let i = 0;
+  out.push(await hammer({ ...h, name: 'skill install (distinct listings)', warm: false, next: () => ({ method: 'POST', path: '/api/skills/install', body: JSON.stringify({ skill_id: `mkt_bench_${1 + (i++ % t.catalogue)}` }) }) }));
+  out.push(await hammer({ ...h, name: 'function skill execution (QuickJS worker)', connections: 8, next: () => ({ method: 'POST', path: `/api/skills/${t.skillId}/execute`, body: JSON.stringify({ input: { n: 1 } }) }) }));
+  return out;
+}
