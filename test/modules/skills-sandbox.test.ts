@@ -30,4 +30,21 @@ describe('QuickJS sandbox', () => {
       assert.match((r as { error: string }).error, expected);
     });
   }
+
+  it('shares nothing between runs on the same pooled workers', async () => {
+    const leak = 'function execute() { globalThis.stolen = "secret"; Object.prototype.poisoned = 1; return 1; }';
+    const probe = 'function execute() { return [typeof globalThis.stolen, typeof ({}).poisoned]; }';
+    for (let i = 0; i < 3; i++) {
+      await runInSandbox(leak, {});
+      const r = await runInSandbox(probe, {});
+      assert.deepEqual(r.ok && r.output, ['undefined', 'undefined'], JSON.stringify(r));
+    }
+  });
+
+  it('keeps serving after breaches, and runs many skills at once', async () => {
+    await runInSandbox('function execute() { for (;;) {} }', {}, {}, { timeoutMs: 200 });
+    await runInSandbox('function execute() { let s = "x"; for (;;) s += s; }', {});
+    const runs = await Promise.all(Array.from({ length: 40 }, (_, i) => runInSandbox('function execute(i) { return i.n * 2; }', { n: i })));
+    assert.deepEqual(runs.map((r) => r.ok && r.output), Array.from({ length: 40 }, (_, i) => i * 2));
+  });
 });

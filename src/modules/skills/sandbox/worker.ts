@@ -1,18 +1,24 @@
-import { parentPort, workerData } from 'node:worker_threads';
-import { getQuickJS, shouldInterruptAfterDeadline } from 'quickjs-emscripten';
+import { parentPort } from 'node:worker_threads';
+import { getQuickJS } from 'quickjs-emscripten';
 
 /**
- * Runs one `function` skill inside QuickJS (a separate JS engine compiled to WASM): no Node globals,
- * no require, no process, no network. The runtime has its own memory cap, stack cap and deadline.
+ * Runs `function` skills inside QuickJS (a separate JS engine compiled to WASM): no Node globals,
+ * no require, no process, no network. Every run gets a new QuickJS runtime and context with its own
+ * memory cap, stack cap and deadline, disposed when the run ends, so runs share nothing; the worker
+ * thread itself is kept for the next run (the pool in index.ts replaces it after any breach).
  */
 export interface SandboxJob { code: string; input: unknown; env: Record<string, string>; timeoutMs: number; memoryBytes: number; stackBytes: number }
+export type WorkerReply = { id: number; ok: true; output: unknown } | { id: number; ok: false; error: string; breach: boolean };
 
-async function run(job: SandboxJob): Promise<{ ok: true; output: unknown } | { ok: false; error: string }> {
-  const QuickJS = await getQuickJS();
+const QuickJS = await getQuickJS();
+const BREACH = /interrupted|out of memory|stack overflow|too much recursion/i;
+
+function run(job: SandboxJob): { ok: true; output: unknown } | { ok: false; error: string; breach: boolean } {
   const runtime = QuickJS.newRuntime();
   runtime.setMemoryLimit(job.memoryBytes);
   runtime.setMaxStackSize(job.stackBytes);
-  runtime.setInterruptHandler(shouldInterruptAfterDeadline(Date.now() + job.timeoutMs));
+  const deadline = Date.now() + job.timeoutMs;
+  runtime.setInterruptHandler(() => Date.now() > deadline);
   const vm = runtime.newContext();
   try {
     // The tenant's environment variables for this skill arrive as a frozen second argument.
@@ -22,7 +28,8 @@ async function run(job: SandboxJob): Promise<{ ok: true; output: unknown } | { o
     if (result.error) {
       const err = vm.dump(result.error);
       result.error.dispose();
-      return { ok: false, error: typeof err === 'object' && err ? `${err.name ?? 'Error'}: ${err.message ?? ''}` : String(err) };
+      const error = typeof err === 'object' && err ? `${err.name ?? 'Error'}: ${err.message ?? ''}` : String(err);
+      return { ok: false, error, breach: BREACH.test(error) };
     }
     const text = vm.getString(result.value);
     result.value.dispose();
@@ -33,7 +40,13 @@ async function run(job: SandboxJob): Promise<{ ok: true; output: unknown } | { o
   }
 }
 
-run(workerData as SandboxJob).then(
-  (r) => parentPort!.postMessage(r),
-  (e: unknown) => parentPort!.postMessage({ ok: false, error: e instanceof Error ? e.message : String(e) }),
-);
+parentPort!.on('message', ({ id, job }: { id: number; job: SandboxJob }) => {
+  let reply: WorkerReply;
+  try {
+    reply = { id, ...run(job) };
+  } catch (e) {
+    reply = { id, ok: false, error: e instanceof Error ? e.message : String(e), breach: true };
+  }
+  parentPort!.postMessage(reply);
+});
+parentPort!.postMessage({ ready: true });
