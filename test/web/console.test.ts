@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { OAuth2Server } from 'oauth2-mock-server';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { Built } from '../../src/app.js';
+import { seedCatalogue } from '../../src/seed/run.js';
 import { ADMIN_KEY, startApp } from '../helpers/app.js';
 import { call, makeTenant, type TestTenant } from '../helpers/http.js';
 import { startReceiver } from '../helpers/receiver.js';
@@ -175,11 +176,13 @@ describe('web console in headless Chromium', { skip: existsSync(CHROMIUM) ? fals
     await nav('Webhooks');
     await page.getByRole('button', { name: 'Show deliveries' }).click();
     const log = page.getByTestId('deliveries');
-    for (let i = 0; i < 50 && !(await log.getByText('succeeded').first().isVisible().catch(() => false)); i++) {
+    // Two executions above: two agent.executed deliveries, both must succeed.
+    const executedOk = log.getByRole('row').filter({ hasText: 'agent.executed' }).filter({ hasText: 'succeeded' });
+    for (let i = 0; i < 50 && (await executedOk.count()) < 2; i++) {
       await page.waitForTimeout(300);
       await page.getByRole('button', { name: 'Refresh' }).click();
     }
-    await log.getByRole('row').filter({ hasText: 'agent.executed' }).getByText('succeeded').waitFor();
+    assert.equal(await executedOk.count(), 2, 'both agent.executed deliveries succeeded');
     assert.ok(rx.received.some((r) => r.body.includes('agent.executed')), 'the receiver got agent.executed');
     const before = rx.received.length;
     await log.getByRole('row').filter({ hasText: 'agent.created' }).getByRole('button', { name: 'Redeliver' }).click();
@@ -295,6 +298,33 @@ describe('web console in headless Chromium', { skip: existsSync(CHROMIUM) ? fals
     await page.getByText('Nothing waits for review.').waitFor();
   });
 
+  it('adds a federation peer, issues it a key shown once that works until revoked, disables it, as the platform admin', async () => {
+    await nav('Federation peers');
+    await page.getByText(/No peers yet/).waitFor();
+    // The peer is this same server on loopback: adding it fetches its well-known public keys for real.
+    await page.getByLabel('Peer name').fill('Sister instance');
+    await page.getByLabel('Base URL').fill(base);
+    await page.getByRole('button', { name: 'Add peer' }).click();
+    await page.getByText(/Sister instance added \(public keys: fetched/).waitFor();
+    const card = page.getByRole('article').filter({ hasText: 'Sister instance' });
+    await card.getByText(/[1-9] public keys?/).waitFor();
+    await card.getByRole('button', { name: 'Keys', exact: true }).click();
+    await card.getByText(/No key issued/).waitFor();
+    await card.getByRole('button', { name: 'Issue a key' }).click();
+    const key = (await page.getByTestId('secret-value').textContent()) ?? '';
+    const discover = () => fetch(`${base}/api/federation/v1/marketplace/skills`, { headers: { 'x-federation-key': key, 'x-federation-source': base } });
+    assert.equal((await discover()).status, 200, 'the issued key opens the federation API');
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+    await shot('federation');
+    page.once('dialog', (d) => d.accept());
+    await card.getByRole('button', { name: /^Revoke / }).click();
+    await card.getByText('revoked', { exact: true }).waitFor();
+    assert.equal((await discover()).status, 401, 'a revoked key is refused');
+    await card.getByRole('button', { name: 'Disable' }).click();
+    await page.getByText('Sister instance disabled.').waitFor();
+    await card.getByText('disabled', { exact: true }).waitFor();
+  });
+
   it('installs it from a second tenant (plain-words validation error first), rates it, switches tenant', async () => {
     await signOut();
     await page.getByRole('tab', { name: 'Email and password' }).click();
@@ -363,5 +393,32 @@ describe('web console in headless Chromium', { skip: existsSync(CHROMIUM) ? fals
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 400, `no horizontal scroll at phone width (${width}px)`);
     assert.deepEqual(consoleErrors.filter((e) => !/status of (4\d\d)/.test(e)), [], 'no script errors (CSP included)');
+  });
+
+  it('browses, installs and rates every other marketplace kind from the seeded catalogue', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await seedCatalogue(built.app, built.ctx, ADMIN_KEY, () => {});
+    const kinds = [
+      { nav: 'Agent templates', item: 'Sales Outreach Agent' },
+      { nav: 'Domains', item: 'B2B Sales Playbook' },
+      { nav: 'Canvas components', item: 'Data Table' },
+      { nav: 'Workflow templates', item: 'Daily Email Digest' },
+    ];
+    for (const k of kinds) {
+      await nav(k.nav);
+      await page.getByRole('link', { name: k.item }).click();
+      await page.getByRole('heading', { name: k.item }).waitFor();
+      if (k.nav === 'Canvas components') await page.getByLabel('Name of the new canvas').fill('Pipeline board');
+      await page.getByRole('button', { name: 'Install' }).click();
+      await page.locator('.notice').filter({ hasText: /installed/i }).waitFor();
+      await page.getByLabel('5 stars').check();
+      await page.getByRole('button', { name: 'Submit rating' }).click();
+      await page.getByText('your 5-star rating is saved').waitFor();
+    }
+    const canvases = await call(built.app, 'GET', '/api/canvases', { key: a.key });
+    const board = canvases.body.canvases.find((c: { name: string }) => c.name === 'Pipeline board');
+    assert.ok(board, 'the new canvas was created');
+    const detail = await call(built.app, 'GET', `/api/canvases/${board.id}`, { key: a.key });
+    assert.deepEqual(detail.body.canvas.components.map((c: { name: string }) => c.name), ['Data Table'], 'the component went into the new canvas');
   });
 });

@@ -23,6 +23,7 @@ const NAV = (admin: boolean, hasTenant: boolean) => [
         { to: '/settings/usage', label: 'Usage' },
       ]
     : []),
+  ...(admin ? [{ to: '/settings/federation', label: 'Federation peers' }] : []),
 ];
 
 export function Shell() {

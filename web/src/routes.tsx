@@ -7,6 +7,7 @@ import { ListingPage } from './pages/marketplace/ListingPage';
 import { Publish } from './pages/marketplace/Publish';
 import { ReviewQueue } from './pages/marketplace/ReviewQueue';
 import { ApiKeys } from './pages/settings/ApiKeys';
+import { Federation } from './pages/settings/Federation';
 import { Integrations } from './pages/settings/Integrations';
 import { Usage } from './pages/settings/Usage';
 import { Webhooks } from './pages/settings/Webhooks';
@@ -30,4 +31,5 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/settings/webhooks', render: () => <Webhooks />, tenant: true },
   { pattern: '/settings/integrations', render: () => <Integrations />, tenant: true },
   { pattern: '/settings/usage', render: () => <Usage />, tenant: true },
+  { pattern: '/settings/federation', render: () => <Federation /> },
 ];

@@ -1,13 +1,17 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api';
-import { ErrorBox, Field, useAction } from '../../ui';
+import { ErrorBox, Field, useAction, useAsync } from '../../ui';
 import type { KindConfig } from './kinds';
 
 /** Install with an optional JSON configuration; validation failures are shown in plain words. */
 export function InstallForm({ k, id, schema, onDone }: { k: KindConfig; id: string; schema: unknown; onDone: () => void }) {
   const [config, setConfig] = useState('{}');
   const [done, setDone] = useState<string | null>(null);
+  const [target, setTarget] = useState('');
+  const [newTarget, setNewTarget] = useState('');
   const action = useAction();
+  const targets = useAsync(() => (k.target ? api<{ canvases?: { id: string; name: string }[] }>('GET', k.target.list) : Promise.resolve(null)), [k.id]);
+  const targetList = targets.data?.canvases ?? [];
   const hasSchema = !!schema && typeof schema === 'object' && Object.keys(schema as object).length > 0;
 
   const submit = async (e: FormEvent) => {
@@ -21,8 +25,12 @@ export function InstallForm({ k, id, schema, onDone }: { k: KindConfig; id: stri
       action.setError('The configuration must be a JSON object, like {"region": "eu"}.');
       return;
     }
-    const req = k.install!(id, parsed);
-    const res = await action.run(() => api<any>(req.method, req.path, req.body));
+    const res = await action.run(async () => {
+      let targetId = target;
+      if (k.target && !targetId) targetId = (await api<{ canvas: { id: string } }>('POST', k.target.create, { name: newTarget || `My ${k.target.label.toLowerCase()}` })).canvas.id;
+      const req = k.install!(id, parsed, targetId || undefined);
+      return api<any>(req.method, req.path, req.body);
+    });
     if (res) {
       setDone(res.message ?? `Installed${res.status ? ` (${res.status})` : ''}.`);
       onDone();
@@ -36,6 +44,17 @@ export function InstallForm({ k, id, schema, onDone }: { k: KindConfig; id: stri
         <Field label="Configuration (JSON)" hint={hasSchema ? 'This listing checks its configuration against the schema below.' : 'Optional.'}>
           <textarea value={config} onChange={(e) => setConfig(e.target.value)} spellCheck={false} />
         </Field>
+      )}
+      {k.target && (
+        <div className="filters">
+          <Field label={k.target.label}>
+            <select value={target} onChange={(e) => setTarget(e.target.value)}>
+              <option value="">A new {k.target.label.toLowerCase()}…</option>
+              {targetList.map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}
+            </select>
+          </Field>
+          {!target && <Field label={`Name of the new ${k.target.label.toLowerCase()}`}><input value={newTarget} maxLength={200} onChange={(e) => setNewTarget(e.target.value)} placeholder={`My ${k.target.label.toLowerCase()}`} /></Field>}
+        </div>
       )}
       {hasSchema && <details><summary>Configuration schema</summary><pre>{JSON.stringify(schema, null, 2)}</pre></details>}
       <ErrorBox error={action.error} title="Not installed" />

@@ -18,8 +18,8 @@ export interface SearchParams { query: string; category: string; sort: string; l
 type Req = { method: string; path: string; body?: unknown };
 
 /**
- * Each marketplace kind by the seeds' paths. Skills are served by this server; the other kinds are
- * built in parallel, so every call may fail and the pages show that failure plainly.
+ * Each marketplace kind by its routes (the seeds' paths; rating and reviews for agent and workflow
+ * templates are this server's own). A failing call is shown plainly on the page.
  */
 export interface KindConfig {
   id: string;
@@ -33,7 +33,9 @@ export interface KindConfig {
   detail(id: string): string;
   /** More about an approved listing (long description, recent reviews), merged into the detail when it answers. */
   extra?(id: string): string;
-  install?(id: string, config: Record<string, unknown>): Req;
+  install?(id: string, config: Record<string, unknown>, targetId?: string): Req;
+  /** Where an install goes, when the kind installs into a tenant object (canvas components go into a canvas). */
+  target?: { label: string; list: string; create: string };
   rate?(id: string, rating: number, review: string): Req;
   reviews?(id: string): string;
   versions?(id: string): string;
@@ -68,23 +70,29 @@ export const KINDS: KindConfig[] = [
   },
   {
     id: 'agents', engineKind: 'agent_template', nav: 'Agent templates', title: 'Agent template marketplace', noun: 'agent template',
-    search: (p) => `/api/agent-marketplace/agents${qs({ query: p.query, category: p.category, sort_by: p.sort, limit: p.limit, offset: p.offset })}`,
-    sorts: SORTS,
+    search: (p) => `/api/agent-marketplace/agents${qs({ query: p.query, category: p.category, page: Math.floor(p.offset / p.limit) + 1, page_size: p.limit })}`,
+    sorts: [],
     detail: (id) => `/api/agent-marketplace/agents/${encodeURIComponent(id)}`,
     install: (id) => ({ method: 'POST', path: `/api/agent-marketplace/install/${encodeURIComponent(id)}` }),
+    rate: (id, rating, review) => ({ method: 'POST', path: `/api/agent-marketplace/agents/${encodeURIComponent(id)}/rate`, body: { rating, review: review || undefined } }),
+    reviews: (id) => `/api/agent-marketplace/agents/${encodeURIComponent(id)}/reviews`,
     canPublish: false,
+    review: {
+      approve: (id) => ({ method: 'POST', path: `/api/agent-marketplace/agents/${encodeURIComponent(id)}/approve` }),
+      reject: (id, reason) => ({ method: 'POST', path: `/api/agent-marketplace/agents/${encodeURIComponent(id)}/reject${qs({ reason })}` }),
+    },
   },
   {
     id: 'domains', engineKind: 'domain', nav: 'Domains', title: 'Domain marketplace', noun: 'domain',
-    search: (p) => `/api/v1/domains/marketplace/search${qs({ query: p.query, category: p.category, sort_by: p.sort, limit: p.limit, offset: p.offset })}`,
-    sorts: SORTS,
+    search: (p) => `/api/v1/domains/marketplace/search${qs({ q: p.query, category: p.category, limit: p.limit, offset: p.offset })}`,
+    sorts: [],
     detail: (id) => `/api/v1/domains/marketplace/${encodeURIComponent(id)}`,
     install: (id) => ({ method: 'POST', path: '/api/v1/domains/marketplace/install', body: { template_domain_id: id } }),
     rate: (id, rating, review) => ({ method: 'POST', path: `/api/v1/domains/marketplace/${encodeURIComponent(id)}/rate`, body: { rating, review: review || undefined } }),
     canPublish: false,
     review: {
       approve: (id) => ({ method: 'POST', path: `/api/v1/domains/marketplace/${encodeURIComponent(id)}/approve` }),
-      reject: (id, reason) => ({ method: 'POST', path: `/api/v1/domains/marketplace/${encodeURIComponent(id)}/reject`, body: { reason } }),
+      reject: (id, reason) => ({ method: 'POST', path: `/api/v1/domains/marketplace/${encodeURIComponent(id)}/reject${qs({ reason })}` }),
     },
   },
   {
@@ -93,13 +101,14 @@ export const KINDS: KindConfig[] = [
     categories: '/api/canvas-marketplace/categories',
     sorts: SORTS,
     detail: (id) => `/api/canvas-marketplace/components/${encodeURIComponent(id)}`,
-    install: (id) => ({ method: 'POST', path: '/api/canvas-marketplace/components/install', body: { component_id: id } }),
+    install: (id, config, canvasId) => ({ method: 'POST', path: '/api/canvas-marketplace/components/install', body: { component_id: id, canvas_id: canvasId, config } }),
+    target: { label: 'Canvas', list: '/api/canvases?limit=100', create: '/api/canvases' },
     rate: (id, rating, review) => ({ method: 'POST', path: `/api/canvas-marketplace/components/${encodeURIComponent(id)}/rate`, body: { rating, review: review || undefined } }),
     reviews: (id) => `/api/canvas-marketplace/components/${encodeURIComponent(id)}/ratings`,
     canPublish: false,
     review: {
       approve: (id) => ({ method: 'POST', path: `/api/canvas-marketplace/components/${encodeURIComponent(id)}/approve` }),
-      reject: (id, reason) => ({ method: 'POST', path: `/api/canvas-marketplace/components/${encodeURIComponent(id)}/reject`, body: { reason } }),
+      reject: (id, reason) => ({ method: 'POST', path: `/api/canvas-marketplace/components/${encodeURIComponent(id)}/reject${qs({ reason })}` }),
     },
   },
   {
@@ -108,7 +117,13 @@ export const KINDS: KindConfig[] = [
     sorts: [],
     detail: (id) => `/api/marketplace/templates/${encodeURIComponent(id)}`,
     install: (id) => ({ method: 'POST', path: `/api/marketplace/templates/${encodeURIComponent(id)}/import` }),
+    rate: (id, rating, review) => ({ method: 'POST', path: `/api/marketplace/templates/${encodeURIComponent(id)}/rate`, body: { rating, review: review || undefined } }),
+    reviews: (id) => `/api/marketplace/templates/${encodeURIComponent(id)}/reviews`,
     canPublish: false,
+    review: {
+      approve: (id) => ({ method: 'POST', path: `/api/marketplace/templates/${encodeURIComponent(id)}/approve` }),
+      reject: (id, reason) => ({ method: 'POST', path: `/api/marketplace/templates/${encodeURIComponent(id)}/reject${qs({ reason })}` }),
+    },
   },
 ];
 
