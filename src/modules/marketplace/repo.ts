@@ -156,12 +156,18 @@ export async function search(sys: Executor, f: SearchFilter): Promise<{ items: L
   if (f.minPrice !== undefined) add('price >= ?', f.minPrice);
   if (f.maxPrice !== undefined) add('price <= ?', f.maxPrice);
   if (f.featured) where.push('featured');
-  const rank = f.query ? `ts_rank(search, plainto_tsquery('english', $3))` : '0';
   const sort = f.query && f.sort === 'popularity' ? 'relevance' : f.sort;
+  // Ranking reads every match's vector: only when the order needs it.
+  const rank = f.query && sort === 'relevance' ? `ts_rank(search, plainto_tsquery('english', $3))` : '0';
   params.push(f.limit, f.offset);
+  const order = `${f.direction === 'asc' ? ORDER[sort].replaceAll(' DESC', ' ASC') : ORDER[sort]}, id`;
+  // The page is chosen (and counted) over narrow rows, then only its rows are read whole: counting
+  // and sorting thousands of full rows (content, descriptions) spilled to disk on 100,000 listings.
   const rows = await sys.query(
-    `SELECT ${COLUMNS}, ${rank} AS rank, count(*) OVER ()::int AS total FROM marketplace_listings
-     WHERE ${where.join(' AND ')} ORDER BY ${f.direction === 'asc' ? ORDER[sort].replaceAll(' DESC', ' ASC') : ORDER[sort]}, id LIMIT $${params.length - 1} OFFSET $${params.length}`,
+    `SELECT ${COLUMNS}, total FROM (
+       SELECT id AS hit_id, ${rank} AS rank, count(*) OVER ()::int AS total FROM marketplace_listings
+       WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT $${params.length - 1} OFFSET $${params.length}
+     ) page JOIN marketplace_listings ON id = hit_id ORDER BY ${order}`,
     params,
   );
   return { items: rows.map(toListing), total: rows.length ? Number(rows[0].total) : 0 };

@@ -8,14 +8,21 @@ export async function insertExecution(ex: Executor, tenantId: string, e: { id: s
 }
 
 /** The tenant's runnable skills: installed ones (even if unpublished since) and its own live private ones. SYSTEM executor, filtered by tenant here. */
-export async function runnableSkills(sys: Executor, tenantId: string) {
+/**
+ * The skills a tenant can run (installed, or its own private ones), or just `id` among them. The
+ * candidates come from the tenant's installs and own listings (index lookups), never from a pass
+ * over the whole catalogue.
+ */
+export async function runnableSkills(sys: Executor, tenantId: string, id?: string) {
   return sys.query(
     `SELECT l.id, l.name, l.description, l.subtype, l.content FROM marketplace_listings l
-     WHERE l.kind = 'skill'
+     WHERE l.id IN (SELECT i.listing_id FROM marketplace_installs i WHERE i.tenant_id = $1 AND i.kind = 'skill'
+                    UNION ALL SELECT p.id FROM marketplace_listings p WHERE p.tenant_id = $1 AND p.kind = 'skill')
+       AND l.kind = 'skill' ${id ? 'AND l.id = $2' : ''}
        AND ((l.status IN ('approved', 'unpublished') AND EXISTS (SELECT 1 FROM marketplace_installs i WHERE i.tenant_id = $1 AND i.listing_id = l.id))
             OR (l.status = 'approved' AND l.tenant_id = $1 AND l.marketplace_type = 'private'))
      ORDER BY l.name, l.id`,
-    [tenantId],
+    id ? [tenantId, id] : [tenantId],
   );
 }
 

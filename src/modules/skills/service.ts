@@ -67,8 +67,8 @@ export function skillsService(ctx: AppContext) {
   };
   const checkPackages = (tenantId: string, content: Record<string, unknown>) => packages.assertAllowed(tenantId, declaredPackages(content), requestUrl);
   const runnable = async (tenantId: string, id: string) => {
-    const rows = await repo.runnableSkills(ctx.db.as(SYSTEM), tenantId);
-    if (!rows.some((r) => r.id === id)) throw new AppError('SKILL_NOT_FOUND', `Skill ${id} is not installed in this tenant`, { skill_id: id });
+    const rows = await repo.runnableSkills(ctx.db.as(SYSTEM), tenantId, id);
+    if (!rows.length) throw new AppError('SKILL_NOT_FOUND', `Skill ${id} is not installed in this tenant`, { skill_id: id });
     return engine.usable(tenantId, id);
   };
   return {

@@ -24,8 +24,18 @@ export async function ensureAppRole(ex: Executor): Promise<boolean> {
   const db = '"' + name.replace(/"/g, '""') + '"';
   await retryCatalogRace(() => ex.query(`GRANT CREATE, CONNECT, TEMPORARY ON DATABASE ${db} TO ${APP_ROLE}`));
   await retryCatalogRace(() => ex.query(`GRANT ALL ON SCHEMA public TO ${APP_ROLE}`));
+  await retryCatalogRace(() => ex.query(SEARCH_UNDER_RLS));
   return true;
 }
+
+/**
+ * PostgreSQL uses a condition as an index condition beneath a row level security policy only when
+ * its function is LEAKPROOF; `tsvector @@ tsquery` (ts_match_vq) is not marked so, which turned
+ * every marketplace and episode search into a sequential scan. It only answers whether the query
+ * matches and raises no error that depends on the row's data, so we mark it (this needs the
+ * superuser we are connected as; docs/scaling.md gives the statement for other set-ups).
+ */
+export const SEARCH_UNDER_RLS = 'ALTER FUNCTION pg_catalog.ts_match_vq(tsvector, tsquery) LEAKPROOF';
 
 /** Processes starting together update the same catalog rows ("tuple concurrently updated"); retry. */
 async function retryCatalogRace(fn: () => Promise<unknown>, attempt = 1): Promise<void> {
