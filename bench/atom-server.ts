@@ -17,7 +17,8 @@ const admin = { 'x-admin-key': 'adm_bench' };
 const tenant = async (name: string) => {
   const r = await app.inject({ method: 'POST', url: '/api/tenants', headers: admin, payload: { name, plan: 'enterprise' } });
   const { tenant: t, key } = r.json().data;
-  await app.inject({ method: 'PATCH', url: `/api/tenants/${t.id}`, headers: admin, payload: { rate_limit_per_minute: 10_000_000 } });
+  const raised = await app.inject({ method: 'PATCH', url: `/api/tenants/${t.id}`, headers: admin, payload: { rate_limit_per_minute: 1_000_000 } });
+  if (raised.statusCode !== 200) throw new Error(`rate limit not raised: ${raised.body}`);
   return { id: t.id as string, key: key as string };
 };
 const t = await tenant('Bench');

@@ -16,7 +16,7 @@ import { report } from './lib/report.js';
  */
 const results: Result[] = [];
 const bare = await startServer<{ url: string }>('bench/bare-server.ts', {});
-results.push(await hammer({ name: 'bare Fastify route', engine: '-', base: bare.info.url, headers: {}, next: () => ({ path: '/' }) }));
+results.push(await hammer({ name: 'bare Fastify route', engine: '-', base: bare.info.url, headers: {}, next: () => ({ path: new URL(bare.info.url).pathname }) }));
 bare.child.kill('SIGKILL');
 const bareRate = results[0]!.rate;
 let explain = '';

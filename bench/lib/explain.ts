@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { search, type SearchFilter } from '../../src/modules/marketplace/repo.js';
 import { APP_ROLE, SET_CONTEXT_SQL } from '../../src/platform/db/database.js';
-import { CATEGORIES, QUERY_WORDS } from './fixtures.js';
+import { CATEGORIES, PRODUCT_WORDS, QUERY_WORDS } from './fixtures.js';
 
 /** The SQL the engine's search really sends for a filter (captured, not executed). */
 async function sqlOf(f: SearchFilter): Promise<{ text: string; params: unknown[] }> {
@@ -22,7 +22,8 @@ export async function explainSearch(url: string): Promise<string> {
     await c.query(SET_CONTEXT_SQL, ['*']);
     const base = { kind: 'skill', viewer: null, sort: 'popularity', limit: 20, offset: 0 } as const;
     const cases: [string, SearchFilter][] = [
-      [`full-text query "${QUERY_WORDS[0]}"`, { ...base, query: QUERY_WORDS[0] }],
+      [`full-text query, a product name "${PRODUCT_WORDS[0]}"`, { ...base, query: PRODUCT_WORDS[0] }],
+      [`full-text query, a topic word "${QUERY_WORDS[0]}" (about 14,000 matches)`, { ...base, query: QUERY_WORDS[0] }],
       [`full-text query "${QUERY_WORDS[1]}" + category "${CATEGORIES[1]}"`, { ...base, query: QUERY_WORDS[1], category: CATEGORIES[1] }],
       ['browse, no query, sorted by popularity', { ...base }],
     ];

@@ -11,8 +11,12 @@ type Req = { method?: string; path: string; body?: string };
 export async function hammer(o: { name: string; engine: string; base: string; headers: Record<string, string>; next: () => Req; connections?: number; seconds?: number; warm?: boolean }): Promise<Result> {
   const run = (duration: number) => autocannon({
     url: o.base, connections: o.connections ?? CONNECTIONS, duration,
-    headers: { 'content-type': 'application/json', ...o.headers },
-    requests: [{ setupRequest: (req: any) => { const r = o.next(); return { ...req, method: r.method ?? 'GET', path: r.path, body: r.body }; } }],
+    headers: o.headers,
+    requests: [{ setupRequest: (req: any) => {
+      const r = o.next();
+      // A content type only with a body: Fastify refuses an empty JSON body.
+      return { ...req, method: r.method ?? 'GET', path: r.path, body: r.body, headers: r.body ? { ...req.headers, 'content-type': 'application/json' } : req.headers };
+    } }],
   } as autocannon.Options);
   step(`${o.engine}: ${o.name}`);
   if (o.warm !== false) await run(2);

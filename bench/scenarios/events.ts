@@ -52,7 +52,8 @@ async function until(fn: () => boolean, ms: number): Promise<boolean> {
 
 /** N events (agent.created) through the outbox to a signed webhook on loopback: deliveries per second, end to end. */
 export async function webhookScenario(engine: string, t: AtomTarget, receiver: Awaited<ReturnType<typeof startReceiver>>): Promise<Result> {
-  await post(t, '/api/webhooks', { url: receiver.url, events: ['agent.created'] });
+  const created = JSON.parse(await post(t, '/api/webhooks', { url: receiver.url, events: ['agent.created'] }));
+  if (!created.success) throw new Error(`webhook not created: ${JSON.stringify(created)}`);
   receiver.reset();
   const started = Date.now();
   const batch = 20;
