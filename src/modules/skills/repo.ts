@@ -7,11 +7,10 @@ export async function insertExecution(ex: Executor, tenantId: string, e: { id: s
   );
 }
 
-/** The tenant's runnable skills: installed ones (even if unpublished since) and its own live private ones. SYSTEM executor, filtered by tenant here. */
 /**
- * The skills a tenant can run (installed, or its own private ones), or just `id` among them. The
- * candidates come from the tenant's installs and own listings (index lookups), never from a pass
- * over the whole catalogue.
+ * The tenant's runnable skills, or just `id` among them: installed ones (even if unpublished since)
+ * and its own live private ones. SYSTEM executor, filtered by tenant here. The candidates come from
+ * the tenant's installs and own listings (index lookups), never from a pass over the whole catalogue.
  */
 export async function runnableSkills(sys: Executor, tenantId: string, id?: string) {
   return sys.query(
