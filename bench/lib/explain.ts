@@ -1,14 +1,8 @@
 import pg from 'pg';
-import { search, type SearchFilter } from '../../src/modules/marketplace/repo.js';
+import { searchSql, type SearchFilter } from '../../src/modules/marketplace/repo.js';
 import { APP_ROLE, SET_CONTEXT_SQL } from '../../src/platform/db/database.js';
 import { CATEGORIES, PRODUCT_WORDS, QUERY_WORDS } from './fixtures.js';
 
-/** The SQL the engine's search really sends for a filter (captured, not executed). */
-async function sqlOf(f: SearchFilter): Promise<{ text: string; params: unknown[] }> {
-  let captured = { text: '', params: [] as unknown[] };
-  await search({ query: async (text: string, params?: readonly unknown[]) => { captured = { text, params: [...(params ?? [])] }; return []; } } as never, f);
-  return captured;
-}
 
 /**
  * EXPLAIN (ANALYZE, BUFFERS) of the marketplace search on the bench's 100,000-listing catalogue,
@@ -28,10 +22,10 @@ export async function explainSearch(url: string): Promise<string> {
       ['browse, no query, sorted by popularity', { ...base }],
     ];
     const parts = ['# EXPLAIN of the marketplace search (100,000 listings, PostgreSQL)', '',
-      `${new Date().toISOString()}. The SQL is captured from \`src/modules/marketplace/repo.ts\` \`search\` and run with`,
+      `${new Date().toISOString()}. The SQL is built by \`src/modules/marketplace/repo.ts\` \`searchSql\` (what \`search\` sends) and run with`,
       `\`EXPLAIN (ANALYZE, BUFFERS)\` as \`${APP_ROLE}\` in the platform context (row level security on), as the server runs it.`, ''];
     for (const [title, f] of cases) {
-      const { text, params } = await sqlOf(f);
+      const { text, params } = searchSql(f);
       const plan = (await c.query(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, params)).rows.map((r) => r['QUERY PLAN']).join('\n');
       parts.push(`## ${title}`, '', '```sql', text.replace(/\s+/g, ' ').trim(), '```', `params: \`${JSON.stringify(params)}\``, '', '```', plan, '```', '');
     }

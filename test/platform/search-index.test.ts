@@ -1,17 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Built } from '../../src/app.js';
-import { search } from '../../src/modules/marketplace/repo.js';
+import { searchSql } from '../../src/modules/marketplace/repo.js';
 import { SYSTEM } from '../../src/platform/db/index.js';
 import { startApp } from '../helpers/app.js';
 
-/** The SQL the engine's search sends for a filter (captured, not run). */
-async function sqlOf(query: string): Promise<{ text: string; params: unknown[] }> {
-  let captured = { text: '', params: [] as unknown[] };
-  await search({ query: async (text: string, params?: readonly unknown[]) => { captured = { text, params: [...(params ?? [])] }; return []; } } as never,
-    { kind: 'skill', viewer: null, query, sort: 'popularity', limit: 20, offset: 0 });
-  return captured;
-}
 
 /**
  * Full-text search must be able to use its GIN index beneath row level security (the server marks
@@ -24,7 +17,7 @@ describe('marketplace search under row level security', () => {
   after(async () => { await built?.close(); });
 
   it('can use the GIN index on the search vector as the application role, for the condition the engine sends', async () => {
-    const { text, params } = await sqlOf('invoice');
+    const { text, params } = searchSql({ kind: 'skill', viewer: null, query: 'invoice', sort: 'popularity', limit: 20, offset: 0 });
     const condition = /search @@ plainto_tsquery\('english', \$3\)/;
     assert.match(text, condition, 'the engine filters with the indexed vector');
     assert.equal(params[2], 'invoice');

@@ -142,7 +142,8 @@ const ORDER: Record<SearchFilter['sort'], string> = {
   price: 'price DESC',
 };
 
-export async function search(sys: Executor, f: SearchFilter): Promise<{ items: Listing[]; total: number }> {
+/** The SQL a search sends (bench/lib/explain.ts and the index test EXPLAIN exactly this). */
+export function searchSql(f: SearchFilter): { text: string; params: unknown[] } {
   const where = [`kind = $1`, `((status = 'approved' AND marketplace_type = 'public') OR (tenant_id = $2 AND status <> 'unpublished'))`];
   const params: unknown[] = [f.kind, f.viewer];
   const add = (sql: string, v: unknown) => { params.push(v); where.push(sql.replace('?', `$${params.length}`)); };
@@ -163,13 +164,16 @@ export async function search(sys: Executor, f: SearchFilter): Promise<{ items: L
   const order = `${f.direction === 'asc' ? ORDER[sort].replaceAll(' DESC', ' ASC') : ORDER[sort]}, id`;
   // The page is chosen (and counted) over narrow rows, then only its rows are read whole: counting
   // and sorting thousands of full rows (content, descriptions) spilled to disk on 100,000 listings.
-  const rows = await sys.query(
-    `SELECT ${COLUMNS}, total FROM (
+  const text = `SELECT ${COLUMNS}, total FROM (
        SELECT id AS hit_id, ${rank} AS rank, count(*) OVER ()::int AS total FROM marketplace_listings
        WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT $${params.length - 1} OFFSET $${params.length}
-     ) page JOIN marketplace_listings ON id = hit_id ORDER BY ${order}`,
-    params,
-  );
+     ) page JOIN marketplace_listings ON id = hit_id ORDER BY ${order}`;
+  return { text, params };
+}
+
+export async function search(sys: Executor, f: SearchFilter): Promise<{ items: Listing[]; total: number }> {
+  const { text, params } = searchSql(f);
+  const rows = await sys.query(text, params);
   return { items: rows.map(toListing), total: rows.length ? Number(rows[0].total) : 0 };
 }
 
