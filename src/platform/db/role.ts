@@ -11,6 +11,10 @@ export async function ensureAppRole(ex: Executor): Promise<boolean> {
   );
   if (!me?.superuser) {
     if (me?.bypass) throw new Error('the database role has BYPASSRLS; connect as a role without it');
+    const [fn] = await ex.query<{ leakproof: boolean }>(`SELECT proleakproof AS leakproof FROM pg_proc WHERE oid = 'pg_catalog.ts_match_vq(tsvector, tsquery)'::regprocedure`);
+    if (!fn?.leakproof) {
+      process.emitWarning(`full-text search cannot use its index under row level security until a superuser runs: ${SEARCH_UNDER_RLS} (docs/scaling.md)`, { code: 'ATOM_SEARCH_SCANS' });
+    }
     return false;
   }
   try {
