@@ -10,8 +10,8 @@ export function InstallForm({ k, id, schema, onDone }: { k: KindConfig; id: stri
   const [target, setTarget] = useState('');
   const [newTarget, setNewTarget] = useState('');
   const action = useAction();
-  const targets = useAsync(() => (k.target ? api<{ canvases?: { id: string; name: string }[] }>('GET', k.target.list) : Promise.resolve(null)), [k.id]);
-  const targetList = targets.data?.canvases ?? [];
+  const targets = useAsync(() => (k.target ? api('GET', k.target.list) : Promise.resolve(null)), [k.id]);
+  const targetList = k.target && targets.data ? k.target.items(targets.data) : [];
   const hasSchema = !!schema && typeof schema === 'object' && Object.keys(schema as object).length > 0;
 
   const submit = async (e: FormEvent) => {
@@ -27,7 +27,7 @@ export function InstallForm({ k, id, schema, onDone }: { k: KindConfig; id: stri
     }
     const res = await action.run(async () => {
       let targetId = target;
-      if (k.target && !targetId) targetId = (await api<{ canvas: { id: string } }>('POST', k.target.create, { name: newTarget || `My ${k.target.label.toLowerCase()}` })).canvas.id;
+      if (k.target && !targetId) targetId = k.target.createdId(await api('POST', k.target.create, { name: newTarget || `My ${k.target.label.toLowerCase()}` }));
       const req = k.install!(id, parsed, targetId || undefined);
       return api<any>(req.method, req.path, req.body);
     });
