@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { searchSql, type SearchFilter } from '../../src/modules/marketplace/repo.js';
+import { countSql, pageSql, ranked, rankedSql, type SearchFilter } from '../../src/modules/marketplace/search.js';
 import { APP_ROLE, SET_CONTEXT_SQL } from '../../src/platform/db/database.js';
 import { CATEGORIES, PRODUCT_WORDS, QUERY_WORDS } from './fixtures.js';
 
@@ -14,20 +14,29 @@ export async function explainSearch(url: string): Promise<string> {
   try {
     await c.query(`SET ROLE ${APP_ROLE}`);
     await c.query(SET_CONTEXT_SQL, ['*']);
-    const base = { kind: 'skill', viewer: null, sort: 'popularity', limit: 20, offset: 0 } as const;
+    const base = { kind: 'skill', viewer: null, sort: 'created_at', limit: 20, offset: 0 } as const;
     const cases: [string, SearchFilter][] = [
-      [`full-text query, a product name "${PRODUCT_WORDS[0]}"`, { ...base, query: PRODUCT_WORDS[0] }],
-      [`full-text query, a topic word "${QUERY_WORDS[0]}" (about 14,000 matches)`, { ...base, query: QUERY_WORDS[0] }],
-      [`full-text query "${QUERY_WORDS[1]}" + category "${CATEGORIES[1]}"`, { ...base, query: QUERY_WORDS[1], category: CATEGORIES[1] }],
-      ['browse, no query, sorted by popularity', { ...base }],
+      [`a product name "${PRODUCT_WORDS[0]}" (13 matches), newest first`, { ...base, query: PRODUCT_WORDS[0] }],
+      [`a topic word "${QUERY_WORDS[0]}" (14,000 matches), newest first (the public API's default)`, { ...base, query: QUERY_WORDS[0] }],
+      [`"${QUERY_WORDS[1]}" + category "${CATEGORIES[1]}"`, { ...base, query: QUERY_WORDS[1], category: CATEGORIES[1] }],
+      [`a topic word "${QUERY_WORDS[0]}" ranked by relevance (every match ranked)`, { ...base, sort: 'popularity', query: QUERY_WORDS[0] }],
+      ['browse, no query, by popularity', { ...base, sort: 'popularity' }],
     ];
     const parts = ['# EXPLAIN of the marketplace search (100,000 listings, PostgreSQL)', '',
-      `${new Date().toISOString()}. The SQL is built by \`src/modules/marketplace/repo.ts\` \`searchSql\` (what \`search\` sends) and run with`,
+      `${new Date().toISOString()}. The SQL is built by \`src/modules/marketplace/search.ts\` (what \`search\` sends: a ranked page`,
+      'with its count in one statement, or the count and then the page) and run with',
       `\`EXPLAIN (ANALYZE, BUFFERS)\` as \`${APP_ROLE}\` in the platform context (row level security on), as the server runs it.`, ''];
     for (const [title, f] of cases) {
-      const { text, params } = searchSql(f);
-      const plan = (await c.query(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, params)).rows.map((r) => r['QUERY PLAN']).join('\n');
-      parts.push(`## ${title}`, '', '```sql', text.replace(/\s+/g, ' ').trim(), '```', `params: \`${JSON.stringify(params)}\``, '', '```', plan, '```', '');
+      const explain = async ({ text, params }: { text: string; params: unknown[] }) => {
+        const plan = (await c.query(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, params)).rows.map((r) => r['QUERY PLAN']).join('\n');
+        parts.push('```sql', text.replace(/\s+/g, ' ').trim(), '```', `params: \`${JSON.stringify(params)}\``, '', '```', plan, '```', '');
+      };
+      parts.push(`## ${title}`, '');
+      if (ranked(f)) { await explain(rankedSql(f)); continue; }
+      const count = countSql(f);
+      await explain(count);
+      const [{ total }] = (await c.query(count.text, count.params)).rows;
+      await explain(pageSql(f, Number(total)));
     }
     return parts.join('\n');
   } finally {

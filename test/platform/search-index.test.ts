@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Built } from '../../src/app.js';
-import { searchSql } from '../../src/modules/marketplace/repo.js';
+import { rankedSql } from '../../src/modules/marketplace/search.js';
 import { SYSTEM } from '../../src/platform/db/index.js';
 import { startApp } from '../helpers/app.js';
 
@@ -17,10 +17,10 @@ describe('marketplace search under row level security', () => {
   after(async () => { await built?.close(); });
 
   it('can use the GIN index on the search vector as the application role, for the condition the engine sends', async () => {
-    const { text, params } = searchSql({ kind: 'skill', viewer: null, query: 'invoice', sort: 'popularity', limit: 20, offset: 0 });
-    const condition = /search @@ plainto_tsquery\('english', \$3\)/;
+    const { text, params } = rankedSql({ kind: 'skill', viewer: 'tnt_x', query: 'invoice', sort: 'popularity', limit: 20, offset: 0 });
+    const condition = /l\.search @@ plainto_tsquery\('english', \$2\)/;
     assert.match(text, condition, 'the engine filters with the indexed vector');
-    assert.equal(params[2], 'invoice');
+    assert.equal(params[1], 'invoice');
     const plan = await built.ctx.db.tx(SYSTEM, async (ex) => {
       const [role] = await ex.query<{ su: boolean }>('SELECT rolsuper AS su FROM pg_roles WHERE rolname = current_user');
       assert.equal(role?.su, false, 'runs as the application role, under RLS');

@@ -1,4 +1,4 @@
-import type { Executor } from '../../platform/db/index.js';
+import { PLAN_PER_CALL, type Executor } from '../../platform/db/index.js';
 
 /** SQL for the kind-agnostic marketplace engine. Cross-tenant reads run in the SYSTEM context and filter visibility here. */
 export type ListingKind = 'skill' | 'agent_template' | 'domain' | 'canvas_component' | 'workflow_template';
@@ -33,12 +33,12 @@ export interface Listing {
   updated_at: string;
 }
 
-const COLUMNS = `tenant_id, id, kind, source_id, name, description, long_description, category, subtype, tags, price,
+export const COLUMNS = `tenant_id, id, kind, source_id, name, description, long_description, category, subtype, tags, price,
   documentation_url, marketplace_type, status, content, config_schema, dependencies, current_version_id, rejection_reason,
   rating_sum, rating_count, installs, featured, approved_at, created_at, updated_at`;
 export const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
 
-function toListing(r: Record<string, any>): Listing {
+export function toListing(r: Record<string, any>): Listing {
   const count = Number(r.rating_count);
   return {
     ...r,
@@ -108,73 +108,6 @@ export async function setContent(ex: Executor, tenantId: string, id: string, con
     [tenantId, id, JSON.stringify(content), schema ? JSON.stringify(schema) : null, versionId],
   );
   return toListing(row);
-}
-
-export interface SearchFilter {
-  kind: ListingKind;
-  viewer: string | null;
-  query?: string;
-  category?: string;
-  tags?: string[];
-  subtype?: string;
-  /** jsonb containment on the listing content, e.g. `{capabilities: ['sales']}` (optional). */
-  contentMatch?: Record<string, unknown>;
-  minRating?: number;
-  marketplaceType?: 'public' | 'private';
-  sort: 'popularity' | 'rating' | 'installs' | 'created_at' | 'relevance' | 'updated_at' | 'name' | 'price';
-  limit: number;
-  offset: number;
-  minPrice?: number;
-  maxPrice?: number;
-  featured?: boolean;
-  /** Reverses the sort (default descending; name defaults to ascending). */
-  direction?: 'asc' | 'desc';
-}
-
-const ORDER: Record<SearchFilter['sort'], string> = {
-  popularity: 'installs DESC, rating_count DESC',
-  installs: 'installs DESC',
-  rating: '(CASE WHEN rating_count > 0 THEN rating_sum::float / rating_count ELSE 0 END) DESC, rating_count DESC',
-  created_at: 'created_at DESC',
-  relevance: 'rank DESC',
-  updated_at: 'updated_at DESC',
-  name: 'lower(name) DESC',
-  price: 'price DESC',
-};
-
-/** The SQL a search sends (bench/lib/explain.ts and the index test EXPLAIN exactly this). */
-export function searchSql(f: SearchFilter): { text: string; params: unknown[] } {
-  const where = [`kind = $1`, `((status = 'approved' AND marketplace_type = 'public') OR (tenant_id = $2 AND status <> 'unpublished'))`];
-  const params: unknown[] = [f.kind, f.viewer];
-  const add = (sql: string, v: unknown) => { params.push(v); where.push(sql.replace('?', `$${params.length}`)); };
-  if (f.query) add(`search @@ plainto_tsquery('english', ?)`, f.query);
-  if (f.category) add('category = ?', f.category);
-  if (f.tags?.length) add('tags && ?', f.tags);
-  if (f.subtype) add('subtype = ?', f.subtype);
-  if (f.contentMatch && Object.keys(f.contentMatch).length) add('content @> ?::jsonb', JSON.stringify(f.contentMatch));
-  if (f.minRating !== undefined) add('(CASE WHEN rating_count > 0 THEN rating_sum::float / rating_count ELSE 0 END) >= ?', f.minRating);
-  if (f.marketplaceType) add('marketplace_type = ?', f.marketplaceType);
-  if (f.minPrice !== undefined) add('price >= ?', f.minPrice);
-  if (f.maxPrice !== undefined) add('price <= ?', f.maxPrice);
-  if (f.featured) where.push('featured');
-  const sort = f.query && f.sort === 'popularity' ? 'relevance' : f.sort;
-  // Ranking reads every match's vector: only when the order needs it.
-  const rank = f.query && sort === 'relevance' ? `ts_rank(search, plainto_tsquery('english', $3))` : '0';
-  params.push(f.limit, f.offset);
-  const order = `${f.direction === 'asc' ? ORDER[sort].replaceAll(' DESC', ' ASC') : ORDER[sort]}, id`;
-  // The page is chosen (and counted) over narrow rows, then only its rows are read whole: counting
-  // and sorting thousands of full rows (content, descriptions) spilled to disk on 100,000 listings.
-  const text = `SELECT ${COLUMNS}, total FROM (
-       SELECT id AS hit_id, ${rank} AS rank, count(*) OVER ()::int AS total FROM marketplace_listings
-       WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT $${params.length - 1} OFFSET $${params.length}
-     ) page JOIN marketplace_listings ON id = hit_id ORDER BY ${order}`;
-  return { text, params };
-}
-
-export async function search(sys: Executor, f: SearchFilter): Promise<{ items: Listing[]; total: number }> {
-  const { text, params } = searchSql(f);
-  const rows = await sys.query(text, params);
-  return { items: rows.map(toListing), total: rows.length ? Number(rows[0].total) : 0 };
 }
 
 export async function insertVersion(ex: Executor, tenantId: string, v: { id: string; listingId: string; name: string; description: string; content: unknown; schema: unknown }) {
@@ -272,7 +205,7 @@ export async function ownedOrInstalled(sys: Executor, tenantId: string, kind: Li
   if (f.installed !== undefined) where.push(f.installed ? 'i.id IS NOT NULL' : 'i.id IS NULL');
   params.push(f.limit, f.offset);
   const rows = await sys.query(
-    `SELECT ${COLUMNS.split(',').map((c) => `l.${c.trim()}`).join(', ')}, i.id AS install_id, i.custom_name, i.custom_description, count(*) OVER ()::int AS total
+    `${PLAN_PER_CALL} SELECT ${COLUMNS.split(',').map((c) => `l.${c.trim()}`).join(', ')}, i.id AS install_id, i.custom_name, i.custom_description, count(*) OVER ()::int AS total
      FROM marketplace_listings l LEFT JOIN marketplace_installs i ON i.listing_id = l.id AND i.tenant_id = $2
      WHERE ${where.join(' AND ')} ORDER BY coalesce(i.custom_name, l.name) ${f.desc ? 'DESC' : 'ASC'}, l.id LIMIT $${params.length - 1} OFFSET $${params.length}`,
     params,

@@ -6,7 +6,8 @@ import { newId } from '../../platform/ids.js';
 import { PLAN_LIMITS, type Plan } from '../../platform/plans.js';
 import * as repo from './repo.js';
 import * as reviewRepo from './review-repo.js';
-import type { Listing, ListingKind, NewListing, SearchFilter } from './repo.js';
+import type { Listing, ListingKind, NewListing } from './repo.js';
+import { search, type SearchFilter } from './search.js';
 
 export type { Listing, ListingKind } from './repo.js';
 
@@ -114,7 +115,7 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
     /** The owner submits a draft (or resubmits an unpublished or rejected listing): public ones go back to review. */
     submit: (tenantId: string, id: string) => move(tenantId, id, ['draft', 'unpublished', 'rejected'], submittedStatus, 'submit'),
 
-    search: (f: Omit<SearchFilter, 'kind'>) => repo.search(sys, { ...f, kind }),
+    search: (f: Omit<SearchFilter, 'kind'>) => search(sys, { ...f, kind }),
 
     /** Validates plan, limits, dependencies and config before writing; installing twice returns the first install. */
     async install(caller: Caller, id: string, config: Record<string, unknown>, targetId: string | null) {

@@ -32,5 +32,12 @@ export interface Database {
 /** The role the application acts as; never a superuser, so row level security applies. */
 export const APP_ROLE = 'atom_app';
 
+/**
+ * Marks a statement whose best plan depends on its values (full-text search: a rare word is read
+ * through the text index, a common one in the order of the page). Cached plans are generic: after
+ * five runs PostgreSQL may keep one that walks the whole catalogue for a rare word.
+ */
+export const PLAN_PER_CALL = '/* plan per call */';
+
 export const SET_CONTEXT_SQL = "SELECT set_config('app.tenant_id', $1, false)";
 export const SET_LOCAL_CONTEXT_SQL = "SELECT set_config('app.tenant_id', $1, true)";

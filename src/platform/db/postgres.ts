@@ -1,16 +1,18 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { APP_ROLE, SET_CONTEXT_SQL, type Database, type Executor, type Row } from './database.js';
+import { APP_ROLE, PLAN_PER_CALL, SET_CONTEXT_SQL, type Database, type Executor, type Row } from './database.js';
 import { ensureAppRole } from './role.js';
 
 type TrackedClient = pg.PoolClient & { atomCtx?: string | null; atomRoleSet?: boolean };
 
 /**
  * Statements are prepared once per connection under a name derived from their text, so
- * PostgreSQL plans each repo query once instead of on every request.
+ * PostgreSQL plans each repo query once instead of on every request. A statement that starts
+ * with PLAN_PER_CALL is sent unnamed and planned with its values each time.
  */
 const names = new Map<string, string>();
 function statement(text: string, values?: readonly unknown[]): pg.QueryConfig {
+  if (text.startsWith(PLAN_PER_CALL)) return { text, values: values as unknown[] | undefined };
   let name = names.get(text);
   if (!name) {
     name = 'a' + createHash('sha1').update(text).digest('base64url').slice(0, 20);
