@@ -40,61 +40,75 @@ const KEYS: Record<SearchFilter['sort'], SortKey[]> = {
   price: ['price'],
 };
 
-/** The two places a visible listing is found, and how each names a sort key. */
-const CATALOGUE = { from: 'marketplace_catalogue c', alias: 'c', key: (k: SortKey, tsq: string) => (k === 'rank' ? `ts_rank(c.search, ${tsq})` : `c.${k}`) };
-const OWN = {
+type Source = { from: string; alias: string; key: (k: SortKey, tsq: string) => string };
+
+/** Where a visible listing is found, and how each place names a sort key. */
+const CATALOGUE: Source = { from: 'marketplace_catalogue c', alias: 'c', key: (k, tsq) => (k === 'rank' ? `ts_rank(c.search, ${tsq})` : `c.${k}`) };
+const OWN: Source = {
   from: 'marketplace_listings l',
   alias: 'l',
-  key: (k: SortKey, tsq: string) =>
+  key: (k, tsq) =>
     k === 'rank' ? `ts_rank(l.search, ${tsq})`
     : k === 'rating_avg' ? `CASE WHEN l.rating_count > 0 THEN l.rating_sum::float8 / l.rating_count ELSE 0 END`
     : k === 'sort_name' ? 'lower(l.name)'
     : `l.${k}`,
 };
 
-/** Each filter as [condition on the catalogue, condition on the viewer's own listings]. */
-function conditions(f: SearchFilter, p: (v: unknown) => string, tsq: string | null): [string, string][] {
-  const both = (sql: string, v: unknown): [string, string] => { const at = p(v); return [`c.${sql.replace('?', at)}`, `l.${sql.replace('?', at)}`]; };
-  const out: [string, string][] = [];
-  if (tsq) out.push([`c.search @@ ${tsq}`, `l.search @@ ${tsq}`]);
+type Condition = { catalogue: string; own: string };
+
+/** Each filter other than the query, as a condition on the catalogue and on the viewer's own listings. */
+function conditions(f: SearchFilter, p: (v: unknown) => string): Condition[] {
+  const both = (sql: string, v: unknown): Condition => { const at = p(v); return { catalogue: `c.${sql.replace('?', at)}`, own: `l.${sql.replace('?', at)}` }; };
+  const out: Condition[] = [];
   if (f.category) out.push(both('category = ?', f.category));
   if (f.tags?.length) out.push(both('tags && ?', f.tags));
   if (f.subtype) out.push(both('subtype = ?', f.subtype));
   if (f.contentMatch && Object.keys(f.contentMatch).length) {
     const at = p(JSON.stringify(f.contentMatch));
-    out.push([`EXISTS (SELECT 1 FROM marketplace_listings x WHERE x.id = c.id AND x.content @> ${at}::jsonb)`, `l.content @> ${at}::jsonb`]);
+    out.push({ catalogue: `EXISTS (SELECT 1 FROM marketplace_listings x WHERE x.id = c.id AND x.content @> ${at}::jsonb)`, own: `l.content @> ${at}::jsonb` });
   }
-  if (f.minRating !== undefined) { const at = p(f.minRating); out.push([`c.rating_avg >= ${at}`, `${OWN.key('rating_avg', '')} >= ${at}`]); }
-  if (f.marketplaceType) { const at = p(f.marketplaceType); out.push([`${at} = 'public'`, `l.marketplace_type = ${at}`]); }
+  if (f.minRating !== undefined) { const at = p(f.minRating); out.push({ catalogue: `c.rating_avg >= ${at}`, own: `${OWN.key('rating_avg', '')} >= ${at}` }); }
   if (f.minPrice !== undefined) out.push(both('price >= ?', f.minPrice));
   if (f.maxPrice !== undefined) out.push(both('price <= ?', f.maxPrice));
-  if (f.featured) out.push(['c.featured', 'l.featured']);
+  if (f.featured) out.push({ catalogue: 'c.featured', own: 'l.featured' });
   return out;
 }
 
-type Statement = { text: string; params: unknown[] };
-type Source = { src: typeof OWN; where: string[] };
+/** Filters the catalogue's count table cannot apply: with any, matches are counted row by row. */
+const filtered = (f: SearchFilter) => conditions(f, () => '').length > 0;
 
-/** The parts every statement of one search shares: its parameters, sources and order. */
+type Statement = { text: string; params: unknown[] };
+type Place = { src: Source; where: () => string[] };
+/** The parts every statement of one search shares: its parameters, places and order. */
 function parts(f: SearchFilter) {
   const params: unknown[] = [f.kind];
   const p = (v: unknown) => { params.push(v); return `$${params.length}`; };
-  const tsq = f.query ? `plainto_tsquery('english', ${p(f.query)})` : null;
-  const filters = conditions(f, p, tsq);
-  const sources: Source[] = [{ src: CATALOGUE, where: ['c.kind = $1', ...filters.map(([c]) => c)] }];
+  // Parameters a statement may not use (the count table needs neither) are added when first used:
+  // PostgreSQL refuses a parameter whose type nothing in the statement tells.
+  const once = (make: () => string) => { let v: string | undefined; return () => (v ??= make()); };
+  const tsq = f.query ? once(() => `plainto_tsquery('english', ${p(f.query)})`) : null;
+  const type = f.marketplaceType ? once(() => p(f.marketplaceType)) : null;
+  const filters = conditions(f, p);
+  const places: Place[] = [{
+    src: CATALOGUE,
+    // The catalogue holds public listings only.
+    where: () => ['c.kind = $1', ...(tsq ? [`c.search @@ ${tsq()}`] : []), ...filters.map((c) => c.catalogue), ...(type ? [`${type()} = 'public'`] : [])],
+  }];
   if (f.viewer !== null) {
     const own = [`l.tenant_id = ${p(f.viewer)}`, 'l.kind = $1', `l.status <> 'unpublished'`, `NOT (l.status = 'approved' AND l.marketplace_type = 'public')`];
-    sources.push({ src: OWN, where: [...own, ...filters.map(([, o]) => o)] });
+    places.push({ src: OWN, where: () => [...own, ...(tsq ? [`l.search @@ ${tsq()}`] : []), ...(type ? [`l.marketplace_type = ${type()}`] : []), ...filters.map((c) => c.own)] });
   }
   const keys = KEYS[ranked(f) ? 'relevance' : f.sort === 'relevance' ? 'created_at' : f.sort];
   const dir = f.direction === 'asc' ? 'ASC' : 'DESC';
-  const keyOf = (src: typeof OWN, k: SortKey) => src.key(k, tsq ?? '');
+  const keyOf = (src: Source, k: SortKey) => src.key(k, k === 'rank' && tsq ? tsq() : '');
   return {
-    params, sources,
-    /** The page's order over the merged rows (`at` = '' or 'page.'), or over one source's columns. */
-    order: (at: string, src?: typeof OWN) => `${keys.map((k) => `${src ? keyOf(src, k) : at + k} ${dir}`).join(', ')}, ${src ? src.alias + '.' : at}id`,
-    select: (src: typeof OWN) => `${src.alias}.id, ${keys.map((k) => `${keyOf(src, k)} AS ${k}`).join(', ')}`,
-    from: ({ src, where }: Source) => `FROM ${src.from} WHERE ${where.join(' AND ')}`,
+    params, places, p,
+    /** No filter the count table cannot apply (the catalogue is all public). */
+    countable: !filters.length && f.marketplaceType !== 'private',
+    /** The page's order over the merged rows (`at` = '' or 'page.'), or over one place's columns. */
+    order: (at: string, src?: Source) => `${keys.map((k) => `${src ? keyOf(src, k) : at + k} ${dir}`).join(', ')}, ${src ? src.alias + '.' : at}id`,
+    select: (src: Source) => `${src.alias}.id, ${keys.map((k) => `${keyOf(src, k)} AS ${k}`).join(', ')}`,
+    from: ({ src, where }: Place) => `FROM ${src.from} WHERE ${where().join(' AND ')}`,
     page: () => `LIMIT ${p(f.limit)} OFFSET ${p(f.offset)}`,
     full: (page: string, extra = '') => `${PLAN_PER_CALL} SELECT ${COLUMNS.split(',').map((c) => `m.${c.trim()}`).join(', ')}${extra}
       FROM (${page}) page JOIN marketplace_listings m ON m.id = page.id ORDER BY `,
@@ -104,10 +118,26 @@ function parts(f: SearchFilter) {
 /** A query sorted by popularity (or by relevance) is ordered by ts_rank. */
 export const ranked = (f: SearchFilter) => !!f.query && (f.sort === 'popularity' || f.sort === 'relevance');
 
-/** How many listings the viewer may see that match the filter. */
-export function countSql(f: SearchFilter): Statement {
+/** The statement that finds a query's words (the same parse as plainto_tsquery), when its single word could be looked up. */
+export function wordsSql(f: SearchFilter): Statement | null {
+  if (!f.query || filtered(f)) return null;
+  return { text: `SELECT tsvector_to_array(to_tsvector('english', $1)) AS lexemes`, params: [f.query] };
+}
+
+/** The query's single word (lexeme), when it has exactly one; '' when there is no query. */
+export type Words = { term?: string };
+
+/**
+ * How many listings the viewer may see that match the filter. The catalogue's part of a browse
+ * or a one-word query is one row of marketplace_catalogue_counts; otherwise matches are counted.
+ */
+export function countSql(f: SearchFilter, words: Words = {}): Statement {
   const q = parts(f);
-  return { params: q.params, text: `${PLAN_PER_CALL} SELECT ${q.sources.map((s) => `(SELECT count(*) ${q.from(s)})`).join(' + ')} AS total` };
+  const term = f.query ? words.term : '';
+  const counts = q.places.map((s, i) => (i === 0 && q.countable && term !== undefined
+    ? `coalesce((SELECT listings FROM marketplace_catalogue_counts WHERE kind = $1 AND lexeme = ${q.p(term)}), 0)`
+    : `(SELECT count(*) ${q.from(s)})`));
+  return { params: q.params, text: `${PLAN_PER_CALL} SELECT ${counts.join(' + ')} AS total` };
 }
 
 /**
@@ -118,38 +148,49 @@ export function countSql(f: SearchFilter): Statement {
  */
 export const FEW_MATCHES = 1_000;
 
-/** One page of a sorted search (not ranked), given the total the count found. */
+/** One page, given the total the count found. */
 export function pageSql(f: SearchFilter, total: number): Statement {
   const q = parts(f);
   const limit = q.page();
   const fromMatches = total <= FEW_MATCHES || f.offset + f.limit > total / 4;
   const hits = fromMatches
     // Materialized: the matches are found first, whatever the planner guesses of their number.
-    ? `WITH hits AS MATERIALIZED (${q.sources.map((s) => `SELECT ${q.select(s.src)} ${q.from(s)}`).join(' UNION ALL ')})
+    ? `WITH hits AS MATERIALIZED (${q.places.map((s) => `SELECT ${q.select(s.src)} ${q.from(s)}`).join(' UNION ALL ')})
        SELECT * FROM hits ORDER BY ${q.order('')} ${limit}`
-    // Each source gives its first offset+limit rows in its index order; they are merged.
-    : `SELECT * FROM (${q.sources.map((s) => `(SELECT ${q.select(s.src)} ${q.from(s)} ORDER BY ${q.order('', s.src)}
+    // Each place gives its first offset+limit rows in its index order; they are merged.
+    : `SELECT * FROM (${q.places.map((s) => `(SELECT ${q.select(s.src)} ${q.from(s)} ORDER BY ${q.order('', s.src)}
        LIMIT ${Math.trunc(Number(f.limit) + Number(f.offset))})`).join(' UNION ALL ')}) hits ORDER BY ${q.order('')} ${limit}`;
   return { params: q.params, text: q.full(hits) + q.order('page.') };
 }
 
-/** One page ranked by relevance, with the total counted in the same pass (ranking reads every match). */
+/** A page ranked by ts_rank over every match, with the total counted in the same pass. */
 export function rankedSql(f: SearchFilter): Statement {
   const q = parts(f);
-  const hits = q.sources.map((s) => `SELECT ${q.select(s.src)} ${q.from(s)}`).join(' UNION ALL ');
+  const hits = q.places.map((s) => `SELECT ${q.select(s.src)} ${q.from(s)}`).join(' UNION ALL ');
   const page = `SELECT *, count(*) OVER () AS total FROM (${hits}) hits ORDER BY ${q.order('')} ${q.page()}`;
   return { params: q.params, text: q.full(page, ', page.total') + q.order('page.') };
 }
 
+/**
+ * The total comes first when it is one row of the count table (a browse, or a one-word query
+ * without other filters) and decides how the page is read; another ranked query ranks every match
+ * and counts them in the same pass; any other query is counted, then paged.
+ */
 export async function search(sys: Executor, f: SearchFilter): Promise<{ items: Listing[]; total: number }> {
-  if (ranked(f)) {
+  const words: Words = {};
+  const ask = wordsSql(f);
+  if (ask) {
+    const [{ lexemes }] = await sys.query<{ lexemes: string[] }>(ask.text, ask.params);
+    if (lexemes.length === 1) words.term = lexemes[0];
+  }
+  if (ranked(f) && words.term === undefined) {
     const { text, params } = rankedSql(f);
     const rows = await sys.query(text, params);
     if (rows.length || f.offset === 0) return { items: rows.map(toListing), total: rows.length ? Number(rows[0].total) : 0 };
   }
-  const count = countSql(f);
-  const [{ total }] = await sys.query<{ total: number }>(count.text, count.params);
-  if (Number(total) === 0 || f.offset >= Number(total)) return { items: [], total: Number(total) };
-  const { text, params } = pageSql(f, Number(total));
-  return { items: (await sys.query(text, params)).map(toListing), total: Number(total) };
+  const count = countSql(f, words);
+  const total = Number((await sys.query<{ total: number }>(count.text, count.params))[0].total);
+  if (total === 0 || f.offset >= total) return { items: [], total };
+  const { text, params } = pageSql(f, total);
+  return { items: (await sys.query(text, params)).map(toListing), total };
 }
