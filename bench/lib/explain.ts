@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { countSql, pageSql, ranked, rankedSql, type SearchFilter } from '../../src/modules/marketplace/search.js';
+import { countSql, pageSql, ranked, rankedSql, wordsSql, type SearchFilter, type Words } from '../../src/modules/marketplace/search.js';
 import { APP_ROLE, SET_CONTEXT_SQL } from '../../src/platform/db/database.js';
 import { CATEGORIES, PRODUCT_WORDS, QUERY_WORDS } from './fixtures.js';
 
@@ -20,11 +20,12 @@ export async function explainSearch(url: string): Promise<string> {
       [`a topic word "${QUERY_WORDS[0]}" (14,000 matches), newest first (the public API's default)`, { ...base, query: QUERY_WORDS[0] }],
       [`"${QUERY_WORDS[1]}" + category "${CATEGORIES[1]}"`, { ...base, query: QUERY_WORDS[1], category: CATEGORIES[1] }],
       [`a topic word "${QUERY_WORDS[0]}" ranked by relevance (every match ranked)`, { ...base, sort: 'popularity', query: QUERY_WORDS[0] }],
+      [`two topic words "${QUERY_WORDS[0]} ${QUERY_WORDS[2]}" ranked by relevance (ranked and counted in one pass)`, { ...base, sort: 'popularity', query: `${QUERY_WORDS[0]} ${QUERY_WORDS[2]}` }],
       ['browse, no query, by popularity', { ...base, sort: 'popularity' }],
     ];
     const parts = ['# EXPLAIN of the marketplace search (100,000 listings, PostgreSQL)', '',
-      `${new Date().toISOString()}. The SQL is built by \`src/modules/marketplace/search.ts\` (what \`search\` sends: a ranked page`,
-      'with its count in one statement, or the count and then the page) and run with',
+      `${new Date().toISOString()}. The SQL is built by \`src/modules/marketplace/search.ts\` (what \`search\` sends: the query's words; then a ranked`,
+      'page with its count in one statement, or the count, from the count table when it can, and then the page) and run with',
       `\`EXPLAIN (ANALYZE, BUFFERS)\` as \`${APP_ROLE}\` in the platform context (row level security on), as the server runs it.`, ''];
     for (const [title, f] of cases) {
       const explain = async ({ text, params }: { text: string; params: unknown[] }) => {
@@ -32,8 +33,15 @@ export async function explainSearch(url: string): Promise<string> {
         parts.push('```sql', text.replace(/\s+/g, ' ').trim(), '```', `params: \`${JSON.stringify(params)}\``, '', '```', plan, '```', '');
       };
       parts.push(`## ${title}`, '');
-      if (ranked(f)) { await explain(rankedSql(f)); continue; }
-      const count = countSql(f);
+      // The same steps as search(): the query's words, then a ranked pass or the count and the page.
+      const words: Words = {};
+      const ask = wordsSql(f);
+      if (ask) {
+        const [{ lexemes }] = (await c.query(ask.text, ask.params)).rows;
+        if (lexemes.length === 1) words.term = lexemes[0];
+      }
+      if (ranked(f) && words.term === undefined) { await explain(rankedSql(f)); continue; }
+      const count = countSql(f, words);
       await explain(count);
       const [{ total }] = (await c.query(count.text, count.params)).rows;
       await explain(pageSql(f, Number(total)));

@@ -8,13 +8,15 @@ export async function readScenarios(engine: string, t: AtomTarget): Promise<Resu
   const h = { base: t.base, headers: t.headers, engine };
   let n = 0;
   const MIXED = QUERY_WORDS.flatMap((w, i) => [w, PRODUCT_WORDS[i]!]);
-  const search = (words: string[], category?: string) => () => ({ path: `/api/public/v1/marketplace/skills?query=${words[n++ % words.length]}${category ? `&category=${category}` : ''}&limit=20` });
+  const search = (words: string[], extra = '') => () => ({ path: `/api/public/v1/marketplace/skills?query=${words[n++ % words.length]}${extra}&limit=20` });
   const out: Result[] = [];
   out.push(await hammer({ ...h, name: 'agent list (GET /api/agents)', next: () => ({ path: '/api/agents?limit=20' }) }));
   out.push(await hammer({ ...h, name: `search ${t.catalogue.toLocaleString('en')} listings (product names and topic words)`, next: search(MIXED) }));
   out.push({ ...(await hammer({ ...h, name: 'search, low load: a product name (~12 matches)', next: search(PRODUCT_WORDS), connections: 1 })), note: 'p99 target < 20 ms on PostgreSQL' });
-  out.push({ ...(await hammer({ ...h, name: 'search, low load: a topic word (~14,000 matches ranked)', next: search(QUERY_WORDS), connections: 1 })), note: 'worst case: every match is ranked' });
-  out.push({ ...(await hammer({ ...h, name: 'search + category, low load: topic word', next: search(QUERY_WORDS, CATEGORIES[1]), connections: 1 })) });
+  out.push({ ...(await hammer({ ...h, name: 'search, low load: a topic word (~14,000 matches), newest first', next: search(QUERY_WORDS), connections: 1 })), note: 'total from the count table, page in date order' });
+  out.push({ ...(await hammer({ ...h, name: 'search, low load: a topic word ranked by relevance', next: search(QUERY_WORDS, '&sort_by=popularity'), connections: 1 })), note: 'worst case: every match is ranked' });
+  out.push({ ...(await hammer({ ...h, name: 'search + category, low load: topic word', next: search(QUERY_WORDS, `&category=${CATEGORIES[1]}`), connections: 1 })) });
+  out.push({ ...(await hammer({ ...h, name: 'browse, low load: no query, by popularity', next: () => ({ path: '/api/public/v1/marketplace/skills?sort_by=popularity&limit=20' }), connections: 1 })) });
   return out;
 }
 
