@@ -234,14 +234,15 @@ export async function renameListing(ex: Executor, tenantId: string, id: string, 
 
 export const PUBLIC = `status = 'approved' AND marketplace_type = 'public'`;
 
+// Category and tag statistics of the public marketplace read its narrow catalogue (search.ts).
 export async function categories(sys: Executor, kind: ListingKind): Promise<string[]> {
-  const rows = await sys.query(`SELECT DISTINCT category FROM marketplace_listings WHERE kind = $1 AND ${PUBLIC} ORDER BY category`, [kind]);
+  const rows = await sys.query(`SELECT DISTINCT category FROM marketplace_catalogue WHERE kind = $1 ORDER BY category`, [kind]);
   return rows.map((r) => r.category as string);
 }
 
 export async function tagCounts(sys: Executor, kind: ListingKind): Promise<{ name: string; count: number }[]> {
   const rows = await sys.query(
-    `SELECT t AS name, count(*)::int AS count FROM marketplace_listings, unnest(tags) AS t WHERE kind = $1 AND ${PUBLIC} GROUP BY t ORDER BY count DESC, t LIMIT 100`,
+    `SELECT t AS name, count(*)::int AS count FROM marketplace_catalogue, unnest(tags) AS t WHERE kind = $1 GROUP BY t ORDER BY count DESC, t LIMIT 100`,
     [kind],
   );
   return rows.map((r) => ({ name: r.name as string, count: Number(r.count) }));
@@ -257,7 +258,7 @@ export async function moveStatus(ex: Executor, tenantId: string, id: string, fro
 
 
 export async function categoryCounts(sys: Executor, kind: ListingKind): Promise<{ name: string; count: number }[]> {
-  const rows = await sys.query(`SELECT category AS name, count(*)::int AS count FROM marketplace_listings WHERE kind = $1 AND ${PUBLIC} GROUP BY category ORDER BY count DESC, category`, [kind]);
+  const rows = await sys.query(`SELECT category AS name, count(*)::int AS count FROM marketplace_catalogue WHERE kind = $1 GROUP BY category ORDER BY count DESC, category`, [kind]);
   return rows.map((r) => ({ name: r.name as string, count: Number(r.count) }));
 }
 

@@ -86,8 +86,8 @@ const VISIBLE = `(${PUBLIC} OR (tenant_id = $1 AND status <> 'unpublished'))`;
 /** Listing ids of featured templates: flagged ones first, then the best rated and most downloaded public ones. */
 export async function featuredIds(sys: Executor, limit: number): Promise<string[]> {
   const rows = await sys.query(
-    `SELECT id FROM marketplace_listings WHERE ${KIND} AND ${PUBLIC}
-     ORDER BY featured DESC, (CASE WHEN rating_count > 0 THEN rating_sum::float / rating_count ELSE 0 END) DESC, installs DESC, created_at DESC, id
+    `SELECT id FROM marketplace_catalogue WHERE ${KIND}
+     ORDER BY featured DESC, rating_avg DESC, installs DESC, created_at DESC, id
      LIMIT $1`,
     [limit],
   );
