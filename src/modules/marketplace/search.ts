@@ -74,8 +74,11 @@ function conditions(f: SearchFilter, p: (v: unknown) => string): Condition[] {
   return out;
 }
 
-/** Filters the catalogue's count table cannot apply: with any, matches are counted row by row. */
-const filtered = (f: SearchFilter) => conditions(f, () => '').length > 0;
+/**
+ * Whether the count table can give the catalogue's part of the total: no filter it cannot apply
+ * (the catalogue is all public, so only a request for private listings rules it out).
+ */
+const countable = (f: SearchFilter) => conditions(f, () => '').length === 0 && f.marketplaceType !== 'private';
 
 type Statement = { text: string; params: unknown[] };
 type Place = { src: Source; where: () => string[] };
@@ -103,8 +106,6 @@ function parts(f: SearchFilter) {
   const keyOf = (src: Source, k: SortKey) => src.key(k, k === 'rank' && tsq ? tsq() : '');
   return {
     params, places, p,
-    /** No filter the count table cannot apply (the catalogue is all public). */
-    countable: !filters.length && f.marketplaceType !== 'private',
     /** The page's order over the merged rows (`at` = '' or 'page.'), or over one place's columns. */
     order: (at: string, src?: Source) => `${keys.map((k) => `${src ? keyOf(src, k) : at + k} ${dir}`).join(', ')}, ${src ? src.alias + '.' : at}id`,
     select: (src: Source) => `${src.alias}.id, ${keys.map((k) => `${keyOf(src, k)} AS ${k}`).join(', ')}`,
@@ -120,11 +121,11 @@ export const ranked = (f: SearchFilter) => !!f.query && (f.sort === 'popularity'
 
 /** The statement that finds a query's words (the same parse as plainto_tsquery), when its single word could be looked up. */
 export function wordsSql(f: SearchFilter): Statement | null {
-  if (!f.query || filtered(f)) return null;
+  if (!f.query || !countable(f)) return null;
   return { text: `SELECT tsvector_to_array(to_tsvector('english', $1)) AS lexemes`, params: [f.query] };
 }
 
-/** The query's single word (lexeme), when it has exactly one; '' when there is no query. */
+/** The query's only word (lexeme), when it has exactly one. */
 export type Words = { term?: string };
 
 /**
@@ -134,7 +135,7 @@ export type Words = { term?: string };
 export function countSql(f: SearchFilter, words: Words = {}): Statement {
   const q = parts(f);
   const term = f.query ? words.term : '';
-  const counts = q.places.map((s, i) => (i === 0 && q.countable && term !== undefined
+  const counts = q.places.map((s, i) => (i === 0 && countable(f) && term !== undefined
     ? `coalesce((SELECT listings FROM marketplace_catalogue_counts WHERE kind = $1 AND lexeme = ${q.p(term)}), 0)`
     : `(SELECT count(*) ${q.from(s)})`));
   return { params: q.params, text: `${PLAN_PER_CALL} SELECT ${counts.join(' + ')} AS total` };
