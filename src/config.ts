@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** Every setting ATOM reads from the environment, parsed once. */
@@ -105,10 +105,9 @@ function loadSecrets(env: Env, dataDir: string, persist: boolean, production: bo
     throw new ConfigError(`NODE_ENV=production requires ${missing.join(', ')} to be set`);
   }
   const file = join(dataDir, 'secrets.json');
-  let stored: Secrets = {};
-  if (persist && existsSync(file)) stored = JSON.parse(readFileSync(file, 'utf8')) as Secrets;
+  const stored: Secrets = persist && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Secrets) : {};
   let generatedAdmin = false;
-  const next: Secrets = { ...stored };
+  let next: Secrets = { ...stored };
   if (!env.ATOM_ADMIN_KEY && !next.adminKey) {
     next.adminKey = 'adm_' + randomBytes(24).toString('base64url');
     generatedAdmin = true;
@@ -116,14 +115,39 @@ function loadSecrets(env: Env, dataDir: string, persist: boolean, production: bo
   next.encryptionKey ??= randomBytes(32).toString('base64');
   next.jwtSecret ??= randomBytes(32).toString('base64');
   if (persist && JSON.stringify(next) !== JSON.stringify(stored)) {
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(file, JSON.stringify(next, null, 2), { mode: 0o600 });
+    const kept = saveSecrets(dataDir, file, next, existsSync(file));
+    generatedAdmin &&= kept === next;
+    next = kept;
   }
   const adminKey = env.ATOM_ADMIN_KEY || next.adminKey!;
   const encryptionKey = Buffer.from(env.ATOM_ENCRYPTION_KEY || next.encryptionKey!, 'base64');
   if (encryptionKey.length !== 32) throw new ConfigError('ATOM_ENCRYPTION_KEY must be 32 bytes, base64-encoded');
   const jwtSecret = new TextEncoder().encode(env.ATOM_JWT_SECRET || next.jwtSecret!);
   return { adminKey, adminKeyGenerated: generatedAdmin && !env.ATOM_ADMIN_KEY, encryptionKey, jwtSecret };
+}
+
+/**
+ * Writes the secrets file whole (a temporary file moved into place), so processes starting
+ * together on one data directory never read it half-written. The first to create it wins: the
+ * others keep its secrets, or tokens signed by one would be refused by another.
+ */
+function saveSecrets(dataDir: string, file: string, next: Secrets, exists: boolean): Secrets {
+  mkdirSync(dataDir, { recursive: true });
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(tmp, JSON.stringify(next, null, 2), { mode: 0o600 });
+  try {
+    if (exists) {
+      renameSync(tmp, file);
+      return next;
+    }
+    linkSync(tmp, file); // fails if another process created it meanwhile
+    return next;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    return JSON.parse(readFileSync(file, 'utf8')) as Secrets;
+  } finally {
+    rmSync(tmp, { force: true });
+  }
 }
 
 export function loadConfig(env: Env = process.env): Config {
