@@ -20,10 +20,13 @@ CREATE TABLE marketplace_catalogue (
   created_at timestamptz NOT NULL,
   updated_at timestamptz NOT NULL,
   sort_name text NOT NULL,
-  search tsvector NOT NULL
+  search tsvector NOT NULL,
+  -- The name's words: the part of `search` weighted A (see name_search in search.ts).
+  name_search tsvector NOT NULL
 );
 -- fastupdate off: a pending list (up to 4 MB) is read by every search until a vacuum merges it.
 CREATE INDEX marketplace_catalogue_search ON marketplace_catalogue USING GIN (search) WITH (fastupdate = off);
+CREATE INDEX marketplace_catalogue_name_search ON marketplace_catalogue USING GIN (name_search) WITH (fastupdate = off);
 -- One index per sort order, so a page is read in order and a browse count is an index-only scan.
 CREATE INDEX marketplace_catalogue_created ON marketplace_catalogue (kind, created_at DESC, id);
 CREATE INDEX marketplace_catalogue_updated ON marketplace_catalogue (kind, updated_at DESC, id);
@@ -57,14 +60,15 @@ BEGIN
     RETURN NULL;
   END IF;
   INSERT INTO marketplace_catalogue (id, kind, category, subtype, tags, price, featured, rating_avg, rating_count,
-    installs, created_at, updated_at, sort_name, search)
+    installs, created_at, updated_at, sort_name, search, name_search)
   VALUES (NEW.id, NEW.kind, NEW.category, NEW.subtype, NEW.tags, NEW.price, NEW.featured,
     CASE WHEN NEW.rating_count > 0 THEN NEW.rating_sum::float8 / NEW.rating_count ELSE 0 END, NEW.rating_count,
-    NEW.installs, NEW.created_at, NEW.updated_at, lower(NEW.name), NEW.search)
+    NEW.installs, NEW.created_at, NEW.updated_at, lower(NEW.name), NEW.search, to_tsvector('english', coalesce(NEW.name, '')))
   ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, category = EXCLUDED.category, subtype = EXCLUDED.subtype,
     tags = EXCLUDED.tags, price = EXCLUDED.price, featured = EXCLUDED.featured, rating_avg = EXCLUDED.rating_avg,
     rating_count = EXCLUDED.rating_count, installs = EXCLUDED.installs, created_at = EXCLUDED.created_at,
-    updated_at = EXCLUDED.updated_at, sort_name = EXCLUDED.sort_name, search = EXCLUDED.search;
+    updated_at = EXCLUDED.updated_at, sort_name = EXCLUDED.sort_name, search = EXCLUDED.search,
+    name_search = EXCLUDED.name_search;
   RETURN NULL;
 END $$;
 
@@ -104,10 +108,10 @@ CREATE TRIGGER marketplace_catalogue_count_update AFTER UPDATE ON marketplace_li
 -- listings' policy shows no rows: read them in the platform context.
 SELECT set_config('app.tenant_id', '*', true);
 INSERT INTO marketplace_catalogue (id, kind, category, subtype, tags, price, featured, rating_avg, rating_count,
-  installs, created_at, updated_at, sort_name, search)
+  installs, created_at, updated_at, sort_name, search, name_search)
 SELECT id, kind, category, subtype, tags, price, featured,
   CASE WHEN rating_count > 0 THEN rating_sum::float8 / rating_count ELSE 0 END, rating_count,
-  installs, created_at, updated_at, lower(name), search
+  installs, created_at, updated_at, lower(name), search, to_tsvector('english', coalesce(name, ''))
 FROM marketplace_listings WHERE status = 'approved' AND marketplace_type = 'public';
 INSERT INTO marketplace_catalogue_counts (kind, lexeme, listings)
 SELECT c.kind, w, count(*) FROM marketplace_catalogue c, marketplace_catalogue_words(c.search) w GROUP BY c.kind, w;

@@ -83,6 +83,9 @@ describe('marketplace search', () => {
       await same({ ...base, sort: 'created_at', offset: first.total - 5 }, ORDER.created_at);
       await same({ ...base, sort: 'popularity' }, ORDER.ranked);
       await same({ ...base, sort: 'popularity', offset: 60 }, ORDER.ranked);
+      // 400 names hold the word: pages within them are read from the names alone, deeper ones not.
+      await same({ ...base, sort: 'popularity', offset: 375 }, ORDER.ranked);
+      await same({ ...base, sort: 'popularity', offset: 390 }, ORDER.ranked);
       await same({ ...base, sort: 'name', direction: 'asc' }, ORDER.name);
       await same({ ...base, sort: 'price' }, ORDER.price);
     }
@@ -111,6 +114,23 @@ describe('marketplace search', () => {
       await same({ ...base, sort: 'name', direction: 'asc', offset: N - 3 }, ORDER.name);
       await same({ ...base, category: 'support', sort: 'price' }, ORDER.price);
     }
+  });
+
+  it('ranks every listing holding a word in its name above every listing holding it only elsewhere (what the name tier relies on)', async () => {
+    // Names, descriptions and long texts with the word repeated in every field and position mix.
+    await sys.query(
+      `INSERT INTO marketplace_listings (tenant_id, id, kind, name, description, long_description, marketplace_type, status)
+       SELECT $1, 'mkt_tier_' || g, 'skill', CASE WHEN g % 2 = 0 THEN 'alpha ' || repeat('x ', g % 7) || 'tierword' ELSE 'plain ' || g END,
+         repeat('tierword ', g % 5) || repeat('y ', g % 3) || repeat('tierword ', g % 4),
+         repeat('z ', g % 6) || repeat('tierword ', 1 + g % 9), 'public', 'approved'
+       FROM generate_series(1, 60) g`, [publisher]);
+    const [row] = await sys.query<{ named: number; other: number }>(
+      `SELECT min(ts_rank(search, q)) FILTER (WHERE to_tsvector('english', name) @@ q)::float8 AS named,
+              max(ts_rank(search, q)) FILTER (WHERE NOT to_tsvector('english', name) @@ q)::float8 AS other
+       FROM marketplace_listings, plainto_tsquery('english', 'tierword') q WHERE search @@ q`);
+    assert.ok(row.named > row.other, `lowest with the word in the name ${row.named} > highest without ${row.other}`);
+    await same({ viewer: null, query: 'tierword', sort: 'popularity', limit: 10, offset: 0 }, ORDER.ranked);
+    await same({ viewer: null, query: 'tierword', sort: 'popularity', limit: 10, offset: 25 }, ORDER.ranked);
   });
 
   /** Rows that differ between the kept catalogue and counts and what they are computed from. */

@@ -81,9 +81,11 @@ function conditions(f: SearchFilter, p: (v: unknown) => string): Condition[] {
 const countable = (f: SearchFilter) => conditions(f, () => '').length === 0 && f.marketplaceType !== 'private';
 
 type Statement = { text: string; params: unknown[] };
+/** names: read only catalogue listings whose name holds the query's word (see nameTierSql). */
+type Tier = { names?: boolean };
 type Place = { src: Source; where: () => string[] };
 /** The parts every statement of one search shares: its parameters, places and order. */
-function parts(f: SearchFilter) {
+function parts(f: SearchFilter, tier: Tier = {}) {
   const params: unknown[] = [f.kind];
   const p = (v: unknown) => { params.push(v); return `$${params.length}`; };
   // Parameters a statement may not use (the count table needs neither) are added when first used:
@@ -95,7 +97,7 @@ function parts(f: SearchFilter) {
   const places: Place[] = [{
     src: CATALOGUE,
     // The catalogue holds public listings only.
-    where: () => ['c.kind = $1', ...(tsq ? [`c.search @@ ${tsq()}`] : []), ...filters.map((c) => c.catalogue), ...(type ? [`${type()} = 'public'`] : [])],
+    where: () => ['c.kind = $1', ...(tsq ? [`c.${tier.names ? 'name_search' : 'search'} @@ ${tsq()}`] : []), ...filters.map((c) => c.catalogue), ...(type ? [`${type()} = 'public'`] : [])],
   }];
   if (f.viewer !== null) {
     const own = [`l.tenant_id = ${p(f.viewer)}`, 'l.kind = $1', `l.status <> 'unpublished'`, `NOT (l.status = 'approved' AND l.marketplace_type = 'public')`];
@@ -149,9 +151,25 @@ export function countSql(f: SearchFilter, words: Words = {}): Statement {
  */
 export const FEW_MATCHES = 1_000;
 
+/**
+ * Whether a one-word ranked page can be read from the listings with the word in their name alone.
+ * With ts_rank's default weights (A 1.0, B 0.4, C 0.2, D 0.1), a listing holding the word with
+ * weight A (its name) ranks at least 1/1.645 = 0.608, and one without at most (0.4 + 0.364)/1.645
+ * = 0.464 (calc_rank_or in PostgreSQL's tsrank.c: the best weight plus the others' weight over
+ * their position squared, over pi^2/6). So when offset+limit catalogue listings hold it in their
+ * name, the page is among them and only they are ranked, not every match of a common word.
+ */
+export function nameTierSql(f: SearchFilter): Statement {
+  return {
+    text: `SELECT count(*)::int AS n FROM (SELECT 1 FROM marketplace_catalogue c WHERE c.kind = $1
+      AND c.name_search @@ plainto_tsquery('english', $2) LIMIT ${Math.trunc(Number(f.limit) + Number(f.offset))}) x`,
+    params: [f.kind, f.query],
+  };
+}
+
 /** One page, given the total the count found. */
-export function pageSql(f: SearchFilter, total: number): Statement {
-  const q = parts(f);
+export function pageSql(f: SearchFilter, total: number, tier: Tier = {}): Statement {
+  const q = parts(f, tier);
   const limit = q.page();
   const fromMatches = total <= FEW_MATCHES || f.offset + f.limit > total / 4;
   const hits = fromMatches
@@ -174,8 +192,9 @@ export function rankedSql(f: SearchFilter): Statement {
 
 /**
  * The total comes first when it is one row of the count table (a browse, or a one-word query
- * without other filters) and decides how the page is read; another ranked query ranks every match
- * and counts them in the same pass; any other query is counted, then paged.
+ * without other filters) and decides how the page is read (a one-word ranked page from the names
+ * alone when they hold enough matches); another ranked query ranks every match and counts them in
+ * the same pass; any other query is counted, then paged.
  */
 export async function search(sys: Executor, f: SearchFilter): Promise<{ items: Listing[]; total: number }> {
   const words: Words = {};
@@ -192,6 +211,11 @@ export async function search(sys: Executor, f: SearchFilter): Promise<{ items: L
   const count = countSql(f, words);
   const total = Number((await sys.query<{ total: number }>(count.text, count.params))[0].total);
   if (total === 0 || f.offset >= total) return { items: [], total };
-  const { text, params } = pageSql(f, total);
+  const tier: Tier = {};
+  if (ranked(f) && words.term !== undefined) {
+    const names = nameTierSql(f);
+    tier.names = (await sys.query<{ n: number }>(names.text, names.params))[0].n >= f.offset + f.limit;
+  }
+  const { text, params } = pageSql(f, total, tier);
   return { items: (await sys.query(text, params)).map(toListing), total };
 }
