@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { countSql, pageSql, ranked, rankedSql, wordsSql, type SearchFilter, type Words } from '../../src/modules/marketplace/search.js';
+import { countSql, nameTierSql, pageSql, ranked, rankedSql, wordsSql, type SearchFilter, type Words } from '../../src/modules/marketplace/search.js';
 import { APP_ROLE, SET_CONTEXT_SQL } from '../../src/platform/db/database.js';
 import { CATEGORIES, PRODUCT_WORDS, QUERY_WORDS } from './fixtures.js';
 
@@ -19,7 +19,7 @@ export async function explainSearch(url: string): Promise<string> {
       [`a product name "${PRODUCT_WORDS[0]}" (13 matches), newest first`, { ...base, query: PRODUCT_WORDS[0] }],
       [`a topic word "${QUERY_WORDS[0]}" (14,000 matches), newest first (the public API's default)`, { ...base, query: QUERY_WORDS[0] }],
       [`"${QUERY_WORDS[1]}" + category "${CATEGORIES[1]}"`, { ...base, query: QUERY_WORDS[1], category: CATEGORIES[1] }],
-      [`a topic word "${QUERY_WORDS[0]}" ranked by relevance (every match ranked)`, { ...base, sort: 'popularity', query: QUERY_WORDS[0] }],
+      [`a topic word "${QUERY_WORDS[0]}" ranked by relevance (only the listings with it in their name are ranked)`, { ...base, sort: 'popularity', query: QUERY_WORDS[0] }],
       [`two topic words "${QUERY_WORDS[0]} ${QUERY_WORDS[2]}" ranked by relevance (ranked and counted in one pass)`, { ...base, sort: 'popularity', query: `${QUERY_WORDS[0]} ${QUERY_WORDS[2]}` }],
       ['browse, no query, by popularity', { ...base, sort: 'popularity' }],
     ];
@@ -44,7 +44,13 @@ export async function explainSearch(url: string): Promise<string> {
       const count = countSql(f, words);
       await explain(count);
       const [{ total }] = (await c.query(count.text, count.params)).rows;
-      await explain(pageSql(f, Number(total)));
+      let names = false;
+      if (ranked(f)) {
+        const tier = nameTierSql(f);
+        await explain(tier);
+        names = (await c.query(tier.text, tier.params)).rows[0].n >= f.offset + f.limit;
+      }
+      await explain(pageSql(f, Number(total), { names }));
     }
     return parts.join('\n');
   } finally {
