@@ -1,6 +1,6 @@
 import pg from 'pg';
-import { countSql, nameTierSql, pageSql, ranked, rankedSql, wordsSql, type SearchFilter, type Words } from '../../src/modules/marketplace/search.js';
-import { APP_ROLE, SET_CONTEXT_SQL } from '../../src/platform/db/database.js';
+import { search, type SearchFilter } from '../../src/modules/marketplace/search.js';
+import { APP_ROLE, SET_CONTEXT_SQL, type Executor } from '../../src/platform/db/database.js';
 import { CATEGORIES, PRODUCT_WORDS, QUERY_WORDS } from './fixtures.js';
 
 
@@ -27,30 +27,18 @@ export async function explainSearch(url: string): Promise<string> {
       `${new Date().toISOString()}. The SQL is built by \`src/modules/marketplace/search.ts\` (what \`search\` sends: the query's words; then a ranked`,
       'page with its count in one statement, or the count, from the count table when it can, and then the page) and run with',
       `\`EXPLAIN (ANALYZE, BUFFERS)\` as \`${APP_ROLE}\` in the platform context (row level security on), as the server runs it.`, ''];
-    for (const [title, f] of cases) {
-      const explain = async ({ text, params }: { text: string; params: unknown[] }) => {
-        const plan = (await c.query(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, params)).rows.map((r) => r['QUERY PLAN']).join('\n');
+    // search() itself runs each case: every statement it sends is explained, then run for its answer,
+    // so the plans follow its steps (words, count, name tier, page) whatever they become.
+    const explaining: Executor = {
+      query: async <T>(text: string, params: readonly unknown[] = []) => {
+        const plan = (await c.query(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, [...params])).rows.map((r) => r['QUERY PLAN']).join('\n');
         parts.push('```sql', text.replace(/\s+/g, ' ').trim(), '```', `params: \`${JSON.stringify(params)}\``, '', '```', plan, '```', '');
-      };
+        return (await c.query(text, [...params])).rows as T[];
+      },
+    };
+    for (const [title, f] of cases) {
       parts.push(`## ${title}`, '');
-      // The same steps as search(): the query's words, then a ranked pass or the count and the page.
-      const words: Words = {};
-      const ask = wordsSql(f);
-      if (ask) {
-        const [{ lexemes }] = (await c.query(ask.text, ask.params)).rows;
-        if (lexemes.length === 1) words.term = lexemes[0];
-      }
-      if (ranked(f) && words.term === undefined) { await explain(rankedSql(f)); continue; }
-      const count = countSql(f, words);
-      await explain(count);
-      const [{ total }] = (await c.query(count.text, count.params)).rows;
-      let names = false;
-      if (ranked(f)) {
-        const tier = nameTierSql(f);
-        await explain(tier);
-        names = (await c.query(tier.text, tier.params)).rows[0].n >= f.offset + f.limit;
-      }
-      await explain(pageSql(f, Number(total), { names }));
+      await search(explaining, f);
     }
     return parts.join('\n');
   } finally {

@@ -151,6 +151,9 @@ export function countSql(f: SearchFilter, words: Words = {}): Statement {
  */
 export const FEW_MATCHES = 1_000;
 
+/** How many rows a page reaches into the results. */
+const depth = (f: SearchFilter) => Math.trunc(Number(f.limit) + Number(f.offset));
+
 /**
  * Whether a one-word ranked page can be read from the listings with the word in their name alone.
  * With ts_rank's default weights (A 1.0, B 0.4, C 0.2, D 0.1), a listing holding the word with
@@ -162,7 +165,7 @@ export const FEW_MATCHES = 1_000;
 export function nameTierSql(f: SearchFilter): Statement {
   return {
     text: `SELECT count(*)::int AS n FROM (SELECT 1 FROM marketplace_catalogue c WHERE c.kind = $1
-      AND c.name_search @@ plainto_tsquery('english', $2) LIMIT ${Math.trunc(Number(f.limit) + Number(f.offset))}) x`,
+      AND c.name_search @@ plainto_tsquery('english', $2) LIMIT ${depth(f)}) x`,
     params: [f.kind, f.query],
   };
 }
@@ -171,14 +174,14 @@ export function nameTierSql(f: SearchFilter): Statement {
 export function pageSql(f: SearchFilter, total: number, tier: Tier = {}): Statement {
   const q = parts(f, tier);
   const limit = q.page();
-  const fromMatches = total <= FEW_MATCHES || f.offset + f.limit > total / 4;
+  const fromMatches = total <= FEW_MATCHES || depth(f) > total / 4;
   const hits = fromMatches
     // Materialized: the matches are found first, whatever the planner guesses of their number.
     ? `WITH hits AS MATERIALIZED (${q.places.map((s) => `SELECT ${q.select(s.src)} ${q.from(s)}`).join(' UNION ALL ')})
        SELECT * FROM hits ORDER BY ${q.order('')} ${limit}`
     // Each place gives its first offset+limit rows in its index order; they are merged.
     : `SELECT * FROM (${q.places.map((s) => `(SELECT ${q.select(s.src)} ${q.from(s)} ORDER BY ${q.order('', s.src)}
-       LIMIT ${Math.trunc(Number(f.limit) + Number(f.offset))})`).join(' UNION ALL ')}) hits ORDER BY ${q.order('')} ${limit}`;
+       LIMIT ${depth(f)})`).join(' UNION ALL ')}) hits ORDER BY ${q.order('')} ${limit}`;
   return { params: q.params, text: q.full(hits) + q.order('page.') };
 }
 
@@ -214,7 +217,7 @@ export async function search(sys: Executor, f: SearchFilter): Promise<{ items: L
   const tier: Tier = {};
   if (ranked(f) && words.term !== undefined) {
     const names = nameTierSql(f);
-    tier.names = (await sys.query<{ n: number }>(names.text, names.params))[0].n >= f.offset + f.limit;
+    tier.names = (await sys.query<{ n: number }>(names.text, names.params))[0].n >= depth(f);
   }
   const { text, params } = pageSql(f, total, tier);
   return { items: (await sys.query(text, params)).map(toListing), total };
