@@ -105,7 +105,8 @@ function loadSecrets(env: Env, dataDir: string, persist: boolean, production: bo
     throw new ConfigError(`NODE_ENV=production requires ${missing.join(', ')} to be set`);
   }
   const file = join(dataDir, 'secrets.json');
-  const stored: Secrets = persist && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Secrets) : {};
+  const existed = persist && existsSync(file);
+  const stored: Secrets = existed ? (JSON.parse(readFileSync(file, 'utf8')) as Secrets) : {};
   let generatedAdmin = false;
   let next: Secrets = { ...stored };
   if (!env.ATOM_ADMIN_KEY && !next.adminKey) {
@@ -115,7 +116,9 @@ function loadSecrets(env: Env, dataDir: string, persist: boolean, production: bo
   next.encryptionKey ??= randomBytes(32).toString('base64');
   next.jwtSecret ??= randomBytes(32).toString('base64');
   if (persist && JSON.stringify(next) !== JSON.stringify(stored)) {
-    const kept = saveSecrets(dataDir, file, next, existsSync(file));
+    // Whether the file was there when read, not now: another process may have created it since,
+    // and replacing it would leave the two with different secrets.
+    const kept = saveSecrets(dataDir, file, next, existed);
     generatedAdmin &&= kept === next;
     next = kept;
   }
