@@ -5,7 +5,11 @@
 export interface ToolDef {
   /** Unique within a tenant, stable: the LLM calls tools by this name. */
   name: string;
+  /** What people call it (a skill's name); summaries and traces use it. */
+  title: string;
   description: string;
+  /** Words that say what it is for (a skill's tags); the embedded planner reads them. */
+  tags: string[];
   /** JSON Schema of the arguments. */
   input_schema: Record<string, unknown>;
   /** Governance action verb this tool performs (read, analyze, create, delete, …). */
@@ -24,6 +28,13 @@ export interface ToolCall {
   tool: ToolDef;
   args: Record<string, unknown>;
   signal?: AbortSignal;
+  /** Stable per call (execution id + journal step): a retried call carries the same key. */
+  idempotencyKey?: string;
+}
+
+/** Who asks for the tool list: an execution's source (api, chat, exam, …), when there is one. */
+export interface ToolScope {
+  source?: string;
 }
 
 export interface ToolResult {
@@ -34,7 +45,7 @@ export interface ToolResult {
 
 export interface ToolProvider {
   source: string;
-  listTools(tenantId: string, agentId: string | null): Promise<ToolDef[]>;
+  listTools(tenantId: string, agentId: string | null, scope: ToolScope): Promise<ToolDef[]>;
   callTool(call: ToolCall): Promise<ToolResult>;
 }
 
@@ -45,8 +56,8 @@ export class ToolRegistry {
     this.providers.set(provider.source, provider);
   }
 
-  async list(tenantId: string, agentId: string | null): Promise<ToolDef[]> {
-    const all = await Promise.all([...this.providers.values()].map((p) => p.listTools(tenantId, agentId)));
+  async list(tenantId: string, agentId: string | null, scope: ToolScope = {}): Promise<ToolDef[]> {
+    const all = await Promise.all([...this.providers.values()].map((p) => p.listTools(tenantId, agentId, scope)));
     return all.flat();
   }
 

@@ -5,12 +5,12 @@ import type { ToolCall, ToolDef, ToolProvider, ToolResult } from '../../src/plat
  * (installed skills as tools), which registers the same way.
  */
 export interface TestTool {
-  def: Omit<ToolDef, 'source' | 'ref' | 'input_schema'> & { input_schema?: Record<string, unknown> };
+  def: Omit<ToolDef, 'source' | 'ref' | 'input_schema' | 'title' | 'tags'> & { input_schema?: Record<string, unknown>; title?: string; tags?: string[] };
   run: (args: Record<string, unknown>, signal?: AbortSignal) => Promise<unknown> | unknown;
 }
 
 export function testTools(tools: TestTool[], calls: { tool: string; args: Record<string, unknown> }[] = []): ToolProvider {
-  const defs = tools.map((t) => ({ ...t.def, input_schema: t.def.input_schema ?? { type: 'object', properties: { task: { type: 'string' } } }, source: 'test', ref: t.def.name }));
+  const defs = tools.map((t) => ({ ...t.def, title: t.def.title ?? t.def.name, tags: t.def.tags ?? [], input_schema: t.def.input_schema ?? { type: 'object', properties: { task: { type: 'string' } } }, source: 'test', ref: t.def.name }));
   return {
     source: 'test',
     async listTools() {

@@ -14,7 +14,7 @@ export async function insertExecution(ex: Executor, tenantId: string, e: { id: s
  */
 export async function runnableSkills(sys: Executor, tenantId: string, id?: string) {
   return sys.query(
-    `SELECT l.id, l.name, l.description, l.subtype, l.content FROM marketplace_listings l
+    `SELECT l.id, l.name, l.description, l.tags, l.subtype, l.content FROM marketplace_listings l
      WHERE l.id IN (SELECT i.listing_id FROM marketplace_installs i WHERE i.tenant_id = $1 AND i.kind = 'skill'
                     UNION ALL SELECT p.id FROM marketplace_listings p WHERE p.tenant_id = $1 AND p.kind = 'skill')
        AND l.kind = 'skill' ${id ? 'AND l.id = $2' : ''}

@@ -77,11 +77,11 @@ export function skillsService(ctx: AppContext) {
     async execute(caller: Caller, id: string, input: unknown) {
       const l = await runnable(caller.tenantId, id);
       assertMayRunDirectly(ctx, caller, l);
-      return executeSkill(ctx, caller.tenantId, caller.plan, l, input, await environment(caller.tenantId, id), 'consume');
+      return executeSkill(ctx, caller.tenantId, caller.plan, l, input, await environment(caller.tenantId, id), { quota: 'consume' });
     },
-    /** Runs a skill as an agent's tool: governance already decided (and approved high-risk calls), the gate counted the quota. */
-    async executeAsTool(caller: Caller, id: string, input: unknown) {
-      return executeSkill(ctx, caller.tenantId, caller.plan, await runnable(caller.tenantId, id), input, await environment(caller.tenantId, id), 'counted');
+    /** Runs a skill as an agent's tool: governance already decided (and approved high-risk calls), the journal counted the quota. */
+    async executeAsTool(caller: Caller, id: string, input: unknown, idempotencyKey?: string) {
+      return executeSkill(ctx, caller.tenantId, caller.plan, await runnable(caller.tenantId, id), input, await environment(caller.tenantId, id), { quota: 'counted', idempotencyKey });
     },
     /** Checks declared packages (whitelist, advisories) before the engine installs; records them for the tenant. */
     async install(caller: Caller, id: string, config: Record<string, unknown>, agentId: string | null) {

@@ -19,7 +19,7 @@ export function skillToolProvider(ctx: AppContext): ToolProvider {
       return rows.map((r): ToolDef => {
         const content = r.content as { input_schema?: Record<string, unknown>; high_risk?: boolean; action?: string };
         return {
-          name: toolName(r.id as string), description: `${r.name}: ${r.description}`.slice(0, 1000),
+          name: toolName(r.id as string), title: r.name as string, description: `${r.name}: ${r.description}`.slice(0, 1000), tags: (r.tags as string[] | null) ?? [],
           input_schema: content.input_schema && Object.keys(content.input_schema).length ? content.input_schema : { type: 'object' },
           // A skill may declare its governance action; undeclared, it is treated as `execute` (level 4).
           action: typeof content.action === 'string' ? content.action : 'execute', high_risk: content.high_risk === true, source: 'skills', ref: r.id as string,
@@ -29,7 +29,7 @@ export function skillToolProvider(ctx: AppContext): ToolProvider {
     async callTool(call) {
       const [tenant] = await ctx.db.query<{ plan: Plan }>(SYSTEM, 'SELECT plan FROM tenants WHERE id = $1', [call.tenantId]);
       try {
-        const r = await skills.executeAsTool({ tenantId: call.tenantId, plan: tenant?.plan ?? 'free', rater: call.tenantId }, call.tool.ref, call.args);
+        const r = await skills.executeAsTool({ tenantId: call.tenantId, plan: tenant?.plan ?? 'free', rater: call.tenantId }, call.tool.ref, call.args, call.idempotencyKey);
         return { ok: r.status === 'completed', output: r.output, ...(r.error ? { error: r.error } : {}) };
       } catch (e) {
         if (e instanceof AppError) return { ok: false, output: null, error: `${e.code}: ${e.message}` };

@@ -1,4 +1,4 @@
-import type { ChatMessage, ChatResult, LlmProvider, ToolSpec } from './provider.js';
+import type { ChatMessage, ChatOptions, ChatResult, LlmProvider, ToolSpec } from './provider.js';
 
 export class LlmError extends Error {
   constructor(message: string, readonly status: number | null) {
@@ -20,7 +20,7 @@ export class OpenAiCompatible implements LlmProvider {
     private readonly timeoutMs = 60_000,
   ) {}
 
-  async chat(messages: ChatMessage[], tools: ToolSpec[], signal?: AbortSignal): Promise<ChatResult> {
+  async chat(messages: ChatMessage[], tools: ToolSpec[], { signal }: ChatOptions = {}): Promise<ChatResult> {
     const body = {
       model: this.model,
       messages,

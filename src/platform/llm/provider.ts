@@ -19,14 +19,28 @@ export interface ToolSpec {
   parameters: Record<string, unknown>;
 }
 
+export interface Usage {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+  total_tokens?: number;
+}
+
 export interface ChatResult {
   message: ChatMessage;
   finish_reason: string | null;
-  usage?: { prompt_tokens?: number; completion_tokens?: number; total_tokens?: number };
+  usage?: Usage;
+  /** True when the answer arrived as a stream of deltas (false: the server refused streaming). */
+  streamed?: boolean;
+}
+
+export interface ChatOptions {
+  signal?: AbortSignal;
+  /** Each piece of the answer's text as it arrives; the pieces concatenated are the final content. */
+  onDelta?: (text: string) => void;
 }
 
 export interface LlmProvider {
   readonly name: string;
   readonly model: string;
-  chat(messages: ChatMessage[], tools: ToolSpec[], signal?: AbortSignal): Promise<ChatResult>;
+  chat(messages: ChatMessage[], tools: ToolSpec[], options?: ChatOptions): Promise<ChatResult>;
 }

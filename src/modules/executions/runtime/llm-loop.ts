@@ -42,7 +42,7 @@ export async function runLlm(
   trace.add('plan', { planner: `LLM ${llm.model} (${llm.name})`, tools_offered: specs.map((s) => s.name) });
   for (let turn = 1; turn <= MAX_TURNS; turn++) {
     if (req.signal.aborted) throw req.signal.reason;
-    const reply = await llm.chat(messages, specs, req.signal);
+    const reply = await llm.chat(messages, specs, { signal: req.signal });
     messages.push({ role: 'assistant', content: reply.message.content ?? null, ...(reply.message.tool_calls?.length ? { tool_calls: reply.message.tool_calls } : {}) });
     const calls = reply.message.tool_calls ?? [];
     trace.add('llm', { turn, content: reply.message.content ?? null, tool_calls: calls.map((c) => c.function.name), finish_reason: reply.finish_reason, usage: reply.usage ?? null });

@@ -72,7 +72,7 @@ export class ExecutionRunner {
     const table = await actionTable(this.ctx, tenantId);
     const gate = new ToolGate(this.ctx, { tenantId, plan: tenant.plan, agentId: agent.id, executionId: e.id, maturity: agent.maturity_level as Maturity, table, approved: e.approved_tools, taskComplexity: e.complexity }, trace);
     try {
-      const tools = await this.ctx.tools.list(tenantId, agent.id);
+      const tools = await this.ctx.tools.list(tenantId, agent.id, { source: e.source });
       const request = { task: e.task, context: e.context, parameters: e.parameters, tools, signal, progress };
       const system = String(agent.configuration.system_prompt ?? `You are ${agent.name}, a ${agent.role} agent at maturity ${agent.maturity_level}. Use the tools when they help; answer concisely.`);
       const recall = await this.recall(e, trace);
