@@ -12,12 +12,19 @@ const STATE_TTL_MS = 10 * 60_000;
 /** Tokens this close to expiry are refreshed before use. */
 const REFRESH_SKEW_MS = 60_000;
 
+/**
+ * Refreshes in flight, per app: every service made from the same context (routes, skill runs, …)
+ * shares them, so concurrent users of one connection trigger one refresh, not one each.
+ */
+const refreshesByApp = new WeakMap<AppContext, Map<string, Promise<repo.IntegrationRow>>>();
+
 export function integrationsService(ctx: AppContext) {
   const aad = (tenantId: string, provider: string) => `integration:${tenantId}:${provider}`;
   const seal = (tenantId: string, provider: string, text: string) => encryptSecret(ctx.config.encryptionKey, text, aad(tenantId, provider));
   const unseal = (tenantId: string, provider: string, text: string) => decryptSecret(ctx.config.encryptionKey, text, aad(tenantId, provider));
   const redirectUri = (provider: string) => `${ctx.config.publicUrl}/api/integrations/${provider}/callback`;
-  const refreshing = new Map<string, Promise<repo.IntegrationRow>>();
+  const refreshing = refreshesByApp.get(ctx) ?? new Map<string, Promise<repo.IntegrationRow>>();
+  refreshesByApp.set(ctx, refreshing);
 
   function provider(id: string): ResolvedProvider {
     const p = resolveProvider(ctx.config, id);
@@ -44,12 +51,21 @@ export function integrationsService(ctx: AppContext) {
   }
 
   /** One refresh at a time per connection in this process; a dead grant marks the connection revoked. */
+  /**
+   * One refresh at a time per connection in this process; a dead grant marks the connection revoked.
+   * Every failure is an AppError naming the provider (never a token): INTEGRATION_NOT_CONNECTED when
+   * the user must connect again, OAUTH_EXCHANGE_FAILED when the provider could not be reached or refused otherwise.
+   */
   function refresh(tenantId: string, id: string, row: repo.IntegrationRow): Promise<repo.IntegrationRow> {
     const key = `${tenantId}:${id}`;
     let running = refreshing.get(key);
     if (!running) {
       running = (async () => {
-        if (!row.refresh_token) throw new AppError('INTEGRATION_NOT_CONNECTED', `The ${id} token expired and cannot be refreshed; connect again`);
+        const p = provider(id);
+        // Refreshed since `row` was read (by a refresh that ended meanwhile): use that token, spend no second refresh.
+        const current = await repo.getIntegration(ctx.db.as(tenantId), tenantId, id);
+        if (current?.status === 'connected' && current.access_token && current.access_token !== row.access_token) return current;
+        if (!row.refresh_token) throw new AppError('INTEGRATION_NOT_CONNECTED', `The ${p.name} token expired and cannot be refreshed; connect again`, { provider: id, status: 'expired' });
         try {
           const t = await refreshTokens(configured(id), unseal(tenantId, id, row.refresh_token));
           const f = tokenFields(tenantId, id, t, row.scopes);
@@ -57,7 +73,10 @@ export function integrationsService(ctx: AppContext) {
         } catch (err) {
           if (err instanceof OAuthError && err.revoked) {
             await repo.markStatus(ctx.db.as(tenantId), tenantId, id, 'revoked', err.message);
-            throw new AppError('INTEGRATION_NOT_CONNECTED', `Access to ${id} was revoked; connect again`, { reason: err.message });
+            throw new AppError('INTEGRATION_NOT_CONNECTED', `Access to ${p.name} was revoked; connect again`, { provider: id, status: 'revoked', reason: err.message });
+          }
+          if (err instanceof OAuthError || err instanceof TypeError || (err as Error)?.name === 'TimeoutError') {
+            throw new AppError('OAUTH_EXCHANGE_FAILED', `Could not refresh the ${p.name} token`, { provider: id, reason: (err as Error).message });
           }
           throw err;
         }
@@ -70,7 +89,7 @@ export function integrationsService(ctx: AppContext) {
   async function connectedRow(tenantId: string, id: string): Promise<repo.IntegrationRow> {
     const row = await repo.getIntegration(ctx.db.as(tenantId), tenantId, id);
     if (!row || row.status !== 'connected' || !row.access_token) {
-      throw new AppError('INTEGRATION_NOT_CONNECTED', `${provider(id).name} is not connected for this tenant`, { status: row?.status ?? 'not_connected' });
+      throw new AppError('INTEGRATION_NOT_CONNECTED', `${provider(id).name} is not connected for this tenant`, { provider: id, status: row?.status ?? 'not_connected' });
     }
     const expiring = row.expires_at && new Date(row.expires_at).getTime() - REFRESH_SKEW_MS <= Date.now();
     return expiring ? refresh(tenantId, id, row) : row;
