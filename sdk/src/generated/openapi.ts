@@ -2196,6 +2196,7 @@ export interface paths {
           high_risk?: boolean;
           risk_reason?: string;
           action?: string;
+          integrations?: Array<string>;
           license?: string;
           repository_url?: string;
           category?: string;
@@ -5403,6 +5404,7 @@ export interface paths {
             version?: string;
           }>;
           high_risk: boolean;
+          integrations: Array<string>;
           recent_reviews: Array<{
             rating: number;
             review: string;
@@ -5501,6 +5503,7 @@ export interface paths {
         high_risk?: boolean;
         risk_reason?: string;
         action?: string;
+        integrations?: Array<string>;
         license?: string;
         repository_url?: string;
         category?: string;
@@ -6729,6 +6732,7 @@ export interface paths {
         high_risk?: boolean;
         risk_reason?: string;
         action?: string;
+        integrations?: Array<string>;
         license?: string;
         repository_url?: string;
         category?: string;

@@ -5,6 +5,7 @@ import type { AppContext } from '../../platform/context.js';
 import { callerOf } from './caller.js';
 import { CreatePrivateSkillBody, MarketplaceQuery, RateBody } from './schemas.js';
 import { browseFilter, skillsService } from './service.js';
+import { declaredIntegrations } from './integrations.js';
 
 const tags = ['Public marketplace'];
 const S = Type.Boolean();
@@ -55,7 +56,8 @@ export const publicMarketplaceRoutes = (ctx: AppContext): FastifyPluginAsyncType
       response: { 200: Type.Composite([PublicSkill, Type.Object({
         long_description: Type.String(), input_schema: Json, output_schema: Json, config: Json, documentation_url: Type.Union([Type.String(), Type.Null()]),
         license: Type.Union([Type.String(), Type.Null()]), repository_url: Type.Union([Type.String(), Type.Null()]),
-        python_packages: Packages, npm_packages: Packages, high_risk: S, recent_reviews: Type.Array(Type.Object({ rating: Type.Integer(), review: Type.String(), created_at: Type.String() })),
+        python_packages: Packages, npm_packages: Packages, high_risk: S,
+        integrations: Type.Array(Type.String(), { description: 'OAuth integrations whose tokens the skill receives when it runs in a tenant' }), recent_reviews: Type.Array(Type.Object({ rating: Type.Integer(), review: Type.String(), created_at: Type.String() })),
       })]) },
     },
     config: { auth: 'optional' },
@@ -64,10 +66,11 @@ export const publicMarketplaceRoutes = (ctx: AppContext): FastifyPluginAsyncType
     type Pkg = { name: string; version?: string };
     const c = l.content as { input_schema?: Record<string, unknown>; output_schema?: Record<string, unknown>; config?: Record<string, unknown>;
       python_packages?: Pkg[]; npm_packages?: Pkg[]; license?: string | null; repository_url?: string | null; high_risk?: boolean };
+    const integrations = declaredIntegrations(l.content);
     const recent = await e.reviews(null, l.id, 5, 0);
     return { ...summary(l), long_description: l.long_description, input_schema: c.input_schema ?? {}, output_schema: c.output_schema ?? {}, config: c.config ?? {},
       documentation_url: l.documentation_url, license: c.license ?? null, repository_url: c.repository_url ?? null,
-      python_packages: c.python_packages ?? [], npm_packages: c.npm_packages ?? [], high_risk: c.high_risk === true, recent_reviews: recent.items };
+      python_packages: c.python_packages ?? [], npm_packages: c.npm_packages ?? [], high_risk: c.high_risk === true, integrations, recent_reviews: recent.items };
   });
 
   app.get(`${base}/categories`, { schema: { tags, response: { 200: Type.Object({ categories: Type.Array(Type.String()) }) } }, config: { auth: 'optional' } },

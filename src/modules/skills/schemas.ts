@@ -21,6 +21,10 @@ export const CreatePrivateSkillBody = Type.Object({
   high_risk: Type.Optional(Type.Boolean()),
   risk_reason: Type.Optional(Type.String({ maxLength: 500 })),
   action: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$', description: 'Governance action the skill performs (see /api/governance/actions); undeclared skills count as `execute`' })),
+  integrations: Type.Optional(Type.Array(Type.String({ maxLength: 40 }), {
+    maxItems: 10, uniqueItems: true,
+    description: 'OAuth integrations the skill uses (github, google, slack, …): each run gets a fresh access token from the tenant\'s connection (function skills: env.integrations.<provider>; api skills: Authorization: Bearer when exactly one). Not connected: the call fails with INTEGRATION_NOT_CONNECTED',
+  })),
   license: Type.Optional(Type.String({ maxLength: 100 })),
   repository_url: Type.Optional(Type.String({ maxLength: 2000, format: 'uri' })),
   category: Type.Optional(Type.String({ maxLength: 100 })),

@@ -7,6 +7,7 @@ import * as repo from './repo.js';
 import { marketplaceEngine, type Caller, type Listing } from '../marketplace/service.js';
 import { SKILL_TYPES, type MarketplaceQuery } from './schemas.js';
 import { declaredPackages, packagesService } from '../packages/service.js';
+import { assertIntegrations } from './integrations.js';
 
 export function toSummary(l: Listing) {
   return {
@@ -34,7 +35,7 @@ type Pkg = { name: string; version?: string };
 export interface NewSkill {
   name: string; description?: string; skill_type: string; input_schema?: object; output_schema?: object; config?: object;
   config_schema?: Record<string, unknown>; code?: string; python_packages?: Pkg[]; npm_packages?: Pkg[]; high_risk?: boolean; risk_reason?: string;
-  action?: string; license?: string; repository_url?: string; endpoint?: string; dependencies?: string[]; category?: string; tags?: string[];
+  action?: string; integrations?: string[]; license?: string; repository_url?: string; endpoint?: string; dependencies?: string[]; category?: string; tags?: string[];
 }
 
 /** What a skill listing carries in `content`: the runnable parts and the declarations the rules read. */
@@ -42,7 +43,7 @@ function skillContent(s: NewSkill) {
   return {
     code: s.code ?? null, endpoint: s.endpoint ?? null, input_schema: s.input_schema ?? {}, output_schema: s.output_schema ?? {}, config: s.config ?? {},
     python_packages: s.python_packages ?? [], npm_packages: s.npm_packages ?? [], high_risk: s.high_risk ?? false, risk_reason: s.risk_reason ?? null,
-    ...(s.action ? { action: s.action } : {}), license: s.license ?? null, repository_url: s.repository_url ?? null,
+    ...(s.action ? { action: s.action } : {}), integrations: s.integrations ?? [], license: s.license ?? null, repository_url: s.repository_url ?? null,
   };
 }
 
@@ -105,6 +106,7 @@ export function skillsService(ctx: AppContext) {
     },
     async createPrivate(caller: Caller, s: NewSkill) {
       assertSkillType(s.skill_type);
+      assertIntegrations(s.integrations);
       const content = skillContent(s);
       await checkPackages(caller.tenantId, content);
       return engine.publish(caller, {
@@ -116,6 +118,7 @@ export function skillsService(ctx: AppContext) {
     /** Public-API submission: a new public listing straight from the body, pending review. */
     async submit(caller: Caller, s: NewSkill & { long_description?: string; price?: number; documentation_url?: string }) {
       assertSkillType(s.skill_type);
+      assertIntegrations(s.integrations);
       const content = skillContent(s);
       await checkPackages(caller.tenantId, content);
       return engine.publish(caller, {
