@@ -5,6 +5,7 @@ import { safeFetch } from '../../platform/net/safe-fetch.js';
 import { PLAN_LIMITS, type Plan } from '../../platform/plans.js';
 import { consume, nextUtcMidnight, SKILL_METRIC, usedToday } from '../../platform/usage.js';
 import type { Listing } from '../marketplace/service.js';
+import { declaredIntegrations, grantsFor, redactSecrets, type IntegrationGrant } from './integrations.js';
 import { runInSandbox } from './sandbox/index.js';
 import * as repo from './repo.js';
 
@@ -18,9 +19,21 @@ async function consumeQuota(ctx: AppContext, tenantId: string, plan: Plan) {
   throw new AppError('SKILL_LIMIT_EXCEEDED', `Daily skill execution limit of ${limit} reached`, { limit, used, plan, resets_at: nextUtcMidnight().toISOString() });
 }
 
-async function callApi(ctx: AppContext, endpoint: string, input: unknown, idempotencyKey: string): Promise<unknown> {
+/**
+ * The integration headers of an api skill's request: one `X-Integration-Token-<provider>` per declared
+ * provider, and `Authorization: Bearer <token>` when it declares exactly one (so the endpoint may be
+ * the provider's own API). With several, no Authorization header: it could only carry one of them.
+ */
+function integrationHeaders(grants: Record<string, IntegrationGrant>): Record<string, string> {
+  const entries = Object.entries(grants);
+  const headers: Record<string, string> = Object.fromEntries(entries.map(([p, g]) => [`x-integration-token-${p}`, g.access_token]));
+  if (entries.length === 1) headers.authorization = `Bearer ${entries[0][1].access_token}`;
+  return headers;
+}
+
+async function callApi(ctx: AppContext, endpoint: string, input: unknown, idempotencyKey: string, grants: Record<string, IntegrationGrant>): Promise<unknown> {
   const res = await safeFetch(endpoint, {
-    method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey }, body: JSON.stringify(input ?? {}),
+    method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey, ...integrationHeaders(grants) }, body: JSON.stringify(input ?? {}),
     timeoutMs: 10_000, allowLoopback: ctx.config.allowInsecureWebhooks,
   });
   const text = res.body.toString('utf8');
@@ -32,17 +45,19 @@ async function callApi(ctx: AppContext, endpoint: string, input: unknown, idempo
  * Runs one skill by type; types that need a container runtime are refused with a clear error.
  * The call's idempotency key reaches a function skill as `env.idempotency_key` and an api skill as
  * the `Idempotency-Key` header, so a call repeated after a crash can be recognised by the skill.
+ * Tokens of the declared integrations reach a function skill as `env.integrations.<provider>` and an
+ * api skill as headers (see integrationHeaders).
  */
-async function dispatch(ctx: AppContext, l: Listing, input: unknown, env: Record<string, string>, idempotencyKey: string): Promise<{ ok: boolean; output: unknown; error: string | null }> {
+async function dispatch(ctx: AppContext, l: Listing, input: unknown, env: Record<string, string>, idempotencyKey: string, grants: Record<string, IntegrationGrant>): Promise<{ ok: boolean; output: unknown; error: string | null }> {
   const content = l.content as { code?: string | null; endpoint?: string | null };
   if (l.subtype === 'function') {
     if (!content.code) return { ok: false, output: null, error: 'Skill has no code' };
-    const r = await runInSandbox(content.code, input, { ...env, idempotency_key: idempotencyKey });
+    const r = await runInSandbox(content.code, input, { ...env, idempotency_key: idempotencyKey, ...(Object.keys(grants).length ? { integrations: grants } : {}) });
     return r.ok ? { ok: true, output: r.output, error: null } : { ok: false, output: null, error: r.error };
   }
   if (l.subtype === 'api') {
     if (!content.endpoint) return { ok: false, output: null, error: 'Skill has no endpoint' };
-    try { return { ok: true, output: await callApi(ctx, content.endpoint, input, idempotencyKey), error: null }; }
+    try { return { ok: true, output: await callApi(ctx, content.endpoint, input, idempotencyKey, grants), error: null }; }
     catch (e) { return { ok: false, output: null, error: e instanceof Error ? e.message : String(e) }; }
   }
   throw new AppError('SKILL_TYPE_NOT_EXECUTABLE', `Skills of type '${l.subtype}' are stored but cannot be executed on this server; only 'function' and 'api' skills run here`, { skill_type: l.subtype, executable_types: ['function', 'api'] });
@@ -52,12 +67,18 @@ async function dispatch(ctx: AppContext, l: Listing, input: unknown, env: Record
  * Runs a skill and keeps a durable record of the run. `quota: 'consume'` counts it against the daily
  * limit (direct runs); agents' tool calls were counted when the execution journal recorded the call.
  * A direct run's idempotency key is its own run id; an agent's tool call brings the journal's.
+ *
+ * A skill that declares integrations gets the tenant's tokens; a provider the tenant has not
+ * connected fails the call before the skill runs (and before it counts). Whatever the run returns
+ * or throws leaves here with those tokens replaced by "[redacted]": results go on to traces,
+ * journals, events, webhooks and models.
  */
 export async function executeSkill(ctx: AppContext, tenantId: string, plan: Plan, l: Listing, input: unknown, env: Record<string, string>, run: { quota: 'consume' | 'counted'; idempotencyKey?: string }): Promise<ExecutionOutcome> {
+  const grants = await grantsFor(ctx, tenantId, declaredIntegrations(l.content));
   if (run.quota === 'consume') await consumeQuota(ctx, tenantId, plan);
   const id = newId('sxe');
   const started = Date.now();
-  const r = await dispatch(ctx, l, input, env, run.idempotencyKey ?? id);
+  const r = redactSecrets(await dispatch(ctx, l, input, env, run.idempotencyKey ?? id, grants), Object.values(grants).map((g) => g.access_token));
   const out: ExecutionOutcome = { execution_id: id, status: r.ok ? 'completed' : 'failed', output: r.output, error: r.error, duration_ms: Date.now() - started };
   await repo.insertExecution(ctx.db.as(tenantId), tenantId, { id: out.execution_id, listingId: l.id, status: out.status, durationMs: out.duration_ms, error: out.error });
   return out;

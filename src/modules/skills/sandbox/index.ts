@@ -92,7 +92,7 @@ function pump() {
  * misses the wall-clock deadline is terminated and replaced, and each has its own V8 heap cap, so a
  * runaway skill can never block or exhaust the server.
  */
-export function runInSandbox(code: string, input: unknown, env: Record<string, string> = {}, limits: Partial<typeof SANDBOX_LIMITS> = {}): Promise<SandboxResult> {
+export function runInSandbox(code: string, input: unknown, env: Record<string, unknown> = {}, limits: Partial<typeof SANDBOX_LIMITS> = {}): Promise<SandboxResult> {
   if (waiting.length >= MAX_WAITING) return Promise.resolve({ ok: false, error: `The sandbox is busy (${waiting.length} runs waiting); try again shortly`, duration_ms: 0 });
   return new Promise((resolve) => {
     waiting.push({ job: { code, input, env, ...SANDBOX_LIMITS, ...limits }, started: Date.now(), resolve });

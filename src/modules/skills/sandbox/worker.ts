@@ -7,7 +7,7 @@ import { getQuickJS } from 'quickjs-emscripten';
  * memory cap, stack cap and deadline, disposed when the run ends, so runs share nothing; the worker
  * thread itself is kept for the next run (the pool in index.ts replaces it after any breach).
  */
-export interface SandboxJob { code: string; input: unknown; env: Record<string, string>; timeoutMs: number; memoryBytes: number; stackBytes: number }
+export interface SandboxJob { code: string; input: unknown; env: Record<string, unknown>; timeoutMs: number; memoryBytes: number; stackBytes: number }
 export type WorkerReply = { id: number; ok: true; output: unknown } | { id: number; ok: false; error: string; breach: boolean };
 
 const QuickJS = await getQuickJS();
@@ -21,9 +21,11 @@ function run(job: SandboxJob): { ok: true; output: unknown } | { ok: false; erro
   runtime.setInterruptHandler(() => Date.now() > deadline);
   const vm = runtime.newContext();
   try {
-    // The tenant's environment variables for this skill arrive as a frozen second argument.
+    // The tenant's environment variables for this skill (and, for skills that declare integrations,
+    // `integrations`) arrive as a second argument, frozen all the way down.
     const literal = (v: unknown) => `JSON.parse(${JSON.stringify(JSON.stringify(v))})`;
-    const program = `${job.code}\n;JSON.stringify({ v: execute(${literal(job.input ?? null)}, Object.freeze(${literal(job.env ?? {})})) })`;
+    const freeze = '(function deepFreeze(o) { if (o && typeof o === "object") { Object.freeze(o); for (const k of Object.keys(o)) deepFreeze(o[k]); } return o; })';
+    const program = `${job.code}\n;JSON.stringify({ v: execute(${literal(job.input ?? null)}, ${freeze}(${literal(job.env ?? {})})) })`;
     const result = vm.evalCode(program, 'skill.js');
     if (result.error) {
       const err = vm.dump(result.error);
