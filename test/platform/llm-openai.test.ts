@@ -196,7 +196,8 @@ describe('OpenAI-compatible client against a fake server', () => {
 
     llm.reset();
     llm.script(text('a', 'b').hangAfter(2), text('not asked'));
-    const stalled = await client({ timeoutMs: 150, backoffMs: 5 }).chat(USER, []).then(() => null, (e) => e);
+    // A second, so that a busy machine answering the headers late is not mistaken for a stall.
+    const stalled = await client({ timeoutMs: 1_000, backoffMs: 5 }).chat(USER, []).then(() => null, (e) => e);
     assert.ok(stalled instanceof LlmError, String(stalled));
     assert.match(stalled.message, /stalled/);
     assert.equal(llm.requests.length, 1);
