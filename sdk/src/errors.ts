@@ -47,7 +47,7 @@ export class RateLimitError extends MarketplaceError {
   }
 }
 
-/** A quota of the plan (agents, installed skills, daily skill executions): 429 too, never retried. */
+/** A quota of the plan (agents, installed skills, daily skill executions, daily model tokens): 429 too, never retried. */
 export class QuotaExceededError extends MarketplaceError {}
 
 export class AuthenticationError extends MarketplaceError {}
@@ -104,7 +104,7 @@ const COMPONENT_CODES = new Set([
   'CANVAS_NOT_FOUND', 'WORKFLOW_NOT_FOUND', 'LISTING_NOT_FOUND', 'INSTALLATION_NOT_FOUND',
 ]);
 const GOVERNANCE_CODES = new Set(['GOVERNANCE_DENIED', 'GOVERNANCE_VIOLATION', 'APPROVAL_REQUIRED', 'PENDING_APPROVAL']);
-const QUOTA_CODES = new Set(['AGENT_LIMIT_EXCEEDED', 'SKILL_LIMIT_EXCEEDED', 'TENANT_LIMIT_EXCEEDED', 'EXAM_COOLDOWN']);
+const QUOTA_CODES = new Set(['AGENT_LIMIT_EXCEEDED', 'SKILL_LIMIT_EXCEEDED', 'LLM_TOKEN_LIMIT_EXCEEDED', 'TENANT_LIMIT_EXCEEDED', 'EXAM_COOLDOWN']);
 
 /** The error class for one server answer. `componentId` is the id in the request path, when any. */
 export function errorFromResponse(init: ErrorInit & { componentId?: string }): MarketplaceError {

@@ -70,8 +70,10 @@ export class MarketplaceClient extends MarketplaceKinds {
 
   // ---- usage
   /**
-   * GET /api/usage: `{plan, quotas: {agents, installedSkills, dailySkillExecutions}, features,
-   * rateLimit: {limit, remaining, reset}, rateLimitRemaining, history}` (this request counted).
+   * GET /api/usage: `{plan, quotas: [{metric, label, used, limit, remaining, resetsAt?}] (agents,
+   * installed skills, skill executions and model tokens today), llmTokens: {prompt, completion,
+   * total, limit, remaining, resetsAt}, features, rateLimit: {limit, remaining, reset},
+   * rateLimitRemaining, history}` (this request counted).
    */
   async getUsageStats(options: { days?: number } = {}): Promise<Component> {
     return this.camel(ROUTES.getUsageStats, { query: options });

@@ -1,10 +1,17 @@
 import type { Executor } from './db/index.js';
+import { AppError } from './errors.js';
+import type { Usage } from './llm/provider.js';
+import { PLAN_LIMITS, type Plan } from './plans.js';
 
 /**
  * Daily counters per tenant (UTC days), for plan quotas. One counter per metric is the single
  * source of truth: a skill run counts once whether a user ran it directly or an agent called it.
  */
 export const SKILL_METRIC = 'skill_executions';
+/** Model tokens per day: what the prompts, the answers and both together cost (the cap counts the total). */
+export const LLM_PROMPT_METRIC = 'llm_prompt_tokens';
+export const LLM_COMPLETION_METRIC = 'llm_completion_tokens';
+export const LLM_TOTAL_METRIC = 'llm_total_tokens';
 
 export function nextUtcMidnight(now = new Date()): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
@@ -25,4 +32,44 @@ export async function consume(ex: Executor, tenantId: string, metric: string, li
     [tenantId, metric, limit],
   );
   return rows.length > 0;
+}
+
+/** usage_counters.count is an integer: token counters saturate there instead of failing the call. */
+const COUNT_MAX = 2_147_483_647;
+const tokens = (n: unknown) => (typeof n === 'number' && Number.isFinite(n) && n > 0 ? Math.min(Math.floor(n), COUNT_MAX) : 0);
+
+/**
+ * Adds one model answer's tokens to today's counters, the three in one statement. Missing numbers
+ * count 0; without a total from the model, total = prompt + completion. Returns what was counted.
+ */
+export async function recordLlmUsage(ex: Executor, tenantId: string, usage: Usage | null | undefined): Promise<{ prompt: number; completion: number; total: number }> {
+  const prompt = tokens(usage?.prompt_tokens);
+  const completion = tokens(usage?.completion_tokens);
+  const total = typeof usage?.total_tokens === 'number' ? tokens(usage.total_tokens) : Math.min(prompt + completion, COUNT_MAX);
+  if (prompt === 0 && completion === 0 && total === 0) return { prompt, completion, total };
+  await ex.query(
+    `INSERT INTO usage_counters (tenant_id, metric, day, count)
+     SELECT $1, m.metric, (now() AT TIME ZONE 'UTC')::date, m.n
+     FROM (VALUES ($2::text, $3::int), ($4::text, $5::int), ($6::text, $7::int)) AS m(metric, n)
+     ON CONFLICT (tenant_id, metric, day)
+       DO UPDATE SET count = LEAST(usage_counters.count::bigint + EXCLUDED.count, ${COUNT_MAX})::int`,
+    [tenantId, LLM_PROMPT_METRIC, prompt, LLM_COMPLETION_METRIC, completion, LLM_TOTAL_METRIC, total],
+  );
+  return { prompt, completion, total };
+}
+
+/**
+ * Before a model call: refuses with 429 LLM_TOKEN_LIMIT_EXCEEDED when today's total tokens have
+ * reached the plan's cap (null: unlimited). The cap is checked before a call and counted after it,
+ * so the call that crosses it completes; the next one is refused until the next UTC midnight.
+ */
+export async function assertLlmTokensLeft(ex: Executor, tenantId: string, plan: Plan): Promise<{ used: number; limit: number | null; remaining: number | null }> {
+  const limit = PLAN_LIMITS[plan].dailyLlmTokens;
+  const used = await usedToday(ex, tenantId, LLM_TOTAL_METRIC);
+  if (limit === null) return { used, limit, remaining: null };
+  if (used < limit) return { used, limit, remaining: limit - used };
+  const resets = nextUtcMidnight();
+  throw new AppError('LLM_TOKEN_LIMIT_EXCEEDED', `Daily model token limit of ${limit} reached for the ${plan} plan`,
+    { used, limit, plan, resets_at: resets.toISOString() },
+    { 'Retry-After': String(Math.max(1, Math.ceil((resets.getTime() - Date.now()) / 1000))) });
 }

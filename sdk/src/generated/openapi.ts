@@ -6265,6 +6265,14 @@ export interface paths {
               remaining: number | null;
               resets_at?: string;
             }>;
+            llm_tokens: {
+              prompt: number;
+              completion: number;
+              total: number;
+              limit: number | null;
+              remaining: number | null;
+              resets_at: string;
+            };
             rate_limits: {
               requests_per_minute: number;
               requests_per_day: number | null;

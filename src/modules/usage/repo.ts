@@ -1,12 +1,19 @@
 import type { Executor } from '../../platform/db/index.js';
+import { LLM_COMPLETION_METRIC, LLM_PROMPT_METRIC, LLM_TOTAL_METRIC, SKILL_METRIC } from '../../platform/usage.js';
+
+/** Today's (UTC) counter of a metric; the metric is one of our constants, never input. */
+const today = (metric: string) =>
+  `coalesce((SELECT count FROM usage_counters WHERE tenant_id = $1 AND metric = '${metric}' AND day = (now() AT TIME ZONE 'UTC')::date), 0)::int`;
 
 /** What a tenant holds and used today: one round trip. */
 export async function currentCounts(ex: Executor, tenantId: string) {
-  const [row] = await ex.query<{ agents: number; installed_skills: number; skill_runs_today: number }>(
+  const [row] = await ex.query<{ agents: number; installed_skills: number; skill_runs_today: number; llm_prompt: number; llm_completion: number; llm_total: number }>(
     `SELECT (SELECT count(*)::int FROM agents WHERE tenant_id = $1) AS agents,
             (SELECT count(*)::int FROM marketplace_installs WHERE tenant_id = $1 AND kind = 'skill') AS installed_skills,
-            coalesce((SELECT count FROM usage_counters WHERE tenant_id = $1 AND metric = 'skill_executions'
-                      AND day = (now() AT TIME ZONE 'UTC')::date), 0)::int AS skill_runs_today`,
+            ${today(SKILL_METRIC)} AS skill_runs_today,
+            ${today(LLM_PROMPT_METRIC)} AS llm_prompt,
+            ${today(LLM_COMPLETION_METRIC)} AS llm_completion,
+            ${today(LLM_TOTAL_METRIC)} AS llm_total`,
     [tenantId]);
   return row;
 }

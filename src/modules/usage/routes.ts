@@ -14,6 +14,10 @@ const Quota = Type.Object({
 const Usage = Type.Object({
   plan: Type.String(),
   quotas: Type.Array(Quota, { description: 'null limit: unlimited on this plan' }),
+  llm_tokens: Type.Object({
+    prompt: Type.Integer(), completion: Type.Integer(), total: Type.Integer(),
+    limit: Nullable(Type.Integer()), remaining: Nullable(Type.Integer()), resets_at: Type.String(),
+  }, { description: 'Model tokens used today (UTC) against the plan\'s daily cap (null: unlimited); the cap counts the total' }),
   rate_limits: Type.Object({ requests_per_minute: Type.Integer(), requests_per_day: Nullable(Type.Integer()) }),
   rate_limit: Type.Object({ limit: Nullable(Type.Integer()), remaining: Nullable(Type.Integer()), reset: Nullable(Type.Integer()) }, { description: "This credential's current window" }),
   rate_limit_remaining: Nullable(Type.Integer()),
@@ -27,7 +31,7 @@ const header = (v: unknown) => (v === undefined ? null : Number(v));
 export const usageRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
   const usage = usageService(ctx);
   app.get('/api/usage', {
-    schema: { tags: ['Usage'], summary: 'Usage against plan quotas, this credential\'s rate limit, and skill executions per day',
+    schema: { tags: ['Usage'], summary: 'Usage against plan quotas (model tokens included), this credential\'s rate limit, and skill executions per day',
       querystring: Type.Object({ days: Type.Integer({ minimum: 1, maximum: 90, default: 14 }) }), response: { 200: Envelope(Usage) } },
     config: { auth: 'tenant' },
   }, async (req, reply) => {
