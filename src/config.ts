@@ -18,7 +18,7 @@ export interface Config {
   jwtTtlSeconds: number;
   testSecret: string | null;
   publicUrl: string;
-  llm: { baseUrl: string | null; apiKey: string | null; model: string };
+  llm: { baseUrl: string | null; apiKey: string | null; model: string; historyTokens: number };
   production: boolean;
   bodyLimitBytes: number;
   /** How long a cached API-key lookup is trusted before the database is asked again. */
@@ -175,6 +175,8 @@ export function loadConfig(env: Env = process.env): Config {
       baseUrl: env.ATOM_LLM_BASE_URL || null,
       apiKey: env.ATOM_LLM_API_KEY || null,
       model: env.ATOM_LLM_MODEL || 'gpt-4o-mini',
+      // Earlier chat messages sent to the model are trimmed (oldest exchanges first) to this many tokens.
+      historyTokens: int(env, 'ATOM_LLM_HISTORY_TOKENS', 4000, 0, 1_000_000),
     },
     production,
     bodyLimitBytes: int(env, 'ATOM_BODY_LIMIT_BYTES', 1024 * 1024, 1024),

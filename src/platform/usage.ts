@@ -73,3 +73,24 @@ export async function assertLlmTokensLeft(ex: Executor, tenantId: string, plan: 
     { used, limit, plan, resets_at: resets.toISOString() },
     { 'Retry-After': String(Math.max(1, Math.ceil((resets.getTime() - Date.now()) / 1000))) });
 }
+
+/**
+ * The one place a skill run is counted against the plan's daily skill executions, whoever runs it
+ * (a direct run, an agent's tool call written to the journal). Returns the refusal, or null.
+ */
+export async function consumeSkillRun(ex: Executor, tenantId: string, plan: Plan): Promise<AppError | null> {
+  const limit = PLAN_LIMITS[plan].dailySkillExecutions;
+  if (await consume(ex, tenantId, SKILL_METRIC, limit)) return null;
+  return skillLimitError(await usedToday(ex, tenantId, SKILL_METRIC), limit!, plan);
+}
+
+/** Refuses work up front when today's skill executions are spent (nothing is counted). */
+export async function assertSkillRunsLeft(ex: Executor, tenantId: string, plan: Plan): Promise<void> {
+  const limit = PLAN_LIMITS[plan].dailySkillExecutions;
+  const used = await usedToday(ex, tenantId, SKILL_METRIC);
+  if (limit !== null && used >= limit) throw skillLimitError(used, limit, plan);
+}
+
+function skillLimitError(used: number, limit: number, plan: Plan): AppError {
+  return new AppError('SKILL_LIMIT_EXCEEDED', `Daily skill execution limit (${limit}) reached for the ${plan} plan`, { used, limit, plan, resets_at: nextUtcMidnight().toISOString() });
+}

@@ -35,7 +35,7 @@ describe('LLM execution over the OpenAI protocol', () => {
     });
     await new Promise<void>((r) => llm.listen(0, '127.0.0.1', r));
     const port = (llm.address() as AddressInfo).port;
-    built = await startApp({ llm: { baseUrl: `http://127.0.0.1:${port}/v1`, apiKey: 'sk-llm-test', model: 'test-model' } });
+    built = await startApp({ llm: { baseUrl: `http://127.0.0.1:${port}/v1`, apiKey: 'sk-llm-test', model: 'test-model', historyTokens: 4000 } });
     built.ctx.tools.register(standardKit(toolCalls));
     t = await makeTenant(built.app);
   });

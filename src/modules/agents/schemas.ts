@@ -7,7 +7,11 @@ export const Maturity = Type.Union(MATURITY_LEVELS.map((m) => Type.Literal(m)));
 export const Role = Type.Union(ROLES.map((r) => Type.Literal(r)));
 export const Status = Type.Union([Type.Literal('active'), Type.Literal('inactive'), Type.Literal('paused')]);
 const Capabilities = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 50 });
-const Configuration = Type.Record(Type.String(), Type.Unknown(), { description: 'LLM configuration (temperature, max_tokens, system_prompt, …)' });
+export const MAX_TURNS = { default: 8, max: 32 } as const;
+const Configuration = Type.Object(
+  { max_turns: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_TURNS.max, description: `Model turns a run may take (default ${MAX_TURNS.default})` })) },
+  { additionalProperties: true, description: 'LLM configuration (temperature, max_tokens, system_prompt, max_turns, …)' },
+);
 const Time = Type.String({ format: 'date-time' });
 
 export const AgentSummary = Type.Object({

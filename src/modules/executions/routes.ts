@@ -9,6 +9,7 @@ import { runnerFor } from './runtime/shared.js';
 import { ExecParams, Execution, ExecuteBody } from './schemas.js';
 import { executionsService } from './service.js';
 import { streamExecution } from './stream.js';
+import { JournalStep } from './journal/view.js';
 
 const tags = ['Executions'];
 const AgentParams = Type.Object({ id: Type.String() });
@@ -55,6 +56,15 @@ export const executionRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => a
     const lastStep = Number.isInteger(header) && header >= 0 ? header : (req.query.last_event_id ?? 0);
     await streamExecution(ctx, executions, req, reply, { tenantId: tenantOf(req), agentId: req.params.id, executionId: req.params.execution_id }, lastStep);
   });
+
+  app.get('/api/agents/:id/executions/:execution_id/journal', {
+    schema: {
+      tags, summary: 'The durable journal of a run: each model turn and tool call, written before it acted and when it finished', params: ExecParams,
+      querystring: Type.Object({ after_step: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0, description: 'Steps after this number' }), limit: OffsetQuery.limit }),
+      response: { 200: Envelope(Type.Object({ steps: Type.Array(JournalStep), total: Type.Integer(), next_after_step: Type.Union([Type.Integer(), Type.Null()]) })) },
+    },
+    config: { permission: 'AGENT_VIEW' },
+  }, async (req) => ok(req, await executions.journal(tenantOf(req), req.params.id, req.params.execution_id, req.query.after_step, req.query.limit)));
 
   app.post('/api/agents/:id/executions/:execution_id/cancel', {
     schema: { tags, summary: 'Cancel a pending or running execution', params: ExecParams, response: { 200: Envelope(Execution) } },

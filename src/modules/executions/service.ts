@@ -1,19 +1,22 @@
 import type { AppContext } from '../../platform/context.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { PLAN_LIMITS, type Plan } from '../../platform/plans.js';
+import type { Plan } from '../../platform/plans.js';
 import * as agents from '../agents/repo.js';
 import { classifyTask, decide, type Maturity } from '../governance/policy.js';
 import * as approvals from '../governance/repo.js';
 import { actionTable } from '../governance/service.js';
 import * as repo from './repo.js';
-import { SKILL_METRIC, TASK_APPROVED, ToolGate } from './runtime/gate.js';
+import { TASK_APPROVED, ToolGate } from './runtime/gate.js';
+import { Journal } from './journal/journal.js';
+import * as journal from './journal/repo.js';
 import { wireName } from './runtime/llm-loop.js';
 import { Trace } from './runtime/trace.js';
 import type { ExecutionRunner } from './runtime/runner.js';
-import { nextUtcMidnight, usedToday } from '../../platform/usage.js';
+import { assertLlmTokensLeft, assertSkillRunsLeft } from '../../platform/usage.js';
 import { recordEnd } from './record.js';
 import { executionView } from './view.js';
+import { stepView } from './journal/view.js';
 
 export const RUN_QUEUE = 'executions.run';
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
@@ -36,13 +39,11 @@ export function executionsService(ctx: AppContext, runner: ExecutionRunner) {
     return agent;
   }
 
+  /** Work is refused up front when today's skill runs (and, with a model, its tokens) are spent. */
   async function checkQuota(tenantId: string) {
     const [{ plan }] = await ctx.db.query<{ plan: Plan }>(tenantId, 'SELECT plan FROM tenants WHERE id = $1', [tenantId]);
-    const limit = PLAN_LIMITS[plan].dailySkillExecutions;
-    const used = await usedToday(ctx.db.as(tenantId), tenantId, SKILL_METRIC);
-    if (limit !== null && used >= limit) {
-      throw new AppError('SKILL_LIMIT_EXCEEDED', `Daily skill execution limit (${limit}) reached for the ${plan} plan`, { used, limit, plan, resets_at: nextUtcMidnight().toISOString() });
-    }
+    await assertSkillRunsLeft(ctx.db.as(tenantId), tenantId, plan);
+    if (runner.llm) await assertLlmTokensLeft(ctx.db.as(tenantId), tenantId, plan);
   }
 
   return {
@@ -89,6 +90,13 @@ export function executionsService(ctx: AppContext, runner: ExecutionRunner) {
       return executionView(e);
     },
 
+    /** The run's journal, step by step, after `afterStep`. */
+    async journal(tenantId: string, agentId: string, executionId: string, afterStep: number, limit: number) {
+      await this.get(tenantId, agentId, executionId);
+      const { rows, total } = await journal.page(ctx.db.as(tenantId), tenantId, executionId, afterStep, limit);
+      return { steps: rows.map((r) => stepView(executionId, r)), total, next_after_step: rows.length === limit ? rows.at(-1)!.step_no : null };
+    },
+
     async list(tenantId: string, agentId: string, f: { status?: string; limit: number; offset: number }) {
       await loadAgent(tenantId, agentId);
       const { rows, total } = await repo.listExecutions(ctx.db.as(tenantId), tenantId, agentId, f);
@@ -107,7 +115,10 @@ export function executionsService(ctx: AppContext, runner: ExecutionRunner) {
       return executionView(row);
     },
 
-    /** A human decides a pending approval: approved work resumes, rejected work fails with the reason. */
+    /**
+   * A human decides a pending approval. Approved work resumes; a rejected tool call fails inside
+   * the run, which resumes without it; a rejected task fails with the reason.
+   */
     async decideApproval(tenantId: string, approvalId: string, decidedBy: string | null, approve: boolean, note: string | null) {
       const decided = await ctx.db.tx(tenantId, async (ex) => {
         const a = await approvals.decideApproval(ex, tenantId, approvalId, approve ? 'approved' : 'rejected', decidedBy, note);
@@ -116,19 +127,22 @@ export function executionsService(ctx: AppContext, runner: ExecutionRunner) {
           if (!existing) throw notFound('NOT_FOUND', 'Approval', approvalId);
           throw new AppError('CONFLICTING_OPERATION', `Approval is already ${existing.status}`, { status: existing.status });
         }
-        await repo.approvalDecided(ex, tenantId, a.execution_id, approve ? a.tool ?? TASK_APPROVED : null);
-        if (approve) await ctx.jobs.send(RUN_QUEUE, { tenantId, executionId: a.execution_id }, { ...jobOptions(), startAfter: 2 }, ex);
+        const rejection = `Rejected by a reviewer${note ? `: ${note}` : ''}`;
+        // A tool call parked in the journal learns the decision there; the run resumes either way (a rejected call fails, the run goes on).
+        const parkedStep = a.tool !== null && (await journal.decide(ex, tenantId, a.execution_id, a.id, approve, rejection));
+        await repo.approvalDecided(ex, tenantId, a.execution_id, approve && !parkedStep ? a.tool ?? TASK_APPROVED : null);
+        if (approve || parkedStep) await ctx.jobs.send(RUN_QUEUE, { tenantId, executionId: a.execution_id }, { ...jobOptions(), startAfter: 2 }, ex);
         else {
           const parked = (await repo.getExecution(ex, tenantId, a.execution_id))!;
           const trace = [...parked.reasoning_trace, { step: parked.reasoning_trace.length + 1, type: 'governance', outcome: 'rejected', approval_id: a.id, note }];
-          const failed = await repo.finish(ex, tenantId, a.execution_id, { status: 'failed', result: null, confidence: null, error: `Rejected by a reviewer${note ? `: ${note}` : ''}`, trace, toolsUsed: parked.tools_used, violations: [] });
+          const failed = await repo.finish(ex, tenantId, a.execution_id, { status: 'failed', result: null, confidence: null, error: rejection, trace, toolsUsed: parked.tools_used, violations: [] });
           if (failed) await recordEnd(ctx, ex, failed);
         }
         await ctx.outbox.emit(ex, tenantId, 'governance.approval_decided', { approval_id: a.id, execution_id: a.execution_id, status: a.status });
-        return a;
+        return { approval: a, resumes: approve || parkedStep };
       });
-      if (approve) void kick(tenantId, decided.execution_id);
-      return decided;
+      if (decided.resumes) void kick(tenantId, decided.approval.execution_id);
+      return decided.approval;
     },
 
     /**
@@ -148,7 +162,8 @@ export function executionsService(ctx: AppContext, runner: ExecutionRunner) {
       const [{ plan }] = await ctx.db.query<{ plan: Plan }>(tenantId, 'SELECT plan FROM tenants WHERE id = $1', [tenantId]);
       const e = await repo.insertExecution(ctx.db.as(tenantId), tenantId, { id: newId('exe'), agent_id: agentId, task: `${source} tool call: ${tool.name}`, context: {}, parameters: args, source, action: tool.action, complexity: d.complexity, maturity_at_start: agent.maturity_level, requestedBy });
       const trace = new Trace();
-      const gate = new ToolGate(ctx, { tenantId, plan, agentId, executionId: e.id, maturity: agent.maturity_level as Maturity, table, approved: [], taskComplexity: d.complexity }, trace);
+      const journal = new Journal(ctx, tenantId, e.id, [], async (ex) => void (await repo.saveTrace(ex, tenantId, e.id, 0, trace.steps)), () => trace.steps.length);
+      const gate = new ToolGate(ctx, { tenantId, plan, agentId, executionId: e.id, maturity: agent.maturity_level as Maturity, table, approved: [], taskComplexity: d.complexity }, trace, journal);
       const result = await gate.call(tool, args, AbortSignal.timeout(60_000));
       await ctx.db.tx(tenantId, async (ex) => {
         const done = await repo.finish(ex, tenantId, e.id, { status: result.ok ? 'completed' : 'failed', result: { output: result.output as unknown }, error: result.error ?? null, confidence: result.ok ? 1 : 0, trace: trace.steps, toolsUsed: [...gate.used], violations: gate.violations });
@@ -157,13 +172,18 @@ export function executionsService(ctx: AppContext, runner: ExecutionRunner) {
       return { tool: tool.name, ok: result.ok, output: result.output, error: result.error ?? null, execution_id: e.id };
     },
 
-    /** The job queue's side: run it unless it is finished, parked, or alive elsewhere (then try later). */
+    /**
+     * The job queue's side, a watchdog until the run ends: it starts the run unless it is finished,
+     * parked, or alive (its heartbeat fresh); then it asks to be called again. The job is never held
+     * while the run works, so a process that dies leaves a job that comes back to take the run over.
+     */
     async runFromQueue(tenantId: string, executionId: string) {
       const e = await repo.getExecution(ctx.db.as(tenantId), tenantId, executionId);
       if (!e || TERMINAL.has(e.status) || e.awaiting_approval) return;
       const fresh = e.heartbeat_at && Date.now() - new Date(e.heartbeat_at).getTime() < ctx.config.executionStaleMs;
-      if (e.status === 'in_progress' && fresh) throw new Error(`execution ${executionId} is running in another process; checking again later`);
-      await runner.run(tenantId, executionId);
+      if ((e.status === 'in_progress' && fresh) || runner.isRunning(executionId)) throw new Error(`execution ${executionId} is running; checking again later`);
+      void kick(tenantId, executionId);
+      throw new Error(`execution ${executionId} started here; checking again later that it ends`);
     },
   };
 }

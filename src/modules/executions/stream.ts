@@ -11,8 +11,9 @@ const FALLBACK_MS = 1000;
 
 /**
  * Live progress of one execution as Server-Sent Events: `step` for each new reasoning-trace step
- * (its id is the step number, so Last-Event-ID resumes after it), `progress` when status or
- * progress change, then `done` with the whole execution, and the stream ends. The database is the
+ * (its id is the step number, so Last-Event-ID resumes after it), `token` for each piece of a
+ * model's answer as it streams (`{"text","turn"}`: the last turn's texts make the final summary),
+ * `progress` when status or progress change, then `done` with the whole execution, and the stream ends. The database is the
  * source of truth; the runner's bus announcements (heartbeat, park, end) make it prompt, and a
  * one-second re-read covers announcements lost between processes.
  */
@@ -43,7 +44,16 @@ export async function streamExecution(
     }).catch(() => undefined);
     return pending;
   };
-  const unsubscribe = await ctx.bus.subscribe(executionChannel(ids.tenantId, ids.executionId), () => void push());
+  // A model's answer streams as `token` events (not replayed on resume: the final answer is in `done`).
+  const onMessage = (message: string) => {
+    const token = message.startsWith('{') ? (JSON.parse(message) as { type?: string; text?: string; turn?: number }) : null;
+    if (token?.type === 'token' && sse.live) {
+      pending = pending.then(() => { if (sse.live) sse.send('token', { text: token.text, turn: token.turn }); });
+      return;
+    }
+    void push();
+  };
+  const unsubscribe = await ctx.bus.subscribe(executionChannel(ids.tenantId, ids.executionId), onMessage);
   const timer = setInterval(() => void push(), FALLBACK_MS);
   sse.onClose(() => { unsubscribe(); clearInterval(timer); });
   if (!sse.live) { unsubscribe(); clearInterval(timer); }

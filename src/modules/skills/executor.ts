@@ -2,8 +2,8 @@ import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { safeFetch } from '../../platform/net/safe-fetch.js';
-import { PLAN_LIMITS, type Plan } from '../../platform/plans.js';
-import { consume, nextUtcMidnight, SKILL_METRIC, usedToday } from '../../platform/usage.js';
+import type { Plan } from '../../platform/plans.js';
+import { consumeSkillRun } from '../../platform/usage.js';
 import type { Listing } from '../marketplace/service.js';
 import { declaredIntegrations, grantsFor, redactSecrets, type IntegrationGrant } from './integrations.js';
 import { runInSandbox } from './sandbox/index.js';
@@ -13,10 +13,8 @@ export interface ExecutionOutcome { execution_id: string; status: 'completed' | 
 
 /** Counts the run against the plan's daily skill executions (the same counter agents' tool calls use). */
 async function consumeQuota(ctx: AppContext, tenantId: string, plan: Plan) {
-  const limit = PLAN_LIMITS[plan].dailySkillExecutions;
-  if (await consume(ctx.db.as(tenantId), tenantId, SKILL_METRIC, limit)) return;
-  const used = await usedToday(ctx.db.as(tenantId), tenantId, SKILL_METRIC);
-  throw new AppError('SKILL_LIMIT_EXCEEDED', `Daily skill execution limit of ${limit} reached`, { limit, used, plan, resets_at: nextUtcMidnight().toISOString() });
+  const refusal = await consumeSkillRun(ctx.db.as(tenantId), tenantId, plan);
+  if (refusal) throw refusal;
 }
 
 /**

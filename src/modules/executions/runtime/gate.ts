@@ -1,14 +1,16 @@
 import type { AppContext } from '../../../platform/context.js';
 import type { ToolDef, ToolResult } from '../../../platform/tools.js';
-import { PLAN_LIMITS, type Plan } from '../../../platform/plans.js';
+import type { Plan } from '../../../platform/plans.js';
+import { consumeSkillRun, SKILL_METRIC } from '../../../platform/usage.js';
 import { decide, type ActionTable, type Decision, type Maturity } from '../../governance/policy.js';
+import type { Journal } from '../journal/journal.js';
+import type { StepRow } from '../journal/repo.js';
 import type { Violation } from '../repo.js';
-import { consume, SKILL_METRIC } from '../../../platform/usage.js';
 import type { Trace } from './trace.js';
 
-/** Thrown by a tool call that must wait for a human: the runner parks the execution. */
+/** Thrown by a tool call that must wait for a human: the runner parks the execution at this step. */
 export class ApprovalNeeded extends Error {
-  constructor(readonly tool: ToolDef, readonly decision: Decision) {
+  constructor(readonly tool: ToolDef, readonly decision: Decision, readonly stepNo: number, readonly args: Record<string, unknown>) {
     super(`approval needed for ${tool.name}`);
   }
 }
@@ -17,9 +19,23 @@ export { SKILL_METRIC };
 /** Marker in approved_tools: the whole task was approved by a human. */
 export const TASK_APPROVED = '*task*';
 
+export interface GateScope {
+  tenantId: string;
+  plan: Plan;
+  agentId: string;
+  executionId: string;
+  maturity: Maturity;
+  table: ActionTable;
+  /** TASK_APPROVED when a human approved the whole task; tool names approved before the journal existed. */
+  approved: string[];
+  taskComplexity: number;
+}
+
 /**
- * Every tool call an agent makes passes here: governance first (deny, ask, or allow), then the
- * plan's daily skill quota, then the registry. Denials become violations on the record.
+ * Every tool call an agent makes passes here, as one step of the run's journal: governance first
+ * (deny, ask a human, or allow), then the plan's daily skill quota (counted once, when the call is
+ * written as started), then the registry, with the step's idempotency key. A step the journal
+ * holds as finished is answered from it: a resumed run never calls a finished tool again.
  */
 export class ToolGate {
   readonly used = new Set<string>();
@@ -29,8 +45,9 @@ export class ToolGate {
 
   constructor(
     private readonly ctx: AppContext,
-    private readonly scope: { tenantId: string; plan: Plan; agentId: string; executionId: string; maturity: Maturity; table: ActionTable; approved: string[]; taskComplexity: number },
+    private readonly scope: GateScope,
     private readonly trace: Trace,
+    private readonly journal: Journal,
   ) {}
 
   complexityOf(tool: ToolDef): number {
@@ -38,27 +55,73 @@ export class ToolGate {
   }
 
   async call(tool: ToolDef, args: Record<string, unknown>, signal: AbortSignal): Promise<ToolResult> {
-    const decision = decide(this.scope.maturity, tool.action, this.complexityOf(tool), tool.high_risk);
-    // A human who approved the task approved the ordinary tools it needs, not high-risk ones.
-    const approved = this.scope.approved.includes(tool.name) || (this.scope.approved.includes(TASK_APPROVED) && !tool.high_risk && decision.complexity <= this.scope.taskComplexity);
-    if (decision.outcome === 'deny') {
-      this.violations.push({ action: tool.action, tool: tool.name, severity: decision.complexity >= 4 ? 'high' : 'medium', reason: decision.reason });
-      this.trace.add('governance', { tool: tool.name, ...decision, outcome: 'denied' });
-      return { ok: false, output: null, error: `GOVERNANCE_DENIED: ${decision.reason}` };
+    const { no, prior } = this.journal.next('tool', tool.name);
+    if (prior && ['completed', 'failed', 'rejected'].includes(prior.status)) return this.replay(prior, tool);
+    if (prior?.status === 'started') {
+      this.trace.add('note', { tool: tool.name, message: `step ${no} (${tool.title}) was interrupted; calling it again with the same idempotency key` });
+      await this.journal.retryTool(no);
+      return this.run(no, tool, args, signal);
     }
-    if (decision.outcome === 'approval' && !approved) throw new ApprovalNeeded(tool, decision);
-    this.trace.add('governance', { tool: tool.name, outcome: approved ? 'approved_by_human' : 'allowed', action: tool.action, complexity: decision.complexity });
-    const limit = PLAN_LIMITS[this.scope.plan].dailySkillExecutions;
-    if (!(await consume(this.ctx.db.as(this.scope.tenantId), this.scope.tenantId, SKILL_METRIC, limit))) {
-      this.trace.add('quota', { tool: tool.name, outcome: 'refused', reason: `daily skill execution limit (${limit}) reached` });
-      return { ok: false, output: null, error: `SKILL_LIMIT_EXCEEDED: daily limit of ${limit} skill executions reached` };
+    if (prior?.status === 'approved') {
+      this.trace.add('governance', { tool: tool.name, outcome: 'approved_by_human', approval_id: prior.approval_id, action: tool.action });
+    } else {
+      const decision = decide(this.scope.maturity, tool.action, this.complexityOf(tool), tool.high_risk);
+      if (decision.outcome === 'deny') return this.deny(no, tool, args, decision);
+      const preApproved = this.preApproved(tool, decision);
+      if (decision.outcome === 'approval' && !preApproved) throw new ApprovalNeeded(tool, decision, no, args);
+      this.trace.add('governance', { tool: tool.name, outcome: preApproved ? 'approved_by_human' : 'allowed', action: tool.action, complexity: decision.complexity });
     }
+    const refusal = await this.journal.startTool(no, tool.name, args, prior, async (ex) => (await consumeSkillRun(ex, this.scope.tenantId, this.scope.plan))?.message ?? null);
+    if (refusal) {
+      this.trace.add('quota', { tool: tool.name, outcome: 'refused', reason: refusal });
+      return { ok: false, output: null, error: `SKILL_LIMIT_EXCEEDED: ${refusal}` };
+    }
+    return this.run(no, tool, args, signal);
+  }
+
+  /** A human who approved the task approved the ordinary tools it needs, not high-risk ones. */
+  private preApproved(tool: ToolDef, decision: Decision): boolean {
+    const { approved, taskComplexity } = this.scope;
+    return approved.includes(tool.name) || (approved.includes(TASK_APPROVED) && !tool.high_risk && decision.complexity <= taskComplexity);
+  }
+
+  private async run(no: number, tool: ToolDef, args: Record<string, unknown>, signal: AbortSignal): Promise<ToolResult> {
     this.calls += 1;
     this.used.add(tool.name);
     const started = Date.now();
-    const result = await this.ctx.tools.call({ tenantId: this.scope.tenantId, agentId: this.scope.agentId, executionId: this.scope.executionId, tool, args, signal });
+    const result = await this.ctx.tools.call({ tenantId: this.scope.tenantId, agentId: this.scope.agentId, executionId: this.scope.executionId, tool, args, signal, idempotencyKey: this.journal.key(no) });
     if (result.ok) this.successes += 1;
-    this.trace.add('tool_call', { tool: tool.name, args, ok: result.ok, output: result.output, error: result.error ?? null, duration_ms: Date.now() - started });
+    const duration = Date.now() - started;
+    this.trace.add('tool_call', { tool: tool.name, title: tool.title, step_no: no, args, ok: result.ok, output: result.output, error: result.error ?? null, duration_ms: duration });
+    await this.journal.finishTool(no, result, duration);
     return result;
+  }
+
+  private async deny(no: number, tool: ToolDef, args: Record<string, unknown>, decision: Decision): Promise<ToolResult> {
+    const violation: Violation = { action: tool.action, tool: tool.name, severity: decision.complexity >= 4 ? 'high' : 'medium', reason: decision.reason };
+    this.violations.push(violation);
+    this.trace.add('governance', { tool: tool.name, ...decision, outcome: 'denied' });
+    const error = `GOVERNANCE_DENIED: ${decision.reason}`;
+    await this.journal.recordRefusal(no, tool.name, args, { refused: 'governance', violation }, error);
+    return { ok: false, output: null, error };
+  }
+
+  /** What a finished step returned the first time; the counters move as they did then. */
+  private replay(prior: StepRow, tool: ToolDef): ToolResult {
+    const result = prior.result ?? {};
+    if (prior.status === 'rejected') {
+      // The decision was taken outside the run: the trace learns of it here (quiet if later steps follow).
+      this.trace.add('governance', { tool: tool.name, outcome: 'rejected', approval_id: prior.approval_id, reason: prior.error });
+      return { ok: false, output: null, error: `APPROVAL_REJECTED: ${prior.error ?? 'Rejected by a reviewer'}` };
+    }
+    if (result.refused === 'governance') {
+      this.violations.push(result.violation as Violation);
+      return { ok: false, output: null, error: prior.error ?? 'GOVERNANCE_DENIED' };
+    }
+    if (result.refused === 'quota') return { ok: false, output: null, error: `SKILL_LIMIT_EXCEEDED: ${prior.error}` };
+    this.calls += 1;
+    this.used.add(tool.name);
+    if (prior.status === 'completed') this.successes += 1;
+    return { ok: prior.status === 'completed', output: result.output ?? null, ...(prior.error ? { error: prior.error } : {}) };
   }
 }

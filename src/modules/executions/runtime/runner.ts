@@ -1,38 +1,58 @@
 import type { AppContext } from '../../../platform/context.js';
+import type { Executor } from '../../../platform/db/index.js';
 import { newId } from '../../../platform/ids.js';
 import type { LlmProvider } from '../../../platform/llm/provider.js';
 import { OpenAiCompatible } from '../../../platform/llm/openai.js';
 import type { Plan } from '../../../platform/plans.js';
+import { assertLlmTokensLeft, recordLlmUsage } from '../../../platform/usage.js';
 import * as agents from '../../agents/repo.js';
+import { MAX_TURNS } from '../../agents/schemas.js';
 import { actionTable } from '../../governance/service.js';
 import * as approvals from '../../governance/repo.js';
 import type { Maturity } from '../../governance/policy.js';
+import { recall as recallEpisodes } from '../../graduation/repo.js';
+import { Journal, Superseded } from '../journal/journal.js';
+import * as journalRepo from '../journal/repo.js';
 import * as repo from '../repo.js';
 import { recordEnd } from '../record.js';
-import { recall as recallEpisodes } from '../../graduation/repo.js';
-import { ApprovalNeeded, ToolGate } from './gate.js';
-import { runLlm } from './llm-loop.js';
-import { runPlanner } from './planner.js';
-import { Trace } from './trace.js';
 import { executionChannel } from '../stream.js';
+import { ApprovalNeeded, ToolGate } from './gate.js';
+import { runLlm, type Meter } from './llm-loop.js';
+import { runPlanner } from './planner.js';
+import { TokenStream, type TokenListener } from './tokens.js';
+import { Trace } from './trace.js';
 
 const HEARTBEAT_MS = 1000;
 
 class Cancelled extends Error {}
 class ShuttingDown extends Error {}
 
+type Outcome = Pick<repo.Outcome, 'status' | 'result' | 'confidence' | 'error'>;
+
 /**
  * Runs executions. Whoever claims an execution (the request that created it, or the job queue
- * after a crash) runs it; a heartbeat shows it is alive, and an execution whose heartbeat stops
- * is taken over. Cancellation is checked with every heartbeat.
+ * after a crash or an approval) runs it; a heartbeat shows it is alive, and an execution whose
+ * heartbeat stops is taken over. Every step is written to the execution's journal, so the attempt
+ * that resumes a run replays what finished instead of doing it again. Cancellation is checked with
+ * every heartbeat.
  */
 export class ExecutionRunner {
   private readonly running = new Map<string, { abort: AbortController; tenantId: string }>();
+  private readonly tokenListeners: TokenListener[] = [];
   readonly llm: LlmProvider | null;
 
   constructor(private readonly ctx: AppContext) {
     const { baseUrl, apiKey, model } = ctx.config.llm;
     this.llm = baseUrl ? new OpenAiCompatible(baseUrl, apiKey, model) : null;
+  }
+
+  /** Another module (chat) receives each piece of a model's answer as it streams. */
+  onTokens(listener: TokenListener) {
+    this.tokenListeners.push(listener);
+  }
+
+  isRunning(executionId: string): boolean {
+    return this.running.has(executionId);
   }
 
   /** Runs the execution if it can be claimed; resolves when it has finished or been parked. */
@@ -41,22 +61,22 @@ export class ExecutionRunner {
     if (!claimed) return;
     const abort = new AbortController();
     this.running.set(executionId, { abort, tenantId });
-    const trace = new Trace(claimed.reasoning_trace);
-    if (claimed.attempts > 1) trace.add('note', { message: `attempt ${claimed.attempts}: the previous runner stopped; resuming` });
+    const { trace, journal } = await this.resume(claimed);
     let progress = claimed.progress;
     const announce = () => this.ctx.bus.publish(executionChannel(tenantId, executionId), '').catch(() => undefined);
     void announce();
     const beat = setInterval(() => {
-      repo.heartbeat(this.ctx.db.as(tenantId), tenantId, executionId, progress, trace.steps).then(
+      repo.heartbeat(this.ctx.db.as(tenantId), tenantId, executionId, claimed.attempts, progress, trace.steps).then(
         (r) => {
-          if (r?.cancel_requested) abort.abort(new Cancelled('Cancelled by user'));
+          if (!r) abort.abort(new Superseded('another attempt took this run over'));
+          else if (r.cancel_requested) abort.abort(new Cancelled('Cancelled by user'));
           void announce();
         },
         () => undefined,
       );
     }, HEARTBEAT_MS);
     try {
-      await this.execute(claimed, trace, abort.signal, (n) => (progress = n));
+      await this.execute(claimed, trace, journal, abort.signal, (n) => (progress = n));
     } finally {
       clearInterval(beat);
       this.running.delete(executionId);
@@ -64,32 +84,80 @@ export class ExecutionRunner {
     }
   }
 
-  private async execute(e: repo.ExecutionRow, trace: Trace, signal: AbortSignal, progress: (n: number) => void) {
+  /**
+   * The trace and journal of an attempt. The trace is cut back to what the journal's last step had
+   * seen (entries after it are said again as the run goes on) and stays quiet during the replay.
+   */
+  private async resume(e: repo.ExecutionRow): Promise<{ trace: Trace; journal: Journal }> {
+    const rows = await journalRepo.steps(this.ctx.db.as(e.tenant_id), e.tenant_id, e.id);
+    const last = rows.at(-1);
+    const trace = new Trace(last ? e.reasoning_trace.slice(0, last.trace_len) : e.reasoning_trace);
+    const keepTrace = async (ex: Executor) => {
+      if (!(await repo.saveTrace(ex, e.tenant_id, e.id, e.attempts, trace.steps))) throw new Superseded('another attempt took this run over');
+    };
+    const journal = new Journal(this.ctx, e.tenant_id, e.id, rows, keepTrace, () => trace.steps.length);
+    if (last && ['approved', 'rejected'].includes(last.status)) {
+      trace.add('note', { message: `resuming after the reviewer's decision: ${rows.length - 1} journaled steps are replayed, not repeated` });
+    } else if (e.attempts > 1) {
+      trace.add('note', { message: `attempt ${e.attempts}: the previous runner stopped; resuming${rows.length ? ` from the journal (${rows.length} steps replayed, not repeated)` : ''}` });
+    }
+    trace.quietWhile(() => journal.replaying);
+    return { trace, journal };
+  }
+
+  private async execute(e: repo.ExecutionRow, trace: Trace, journal: Journal, signal: AbortSignal, progress: (n: number) => void) {
     const tenantId = e.tenant_id;
     const agent = await agents.getAgent(this.ctx.db.as(tenantId), tenantId, e.agent_id);
     const [tenant] = await this.ctx.db.query<{ plan: Plan }>(tenantId, 'SELECT plan FROM tenants WHERE id = $1', [tenantId]);
     if (!agent || !tenant) return this.end(e, trace, { status: 'failed', error: 'The agent no longer exists', result: null, confidence: null }, null);
     const table = await actionTable(this.ctx, tenantId);
-    const gate = new ToolGate(this.ctx, { tenantId, plan: tenant.plan, agentId: agent.id, executionId: e.id, maturity: agent.maturity_level as Maturity, table, approved: e.approved_tools, taskComplexity: e.complexity }, trace);
+    const scope = { tenantId, plan: tenant.plan, agentId: agent.id, executionId: e.id, maturity: agent.maturity_level as Maturity, table, approved: e.approved_tools, taskComplexity: e.complexity };
+    const gate = new ToolGate(this.ctx, scope, trace, journal);
+    const tokens = new TokenStream((chunk) => this.publishTokens(e, chunk));
     try {
       const tools = await this.ctx.tools.list(tenantId, agent.id, { source: e.source });
       const request = { task: e.task, context: e.context, parameters: e.parameters, tools, signal, progress };
-      const system = String(agent.configuration.system_prompt ?? `You are ${agent.name}, a ${agent.role} agent at maturity ${agent.maturity_level}. Use the tools when they help; answer concisely.`);
-      const recall = await this.recall(e, trace);
-      const out = this.llm ? await runLlm(this.llm, { ...request, system, recall }, gate, trace) : await runPlanner(request, gate, trace);
+      const recall = await journal.remember('recall', () => this.recall(e, trace));
+      const out = this.llm
+        ? await runLlm(this.llm, { ...request, system: this.systemPrompt(agent), recall, maxTurns: Number(agent.configuration.max_turns ?? MAX_TURNS.default), historyTokens: this.ctx.config.llm.historyTokens, tokens }, { gate, trace, journal, meter: this.meter(tenantId, tenant.plan), ctx: this.ctx })
+        : await runPlanner(request, gate, trace);
+      await tokens.drain();
       if (signal.aborted) throw signal.reason;
-      await this.end(e, trace, { status: out.success ? 'completed' : 'failed', result: out.result, confidence: out.confidence, error: out.success ? null : String(out.result.summary) }, gate);
+      await this.end(e, trace, { status: out.success ? 'completed' : 'failed', result: out.result, confidence: out.confidence, error: out.success ? null : ((out as { error?: string }).error ?? String(out.result.summary)) }, gate);
     } catch (err) {
-      if (err instanceof ApprovalNeeded) return this.park(e, trace, err);
-      // Released for another process to take over: nothing is written here.
-      if (signal.reason instanceof ShuttingDown) return;
-      if (err instanceof Cancelled || signal.aborted) {
-        trace.add('final', { outcome: 'cancelled' });
-        return this.end(e, trace, { status: 'cancelled', result: null, confidence: null, error: 'Cancelled by user' }, gate);
-      }
-      trace.add('final', { outcome: 'failed', error: (err as Error).message });
-      await this.end(e, trace, { status: 'failed', result: null, confidence: 0, error: (err as Error).message }, gate);
+      await tokens.drain();
+      await this.fail(e, trace, { gate, journal }, signal, err);
     }
+  }
+
+  /** The tenant's model tokens: refused once the plan's daily cap is spent, counted with each turn's journal step. */
+  private meter(tenantId: string, plan: Plan): Meter {
+    return {
+      check: async () => void (await assertLlmTokensLeft(this.ctx.db.as(tenantId), tenantId, plan)),
+      record: async (ex, usage) => void (await recordLlmUsage(ex, tenantId, usage)),
+    };
+  }
+
+  private systemPrompt(agent: agents.AgentRow): string {
+    return String(agent.configuration.system_prompt ?? `You are ${agent.name}, a ${agent.role} agent at maturity ${agent.maturity_level}. Use the tools when they help; answer concisely.`);
+  }
+
+  private async fail(e: repo.ExecutionRow, trace: Trace, { gate, journal }: { gate: ToolGate; journal: Journal }, signal: AbortSignal, err: unknown) {
+    if (err instanceof ApprovalNeeded) return this.park(e, trace, journal, err);
+    // Released for another process to take over, or taken over already: nothing is written here.
+    if (signal.reason instanceof ShuttingDown || signal.reason instanceof Superseded || err instanceof Superseded) return;
+    if (err instanceof Cancelled || signal.aborted) {
+      trace.add('final', { outcome: 'cancelled' });
+      return this.end(e, trace, { status: 'cancelled', result: null, confidence: null, error: 'Cancelled by user' }, gate);
+    }
+    trace.add('final', { outcome: 'failed', error: (err as Error).message });
+    await this.end(e, trace, { status: 'failed', result: null, confidence: 0, error: (err as Error).message }, gate);
+  }
+
+  /** Each piece of the answer: announced on the execution's channel (SSE in any process), then to listeners. */
+  private async publishTokens(e: repo.ExecutionRow, chunk: { turn: number; seq: number; text: string }) {
+    await this.ctx.bus.publish(executionChannel(e.tenant_id, e.id), JSON.stringify({ type: 'token', ...chunk })).catch(() => undefined);
+    for (const listener of this.tokenListeners) await listener(e, chunk).catch(() => undefined);
   }
 
   /** Episodic memory as context: the agent's most relevant past episodes for this task. */
@@ -101,21 +169,22 @@ export class ExecutionRunner {
     return found.map((x) => `- "${x.task}" → ${x.outcome}${x.feedback_score !== null ? ` (feedback ${x.feedback_score})` : ''}`);
   }
 
-  private async end(e: repo.ExecutionRow, trace: Trace, o: Pick<repo.Outcome, 'status' | 'result' | 'confidence' | 'error'>, gate: ToolGate | null) {
+  private async end(e: repo.ExecutionRow, trace: Trace, o: Outcome, gate: ToolGate | null) {
     await this.ctx.db.tx(e.tenant_id, async (ex) => {
-      const done = await repo.finish(ex, e.tenant_id, e.id, { ...o, trace: trace.steps, toolsUsed: gate ? [...gate.used] : [], violations: gate?.violations ?? [] });
+      const done = await repo.finish(ex, e.tenant_id, e.id, { ...o, trace: trace.steps, toolsUsed: gate ? [...gate.used] : [], violations: gate?.violations ?? [], attempt: e.attempts });
       if (done) await recordEnd(this.ctx, ex, done);
     });
   }
 
-  /** A tool needs a human: record the request, park the execution; the decision resumes or fails it. */
-  private async park(e: repo.ExecutionRow, trace: Trace, need: ApprovalNeeded) {
+  /** A tool needs a human: record the request and the waiting journal step, park the execution; the decision resumes it. */
+  private async park(e: repo.ExecutionRow, trace: Trace, journal: Journal, need: ApprovalNeeded) {
     const d = need.decision;
-    trace.add('governance', { tool: need.tool.name, outcome: 'approval_requested', action: d.action, complexity: d.complexity, reason: d.reason });
+    trace.add('governance', { tool: need.tool.name, title: need.tool.title, step_no: need.stepNo, outcome: 'approval_requested', action: d.action, complexity: d.complexity, reason: d.reason });
     await this.ctx.db.tx(e.tenant_id, async (ex) => {
       const approval = await approvals.insertApproval(ex, e.tenant_id, { id: newId('apr'), agentId: e.agent_id, executionId: e.id, action: d.action, tool: need.tool.name, complexity: d.complexity, reason: d.reason });
-      await repo.awaitApproval(ex, e.tenant_id, e.id, approval.id, trace.steps);
-      await this.ctx.outbox.emit(ex, e.tenant_id, 'governance.approval_requested', { approval_id: approval.id, agent_id: e.agent_id, execution_id: e.id, action: d.action, tool: need.tool.name });
+      await journal.park(ex, need.stepNo, need.tool.name, need.args, approval.id);
+      if (!(await repo.awaitApproval(ex, e.tenant_id, e.id, approval.id, trace.steps, e.attempts))) throw new Superseded('another attempt took this run over');
+      await this.ctx.outbox.emit(ex, e.tenant_id, 'governance.approval_requested', { approval_id: approval.id, agent_id: e.agent_id, execution_id: e.id, action: d.action, tool: need.tool.name, step_no: need.stepNo });
     });
   }
 

@@ -1,0 +1,162 @@
+import { createHash } from 'node:crypto';
+import type { AppContext } from '../../../platform/context.js';
+import type { Executor } from '../../../platform/db/index.js';
+import { isUniqueViolation } from '../../../platform/errors.js';
+import * as repo from './repo.js';
+
+/** The run no longer matches its journal: replaying it would act on a different plan. */
+export class JournalDiverged extends Error {}
+
+/** Another attempt took this run over (this one was thought dead): it stops without writing anything more. */
+export class Superseded extends Error {}
+
+export const digestOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
+
+/**
+ * The durable journal of one run, the shape of Temporal's or Restate's step functions: every step
+ * (model turn, tool call, recalled memory) gets the next number and is written before it acts and
+ * after it finishes. A run that resumes walks the same code again; each step it reaches that the
+ * journal holds as finished is answered from the journal, not done again. While those steps are
+ * replayed, `replaying` is true (the trace stays quiet: it already holds them).
+ *
+ * `onWrite` runs in the transaction of every write, so whatever the run keeps beside the journal
+ * (the execution's reasoning trace) is durable exactly when the step is.
+ */
+export class Journal {
+  private cursor = 0;
+  private readonly rows: Map<number, repo.StepRow>;
+  /** The highest step written before this attempt began. */
+  readonly last: number;
+
+  constructor(
+    private readonly ctx: AppContext,
+    readonly tenantId: string,
+    readonly runId: string,
+    rows: repo.StepRow[],
+    private readonly onWrite: (ex: Executor) => Promise<void>,
+    private readonly traceLen: () => number,
+  ) {
+    this.rows = new Map(rows.map((r) => [r.step_no, r]));
+    this.last = rows.reduce((m, r) => Math.max(m, r.step_no), 0);
+  }
+
+  get replaying(): boolean {
+    return this.cursor < this.last;
+  }
+
+  /** Steps answered from the journal so far in this attempt. */
+  get replayed(): number {
+    return Math.min(this.cursor, this.last);
+  }
+
+  /** The idempotency key of a step: stable across attempts and processes. */
+  key(stepNo: number): string {
+    return `${this.runId}:${stepNo}`;
+  }
+
+  /** The next step; what the journal holds for it must be the same kind of work on the same thing. */
+  next(kind: repo.StepKind, name: string): { no: number; prior: repo.StepRow | null } {
+    const no = ++this.cursor;
+    const prior = this.rows.get(no) ?? null;
+    if (prior && (prior.kind !== kind || prior.name !== name)) {
+      throw new JournalDiverged(`The run cannot resume: step ${no} was ${prior.kind} '${prior.name}' and is now ${kind} '${name}' (the agent's tools or settings changed since it started)`);
+    }
+    return { no, prior };
+  }
+
+  /** One write, with `onWrite`, in one transaction; a step another attempt wrote first means this attempt was superseded. */
+  private async write<T>(fn: (ex: Executor) => Promise<T>): Promise<T> {
+    try {
+      return await this.ctx.db.tx(this.tenantId, async (ex) => {
+        const out = await fn(ex);
+        await this.onWrite(ex);
+        return out;
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new Superseded(`another attempt wrote step ${this.cursor} of ${this.runId} first`);
+      throw err;
+    }
+  }
+
+  /** A value computed once per run and replayed afterwards (it may differ when computed later). */
+  async remember<T>(name: string, compute: () => Promise<T>): Promise<T> {
+    const { no, prior } = this.next('recall', name);
+    if (prior?.status === 'completed') return (prior.result as { value: T }).value;
+    const value = await compute();
+    const end: repo.StepEnd = { status: 'completed', result: { value: value as unknown }, error: null, durationMs: 0, traceLen: this.traceLen() };
+    await this.write(async (ex) => {
+      if (prior) await repo.finish(ex, this.tenantId, this.runId, no, end);
+      else await repo.insertFinished(ex, this.tenantId, this.runId, { stepNo: no, kind: 'recall', name, traceLen: end.traceLen }, end);
+    });
+    return value;
+  }
+
+  /**
+   * A step that acts (a model turn): answered from the journal when it finished before; otherwise
+   * written as started, acted on, and written as finished together with `settle` (token metering).
+   * A step that started but never finished (the process died) acts again.
+   */
+  async act<T extends Record<string, unknown>>(
+    kind: repo.StepKind, name: string, request: { summary: unknown; digest: string },
+    run: () => Promise<T>, settle: (ex: Executor, out: T) => Promise<Record<string, number> | null>,
+  ): Promise<T> {
+    const { no, prior } = this.next(kind, name);
+    if (prior && prior.digest !== request.digest) {
+      throw new JournalDiverged(`The run cannot resume: the request of step ${no} (${kind} '${name}') differs from the journaled one (its inputs changed since it started)`);
+    }
+    if (prior?.status === 'completed') return prior.result as T;
+    if (prior) await this.write((ex) => repo.restart(ex, this.tenantId, this.runId, no, this.traceLen()));
+    else await this.write((ex) => repo.insert(ex, this.tenantId, this.runId, { stepNo: no, kind, name, status: 'started', request: request.summary, digest: request.digest, traceLen: this.traceLen() }));
+    const started = Date.now();
+    let out: T;
+    try {
+      out = await run();
+    } catch (err) {
+      await this.write((ex) => repo.finish(ex, this.tenantId, this.runId, no, { status: 'failed', result: null, error: (err as Error).message, durationMs: Date.now() - started, traceLen: this.traceLen() }));
+      throw err;
+    }
+    await this.write(async (ex) => {
+      const usage = await settle(ex, out);
+      await repo.finish(ex, this.tenantId, this.runId, no, { status: 'completed', result: out, error: null, usage, durationMs: Date.now() - started, traceLen: this.traceLen() });
+    });
+    return out;
+  }
+
+  /** Writes a tool call that will not run: governance denied it, or the quota is spent. */
+  recordRefusal(no: number, name: string, args: unknown, result: Record<string, unknown>, error: string): Promise<void> {
+    const end: repo.StepEnd = { status: 'failed', result, error, durationMs: 0, traceLen: this.traceLen() };
+    return this.write((ex) => repo.insertFinished(ex, this.tenantId, this.runId, { stepNo: no, kind: 'tool', name, request: args, traceLen: end.traceLen }, end));
+  }
+
+  /**
+   * A tool call about to run: `admit` (the quota) decides in the same transaction. Returns false,
+   * with the refusal written, when it does not admit the call.
+   */
+  async startTool(no: number, name: string, args: unknown, prior: repo.StepRow | null, admit: (ex: Executor) => Promise<string | null>): Promise<string | null> {
+    return this.write(async (ex) => {
+      const refusal = await admit(ex);
+      const end: repo.StepEnd = { status: 'failed', result: { refused: 'quota' }, error: refusal, durationMs: 0, traceLen: this.traceLen() };
+      if (prior && refusal) await repo.finish(ex, this.tenantId, this.runId, no, end);
+      else if (prior) await repo.restart(ex, this.tenantId, this.runId, no, this.traceLen());
+      else if (refusal) await repo.insertFinished(ex, this.tenantId, this.runId, { stepNo: no, kind: 'tool', name, request: args, traceLen: end.traceLen }, end);
+      else await repo.insert(ex, this.tenantId, this.runId, { stepNo: no, kind: 'tool', name, status: 'started', request: args, traceLen: this.traceLen() });
+      return refusal;
+    });
+  }
+
+  /** A tool call interrupted by a crash runs again; only the attempt count moves. */
+  retryTool(no: number): Promise<void> {
+    return this.write((ex) => repo.restart(ex, this.tenantId, this.runId, no, this.traceLen()));
+  }
+
+  finishTool(no: number, r: { ok: boolean; output: unknown; error?: string }, durationMs: number): Promise<void> {
+    return this.write((ex) => repo.finish(ex, this.tenantId, this.runId, no, {
+      status: r.ok ? 'completed' : 'failed', result: { output: r.output ?? null }, error: r.error ?? null, durationMs, traceLen: this.traceLen(),
+    }));
+  }
+
+  /** Parks a tool call for a human, in the caller's transaction (with the approval it waits for). */
+  async park(ex: Executor, no: number, name: string, args: unknown, approvalId: string): Promise<void> {
+    await repo.insert(ex, this.tenantId, this.runId, { stepNo: no, kind: 'tool', name, status: 'awaiting_approval', request: args, approvalId, traceLen: this.traceLen() });
+  }
+}

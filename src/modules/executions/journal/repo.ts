@@ -1,0 +1,99 @@
+import type { Executor } from '../../../platform/db/index.js';
+
+export type StepKind = 'model' | 'tool' | 'recall';
+export type StepStatus = 'started' | 'completed' | 'failed' | 'awaiting_approval' | 'approved' | 'rejected';
+
+export interface StepRow {
+  step_no: number;
+  kind: StepKind;
+  name: string;
+  status: StepStatus;
+  request: unknown;
+  digest: string | null;
+  result: Record<string, unknown> | null;
+  error: string | null;
+  usage: Record<string, number> | null;
+  approval_id: string | null;
+  attempts: number;
+  trace_len: number;
+  duration_ms: number | null;
+  started_at: Date;
+  finished_at: Date | null;
+}
+
+const COLUMNS = 'step_no, kind, name, status, request, digest, result, error, usage, approval_id, attempts, trace_len, duration_ms, started_at, finished_at';
+
+export async function steps(ex: Executor, tenantId: string, runId: string): Promise<StepRow[]> {
+  return ex.query<StepRow>(`SELECT ${COLUMNS} FROM journal_steps WHERE tenant_id = $1 AND run_id = $2 ORDER BY step_no`, [tenantId, runId]);
+}
+
+export async function page(ex: Executor, tenantId: string, runId: string, afterStep: number, limit: number): Promise<{ rows: StepRow[]; total: number }> {
+  const rows = await ex.query<StepRow>(
+    `SELECT ${COLUMNS} FROM journal_steps WHERE tenant_id = $1 AND run_id = $2 AND step_no > $3 ORDER BY step_no LIMIT $4`,
+    [tenantId, runId, afterStep, limit],
+  );
+  const [{ n }] = await ex.query<{ n: number }>('SELECT count(*)::int AS n FROM journal_steps WHERE tenant_id = $1 AND run_id = $2', [tenantId, runId]);
+  return { rows, total: n };
+}
+
+export interface NewStep {
+  stepNo: number;
+  kind: StepKind;
+  name: string;
+  status: StepStatus;
+  request?: unknown;
+  digest?: string | null;
+  approvalId?: string | null;
+  traceLen: number;
+}
+
+/** A step written before it acts (or parked waiting for a human: no attempt yet). Fails if the step was already written. */
+export async function insert(ex: Executor, tenantId: string, runId: string, s: NewStep): Promise<void> {
+  await ex.query(
+    `INSERT INTO journal_steps (tenant_id, run_id, step_no, kind, name, status, request, digest, approval_id, trace_len, attempts)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $6 = 'awaiting_approval' THEN 0 ELSE 1 END)`,
+    [tenantId, runId, s.stepNo, s.kind, s.name, s.status, s.request === undefined ? null : JSON.stringify(s.request), s.digest ?? null, s.approvalId ?? null, s.traceLen],
+  );
+}
+
+/** A step acting again: approved work starting, or an interrupted call called once more. */
+export async function restart(ex: Executor, tenantId: string, runId: string, stepNo: number, traceLen: number): Promise<void> {
+  await ex.query(
+    `UPDATE journal_steps SET status = 'started', attempts = attempts + 1, started_at = now(), trace_len = $4
+      WHERE tenant_id = $1 AND run_id = $2 AND step_no = $3`,
+    [tenantId, runId, stepNo, traceLen],
+  );
+}
+
+export interface StepEnd {
+  status: 'completed' | 'failed';
+  result: Record<string, unknown> | null;
+  error: string | null;
+  usage?: Record<string, number> | null;
+  durationMs: number | null;
+  traceLen: number;
+}
+
+export async function finish(ex: Executor, tenantId: string, runId: string, stepNo: number, e: StepEnd): Promise<void> {
+  await ex.query(
+    `UPDATE journal_steps SET status = $4, result = $5, error = $6, usage = $7, duration_ms = $8, trace_len = $9, finished_at = now()
+      WHERE tenant_id = $1 AND run_id = $2 AND step_no = $3`,
+    [tenantId, runId, stepNo, e.status, e.result === null ? null : JSON.stringify(e.result), e.error, e.usage ? JSON.stringify(e.usage) : null, e.durationMs, e.traceLen],
+  );
+}
+
+/** A written-once step that finished as it was written (a denial, a refused quota, a recalled memory). */
+export async function insertFinished(ex: Executor, tenantId: string, runId: string, s: Omit<NewStep, 'status'>, e: StepEnd): Promise<void> {
+  await insert(ex, tenantId, runId, { ...s, status: 'started' });
+  await finish(ex, tenantId, runId, s.stepNo, e);
+}
+
+/** A human's decision on a parked tool call; returns false when no journal step waits for this approval. */
+export async function decide(ex: Executor, tenantId: string, runId: string, approvalId: string, approved: boolean, error: string | null): Promise<boolean> {
+  const rows = await ex.query(
+    `UPDATE journal_steps SET status = $4, error = $5, finished_at = CASE WHEN $4 = 'rejected' THEN now() ELSE NULL END
+      WHERE tenant_id = $1 AND run_id = $2 AND approval_id = $3 AND status = 'awaiting_approval' RETURNING step_no`,
+    [tenantId, runId, approvalId, approved ? 'approved' : 'rejected', approved ? null : error],
+  );
+  return rows.length > 0;
+}
