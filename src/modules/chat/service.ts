@@ -6,6 +6,9 @@ import * as agents from '../agents/repo.js';
 import * as executions from '../executions/repo.js';
 import { runnerFor } from '../executions/runtime/shared.js';
 import { executionsService } from '../executions/service.js';
+import { conversation } from '../executions/journal/conversation.js';
+import type { TokenChunk } from '../executions/runtime/tokens.js';
+import type { ChatMessage } from '../../platform/llm/provider.js';
 import * as repo from './repo.js';
 
 export const chatChannel = (tenantId: string, sessionId: string) => `atom:chat:${tenantId}:${sessionId}`;
@@ -41,10 +44,15 @@ export function chatService(ctx: AppContext) {
     return s;
   }
 
-  /** The answer of a finished execution, once: token chunks, the message, then a done status. */
+  /**
+   * The answer of a finished execution, once: the message, then a done status. A model's answer
+   * streamed as `token` events while it was written; an answer that did not stream (the embedded
+   * planner, a failure) is sent as token chunks first, so clients read every answer the same way.
+   */
   async function finalize(tenantId: string, sessionId: string, e: executions.ExecutionRow) {
     const answer = e.status === 'completed' ? String(e.result?.summary ?? '') : `I could not complete this: ${e.error ?? e.status}`;
-    for (let i = 0, n = 0; i < answer.length; i += TOKEN_CHUNK, n++) {
+    const streamed = await repo.hasEvents(ctx.db.as(tenantId), tenantId, sessionId, e.id, 'token');
+    for (let i = 0, n = 0; !streamed && i < answer.length; i += TOKEN_CHUNK, n++) {
       await append(tenantId, sessionId, { type: 'token', executionId: e.id, dedupe: `token:${e.id}:${n}`, data: { text: answer.slice(i, i + TOKEN_CHUNK) } });
     }
     const message = await append(tenantId, sessionId, { type: 'message', executionId: e.id, dedupe: `answer:${e.id}`, data: { role: 'assistant', content: answer, execution_id: e.id, status: e.status, confidence: e.confidence } });
@@ -66,6 +74,30 @@ export function chatService(ctx: AppContext) {
       if (e.awaiting_approval) return append(tenantId, sessionId, { type: 'status', executionId, dedupe: `approval:${executionId}:${e.awaiting_approval}`, data: { status: 'awaiting_approval', approval_id: e.awaiting_approval } });
       await new Promise((r) => setTimeout(r, 200));
     }
+  }
+
+  /**
+   * The session's conversation as model messages: each earlier exchange as the model had it (the
+   * user's message, the assistant's tool calls, the tools' answers, the answer), read from the
+   * executions' journals; exchanges answered without a model as the user's message and the answer.
+   * The runtime trims it to the model's history budget.
+   */
+  async function conversationSoFar(tenantId: string, sessionId: string): Promise<ChatMessage[]> {
+    const events = (await repo.eventsAfter(ctx.db.as(tenantId), tenantId, sessionId, 0, ['message'])).slice(-2 * HISTORY);
+    const out: ChatMessage[] = [];
+    let asked: ChatMessage | null = null;
+    for (const m of events) {
+      const content = String(m.data.content ?? '');
+      if (m.data.role === 'user') {
+        if (asked) out.push(asked);
+        asked = { role: 'user', content };
+        continue;
+      }
+      const said = m.execution_id ? await conversation(ctx, tenantId, m.execution_id) : [];
+      out.push(...(said.length ? said : [...(asked ? [asked] : []), { role: 'assistant' as const, content }]));
+      asked = null;
+    }
+    return out;
   }
 
   return {
@@ -96,7 +128,7 @@ export function chatService(ctx: AppContext) {
     async send(tenantId: string, by: string | null, input: { session_id?: string; agent_id?: string; message: string }) {
       if (!input.session_id && !input.agent_id) throw new AppError('MISSING_REQUIRED_FIELD', 'Give session_id, or agent_id to start a session', { field: 'session_id' });
       const session = input.session_id ? await load(tenantId, input.session_id) : await this.createSession(tenantId, by, { agent_id: input.agent_id!, title: input.message.slice(0, 80) });
-      const history = (await repo.eventsAfter(ctx.db.as(tenantId), tenantId, session.id, 0, ['message'])).slice(-HISTORY).map((m) => m.data);
+      const history = await conversationSoFar(tenantId, session.id);
       await append(tenantId, session.id, { type: 'message', data: { role: 'user', content: input.message } });
       let view;
       try {
@@ -110,6 +142,13 @@ export function chatService(ctx: AppContext) {
       if (done) await following;
       const answer = done ? (await repo.eventsAfter(ctx.db.as(tenantId), tenantId, session.id, 0, ['message'])).filter((m) => m.execution_id === view.execution_id)[0] : null;
       return { session_id: session.id, execution_id: view.execution_id, status: view.status, message: answer ? eventView(answer) : null, poll_url: view.poll_url };
+    },
+
+    /** Each piece of a model's answer, as the runner receives it, becomes a `token` event of the execution's session. */
+    async onTokens(e: executions.ExecutionRow, chunk: TokenChunk) {
+      const sessionId = e.context.session_id;
+      if (typeof sessionId !== 'string') return;
+      await append(e.tenant_id, sessionId, { type: 'token', executionId: e.id, dedupe: `stream:${e.id}:${chunk.seq}`, data: { text: chunk.text, turn: chunk.turn } });
     },
 
     /** Outbox side: an execution that belongs to a chat ends with its answer, whichever process ran it. */
