@@ -39,7 +39,7 @@ function toType(type: string, v: unknown): unknown {
   switch (type) {
     case 'string': return typeof v === 'string' ? (v.trim() ? v : undefined) : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
     case 'number': case 'integer': {
-      const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i.test(v) ? Number(v) : NaN;
+      const n = typeof v === 'number' ? v : typeof v === 'string' && /^[-+]?(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?$/i.test(v.trim()) ? Number(v) : NaN;
       return Number.isFinite(n) && (type === 'number' || Number.isInteger(n)) ? n : undefined;
     }
     case 'boolean': {
@@ -96,10 +96,16 @@ export function jsonObjectIn(text: string): { value: Record<string, unknown>; st
   return null;
 }
 
+/** A pair's value: trimmed, without trailing `,` `;` or `and` (separators between pairs), unquoted. */
 function clean(raw: string): string {
-  const v = raw.trim().replace(/[\s,;]+$/, '').replace(/\s+and$/i, '').trim();
-  const q = /^(["'`])([\s\S]*)\1$/.exec(v);
-  return q ? q[2] : v;
+  let v = raw.trim();
+  for (let prev = ''; prev !== v;) {
+    prev = v;
+    if (v.endsWith(',') || v.endsWith(';')) v = v.slice(0, -1).trimEnd();
+    else if (/\sand$/i.test(v)) v = v.slice(0, -3).trimEnd();
+  }
+  const quoted = v.length >= 2 && `"'\``.includes(v[0]) && v.at(-1) === v[0];
+  return quoted ? v.slice(1, -1) : v;
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
