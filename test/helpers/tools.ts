@@ -9,8 +9,11 @@ export interface TestTool {
   run: (args: Record<string, unknown>, signal?: AbortSignal) => Promise<unknown> | unknown;
 }
 
+/** A test tool takes the task as its one required input unless it declares its own schema. */
+const TASK_INPUT = { type: 'object', properties: { task: { type: 'string' } }, required: ['task'] };
+
 export function testTools(tools: TestTool[], calls: { tool: string; args: Record<string, unknown> }[] = []): ToolProvider {
-  const defs = tools.map((t) => ({ ...t.def, title: t.def.title ?? t.def.name, tags: t.def.tags ?? [], input_schema: t.def.input_schema ?? { type: 'object', properties: { task: { type: 'string' } } }, source: 'test', ref: t.def.name }));
+  const defs = tools.map((t) => ({ ...t.def, title: t.def.title ?? t.def.name, tags: t.def.tags ?? [], input_schema: t.def.input_schema ?? TASK_INPUT, source: 'test', ref: t.def.name }));
   return {
     source: 'test',
     async listTools() {

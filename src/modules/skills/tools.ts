@@ -9,6 +9,9 @@ import * as repo from './repo.js';
 /** Tool names the LLM sees: stable, unique per listing, [a-zA-Z0-9_]. */
 export const toolName = (listingId: string) => `skill_${listingId.replace(/[^a-zA-Z0-9_]/g, '_')}`;
 
+/** Skill types executor.ts runs; `script`, `docker` and `container` skills are stored only. */
+const EXECUTABLE = new Set(['function', 'api']);
+
 /** Offers a tenant's installed skills (and its own private ones) to agents as tools. */
 export function skillToolProvider(ctx: AppContext): ToolProvider {
   const skills = skillsService(ctx);
@@ -16,7 +19,8 @@ export function skillToolProvider(ctx: AppContext): ToolProvider {
     source: 'skills',
     async listTools(tenantId) {
       const rows = await repo.runnableSkills(ctx.db.as(SYSTEM), tenantId);
-      return rows.map((r): ToolDef => {
+      // Only the types this server can execute are offered: an agent could never run the others.
+      return rows.filter((r) => EXECUTABLE.has(r.subtype as string)).map((r): ToolDef => {
         const content = r.content as { input_schema?: Record<string, unknown>; high_risk?: boolean; action?: string };
         return {
           name: toolName(r.id as string), title: r.name as string, description: `${r.name}: ${r.description}`.slice(0, 1000), tags: (r.tags as string[] | null) ?? [],

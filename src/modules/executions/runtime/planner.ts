@@ -1,72 +1,70 @@
 import type { ToolDef } from '../../../platform/tools.js';
+import { chooseTool, type Candidate } from './choose.js';
+import { fillInputs, missingMessage } from './fill.js';
 import type { ToolGate } from './gate.js';
 import type { Trace } from './trace.js';
 
 /**
- * The embedded default when no LLM is configured: a deterministic planner. It scores every
- * available tool by how many of the task's words appear in the tool's name and description,
- * runs the relevant ones in score order, and reports what they returned.
+ * The embedded default when no LLM is configured: a deterministic planner that does one useful
+ * thing. It picks ONE skill by its title, tags and description (choose.ts), fills that skill's
+ * inputs from the task, its JSON, its `key: value` pairs, the request's parameters and context
+ * (fill.ts), runs it through the governance gate and reports its output under the skill's title.
+ * It fails without calling anything when no skill qualifies or a required input is missing, and
+ * fails when the call errors or returns nothing (null, '', [], {}).
  *
- * confidence = (successful calls / calls) × coverage, where coverage is the share of the task's
- * meaningful words that the chosen tools' descriptions cover.
+ * confidence = (0.5 + 0.5 × share of the skill's title words found in the task)
+ *              × 0.8 when an input came from the colon / whole-task fallback (a guess),
+ * rounded to 3 decimals; 0 when no skill matched, an input was missing, or the call failed or
+ * returned nothing. E.g. "Convert this CSV to JSON: name,age\nAda,36" → (0.5 + 0.5 × 2/2) × 0.8 = 0.8.
  */
-const STOP = new Set('a an and are as at be by for from has have in into is it its of on or that the this to was were will with me my our your please can could would should then than'.split(' '));
-const MAX_TOOLS = 3;
+export interface PlanOutcome { result: Record<string, unknown>; confidence: number; success: boolean }
 
-export function words(text: string): string[] {
-  return (text.toLowerCase().match(/[a-z0-9]+/g) ?? []).filter((w) => w.length > 2 && !STOP.has(w)).map((w) => w.replace(/(ies)$/, 'y').replace(/(ing|ed|es|s)$/, ''));
+const PLANNER = 'embedded deterministic planner (no LLM configured: set ATOM_LLM_BASE_URL to use a model)';
+
+export function confidenceOf(nameShare: number, guessed: boolean): number {
+  return Math.round((0.5 + 0.5 * nameShare) * (guessed ? 0.8 : 1) * 1000) / 1000;
 }
 
-export function rank(task: string, tools: ToolDef[]) {
-  const taskWords = new Set(words(task));
-  return tools
-    .map((tool) => {
-      const vocab = new Set(words(`${tool.name.replace(/[_-]/g, ' ')} ${tool.description}`));
-      const hits = [...taskWords].filter((w) => vocab.has(w));
-      return { tool, hits, score: taskWords.size ? hits.length / taskWords.size : 0 };
-    })
-    .filter((r) => r.hits.length > 0)
-    .sort((a, b) => b.score - a.score || a.tool.name.localeCompare(b.tool.name));
+/** null, undefined, a blank string, [] and {}: a skill that returned one of these did nothing. */
+export function isEmptyOutput(v: unknown): boolean {
+  if (v === null || v === undefined) return true;
+  if (typeof v === 'string') return v.trim() === '';
+  if (Array.isArray(v)) return v.length === 0;
+  return typeof v === 'object' && Object.keys(v).length === 0;
 }
 
-/** Arguments for a tool from the request: the task text plus context and parameters, limited to what the tool's schema declares. */
-export function argumentsFor(tool: ToolDef, task: string, context: Record<string, unknown>, parameters: Record<string, unknown>) {
-  const all: Record<string, unknown> = { task, input: task, query: task, text: task, ...context, ...parameters };
-  const props = (tool.input_schema as { properties?: Record<string, unknown> }).properties;
-  if (!props) return all;
-  return Object.fromEntries(Object.entries(all).filter(([k]) => k in props));
+const candidateView = (c: Candidate) => ({
+  skill: c.tool.title, tool: c.tool.name, score: c.score, name_share: Math.round(c.name_share * 1000) / 1000,
+  matched: { name: c.name_hits, tags: c.tag_hits, description: c.description_hits },
+});
+
+function fail(trace: Trace, summary: string, extra: Record<string, unknown>): PlanOutcome {
+  trace.add('final', { outcome: 'failed', summary });
+  return { result: { summary, ...extra }, confidence: 0, success: false };
 }
 
 export async function runPlanner(
   req: { task: string; context: Record<string, unknown>; parameters: Record<string, unknown>; tools: ToolDef[]; signal: AbortSignal; progress: (n: number) => void },
   gate: ToolGate,
   trace: Trace,
-): Promise<{ result: Record<string, unknown>; confidence: number; success: boolean }> {
-  const ranked = rank(req.task, req.tools).slice(0, MAX_TOOLS);
-  trace.add('plan', {
-    planner: 'embedded deterministic planner (no LLM configured: set ATOM_LLM_BASE_URL to use a model)',
-    candidates: ranked.map((r) => ({ tool: r.tool.name, score: Math.round(r.score * 1000) / 1000, matched: r.hits })),
-  });
-  if (ranked.length === 0) {
-    trace.add('final', { outcome: 'no installed skill matches this task' });
-    return { result: { summary: 'No installed skill matches this task.', details: { available_tools: req.tools.map((t) => t.name) } }, confidence: 0, success: false };
-  }
-  const outputs: Record<string, unknown> = {};
-  const errors: Record<string, string> = {};
-  for (const [i, { tool }] of ranked.entries()) {
-    if (req.signal.aborted) throw req.signal.reason;
-    const res = await gate.call(tool, argumentsFor(tool, req.task, req.context, req.parameters), req.signal);
-    if (res.ok) outputs[tool.name] = res.output;
-    else errors[tool.name] = res.error ?? 'failed';
-    req.progress(Math.round(((i + 1) / ranked.length) * 90));
-  }
-  const covered = new Set(ranked.flatMap((r) => r.hits));
-  const coverage = covered.size / Math.max(1, new Set(words(req.task)).size);
-  const successRatio = gate.calls ? gate.successes / gate.calls : 0;
-  const success = Object.keys(outputs).length > 0;
-  const summary = success
-    ? `Ran ${Object.keys(outputs).join(', ')}${Object.keys(errors).length ? `; ${Object.keys(errors).join(', ')} failed` : ''}.`
-    : `Every matching skill failed: ${Object.entries(errors).map(([k, v]) => `${k}: ${v}`).join('; ')}`;
-  trace.add('final', { outcome: success ? 'completed' : 'failed', summary });
-  return { result: { summary, details: outputs, ...(Object.keys(errors).length ? { errors } : {}) }, confidence: Math.round(successRatio * coverage * 1000) / 1000, success };
+): Promise<PlanOutcome> {
+  const { ranked, scoredOn } = chooseTool(req.task, req.tools);
+  const best = ranked[0];
+  trace.add('plan', { planner: PLANNER, scored_on: scoredOn, chosen: best?.tool.title ?? null, candidates: ranked.slice(0, 5).map(candidateView) });
+  if (!best) return fail(trace, 'No installed skill matches this task.', { details: { available_skills: req.tools.map((t) => t.title) } });
+  const { tool } = best;
+  const filled = fillInputs(tool.input_schema, req.task, req.context, req.parameters);
+  trace.add('inputs', { skill: tool.title, tool: tool.name, inputs: filled.inputs, sources: filled.sources, missing: filled.missing });
+  const base = { skill: tool.title, inputs: filled.inputs };
+  const missing = missingMessage(tool.title, tool.input_schema, filled);
+  if (missing) return fail(trace, missing, { ...base, missing: filled.missing });
+  if (req.signal.aborted) throw req.signal.reason;
+  const res = await gate.call(tool, filled.inputs, req.signal);
+  req.progress(90);
+  if (!res.ok) return fail(trace, `${tool.title} failed: ${res.error ?? 'no reason given'}`, { ...base, errors: { [tool.title]: res.error ?? 'failed' } });
+  const details = { [tool.title]: res.output };
+  if (isEmptyOutput(res.output)) return fail(trace, `${tool.title} returned nothing`, { ...base, output: res.output ?? null, details });
+  const summary = `Ran ${tool.title}.`;
+  trace.add('final', { outcome: 'completed', summary });
+  return { result: { summary, ...base, output: res.output, details }, confidence: confidenceOf(best.name_share, filled.guessed), success: true };
 }
