@@ -4,7 +4,7 @@ import { SYSTEM } from '../../platform/db/index.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import * as agents from '../agents/repo.js';
-import { episodeFacts } from '../agents/service.js';
+import { episodeFacts, readinessFor } from '../agents/service.js';
 import type { ExecutionRunner } from '../executions/runtime/runner.js';
 import { MATURITY_LEVELS, type Maturity } from '../governance/policy.js';
 import { constitutionalCheck, runEdgeCase, skillCheck, type CaseResult } from './exam.js';
@@ -28,12 +28,10 @@ export function graduationService(ctx: AppContext, runner: ExecutionRunner) {
     return agent;
   }
 
+  /** Readiness with the minimum counted over every real episode (not only the 50-episode window). */
   async function readinessOf(tenantId: string, agentId: string, level: Maturity) {
-    const r = readiness(level, await episodeFacts(ctx, tenantId, agentId));
-    const total = await repo.countForReadiness(ctx.db.as(tenantId), tenantId, agentId);
-    const rule = r.min_episodes;
-    const eligible = r.eligible_levels.length > 0 || (rule !== null && total >= rule && r.threshold !== null && r.readiness_score >= r.threshold);
-    return { ...r, total_episodes: total, eligible_levels: eligible && r.next_level ? [r.next_level] : [], episodes_until_exam: rule === null ? 0 : Math.max(0, rule - total) };
+    const { readiness: r, realEpisodes } = await readinessFor(ctx, tenantId, agentId, level);
+    return { ...r, total_episodes: realEpisodes };
   }
 
   /** The one way maturity changes: exam pass, admin promotion or demotion, always one step, always recorded. */
