@@ -1,5 +1,6 @@
 import type { Executor } from '../../platform/db/index.js';
 import { pageQuery } from '../../platform/db/paging.js';
+import type { ExpectedBehavior } from './default-suite.js';
 import { realOutcome } from './readiness.js';
 
 export interface EpisodeRow {
@@ -135,9 +136,14 @@ export async function listEdgeCases(ex: Executor, tenantId: string, limit: numbe
   });
 }
 
+export async function countEdgeCases(ex: Executor, tenantId: string): Promise<number> {
+  const [{ n }] = await ex.query<{ n: number }>("SELECT count(*)::int AS n FROM edge_cases WHERE tenant_id IN ($1, '*')", [tenantId]);
+  return n;
+}
+
 export async function allEdgeCases(ex: Executor, tenantId: string) {
-  return ex.query<{ id: string; input: string; expected_behavior: 'complete' | 'refuse' | 'escalate'; expected_output_contains: string | null; severity: string }>(
-    "SELECT id, input, expected_behavior, expected_output_contains, severity FROM edge_cases WHERE tenant_id IN ($1, '*') ORDER BY created_at, id",
+  return ex.query<{ id: string; scope: 'global' | 'tenant'; input: string; expected_behavior: ExpectedBehavior; expected_output_contains: string | null; severity: string }>(
+    "SELECT id, CASE WHEN tenant_id = '*' THEN 'global' ELSE 'tenant' END AS scope, input, expected_behavior, expected_output_contains, severity FROM edge_cases WHERE tenant_id IN ($1, '*') ORDER BY created_at, id",
     [tenantId],
   );
 }
