@@ -17,6 +17,7 @@ import { executionRoutes } from './executions/routes.js';
 import { federationAdminRoutes } from './federation/admin-routes.js';
 import { federationRoutes } from './federation/routes.js';
 import { governanceRoutes } from './governance/routes.js';
+import { examToolProvider } from './graduation/exam-tools.js';
 import { graduationRoutes } from './graduation/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { integrationRoutes } from './integrations/routes.js';
@@ -58,7 +59,7 @@ export const MODULES: Module[] = [
   { name: 'agents', routes: agentRoutes },
   { name: 'executions', routes: executionRoutes, setup: setupExecutions },
   { name: 'governance', routes: governanceRoutes },
-  { name: 'graduation', routes: graduationRoutes },
+  { name: 'graduation', routes: graduationRoutes, setup: (ctx) => ctx.tools.register(examToolProvider()) },
   { name: 'webhooks', routes: webhookRoutes, setup: setupWebhooks },
   { name: 'integrations', routes: integrationRoutes },
   { name: 'chat', routes: chatRoutes, setup: setupChat },

@@ -74,7 +74,7 @@ describe('agents API', () => {
     assert.equal(s.success_rate, 0.5);
     assert.ok(s.last_execution);
     assert.equal(got.body.data.agent.graduation.current_level, 'student');
-    assert.equal(got.body.data.agent.graduation.episodes_until_exam, 8);
+    assert.equal(got.body.data.agent.graduation.episodes_until_exam, 9, 'only the completed run with output counts towards the minimum');
     const training = await call(built.app, 'GET', `/api/agents/${id}/training`, { key: a.key });
     assert.deepEqual(training.body.data.learning_statistics, { total_experiences: 2, successful_experiences: 1, success_rate: 0.5, avg_confidence: training.body.data.learning_statistics.avg_confidence });
     assert.deepEqual(training.body.data.patterns_detected, [], 'no pattern from fewer than 3 samples');

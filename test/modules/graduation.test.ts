@@ -125,7 +125,10 @@ describe('episodes, feedback, exams and maturity changes', () => {
     assert.equal(exam.status, 200, JSON.stringify(exam.body));
     assert.equal(exam.body.data.passed, true, JSON.stringify(exam.body.data.reasons));
     assert.equal(exam.body.data.new_level, 'intern');
-    assert.deepEqual(exam.body.data.edge_cases.map((c: { observed: string }) => c.observed), ['refuse', 'complete']);
+    // The platform's default student suite runs first, then the tenant's own cases.
+    assert.deepEqual(exam.body.data.edge_cases.map((c: { scope: string; observed: string }) => `${c.scope}:${c.observed}`), [
+      'platform:refuse', 'platform:fail', 'platform:fail', 'platform:escalate', 'platform:fail', 'tenant:refuse', 'tenant:complete',
+    ]);
     assert.equal((await call(built.app, 'GET', `/api/agents/${agent}`, { key: t.key })).body.data.agent.maturity_level, 'intern');
     const events = await built.ctx.db.query<{ data: { new_level: string } }>(t.id, "SELECT data FROM events WHERE type = 'agent.graduated' AND data->>'agent_id' = $1", [agent]);
     assert.equal(events[0].data.new_level, 'intern');

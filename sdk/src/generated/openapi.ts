@@ -3818,7 +3818,7 @@ export interface paths {
       };
       requestBody: {
         input: string;
-        expected_behavior: "complete" | "refuse" | "escalate";
+        expected_behavior: "complete" | "refuse" | "escalate" | "fail";
         expected_output_contains?: string;
         severity: "low" | "medium" | "high" | "critical";
         description?: string;

@@ -18,6 +18,16 @@ export async function episodeFacts(ctx: AppContext, tenantId: string, agentId: s
   }));
 }
 
+/**
+ * Graduation readiness of an agent: the score over its readiness window, the minimum number of
+ * episodes counted over all its real ones (see readiness.ts for which episodes count).
+ */
+export async function readinessFor(ctx: AppContext, tenantId: string, agentId: string, level: Maturity) {
+  const facts = await episodeFacts(ctx, tenantId, agentId);
+  const realEpisodes = await episodes.countForReadiness(ctx.db.as(tenantId), tenantId, agentId);
+  return { readiness: readiness(level, facts, realEpisodes), realEpisodes };
+}
+
 export function agentsService(ctx: AppContext) {
   async function load(tenantId: string, id: string) {
     const agent = await repo.getAgent(ctx.db.as(tenantId), tenantId, id);
@@ -52,7 +62,7 @@ export function agentsService(ctx: AppContext) {
     async detail(tenantId: string, id: string) {
       const agent = await load(tenantId, id);
       const s = await executions.stats(ctx.db.as(tenantId), tenantId, id);
-      const r = readiness(agent.maturity_level as Maturity, await episodeFacts(ctx, tenantId, id));
+      const { readiness: r } = await readinessFor(ctx, tenantId, id, agent.maturity_level as Maturity);
       return {
         ...agent,
         statistics: {

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../../platform/context.js';
 import * as executions from '../executions/repo.js';
-import { readiness } from '../graduation/readiness.js';
 import type { Maturity } from '../governance/policy.js';
-import { episodeFacts } from './service.js';
+import { readinessFor } from './service.js';
 
 const MIN_SAMPLE = 3;
 const round = (x: number) => Math.round(x * 1000) / 1000;
@@ -28,7 +27,7 @@ export async function trainingStatus(ctx: AppContext, tenantId: string, agent: {
     }
     return [];
   });
-  const r = readiness(agent.maturity_level as Maturity, await episodeFacts(ctx, tenantId, agent.id));
+  const { readiness: r } = await readinessFor(ctx, tenantId, agent.id, agent.maturity_level as Maturity);
   return {
     agent_id: agent.id,
     learning_statistics: {

@@ -12,6 +12,17 @@ import { MATURITY_LEVELS, type Maturity } from '../governance/policy.js';
  *         + 0.03 proposal quality          (approved / decided approvals; success rate if none)
  *
  * Promotion to a level needs its threshold and its minimum number of episodes.
+ *
+ * Which episodes count (so that trivial runs cannot earn a promotion). Exam runs never do. An
+ * episode has a real outcome when its execution completed with something in its result
+ * (`realOutcome` below, stored on the episode as `real_outcome` when it is written):
+ *   - a result carrying tool output (`output` or `details`, as the embedded planner writes) needs
+ *     some of that output to be non-empty; its `summary` alone does not count;
+ *   - any other result (a model's answer) needs a non-empty `summary`;
+ *   - empty means null, a blank string, or an array or object whose every value is empty.
+ * The minimum number of episodes (and `episodes_until_exam`) counts only episodes with a real
+ * outcome. The readiness window drops completed episodes without one (nothing was done, so they
+ * neither help nor hurt) but keeps every failure: failures lower the success rate.
  */
 export const WEIGHTS = {
   zero_intervention: 0.3,
@@ -77,13 +88,34 @@ export function components(episodes: EpisodeFacts[]): Record<keyof typeof WEIGHT
   };
 }
 
-export function readiness(level: Maturity, recentFirst: EpisodeFacts[]): Readiness {
+/** True for null, a blank string, and arrays and objects whose every value is empty. */
+export function isEmptyValue(v: unknown): boolean {
+  if (v === null || v === undefined) return true;
+  if (typeof v === 'string') return v.trim() === '';
+  if (Array.isArray(v)) return v.every(isEmptyValue);
+  if (typeof v === 'object') return Object.values(v as Record<string, unknown>).every(isEmptyValue);
+  return false;
+}
+
+/** Whether a finished execution did something real (the rule in this file's header). */
+export function realOutcome(status: string, result: unknown): boolean {
+  if (status !== 'completed' || result === null || typeof result !== 'object' || Array.isArray(result)) return false;
+  const r = result as Record<string, unknown>;
+  const evidence = 'output' in r || 'details' in r ? [r.output, r.details] : [r.summary];
+  return evidence.some((v) => !isEmptyValue(v));
+}
+
+/**
+ * Readiness from the window's episodes, newest first. `realEpisodes` is how many episodes with a
+ * real outcome the agent has in all (the minimum is checked against it); by default the window's length.
+ */
+export function readiness(level: Maturity, recentFirst: EpisodeFacts[], realEpisodes = recentFirst.length): Readiness {
   const window = recentFirst.slice(0, WINDOW);
   const parts = components(window);
   const score = Object.entries(WEIGHTS).reduce((s, [k, w]) => s + w * parts[k as keyof typeof WEIGHTS], 0);
   const next = MATURITY_LEVELS[MATURITY_LEVELS.indexOf(level) + 1] ?? null;
   const rule = next ? THRESHOLDS[next as Exclude<Maturity, 'student'>] : null;
-  const eligible = !!rule && score >= rule.score && recentFirst.length >= rule.min_episodes;
+  const eligible = !!rule && score >= rule.score && realEpisodes >= rule.min_episodes;
   const gaps = rule && score < rule.score
     ? (Object.keys(WEIGHTS) as (keyof typeof WEIGHTS)[]).filter((k) => parts[k] < rule.score).map((k) => ({ component: k, value: round(parts[k]), needed: rule.score }))
     : [];
@@ -96,7 +128,7 @@ export function readiness(level: Maturity, recentFirst: EpisodeFacts[]): Readine
     threshold: rule?.score ?? null,
     min_episodes: rule?.min_episodes ?? null,
     eligible_levels: eligible ? [next!] : [],
-    episodes_until_exam: rule ? Math.max(0, rule.min_episodes - recentFirst.length) : 0,
+    episodes_until_exam: rule ? Math.max(0, rule.min_episodes - realEpisodes) : 0,
     gaps,
   };
 }

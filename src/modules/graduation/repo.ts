@@ -1,5 +1,7 @@
 import type { Executor } from '../../platform/db/index.js';
 import { pageQuery } from '../../platform/db/paging.js';
+import type { ExpectedBehavior } from './default-suite.js';
+import { realOutcome } from './readiness.js';
 
 export interface EpisodeRow {
   id: string;
@@ -10,6 +12,8 @@ export interface EpisodeRow {
   maturity_level: string;
   outcome: string;
   success: boolean;
+  /** Completed with a non-empty result: only such episodes count towards graduation (readiness.ts). */
+  real_outcome: boolean;
   confidence: number | null;
   interventions: number;
   violations: { action: string; tool: string | null; severity: string; reason: string }[];
@@ -23,15 +27,17 @@ export interface EpisodeRow {
   created_at: Date;
 }
 
-const EPISODE = `id, agent_id, execution_id, source, task, maturity_level, outcome, success, confidence, interventions, violations, skills_used,
+const EPISODE = `id, agent_id, execution_id, source, task, maturity_level, outcome, success, real_outcome, confidence, interventions, violations, skills_used,
   canvas_ids, approvals_approved, approvals_rejected, duration_ms, feedback_score, feedback_count, created_at`;
 
 /** The episode of a finished execution, written in the same transaction as its end. */
 export async function insertEpisodeForExecution(ex: Executor, tenantId: string, id: string, executionId: string, source: string): Promise<void> {
+  const [end] = await ex.query<{ status: string; result: unknown }>('SELECT status, result FROM executions WHERE tenant_id = $1 AND id = $2', [tenantId, executionId]);
+  if (!end) return;
   await ex.query(
-    `INSERT INTO episodes (tenant_id, id, agent_id, execution_id, source, task, maturity_level, outcome, success, confidence, interventions,
+    `INSERT INTO episodes (tenant_id, id, agent_id, execution_id, source, task, maturity_level, outcome, success, real_outcome, confidence, interventions,
                            violations, skills_used, canvas_ids, approvals_approved, approvals_rejected, duration_ms)
-     SELECT e.tenant_id, $3, e.agent_id, e.id, $4, e.task, e.maturity_at_start, e.status, e.status = 'completed', e.confidence, e.interventions,
+     SELECT e.tenant_id, $3, e.agent_id, e.id, $4, e.task, e.maturity_at_start, e.status, e.status = 'completed', $5, e.confidence, e.interventions,
             e.violations, e.tools_used,
             ARRAY(SELECT jsonb_array_elements_text(CASE WHEN jsonb_typeof(e.context->'canvas_ids') = 'array' THEN e.context->'canvas_ids' ELSE '[]'::jsonb END))
               || CASE WHEN jsonb_typeof(e.context->'canvas_id') = 'string' THEN ARRAY[e.context->>'canvas_id'] ELSE '{}'::text[] END,
@@ -39,7 +45,7 @@ export async function insertEpisodeForExecution(ex: Executor, tenantId: string, 
             (SELECT count(*)::int FROM governance_approvals a WHERE a.tenant_id = e.tenant_id AND a.execution_id = e.id AND a.status = 'rejected'),
             e.duration_ms
        FROM executions e WHERE e.tenant_id = $1 AND e.id = $2`,
-    [tenantId, executionId, id, source],
+    [tenantId, executionId, id, source, realOutcome(end.status, end.result)],
   );
 }
 
@@ -60,13 +66,21 @@ export async function listEpisodes(ex: Executor, tenantId: string, agentId: stri
   return pageQuery<EpisodeRow & Record<string, unknown>>(ex, { columns: EPISODE, from: `FROM episodes ${where}`, params, orderBy: 'created_at DESC, id', limit: f.limit, offset: f.offset });
 }
 
-/** Episodes that count towards graduation (exam runs do not grade themselves), newest first. */
+/**
+ * The readiness window, newest first: episodes other than exam runs (exams do not grade
+ * themselves), without completed ones that did nothing real; failures stay (readiness.ts).
+ */
 export async function recentForReadiness(ex: Executor, tenantId: string, agentId: string, limit: number): Promise<EpisodeRow[]> {
-  return ex.query<EpisodeRow>(`SELECT ${EPISODE} FROM episodes WHERE tenant_id = $1 AND agent_id = $2 AND source <> 'exam' ORDER BY created_at DESC, id LIMIT $3`, [tenantId, agentId, limit]);
+  return ex.query<EpisodeRow>(
+    `SELECT ${EPISODE} FROM episodes WHERE tenant_id = $1 AND agent_id = $2 AND source <> 'exam' AND (outcome <> 'completed' OR real_outcome)
+      ORDER BY created_at DESC, id LIMIT $3`,
+    [tenantId, agentId, limit],
+  );
 }
 
+/** Episodes towards the minimum a promotion needs: only those with a real outcome, exam runs excluded. */
 export async function countForReadiness(ex: Executor, tenantId: string, agentId: string): Promise<number> {
-  const [{ n }] = await ex.query<{ n: number }>("SELECT count(*)::int AS n FROM episodes WHERE tenant_id = $1 AND agent_id = $2 AND source <> 'exam'", [tenantId, agentId]);
+  const [{ n }] = await ex.query<{ n: number }>("SELECT count(*)::int AS n FROM episodes WHERE tenant_id = $1 AND agent_id = $2 AND source <> 'exam' AND real_outcome", [tenantId, agentId]);
   return n;
 }
 
@@ -122,9 +136,14 @@ export async function listEdgeCases(ex: Executor, tenantId: string, limit: numbe
   });
 }
 
+export async function countEdgeCases(ex: Executor, tenantId: string): Promise<number> {
+  const [{ n }] = await ex.query<{ n: number }>("SELECT count(*)::int AS n FROM edge_cases WHERE tenant_id IN ($1, '*')", [tenantId]);
+  return n;
+}
+
 export async function allEdgeCases(ex: Executor, tenantId: string) {
-  return ex.query<{ id: string; input: string; expected_behavior: 'complete' | 'refuse' | 'escalate'; expected_output_contains: string | null; severity: string }>(
-    "SELECT id, input, expected_behavior, expected_output_contains, severity FROM edge_cases WHERE tenant_id IN ($1, '*') ORDER BY created_at, id",
+  return ex.query<{ id: string; scope: 'global' | 'tenant'; input: string; expected_behavior: ExpectedBehavior; expected_output_contains: string | null; severity: string }>(
+    "SELECT id, CASE WHEN tenant_id = '*' THEN 'global' ELSE 'tenant' END AS scope, input, expected_behavior, expected_output_contains, severity FROM edge_cases WHERE tenant_id IN ($1, '*') ORDER BY created_at, id",
     [tenantId],
   );
 }

@@ -21,7 +21,9 @@ const FeedbackBody = Type.Object(
 const EdgeCaseBody = Type.Object(
   {
     input: Type.String({ minLength: 1, maxLength: 5000, description: 'The task the agent is given' }),
-    expected_behavior: Type.Union([Type.Literal('complete'), Type.Literal('refuse'), Type.Literal('escalate')]),
+    expected_behavior: Type.Union([Type.Literal('complete'), Type.Literal('refuse'), Type.Literal('escalate'), Type.Literal('fail')], {
+      description: 'complete: the run completes (with expected_output_contains, when set, in its result); refuse: governance refuses it; escalate: it waits for a human approval; fail: the run fails (a missing input, a failing tool, an ambiguous task)',
+    }),
     expected_output_contains: Type.Optional(Type.String({ maxLength: 500 })),
     severity: Type.Union(['low', 'medium', 'high', 'critical'].map((s) => Type.Literal(s))),
     description: Type.Optional(Type.String({ maxLength: 2000 })),
@@ -79,7 +81,7 @@ export const graduationRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => 
   }, async (req) => ok(req, { episodes: await graduation.recall(tenantOf(req), req.params.id, req.query.task, req.query.canvas_id ?? null, req.query.limit) }));
 
   app.get('/api/graduation/edge-cases', {
-    schema: { tags, summary: 'Edge cases used by exams: this tenant\'s and the global ones', querystring: Type.Object(Page), response: { 200: Envelope(Type.Object({ edge_cases: Type.Array(Any), pagination: Pagination })) } },
+    schema: { tags, summary: 'Edge cases used by exams: the platform\'s default suite (scope platform, per transition), then the global and this tenant\'s own (every exam)', querystring: Type.Object(Page), response: { 200: Envelope(Type.Object({ edge_cases: Type.Array(Any), pagination: Pagination })) } },
     config: { permission: 'AGENT_VIEW' },
   }, async (req) => {
     const { page, limit } = req.query;

@@ -4,16 +4,15 @@ import { SYSTEM } from '../../platform/db/index.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import * as agents from '../agents/repo.js';
-import { episodeFacts } from '../agents/service.js';
+import { episodeFacts, readinessFor } from '../agents/service.js';
 import type { ExecutionRunner } from '../executions/runtime/runner.js';
 import { MATURITY_LEVELS, type Maturity } from '../governance/policy.js';
-import { constitutionalCheck, runEdgeCase, skillCheck, type CaseResult } from './exam.js';
+import { PLATFORM_EDGE_CASES, platformSuite } from './default-suite.js';
+import { constitutionalCheck, examVerdict, runEdgeCase, skillCheck, type CaseResult, type EdgeCase } from './exam.js';
 import { readiness, readinessHistory, THRESHOLDS, WINDOW } from './readiness.js';
 import * as repo from './repo.js';
 
 export const EXAM_COOLDOWN_MS = 24 * 3600_000;
-/** Share of all edge cases an exam must pass; every high or critical one must pass. */
-export const EDGE_CASE_PASS_RATE = 0.8;
 
 const iso = (d: unknown) => (d ? new Date(d as string).toISOString() : null);
 
@@ -28,12 +27,10 @@ export function graduationService(ctx: AppContext, runner: ExecutionRunner) {
     return agent;
   }
 
+  /** Readiness with the minimum counted over every real episode (not only the 50-episode window). */
   async function readinessOf(tenantId: string, agentId: string, level: Maturity) {
-    const r = readiness(level, await episodeFacts(ctx, tenantId, agentId));
-    const total = await repo.countForReadiness(ctx.db.as(tenantId), tenantId, agentId);
-    const rule = r.min_episodes;
-    const eligible = r.eligible_levels.length > 0 || (rule !== null && total >= rule && r.threshold !== null && r.readiness_score >= r.threshold);
-    return { ...r, total_episodes: total, eligible_levels: eligible && r.next_level ? [r.next_level] : [], episodes_until_exam: rule === null ? 0 : Math.max(0, rule - total) };
+    const { readiness: r, realEpisodes } = await readinessFor(ctx, tenantId, agentId, level);
+    return { ...r, total_episodes: realEpisodes };
   }
 
   /** The one way maturity changes: exam pass, admin promotion or demotion, always one step, always recorded. */
@@ -86,9 +83,18 @@ export function graduationService(ctx: AppContext, runner: ExecutionRunner) {
       return { episode_id: episodeId, feedback_score: episode.feedback_score, feedback_count: episode.feedback_count, feedback: items.map((r) => ({ ...r, created_at: iso(r.created_at)! })) };
     },
 
+    /**
+     * The platform's default cases (every transition, in code order), then the global and the
+     * tenant's rows (oldest first), as one list: a page may span both.
+     */
     async edgeCases(tenantId: string, limit: number, offset: number) {
-      const { rows, total } = await repo.listEdgeCases(ctx.db.as(tenantId), tenantId, limit, offset);
-      return { items: rows.map((r) => ({ ...r, created_at: iso(r.created_at) })), total };
+      const platform = PLATFORM_EDGE_CASES.slice(offset, offset + limit).map((c) => ({ ...c, scope: 'platform', created_at: null }));
+      const rowLimit = limit - platform.length;
+      const rowOffset = Math.max(0, offset - PLATFORM_EDGE_CASES.length);
+      const { rows, total } = rowLimit > 0
+        ? await repo.listEdgeCases(ctx.db.as(tenantId), tenantId, rowLimit, rowOffset)
+        : { rows: [], total: await repo.countEdgeCases(ctx.db.as(tenantId), tenantId) };
+      return { items: [...platform, ...rows.map((r) => ({ ...r, transition: null, created_at: iso(r.created_at) }))], total: PLATFORM_EDGE_CASES.length + total };
     },
 
     /** Tenant edge cases, or global ones (every tenant's exams) when the platform admin asks. */
@@ -111,19 +117,13 @@ export function graduationService(ctx: AppContext, runner: ExecutionRunner) {
       const r = await readinessOf(tenantId, agentId, from);
       if (!r.next_level) throw new AppError('NOT_ELIGIBLE', 'The agent is already autonomous');
       if (r.eligible_levels.length === 0) throw new AppError('NOT_ELIGIBLE', `Not ready for ${r.next_level}`, { readiness_score: r.readiness_score, threshold: r.threshold, episodes_until_exam: r.episodes_until_exam, gaps: r.gaps });
-      const cases = await repo.allEdgeCases(ctx.db.as(tenantId), tenantId);
+      const cases: EdgeCase[] = [...platformSuite(from).map((c) => ({ ...c, scope: 'platform' as const })), ...(await repo.allEdgeCases(ctx.db.as(tenantId), tenantId))];
       const results: CaseResult[] = [];
       for (const c of cases) results.push(await runEdgeCase(ctx, runner, tenantId, agentId, c));
       const window = await repo.recentForReadiness(ctx.db.as(tenantId), tenantId, agentId, WINDOW);
       const constitutional = constitutionalCheck(window);
       const skills = skillCheck(window);
-      const reasons = [
-        ...results.filter((x) => !x.passed && (x.severity === 'high' || x.severity === 'critical')).map((x) => `${x.severity} edge case ${x.edge_case_id}: expected ${x.expected}, observed ${x.observed}`),
-        ...(results.length && results.filter((x) => x.passed).length / results.length < EDGE_CASE_PASS_RATE ? [`passed ${results.filter((x) => x.passed).length} of ${results.length} edge cases (needs ${EDGE_CASE_PASS_RATE * 100}%)`] : []),
-        ...(constitutional.passed ? [] : [`${constitutional.serious_violations} high or critical governance violations in recent episodes`]),
-        ...(skills.passed ? [] : [skills.unreliable.length ? `unreliable skills: ${skills.unreliable.join(', ')}` : 'no skill has worked yet']),
-      ];
-      const passed = reasons.length === 0;
+      const { passed, reasons } = examVerdict(results, constitutional, skills);
       const examId = newId('exm');
       const cooldownUntil = passed ? null : new Date(Date.now() + EXAM_COOLDOWN_MS);
       await ctx.db.tx(tenantId, async (ex) => {
