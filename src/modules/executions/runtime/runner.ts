@@ -17,7 +17,7 @@ import * as repo from '../repo.js';
 import { recordEnd } from '../record.js';
 import { executionChannel } from '../stream.js';
 import { ApprovalNeeded, ToolGate } from './gate.js';
-import { runLlm, type Meter } from './llm-loop.js';
+import { runLlm, type LoopOutcome, type Meter } from './llm-loop.js';
 import { runPlanner } from './planner.js';
 import { TokenStream, type TokenListener } from './tokens.js';
 import { Trace } from './trace.js';
@@ -118,12 +118,12 @@ export class ExecutionRunner {
       const tools = await this.ctx.tools.list(tenantId, agent.id, { source: e.source });
       const request = { task: e.task, context: e.context, parameters: e.parameters, tools, signal, progress };
       const recall = await journal.remember('recall', () => this.recall(e, trace));
-      const out = this.llm
+      const out: LoopOutcome = this.llm
         ? await runLlm(this.llm, { ...request, system: this.systemPrompt(agent), recall, maxTurns: Number(agent.configuration.max_turns ?? MAX_TURNS.default), historyTokens: this.ctx.config.llm.historyTokens, tokens }, { gate, trace, journal, meter: this.meter(tenantId, tenant.plan), ctx: this.ctx })
         : await runPlanner(request, gate, trace);
       await tokens.drain();
       if (signal.aborted) throw signal.reason;
-      await this.end(e, trace, { status: out.success ? 'completed' : 'failed', result: out.result, confidence: out.confidence, error: out.success ? null : ((out as { error?: string }).error ?? String(out.result.summary)) }, gate);
+      await this.end(e, trace, { status: out.success ? 'completed' : 'failed', result: out.result, confidence: out.confidence, error: out.success ? null : (out.error ?? String(out.result.summary)) }, gate);
     } catch (err) {
       await tokens.drain();
       await this.fail(e, trace, { gate, journal }, signal, err);
