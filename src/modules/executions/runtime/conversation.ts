@@ -73,11 +73,14 @@ export function trimHistory(raw: unknown, budget: number): ChatMessage[] {
   return kept.flat();
 }
 
+/** Fields that steer ATOM itself (chat plumbing, `async`), not the task. */
 const PRIVATE_CONTEXT = new Set(['history', 'session_id']);
+const PRIVATE_PARAMETERS = new Set(['async']);
+const without = (o: Record<string, unknown>, keys: Set<string>) => Object.fromEntries(Object.entries(o).filter(([k]) => !keys.has(k)));
 
 /** The task as the user's message; other context and parameters follow it as JSON. */
 export function userMessage(task: string, context: Record<string, unknown>, parameters: Record<string, unknown>): ChatMessage {
-  const extra = { ...Object.fromEntries(Object.entries(context).filter(([k]) => !PRIVATE_CONTEXT.has(k))), ...parameters };
+  const extra = { ...without(context, PRIVATE_CONTEXT), ...without(parameters, PRIVATE_PARAMETERS) };
   return { role: 'user', content: Object.keys(extra).length ? `${task}\n\nContext: ${JSON.stringify(extra)}` : task };
 }
 

@@ -104,7 +104,12 @@ function firstMessages(req: LlmRequest): ChatMessage[] {
 async function turn(llm: LlmProvider, req: LlmRequest, deps: LoopDeps, n: number, messages: ChatMessage[], fresh: number, specs: ToolSpec[]): Promise<ChatResult> {
   await deps.meter.check();
   const request = { summary: { message_count: messages.length, messages_added: messages.slice(fresh) }, digest: digestOf({ messages, tools: specs }) };
-  const ask = async () => (await llm.chat(messages, specs, { signal: req.signal, onDelta: (text) => req.tokens.push(n, text) })) as ChatResult & Record<string, unknown>;
+  const ask = async () => {
+    const reply = await llm.chat(messages, specs, { signal: req.signal, onDelta: (text) => req.tokens.push(n, text) });
+    // A server that does not stream gives the whole text at once: it is passed on as one piece.
+    if (!reply.streamed && reply.message.content) req.tokens.push(n, reply.message.content);
+    return reply as ChatResult & Record<string, unknown>;
+  };
   return deps.journal.act('model', llm.model, request, ask, async (ex, reply) => {
     await deps.meter.record(ex, reply.usage);
     return (reply.usage as Record<string, number> | undefined) ?? null;
