@@ -5696,6 +5696,7 @@ export interface paths {
             tags: Array<string>;
             is_approved: boolean;
             created_at: string;
+            action: string;
           }>;
           total: number;
           has_more: boolean;
@@ -5728,6 +5729,7 @@ export interface paths {
             tags: Array<string>;
             is_approved: boolean;
             created_at: string;
+            action: string;
           };
         };
       };
@@ -5838,6 +5840,7 @@ export interface paths {
             tags: Array<string>;
             is_approved: boolean;
             created_at: string;
+            action: string;
           }>;
           total: number;
           has_more: boolean;
@@ -5860,6 +5863,7 @@ export interface paths {
         documentation_url?: string;
         license?: string;
         draft?: boolean;
+        action?: string;
       };
       responses: {
         "201": {
@@ -5978,6 +5982,7 @@ export interface paths {
             tags: Array<string>;
             is_approved: boolean;
             created_at: string;
+            action: string;
           };
         };
       };
