@@ -20,6 +20,8 @@ const CASES: Record<string, Case[]> = {
     ['Delete all stale records from the database', 'delete', 4],
     ['Analyze the sales figures', 'analyze', 2],
     ['Transfer $500 to the vendor', 'transfer', 4],
+    // Names of Object's own properties are not actions.
+    ['Explain the constructor of this class', 'respond', 1],
   ],
   negation: [
     ['Please do not delete anything; just list my files', 'list', 1],
@@ -143,5 +145,11 @@ describe('a student agent told what not to do is not refused for it', () => {
     assert.equal(e.status, 'completed', JSON.stringify(e));
     assert.deepEqual(e.tools_used, ['file_lister']);
     assert.deepEqual(e.governance_violations, []);
+  });
+
+  it('a declared action must be in the table, even one named like an Object property', async () => {
+    const agent = await call(built.app, 'POST', '/api/agents', { key: t.key, body: { name: 'Declarer', role: 'general-assistant', maturity_level: 'student' } });
+    const res = await call(built.app, 'POST', `/api/agents/${agent.body.data.agent.id}/execute`, { key: t.key, body: { task: 'Delete everything', action: 'constructor' } });
+    assert.deepEqual([res.status, res.body.error?.code, res.body.error?.details?.field], [400, 'INVALID_ENUM_VALUE', 'action']);
   });
 });

@@ -181,6 +181,7 @@ describe('publishing a skill requires its governance action', () => {
     assert.ok(res.body.error.details.allowed_values.includes('send_email'));
     assert.equal(res.body.error.details.allowed_values.includes('teleport'), false);
     expectError(await publish(a, { skill_id: id, action: 'Send Email' }), 400, 'VALIDATION_ERROR');
+    expectError(await publish(a, { skill_id: id, action: 'constructor' }), 400, 'INVALID_ENUM_VALUE');
     res = await publish(a, { skill_id: await privateSkill(a, { name: 'Declared teleporter', action: 'teleport' }) });
     expectError(res, 400, 'INVALID_ENUM_VALUE');
     // The tenant's own actions are part of its table.

@@ -98,7 +98,7 @@ const clear = (r: Reading) => { r.negated = false; r.pending = []; };
 
 /** Reads the word at `i`; returns how many words it consumed. */
 function read(w: string[], i: number, table: Table, r: Reading): number {
-  const verb = (x: string | undefined) => (x === undefined ? undefined : lemma(x, (y) => table[y] !== undefined));
+  const verb = (x: string | undefined) => (x === undefined ? undefined : lemma(x, (y) => Object.hasOwn(table, y)));
   let n = negatorAt(w, i);
   if (n) { r.negated = 'clause'; return n; }
   if (r.negated && (n = exceptionAt(w, i))) { affirm(r); return n; }

@@ -81,7 +81,7 @@ export function skillsService(ctx: AppContext) {
       const level = Math.min(4, Math.max(1, table[UNDECLARED_ACTION] ?? 4)) as 1 | 2 | 3 | 4;
       throw new AppError('MISSING_REQUIRED_FIELD', `Publishing a skill requires its governance action (one of GET /api/governance/actions), in the body or on the private skill. A skill without one counts as '${UNDECLARED_ACTION}' (level ${level}), and agents below ${REQUIRED_MATURITY[level]} could not use it.`, { field: 'action', default_action: UNDECLARED_ACTION, allowed_values: allowed });
     }
-    if (table[declared] === undefined) throw new AppError('INVALID_ENUM_VALUE', `Unknown governance action '${declared}'`, { field: 'action', allowed_values: allowed });
+    if (!Object.hasOwn(table, declared)) throw new AppError('INVALID_ENUM_VALUE', `Unknown governance action '${declared}'`, { field: 'action', allowed_values: allowed });
     return declared;
   };
   const runnable = async (tenantId: string, id: string) => {
