@@ -33,8 +33,12 @@ export class MarketplaceClient extends MarketplaceKinds {
     return (await this.camel<{ skill: SkillDetail }>(ROUTES.getSkill, { params: { id: skillId } })).skill;
   }
 
-  /** Publishes one of your private skills (`skillId`); public listings wait for review. */
-  async publishSkill(options: { skillId: string; [key: string]: unknown }): Promise<SkillPublished & PublishResult> {
+  /**
+   * Publishes one of your private skills (`skillId`); public listings wait for review. `action` is the
+   * governance action the skill performs (see GET /api/governance/actions), required unless the private
+   * skill declares one: the server answers 400 MISSING_REQUIRED_FIELD otherwise.
+   */
+  async publishSkill(options: { skillId: string; action?: string; [key: string]: unknown }): Promise<SkillPublished & PublishResult> {
     return withIds<SkillPublished>(await this.camel<Record<string, any>>(ROUTES.publishSkill, { body: snakeKeys(options) }));
   }
 
@@ -97,7 +101,7 @@ export class SkillsResource {
     return this.m.rateSkill(options.skillId, options.rating, options.review);
   }
 
-  publish(options: { skillId: string; [key: string]: unknown }): Promise<SkillPublished & PublishResult> {
+  publish(options: { skillId: string; action?: string; [key: string]: unknown }): Promise<SkillPublished & PublishResult> {
     return this.m.publishSkill(options);
   }
 

@@ -33,8 +33,9 @@ export const SKILLS = [
     code: fn(`  const size = Math.min(40, (input.employees || 0) / 25);\n  const budget = Math.min(40, (input.budget_usd || 0) / 2500);\n  const engaged = Math.min(20, (input.email_opens || 0) * 2);\n  const score = Math.round(size + budget + engaged);\n  return { score, tier: score >= 70 ? 'hot' : score >= 40 ? 'warm' : 'cold' };`),
     input_schema: { type: 'object', properties: { employees: { type: 'number' }, budget_usd: { type: 'number' }, email_opens: { type: 'number' } } }, action: 'analyze' },
   { name: 'Pandas Data Profiler', category: 'data', tags: ['python', 'pandas', 'data'], description: 'Profile a data frame: types, nulls, distributions (Python script; runs where a Python runtime is attached)',
-    skill_type: 'script', code: 'import pandas as pd\n\ndef execute(input):\n    df = pd.DataFrame(input["rows"])\n    return df.describe(include="all").to_dict()\n', python_packages: [{ name: 'pandas', version: '2.2.2' }], license: 'MIT' },
-];
+    skill_type: 'script', code: 'import pandas as pd\n\ndef execute(input):\n    df = pd.DataFrame(input["rows"])\n    return df.describe(include="all").to_dict()\n', python_packages: [{ name: 'pandas', version: '2.2.2' }], license: 'MIT', action: 'analyze' },
+  // Every skill declares its governance action: publishing requires one.
+] satisfies ({ action: string } & Record<string, unknown>)[];
 
 export const AGENTS = [
   { name: 'Sales Outreach Agent', role: 'custom', maturity_level: 'supervised', capabilities: ['sales', 'crm', 'outreach'], skills: ['Lead Scorer', 'Email Address Validator'],

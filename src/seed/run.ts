@@ -52,7 +52,7 @@ export async function seedCatalogue(app: FastifyInstance, ctx: AppContext, admin
   const skills = await seedKind('skill', SKILLS as SeedSkill[], async (s) => {
     const c = await send('POST', '/api/v1/skills/private', {
       name: s.name, description: s.description, category: s.category, tags: s.tags, code: s.code, skill_type: s.skill_type ?? 'function',
-      ...(s.input_schema ? { input_schema: s.input_schema } : {}), ...(s.action ? { action: s.action } : {}), ...(s.python_packages ? { python_packages: s.python_packages } : {}),
+      ...(s.input_schema ? { input_schema: s.input_schema } : {}), action: s.action, ...(s.python_packages ? { python_packages: s.python_packages } : {}),
     }, key);
     const p = await send('POST', '/api/skills/publish', { skill_id: c.skill_id, category: s.category, tags: s.tags, license: s.license ?? 'MIT', long_description: s.description }, key);
     await send('POST', `/api/skills/approve/${p.marketplace_id}`, undefined, admin);
@@ -93,4 +93,4 @@ export async function seedCatalogue(app: FastifyInstance, ctx: AppContext, admin
   return { created: Object.values(counts).some((n) => n > 0), counts };
 }
 
-type SeedSkill = (typeof SKILLS)[number] & { skill_type?: string; python_packages?: { name: string; version: string }[]; license?: string; input_schema?: object; action?: string };
+type SeedSkill = (typeof SKILLS)[number] & { skill_type?: string; python_packages?: { name: string; version: string }[]; license?: string; input_schema?: object; action: string };

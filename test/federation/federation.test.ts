@@ -90,7 +90,7 @@ async function publishTemplate(agentId: string, type: 'public' | 'private', name
 
 describe('federation between two instances', () => {
   it('A publishes a template with a required skill; the platform admin approves it', async () => {
-    const c = await call(A.built.app, 'POST', '/api/v1/skills/private', { key: publisher.key, body: { name: 'CRM Lookup', description: 'Finds a contact', skill_type: 'function', code: 'function execute(i){return {found: i.name}}' } });
+    const c = await call(A.built.app, 'POST', '/api/v1/skills/private', { key: publisher.key, body: { name: 'CRM Lookup', description: 'Finds a contact', skill_type: 'function', code: 'function execute(i){return {found: i.name}}', action: 'lookup' } });
     assert.equal(c.status, 201, JSON.stringify(c.body));
     const p = await call(A.built.app, 'POST', '/api/skills/publish', { key: publisher.key, body: { skill_id: c.body.skill_id } });
     skillId = p.body.marketplace_id;
@@ -316,6 +316,8 @@ describe('federation between two instances', () => {
     const run = await call(B.built.app, 'POST', `/api/skills/${r.body.skill_id}/execute`, { key: other.key, body: { input: { name: 'Ada' } } });
     assert.equal(run.status, 200, JSON.stringify(run.body));
     assert.deepEqual(run.body.output, { found: 'Ada' });
+    // The governance action declared on A travels with the bundle: B's agents see a `lookup` tool, not `execute`.
+    assert.equal((await call(B.built.app, 'GET', `/api/skills/${r.body.skill_id}`, { key: other.key })).body.skill.action, 'lookup');
   });
 
   it('rotation: two keys work at once; a revoked or expired key is refused', async () => {

@@ -24,7 +24,7 @@ before(async () => {
 after(() => built.close());
 
 async function skill(t: TestTenant, name: string, publish: boolean): Promise<string> {
-  const c = await call(built.app, 'POST', '/api/v1/skills/private', { key: t.key, body: { name, description: `${name} skill`, skill_type: 'function', code: 'function execute(i){return i}' } });
+  const c = await call(built.app, 'POST', '/api/v1/skills/private', { key: t.key, body: { name, description: `${name} skill`, skill_type: 'function', code: 'function execute(i){return i}', action: 'lookup' } });
   assert.equal(c.status, 201, JSON.stringify(c.body));
   if (!publish) return c.body.skill_id;
   const p = await call(built.app, 'POST', '/api/skills/publish', { key: t.key, body: { skill_id: c.body.skill_id } });

@@ -24,7 +24,7 @@ describe('console support routes', () => {
 
   it('GET /api/admin/marketplace/pending: pending listings of every tenant, for the admin only', async () => {
     const c = await call(built.app, 'POST', '/api/v1/skills/private', { key: a.key, body: { name: 'Queue me', description: 'd', skill_type: 'function', code: 'function execute(){return 1}' } });
-    const p = await call(built.app, 'POST', '/api/skills/publish', { key: a.key, body: { skill_id: c.body.skill_id } });
+    const p = await call(built.app, 'POST', '/api/skills/publish', { key: a.key, body: { skill_id: c.body.skill_id, action: 'read' } });
     const id = p.body.marketplace_id;
     let res = await call(built.app, 'GET', '/api/admin/marketplace/pending?kind=skill', { admin: true });
     assert.equal(res.status, 200);

@@ -125,7 +125,7 @@ describe('declared packages', () => {
 
   it('install checks packages again, writes nothing on refusal, and records them on success', async () => {
     const c = await createSkill(a, { name: 'Frame tool', skill_type: 'function', code: 'function execute() { return 1; }', python_packages: [{ name: 'pandas', version: '2.0.0' }] });
-    const p = await call(built.app, 'POST', '/api/skills/publish', { key: a.key, body: { skill_id: c.body.skill_id, license: 'MIT' } });
+    const p = await call(built.app, 'POST', '/api/skills/publish', { key: a.key, body: { skill_id: c.body.skill_id, license: 'MIT', action: 'analyze' } });
     const id = p.body.marketplace_id;
     await call(built.app, 'POST', `/api/skills/approve/${id}`, { admin: true });
     const adv = await call(built.app, 'POST', '/api/admin/packages/advisories', { admin: true, body: { package_name: 'pandas', package_type: 'python', cve: 'CVE-2099-0002', severity: 'CRITICAL', affected: '<2.1.0', safe_version: '2.1.0' } });

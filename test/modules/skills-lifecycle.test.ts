@@ -15,7 +15,7 @@ before(async () => {
 after(() => built.close());
 
 async function privateSkill(t: TestTenant, over: Record<string, unknown> = {}) {
-  const c = await call(built.app, 'POST', '/api/v1/skills/private', { key: t.key, body: { name: 'Greeter', description: 'says hello', skill_type: 'function', code: 'function execute(i, env) { return env.GREETING + " " + i.name; }', ...over } });
+  const c = await call(built.app, 'POST', '/api/v1/skills/private', { key: t.key, body: { name: 'Greeter', description: 'says hello', skill_type: 'function', code: 'function execute(i, env) { return env.GREETING + " " + i.name; }', action: 'respond', ...over } });
   assert.equal(c.status, 201, JSON.stringify(c.body));
   return c.body.skill_id as string;
 }

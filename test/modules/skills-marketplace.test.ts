@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startApp } from '../helpers/app.js';
 import { call, expectError, makeKey, makeTenant, type TestTenant } from '../helpers/http.js';
+import { toolName } from '../../src/modules/skills/tools.js';
 
 let built: Awaited<ReturnType<typeof startApp>>;
 let a: TestTenant;
@@ -13,7 +14,7 @@ before(async () => {
 });
 after(() => built.close());
 
-const skill = (over: Record<string, unknown> = {}) => ({ name: 'CSV Summariser', description: 'Summarise CSV data tables', skill_type: 'function', code: 'return 1', category: 'productivity', tags: ['data', 'csv'], ...over });
+const skill = (over: Record<string, unknown> = {}) => ({ name: 'CSV Summariser', description: 'Summarise CSV data tables', skill_type: 'function', code: 'return 1', category: 'productivity', tags: ['data', 'csv'], action: 'summarize', ...over });
 
 async function createAndPublish(t: TestTenant, over: Record<string, unknown> = {}) {
   const c = await call(built.app, 'POST', '/api/v1/skills/private', { key: t.key, body: skill(over) });
@@ -150,5 +151,79 @@ describe('skill marketplace lifecycle', () => {
     const viewer = await makeKey(built.app, a, { role: 'viewer' });
     expectError(await call(built.app, 'POST', '/api/v1/skills/private', { key: viewer.key, body: skill() }), 403, 'INSUFFICIENT_PERMISSIONS');
     expectError(await call(built.app, 'POST', '/api/skills/approve/x', { key: a.key }), 403, 'FORBIDDEN');
+  });
+});
+
+describe('publishing a skill requires its governance action', () => {
+  const privateSkill = async (t: TestTenant, over: Record<string, unknown>) => {
+    const c = await call(built.app, 'POST', '/api/v1/skills/private', { key: t.key, body: skill(over) });
+    assert.equal(c.status, 201, JSON.stringify(c.body));
+    return c.body.skill_id as string;
+  };
+  const publish = (t: TestTenant, body: Record<string, unknown>) => call(built.app, 'POST', '/api/skills/publish', { key: t.key, body });
+
+  it('neither the private skill nor the body declares one: 400 MISSING_REQUIRED_FIELD on action, saying what the default would be', async () => {
+    const id = await privateSkill(a, { name: 'Undeclared', action: undefined });
+    const res = await publish(a, { skill_id: id });
+    expectError(res, 400, 'MISSING_REQUIRED_FIELD');
+    assert.equal(res.body.error.details.field, 'action');
+    assert.equal(res.body.error.details.default_action, 'execute');
+    assert.ok(res.body.error.details.allowed_values.includes('read'));
+    assert.match(res.body.error.message, /'execute' \(level 4\).*autonomous/);
+    assert.equal((await call(built.app, 'GET', '/api/skills/marketplace?query=Undeclared', { key: a.key })).body.skills.length, 1, 'only the private skill: nothing was published');
+  });
+
+  it('an action outside the tenant\'s governance table is INVALID_ENUM_VALUE, whether in the body or on the private skill', async () => {
+    const id = await privateSkill(a, { name: 'Teleporter', action: undefined });
+    let res = await publish(a, { skill_id: id, action: 'teleport' });
+    expectError(res, 400, 'INVALID_ENUM_VALUE');
+    assert.equal(res.body.error.details.field, 'action');
+    assert.ok(res.body.error.details.allowed_values.includes('send_email'));
+    assert.equal(res.body.error.details.allowed_values.includes('teleport'), false);
+    expectError(await publish(a, { skill_id: id, action: 'Send Email' }), 400, 'VALIDATION_ERROR');
+    expectError(await publish(a, { skill_id: id, action: 'constructor' }), 400, 'INVALID_ENUM_VALUE');
+    res = await publish(a, { skill_id: await privateSkill(a, { name: 'Declared teleporter', action: 'teleport' }) });
+    expectError(res, 400, 'INVALID_ENUM_VALUE');
+    // The tenant's own actions are part of its table.
+    assert.equal((await call(built.app, 'PUT', '/api/governance/actions/teleport', { key: a.key, body: { complexity: 2 } })).status, 200);
+    assert.equal((await publish(a, { skill_id: id, action: 'teleport' })).status, 201);
+  });
+
+  it('an action in the publish body is recorded on the listing and the private skill, and decides which agents may use it', async () => {
+    const id = await privateSkill(a, { name: 'Ledger Reader', description: 'Reads ledger balances', code: 'function execute() { return { balance: 42 }; }', action: undefined });
+    const res = await publish(a, { skill_id: id, action: 'read' });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    const marketId = res.body.marketplace_id;
+    assert.equal((await call(built.app, 'GET', `/api/skills/${marketId}`, { key: a.key })).body.skill.action, 'read');
+    assert.equal((await call(built.app, 'GET', `/api/skills/${id}`, { key: a.key })).body.skill.action, 'read', 'the private skill carries it too');
+    const history = (await call(built.app, 'GET', `/api/skills/history/${id}`, { key: a.key })).body.history;
+    assert.deepEqual(history.map((h: any) => h.description), ['Initial version', 'Governance action set to read when published']);
+    await call(built.app, 'POST', `/api/skills/approve/${marketId}`, { admin: true });
+    assert.equal((await call(built.app, 'POST', '/api/skills/install', { key: b.key, body: { skill_id: marketId } })).status, 200);
+
+    // A student (read-only) agent of the installing tenant runs it: `read` is level 1.
+    const agent = (await call(built.app, 'POST', '/api/agents', { key: b.key, body: { name: 'Bookkeeper', role: 'general-assistant', maturity_level: 'student' } })).body.data.agent;
+    const run = await call(built.app, 'POST', `/api/agents/${agent.id}/execute`, { key: b.key, body: { task: 'Read the ledger balances' } });
+    assert.ok([200, 202].includes(run.status), JSON.stringify(run.body));
+    let e = run.body.data;
+    const deadline = Date.now() + 30_000;
+    while (!['completed', 'failed'].includes(e.status)) {
+      assert.ok(Date.now() < deadline, `execution still ${e.status}`);
+      await new Promise((r) => setTimeout(r, 100));
+      e = (await call(built.app, 'GET', e.poll_url, { key: b.key })).body.data;
+    }
+    assert.equal(e.status, 'completed', JSON.stringify(e));
+    assert.deepEqual(e.tools_used, [toolName(marketId)]);
+    assert.deepEqual(e.governance_violations, []);
+  });
+
+  it('a listing published before actions were required still works and counts as execute', async () => {
+    const { marketId } = await createAndPublish(a, { name: 'Legacy skill' });
+    await built.ctx.db.query('*', `UPDATE marketplace_listings SET content = content - 'action' WHERE id = $1`, [marketId]);
+    await call(built.app, 'POST', `/api/skills/approve/${marketId}`, { admin: true });
+    assert.equal((await call(built.app, 'POST', '/api/skills/install', { key: b.key, body: { skill_id: marketId } })).status, 200);
+    assert.equal((await call(built.app, 'GET', `/api/skills/${marketId}`, { key: b.key })).body.skill.action, 'execute');
+    const tool = (await built.ctx.tools.list(b.id, null)).find((t) => t.ref === marketId);
+    assert.equal(tool?.action, 'execute');
   });
 });

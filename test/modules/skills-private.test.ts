@@ -11,7 +11,7 @@ before(async () => {
   built = await startApp();
   a = await makeTenant(built.app, 'team');
   b = await makeTenant(built.app, 'team');
-  const c = await call(built.app, 'POST', '/api/v1/skills/private', { key: a.key, body: { name: 'Shared', description: 'shared skill', skill_type: 'function', code: 'function execute() { return 1; }', config_schema: { type: 'object', properties: { timeout: { type: 'integer', maximum: 60 } } } } });
+  const c = await call(built.app, 'POST', '/api/v1/skills/private', { key: a.key, body: { name: 'Shared', description: 'shared skill', skill_type: 'function', code: 'function execute() { return 1; }', action: 'read', config_schema: { type: 'object', properties: { timeout: { type: 'integer', maximum: 60 } } } } });
   const p = await call(built.app, 'POST', '/api/skills/publish', { key: a.key, body: { skill_id: c.body.skill_id } });
   marketId = p.body.marketplace_id;
   await call(built.app, 'POST', `/api/skills/approve/${marketId}`, { admin: true });

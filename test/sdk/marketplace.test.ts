@@ -36,7 +36,7 @@ after(() => srv.close());
 describe('MarketplaceClient: skills', () => {
   it('publish → publication status → approve → list/get → install → rate, in camelCase', async () => {
     const skillId = await privateSkill(pub, 'CSV Summariser');
-    const published = await publisher.publishSkill({ skillId, category: 'productivity', tags: ['data', 'csv'], longDescription: 'Summarises CSV files', documentationUrl: 'https://docs.example.com/csv' });
+    const published = await publisher.publishSkill({ skillId, action: 'summarize', category: 'productivity', tags: ['data', 'csv'], longDescription: 'Summarises CSV files', documentationUrl: 'https://docs.example.com/csv' });
     assert.equal(published.status, 'pending_approval');
     assert.match(published.componentId, /^mkt_/);
     assert.equal(published.componentId, published.marketplaceId);
@@ -67,7 +67,7 @@ describe('MarketplaceClient: skills', () => {
   it('bulk skill installs report each result; iterators walk every page', async () => {
     const ids: string[] = [];
     for (const n of ['Alpha Sorter', 'Beta Sorter', 'Gamma Sorter']) {
-      const r = await publisher.publishSkill({ skillId: await privateSkill(pub, n), tags: ['sorting'] });
+      const r = await publisher.publishSkill({ skillId: await privateSkill(pub, n), action: 'analyze', tags: ['sorting'] });
       await approve(r.componentId);
       ids.push(r.componentId);
     }
@@ -95,6 +95,9 @@ describe('MarketplaceClient: skills', () => {
     assert.equal(err.code, 'PLAN_RESTRICTED');
     assert.equal(err.status, 403);
     assert.ok(QuotaExceededError.prototype instanceof MarketplaceError);
+    const undeclared = await publisher.publishSkill({ skillId: await privateSkill(pub, 'Undeclared Skill') }).catch((e) => e);
+    assert.ok(undeclared instanceof MarketplaceError, String(undeclared));
+    assert.deepEqual([undeclared.status, undeclared.code, undeclared.details?.field], [400, 'MISSING_REQUIRED_FIELD', 'action']);
   });
 });
 
@@ -110,7 +113,7 @@ describe('MarketplaceClient: webhooks, verified with the SDK helpers', () => {
       const listed = await client.listWebhooks();
       assert.ok(listed.some((w) => w.id === hook.id));
 
-      const r = await publisher.publishSkill({ skillId: await privateSkill(pub, 'Webhook Skill') });
+      const r = await publisher.publishSkill({ skillId: await privateSkill(pub, 'Webhook Skill', { action: 'read' }) });
       await approve(r.componentId);
       await client.installSkill(r.componentId);
       // Earlier tests' events may still be on their way through the outbox: pick this install's delivery.

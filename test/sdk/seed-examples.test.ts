@@ -42,7 +42,7 @@ describe('seed examples', () => {
   it('marketplace-api.txt: client.skills.browse / install / rate', async () => {
     const publisher = await makeTenant(srv.app, 'team');
     const skill = await call(srv.app, 'POST', '/api/v1/skills/private', { key: publisher.key, body: { name: 'Inbox Digest', description: 'Summarise unread email', skill_type: 'function', code: 'function execute(i) { return i; }', category: 'productivity' } });
-    const listing = await new MarketplaceClient({ baseUrl: srv.url, apiKey: publisher.key }).publishSkill({ skillId: skill.body.skill_id });
+    const listing = await new MarketplaceClient({ baseUrl: srv.url, apiKey: publisher.key }).publishSkill({ skillId: skill.body.skill_id, action: 'summarize' });
     await call(srv.app, 'POST', `/api/skills/approve/${listing.componentId}`, { admin: true });
     const agent = (await call(srv.app, 'POST', '/api/agents', { key: t.key, body: { name: 'Mail', role: 'general-assistant', maturity_level: 'intern' } })).body.data.agent;
 
@@ -68,7 +68,7 @@ describe('seed examples', () => {
       const seed = (await runExample('dev-guide-verify-webhook.ts', { exports: ['verifyWebhook'] })).exports.verifyWebhook as (p: string, s: string, k: string) => boolean;
 
       const publisher = await makeTenant(srv.app, 'team');
-      const skill = await call(srv.app, 'POST', '/api/v1/skills/private', { key: publisher.key, body: { name: 'Hooked', description: 'd', skill_type: 'function', code: 'function execute(i) { return i; }' } });
+      const skill = await call(srv.app, 'POST', '/api/v1/skills/private', { key: publisher.key, body: { name: 'Hooked', description: 'd', skill_type: 'function', code: 'function execute(i) { return i; }', action: 'read' } });
       const pub = await call(srv.app, 'POST', '/api/skills/publish', { key: publisher.key, body: { skill_id: skill.body.skill_id } });
       await call(srv.app, 'POST', `/api/skills/approve/${pub.body.marketplace_id}`, { admin: true });
       await call(srv.app, 'POST', '/api/skills/install', { key: t.key, body: { skill_id: pub.body.marketplace_id } });

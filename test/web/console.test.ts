@@ -253,6 +253,8 @@ describe('web console in headless Chromium', { skip: existsSync(CHROMIUM) ? fals
     await page.getByRole('link', { name: 'Publish a skill' }).click();
     await page.getByLabel('Name').fill('CSV Summariser');
     await page.getByLabel('Short description').fill('Summarise CSV data tables');
+    // Required, from GET /api/governance/actions (Playwright waits for the option to load).
+    await page.getByLabel('Governance action').selectOption('summarize');
     await page.getByLabel('Category').fill('productivity');
     await page.getByLabel('Tags').fill('data, csv');
     await page.getByLabel('Configuration schema (JSON Schema, optional)').fill('{"type":"object","required":["region"],"properties":{"region":{"type":"string"}}}');
@@ -273,7 +275,7 @@ describe('web console in headless Chromium', { skip: existsSync(CHROMIUM) ? fals
 
   it('rejects a spam listing with a reason and approves the skill in the review queue as the platform admin', async () => {
     const spam = await call(built.app, 'POST', '/api/v1/skills/private', { key: a.key, body: { name: 'Spam skill', description: 'Buy now', skill_type: 'function', code: 'function execute(){return 1}' } });
-    await call(built.app, 'POST', '/api/skills/publish', { key: a.key, body: { skill_id: spam.body.skill_id } });
+    await call(built.app, 'POST', '/api/skills/publish', { key: a.key, body: { skill_id: spam.body.skill_id, action: 'read' } });
     await signOut();
     // Keyboard only: arrow keys move between the sign-in tabs, Enter submits.
     await page.getByRole('tab', { name: 'API key' }).focus();

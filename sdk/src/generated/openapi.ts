@@ -40,6 +40,7 @@ export const OPERATIONS = [
   "GET /api/agents/{id}/executions",
   "GET /api/agents/{id}/executions/{execution_id}",
   "POST /api/agents/{id}/executions/{execution_id}/cancel",
+  "GET /api/agents/{id}/executions/{execution_id}/journal",
   "GET /api/agents/{id}/executions/{execution_id}/stream",
   "POST /api/agents/{id}/train",
   "GET /api/agents/{id}/training",
@@ -1097,6 +1098,7 @@ export interface paths {
         maturity_level: "student" | "intern" | "supervised" | "autonomous";
         capabilities?: Array<string>;
         configuration?: {
+          max_turns?: number;
           [key: string]: unknown;
         };
       };
@@ -1151,6 +1153,7 @@ export interface paths {
               updated_at: string;
             }) & ({
               configuration: {
+                max_turns?: number;
                 [key: string]: unknown;
               };
               statistics: {
@@ -1187,6 +1190,7 @@ export interface paths {
         description?: string | null;
         capabilities?: Array<string>;
         configuration?: {
+          max_turns?: number;
           [key: string]: unknown;
         };
         status?: "active" | "inactive" | "paused";
@@ -1506,6 +1510,50 @@ export interface paths {
             created_at: string;
             poll_url: string;
             message?: string;
+          };
+          meta: {
+            timestamp: string;
+            request_id: string;
+          };
+        };
+      };
+    };
+  };
+  "/api/agents/{id}/executions/{execution_id}/journal": {
+    get: {
+      parameters: {
+        path: {
+          id: string;
+          execution_id: string;
+        };
+        query: {
+          after_step: number;
+          limit: number;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: true;
+          data: {
+            steps: Array<{
+              step_no: number;
+              kind: string;
+              name: string;
+              status: string;
+              idempotency_key: string | null;
+              request: unknown;
+              result: unknown;
+              error: string | null;
+              usage: unknown;
+              approval_id: string | null;
+              attempts: number;
+              duration_ms: number | null;
+              started_at: string;
+              finished_at: string | null;
+            }>;
+            total: number;
+            next_after_step: number | null;
           };
           meta: {
             timestamp: string;
@@ -5699,6 +5747,7 @@ export interface paths {
             tags: Array<string>;
             is_approved: boolean;
             created_at: string;
+            action: string;
           }>;
           total: number;
           has_more: boolean;
@@ -5731,6 +5780,7 @@ export interface paths {
             tags: Array<string>;
             is_approved: boolean;
             created_at: string;
+            action: string;
           };
         };
       };
@@ -5841,6 +5891,7 @@ export interface paths {
             tags: Array<string>;
             is_approved: boolean;
             created_at: string;
+            action: string;
           }>;
           total: number;
           has_more: boolean;
@@ -5863,6 +5914,7 @@ export interface paths {
         documentation_url?: string;
         license?: string;
         draft?: boolean;
+        action?: string;
       };
       responses: {
         "201": {
@@ -5981,6 +6033,7 @@ export interface paths {
             tags: Array<string>;
             is_approved: boolean;
             created_at: string;
+            action: string;
           };
         };
       };

@@ -1,3 +1,5 @@
+import { askedActions } from './verbs.js';
+
 /**
  * Maturity-gated governance, in one table. Every action an agent attempts has a complexity from
  * 1 to 4; each complexity needs a minimum maturity. Tenants may move an action to another level
@@ -54,19 +56,14 @@ export function decide(maturity: Maturity, action: string, complexity: number, h
   return { ...base, outcome: 'allow', reason: REASONS[maturity] };
 }
 
-const WORD = /[a-z_]+/g;
-
 /**
- * The action a task asks for: the most demanding governance verb in its text ("send email" and
- * "post message" read as one verb). A task naming none is a plain response (level 1).
+ * The action a task asks for: the most demanding governance verb it asks for (the first of equals),
+ * negated and quoted verbs left out (see verbs.ts). A task naming none is a plain response, `respond`.
  */
 export function classifyTask(task: string, table: ActionTable): { action: string; complexity: number } {
-  const text = task.toLowerCase().replace(/\bsend (an )?e-?mails?\b/g, 'send_email').replace(/\bpost (a )?messages?\b/g, 'post_message');
-  let best = { action: 'respond', complexity: table.respond ?? 1 };
-  for (const word of text.match(WORD) ?? []) {
-    const stem = table[word] !== undefined ? word : word.replace(/(ing|ed|es|s)$/, '');
-    const level = table[stem];
-    if (level !== undefined && level > best.complexity) best = { action: stem, complexity: level };
+  let best: { action: string; complexity: number } | null = null;
+  for (const action of askedActions(task, table)) {
+    if (!best || table[action] > best.complexity) best = { action, complexity: table[action] };
   }
-  return best;
+  return best ?? { action: 'respond', complexity: table.respond ?? 1 };
 }

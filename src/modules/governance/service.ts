@@ -3,9 +3,12 @@ import { AppError } from '../../platform/errors.js';
 import { DEFAULT_ACTIONS, REQUIRED_MATURITY, type ActionTable } from './policy.js';
 import * as repo from './repo.js';
 
-/** The platform's action table with this tenant's overrides applied. */
+/**
+ * The platform's action table with this tenant's overrides applied. Without a prototype: a name such
+ * as `constructor` (a valid action pattern) must read as unknown, not as Object's own property.
+ */
 export async function actionTable(ctx: AppContext, tenantId: string): Promise<ActionTable> {
-  return { ...DEFAULT_ACTIONS, ...(await repo.overrides(ctx.db.as(tenantId), tenantId)) };
+  return Object.assign(Object.create(null) as ActionTable, DEFAULT_ACTIONS, await repo.overrides(ctx.db.as(tenantId), tenantId));
 }
 
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);

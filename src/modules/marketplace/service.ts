@@ -63,9 +63,7 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
 
     /** Private listings are approved at once for their tenant; public ones wait for a platform reviewer. */
     async publish(caller: Caller, input: PublishInput, opts: { draft?: boolean } = {}): Promise<Listing> {
-      if (input.marketplace_type === 'public' && !PLAN_LIMITS[caller.plan].publicMarketplacePublish) {
-        throw new AppError('PLAN_RESTRICTED', `The ${caller.plan} plan cannot publish to the public marketplace`, { plan: caller.plan, feature: 'public_marketplace_publish' });
-      }
+      assertMayPublish(caller.plan, input.marketplace_type);
       const status = opts.draft ? 'draft' : submittedStatus(input.marketplace_type);
       return ctx.db.tx(caller.tenantId, async (ex) => {
         const l = await repo.insertListing(ex, caller.tenantId, { ...input, id: input.id ?? newId('mkt'), kind, status });
@@ -82,9 +80,7 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
       if (prev.status !== 'rejected' && prev.status !== 'unpublished') {
         throw new AppError('ALREADY_PUBLISHED', `Listing ${id} is already ${prev.status}`, { id, status: prev.status });
       }
-      if (input.marketplace_type === 'public' && !PLAN_LIMITS[caller.plan].publicMarketplacePublish) {
-        throw new AppError('PLAN_RESTRICTED', `The ${caller.plan} plan cannot publish to the public marketplace`, { plan: caller.plan, feature: 'public_marketplace_publish' });
-      }
+      assertMayPublish(caller.plan, input.marketplace_type);
       const status = input.marketplace_type === 'private' ? 'approved' : 'pending_approval';
       return ctx.db.tx(caller.tenantId, async (ex) => {
         const n = (await repo.listVersions(ex, caller.tenantId, id)).length + 1;
@@ -219,6 +215,19 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
       });
     },
 
+    /** Merges `patch` into an own listing's content and freezes the result as its next version. */
+    async amend(tenantId: string, id: string, patch: Record<string, unknown>, description: string): Promise<Listing> {
+      const l = await owned(tenantId, id);
+      const content = { ...l.content, ...patch };
+      return ctx.db.tx(tenantId, async (ex) => {
+        const n = (await repo.listVersions(ex, tenantId, id)).length + 1;
+        const v = await repo.insertVersion(ex, tenantId, { id: newId('ver'), listingId: id, name: `v${n}`, description, content, schema: l.config_schema });
+        const out = await repo.setContent(ex, tenantId, id, content, l.config_schema, v.version_id);
+        await ctx.outbox.emit(ex, tenantId, 'component.updated', { kind, listing_id: id, version_id: v.version_id, change: 'content' });
+        return out;
+      });
+    },
+
     async history(tenantId: string, id: string) {
       await owned(tenantId, id);
       return repo.listVersions(ctx.db.as(tenantId), tenantId, id);
@@ -235,6 +244,13 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
       });
     },
   };
+}
+
+/** Public listings need a plan that may publish to the public marketplace. */
+export function assertMayPublish(plan: Plan, marketplaceType: Listing['marketplace_type']): void {
+  if (marketplaceType === 'public' && !PLAN_LIMITS[plan].publicMarketplacePublish) {
+    throw new AppError('PLAN_RESTRICTED', `The ${plan} plan cannot publish to the public marketplace`, { plan, feature: 'public_marketplace_publish' });
+  }
 }
 
 /** Where a submitted listing lands: private ones are live for their tenant at once, public ones wait for review. */

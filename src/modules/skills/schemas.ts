@@ -4,6 +4,7 @@ import { StringEnum } from '../../platform/http/schema.js';
 
 export const SKILL_TYPES = ['api', 'function', 'script', 'docker', 'container'] as const;
 const Json = Type.Record(Type.String(), Type.Unknown());
+const ACTION_PATTERN = '^[a-z][a-z0-9_]{0,63}$';
 
 export const CreatePrivateSkillBody = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 200 }),
@@ -20,7 +21,7 @@ export const CreatePrivateSkillBody = Type.Object({
   npm_packages: Type.Optional(DeclaredPackages),
   high_risk: Type.Optional(Type.Boolean()),
   risk_reason: Type.Optional(Type.String({ maxLength: 500 })),
-  action: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$', description: 'Governance action the skill performs (see /api/governance/actions); undeclared skills count as `execute`' })),
+  action: Type.Optional(Type.String({ pattern: ACTION_PATTERN, description: 'Governance action the skill performs (see /api/governance/actions); undeclared skills count as `execute`' })),
   integrations: Type.Optional(Type.Array(Type.String({ maxLength: 40 }), {
     maxItems: 10, uniqueItems: true,
     description: 'OAuth integrations the skill uses (github, google, slack, …): each run gets a fresh access token from the tenant\'s connection (function skills: env.integrations.<provider>; api skills: Authorization: Bearer when exactly one). Not connected: the call fails with INTEGRATION_NOT_CONNECTED',
@@ -40,6 +41,7 @@ export const PublishBody = Type.Object({
   documentation_url: Type.Optional(Type.String({ maxLength: 2000 })),
   license: Type.Optional(Type.String({ maxLength: 100 })),
   draft: Type.Optional(Type.Boolean({ description: 'Keep the listing as a draft; submit it later with POST /api/skills/{id}/submit' })),
+  action: Type.Optional(Type.String({ pattern: ACTION_PATTERN, description: 'Governance action the skill performs, one of GET /api/governance/actions; recorded on the listing and the private skill. Required unless the private skill declares one: a skill without an action counts as `execute` (level 4, autonomous agents only)' })),
 }, { additionalProperties: false });
 
 export const InstallBody = Type.Object({
@@ -58,6 +60,7 @@ export const SkillSummary = Type.Object({
   skill_type: Type.Union([Type.String(), Type.Null()]), price: Type.Number(), rating: Type.Number(),
   rating_count: Type.Integer(), installs: Type.Integer(), tags: Type.Array(Type.String()),
   is_approved: Type.Boolean(), created_at: Type.String(),
+  action: Type.String({ description: 'Governance action of the skill as a tool; listings published before actions were required count as `execute`' }),
 });
 
 export const MarketplaceQuery = Type.Object({

@@ -4,15 +4,22 @@ import { AppError } from '../../platform/errors.js';
 import { SYSTEM } from '../../platform/db/index.js';
 import { executeSkill } from './executor.js';
 import * as repo from './repo.js';
-import { marketplaceEngine, type Caller, type Listing } from '../marketplace/service.js';
+import { assertMayPublish, marketplaceEngine, type Caller, type Listing } from '../marketplace/service.js';
+import { actionTable } from '../governance/service.js';
+import { REQUIRED_MATURITY } from '../governance/policy.js';
 import { SKILL_TYPES, type MarketplaceQuery } from './schemas.js';
 import { declaredPackages, packagesService } from '../packages/service.js';
 import { assertIntegrations } from './integrations.js';
+
+/** The action a skill declares; undeclared (listings from before publishing required one) it runs as `execute`, level 4. */
+export const UNDECLARED_ACTION = 'execute';
+export const declaredAction = (content: Record<string, unknown>) => (typeof content.action === 'string' && content.action ? content.action : undefined);
 
 export function toSummary(l: Listing) {
   return {
     id: l.id, name: l.name, description: l.description, category: l.category, skill_type: l.subtype, price: l.price,
     rating: l.rating, rating_count: l.rating_count, installs: l.installs, tags: l.tags, is_approved: l.status === 'approved', created_at: l.created_at,
+    action: declaredAction(l.content) ?? UNDECLARED_ACTION,
   };
 }
 
@@ -67,6 +74,17 @@ export function skillsService(ctx: AppContext) {
     return sealed ? JSON.parse(decryptSecret(ctx.config.encryptionKey, sealed, envAad(tenantId, id))) : {};
   };
   const checkPackages = (tenantId: string, content: Record<string, unknown>) => packages.assertAllowed(tenantId, declaredPackages(content), requestUrl);
+  /** The action a published skill declares, checked against the tenant's governance table. */
+  const governanceAction = async (tenantId: string, declared: string | undefined): Promise<string> => {
+    const table = await actionTable(ctx, tenantId);
+    const allowed = Object.keys(table).sort();
+    if (!declared) {
+      const level = Math.min(4, Math.max(1, table[UNDECLARED_ACTION] ?? 4)) as 1 | 2 | 3 | 4;
+      throw new AppError('MISSING_REQUIRED_FIELD', `Publishing a skill requires its governance action (one of GET /api/governance/actions), in the body or on the private skill. A skill without one counts as '${UNDECLARED_ACTION}' (level ${level}), and agents below ${REQUIRED_MATURITY[level]} could not use it.`, { field: 'action', default_action: UNDECLARED_ACTION, allowed_values: allowed });
+    }
+    if (!Object.hasOwn(table, declared)) throw new AppError('INVALID_ENUM_VALUE', `Unknown governance action '${declared}'`, { field: 'action', allowed_values: allowed });
+    return declared;
+  };
   const runnable = async (tenantId: string, id: string) => {
     const rows = await repo.runnableSkills(ctx.db.as(SYSTEM), tenantId, id);
     if (!rows.length) throw new AppError('SKILL_NOT_FOUND', `Skill ${id} is not installed in this tenant`, { skill_id: id });
@@ -127,16 +145,23 @@ export function skillsService(ctx: AppContext) {
         content, config_schema: s.config_schema ?? null, dependencies: s.dependencies ?? [],
       });
     },
-    async publish(caller: Caller, b: { skill_id: string; price?: number; category?: string; tags?: string[]; long_description?: string; documentation_url?: string; license?: string; draft?: boolean }) {
+    /** A private skill to the public marketplace. It must declare its governance action here or on the private skill; one given here is recorded on both. */
+    async publish(caller: Caller, b: { skill_id: string; price?: number; category?: string; tags?: string[]; long_description?: string; documentation_url?: string; license?: string; draft?: boolean; action?: string }) {
       const src = await engine.owned(caller.tenantId, b.skill_id);
+      assertMayPublish(caller.plan, 'public');
+      const action = await governanceAction(caller.tenantId, b.action ?? declaredAction(src.content));
       await checkPackages(caller.tenantId, src.content);
-      return engine.publish(caller, {
+      const l = await engine.publish(caller, {
         source_id: src.id, name: src.name, description: src.description, long_description: b.long_description ?? '',
         category: b.category ?? src.category, subtype: src.subtype, tags: b.tags ?? src.tags, price: b.price ?? 0,
         documentation_url: b.documentation_url ?? null, marketplace_type: 'public',
-        content: b.license ? { ...src.content, license: b.license } : src.content,
+        content: { ...src.content, action, ...(b.license ? { license: b.license } : {}) },
         config_schema: src.config_schema, dependencies: src.dependencies,
       }, { draft: b.draft });
+      if (src.marketplace_type === 'private' && src.content.action !== action) {
+        await engine.amend(caller.tenantId, src.id, { action }, `Governance action set to ${action} when published`);
+      }
+      return l;
     },
   };
 }

@@ -1,11 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api';
 import { Link, navigate } from '../../router';
-import { ErrorBox, Field, useAction } from '../../ui';
+import { ErrorBox, Field, useAction, useAsync } from '../../ui';
 import { kindById } from './kinds';
 
 const TYPES = ['function', 'api', 'script', 'docker', 'container'];
 const EXAMPLE = 'function execute(input) {\n  return { echo: input };\n}';
+/** A row of GET /api/governance/actions: the tenant's table. */
+type ActionRule = { action: string; complexity: number; required_maturity: string };
 
 function parseJson(text: string, what: string): Record<string, unknown> | undefined {
   if (!text.trim()) return undefined;
@@ -22,9 +24,10 @@ function parseJson(text: string, what: string): Record<string, unknown> | undefi
 /** Creates the private skill, then submits it for review: one form, two calls. */
 export function Publish({ kind }: { kind: string }) {
   const k = kindById(kind);
-  const [f, setF] = useState({ name: '', description: '', skill_type: 'function', code: EXAMPLE, endpoint: '', category: '', tags: '', long_description: '', config_schema: '' });
+  const [f, setF] = useState({ name: '', description: '', skill_type: 'function', action: '', code: EXAMPLE, endpoint: '', category: '', tags: '', long_description: '', config_schema: '' });
   const set = (key: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [key]: e.target.value });
   const action = useAction();
+  const rules = useAsync(() => api<{ data: { actions: ActionRule[] } }>('GET', '/api/governance/actions'), []);
   if (!k || !k.canPublish) return <ErrorBox error="Publishing from the console is available for skills only." />;
 
   const submit = async (e: FormEvent) => {
@@ -33,7 +36,7 @@ export function Publish({ kind }: { kind: string }) {
       const tags = f.tags.split(',').map((t) => t.trim()).filter(Boolean);
       const configSchema = parseJson(f.config_schema, 'The configuration schema');
       const created = await api<{ skill_id: string }>('POST', '/api/v1/skills/private', {
-        name: f.name, description: f.description, skill_type: f.skill_type, category: f.category || undefined, tags,
+        name: f.name, description: f.description, skill_type: f.skill_type, action: f.action, category: f.category || undefined, tags,
         ...(f.skill_type === 'api' ? { endpoint: f.endpoint } : { code: f.code }),
         ...(configSchema ? { config_schema: configSchema } : {}),
       });
@@ -53,6 +56,13 @@ export function Publish({ kind }: { kind: string }) {
         <Field label="Name"><input required maxLength={200} value={f.name} onChange={set('name')} /></Field>
         <Field label="Short description"><input required maxLength={2000} value={f.description} onChange={set('description')} /></Field>
         <Field label="Type"><select value={f.skill_type} onChange={set('skill_type')}>{TYPES.map((t) => <option key={t}>{t}</option>)}</select></Field>
+        <Field label="Governance action" hint="What the skill does as governance sees it: it decides which agents may use it (student agents only level-1 actions).">
+          <select required value={f.action} onChange={set('action')}>
+            <option value="">Choose an action…</option>
+            {rules.data?.data.actions.map((r) => <option key={r.action} value={r.action}>{r.action} (level {r.complexity}, {r.required_maturity} agents and up)</option>)}
+          </select>
+        </Field>
+        <ErrorBox error={rules.error} title="Governance actions could not be loaded" />
         {f.skill_type === 'api' ? (
           <Field label="Endpoint URL"><input type="url" required value={f.endpoint} onChange={set('endpoint')} /></Field>
         ) : (
