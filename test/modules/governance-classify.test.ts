@@ -120,6 +120,8 @@ describe('a student agent told what not to do is not refused for it', () => {
     built = await startApp({ executionSyncBudgetMs: 5000 });
     built.ctx.tools.register(testTools([
       { def: { name: 'file_lister', description: 'List the files in my drive', action: 'list', high_risk: false }, run: () => ({ files: ['a.txt', 'b.txt'] }) },
+      // Its name matches "delete … files" better than the lister does: only the negation keeps the planner off it.
+      { def: { name: 'file_deleter', title: 'Delete Files', description: 'Delete files from my drive', action: 'delete', high_risk: false }, run: () => ({ deleted: 2 }) },
     ], calls));
     t = await makeTenant(built.app, 'enterprise');
   });
@@ -145,6 +147,8 @@ describe('a student agent told what not to do is not refused for it', () => {
     assert.equal(e.status, 'completed', JSON.stringify(e));
     assert.deepEqual(e.tools_used, ['file_lister']);
     assert.deepEqual(e.governance_violations, []);
+    assert.deepEqual(e.reasoning_trace.find((s: { type: string }) => s.type === 'plan').declined_actions, ['delete']);
+    assert.ok(!calls.some((c) => c.tool === 'file_deleter'));
   });
 
   it('a declared action must be in the table, even one named like an Object property', async () => {

@@ -123,3 +123,13 @@ export function askedActions(task: string, table: Table): string[] {
   for (let i = 0; i < w.length; ) i += read(w, i, table, r);
   return r.asked;
 }
+
+/**
+ * The actions a task names but does not ask for: negated ("do not delete anything") or quoted.
+ * A planner must not pick a tool for them just because the task mentions their verb.
+ */
+export function declinedActions(task: string, table: Table): string[] {
+  const asked = new Set(askedActions(task, table));
+  const named = (task.toLowerCase().match(/[a-z]+/g) ?? []).map((w) => lemma(w, (y) => Object.hasOwn(table, y)));
+  return [...new Set(named)].filter((a): a is string => !!a && !asked.has(a));
+}

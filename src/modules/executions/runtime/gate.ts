@@ -50,6 +50,11 @@ export class ToolGate {
     private readonly journal: Journal,
   ) {}
 
+  /** The tenant's governance action table the gate decides with. */
+  get actions(): ActionTable {
+    return this.scope.table;
+  }
+
   complexityOf(tool: ToolDef): number {
     return this.scope.table[tool.action] ?? 4;
   }

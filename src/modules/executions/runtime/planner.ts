@@ -1,4 +1,5 @@
 import type { ToolDef } from '../../../platform/tools.js';
+import { declinedActions } from '../../governance/verbs.js';
 import { chooseTool, type Candidate } from './choose.js';
 import { fillInputs, missingMessage } from './fill.js';
 import type { ToolGate } from './gate.js';
@@ -9,7 +10,8 @@ import type { Trace } from './trace.js';
  * thing. It picks ONE skill by its title, tags and description (choose.ts), fills that skill's
  * inputs from the task, its JSON, its `key: value` pairs, the request's parameters and context
  * (fill.ts), runs it through the governance gate and reports its output under the skill's title.
- * It fails without calling anything when no skill qualifies or a required input is missing, and
+ * Tools for actions the task declines ("do not delete") are not candidates. It fails without
+ * calling anything when no skill qualifies or a required input is missing, and
  * fails when the call errors or returns nothing (null, '', [], {}).
  *
  * confidence = (0.5 + 0.5 × share of the skill's title words found in the task)
@@ -48,9 +50,11 @@ export async function runPlanner(
   gate: ToolGate,
   trace: Trace,
 ): Promise<PlanOutcome> {
-  const { ranked, scoredOn } = chooseTool(req.task, req.tools);
+  // "Do not delete anything; just list my files": a tool for an action the task declines is not a candidate.
+  const declined = new Set(declinedActions(req.task, gate.actions));
+  const { ranked, scoredOn } = chooseTool(req.task, req.tools.filter((t) => !declined.has(t.action)));
   const best = ranked[0];
-  trace.add('plan', { planner: PLANNER, scored_on: scoredOn, chosen: best?.tool.title ?? null, candidates: ranked.slice(0, 5).map(candidateView) });
+  trace.add('plan', { planner: PLANNER, scored_on: scoredOn, chosen: best?.tool.title ?? null, candidates: ranked.slice(0, 5).map(candidateView), ...(declined.size ? { declined_actions: [...declined] } : {}) });
   if (!best) return fail(trace, 'No installed skill matches this task.', { details: { available_skills: req.tools.map((t) => t.title) } });
   const { tool } = best;
   const filled = fillInputs(tool.input_schema, req.task, req.context, req.parameters);
