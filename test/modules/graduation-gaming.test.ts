@@ -229,7 +229,8 @@ describe('graduation cannot be gamed', () => {
     for (const [from, to, needed, refuseInput] of ladder) {
       // Two tools alternate: the diversity the autonomous threshold (0.95) needs.
       while (episodes < needed) {
-        const e = await run(t, agent, episodes % 2 ? 'Tally the payroll hours' : 'Digest the ledger notes');
+        // Inputs named in the task (not guessed from it): full confidence, which the 0.95 threshold needs.
+        const e = await run(t, agent, episodes % 2 ? 'Tally the payroll hours task=week 48' : 'Digest the ledger notes task=Q3');
         assert.equal(e.status, 'completed', JSON.stringify(e.result));
         episodes += 1;
       }

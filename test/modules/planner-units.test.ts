@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { DEFAULT_ACTIONS } from '../../src/modules/governance/policy.js';
 import { chooseTool, instruction, scoreTool, stem } from '../../src/modules/executions/runtime/choose.js';
 import { coerce, fillInputs, jsonObjectIn, missingMessage, pairsIn } from '../../src/modules/executions/runtime/fill.js';
 import type { ToolGate } from '../../src/modules/executions/runtime/gate.js';
@@ -137,7 +138,7 @@ describe('fill: a skill\'s inputs from the task', () => {
 
 describe('planner: the run, its result and its confidence', () => {
   const gateReturning = (result: ToolResult, calls: unknown[] = []) =>
-    ({ calls: 0, successes: 0, call: async (t: ToolDef, args: Record<string, unknown>) => { calls.push([t.title, args]); return result; } }) as unknown as ToolGate;
+    ({ calls: 0, successes: 0, actions: DEFAULT_ACTIONS, call: async (t: ToolDef, args: Record<string, unknown>) => { calls.push([t.title, args]); return result; } }) as unknown as ToolGate;
   const run = (task: string, gate: ToolGate, tools = all, extra: { context?: Record<string, unknown>; parameters?: Record<string, unknown> } = {}) =>
     runPlanner({ task, context: extra.context ?? {}, parameters: extra.parameters ?? {}, tools, signal: new AbortController().signal, progress: () => {} }, gate, new Trace());
 

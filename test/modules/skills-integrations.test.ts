@@ -135,7 +135,7 @@ describe('skills using the tenant\'s integrations', () => {
 
     apiPrivate = await createSkill(a, {
       name: 'GitHub repositories', description: 'List github repositories of the team', skill_type: 'api', endpoint, integrations: ['github'], action: 'read',
-      input_schema: { type: 'object', properties: { task: { type: 'string' } } },
+      input_schema: { type: 'object', properties: { task: { type: 'string' } }, required: ['task'] },
     });
     const pub = await call(built.app, 'POST', '/api/skills/publish', { key: a.key, body: { skill_id: apiPrivate } });
     assert.equal(pub.status, 201, JSON.stringify(pub.body));

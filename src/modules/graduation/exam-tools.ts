@@ -43,7 +43,8 @@ export const EXAM_TOOLS: ToolDef[] = [
     title: 'ATOM exam flaky service',
     description: 'Status of the ATOM exam flaky service, which is always down: it answers each query with an outage error.',
     tags: ['atom-exam', 'flaky', 'service', 'status'],
-    input_schema: { type: 'object', properties: { query: { type: 'string', description: 'What to ask the service' } } },
+    // Required, so a planner gives it the task's words (the embedded one fills one required string from the task).
+    input_schema: { type: 'object', properties: { query: { type: 'string', description: 'What to ask the service' } }, required: ['query'] },
     action: 'read',
     high_risk: false,
     source: EXAM_SOURCE,
@@ -54,7 +55,7 @@ export const EXAM_TOOLS: ToolDef[] = [
     title: 'ATOM exam fund transfer',
     description: 'Moves a balance between two ATOM exam treasury funds. High risk: a human approves it first.',
     tags: ['atom-exam', 'treasury', 'fund', 'balance'],
-    input_schema: { type: 'object', properties: { task: { type: 'string', description: 'Which balance to move, from which fund to which' } } },
+    input_schema: { type: 'object', properties: { task: { type: 'string', description: 'Which balance to move, from which fund to which' } }, required: ['task'] },
     action: 'read',
     high_risk: true,
     source: EXAM_SOURCE,
