@@ -29,9 +29,13 @@ for (let i = 0; i < 25; i++) {
   await api('POST', '/api/api-keys', { name: `key ${i}` });
 }
 const started = Date.now();
-await insertCatalogue(ctx, publisher.id);
+if (process.env.BENCH_CATALOGUE !== '0') await insertCatalogue(ctx, publisher.id);
 const catalogueSeconds = (Date.now() - started) / 1000;
-const skill = await api('POST', '/api/v1/skills/private', { name: 'Echo', skill_type: 'function', code: 'function execute(i) { return { echo: i.n }; }', action: 'read' });
+// BENCH_CATALOGUE=0 skips the 100,000 listings (a run that measures only writes and executions).
+const skill = await api('POST', '/api/v1/skills/private', {
+  name: 'Echo', description: 'Echo a number back', skill_type: 'function', code: 'function execute(i) { return { echo: i.n }; }', action: 'read',
+  input_schema: { type: 'object', properties: { n: { type: 'number' } }, required: ['n'] },
+});
 const agent = (await api('GET', '/api/agents?limit=1')).data.agents[0].id as string;
 const session = (await api('POST', '/api/sessions', { agent_id: agent })).data.session.id as string;
 

@@ -4,7 +4,7 @@ import { explainSearch } from './lib/explain.js';
 import { hammer, step, CONNECTIONS, SECONDS, type Result } from './lib/load.js';
 import { freshPgDatabase, postgresReachable, PG_URL, REDIS_URL, startServer } from './lib/servers.js';
 import { sseScenario, startReceiver, webhookScenario } from './scenarios/events.js';
-import { readScenarios, writeScenarios, type AtomTarget } from './scenarios/http.js';
+import { agentScenarios, readScenarios, writeScenarios, type AtomTarget } from './scenarios/http.js';
 import { report } from './lib/report.js';
 
 /**
@@ -13,7 +13,10 @@ import { report } from './lib/report.js';
  * writes, skill execution, webhook deliveries and SSE fan-out, each with its ratio to the bare
  * route. Writes bench/results.md (and bench/explain.md on PostgreSQL). Not a test: numbers only.
  *   npm run bench        BENCH_SECONDS (8), BENCH_CONNECTIONS (50)
+ *   BENCH_ONLY=agents    the bare route and agent execution on PostgreSQL + Redis only (no catalogue;
+ *                        writes bench/results-agents.md)
  */
+const ONLY = process.env.BENCH_ONLY ?? '';
 const results: Result[] = [];
 const bare = await startServer<{ url: string }>('bench/bare-server.ts', {});
 results.push(await hammer({ name: 'bare Fastify route', engine: '-', base: bare.info.url, headers: {}, next: () => ({ path: new URL(bare.info.url).pathname }) }));
@@ -28,24 +31,27 @@ async function suite(engine: string, env: Record<string, string | undefined>) {
   const { info, child } = await startServer<AtomTarget>('bench/atom-server.ts', env);
   catalogueSeconds[engine] = info.catalogueSeconds;
   try {
-    results.push(...(await readScenarios(engine, info)));
-    step(`${engine}: webhook deliveries`);
-    results.push(await webhookScenario(engine, info, receiver));
-    step(`${engine}: SSE fan-out`);
-    results.push(await sseScenario(engine, info));
-    results.push(...(await writeScenarios(engine, info)));
+    if (ONLY === 'agents') results.push(...(await agentScenarios(engine, info)));
+    else {
+      results.push(...(await readScenarios(engine, info)));
+      step(`${engine}: webhook deliveries`);
+      results.push(await webhookScenario(engine, info, receiver));
+      step(`${engine}: SSE fan-out`);
+      results.push(await sseScenario(engine, info));
+      results.push(...(await writeScenarios(engine, info)));
+    }
   } finally {
     child.kill('SIGKILL');
     await receiver.close();
   }
 }
 
-await suite('PGlite', { DATABASE_URL: '', REDIS_URL: '' });
+if (ONLY !== 'agents') await suite('PGlite', { DATABASE_URL: '', REDIS_URL: '' });
 if (await postgresReachable()) {
   const db = await freshPgDatabase();
   try {
-    await suite('PostgreSQL + Redis', { DATABASE_URL: db.url, REDIS_URL });
-    explain = await explainSearch(db.url);
+    await suite('PostgreSQL + Redis', { DATABASE_URL: db.url, REDIS_URL, ...(ONLY === 'agents' ? { BENCH_CATALOGUE: '0' } : {}) });
+    if (ONLY !== 'agents') explain = await explainSearch(db.url);
   } finally {
     await db.drop();
   }
@@ -57,7 +63,7 @@ const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(
 const text = report({ results, bareRate, machine, connections: CONNECTIONS, seconds: SECONDS, catalogueSeconds });
 console.log(text);
 if (process.env.BENCH_WRITE !== '0') {
-  writeFileSync('bench/results.md', text);
+  writeFileSync(ONLY === 'agents' ? 'bench/results-agents.md' : 'bench/results.md', text);
   if (explain) writeFileSync('bench/explain.md', explain);
 }
 process.exit(0);

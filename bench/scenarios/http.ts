@@ -30,5 +30,19 @@ export async function writeScenarios(engine: string, t: AtomTarget): Promise<Res
   let i = 0;
   out.push(await hammer({ ...h, name: 'skill install (distinct listings)', warm: false, next: () => ({ method: 'POST', path: '/api/skills/install', body: JSON.stringify({ skill_id: `mkt_bench_${1 + (i++ % t.catalogue)}` }) }) }));
   out.push(await hammer({ ...h, name: 'function skill execution (QuickJS worker)', connections: 8, next: () => ({ method: 'POST', path: `/api/skills/${t.skillId}/execute`, body: JSON.stringify({ input: { n: 1 } }) }) }));
+  out.push(...(await agentScenarios(engine, t)));
   return out;
+}
+
+/**
+ * Agent execution end to end: POST /execute with the embedded planner choosing the trivial Echo
+ * skill, filling `n` from the task, the journaled tool call (recall, tool started, tool finished),
+ * the QuickJS run, the end with its episode and agent.executed event; answered synchronously.
+ */
+export async function agentScenarios(engine: string, t: AtomTarget): Promise<Result[]> {
+  const h = { base: t.base, headers: t.headers, engine };
+  return [{
+    ...(await hammer({ ...h, name: 'agent execution (embedded planner → one function skill)', connections: 8, next: () => ({ method: 'POST', path: `/api/agents/${t.agentId}/execute`, body: JSON.stringify({ task: 'Echo n=1' }) }) })),
+    note: 'journal: 3 step writes per run, then the end, its episode and event',
+  }];
 }

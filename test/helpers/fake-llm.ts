@@ -32,7 +32,8 @@
  *   json(text('Hi'))                           a JSON answer even to a streaming request
  *   raw({ status, headers, body })             exactly these bytes (junk, odd content types …)
  *   (req) => reply                             decide per request (req.messages, req.last, req.tools)
- * Modifiers on text/toolCall/answer replies: .withUsage({ … } | null), .finish('length'),
+ * Modifiers on text/toolCall/answer replies: .withUsage({ … } | null), .finish('length'), .paced(ms)
+ * (each chunk ms after the previous one),
  * .breakAfter(n) (the connection is destroyed after n chunks), .hangAfter(n) (nothing more after n
  * chunks; the client has to abort or time out).
  *
@@ -88,6 +89,7 @@ export class Reply {
   finishReason: string | null = null;
   breakAt: number | null = null;
   hangAt: number | null = null;
+  paceMs = 0;
   forceJson = false;
 
   constructor(readonly spec: Kind) {}
@@ -111,6 +113,12 @@ export class Reply {
   /** Send `chunks` SSE chunks, then nothing (the response stays open until the client leaves). */
   hangAfter(chunks: number): this {
     this.hangAt = chunks;
+    return this;
+  }
+
+  /** Send each SSE chunk `ms` after the previous one, as a model writing its answer does. */
+  paced(ms: number): this {
+    this.paceMs = ms;
     return this;
   }
 
@@ -279,8 +287,18 @@ function chunks(reply: Reply, s: { content: string[]; toolCalls: ToolCallSpec[] 
   return out;
 }
 
+async function streamPaced(reply: Reply, events: object[], res: http.ServerResponse) {
+  for (const e of events) {
+    if (res.destroyed) return;
+    res.write(`data: ${JSON.stringify(e)}\n\n`);
+    await new Promise((r) => setTimeout(r, reply.paceMs));
+  }
+  res.end('data: [DONE]\n\n');
+}
+
 function streamAnswer(reply: Reply, events: object[], res: http.ServerResponse) {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  if (reply.paceMs > 0 && reply.breakAt === null && reply.hangAt === null) return void streamPaced(reply, events, res);
   const stopAt = Math.min(reply.breakAt ?? Infinity, reply.hangAt ?? Infinity);
   const sent = events.slice(0, stopAt).map((e) => `data: ${JSON.stringify(e)}\n\n`).join('');
   if (reply.breakAt !== null && reply.breakAt <= (reply.hangAt ?? Infinity)) return void res.write(sent, () => res.socket?.destroy());

@@ -48,7 +48,7 @@ describe('LLM execution over the OpenAI protocol', () => {
     const streamOpen = new Promise<void>((r) => (release = r));
     llm.script(
       async () => { await streamOpen; return toolCall({ name: 'web_search', args: { task: 'AI agents' } }); },
-      (req: FakeRequest) => text('Found: ', JSON.parse(String(req.last?.content)).output.results[0], '.'),
+      (req: FakeRequest) => text('Found: ', JSON.parse(String(req.last?.content)).output.results[0], '.').paced(60),
     );
     const started = await execute(agents.student, { task: 'Search for recent AI agent papers', parameters: { async: true } });
     assert.equal(started.status, 202);
@@ -61,7 +61,7 @@ describe('LLM execution over the OpenAI protocol', () => {
     assert.equal(done.status, 'completed', JSON.stringify(done));
     assert.equal(done.result.summary, 'Found: paper about AI agents.');
     const tokens = stream.events.filter((e) => e.event === 'token');
-    assert.ok(tokens.length > 0, 'token events were sent');
+    assert.ok(tokens.length >= 2, `the answer arrived in pieces as it was written: ${JSON.stringify(tokens)}`);
     assert.ok(stream.events.findIndex((e) => e.event === 'token') < stream.events.findIndex((e) => e.event === 'done'), 'tokens before the end');
     assert.equal(tokens.filter((e) => e.data.turn === 2).map((e) => e.data.text).join(''), done.result.summary);
     // The tool call's arguments arrived split across chunks and were assembled.
