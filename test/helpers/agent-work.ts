@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ADMIN_KEY } from './app.js';
+import { text, toolCall, type FakeRequest } from './fake-llm.js';
 import { call } from './http.js';
 import { http } from './processes.js';
 
@@ -58,3 +59,25 @@ export async function waitForState<T>(read: () => Promise<T>, done: (v: T) => bo
 }
 
 export { ADMIN_KEY };
+
+/**
+ * The buyer scenario both journal tests run: a publisher's two `api` skills installed from the
+ * marketplace (Inventory Reader, action read → `readUrl`; Purchase Order Writer, action create →
+ * `writeUrl`), and a supervised agent, which needs a human for the create.
+ */
+export async function buyerScenario(send: Send, adminKey: string, readUrl: string, writeUrl: string) {
+  const publisher = await makeTenantVia(send, adminKey, 'Skill House', 'enterprise');
+  const tenant = await makeTenantVia(send, adminKey, 'Shop', 'team');
+  const a = await installApiSkill(send, adminKey, publisher.key, tenant.key, { name: 'Inventory Reader', description: 'Read stock levels', action: 'read', endpoint: readUrl });
+  const b = await installApiSkill(send, adminKey, publisher.key, tenant.key, { name: 'Purchase Order Writer', description: 'Create a purchase order', action: 'create', endpoint: writeUrl });
+  const agent = (await send('POST', '/api/agents', { key: tenant.key, body: { name: 'Buyer', role: 'custom', maturity_level: 'supervised' } })).body.data.agent.id as string;
+  return { tenant, agent, tools: { a: a.tool, b: b.tool } };
+}
+
+/** The buyer's model, deciding by what the conversation holds so far: read stock (A), order (B), then answer. */
+export const buyerModel = (tools: { a: string; b: string }, answer: (toolAnswers: string[]) => string) => (req: FakeRequest) => {
+  const answered = req.messages.filter((m) => m.role === 'tool');
+  if (answered.length === 0) return toolCall({ name: tools.a, args: { sku: 'X1' } });
+  if (answered.length === 1) return toolCall({ name: tools.b, args: { sku: 'X1', quantity: 3 } });
+  return text(answer(answered.map((m) => String(m.content))));
+};

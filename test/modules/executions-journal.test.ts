@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { Built } from '../../src/app.js';
-import { ADMIN_KEY, installApiSkill, injectSend, makeTenantVia, skillRunsToday, waitForState, type Send } from '../helpers/agent-work.js';
+import { ADMIN_KEY, buyerModel, buyerScenario, injectSend, makeTenantVia, skillRunsToday, waitForState, type Send } from '../helpers/agent-work.js';
 import { startApp } from '../helpers/app.js';
-import { fakeLlm, text, toolCall, type FakeLlm, type FakeRequest } from '../helpers/fake-llm.js';
+import { fakeLlm, type FakeLlm } from '../helpers/fake-llm.js';
 import { startReceiver } from '../helpers/receiver.js';
 
 /**
@@ -28,12 +28,7 @@ describe('execution journal: a resumed run never repeats a finished step', () =>
     recvB = await startReceiver();
     built = await startApp({ allowInsecureWebhooks: true, executionSyncBudgetMs: 5000, llm: { baseUrl: llm.url, apiKey: null, model: 'scripted-model', historyTokens: 4000 } });
     send = injectSend(built.app);
-    const publisher = await makeTenantVia(send, ADMIN_KEY, 'Skill House', 'enterprise');
-    t = await makeTenantVia(send, ADMIN_KEY, 'Shop', 'team');
-    const a = await installApiSkill(send, ADMIN_KEY, publisher.key, t.key, { name: 'Inventory Reader', description: 'Read stock levels', action: 'read', endpoint: recvA.url });
-    const b = await installApiSkill(send, ADMIN_KEY, publisher.key, t.key, { name: 'Purchase Order Writer', description: 'Create a purchase order', action: 'create', endpoint: recvB.url });
-    tools = { a: a.tool, b: b.tool };
-    agent = (await send('POST', '/api/agents', { key: t.key, body: { name: 'Buyer', role: 'custom', maturity_level: 'supervised' } })).body.data.agent.id;
+    ({ tenant: t, agent, tools } = await buyerScenario(send, ADMIN_KEY, recvA.url, recvB.url));
   });
   after(async () => {
     await built.close();
@@ -41,13 +36,7 @@ describe('execution journal: a resumed run never repeats a finished step', () =>
   });
   beforeEach(() => {
     llm.reset();
-    // The model's plan, decided by what the conversation holds so far: A, then B, then the answer.
-    llm.always((req: FakeRequest) => {
-      const answered = req.messages.filter((m) => m.role === 'tool');
-      if (answered.length === 0) return toolCall({ name: tools.a, args: { sku: 'X1' } });
-      if (answered.length === 1) return toolCall({ name: tools.b, args: { sku: 'X1', quantity: 3 } });
-      return text(`Done: `, String(answered[1].content).slice(0, 60));
-    });
+    llm.always(buyerModel(tools, (answers) => `Done: ${answers[1].slice(0, 60)}`));
   });
 
   const poll = (id: string) => send('GET', `/api/agents/${agent}/executions/${id}`, { key: t.key }).then((r) => r.body.data);

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { httpSend, installApiSkill, makeTenantVia, skillRunsToday, waitForState, type Send } from '../helpers/agent-work.js';
+import { buyerModel, buyerScenario, httpSend, skillRunsToday, waitForState, type Send } from '../helpers/agent-work.js';
 import { freshDatabaseUrl } from '../helpers/app.js';
-import { fakeLlm, text, toolCall, type FakeLlm, type FakeRequest } from '../helpers/fake-llm.js';
+import { fakeLlm, type FakeLlm } from '../helpers/fake-llm.js';
 import { sharedSecrets, startServerProcess, type ServerProcess } from '../helpers/processes.js';
 import { startReceiver } from '../helpers/receiver.js';
 
@@ -57,19 +57,8 @@ describe('a run taken over by another process repeats nothing that finished', ()
       ATOM_EXECUTION_SYNC_MS: '200', ATOM_EXECUTION_STALE_SECONDS: '2',
     };
     current = await start();
-    const admin = secrets.ATOM_ADMIN_KEY;
-    const publisher = await makeTenantVia(send, admin, 'Skill House', 'enterprise');
-    tenant = await makeTenantVia(send, admin, 'Shop', 'team');
-    const a = await installApiSkill(send, admin, publisher.key, tenant.key, { name: 'Inventory Reader', description: 'Read stock levels', action: 'read', endpoint: recvA.url });
-    const b = await installApiSkill(send, admin, publisher.key, tenant.key, { name: 'Purchase Order Writer', description: 'Create a purchase order', action: 'create', endpoint: recvB.url });
-    tools = { a: a.tool, b: b.tool };
-    agent = (await send('POST', '/api/agents', { key: tenant.key, body: { name: 'Buyer', role: 'custom', maturity_level: 'supervised' } })).body.data.agent.id;
-    llm.always((req: FakeRequest) => {
-      const answered = req.messages.filter((m) => m.role === 'tool');
-      if (answered.length === 0) return toolCall({ name: tools.a, args: { sku: 'X1' } });
-      if (answered.length === 1) return toolCall({ name: tools.b, args: { sku: 'X1', quantity: 3 } });
-      return text('Ordered 3 of X1.');
-    });
+    ({ tenant, agent, tools } = await buyerScenario(send, secrets.ATOM_ADMIN_KEY, recvA.url, recvB.url));
+    llm.always(buyerModel(tools, () => 'Ordered 3 of X1.'));
   });
   after(async () => {
     for (const p of live) await p.kill('SIGKILL');
