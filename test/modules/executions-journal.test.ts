@@ -112,6 +112,10 @@ describe('execution journal: a resumed run never repeats a finished step', () =>
     assert.equal(rest.steps[2].status, 'awaiting_approval');
     const bad = await send('GET', `/api/agents/${agent}/executions/${waiting.execution_id}/journal?after_step=99999999999999999999`, { key: t.key });
     assert.equal(bad.status, 400);
-    await send('POST', `/api/agents/${agent}/executions/${waiting.execution_id}/cancel`, { key: t.key });
+    const cancelled = await send('POST', `/api/agents/${agent}/executions/${waiting.execution_id}/cancel`, { key: t.key });
+    assert.equal(cancelled.body.data.status, 'cancelled');
+    // The approval it waited for left the reviewers' queue.
+    const pending = (await send('GET', '/api/governance/approvals?status=pending', { key: t.key })).body.data.approvals;
+    assert.ok(!pending.some((a: { id: string }) => a.id === waiting.awaiting_approval));
   });
 });

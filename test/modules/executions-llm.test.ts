@@ -25,7 +25,6 @@ describe('LLM execution over the OpenAI protocol', () => {
   const makeAgent = async (key: string, maturity: string, configuration: Record<string, unknown> = {}) =>
     (await call(built.app, 'POST', '/api/agents', { key, body: { name: `${maturity} agent`, role: 'general-assistant', maturity_level: maturity, configuration } })).body.data.agent.id as string;
   const execute = (agent: string, body: Record<string, unknown>, key = t.key) => call(built.app, 'POST', `/api/agents/${agent}/execute`, { key, body });
-  const poll = (agent: string, id: string, key = t.key) => call(built.app, 'GET', `/api/agents/${agent}/executions/${id}`, { key }).then((r) => r.body.data);
   const tokensToday = async (key = t.key) => (await call(built.app, 'GET', '/api/usage', { key })).body.data.llm_tokens;
 
   before(async () => {

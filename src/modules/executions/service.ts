@@ -109,6 +109,9 @@ export function executionsService(ctx: AppContext, runner: ExecutionRunner) {
       if (TERMINAL.has(e.status)) throw new AppError('CONFLICTING_OPERATION', `Execution is already ${e.status}`, { status: e.status });
       const row = await ctx.db.tx(tenantId, async (ex) => {
         const r = (await repo.requestCancel(ex, tenantId, executionId))!;
+        // The approval it waited for has nothing left to decide: it leaves the reviewers' queue.
+        const closed = e.awaiting_approval && (await approvals.decideApproval(ex, tenantId, e.awaiting_approval, 'rejected', null, 'The execution was cancelled'));
+        if (closed) await ctx.outbox.emit(ex, tenantId, 'governance.approval_decided', { approval_id: closed.id, execution_id: executionId, status: closed.status });
         if (r.status === 'cancelled') await recordEnd(ctx, ex, r);
         return r;
       });
