@@ -36,13 +36,13 @@ export async function writeScenarios(engine: string, t: AtomTarget): Promise<Res
 
 /**
  * Agent execution end to end: POST /execute with the embedded planner choosing the trivial Echo
- * skill, filling `n` from the task, the journaled tool call (recall, tool started, tool finished),
+ * skill, filling `n` from the task, the journaled tool call (started, finished),
  * the QuickJS run, the end with its episode and agent.executed event; answered synchronously.
  */
 export async function agentScenarios(engine: string, t: AtomTarget): Promise<Result[]> {
   const h = { base: t.base, headers: t.headers, engine };
   return [{
     ...(await hammer({ ...h, name: 'agent execution (embedded planner → one function skill)', connections: 8, next: () => ({ method: 'POST', path: `/api/agents/${t.agentId}/execute`, body: JSON.stringify({ task: 'Echo n=1' }) }) })),
-    note: 'journal: 3 step writes per run, then the end, its episode and event',
+    note: 'the tool call written to the journal as started and finished, then the end with its episode and event',
   }];
 }

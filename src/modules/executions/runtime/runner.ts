@@ -117,7 +117,8 @@ export class ExecutionRunner {
     try {
       const tools = await this.ctx.tools.list(tenantId, agent.id, { source: e.source });
       const request = { task: e.task, context: e.context, parameters: e.parameters, tools, signal, progress };
-      const recall = await journal.remember('recall', () => this.recall(e, trace));
+      // A model reads the recalled episodes, so they are journaled (later they may differ); the planner only shows them.
+      const recall = this.llm ? await journal.remember('recall', () => this.recall(e, trace)) : await this.recall(e, trace);
       const out: LoopOutcome = this.llm
         ? await runLlm(this.llm, { ...request, system: this.systemPrompt(agent), recall, maxTurns: Number(agent.configuration.max_turns ?? MAX_TURNS.default), historyTokens: this.ctx.config.llm.historyTokens, tokens }, { gate, trace, journal, meter: this.meter(tenantId, tenant.plan), ctx: this.ctx })
         : await runPlanner(request, gate, trace);
