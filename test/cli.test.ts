@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { embeddedOnly } from './helpers/app.js';
 import { promisify } from 'node:util';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -11,7 +12,7 @@ import { call } from './helpers/http.js';
 
 const run = promisify(execFile);
 
-describe('CLI', () => {
+describe('CLI', embeddedOnly, () => {
   it('`atom tenant create` prints a tenant id and a working key; `atom migrate` is idempotent', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'atom-cli-'));
     const env = { ...process.env, ATOM_DATA_DIR: dir, DATABASE_URL: '', REDIS_URL: '', LOG_LEVEL: 'silent' };

@@ -68,3 +68,10 @@ export async function startApp(overrides: Partial<Config> = {}): Promise<Built> 
     },
   };
 }
+
+/**
+ * For suites that always run on the embedded database whatever DATABASE_URL says (crash and restart
+ * tests on a data directory, the CLI): CI's second pass, on PostgreSQL, would run them identically
+ * again, so they run in the first pass only.
+ */
+export const embeddedOnly = { skip: process.env.DATABASE_URL ? 'always on the embedded database: runs in the pass without DATABASE_URL' : false } as const;

@@ -3,10 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { embeddedOnly } from '../helpers/app.js';
 import { http, sharedSecrets, startServerProcess } from '../helpers/processes.js';
 
 /** kill -9 in the middle of an execution; the next process finishes it. Always on the embedded database. */
-describe('executions survive a crash', () => {
+describe('executions survive a crash', embeddedOnly, () => {
   it('a running execution is taken over after kill -9 and completes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'atom-crash-'));
     const secrets = sharedSecrets();

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { embeddedOnly } from '../helpers/app.js';
 import { http, sharedSecrets, startServerProcess } from '../helpers/processes.js';
 import { startReceiver, waitUntil } from '../helpers/receiver.js';
 
@@ -10,7 +11,7 @@ import { startReceiver, waitUntil } from '../helpers/receiver.js';
  * kill -9 while a delivery is in flight, then restart on the same (embedded) database: every
  * committed event is delivered; a repeat may happen only with the same webhook-id.
  */
-describe('webhook delivery survives kill -9', () => {
+describe('webhook delivery survives kill -9', embeddedOnly, () => {
   it('delivers exactly the missing events after a restart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'atom-whcrash-'));
     const secrets = sharedSecrets();

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { embeddedOnly } from '../helpers/app.js';
 
 /** One real process loading the configuration on `dir`: what it printed, and its exit code. */
 function load(dir: string, startAt = 0): Promise<{ out: string; code: number | null; err: string }> {
@@ -18,7 +19,7 @@ function load(dir: string, startAt = 0): Promise<{ out: string; code: number | n
   });
 }
 
-describe('generated secrets on a shared data directory', () => {
+describe('generated secrets on a shared data directory', embeddedOnly, () => {
   it('processes starting together all settle on the same secrets, and only one says it generated the admin key', async () => {
     for (let round = 0; round < 3; round++) {
       const dir = mkdtempSync(join(tmpdir(), 'atom-secrets-'));

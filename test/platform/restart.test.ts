@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildApp } from '../../src/app.js';
-import { testConfig } from '../helpers/app.js';
+import { embeddedOnly, testConfig } from '../helpers/app.js';
 import { call, makeTenant } from '../helpers/http.js';
 
 /** The embedded database lives in the data directory and survives a restart (always PGlite here). */
-describe('embedded restart', () => {
+describe('embedded restart', embeddedOnly, () => {
   it('keeps tenants and keys across a restart', async () => {
     const config = testConfig({ databaseUrl: null, redisUrl: null });
     const first = await buildApp(config);
