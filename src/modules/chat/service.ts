@@ -6,7 +6,7 @@ import * as agents from '../agents/repo.js';
 import * as executions from '../executions/repo.js';
 import { runnerFor } from '../executions/runtime/shared.js';
 import { executionsService } from '../executions/service.js';
-import { conversation } from '../executions/journal/conversation.js';
+import { conversations } from '../executions/journal/conversation.js';
 import type { TokenChunk } from '../executions/runtime/tokens.js';
 import type { ChatMessage } from '../../platform/llm/provider.js';
 import * as repo from './repo.js';
@@ -84,6 +84,7 @@ export function chatService(ctx: AppContext) {
    */
   async function conversationSoFar(tenantId: string, sessionId: string): Promise<ChatMessage[]> {
     const events = (await repo.eventsAfter(ctx.db.as(tenantId), tenantId, sessionId, 0, ['message'])).slice(-2 * HISTORY);
+    const spoken = await conversations(ctx, tenantId, events.flatMap((m) => (m.data.role === 'user' || !m.execution_id ? [] : [m.execution_id])));
     const out: ChatMessage[] = [];
     let asked: ChatMessage | null = null;
     for (const m of events) {
@@ -93,7 +94,7 @@ export function chatService(ctx: AppContext) {
         asked = { role: 'user', content };
         continue;
       }
-      const said = m.execution_id ? await conversation(ctx, tenantId, m.execution_id) : [];
+      const said = (m.execution_id && spoken.get(m.execution_id)) || [];
       out.push(...(said.length ? said : [...(asked ? [asked] : []), { role: 'assistant' as const, content }]));
       asked = null;
     }

@@ -8,7 +8,7 @@ import * as approvals from '../governance/repo.js';
 import { actionTable } from '../governance/service.js';
 import * as repo from './repo.js';
 import { TASK_APPROVED, ToolGate } from './runtime/gate.js';
-import { Journal } from './journal/journal.js';
+import { executionJournal } from './journal/journal.js';
 import * as journal from './journal/repo.js';
 import { wireName } from './runtime/llm-loop.js';
 import { Trace } from './runtime/trace.js';
@@ -119,9 +119,9 @@ export function executionsService(ctx: AppContext, runner: ExecutionRunner) {
     },
 
     /**
-   * A human decides a pending approval. Approved work resumes; a rejected tool call fails inside
-   * the run, which resumes without it; a rejected task fails with the reason.
-   */
+     * A human decides a pending approval. Approved work resumes; a rejected tool call fails inside
+     * the run, which resumes without it; a rejected task fails with the reason.
+     */
     async decideApproval(tenantId: string, approvalId: string, decidedBy: string | null, approve: boolean, note: string | null) {
       const decided = await ctx.db.tx(tenantId, async (ex) => {
         const a = await approvals.decideApproval(ex, tenantId, approvalId, approve ? 'approved' : 'rejected', decidedBy, note);
@@ -165,7 +165,7 @@ export function executionsService(ctx: AppContext, runner: ExecutionRunner) {
       const [{ plan }] = await ctx.db.query<{ plan: Plan }>(tenantId, 'SELECT plan FROM tenants WHERE id = $1', [tenantId]);
       const e = await repo.insertExecution(ctx.db.as(tenantId), tenantId, { id: newId('exe'), agent_id: agentId, task: `${source} tool call: ${tool.name}`, context: {}, parameters: args, source, action: tool.action, complexity: d.complexity, maturity_at_start: agent.maturity_level, requestedBy });
       const trace = new Trace();
-      const journal = new Journal(ctx, tenantId, e.id, [], async (ex) => void (await repo.saveTrace(ex, tenantId, e.id, 0, trace.steps)), () => trace.steps.length);
+      const journal = executionJournal(ctx, e, [], trace);
       const gate = new ToolGate(ctx, { tenantId, plan, agentId, executionId: e.id, maturity: agent.maturity_level as Maturity, table, approved: [], taskComplexity: d.complexity }, trace, journal);
       const result = await gate.call(tool, args, AbortSignal.timeout(60_000));
       await ctx.db.tx(tenantId, async (ex) => {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AppContext } from '../../../platform/context.js';
 import type { Executor } from '../../../platform/db/index.js';
 import { isUniqueViolation } from '../../../platform/errors.js';
+import { saveTrace, type TraceStep } from '../repo.js';
 import * as repo from './repo.js';
 
 /** The run no longer matches its journal: replaying it would act on a different plan. */
@@ -159,4 +160,15 @@ export class Journal {
   async park(ex: Executor, no: number, name: string, args: unknown, approvalId: string): Promise<void> {
     await repo.insert(ex, this.tenantId, this.runId, { stepNo: no, kind: 'tool', name, status: 'awaiting_approval', request: args, approvalId, traceLen: this.traceLen() });
   }
+}
+
+/**
+ * The journal of an execution (`attempts` is the lease of the attempt that runs it): every write
+ * also writes the execution's reasoning trace, and is refused once another attempt has claimed it.
+ */
+export function executionJournal(ctx: AppContext, e: { tenant_id: string; id: string; attempts: number }, rows: repo.StepRow[], trace: { steps: TraceStep[] }): Journal {
+  const keepTrace = async (ex: Executor) => {
+    if (!(await saveTrace(ex, e.tenant_id, e.id, e.attempts, trace.steps))) throw new Superseded('another attempt took this run over');
+  };
+  return new Journal(ctx, e.tenant_id, e.id, rows, keepTrace, () => trace.steps.length);
 }

@@ -27,6 +27,17 @@ export async function steps(ex: Executor, tenantId: string, runId: string): Prom
   return ex.query<StepRow>(`SELECT ${COLUMNS} FROM journal_steps WHERE tenant_id = $1 AND run_id = $2 ORDER BY step_no`, [tenantId, runId]);
 }
 
+/** The steps of several runs in one read, by run. */
+export async function stepsOf(ex: Executor, tenantId: string, runIds: string[]): Promise<Map<string, StepRow[]>> {
+  const rows = await ex.query<StepRow & { run_id: string }>(
+    `SELECT run_id, ${COLUMNS} FROM journal_steps WHERE tenant_id = $1 AND run_id = ANY($2::text[]) ORDER BY run_id, step_no`,
+    [tenantId, runIds],
+  );
+  const out = new Map<string, StepRow[]>();
+  for (const r of rows) out.set(r.run_id, [...(out.get(r.run_id) ?? []), r]);
+  return out;
+}
+
 export async function page(ex: Executor, tenantId: string, runId: string, afterStep: number, limit: number): Promise<{ rows: StepRow[]; total: number }> {
   const rows = await ex.query<StepRow>(
     `SELECT ${COLUMNS} FROM journal_steps WHERE tenant_id = $1 AND run_id = $2 AND step_no > $3 ORDER BY step_no LIMIT $4`,

@@ -1,7 +1,7 @@
 import type { AppContext } from '../../../platform/context.js';
 import type { ToolDef, ToolResult } from '../../../platform/tools.js';
 import type { Plan } from '../../../platform/plans.js';
-import { consumeSkillRun, SKILL_METRIC } from '../../../platform/usage.js';
+import { consumeSkillRun } from '../../../platform/usage.js';
 import { decide, type ActionTable, type Decision, type Maturity } from '../../governance/policy.js';
 import type { Journal } from '../journal/journal.js';
 import type { StepRow } from '../journal/repo.js';
@@ -15,7 +15,6 @@ export class ApprovalNeeded extends Error {
   }
 }
 
-export { SKILL_METRIC };
 /** Marker in approved_tools: the whole task was approved by a human. */
 export const TASK_APPROVED = '*task*';
 

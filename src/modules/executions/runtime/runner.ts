@@ -1,5 +1,4 @@
 import type { AppContext } from '../../../platform/context.js';
-import type { Executor } from '../../../platform/db/index.js';
 import { newId } from '../../../platform/ids.js';
 import type { LlmProvider } from '../../../platform/llm/provider.js';
 import { OpenAiCompatible } from '../../../platform/llm/openai.js';
@@ -11,7 +10,7 @@ import { actionTable } from '../../governance/service.js';
 import * as approvals from '../../governance/repo.js';
 import type { Maturity } from '../../governance/policy.js';
 import { recall as recallEpisodes } from '../../graduation/repo.js';
-import { Journal, Superseded } from '../journal/journal.js';
+import { executionJournal, type Journal, Superseded } from '../journal/journal.js';
 import * as journalRepo from '../journal/repo.js';
 import * as repo from '../repo.js';
 import { recordEnd } from '../record.js';
@@ -92,10 +91,7 @@ export class ExecutionRunner {
     const rows = await journalRepo.steps(this.ctx.db.as(e.tenant_id), e.tenant_id, e.id);
     const last = rows.at(-1);
     const trace = new Trace(last ? e.reasoning_trace.slice(0, last.trace_len) : e.reasoning_trace);
-    const keepTrace = async (ex: Executor) => {
-      if (!(await repo.saveTrace(ex, e.tenant_id, e.id, e.attempts, trace.steps))) throw new Superseded('another attempt took this run over');
-    };
-    const journal = new Journal(this.ctx, e.tenant_id, e.id, rows, keepTrace, () => trace.steps.length);
+    const journal = executionJournal(this.ctx, e, rows, trace);
     if (last && ['approved', 'rejected'].includes(last.status)) {
       trace.add('note', { message: `resuming after the reviewer's decision: ${rows.length - 1} journaled steps are replayed, not repeated` });
     } else if (e.attempts > 1) {
