@@ -1,5 +1,4 @@
 import Ajv, { type ValidateFunction } from 'ajv';
-import type { AppContext } from '../../../platform/context.js';
 import type { Executor } from '../../../platform/db/index.js';
 import type { ChatMessage, ChatResult, LlmProvider, ToolSpec, Usage } from '../../../platform/llm/provider.js';
 import type { ToolDef } from '../../../platform/tools.js';
@@ -40,7 +39,6 @@ export interface LoopDeps {
   trace: Trace;
   journal: Journal;
   meter: Meter;
-  ctx: AppContext;
 }
 
 export interface LoopOutcome {
@@ -97,14 +95,18 @@ function firstMessages(req: LlmRequest): ChatMessage[] {
   ];
 }
 
+/** Where the conversation stands before turn `n`: `messages[fresh…]` were added since the last turn. */
+interface TurnState { n: number; messages: ChatMessage[]; fresh: number; specs: ToolSpec[] }
+
 /**
- * One model turn, a step of the journal: answered from it when it finished before, else asked
- * (streaming each piece of the answer) and written with its token usage.
+ * One model turn, a step of the journal: answered from it when it finished before (no tokens
+ * spent, no cap to check), else asked (streaming each piece of the answer) and written with its
+ * token usage.
  */
-async function turn(llm: LlmProvider, req: LlmRequest, deps: LoopDeps, n: number, messages: ChatMessage[], fresh: number, specs: ToolSpec[]): Promise<ChatResult> {
-  await deps.meter.check();
+async function turn(llm: LlmProvider, req: LlmRequest, deps: LoopDeps, { n, messages, fresh, specs }: TurnState): Promise<ChatResult> {
   const request = { summary: { message_count: messages.length, messages_added: messages.slice(fresh) }, digest: digestOf({ messages, tools: specs }) };
   const ask = async () => {
+    await deps.meter.check();
     const reply = await llm.chat(messages, specs, { signal: req.signal, onDelta: (text) => req.tokens.push(n, text) });
     // A server that does not stream gives the whole text at once: it is passed on as one piece.
     if (!reply.streamed && reply.message.content) req.tokens.push(n, reply.message.content);
@@ -132,7 +134,7 @@ export async function runLlm(llm: LlmProvider, req: LlmRequest, deps: LoopDeps):
   trace.add('plan', { planner: `LLM ${llm.model} (${llm.name})`, tools_offered: specs.map((s) => s.name), max_turns: req.maxTurns, history_messages: messages.length - 2 });
   for (let n = 1; n <= req.maxTurns; n++) {
     if (req.signal.aborted) throw req.signal.reason;
-    const reply = await turn(llm, req, deps, n, messages, fresh, specs);
+    const reply = await turn(llm, req, deps, { n, messages, fresh, specs });
     fresh = messages.length;
     const calls = reply.message.tool_calls ?? [];
     messages.push({ role: 'assistant', content: reply.message.content ?? null, ...(calls.length ? { tool_calls: calls } : {}) });

@@ -116,7 +116,7 @@ export class ExecutionRunner {
       // A model reads the recalled episodes, so they are journaled (later they may differ); the planner only shows them.
       const recall = this.llm ? await journal.remember('recall', () => this.recall(e, trace)) : await this.recall(e, trace);
       const out: LoopOutcome = this.llm
-        ? await runLlm(this.llm, { ...request, system: this.systemPrompt(agent), recall, maxTurns: Number(agent.configuration.max_turns ?? MAX_TURNS.default), historyTokens: this.ctx.config.llm.historyTokens, tokens }, { gate, trace, journal, meter: this.meter(tenantId, tenant.plan), ctx: this.ctx })
+        ? await runLlm(this.llm, { ...request, system: this.systemPrompt(agent), recall, maxTurns: Number(agent.configuration.max_turns ?? MAX_TURNS.default), historyTokens: this.ctx.config.llm.historyTokens, tokens }, { gate, trace, journal, meter: this.meter(tenantId, tenant.plan) })
         : await runPlanner(request, gate, trace);
       await tokens.drain();
       if (signal.aborted) throw signal.reason;
