@@ -45,11 +45,6 @@ export class Journal {
     return this.cursor < this.last;
   }
 
-  /** Steps answered from the journal so far in this attempt. */
-  get replayed(): number {
-    return Math.min(this.cursor, this.last);
-  }
-
   /** The idempotency key of a step: stable across attempts and processes. */
   key(stepNo: number): string {
     return `${this.runId}:${stepNo}`;
@@ -60,7 +55,10 @@ export class Journal {
     const no = ++this.cursor;
     const prior = this.rows.get(no) ?? null;
     if (prior && (prior.kind !== kind || prior.name !== name)) {
-      throw new JournalDiverged(`The run cannot resume: step ${no} was ${prior.kind} '${prior.name}' and is now ${kind} '${name}' (the agent's tools or settings changed since it started)`);
+      throw new JournalDiverged(
+        `The run cannot resume: step ${no} was ${prior.kind} '${prior.name}' and is now ${kind} '${name}' ` +
+          "(the agent's tools or settings changed since it started)",
+      );
     }
     return { no, prior };
   }
@@ -79,16 +77,32 @@ export class Journal {
     }
   }
 
+  // The repo's step writes, for this run, with the trace's length as it stands.
+  private insert(ex: Executor, s: Omit<repo.NewStep, 'traceLen'>) {
+    return repo.insert(ex, this.tenantId, this.runId, { ...s, traceLen: this.traceLen() });
+  }
+
+  private restart(ex: Executor, no: number) {
+    return repo.restart(ex, this.tenantId, this.runId, no, this.traceLen());
+  }
+
+  private finish(ex: Executor, no: number, end: Omit<repo.StepEnd, 'traceLen'>) {
+    return repo.finish(ex, this.tenantId, this.runId, no, { ...end, traceLen: this.traceLen() });
+  }
+
+  /** A step written once, already finished (a recalled memory, a refused tool call). */
+  private async insertFinished(ex: Executor, s: Omit<repo.NewStep, 'traceLen' | 'status'>, end: Omit<repo.StepEnd, 'traceLen'>) {
+    await this.insert(ex, { ...s, status: 'started' });
+    await this.finish(ex, s.stepNo, end);
+  }
+
   /** A value computed once per run and replayed afterwards (it may differ when computed later). */
   async remember<T>(name: string, compute: () => Promise<T>): Promise<T> {
     const { no, prior } = this.next('recall', name);
     if (prior?.status === 'completed') return (prior.result as { value: T }).value;
     const value = await compute();
-    const end: repo.StepEnd = { status: 'completed', result: { value: value as unknown }, error: null, durationMs: 0, traceLen: this.traceLen() };
-    await this.write(async (ex) => {
-      if (prior) await repo.finish(ex, this.tenantId, this.runId, no, end);
-      else await repo.insertFinished(ex, this.tenantId, this.runId, { stepNo: no, kind: 'recall', name, traceLen: end.traceLen }, end);
-    });
+    const end = { status: 'completed' as const, result: { value: value as unknown }, error: null, durationMs: 0 };
+    await this.write((ex) => (prior ? this.finish(ex, no, end) : this.insertFinished(ex, { stepNo: no, kind: 'recall', name }, end)));
     return value;
   }
 
@@ -103,62 +117,69 @@ export class Journal {
   ): Promise<T> {
     const { no, prior } = this.next(kind, name);
     if (prior && prior.digest !== request.digest) {
-      throw new JournalDiverged(`The run cannot resume: the request of step ${no} (${kind} '${name}') differs from the journaled one (its inputs changed since it started)`);
+      throw new JournalDiverged(
+        `The run cannot resume: the request of step ${no} (${kind} '${name}') differs from the journaled one ` +
+          '(its inputs changed since it started)',
+      );
     }
     if (prior?.status === 'completed') return prior.result as T;
-    if (prior) await this.write((ex) => repo.restart(ex, this.tenantId, this.runId, no, this.traceLen()));
-    else await this.write((ex) => repo.insert(ex, this.tenantId, this.runId, { stepNo: no, kind, name, status: 'started', request: request.summary, digest: request.digest, traceLen: this.traceLen() }));
+    await this.write((ex) => (prior
+      ? this.restart(ex, no)
+      : this.insert(ex, { stepNo: no, kind, name, status: 'started', request: request.summary, digest: request.digest })));
     const started = Date.now();
     let out: T;
     try {
       out = await run();
     } catch (err) {
-      await this.write((ex) => repo.finish(ex, this.tenantId, this.runId, no, { status: 'failed', result: null, error: (err as Error).message, durationMs: Date.now() - started, traceLen: this.traceLen() }));
+      const error = (err as Error).message;
+      await this.write((ex) => this.finish(ex, no, { status: 'failed', result: null, error, durationMs: Date.now() - started }));
       throw err;
     }
     await this.write(async (ex) => {
       const usage = await settle(ex, out);
-      await repo.finish(ex, this.tenantId, this.runId, no, { status: 'completed', result: out, error: null, usage, durationMs: Date.now() - started, traceLen: this.traceLen() });
+      await this.finish(ex, no, { status: 'completed', result: out, error: null, usage, durationMs: Date.now() - started });
     });
     return out;
   }
 
   /** Writes a tool call that will not run: governance denied it, or the quota is spent. */
   recordRefusal(no: number, name: string, args: unknown, result: Record<string, unknown>, error: string): Promise<void> {
-    const end: repo.StepEnd = { status: 'failed', result, error, durationMs: 0, traceLen: this.traceLen() };
-    return this.write((ex) => repo.insertFinished(ex, this.tenantId, this.runId, { stepNo: no, kind: 'tool', name, request: args, traceLen: end.traceLen }, end));
+    const end = { status: 'failed' as const, result, error, durationMs: 0 };
+    return this.write((ex) => this.insertFinished(ex, { stepNo: no, kind: 'tool', name, request: args }, end));
   }
 
   /**
-   * A tool call about to run: `admit` (the quota) decides in the same transaction. Returns false,
-   * with the refusal written, when it does not admit the call.
+   * A tool call about to run: `admit` (the quota) decides in the same transaction. Returns the
+   * refusal, written as the step's end, when it does not admit the call; null when the call may run.
    */
-  async startTool(no: number, name: string, args: unknown, prior: repo.StepRow | null, admit: (ex: Executor) => Promise<string | null>): Promise<string | null> {
+  async startTool(
+    no: number, name: string, args: unknown, prior: repo.StepRow | null, admit: (ex: Executor) => Promise<string | null>,
+  ): Promise<string | null> {
     return this.write(async (ex) => {
       const refusal = await admit(ex);
-      const end: repo.StepEnd = { status: 'failed', result: { refused: 'quota' }, error: refusal, durationMs: 0, traceLen: this.traceLen() };
-      if (prior && refusal) await repo.finish(ex, this.tenantId, this.runId, no, end);
-      else if (prior) await repo.restart(ex, this.tenantId, this.runId, no, this.traceLen());
-      else if (refusal) await repo.insertFinished(ex, this.tenantId, this.runId, { stepNo: no, kind: 'tool', name, request: args, traceLen: end.traceLen }, end);
-      else await repo.insert(ex, this.tenantId, this.runId, { stepNo: no, kind: 'tool', name, status: 'started', request: args, traceLen: this.traceLen() });
+      const refused = { status: 'failed' as const, result: { refused: 'quota' }, error: refusal, durationMs: 0 };
+      if (prior && refusal) await this.finish(ex, no, refused);
+      else if (prior) await this.restart(ex, no);
+      else if (refusal) await this.insertFinished(ex, { stepNo: no, kind: 'tool', name, request: args }, refused);
+      else await this.insert(ex, { stepNo: no, kind: 'tool', name, status: 'started', request: args });
       return refusal;
     });
   }
 
   /** A tool call interrupted by a crash runs again; only the attempt count moves. */
   retryTool(no: number): Promise<void> {
-    return this.write((ex) => repo.restart(ex, this.tenantId, this.runId, no, this.traceLen()));
+    return this.write((ex) => this.restart(ex, no));
   }
 
   finishTool(no: number, r: { ok: boolean; output: unknown; error?: string }, durationMs: number): Promise<void> {
-    return this.write((ex) => repo.finish(ex, this.tenantId, this.runId, no, {
-      status: r.ok ? 'completed' : 'failed', result: { output: r.output ?? null }, error: r.error ?? null, durationMs, traceLen: this.traceLen(),
-    }));
+    const status = r.ok ? ('completed' as const) : ('failed' as const);
+    const end = { status, result: { output: r.output ?? null }, error: r.error ?? null, durationMs };
+    return this.write((ex) => this.finish(ex, no, end));
   }
 
   /** Parks a tool call for a human, in the caller's transaction (with the approval it waits for). */
   async park(ex: Executor, no: number, name: string, args: unknown, approvalId: string): Promise<void> {
-    await repo.insert(ex, this.tenantId, this.runId, { stepNo: no, kind: 'tool', name, status: 'awaiting_approval', request: args, approvalId, traceLen: this.traceLen() });
+    await this.insert(ex, { stepNo: no, kind: 'tool', name, status: 'awaiting_approval', request: args, approvalId });
   }
 }
 
@@ -166,7 +187,9 @@ export class Journal {
  * The journal of an execution (`attempts` is the lease of the attempt that runs it): every write
  * also writes the execution's reasoning trace, and is refused once another attempt has claimed it.
  */
-export function executionJournal(ctx: AppContext, e: { tenant_id: string; id: string; attempts: number }, rows: repo.StepRow[], trace: { steps: TraceStep[] }): Journal {
+export function executionJournal(
+  ctx: AppContext, e: { tenant_id: string; id: string; attempts: number }, rows: repo.StepRow[], trace: { steps: TraceStep[] },
+): Journal {
   const keepTrace = async (ex: Executor) => {
     if (!(await saveTrace(ex, e.tenant_id, e.id, e.attempts, trace.steps))) throw new Superseded('another attempt took this run over');
   };

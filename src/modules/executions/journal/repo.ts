@@ -21,7 +21,8 @@ export interface StepRow {
   finished_at: Date | null;
 }
 
-const COLUMNS = 'step_no, kind, name, status, request, digest, result, error, usage, approval_id, attempts, trace_len, duration_ms, started_at, finished_at';
+const COLUMNS = `step_no, kind, name, status, request, digest, result, error, usage, approval_id, attempts, trace_len,
+  duration_ms, started_at, finished_at`;
 
 export async function steps(ex: Executor, tenantId: string, runId: string): Promise<StepRow[]> {
   return ex.query<StepRow>(`SELECT ${COLUMNS} FROM journal_steps WHERE tenant_id = $1 AND run_id = $2 ORDER BY step_no`, [tenantId, runId]);
@@ -38,12 +39,16 @@ export async function stepsOf(ex: Executor, tenantId: string, runIds: string[]):
   return out;
 }
 
-export async function page(ex: Executor, tenantId: string, runId: string, afterStep: number, limit: number): Promise<{ rows: StepRow[]; total: number }> {
+export async function page(
+  ex: Executor, tenantId: string, runId: string, afterStep: number, limit: number,
+): Promise<{ rows: StepRow[]; total: number }> {
   const rows = await ex.query<StepRow>(
     `SELECT ${COLUMNS} FROM journal_steps WHERE tenant_id = $1 AND run_id = $2 AND step_no > $3 ORDER BY step_no LIMIT $4`,
     [tenantId, runId, afterStep, limit],
   );
-  const [{ n }] = await ex.query<{ n: number }>('SELECT count(*)::int AS n FROM journal_steps WHERE tenant_id = $1 AND run_id = $2', [tenantId, runId]);
+  const [{ n }] = await ex.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM journal_steps WHERE tenant_id = $1 AND run_id = $2', [tenantId, runId],
+  );
   return { rows, total: n };
 }
 
@@ -63,7 +68,8 @@ export async function insert(ex: Executor, tenantId: string, runId: string, s: N
   await ex.query(
     `INSERT INTO journal_steps (tenant_id, run_id, step_no, kind, name, status, request, digest, approval_id, trace_len, attempts)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $6 = 'awaiting_approval' THEN 0 ELSE 1 END)`,
-    [tenantId, runId, s.stepNo, s.kind, s.name, s.status, s.request === undefined ? null : JSON.stringify(s.request), s.digest ?? null, s.approvalId ?? null, s.traceLen],
+    [tenantId, runId, s.stepNo, s.kind, s.name, s.status, s.request === undefined ? null : JSON.stringify(s.request),
+      s.digest ?? null, s.approvalId ?? null, s.traceLen],
   );
 }
 
@@ -89,18 +95,15 @@ export async function finish(ex: Executor, tenantId: string, runId: string, step
   await ex.query(
     `UPDATE journal_steps SET status = $4, result = $5, error = $6, usage = $7, duration_ms = $8, trace_len = $9, finished_at = now()
       WHERE tenant_id = $1 AND run_id = $2 AND step_no = $3`,
-    [tenantId, runId, stepNo, e.status, e.result === null ? null : JSON.stringify(e.result), e.error, e.usage ? JSON.stringify(e.usage) : null, e.durationMs, e.traceLen],
+    [tenantId, runId, stepNo, e.status, e.result === null ? null : JSON.stringify(e.result), e.error,
+      e.usage ? JSON.stringify(e.usage) : null, e.durationMs, e.traceLen],
   );
 }
 
-/** A written-once step that finished as it was written (a denial, a refused quota, a recalled memory). */
-export async function insertFinished(ex: Executor, tenantId: string, runId: string, s: Omit<NewStep, 'status'>, e: StepEnd): Promise<void> {
-  await insert(ex, tenantId, runId, { ...s, status: 'started' });
-  await finish(ex, tenantId, runId, s.stepNo, e);
-}
-
 /** A human's decision on a parked tool call; returns false when no journal step waits for this approval. */
-export async function decide(ex: Executor, tenantId: string, runId: string, approvalId: string, approved: boolean, error: string | null): Promise<boolean> {
+export async function decide(
+  ex: Executor, tenantId: string, runId: string, approvalId: string, approved: boolean, error: string | null,
+): Promise<boolean> {
   const rows = await ex.query(
     `UPDATE journal_steps SET status = $4, error = $5, finished_at = CASE WHEN $4 = 'rejected' THEN now() ELSE NULL END
       WHERE tenant_id = $1 AND run_id = $2 AND approval_id = $3 AND status = 'awaiting_approval' RETURNING step_no`,

@@ -9,8 +9,12 @@ export const JournalStep = Type.Object({
   kind: Type.String({ description: 'model (a turn of the model), tool (a tool call) or recall (memory read once per run)' }),
   name: Type.String({ description: 'The model, the tool, or what was recalled' }),
   status: Type.String({ description: 'started, completed, failed, awaiting_approval, approved or rejected' }),
-  idempotency_key: Type.Union([Type.String(), Type.Null()], { description: 'Sent with the tool call (Idempotency-Key header, env.idempotency_key)' }),
-  request: Type.Unknown({ description: 'Tool arguments; for a model turn, the messages added since the previous turn and the request digest' }),
+  idempotency_key: Type.Union([Type.String(), Type.Null()], {
+    description: 'Sent with the tool call (Idempotency-Key header, env.idempotency_key)',
+  }),
+  request: Type.Unknown({
+    description: 'Tool arguments; for a model turn, the messages added since the previous turn and the request digest',
+  }),
   result: Type.Unknown(),
   error: Maybe(Type.String()),
   usage: Type.Unknown(),
