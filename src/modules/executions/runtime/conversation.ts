@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../../platform/llm/provider.js';
+import type { ChatMessage, ToolCallRequest } from '../../../platform/llm/provider.js';
 import type { StepRow } from '../journal/repo.js';
 
 /**
@@ -18,13 +18,19 @@ function wellFormed(raw: unknown): ChatMessage | null {
   const m = raw as Record<string, unknown>;
   const content = typeof m.content === 'string' ? m.content : null;
   if (m.role === 'user' && content !== null) return { role: 'user', content };
-  if (m.role === 'tool' && content !== null && typeof m.tool_call_id === 'string') return { role: 'tool', content, tool_call_id: m.tool_call_id };
+  if (m.role === 'tool' && content !== null && typeof m.tool_call_id === 'string') {
+    return { role: 'tool', content, tool_call_id: m.tool_call_id };
+  }
   if (m.role !== 'assistant') return null;
   const calls = Array.isArray(m.tool_calls)
-    ? m.tool_calls.filter((c): c is NonNullable<ChatMessage['tool_calls']>[number] => !!c && typeof c.id === 'string' && typeof c.function?.name === 'string' && typeof c.function?.arguments === 'string')
+    ? m.tool_calls.filter((c): c is ToolCallRequest => !!c && typeof c.id === 'string'
+      && typeof c.function?.name === 'string' && typeof c.function?.arguments === 'string')
     : [];
   if (content === null && calls.length === 0) return null;
-  return { role: 'assistant', content, ...(calls.length ? { tool_calls: calls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.function.name, arguments: c.function.arguments } })) } : {}) };
+  const clean = calls.map((c) => ({
+    id: c.id, type: 'function' as const, function: { name: c.function.name, arguments: c.function.arguments },
+  }));
+  return { role: 'assistant', content, ...(clean.length ? { tool_calls: clean } : {}) };
 }
 
 /** Removes tool calls nobody answered (a model rejects a call without its answer). */
@@ -93,6 +99,9 @@ export function conversationOf(steps: StepRow[]): ChatMessage[] {
   const out: ChatMessage[] = [];
   for (const s of models) out.push(...(((s.request as { messages_added?: ChatMessage[] } | null)?.messages_added) ?? []));
   const last = models.at(-1)?.result as { message?: ChatMessage } | undefined;
-  if (last?.message) out.push({ role: 'assistant', content: last.message.content ?? null, ...(last.message.tool_calls?.length ? { tool_calls: last.message.tool_calls } : {}) });
+  if (last?.message) {
+    const calls = last.message.tool_calls ?? [];
+    out.push({ role: 'assistant', content: last.message.content ?? null, ...(calls.length ? { tool_calls: calls } : {}) });
+  }
   return out;
 }

@@ -1,4 +1,5 @@
 import type { AppContext } from '../../../platform/context.js';
+import type { Executor } from '../../../platform/db/index.js';
 import type { ToolDef, ToolResult } from '../../../platform/tools.js';
 import type { Plan } from '../../../platform/plans.js';
 import { consumeSkillRun } from '../../../platform/usage.js';
@@ -62,7 +63,8 @@ export class ToolGate {
     const { no, prior } = this.journal.next('tool', tool.name);
     if (prior && ['completed', 'failed', 'rejected'].includes(prior.status)) return this.replay(prior, tool);
     if (prior?.status === 'started') {
-      this.trace.add('note', { tool: tool.name, message: `step ${no} (${tool.title}) was interrupted; calling it again with the same idempotency key` });
+      const message = `step ${no} (${tool.title}) was interrupted; calling it again with the same idempotency key`;
+      this.trace.add('note', { tool: tool.name, message });
       await this.journal.retryTool(no);
       return this.run(no, tool, args, signal);
     }
@@ -73,9 +75,11 @@ export class ToolGate {
       if (decision.outcome === 'deny') return this.deny(no, tool, args, decision);
       const preApproved = this.preApproved(tool, decision);
       if (decision.outcome === 'approval' && !preApproved) throw new ApprovalNeeded(tool, decision, no, args);
-      this.trace.add('governance', { tool: tool.name, outcome: preApproved ? 'approved_by_human' : 'allowed', action: tool.action, complexity: decision.complexity });
+      const outcome = preApproved ? 'approved_by_human' : 'allowed';
+      this.trace.add('governance', { tool: tool.name, outcome, action: tool.action, complexity: decision.complexity });
     }
-    const refusal = await this.journal.startTool(no, tool.name, args, prior, async (ex) => (await consumeSkillRun(ex, this.scope.tenantId, this.scope.plan))?.message ?? null);
+    const admit = async (ex: Executor) => (await consumeSkillRun(ex, this.scope.tenantId, this.scope.plan))?.message ?? null;
+    const refusal = await this.journal.startTool(no, tool.name, args, prior, admit);
     if (refusal) {
       this.trace.add('quota', { tool: tool.name, outcome: 'refused', reason: refusal });
       return { ok: false, output: null, error: `SKILL_LIMIT_EXCEEDED: ${refusal}` };
@@ -93,16 +97,21 @@ export class ToolGate {
     this.calls += 1;
     this.used.add(tool.name);
     const started = Date.now();
-    const result = await this.ctx.tools.call({ tenantId: this.scope.tenantId, agentId: this.scope.agentId, executionId: this.scope.executionId, tool, args, signal, idempotencyKey: this.journal.key(no) });
+    const { tenantId, agentId, executionId } = this.scope;
+    const result = await this.ctx.tools.call({ tenantId, agentId, executionId, tool, args, signal, idempotencyKey: this.journal.key(no) });
     if (result.ok) this.successes += 1;
     const duration = Date.now() - started;
-    this.trace.add('tool_call', { tool: tool.name, title: tool.title, step_no: no, args, ok: result.ok, output: result.output, error: result.error ?? null, duration_ms: duration });
+    this.trace.add('tool_call', {
+      tool: tool.name, title: tool.title, step_no: no, args,
+      ok: result.ok, output: result.output, error: result.error ?? null, duration_ms: duration,
+    });
     await this.journal.finishTool(no, result, duration);
     return result;
   }
 
   private async deny(no: number, tool: ToolDef, args: Record<string, unknown>, decision: Decision): Promise<ToolResult> {
-    const violation: Violation = { action: tool.action, tool: tool.name, severity: decision.complexity >= 4 ? 'high' : 'medium', reason: decision.reason };
+    const severity = decision.complexity >= 4 ? 'high' : 'medium';
+    const violation: Violation = { action: tool.action, tool: tool.name, severity, reason: decision.reason };
     this.violations.push(violation);
     this.trace.add('governance', { tool: tool.name, ...decision, outcome: 'denied' });
     const error = `GOVERNANCE_DENIED: ${decision.reason}`;

@@ -1,6 +1,6 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import type { Executor } from '../../../platform/db/index.js';
-import type { ChatMessage, ChatResult, LlmProvider, ToolSpec, Usage } from '../../../platform/llm/provider.js';
+import type { ChatMessage, ChatResult, LlmProvider, ToolCallRequest, ToolSpec, Usage } from '../../../platform/llm/provider.js';
 import type { ToolDef } from '../../../platform/tools.js';
 import { digestOf, type Journal } from '../journal/journal.js';
 import { trimHistory, userMessage } from './conversation.js';
@@ -73,13 +73,16 @@ function parseArguments(tool: ToolDef, raw: string): { args: Record<string, unkn
   if (!args || typeof args !== 'object' || Array.isArray(args)) return { error: 'arguments must be a JSON object' };
   const validate = validatorFor(tool);
   if (validate && !validate(args)) {
-    return { error: `arguments do not match the tool's parameters: ${validate.errors!.map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ')}` };
+    const problems = validate.errors!.map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
+    return { error: `arguments do not match the tool's parameters: ${problems}` };
   }
   return { args: args as Record<string, unknown> };
 }
 
-async function answerCall(tool: ToolDef | undefined, name: string, raw: string, gate: ToolGate, signal: AbortSignal, toolNames: string[]): Promise<string> {
-  if (!tool) return JSON.stringify({ error: `unknown tool '${name}'; the tools are: ${toolNames.join(', ')}` });
+async function answerCall(call: ToolCallRequest, tools: Map<string, ToolDef>, gate: ToolGate, signal: AbortSignal): Promise<string> {
+  const { name, arguments: raw } = call.function;
+  const tool = tools.get(name);
+  if (!tool) return JSON.stringify({ error: `unknown tool '${name}'; the tools are: ${[...tools.keys()].join(', ')}` });
   const parsed = parseArguments(tool, raw);
   if ('error' in parsed) return JSON.stringify(parsed);
   const res = await gate.call(tool, parsed.args, signal);
@@ -104,7 +107,8 @@ interface TurnState { n: number; messages: ChatMessage[]; fresh: number; specs: 
  * token usage.
  */
 async function turn(llm: LlmProvider, req: LlmRequest, deps: LoopDeps, { n, messages, fresh, specs }: TurnState): Promise<ChatResult> {
-  const request = { summary: { message_count: messages.length, messages_added: messages.slice(fresh) }, digest: digestOf({ messages, tools: specs }) };
+  const summary = { message_count: messages.length, messages_added: messages.slice(fresh) };
+  const request = { summary, digest: digestOf({ messages, tools: specs }) };
   const ask = async () => {
     await deps.meter.check();
     const reply = await llm.chat(messages, specs, { signal: req.signal, onDelta: (text) => req.tokens.push(n, text) });
@@ -131,17 +135,23 @@ export async function runLlm(llm: LlmProvider, req: LlmRequest, deps: LoopDeps):
   const specs = req.tools.map((t) => ({ name: wireName(t.name), description: t.description, parameters: t.input_schema }));
   const messages = firstMessages(req);
   let fresh = messages.length - 1;
-  trace.add('plan', { planner: `LLM ${llm.model} (${llm.name})`, tools_offered: specs.map((s) => s.name), max_turns: req.maxTurns, history_messages: messages.length - 2 });
+  trace.add('plan', {
+    planner: `LLM ${llm.model} (${llm.name})`, tools_offered: specs.map((s) => s.name),
+    max_turns: req.maxTurns, history_messages: messages.length - 2,
+  });
   for (let n = 1; n <= req.maxTurns; n++) {
     if (req.signal.aborted) throw req.signal.reason;
     const reply = await turn(llm, req, deps, { n, messages, fresh, specs });
     fresh = messages.length;
     const calls = reply.message.tool_calls ?? [];
     messages.push({ role: 'assistant', content: reply.message.content ?? null, ...(calls.length ? { tool_calls: calls } : {}) });
-    trace.add('llm', { turn: n, content: reply.message.content ?? null, tool_calls: calls.map((c) => c.function.name), finish_reason: reply.finish_reason, usage: reply.usage ?? null, streamed: reply.streamed ?? false });
+    trace.add('llm', {
+      turn: n, content: reply.message.content ?? null, tool_calls: calls.map((c) => c.function.name),
+      finish_reason: reply.finish_reason, usage: reply.usage ?? null, streamed: reply.streamed ?? false,
+    });
     if (calls.length === 0) return finalAnswer(reply, gate, trace);
     for (const call of calls) {
-      const content = await answerCall(byWire.get(call.function.name), call.function.name, call.function.arguments, gate, req.signal, [...byWire.keys()]);
+      const content = await answerCall(call, byWire, gate, req.signal);
       messages.push({ role: 'tool', tool_call_id: call.id, content });
     }
     req.progress(Math.min(90, Math.round((n / req.maxTurns) * 90)));

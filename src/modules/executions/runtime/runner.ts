@@ -93,9 +93,11 @@ export class ExecutionRunner {
     const trace = new Trace(last ? e.reasoning_trace.slice(0, last.trace_len) : e.reasoning_trace);
     const journal = executionJournal(this.ctx, e, rows, trace);
     if (last && ['approved', 'rejected'].includes(last.status)) {
-      trace.add('note', { message: `resuming after the reviewer's decision: ${rows.length - 1} journaled steps are replayed, not repeated` });
+      const replayed = rows.length - 1;
+      trace.add('note', { message: `resuming after the reviewer's decision: ${replayed} journaled steps are replayed, not repeated` });
     } else if (e.attempts > 1) {
-      trace.add('note', { message: `attempt ${e.attempts}: the previous runner stopped; resuming${rows.length ? ` from the journal (${rows.length} steps replayed, not repeated)` : ''}` });
+      const from = rows.length ? ` from the journal (${rows.length} steps replayed, not repeated)` : '';
+      trace.add('note', { message: `attempt ${e.attempts}: the previous runner stopped; resuming${from}` });
     }
     trace.quietWhile(() => journal.replaying);
     return { trace, journal };
@@ -105,9 +107,14 @@ export class ExecutionRunner {
     const tenantId = e.tenant_id;
     const agent = await agents.getAgent(this.ctx.db.as(tenantId), tenantId, e.agent_id);
     const [tenant] = await this.ctx.db.query<{ plan: Plan }>(tenantId, 'SELECT plan FROM tenants WHERE id = $1', [tenantId]);
-    if (!agent || !tenant) return this.end(e, trace, { status: 'failed', error: 'The agent no longer exists', result: null, confidence: null }, null);
+    if (!agent || !tenant) {
+      return this.end(e, trace, { status: 'failed', error: 'The agent no longer exists', result: null, confidence: null }, null);
+    }
     const table = await actionTable(this.ctx, tenantId);
-    const scope = { tenantId, plan: tenant.plan, agentId: agent.id, executionId: e.id, maturity: agent.maturity_level as Maturity, table, approved: e.approved_tools, taskComplexity: e.complexity };
+    const scope = {
+      tenantId, plan: tenant.plan, agentId: agent.id, executionId: e.id, maturity: agent.maturity_level as Maturity,
+      table, approved: e.approved_tools, taskComplexity: e.complexity,
+    };
     const gate = new ToolGate(this.ctx, scope, trace, journal);
     const tokens = new TokenStream((chunk) => this.publishTokens(e, chunk));
     try {
@@ -116,11 +123,16 @@ export class ExecutionRunner {
       // A model reads the recalled episodes, so they are journaled (later they may differ); the planner only shows them.
       const recall = this.llm ? await journal.remember('recall', () => this.recall(e, trace)) : await this.recall(e, trace);
       const out: LoopOutcome = this.llm
-        ? await runLlm(this.llm, { ...request, system: this.systemPrompt(agent), recall, maxTurns: Number(agent.configuration.max_turns ?? MAX_TURNS.default), historyTokens: this.ctx.config.llm.historyTokens, tokens }, { gate, trace, journal, meter: this.meter(tenantId, tenant.plan) })
+        ? await runLlm(this.llm, {
+          ...request, system: this.systemPrompt(agent), recall, tokens,
+          maxTurns: Number(agent.configuration.max_turns ?? MAX_TURNS.default), historyTokens: this.ctx.config.llm.historyTokens,
+        }, { gate, trace, journal, meter: this.meter(tenantId, tenant.plan) })
         : await runPlanner(request, gate, trace);
       await tokens.drain();
       if (signal.aborted) throw signal.reason;
-      await this.end(e, trace, { status: out.success ? 'completed' : 'failed', result: out.result, confidence: out.confidence, error: out.success ? null : (out.error ?? String(out.result.summary)) }, gate);
+      const error = out.success ? null : (out.error ?? String(out.result.summary));
+      const status = out.success ? 'completed' : 'failed';
+      await this.end(e, trace, { status, result: out.result, confidence: out.confidence, error }, gate);
     } catch (err) {
       await tokens.drain();
       await this.fail(e, trace, { gate, journal }, signal, err);
@@ -136,10 +148,14 @@ export class ExecutionRunner {
   }
 
   private systemPrompt(agent: agents.AgentRow): string {
-    return String(agent.configuration.system_prompt ?? `You are ${agent.name}, a ${agent.role} agent at maturity ${agent.maturity_level}. Use the tools when they help; answer concisely.`);
+    const fallback = `You are ${agent.name}, a ${agent.role} agent at maturity ${agent.maturity_level}. `
+      + 'Use the tools when they help; answer concisely.';
+    return String(agent.configuration.system_prompt ?? fallback);
   }
 
-  private async fail(e: repo.ExecutionRow, trace: Trace, { gate, journal }: { gate: ToolGate; journal: Journal }, signal: AbortSignal, err: unknown) {
+  private async fail(
+    e: repo.ExecutionRow, trace: Trace, { gate, journal }: { gate: ToolGate; journal: Journal }, signal: AbortSignal, err: unknown,
+  ) {
     if (err instanceof ApprovalNeeded) return this.park(e, trace, journal, err);
     // Released for another process to take over, or taken over already: nothing is written here.
     if (signal.reason instanceof ShuttingDown || signal.reason instanceof Superseded || err instanceof Superseded) return;
@@ -162,13 +178,18 @@ export class ExecutionRunner {
     const canvas = typeof e.context.canvas_id === 'string' ? e.context.canvas_id : null;
     const found = await recallEpisodes(this.ctx.db.as(e.tenant_id), e.tenant_id, e.agent_id, e.task, canvas, 3);
     if (found.length === 0) return [];
-    trace.add('recall', { episodes: found.map((x) => ({ episode_id: x.id, task: x.task, outcome: x.outcome, feedback_score: x.feedback_score, score: Math.round(x.score * 1000) / 1000 })) });
+    const episodes = found.map((x) => ({
+      episode_id: x.id, task: x.task, outcome: x.outcome, feedback_score: x.feedback_score, score: Math.round(x.score * 1000) / 1000,
+    }));
+    trace.add('recall', { episodes });
     return found.map((x) => `- "${x.task}" → ${x.outcome}${x.feedback_score !== null ? ` (feedback ${x.feedback_score})` : ''}`);
   }
 
   private async end(e: repo.ExecutionRow, trace: Trace, o: Outcome, gate: ToolGate | null) {
     await this.ctx.db.tx(e.tenant_id, async (ex) => {
-      const done = await repo.finish(ex, e.tenant_id, e.id, { ...o, trace: trace.steps, toolsUsed: gate ? [...gate.used] : [], violations: gate?.violations ?? [], attempt: e.attempts });
+      const done = await repo.finish(ex, e.tenant_id, e.id, {
+        ...o, trace: trace.steps, toolsUsed: gate ? [...gate.used] : [], violations: gate?.violations ?? [], attempt: e.attempts,
+      });
       if (done) await recordEnd(this.ctx, ex, done);
     });
   }
@@ -176,12 +197,23 @@ export class ExecutionRunner {
   /** A tool needs a human: record the request and the waiting journal step, park the execution; the decision resumes it. */
   private async park(e: repo.ExecutionRow, trace: Trace, journal: Journal, need: ApprovalNeeded) {
     const d = need.decision;
-    trace.add('governance', { tool: need.tool.name, title: need.tool.title, step_no: need.stepNo, outcome: 'approval_requested', action: d.action, complexity: d.complexity, reason: d.reason });
+    const { tool, stepNo } = need;
+    trace.add('governance', {
+      tool: tool.name, title: tool.title, step_no: stepNo, outcome: 'approval_requested',
+      action: d.action, complexity: d.complexity, reason: d.reason,
+    });
     await this.ctx.db.tx(e.tenant_id, async (ex) => {
-      const approval = await approvals.insertApproval(ex, e.tenant_id, { id: newId('apr'), agentId: e.agent_id, executionId: e.id, action: d.action, tool: need.tool.name, complexity: d.complexity, reason: d.reason });
-      await journal.park(ex, need.stepNo, need.tool.name, need.args, approval.id);
-      if (!(await repo.awaitApproval(ex, e.tenant_id, e.id, approval.id, trace.steps, e.attempts))) throw new Superseded('another attempt took this run over');
-      await this.ctx.outbox.emit(ex, e.tenant_id, 'governance.approval_requested', { approval_id: approval.id, agent_id: e.agent_id, execution_id: e.id, action: d.action, tool: need.tool.name, step_no: need.stepNo });
+      const approval = await approvals.insertApproval(ex, e.tenant_id, {
+        id: newId('apr'), agentId: e.agent_id, executionId: e.id, action: d.action, tool: tool.name,
+        complexity: d.complexity, reason: d.reason,
+      });
+      await journal.park(ex, stepNo, tool.name, need.args, approval.id);
+      if (!(await repo.awaitApproval(ex, e.tenant_id, e.id, approval.id, trace.steps, e.attempts))) {
+        throw new Superseded('another attempt took this run over');
+      }
+      await this.ctx.outbox.emit(ex, e.tenant_id, 'governance.approval_requested', {
+        approval_id: approval.id, agent_id: e.agent_id, execution_id: e.id, action: d.action, tool: tool.name, step_no: stepNo,
+      });
     });
   }
 
