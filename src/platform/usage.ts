@@ -92,5 +92,6 @@ export async function assertSkillRunsLeft(ex: Executor, tenantId: string, plan: 
 }
 
 function skillLimitError(used: number, limit: number, plan: Plan): AppError {
-  return new AppError('SKILL_LIMIT_EXCEEDED', `Daily skill execution limit (${limit}) reached for the ${plan} plan`, { used, limit, plan, resets_at: nextUtcMidnight().toISOString() });
+  const details = { used, limit, plan, resets_at: nextUtcMidnight().toISOString() };
+  return new AppError('SKILL_LIMIT_EXCEEDED', `Daily skill execution limit (${limit}) reached for the ${plan} plan`, details);
 }

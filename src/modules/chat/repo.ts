@@ -59,6 +59,9 @@ export async function eventsAfter(ex: Executor, tenantId: string, sessionId: str
 }
 
 export async function hasEvents(ex: Executor, tenantId: string, sessionId: string, executionId: string, type: ChatEvent['type']): Promise<boolean> {
-  const rows = await ex.query('SELECT 1 FROM chat_events WHERE tenant_id = $1 AND session_id = $2 AND execution_id = $3 AND type = $4 LIMIT 1', [tenantId, sessionId, executionId, type]);
+  const rows = await ex.query(
+    'SELECT 1 FROM chat_events WHERE tenant_id = $1 AND session_id = $2 AND execution_id = $3 AND type = $4 LIMIT 1',
+    [tenantId, sessionId, executionId, type],
+  );
   return rows.length > 0;
 }

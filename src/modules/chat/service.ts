@@ -84,7 +84,8 @@ export function chatService(ctx: AppContext) {
    */
   async function conversationSoFar(tenantId: string, sessionId: string): Promise<ChatMessage[]> {
     const events = (await repo.eventsAfter(ctx.db.as(tenantId), tenantId, sessionId, 0, ['message'])).slice(-2 * HISTORY);
-    const spoken = await conversations(ctx, tenantId, events.flatMap((m) => (m.data.role === 'user' || !m.execution_id ? [] : [m.execution_id])));
+    const answered = events.flatMap((m) => (m.data.role === 'user' || !m.execution_id ? [] : [m.execution_id]));
+    const spoken = await conversations(ctx, tenantId, answered);
     const out: ChatMessage[] = [];
     let asked: ChatMessage | null = null;
     for (const m of events) {
@@ -149,7 +150,8 @@ export function chatService(ctx: AppContext) {
     async onTokens(e: executions.ExecutionRow, chunk: TokenChunk) {
       const sessionId = e.context.session_id;
       if (typeof sessionId !== 'string') return;
-      await append(e.tenant_id, sessionId, { type: 'token', executionId: e.id, dedupe: `stream:${e.id}:${chunk.seq}`, data: { text: chunk.text, turn: chunk.turn } });
+      const data = { text: chunk.text, turn: chunk.turn };
+      await append(e.tenant_id, sessionId, { type: 'token', executionId: e.id, dedupe: `stream:${e.id}:${chunk.seq}`, data });
     },
 
     /** Outbox side: an execution that belongs to a chat ends with its answer, whichever process ran it. */

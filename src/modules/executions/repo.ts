@@ -87,9 +87,12 @@ export async function claim(ex: Executor, tenantId: string, id: string, staleMs:
  * A runner's heartbeat. `attempt` is its lease: once another runner has claimed the execution
  * (attempts moved on), the heartbeat finds nothing and the old runner stops.
  */
-export async function heartbeat(ex: Executor, tenantId: string, id: string, attempt: number, progress: number, trace: TraceStep[]): Promise<{ cancel_requested: boolean } | null> {
+export async function heartbeat(
+  ex: Executor, tenantId: string, id: string, attempt: number, progress: number, trace: TraceStep[],
+): Promise<{ cancel_requested: boolean } | null> {
   const [row] = await ex.query<{ cancel_requested: boolean }>(
-    `UPDATE executions SET heartbeat_at = now(), progress = $4, reasoning_trace = $5 WHERE tenant_id = $1 AND id = $2 AND attempts = $3 AND status = 'in_progress' RETURNING cancel_requested`,
+    `UPDATE executions SET heartbeat_at = now(), progress = $4, reasoning_trace = $5
+      WHERE tenant_id = $1 AND id = $2 AND attempts = $3 AND status = 'in_progress' RETURNING cancel_requested`,
     [tenantId, id, attempt, progress, JSON.stringify(trace)],
   );
   return row ?? null;
@@ -97,7 +100,10 @@ export async function heartbeat(ex: Executor, tenantId: string, id: string, atte
 
 /** The trace as it stands, written with each journal step so the two never disagree; false when the attempt lost its lease. */
 export async function saveTrace(ex: Executor, tenantId: string, id: string, attempt: number, trace: TraceStep[]): Promise<boolean> {
-  const rows = await ex.query('UPDATE executions SET reasoning_trace = $4 WHERE tenant_id = $1 AND id = $2 AND attempts = $3 RETURNING 1', [tenantId, id, attempt, JSON.stringify(trace)]);
+  const rows = await ex.query(
+    'UPDATE executions SET reasoning_trace = $4 WHERE tenant_id = $1 AND id = $2 AND attempts = $3 RETURNING 1',
+    [tenantId, id, attempt, JSON.stringify(trace)],
+  );
   return rows.length > 0;
 }
 
@@ -125,13 +131,16 @@ export async function finish(ex: Executor, tenantId: string, id: string, o: Outc
             violations = violations || $9::jsonb, progress = CASE WHEN $3 = 'completed' THEN 100 ELSE progress END,
             completed_at = now(), duration_ms = (extract(epoch FROM now() - coalesce(started_at, created_at)) * 1000)::int
       WHERE tenant_id = $1 AND id = $2 AND status IN ('pending', 'in_progress') AND ($10::int IS NULL OR attempts = $10) RETURNING *`,
-    [tenantId, id, o.status, o.result ? JSON.stringify(o.result) : null, o.error, o.confidence, JSON.stringify(o.trace), o.toolsUsed, JSON.stringify(o.violations), o.attempt ?? null],
+    [tenantId, id, o.status, o.result ? JSON.stringify(o.result) : null, o.error, o.confidence, JSON.stringify(o.trace), o.toolsUsed,
+      JSON.stringify(o.violations), o.attempt ?? null],
   );
   return row ?? null;
 }
 
 /** Parks a run until a human decides; it goes back to pending for whoever resumes it. */
-export async function awaitApproval(ex: Executor, tenantId: string, id: string, approvalId: string, trace: TraceStep[], attempt: number | null = null): Promise<boolean> {
+export async function awaitApproval(
+  ex: Executor, tenantId: string, id: string, approvalId: string, trace: TraceStep[], attempt: number | null = null,
+): Promise<boolean> {
   const rows = await ex.query(
     `UPDATE executions SET status = 'pending', awaiting_approval = $3, interventions = interventions + 1, reasoning_trace = $4, heartbeat_at = NULL
       WHERE tenant_id = $1 AND id = $2 AND ($5::int IS NULL OR attempts = $5) RETURNING 1`,

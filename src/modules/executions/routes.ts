@@ -59,12 +59,21 @@ export const executionRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => a
 
   app.get('/api/agents/:id/executions/:execution_id/journal', {
     schema: {
-      tags, summary: 'The durable journal of a run: each model turn and tool call, written before it acted and when it finished', params: ExecParams,
-      querystring: Type.Object({ after_step: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0, description: 'Steps after this number' }), limit: OffsetQuery.limit }),
-      response: { 200: Envelope(Type.Object({ steps: Type.Array(JournalStep), total: Type.Integer(), next_after_step: Type.Union([Type.Integer(), Type.Null()]) })) },
+      tags, params: ExecParams,
+      summary: 'The durable journal of a run: each model turn and tool call, written before it acted and when it finished',
+      querystring: Type.Object({
+        after_step: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0, description: 'Steps after this number' }),
+        limit: OffsetQuery.limit,
+      }),
+      response: {
+        200: Envelope(Type.Object({ steps: Type.Array(JournalStep), total: Type.Integer(), next_after_step: Type.Union([Type.Integer(), Type.Null()]) })),
+      },
     },
     config: { permission: 'AGENT_VIEW' },
-  }, async (req) => ok(req, await executions.journal(tenantOf(req), req.params.id, req.params.execution_id, req.query.after_step, req.query.limit)));
+  }, async (req) => {
+    const { after_step: after, limit } = req.query;
+    return ok(req, await executions.journal(tenantOf(req), req.params.id, req.params.execution_id, after, limit));
+  });
 
   app.post('/api/agents/:id/executions/:execution_id/cancel', {
     schema: { tags, summary: 'Cancel a pending or running execution', params: ExecParams, response: { 200: Envelope(Execution) } },

@@ -94,7 +94,8 @@ export function executionsService(ctx: AppContext, runner: ExecutionRunner) {
     async journal(tenantId: string, agentId: string, executionId: string, afterStep: number, limit: number) {
       await this.get(tenantId, agentId, executionId);
       const { rows, total } = await journal.page(ctx.db.as(tenantId), tenantId, executionId, afterStep, limit);
-      return { steps: rows.map((r) => stepView(executionId, r)), total, next_after_step: rows.length === limit ? rows.at(-1)!.step_no : null };
+      const next = rows.length === limit ? rows.at(-1)!.step_no : null;
+      return { steps: rows.map((r) => stepView(executionId, r)), total, next_after_step: next };
     },
 
     async list(tenantId: string, agentId: string, f: { status?: string; limit: number; offset: number }) {
@@ -110,8 +111,11 @@ export function executionsService(ctx: AppContext, runner: ExecutionRunner) {
       const row = await ctx.db.tx(tenantId, async (ex) => {
         const r = (await repo.requestCancel(ex, tenantId, executionId))!;
         // The approval it waited for has nothing left to decide: it leaves the reviewers' queue.
-        const closed = e.awaiting_approval && (await approvals.decideApproval(ex, tenantId, e.awaiting_approval, 'rejected', null, 'The execution was cancelled'));
-        if (closed) await ctx.outbox.emit(ex, tenantId, 'governance.approval_decided', { approval_id: closed.id, execution_id: executionId, status: closed.status });
+        const closed = e.awaiting_approval
+          && (await approvals.decideApproval(ex, tenantId, e.awaiting_approval, 'rejected', null, 'The execution was cancelled'));
+        if (closed) {
+          await ctx.outbox.emit(ex, tenantId, 'governance.approval_decided', { approval_id: closed.id, execution_id: executionId, status: closed.status });
+        }
         if (r.status === 'cancelled') await recordEnd(ctx, ex, r);
         return r;
       });
@@ -134,8 +138,9 @@ export function executionsService(ctx: AppContext, runner: ExecutionRunner) {
         // A tool call parked in the journal learns the decision there; the run resumes either way (a rejected call fails, the run goes on).
         const parkedStep = a.tool !== null && (await journal.decide(ex, tenantId, a.execution_id, a.id, approve, rejection));
         await repo.approvalDecided(ex, tenantId, a.execution_id, approve && !parkedStep ? a.tool ?? TASK_APPROVED : null);
-        if (approve || parkedStep) await ctx.jobs.send(RUN_QUEUE, { tenantId, executionId: a.execution_id }, { ...jobOptions(), startAfter: 2 }, ex);
-        else {
+        if (approve || parkedStep) {
+          await ctx.jobs.send(RUN_QUEUE, { tenantId, executionId: a.execution_id }, { ...jobOptions(), startAfter: 2 }, ex);
+        } else {
           const parked = (await repo.getExecution(ex, tenantId, a.execution_id))!;
           const trace = [...parked.reasoning_trace, { step: parked.reasoning_trace.length + 1, type: 'governance', outcome: 'rejected', approval_id: a.id, note }];
           const failed = await repo.finish(ex, tenantId, a.execution_id, { status: 'failed', result: null, confidence: null, error: rejection, trace, toolsUsed: parked.tools_used, violations: [] });
@@ -184,7 +189,9 @@ export function executionsService(ctx: AppContext, runner: ExecutionRunner) {
       const e = await repo.getExecution(ctx.db.as(tenantId), tenantId, executionId);
       if (!e || TERMINAL.has(e.status) || e.awaiting_approval) return;
       const fresh = e.heartbeat_at && Date.now() - new Date(e.heartbeat_at).getTime() < ctx.config.executionStaleMs;
-      if ((e.status === 'in_progress' && fresh) || runner.isRunning(executionId)) throw new Error(`execution ${executionId} is running; checking again later`);
+      if ((e.status === 'in_progress' && fresh) || runner.isRunning(executionId)) {
+        throw new Error(`execution ${executionId} is running; checking again later`);
+      }
       void kick(tenantId, executionId);
       throw new Error(`execution ${executionId} started here; checking again later that it ends`);
     },
