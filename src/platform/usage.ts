@@ -12,6 +12,8 @@ export const SKILL_METRIC = 'skill_executions';
 export const LLM_PROMPT_METRIC = 'llm_prompt_tokens';
 export const LLM_COMPLETION_METRIC = 'llm_completion_tokens';
 export const LLM_TOTAL_METRIC = 'llm_total_tokens';
+/** Workflow runs started per day, by any trigger. */
+export const WORKFLOW_RUN_METRIC = 'workflow_runs';
 
 export function nextUtcMidnight(now = new Date()): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
@@ -94,4 +96,17 @@ export async function assertSkillRunsLeft(ex: Executor, tenantId: string, plan: 
 function skillLimitError(used: number, limit: number, plan: Plan): AppError {
   const details = { used, limit, plan, resets_at: nextUtcMidnight().toISOString() };
   return new AppError('SKILL_LIMIT_EXCEEDED', `Daily skill execution limit (${limit}) reached for the ${plan} plan`, details);
+}
+
+/**
+ * Counts one workflow run against the plan's daily runs, in the transaction that creates the run.
+ * Returns the refusal (429 WORKFLOW_RUN_LIMIT_EXCEEDED), or null when the run may start.
+ */
+export async function consumeWorkflowRun(ex: Executor, tenantId: string, plan: Plan): Promise<AppError | null> {
+  const limit = PLAN_LIMITS[plan].dailyWorkflowRuns;
+  if (await consume(ex, tenantId, WORKFLOW_RUN_METRIC, limit)) return null;
+  const resets = nextUtcMidnight();
+  return new AppError('WORKFLOW_RUN_LIMIT_EXCEEDED', `Daily workflow run limit (${limit}) reached for the ${plan} plan`,
+    { used: await usedToday(ex, tenantId, WORKFLOW_RUN_METRIC), limit, plan, resets_at: resets.toISOString() },
+    { 'Retry-After': String(Math.max(1, Math.ceil((resets.getTime() - Date.now()) / 1000))) });
 }

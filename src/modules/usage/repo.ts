@@ -1,5 +1,5 @@
 import type { Executor } from '../../platform/db/index.js';
-import { LLM_COMPLETION_METRIC, LLM_PROMPT_METRIC, LLM_TOTAL_METRIC, SKILL_METRIC } from '../../platform/usage.js';
+import { LLM_COMPLETION_METRIC, LLM_PROMPT_METRIC, LLM_TOTAL_METRIC, SKILL_METRIC, WORKFLOW_RUN_METRIC } from '../../platform/usage.js';
 
 /** Today's (UTC) counter of a metric; the metric is one of our constants, never input. */
 const today = (metric: string) =>
@@ -7,13 +7,14 @@ const today = (metric: string) =>
 
 /** What a tenant holds and used today: one round trip. */
 export async function currentCounts(ex: Executor, tenantId: string) {
-  const [row] = await ex.query<{ agents: number; installed_skills: number; skill_runs_today: number; llm_prompt: number; llm_completion: number; llm_total: number }>(
+  const [row] = await ex.query<{ agents: number; installed_skills: number; skill_runs_today: number; llm_prompt: number; llm_completion: number; llm_total: number; workflow_runs_today: number }>(
     `SELECT (SELECT count(*)::int FROM agents WHERE tenant_id = $1) AS agents,
             (SELECT count(*)::int FROM marketplace_installs WHERE tenant_id = $1 AND kind = 'skill') AS installed_skills,
             ${today(SKILL_METRIC)} AS skill_runs_today,
             ${today(LLM_PROMPT_METRIC)} AS llm_prompt,
             ${today(LLM_COMPLETION_METRIC)} AS llm_completion,
-            ${today(LLM_TOTAL_METRIC)} AS llm_total`,
+            ${today(LLM_TOTAL_METRIC)} AS llm_total,
+            ${today(WORKFLOW_RUN_METRIC)} AS workflow_runs_today`,
     [tenantId]);
   return row;
 }

@@ -1,6 +1,6 @@
 import type { AppContext } from '../../platform/context.js';
 import { PLAN_LIMITS, type Plan } from '../../platform/plans.js';
-import { LLM_TOTAL_METRIC, nextUtcMidnight, SKILL_METRIC } from '../../platform/usage.js';
+import { LLM_TOTAL_METRIC, nextUtcMidnight, SKILL_METRIC, WORKFLOW_RUN_METRIC } from '../../platform/usage.js';
 import * as repo from './repo.js';
 
 const quota = (metric: string, label: string, used: number, limit: number | null) =>
@@ -22,6 +22,7 @@ export function usageService(ctx: AppContext) {
           quota('installed_skills', 'Installed skills', c.installed_skills, limits.maxInstalledSkills),
           { ...quota(SKILL_METRIC, 'Skill executions today', c.skill_runs_today, limits.dailySkillExecutions), resets_at },
           { ...tokens, resets_at },
+          { ...quota(WORKFLOW_RUN_METRIC, 'Workflow runs today', c.workflow_runs_today, limits.dailyWorkflowRuns), resets_at },
         ],
         llm_tokens: { prompt: c.llm_prompt, completion: c.llm_completion, total: c.llm_total, limit: tokens.limit, remaining: tokens.remaining, resets_at },
         rate_limits: { requests_per_minute: limits.requestsPerMinute, requests_per_day: limits.requestsPerDay },

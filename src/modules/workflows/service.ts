@@ -1,6 +1,7 @@
 import type { AppContext } from '../../platform/context.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
+import { assertNoIssues, saveIssues } from './checks.js';
 import { assertValidGraph, type WorkflowEdge, type WorkflowNode } from './graph.js';
 import * as repo from './repo.js';
 import type { NewWorkflow, Workflow, WorkflowSource } from './repo.js';
@@ -23,10 +24,16 @@ export type WorkflowDraft = Omit<NewWorkflow, 'id' | 'imported'> & { imported?: 
 
 const missing = (id: string) => notFound('WORKFLOW_NOT_FOUND', 'Workflow', id);
 
+/** The graph's shape, then its expressions (parse, read only upstream nodes): 400 naming the node and field. */
+export function assertSavable(nodes: WorkflowNode[], edges: WorkflowEdge[], field = 'workflow'): void {
+  assertValidGraph(nodes, edges, field);
+  assertNoIssues(saveIssues(nodes, edges), 'Invalid workflow');
+}
+
 /** Workflows are tenant objects; every write checks the graph first (graph.ts). */
 export function workflowsService(ctx: AppContext) {
   async function create(tenantId: string, draft: WorkflowDraft): Promise<Workflow> {
-    assertValidGraph(draft.nodes, draft.edges);
+    assertSavable(draft.nodes, draft.edges);
     const w: NewWorkflow = { ...draft, id: newId('wfl'), imported: draft.imported ?? false };
     return ctx.db.tx(tenantId, async (ex) => {
       const out = await repo.insert(ex, tenantId, w);
@@ -51,7 +58,7 @@ export function workflowsService(ctx: AppContext) {
         const current = await repo.find(ex, tenantId, id);
         if (!current) throw missing(id);
         const nodes = p.nodes ?? current.nodes, edges = p.edges ?? current.edges;
-        assertValidGraph(nodes, edges);
+        assertSavable(nodes, edges);
         const out = (await repo.update(ex, tenantId, id, { ...p, nodes, edges }))!;
         await ctx.outbox.emit(ex, tenantId, 'workflow.updated', { workflow_id: id, name: out.name });
         return out;

@@ -2,11 +2,11 @@ import type { AppContext } from '../../platform/context.js';
 import { SYSTEM } from '../../platform/db/index.js';
 import { AppError, isUniqueViolation } from '../../platform/errors.js';
 import { marketplaceEngine, type Caller, type Listing } from '../marketplace/service.js';
-import { assertValidGraph, type WorkflowEdge, type WorkflowNode } from './graph.js';
+import type { WorkflowEdge, WorkflowNode } from './graph.js';
 import { assertValidInputSchema, validateParameters, type InputField } from './inputs.js';
 import * as repo from './repo.js';
 import type { CreateTemplateBody, Step } from './schemas.js';
-import { IMPORTED_PREFIX, toDocument, workflowsService, type Workflow } from './service.js';
+import { assertSavable, IMPORTED_PREFIX, toDocument, workflowsService, type Workflow } from './service.js';
 
 /** What a workflow template listing keeps in the engine's `content`. */
 interface TemplateContent {
@@ -105,7 +105,7 @@ export function templatesService(ctx: AppContext) {
       const inputs = b.input_schema ?? [];
       assertValidInputSchema(inputs);
       const graph = b.workflow_data ?? graphFromSteps(steps);
-      assertValidGraph(graph.nodes as WorkflowNode[], graph.edges as WorkflowEdge[], b.workflow_data ? 'workflow_data' : 'steps');
+      assertSavable(graph.nodes as WorkflowNode[], graph.edges as WorkflowEdge[], b.workflow_data ? 'workflow_data' : 'steps');
       const content: TemplateContent = {
         key: b.id ?? null, author: b.author ?? 'Unknown', version, integrations: b.integrations ?? [], complexity: b.complexity ?? 'Intermediate',
         industry: b.industry ?? null, estimated_duration: b.estimated_duration ?? steps.reduce((n, s) => n + (s.estimated_duration ?? 0), 0),

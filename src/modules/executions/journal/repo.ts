@@ -1,7 +1,7 @@
 import type { Executor } from '../../../platform/db/index.js';
 
-export type StepKind = 'model' | 'tool' | 'recall';
-export type StepStatus = 'started' | 'completed' | 'failed' | 'awaiting_approval' | 'approved' | 'rejected';
+export type StepKind = 'model' | 'tool' | 'recall' | 'node';
+export type StepStatus = 'started' | 'completed' | 'failed' | 'awaiting_approval' | 'approved' | 'rejected' | 'skipped' | 'cancelled';
 
 export interface StepRow {
   step_no: number;
@@ -83,7 +83,7 @@ export async function restart(ex: Executor, tenantId: string, runId: string, ste
 }
 
 export interface StepEnd {
-  status: 'completed' | 'failed';
+  status: 'completed' | 'failed' | 'skipped' | 'cancelled';
   result: Record<string, unknown> | null;
   error: string | null;
   usage?: Record<string, number> | null;
