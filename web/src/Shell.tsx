@@ -11,6 +11,7 @@ const NAV = (admin: boolean, hasTenant: boolean) => [
     ? [
         { to: '/agents', label: 'Agents' },
         { to: '/approvals', label: 'Approvals' },
+        { to: '/workflows', label: 'Workflows' },
         ...KINDS.map((k) => ({ to: `/marketplace/${k.id}`, label: k.nav })),
       ]
     : []),

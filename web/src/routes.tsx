@@ -11,6 +11,9 @@ import { Federation } from './pages/settings/Federation';
 import { Integrations } from './pages/settings/Integrations';
 import { Usage } from './pages/settings/Usage';
 import { Webhooks } from './pages/settings/Webhooks';
+import { RunPage } from './pages/workflows/RunPage';
+import { WorkflowList } from './pages/workflows/WorkflowList';
+import { WorkflowPage } from './pages/workflows/WorkflowPage';
 
 export interface RouteDef {
   pattern: string;
@@ -23,6 +26,9 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/agents', render: () => <AgentList />, tenant: true },
   { pattern: '/agents/:id', render: (p) => <AgentDetail id={p.id} />, tenant: true },
   { pattern: '/approvals', render: () => <Approvals />, tenant: true },
+  { pattern: '/workflows', render: () => <WorkflowList />, tenant: true },
+  { pattern: '/workflows/:id', render: (p) => <WorkflowPage id={p.id} />, tenant: true },
+  { pattern: '/workflow-runs/:id', render: (p) => <RunPage id={p.id} />, tenant: true },
   { pattern: '/marketplace/review', render: () => <ReviewQueue /> },
   { pattern: '/marketplace/:kind', render: (p) => <Browse kind={p.kind} />, tenant: true },
   { pattern: '/marketplace/:kind/publish', render: (p) => <Publish kind={p.kind} />, tenant: true },

@@ -5,10 +5,11 @@ export interface SseMessage { id: string | null; event: string; data: any }
 /**
  * Reads a Server-Sent Events response with the session's credentials (EventSource cannot send
  * headers, so this uses fetch and parses the stream). Resolves when the server ends the stream;
- * rejects when it cannot be opened.
+ * rejects when it cannot be opened. `lastEventId` resumes a stream after the event with that id.
  */
-export async function readEvents(path: string, onMessage: (m: SseMessage) => void, signal: AbortSignal): Promise<void> {
-  const res = await fetch(path, { headers: { Accept: 'text/event-stream', ...authHeaders() }, signal });
+export async function readEvents(path: string, onMessage: (m: SseMessage) => void, signal: AbortSignal, lastEventId?: string | null): Promise<void> {
+  const resume: Record<string, string> = lastEventId ? { 'Last-Event-ID': lastEventId } : {};
+  const res = await fetch(path, { headers: { Accept: 'text/event-stream', ...resume, ...authHeaders() }, signal });
   if (!res.ok || !res.body) throw new Error(`stream answered ${res.status}`);
   const reader = res.body.getReader();
   const decoder = new TextDecoder();

@@ -1,0 +1,105 @@
+import { Background, Controls, Handle, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { memo, useMemo, type KeyboardEvent } from 'react';
+import { edgeId, edgeLabel, nodeName, positions, stepType } from './layout';
+import type { GraphEdge, GraphNode, NodeRun } from './types';
+
+type Data = { name: string; type: string; runsAs: string | null; state: string | null; attempts: number; selected: boolean };
+type FlowNodeT = Node<Data, 'wf'>;
+
+/** One node: its name, its type (and what a template step runs as), and its state during a run. */
+const FlowNode = memo(function FlowNode({ data }: NodeProps<FlowNodeT>) {
+  const cls = ['wf-node', data.state ? `state-${data.state}` : 'state-none', data.selected ? 'selected' : ''].join(' ');
+  return (
+    <div className={cls}>
+      <Handle type="target" position={Position.Left} isConnectable={false} />
+      <div className="wf-node-name">{data.name}</div>
+      <div className="wf-node-type">{data.type}{data.runsAs && data.runsAs !== data.type ? ` → ${data.runsAs}` : ''}</div>
+      {data.state && (
+        <div className="wf-node-state" data-testid="node-state">
+          {data.state.replace('_', ' ')}{data.attempts > 1 ? ` · attempt ${data.attempts}` : ''}
+        </div>
+      )}
+      <Handle type="source" position={Position.Right} isConnectable={false} />
+    </div>
+  );
+});
+
+const NODE_TYPES = { wf: FlowNode };
+
+function toFlowNodes(nodes: GraphNode[], edges: GraphEdge[], runs: Map<string, NodeRun> | undefined, selected: string | null): FlowNodeT[] {
+  const at = positions(nodes, edges);
+  return nodes.map((n) => {
+    const run = runs?.get(n.id);
+    const name = nodeName(n);
+    const runsAs = run?.runs_as ?? stepType(n);
+    return {
+      id: n.id,
+      type: 'wf',
+      position: at.get(n.id)!,
+      data: { name, type: n.type, runsAs, state: run?.state ?? null, attempts: run?.attempts ?? 0, selected: n.id === selected },
+      ariaLabel: `${name} (${n.type})${run ? `: ${run.state.replace('_', ' ')}` : ''}`,
+      draggable: false,
+      connectable: false,
+      domAttributes: { 'data-state': run?.state ?? 'none' } as Node['domAttributes'],
+    };
+  });
+}
+
+function toFlowEdges(edges: GraphEdge[], runs: Map<string, NodeRun> | undefined): Edge[] {
+  return edges.map((e, i) => {
+    const target = runs?.get(e.target)?.state;
+    return {
+      id: edgeId(e, i),
+      source: e.source,
+      target: e.target,
+      // Handles are not named on these nodes: a stored sourceHandle is shown as the label instead.
+      sourceHandle: null,
+      targetHandle: null,
+      label: edgeLabel(e),
+      animated: target === 'running',
+      className: target === 'skipped' ? 'wf-edge-skipped' : undefined,
+    };
+  });
+}
+
+export interface GraphProps {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  /** Node states during a run, by node id. */
+  runs?: Map<string, NodeRun>;
+  selected?: string | null;
+  onSelect?: (nodeId: string) => void;
+  label: string;
+}
+
+/** The workflow drawn with React Flow: read-only, fitted to its box, pan and zoom allowed. */
+export default function WorkflowGraph({ nodes, edges, runs, selected = null, onSelect, label }: GraphProps) {
+  const flowNodes = useMemo(() => toFlowNodes(nodes, edges, runs, selected), [nodes, edges, runs, selected]);
+  const flowEdges = useMemo(() => toFlowEdges(edges, runs), [edges, runs]);
+  // React Flow focuses nodes with Tab; Enter or Space on a focused node picks it, like a click.
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const id = (e.target as HTMLElement).closest('.react-flow__node')?.getAttribute('data-id');
+    if (id && (e.key === 'Enter' || e.key === ' ')) onSelect?.(id);
+  };
+  return (
+    <div className="wf-graph" data-testid="workflow-graph" aria-label={label} role="region" onKeyDown={onKeyDown}>
+      <ReactFlow
+        nodes={flowNodes}
+        edges={flowEdges}
+        nodeTypes={NODE_TYPES}
+        fitView
+        fitViewOptions={{ padding: 0.15, maxZoom: 1.2 }}
+        minZoom={0.2}
+        nodesDraggable={false}
+        nodesConnectable={false}
+        edgesFocusable={false}
+        deleteKeyCode={null}
+        onNodeClick={(_, n) => onSelect?.(n.id)}
+      >
+        <Background gap={16} />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+    </div>
+  );
+}
