@@ -1,4 +1,4 @@
-import { Background, Controls, Handle, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
+import { Background, Controls, Handle, MarkerType, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { memo, useMemo, type KeyboardEvent } from 'react';
 import { edgeId, edgeLabel, nodeName, positions, stepType } from './layout';
@@ -57,6 +57,7 @@ function toFlowEdges(edges: GraphEdge[], runs: Map<string, NodeRun> | undefined)
       sourceHandle: null,
       targetHandle: null,
       label: edgeLabel(e),
+      markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 },
       animated: target === 'running',
       className: target === 'skipped' ? 'wf-edge-skipped' : undefined,
     };
