@@ -1,0 +1,190 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Built } from '../../src/app.js';
+import { startApp } from '../helpers/app.js';
+import { call, makeTenant, type TestTenant } from '../helpers/http.js';
+
+/**
+ * Workflows in the web console, end to end: Debian's Chromium driven by playwright-core against
+ * the real server on loopback. A missing Chromium fails the suite: a browser test that cannot
+ * run has not passed.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = process.env.ATOM_SCREENSHOTS_DIR ?? mkdtempSync(join(tmpdir(), 'atom-shots-'));
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** trigger → transform → output: greets `input.name`. */
+const GRAPH = {
+  nodes: [
+    { id: 'start', type: 'trigger', label: 'Start' },
+    { id: 'greet', type: 'transform', label: 'Greet', config: { expression: '{"greeting": \'Hello \' & input.name}' } },
+    { id: 'done', type: 'output', label: 'Result' },
+  ],
+  edges: [{ source: 'start', target: 'greet' }, { source: 'greet', target: 'done' }],
+};
+const NODE_IDS = GRAPH.nodes.map((n) => n.id);
+
+/** A workflow with an input schema: a private template with one required field, imported. */
+async function workflowWithSchema(built: Built, t: TestTenant): Promise<string> {
+  const tpl = await call(built.app, 'POST', '/api/marketplace/templates/advanced', {
+    key: t.key,
+    body: {
+      name: 'Greeter', description: 'Says hello to someone', category: 'demo', workflow_data: GRAPH,
+      input_schema: [{ name: 'name', type: 'text', label: 'Name', required: true, description: 'Who to greet' }],
+    },
+  });
+  assert.equal(tpl.status, 201, JSON.stringify(tpl.body));
+  const imported = await call(built.app, 'POST', `/api/marketplace/templates/${tpl.body.id}/import`, { key: t.key });
+  assert.equal(imported.status, 201, JSON.stringify(imported.body));
+  // An import is named "Imported: …": the console shows the name it is given.
+  const renamed = await call(built.app, 'PUT', `/api/workflows/${imported.body.id}`, { key: t.key, body: { name: 'Greeter' } });
+  assert.equal(renamed.status, 200, JSON.stringify(renamed.body));
+  return imported.body.id;
+}
+
+describe('workflows in the web console (headless Chromium)', () => {
+  let built: Built;
+  let base: string;
+  let a: TestTenant;
+  let context: BrowserContext;
+  let page: Page;
+  let profile: string;
+  let greeterId: string;
+  let plainId: string;
+  const consoleErrors: string[] = [];
+
+  before(async () => {
+    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium (this browser test must run, not be skipped)`);
+    const build = spawnSync(process.execPath, ['scripts/build-web.mjs'], { stdio: 'inherit' });
+    assert.equal(build.status, 0, 'web console build failed');
+    built = await startApp();
+    await built.app.listen({ port: 0, host: '127.0.0.1' });
+    const address = built.app.server.address();
+    assert.ok(address && typeof address === 'object');
+    base = `http://127.0.0.1:${address.port}`;
+    a = await makeTenant(built.app, 'team', 'Acme Robotics');
+    greeterId = await workflowWithSchema(built, a);
+    const plain = await call(built.app, 'POST', '/api/workflows', { key: a.key, body: { name: 'Plain greeter', ...GRAPH } });
+    assert.equal(plain.status, 201, JSON.stringify(plain.body));
+    plainId = plain.body.workflow.id;
+    profile = mkdtempSync(join(tmpdir(), 'atom-chromium-'));
+    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 860 } });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(15_000);
+    page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
+    page.on('pageerror', (err) => consoleErrors.push(err.message));
+  });
+
+  after(async () => {
+    await context?.close();
+    await built?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  afterEach(async (t) => { await page?.screenshot({ path: join(tmpdir(), `atom-workflows-${t.name.slice(0, 24).replace(/\W+/g, '-')}.png`) }).catch(() => undefined); });
+
+  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const nav = (label: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
+  const graphNode = (id: string, state?: string) => page.locator(`.react-flow__node[data-id="${id}"]${state ? `[data-state="${state}"]` : ''}`);
+
+  it('lists the workflows and draws one as a graph (React Flow) with its triggers', async () => {
+    await page.goto(`${base}/`);
+    await page.getByLabel('API key', { exact: true }).fill(a.key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Agents' }).waitFor();
+    await nav('Workflows');
+    await page.getByRole('heading', { name: 'Workflows' }).waitFor();
+    await page.getByRole('link', { name: 'Plain greeter' }).waitFor();
+    await page.getByRole('link', { name: 'Greeter', exact: true }).click();
+    await page.waitForURL(`${base}/workflows/${greeterId}`);
+    const graph = page.getByTestId('workflow-graph');
+    for (const id of NODE_IDS) await graphNode(id).waitFor();
+    assert.equal(await graph.locator('.react-flow__node').count(), 3);
+    // A straight edge has a zero-height box, which Playwright calls hidden: wait for it in the DOM.
+    await graph.locator('.react-flow__edge').nth(1).waitFor({ state: 'attached' });
+    assert.equal(await graph.locator('.react-flow__edge').count(), 2);
+    await graphNode('greet').getByText('transform').waitFor();
+    const triggers = page.getByRole('region', { name: 'Triggers' });
+    await triggers.getByText('inactive', { exact: true }).waitFor();
+    await triggers.getByText('Activate to receive signed webhook calls.').waitFor();
+  });
+
+  it('activates it: the webhook URL, and its signing secret shown once; deactivates it', async () => {
+    const triggers = page.getByRole('region', { name: 'Triggers' });
+    await triggers.getByRole('button', { name: 'Activate', exact: true }).click();
+    await triggers.getByText('active', { exact: true }).waitFor();
+    const secret = (await page.getByTestId('secret-value').textContent()) ?? '';
+    assert.ok(secret.length >= 16, `a signing secret is shown (${secret})`);
+    const url = (await page.getByTestId('webhook-url').textContent()) ?? '';
+    assert.match(url, new RegExp(greeterId), 'the webhook URL names the workflow');
+    await shot('workflow');
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+    await page.reload();
+    await page.getByTestId('webhook-url').waitFor();
+    assert.equal(await page.getByTestId('secret-value').count(), 0, 'the secret is not shown again');
+    await triggers.getByRole('button', { name: 'Deactivate' }).click();
+    await triggers.getByText('inactive', { exact: true }).waitFor();
+    await triggers.getByText('Activate to receive signed webhook calls.').waitFor();
+  });
+
+  it('refuses a bad input: the 400 is shown beside the field, the page stays', async () => {
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    const form = page.getByRole('form', { name: 'Run Greeter' });
+    await form.getByRole('textbox', { name: 'Name (required)' }).waitFor();
+    const refused = page.waitForResponse((r) => r.url().endsWith(`/api/workflows/${greeterId}/run`) && r.request().method() === 'POST');
+    await form.getByRole('button', { name: 'Start run' }).click();
+    assert.equal((await refused).status(), 400);
+    await form.getByRole('alert').filter({ hasText: 'The run did not start' }).waitFor();
+    const name = form.getByRole('textbox', { name: 'Name (required)' });
+    assert.equal(await name.getAttribute('aria-invalid'), 'true');
+    const describedBy = (await name.getAttribute('aria-describedby')) ?? '';
+    const fieldError = page.locator(`[id="${describedBy.split(' ').find((id) => id.endsWith('-error'))}"]`);
+    assert.match((await fieldError.textContent()) ?? '', /name|required/i, 'the field says what is wrong');
+    assert.equal(new URL(page.url()).pathname, `/workflows/${greeterId}`);
+  });
+
+  it('runs it from the form and lands on the run page: every node completed, the output shown', async () => {
+    const form = page.getByRole('form', { name: 'Run Greeter' });
+    await form.getByRole('textbox', { name: 'Name (required)' }).fill('Ada');
+    await form.getByRole('button', { name: 'Start run' }).click();
+    await page.waitForURL(/\/workflow-runs\/[^/]+$/);
+    await page.getByRole('heading', { name: 'Run of Greeter' }).waitFor();
+    await page.getByTestId('run-status').filter({ hasText: 'completed' }).waitFor();
+    for (const id of NODE_IDS) await graphNode(id, 'completed').waitFor();
+    await page.getByTestId('run-output').filter({ hasText: 'Hello Ada' }).waitFor();
+    await graphNode('greet').click();
+    const panel = page.getByTestId('node-panel');
+    await panel.getByRole('heading', { name: 'Greet' }).waitFor();
+    await panel.getByTestId('node-output').filter({ hasText: 'Hello Ada' }).waitFor();
+    await shot('workflow-run');
+    assert.equal(await page.getByRole('button', { name: 'Cancel run' }).count(), 0, 'no Cancel once finished');
+  });
+
+  it('lists the run in the history and filters it by status', async () => {
+    await page.getByRole('link', { name: '← Greeter' }).click();
+    const history = page.getByRole('region', { name: 'Run history' });
+    const row = history.getByRole('row').filter({ hasText: 'completed' });
+    await row.first().waitFor();
+    await history.getByLabel('Run status').selectOption('failed');
+    await history.getByText('No failed runs.').waitFor();
+    await history.getByLabel('Run status').selectOption('completed');
+    await row.getByRole('link').first().click();
+    await page.getByRole('heading', { name: 'Run of Greeter' }).waitFor();
+  });
+
+  it('runs a workflow without an input schema from a JSON input', async () => {
+    await page.goto(`${base}/workflows/${plainId}`);
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.getByLabel('Input (JSON)').fill('{"name": "Bob"}');
+    await page.getByRole('button', { name: 'Start run' }).click();
+    await page.waitForURL(/\/workflow-runs\/[^/]+$/);
+    await page.getByTestId('run-output').filter({ hasText: 'Hello Bob' }).waitFor();
+    for (const id of NODE_IDS) await graphNode(id, 'completed').waitFor();
+    assert.deepEqual(consoleErrors.filter((e) => !/status of (4\d\d)/.test(e)), [], 'no script errors (CSP included)');
+  });
+});
