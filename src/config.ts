@@ -36,6 +36,8 @@ export interface Config {
   executionSyncBudgetMs: number;
   /** A running execution without a heartbeat for this long is taken over by another process. */
   executionStaleMs: number;
+  /** How often each process looks for due workflow schedules. */
+  schedulerIntervalMs: number;
   /** Webhook retry delays in ms (tests and development); null: the documented schedule. */
   webhookRetryScheduleMs: number[] | null;
   /** OAuth client settings per provider, from ATOM_OAUTH_<PROVIDER>_<SETTING>. */
@@ -194,5 +196,6 @@ export function loadConfig(env: Env = process.env): Config {
     sseHeartbeatMs: int(env, 'ATOM_SSE_HEARTBEAT_MS', 15_000, 100, 600_000),
     executionSyncBudgetMs: int(env, 'ATOM_EXECUTION_SYNC_MS', 2500, 0, 60_000),
     executionStaleMs: int(env, 'ATOM_EXECUTION_STALE_SECONDS', 30, 1, 3600) * 1000,
+    schedulerIntervalMs: int(env, 'ATOM_SCHEDULER_INTERVAL_MS', 1000, 100, 60_000),
   };
 }

@@ -33,6 +33,8 @@ import { tenantRoutes } from './tenants/routes.js';
 import { usageRoutes } from './usage/routes.js';
 import { setupWebhooks } from './webhooks/module.js';
 import { webhookRoutes } from './webhooks/routes.js';
+import { setupWorkflows } from './workflows/module.js';
+import { workflowRunRoutes } from './workflows/run-routes.js';
 import { workflowRoutes } from './workflows/routes.js';
 import { templateRoutes } from './workflows/template-routes.js';
 import { transferRoutes } from './workflows/transfer-routes.js';
@@ -76,6 +78,7 @@ export const MODULES: Module[] = [
   { name: 'federation', routes: federationRoutes },
   { name: 'federation-admin', routes: federationAdminRoutes },
   { name: 'workflows', routes: workflowRoutes },
+  { name: 'workflow-runs', routes: workflowRunRoutes, setup: setupWorkflows },
   { name: 'workflow-templates', routes: templateRoutes },
   {
     name: 'workflow-template-reviews',

@@ -73,3 +73,11 @@ export async function setMaturity(ex: Executor, tenantId: string, id: string, le
 export async function deleteAgent(ex: Executor, tenantId: string, id: string): Promise<void> {
   await ex.query('DELETE FROM agents WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
 }
+
+/** The id of the tenant's agent with this name (case-insensitive; the oldest when several share it). */
+export async function idByName(ex: Executor, tenantId: string, name: string): Promise<string | null> {
+  const [row] = await ex.query<{ id: string }>(
+    'SELECT id FROM agents WHERE tenant_id = $1 AND lower(name) = lower($2) ORDER BY created_at, id LIMIT 1', [tenantId, name],
+  );
+  return row?.id ?? null;
+}

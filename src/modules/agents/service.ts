@@ -38,6 +38,12 @@ export function agentsService(ctx: AppContext) {
   return {
     load,
 
+    /** An agent of the tenant by id, or else by its name (what a workflow's agent node names). */
+    async resolve(tenantId: string, ref: { id?: string; name?: string }) {
+      const id = ref.id ?? (ref.name ? await repo.idByName(ctx.db.as(tenantId), tenantId, ref.name) : null);
+      return id ? repo.getAgent(ctx.db.as(tenantId), tenantId, id) : null;
+    },
+
     /** The plan's agent quota is checked under a lock on the tenant row, so parallel creates cannot overshoot it. */
     async create(tenantId: string, createdBy: string | null, input: CreateAgentBody) {
       return ctx.db.tx(tenantId, async (ex) => {

@@ -29,6 +29,14 @@ export interface ExecuteInput {
   source?: string;
 }
 
+/** How a caller other than the HTTP API starts an execution (a workflow's agent node). */
+export interface ExecuteOptions {
+  /** The execution's id, chosen by the caller: executing again with the same id returns that execution. */
+  id?: string;
+  /** Answer at once instead of waiting up to the sync budget. */
+  noWait?: boolean;
+}
+
 export function executionsService(ctx: AppContext, runner: ExecutionRunner) {
   const jobOptions = () => ({ retryLimit: 100, retryDelay: Math.ceil(ctx.config.executionStaleMs / 1000), retryBackoff: false, expireInSeconds: 3600 });
   const kick = (tenantId: string, id: string) => runner.run(tenantId, id).catch((err) => ctx.jobs.boss.emit('error', err));
@@ -48,7 +56,9 @@ export function executionsService(ctx: AppContext, runner: ExecutionRunner) {
 
   return {
     /** Governance first, then quota; the run is queued durably and, when it is quick, answered at once. */
-    async execute(tenantId: string, requestedBy: string | null, agentId: string, input: ExecuteInput) {
+    async execute(tenantId: string, requestedBy: string | null, agentId: string, input: ExecuteInput, opts: ExecuteOptions = {}) {
+      const existing = opts.id ? await repo.getExecution(ctx.db.as(tenantId), tenantId, opts.id) : null;
+      if (existing) return { view: executionView(existing), finished: TERMINAL.has(existing.status) };
       const agent = await loadAgent(tenantId, agentId);
       const table = await actionTable(ctx, tenantId);
       const maturity = agent.maturity_level as Maturity;
@@ -66,7 +76,7 @@ export function executionsService(ctx: AppContext, runner: ExecutionRunner) {
       await checkQuota(tenantId);
       const created = await ctx.db.tx(tenantId, async (ex) => {
         const e = await repo.insertExecution(ex, tenantId, {
-          id: newId('exe'), agent_id: agentId, task: input.task, context: input.context ?? {}, parameters: input.parameters ?? {}, source: input.source ?? 'api', action, complexity, maturity_at_start: maturity, requestedBy,
+          id: opts.id ?? newId('exe'), agent_id: agentId, task: input.task, context: input.context ?? {}, parameters: input.parameters ?? {}, source: input.source ?? 'api', action, complexity, maturity_at_start: maturity, requestedBy,
         });
         if (d.outcome === 'approval') {
           const a = await approvals.insertApproval(ex, tenantId, { id: newId('apr'), agentId, executionId: e.id, action, tool: null, complexity, reason: d.reason });
@@ -79,9 +89,15 @@ export function executionsService(ctx: AppContext, runner: ExecutionRunner) {
       });
       if (created.approvalId) return { view: executionView((await repo.getExecution(ctx.db.as(tenantId), tenantId, created.e.id))!), finished: false };
       const run = kick(tenantId, created.e.id);
-      if (input.parameters?.async !== true) await Promise.race([run, new Promise((r) => setTimeout(r, ctx.config.executionSyncBudgetMs))]);
+      if (input.parameters?.async !== true && !opts.noWait) await Promise.race([run, new Promise((r) => setTimeout(r, ctx.config.executionSyncBudgetMs))]);
       const now = (await repo.getExecution(ctx.db.as(tenantId), tenantId, created.e.id))!;
       return { view: executionView(now), finished: TERMINAL.has(now.status) };
+    },
+
+    /** An execution by id alone (null when there is none), for callers that hold its id. */
+    async find(tenantId: string, executionId: string) {
+      const e = await repo.getExecution(ctx.db.as(tenantId), tenantId, executionId);
+      return e ? executionView(e) : null;
     },
 
     async get(tenantId: string, agentId: string, executionId: string) {

@@ -21,17 +21,20 @@ export interface Workflow {
   steps: Step[] | null;
   user_inputs: Record<string, unknown> | null;
   imported_at: string | null;
+  /** Only an active workflow fires its webhook and schedule triggers. */
+  active: boolean;
+  activated_at: string | null;
   created_at: string;
   updated_at: string;
 }
-export type NewWorkflow = Omit<Workflow, 'created_at' | 'updated_at' | 'imported_at'> & { imported: boolean };
+export type NewWorkflow = Omit<Workflow, 'created_at' | 'updated_at' | 'imported_at' | 'active' | 'activated_at'> & { imported: boolean };
 
-const COLUMNS = `id, name, description, category, nodes, edges, version, source, template_id, document_name, input_schema, steps, user_inputs, imported_at, created_at, updated_at`;
+const COLUMNS = `id, name, description, category, nodes, edges, version, source, template_id, document_name, input_schema, steps, user_inputs, imported_at, active, activated_at, created_at, updated_at`;
 const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
 
 function toWorkflow(r: Record<string, any>): Workflow {
-  return { ...r, imported_at: iso(r.imported_at), created_at: iso(r.created_at)!, updated_at: iso(r.updated_at)! } as Workflow;
+  return { ...r, imported_at: iso(r.imported_at), activated_at: iso(r.activated_at), created_at: iso(r.created_at)!, updated_at: iso(r.updated_at)! } as Workflow;
 }
 
 export async function insert(ex: Executor, tenantId: string, w: NewWorkflow): Promise<Workflow> {

@@ -7,6 +7,7 @@ import { StringEnum } from '../../platform/http/schema.js';
 import { NODE_TYPES } from './graph.js';
 import { CreateWorkflowBody, UpdateWorkflowBody, WorkflowView } from './schemas.js';
 import { workflowsService, type Workflow } from './service.js';
+import { activationService, webhookPath } from './triggers/activation.js';
 
 const tags = ['Workflows'];
 const Id = Type.Object({ id: Type.String({ maxLength: 200 }) });
@@ -17,6 +18,13 @@ const view = (w: Workflow) => {
   const { document_name: _omit, ...rest } = w;
   return rest;
 };
+
+/** A workflow as the API shows it: with its webhook URL when active, and its schedules when asked. */
+export async function workflowView(ctx: AppContext, tenantId: string, w: Workflow, withSchedules = false) {
+  const activation = activationService(ctx);
+  const t = withSchedules ? await activation.triggers(tenantId, w) : null;
+  return { ...view(w), webhook_url: w.active ? `${ctx.config.publicUrl}${webhookPath(w.id)}` : null, ...(t ? { schedules: t.schedules } : {}) };
+}
 
 /** The tenant's workflows: created here, from a template, or from an imported file. */
 export const workflowRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
@@ -31,7 +39,7 @@ export const workflowRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => as
   }, async (req) => {
     const q = req.query;
     const { items, total } = await workflows.list(tenantOf(req), q);
-    return { success: true, workflows: items.map(view), total, limit: q.limit, offset: q.offset, has_more: q.offset + items.length < total };
+    return { success: true, workflows: await Promise.all(items.map((w) => workflowView(ctx, tenantOf(req), w))), total, limit: q.limit, offset: q.offset, has_more: q.offset + items.length < total };
   });
 
   app.get('/api/workflows/node-types', {
@@ -48,18 +56,18 @@ export const workflowRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => as
       name: b.name, description: b.description ?? '', category: b.category ?? null, nodes: b.nodes, edges: b.edges, version: '1.0.0',
       source: 'api', template_id: null, document_name: null, input_schema: null, steps: null, user_inputs: null,
     });
-    return reply.status(201).send({ success: true, workflow: view(w) });
+    return reply.status(201).send({ success: true, workflow: await workflowView(ctx, tenantOf(req), w) });
   });
 
   app.get('/api/workflows/:id', {
     schema: { tags, params: Id, response: { 200: One } },
     config: { permission: 'AGENT_VIEW' },
-  }, async (req) => ({ success: true, workflow: view(await workflows.get(tenantOf(req), req.params.id)) }));
+  }, async (req) => ({ success: true, workflow: await workflowView(ctx, tenantOf(req), await workflows.get(tenantOf(req), req.params.id), true) }));
 
   app.put('/api/workflows/:id', {
     schema: { tags, params: Id, body: UpdateWorkflowBody, response: { 200: One } },
     config: { permission: 'AGENT_MANAGE' },
-  }, async (req) => ({ success: true, workflow: view(await workflows.update(tenantOf(req), req.params.id, req.body)) }));
+  }, async (req) => ({ success: true, workflow: await workflowView(ctx, tenantOf(req), await workflows.update(tenantOf(req), req.params.id, req.body), true) }));
 
   app.delete('/api/workflows/:id', {
     schema: { tags, params: Id, response: { 200: Type.Object({ success: S, message: Type.String() }) } },

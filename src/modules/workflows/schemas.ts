@@ -117,6 +117,12 @@ export const WorkflowView = Type.Object({
   nodes: Nodes, edges: Edges, version: Type.String(), source: Type.String(), template_id: Nullable(Type.String()),
   input_schema: Nullable(InputSchema), steps: Nullable(Type.Array(Step)), user_inputs: Nullable(Json),
   imported_at: Nullable(Type.String()), created_at: Type.String(), updated_at: Type.String(),
+  active: Type.Boolean({ description: 'Only an active workflow fires its webhook and schedule triggers' }),
+  activated_at: Nullable(Type.String()),
+  webhook_url: Nullable(Type.String({ description: "The webhook trigger's URL while active (POST a signed JSON body)" })),
+  schedules: Type.Optional(Type.Array(Type.Object({
+    node_id: Type.String(), cron: Type.String(), timezone: Type.String(), next_at: Type.String(), last_fired_at: Nullable(Type.String()),
+  }))),
 });
 
 export const CreateWorkflowBody = Type.Object({

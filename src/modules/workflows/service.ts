@@ -1,7 +1,8 @@
 import type { AppContext } from '../../platform/context.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { assertNoIssues, saveIssues } from './checks.js';
+import { assertNoIssues, runIssues, saveIssues } from './checks.js';
+import { syncSchedules } from './triggers/schedules.js';
 import { assertValidGraph, type WorkflowEdge, type WorkflowNode } from './graph.js';
 import * as repo from './repo.js';
 import type { NewWorkflow, Workflow, WorkflowSource } from './repo.js';
@@ -59,7 +60,10 @@ export function workflowsService(ctx: AppContext) {
         if (!current) throw missing(id);
         const nodes = p.nodes ?? current.nodes, edges = p.edges ?? current.edges;
         assertSavable(nodes, edges);
+        // An active workflow stays runnable, and its schedules follow its trigger nodes.
+        if (current.active) assertNoIssues(runIssues(nodes, edges), 'An active workflow must stay runnable (deactivate it first)');
         const out = (await repo.update(ex, tenantId, id, { ...p, nodes, edges }))!;
+        await syncSchedules(ex, tenantId, id, nodes, current.active);
         await ctx.outbox.emit(ex, tenantId, 'workflow.updated', { workflow_id: id, name: out.name });
         return out;
       });

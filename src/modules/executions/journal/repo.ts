@@ -111,3 +111,43 @@ export async function decide(
   );
   return rows.length > 0;
 }
+
+/** A step tried again after it failed (a workflow node's retry policy): its attempt number moves on. */
+export async function retry(ex: Executor, tenantId: string, runId: string, stepNo: number): Promise<void> {
+  await ex.query(
+    `UPDATE journal_steps SET status = 'started', attempts = attempts + 1, error = NULL, started_at = now(), finished_at = NULL
+      WHERE tenant_id = $1 AND run_id = $2 AND step_no = $3`,
+    [tenantId, runId, stepNo],
+  );
+}
+
+/** A step taken up again in the same attempt (after a crash, or a human's decision): the attempt stays. */
+export async function resume(ex: Executor, tenantId: string, runId: string, stepNo: number): Promise<void> {
+  await ex.query(
+    `UPDATE journal_steps SET status = 'started', finished_at = NULL WHERE tenant_id = $1 AND run_id = $2 AND step_no = $3`,
+    [tenantId, runId, stepNo],
+  );
+}
+
+/** A step waiting for a human (a workflow's agent node whose execution needs an approval). */
+export async function await_(ex: Executor, tenantId: string, runId: string, stepNo: number, approvalId: string | null, result: unknown): Promise<void> {
+  await ex.query(
+    `UPDATE journal_steps SET status = 'awaiting_approval', approval_id = $4, result = $5 WHERE tenant_id = $1 AND run_id = $2 AND step_no = $3`,
+    [tenantId, runId, stepNo, approvalId, JSON.stringify(result)],
+  );
+}
+
+/** Marks that a step's quota use was counted (a crash-resumed step does not count it again). */
+export async function setUsage(ex: Executor, tenantId: string, runId: string, stepNo: number, usage: Record<string, number>): Promise<void> {
+  await ex.query('UPDATE journal_steps SET usage = $4 WHERE tenant_id = $1 AND run_id = $2 AND step_no = $3', [tenantId, runId, stepNo, JSON.stringify(usage)]);
+}
+
+/** The run waiting on an execution through one of its node steps, if any. */
+export async function runAwaiting(ex: Executor, tenantId: string, executionId: string): Promise<string | null> {
+  const [row] = await ex.query<{ run_id: string }>(
+    `SELECT run_id FROM journal_steps WHERE tenant_id = $1 AND kind = 'node' AND status IN ('awaiting_approval', 'started')
+       AND result->>'execution_id' = $2 LIMIT 1`,
+    [tenantId, executionId],
+  );
+  return row?.run_id ?? null;
+}
