@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
@@ -47,6 +49,33 @@ async function workflowWithSchema(built: Built, t: TestTenant): Promise<string> 
   return imported.body.id;
 }
 
+/** A port free right now, so the server's public URL (in the webhook URL it shows) is known before it starts. */
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+/** A loopback endpoint that holds every request until the test releases it: a run stays running. */
+async function heldEndpoint() {
+  const waiting: http.ServerResponse[] = [];
+  let arrived: () => void = () => undefined;
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => { waiting.push(res); arrived(); });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slow`,
+    /** Resolves once a request is being held. */
+    held: () => new Promise<void>((r) => { if (waiting.length) r(); else arrived = r; }),
+    release: () => { for (const res of waiting.splice(0)) res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'); },
+    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  };
+}
+
 describe('workflows in the web console (headless Chromium)', () => {
   let built: Built;
   let base: string;
@@ -56,22 +85,34 @@ describe('workflows in the web console (headless Chromium)', () => {
   let profile: string;
   let greeterId: string;
   let plainId: string;
+  let slowId: string;
+  let slow: Awaited<ReturnType<typeof heldEndpoint>>;
   const consoleErrors: string[] = [];
 
   before(async () => {
     assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium (this browser test must run, not be skipped)`);
     const build = spawnSync(process.execPath, ['scripts/build-web.mjs'], { stdio: 'inherit' });
     assert.equal(build.status, 0, 'web console build failed');
-    built = await startApp();
-    await built.app.listen({ port: 0, host: '127.0.0.1' });
-    const address = built.app.server.address();
-    assert.ok(address && typeof address === 'object');
-    base = `http://127.0.0.1:${address.port}`;
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    built = await startApp({ allowInsecureWebhooks: true, publicUrl: base });
+    await built.app.listen({ port, host: '127.0.0.1' });
     a = await makeTenant(built.app, 'team', 'Acme Robotics');
     greeterId = await workflowWithSchema(built, a);
     const plain = await call(built.app, 'POST', '/api/workflows', { key: a.key, body: { name: 'Plain greeter', ...GRAPH } });
     assert.equal(plain.status, 201, JSON.stringify(plain.body));
     plainId = plain.body.workflow.id;
+    slow = await heldEndpoint();
+    const slowWf = await call(built.app, 'POST', '/api/workflows', {
+      key: a.key,
+      body: {
+        name: 'Slow caller',
+        nodes: [{ id: 'start', type: 'trigger' }, { id: 'call', type: 'http', label: 'Call the slow service', config: { method: 'POST', url: slow.url, body: {} } }, { id: 'done', type: 'output' }],
+        edges: [{ source: 'start', target: 'call' }, { source: 'call', target: 'done' }],
+      },
+    });
+    assert.equal(slowWf.status, 201, JSON.stringify(slowWf.body));
+    slowId = slowWf.body.workflow.id;
     profile = mkdtempSync(join(tmpdir(), 'atom-chromium-'));
     context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 860 } });
     page = context.pages()[0] ?? (await context.newPage());
@@ -82,6 +123,8 @@ describe('workflows in the web console (headless Chromium)', () => {
 
   after(async () => {
     await context?.close();
+    slow?.release();
+    await slow?.close();
     await built?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
@@ -121,7 +164,7 @@ describe('workflows in the web console (headless Chromium)', () => {
     const secret = (await page.getByTestId('secret-value').textContent()) ?? '';
     assert.ok(secret.length >= 16, `a signing secret is shown (${secret})`);
     const url = (await page.getByTestId('webhook-url').textContent()) ?? '';
-    assert.match(url, new RegExp(greeterId), 'the webhook URL names the workflow');
+    assert.equal(url, `${base}/api/workflows/${greeterId}/webhook`, 'the webhook URL, on this server');
     await shot('workflow');
     await page.getByRole('button', { name: 'I have stored it' }).click();
     await page.reload();
@@ -185,6 +228,47 @@ describe('workflows in the web console (headless Chromium)', () => {
     await page.waitForURL(/\/workflow-runs\/[^/]+$/);
     await page.getByTestId('run-output').filter({ hasText: 'Hello Bob' }).waitFor();
     for (const id of NODE_IDS) await graphNode(id, 'completed').waitFor();
+  });
+
+  it('follows a run live over its event stream: the running node, Cancel while it runs, then completed without a reload', async () => {
+    await page.goto(`${base}/workflows/${slowId}`);
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    const streamed = page.waitForRequest((r) => /\/api\/workflow-runs\/[^/]+\/stream$/.test(r.url()));
+    await page.getByRole('button', { name: 'Start run' }).click();
+    await page.waitForURL(/\/workflow-runs\/[^/]+$/);
+    await streamed;
+    await slow.held();
+    await graphNode('call', 'running').waitFor();
+    await graphNode('start', 'completed').waitFor();
+    await graphNode('done', 'pending').waitFor();
+    await page.getByRole('button', { name: 'Cancel run' }).waitFor();
+    await shot('workflow-run-live');
+    const marker = await page.evaluate(() => { (window as unknown as { marker: number }).marker = 1; return 1; });
+    slow.release();
+    await graphNode('done', 'completed').waitFor();
+    await page.getByTestId('run-status').filter({ hasText: 'completed' }).waitFor();
+    assert.equal(await page.evaluate(() => (window as unknown as { marker?: number }).marker), marker, 'updated in place, not reloaded');
+    assert.equal(await page.getByRole('button', { name: 'Cancel run' }).count(), 0);
+  });
+
+  it('cancels a running run from its page', async () => {
+    await page.getByRole('link', { name: '← Slow caller' }).click();
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.getByRole('button', { name: 'Start run' }).click();
+    await page.waitForURL(/\/workflow-runs\/[^/]+$/);
+    await slow.held();
+    await graphNode('call', 'running').waitFor();
+    await page.getByRole('button', { name: 'Cancel run' }).click();
+    await page.getByTestId('run-status').filter({ hasText: 'cancelled' }).waitFor();
+    await graphNode('call', 'cancelled').waitFor();
+    await graphNode('done', 'pending').waitFor();
+    await page.getByTestId('run-error').filter({ hasText: 'The run was cancelled' }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Cancel run' }).count(), 0);
+    slow.release();
+    await page.setViewportSize({ width: 390, height: 800 });
+    await page.getByTestId('workflow-graph').waitFor();
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 400, `no horizontal scroll at phone width (${width}px)`);
     assert.deepEqual(consoleErrors.filter((e) => !/status of (4\d\d)/.test(e)), [], 'no script errors (CSP included)');
   });
 });

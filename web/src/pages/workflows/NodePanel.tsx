@@ -1,10 +1,12 @@
 import { Link } from '../../router';
-import { Badge, when } from '../../ui';
+import { when } from '../../ui';
 import { duration } from './RunHistory';
 import type { NodeRun } from './types';
 
-export const nodeTone = (state: string): 'good' | 'bad' | 'warn' | 'neutral' =>
-  state === 'completed' ? 'good' : state === 'failed' ? 'bad' : state === 'awaiting_approval' || state === 'running' ? 'warn' : 'neutral';
+/** A node's state in words, coloured as the graph colours it. */
+export function NodeBadge({ state }: { state: string }) {
+  return <span className={`badge node-${state}`}>{state.replace('_', ' ')}</span>;
+}
 
 const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v, null, 2));
 const present = (v: unknown) => v !== null && v !== undefined;
@@ -33,7 +35,7 @@ export function NodePanel({ node, name, onClose }: { node: NodeRun | null; name:
     <aside className="card wf-panel" aria-labelledby="node-panel-h" data-testid="node-panel">
       <div className="row">
         <h3 id="node-panel-h" style={{ margin: 0 }}>{name}</h3>
-        <Badge tone={nodeTone(node.state)}>{node.state.replace('_', ' ')}</Badge>
+        <NodeBadge state={node.state} />
         <button type="button" className="secondary" style={{ marginLeft: 'auto' }} onClick={onClose} aria-label="Close node details">×</button>
       </div>
       <dl className="kv" style={{ marginTop: '.5rem' }}>

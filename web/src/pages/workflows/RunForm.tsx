@@ -40,7 +40,8 @@ export function RunForm({ workflow, onCancel }: { workflow: Workflow; onCancel: 
     if (localError) return;
     setBusy(true);
     try {
-      const res = await api<{ run: RunView }>('POST', `/api/workflows/${workflow.id}/run`, { input: parsed.input });
+      // async: answered at once (202), so the run page shows the nodes progress live.
+      const res = await api<{ run: RunView }>('POST', `/api/workflows/${workflow.id}/run`, { input: parsed.input, async: true });
       navigate(`/workflow-runs/${res.run.id}`);
     } catch (err) {
       setErrors(fieldErrors(err));

@@ -5,7 +5,7 @@ import { can, useSession } from '../../session';
 import { Badge, ErrorBox, Loading, statusTone, useAction, useAsync, when } from '../../ui';
 import { Graph } from './Graph';
 import { nodeName } from './layout';
-import { NodePanel, nodeTone } from './NodePanel';
+import { NodeBadge, NodePanel } from './NodePanel';
 import { duration, runDuration } from './RunHistory';
 import { RUN_FINISHED, type GraphNode, type NodeRun, type RunView, type Workflow } from './types';
 import { useRunStream } from './useRunStream';
@@ -26,9 +26,10 @@ function useGraph(run: RunView | null) {
 
 function Outcome({ run }: { run: RunView }) {
   if (run.error) {
+    const what = run.status === 'cancelled' ? 'The run was cancelled' : 'The run failed';
     return (
       <div className="error" role="alert" data-testid="run-error">
-        <strong>The run failed{run.error.node_id ? ` at node ${run.error.node_id}` : ''}.</strong> {run.error.message}
+        <strong>{what}{run.error.node_id ? ` at node ${run.error.node_id}` : ''}.</strong> {run.error.message}
       </div>
     );
   }
@@ -51,7 +52,7 @@ function NodeList({ nodes, selected, onSelect }: { nodes: NodeRun[]; selected: s
           {nodes.map((n) => (
             <tr key={n.node_id} className={n.node_id === selected ? "picked" : undefined}>
               <td><button type="button" className="link" onClick={() => onSelect(n.node_id)}>{nodeName({ id: n.node_id, label: n.label })}</button> <span className="muted">{n.runs_as ?? n.type}</span></td>
-              <td><Badge tone={nodeTone(n.state)}>{n.state.replace('_', ' ')}</Badge></td>
+              <td><NodeBadge state={n.state} /></td>
               <td>{n.attempts}</td>
               <td>{duration(n.duration_ms)}</td>
             </tr>

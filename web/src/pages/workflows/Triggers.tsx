@@ -14,6 +14,7 @@ function Schedules({ schedules, active }: { schedules: Schedule[]; active: boole
             <li key={`${s.node_id}:${s.cron}`}>
               <code>{s.cron}</code> <span className="muted">({s.timezone})</span>{' '}
               {active ? <>next run {when(s.next_at)}</> : <span className="muted">paused while inactive</span>}
+              {s.last_fired_at && <span className="muted"> · last fired {when(s.last_fired_at)}</span>}
             </li>
           ))}
         </ul>

@@ -1,6 +1,6 @@
-import { Background, Controls, Handle, MarkerType, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
+import { Background, Controls, Handle, MarkerType, Position, ReactFlow, useReactFlow, useStore, type Edge, type Node, type NodeProps } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { memo, useMemo, type KeyboardEvent } from 'react';
+import { memo, useEffect, useMemo, type KeyboardEvent } from 'react';
 import { edgeId, edgeLabel, nodeName, positions, stepType } from './layout';
 import type { GraphEdge, GraphNode, NodeRun } from './types';
 
@@ -26,6 +26,16 @@ const FlowNode = memo(function FlowNode({ data }: NodeProps<FlowNodeT>) {
 });
 
 const NODE_TYPES = { wf: FlowNode };
+const FIT = { padding: 0.15, maxZoom: 1.2 };
+
+/** Fits the graph again when its box changes size (a phone turned, the side panel wrapping below). */
+function FitOnResize() {
+  const { fitView } = useReactFlow();
+  const width = useStore((s) => s.width);
+  const height = useStore((s) => s.height);
+  useEffect(() => { if (width && height) void fitView(FIT); }, [width, height, fitView]);
+  return null;
+}
 
 function toFlowNodes(nodes: GraphNode[], edges: GraphEdge[], runs: Map<string, NodeRun> | undefined, selected: string | null): FlowNodeT[] {
   const at = positions(nodes, edges);
@@ -90,7 +100,7 @@ export default function WorkflowGraph({ nodes, edges, runs, selected = null, onS
         edges={flowEdges}
         nodeTypes={NODE_TYPES}
         fitView
-        fitViewOptions={{ padding: 0.15, maxZoom: 1.2 }}
+        fitViewOptions={FIT}
         minZoom={0.2}
         nodesDraggable={false}
         nodesConnectable={false}
@@ -98,6 +108,7 @@ export default function WorkflowGraph({ nodes, edges, runs, selected = null, onS
         deleteKeyCode={null}
         onNodeClick={(_, n) => onSelect?.(n.id)}
       >
+        <FitOnResize />
         <Background gap={16} />
         <Controls showInteractive={false} />
       </ReactFlow>

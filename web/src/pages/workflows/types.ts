@@ -37,7 +37,7 @@ export interface GraphEdge {
   [k: string]: unknown;
 }
 
-export interface Schedule { node_id: string; cron: string; timezone: string; next_at: string | null }
+export interface Schedule { node_id: string; cron: string; timezone: string; next_at: string | null; last_fired_at?: string | null }
 
 export interface Workflow {
   id: string;
