@@ -8,16 +8,21 @@ const RETRY_MS = [500, 1000, 2000, 4000];
 const POLL_MS = 1000;
 const REFRESH_MS = 400;
 
+/** What a `node` event carries: the state, the attempt, and what changed with it. */
+export type NodeEvent = Partial<NodeRun> & { node_id: string; attempt?: number };
+
 /** A `node` event folded into the run: the node's new state, and the run's progress with it. */
-export function applyNodeEvent(run: RunView, d: Partial<NodeRun> & { node_id: string }): RunView {
+export function applyNodeEvent(run: RunView, d: NodeEvent): RunView {
   const known = run.nodes.some((n) => n.node_id === d.node_id);
   const base: NodeRun = { node_id: d.node_id, type: '', runs_as: null, label: null, state: 'pending', attempts: 0, input: null, output: null, error: null, started_at: null, finished_at: null, duration_ms: null, execution_id: null, approval_id: null };
   const patch = (n: NodeRun): NodeRun => ({
     ...n,
     state: d.state ?? n.state,
-    attempts: d.attempts ?? n.attempts,
+    attempts: d.attempt ?? d.attempts ?? n.attempts,
     ...('error' in d ? { error: d.error } : {}),
     ...('output' in d ? { output: d.output } : {}),
+    ...(d.execution_id ? { execution_id: d.execution_id } : {}),
+    ...(d.approval_id ? { approval_id: d.approval_id } : {}),
   });
   const nodes = known ? run.nodes.map((n) => (n.node_id === d.node_id ? patch(n) : n)) : [...run.nodes, patch(base)];
   const done = nodes.filter((n) => DONE_STATES.has(n.state)).length;
