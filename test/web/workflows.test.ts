@@ -10,6 +10,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { Built } from '../../src/app.js';
 import { startApp } from '../helpers/app.js';
 import { call, makeTenant, type TestTenant } from '../helpers/http.js';
+import { standardKit } from '../helpers/tools.js';
 
 /**
  * Workflows in the web console, end to end: Debian's Chromium driven by playwright-core against
@@ -86,6 +87,7 @@ describe('workflows in the web console (headless Chromium)', () => {
   let greeterId: string;
   let plainId: string;
   let slowId: string;
+  let mailerId: string;
   let slow: Awaited<ReturnType<typeof heldEndpoint>>;
   const consoleErrors: string[] = [];
 
@@ -96,6 +98,7 @@ describe('workflows in the web console (headless Chromium)', () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     built = await startApp({ allowInsecureWebhooks: true, publicUrl: base });
+    built.ctx.tools.register(standardKit());
     await built.app.listen({ port, host: '127.0.0.1' });
     a = await makeTenant(built.app, 'team', 'Acme Robotics');
     greeterId = await workflowWithSchema(built, a);
@@ -113,6 +116,19 @@ describe('workflows in the web console (headless Chromium)', () => {
     });
     assert.equal(slowWf.status, 201, JSON.stringify(slowWf.body));
     slowId = slowWf.body.workflow.id;
+    // A supervised agent asks a human before it sends mail: its node parks the run.
+    const agent = await call(built.app, 'POST', '/api/agents', { key: a.key, body: { name: 'Mailer', role: 'custom', maturity_level: 'supervised' } });
+    assert.equal(agent.status, 201, JSON.stringify(agent.body));
+    const mailer = await call(built.app, 'POST', '/api/workflows', {
+      key: a.key,
+      body: {
+        name: 'Renewal mail',
+        nodes: [{ id: 'start', type: 'trigger' }, { id: 'mail', type: 'agent', label: 'Mail the customers', config: { agent: 'Mailer', task: 'Send email to customers about the renewal' } }, { id: 'done', type: 'output' }],
+        edges: [{ source: 'start', target: 'mail' }, { source: 'mail', target: 'done' }],
+      },
+    });
+    assert.equal(mailer.status, 201, JSON.stringify(mailer.body));
+    mailerId = mailer.body.workflow.id;
     profile = mkdtempSync(join(tmpdir(), 'atom-chromium-'));
     context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 860 } });
     page = context.pages()[0] ?? (await context.newPage());
@@ -251,8 +267,29 @@ describe('workflows in the web console (headless Chromium)', () => {
     assert.equal(await page.getByRole('button', { name: 'Cancel run' }).count(), 0);
   });
 
+  it('shows a node waiting for a human; approved on the Approvals page, the run finishes', async () => {
+    await page.goto(`${base}/workflows/${mailerId}`);
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.getByRole('button', { name: 'Start run' }).click();
+    await page.waitForURL(/\/workflow-runs\/[^/]+$/);
+    const runPath = new URL(page.url()).pathname;
+    await graphNode('mail', 'awaiting_approval').waitFor();
+    await page.getByTestId('run-status').filter({ hasText: 'awaiting approval' }).waitFor();
+    await graphNode('mail').click();
+    const approval = page.getByTestId('node-panel').getByRole('link', { name: /^apr_/ });
+    await approval.waitFor();
+    await shot('workflow-run-approval');
+    await approval.click();
+    const card = page.locator('.card').filter({ hasText: 'send_email' });
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await page.getByText('No pending approvals.').waitFor();
+    await page.goto(`${base}${runPath}`);
+    await page.getByTestId('run-status').filter({ hasText: 'completed' }).waitFor();
+    for (const id of ['start', 'mail', 'done']) await graphNode(id, 'completed').waitFor();
+  });
+
   it('cancels a running run from its page', async () => {
-    await page.getByRole('link', { name: '← Slow caller' }).click();
+    await page.goto(`${base}/workflows/${slowId}`);
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await page.getByRole('button', { name: 'Start run' }).click();
     await page.waitForURL(/\/workflow-runs\/[^/]+$/);

@@ -71,7 +71,7 @@ function RunHeader({ run, live, onCancel, canCancel, busy }: { run: RunView; liv
       <p><Link to={`/workflows/${run.workflow_id}`}>← {run.workflow_name}</Link></p>
       <div className="row">
         <h1>Run of {run.workflow_name}</h1>
-        <Badge tone={statusTone(run.status)}><span data-testid="run-status">{run.status.replace('_', ' ')}</span></Badge>
+        <Badge tone={run.status === 'awaiting_approval' ? 'warn' : statusTone(run.status)}><span data-testid="run-status">{run.status.replace('_', ' ')}</span></Badge>
         {live && <span className="muted" role="status">live</span>}
         {!finished && canCancel && <button type="button" className="danger" style={{ marginLeft: 'auto' }} disabled={busy} onClick={onCancel}>Cancel run</button>}
       </div>
