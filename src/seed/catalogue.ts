@@ -69,18 +69,77 @@ export const COMPONENTS = [
   { name: 'Markdown Note', category: 'content', tags: ['markdown', 'notes'], description: 'Rendered Markdown block', code: 'export function MarkdownNote({ text = "" }) { return { type: "markdown", text }; }', config_schema: null },
 ];
 
-const steps = (...names: string[]) => names.map((n, i) => ({ step_id: `s${i + 1}`, name: n, step_type: i === 0 ? 'api_call' : 'llm' }));
+/**
+ * Workflow templates that run as they are on a fresh install without a model: their steps use the
+ * skills above (skill steps) and the agents above (agent steps, which the embedded planner runs
+ * when no model is configured), with JSONata for the data in between. A tenant installs the agent
+ * templates a workflow names (which brings their skills) before it activates or runs it.
+ */
+const step = (step_id: string, name: string, step_type: string, config: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+  ({ step_id, name, step_type, config, ...extra });
+const out = (value: Record<string, unknown>) => step('report', 'Result', 'output', { value });
+
 export const WORKFLOWS = [
-  { id: 'email_digest', name: 'Daily Email Digest', category: 'Productivity', complexity: 'Beginner', tags: ['email', 'digest'], description: 'Summarise the day\'s email into one digest',
-    input_schema: [{ name: 'data_source', type: 'select', label: 'Mailbox', required: true, options: ['gmail', 'outlook'] }], steps: steps('Fetch mail', 'Write digest', 'Send digest') },
-  { id: 'lead_enrichment', name: 'Lead Enrichment', category: 'Sales', complexity: 'Intermediate', tags: ['crm', 'leads'], description: 'Validate, score and route new leads',
-    input_schema: [{ name: 'crm', type: 'select', label: 'CRM', required: true, options: ['salesforce', 'hubspot'] }], steps: steps('Read new leads', 'Validate emails', 'Score leads', 'Update CRM') },
-  { id: 'invoice_approval', name: 'Invoice Approval', category: 'Finance', complexity: 'Intermediate', tags: ['invoices', 'approvals'], description: 'Check totals and route large invoices for approval',
-    input_schema: [{ name: 'threshold_usd', type: 'number', label: 'Approval threshold (USD)', required: true }], steps: steps('Collect invoices', 'Recalculate totals', 'Request approval') },
-  { id: 'ticket_triage', name: 'Support Ticket Triage', category: 'Support', complexity: 'Beginner', tags: ['support', 'sentiment'], description: 'Score ticket sentiment and escalate angry customers',
-    input_schema: [{ name: 'helpdesk', type: 'select', label: 'Helpdesk', required: true, options: ['zendesk', 'freshdesk'] }], steps: steps('Fetch tickets', 'Score sentiment', 'Escalate') },
-  { id: 'release_notes', name: 'Release Notes', category: 'Engineering', complexity: 'Beginner', tags: ['git', 'docs'], description: 'Draft release notes from merged pull requests',
-    input_schema: [{ name: 'repository', type: 'text', label: 'Repository', required: true }], steps: steps('List merged PRs', 'Group changes', 'Write notes') },
-  { id: 'weekly_kpis', name: 'Weekly KPI Report', category: 'Analytics', complexity: 'Advanced', tags: ['kpi', 'reporting'], description: 'Collect KPIs from several sources and publish a report',
-    input_schema: [{ name: 'channel', type: 'text', label: 'Slack channel', required: false }], steps: steps('Query metrics', 'Compare to last week', 'Write summary', 'Post report') },
+  { id: 'email_digest', name: 'Daily Email Digest', category: 'Productivity', complexity: 'Beginner', tags: ['email', 'digest'],
+    description: 'Turn the day\'s messages into one digest with its reading time', agents: [] as string[], skills: ['Text Statistics'],
+    input_schema: [{ name: 'emails', type: 'json', label: 'Messages ([{from, subject, body}])', required: true }],
+    steps: [
+      step('collect', 'Collect mail', 'transform', { expression: '{"text": $join(input.emails.(subject & ". " & body), " "), "count": $count(input.emails)}' }),
+      step('measure', 'Measure it', 'skill', { skill: 'Text Statistics', inputs: { text: '{{nodes.collect.text}}' } }),
+      out({ digest: '{{ $join(input.emails.("- " & from & ": " & subject), "\n") }}', messages: '{{nodes.collect.count}}', reading_minutes: '{{nodes.measure.reading_minutes}}' }),
+    ] },
+  { id: 'lead_enrichment', name: 'Lead Enrichment', category: 'Sales', complexity: 'Intermediate', tags: ['crm', 'leads'],
+    description: 'Validate a new lead\'s email, score it with the sales agent and route it', agents: ['Sales Outreach Agent'], skills: ['Email Address Validator', 'Lead Scorer'],
+    input_schema: [
+      { name: 'email', type: 'email', label: 'Email', required: true }, { name: 'employees', type: 'integer', label: 'Employees', required: true },
+      { name: 'budget_usd', type: 'number', label: 'Budget (USD)', required: true }, { name: 'email_opens', type: 'integer', label: 'Email opens', default: 0 },
+    ],
+    steps: [
+      step('validate', 'Validate email', 'skill', { skill: 'Email Address Validator', inputs: { email: '{{input.email}}' } }),
+      step('score', 'Score lead', 'agent', { agent: 'Sales Outreach Agent', task: 'Analyze and score this lead with the lead scorer',
+        parameters: { employees: '{{input.employees}}', budget_usd: '{{input.budget_usd}}', email_opens: '{{input.email_opens}}' } }),
+      step('route', 'Route', 'condition', { expression: 'nodes.validate.valid and nodes.score.result.output.tier = "hot"' }),
+      step('fast_track', 'Fast-track to sales', 'transform', { when: true, expression: '{"queue": "sales", "tier": nodes.score.result.output.tier}' }, { depends_on: ['route'] }),
+      step('nurture', 'Nurture', 'transform', { when: false, expression: '{"queue": nodes.validate.valid ? "nurture" : "invalid", "tier": nodes.score.result.output.tier}' }, { depends_on: ['route'] }),
+      step('report', 'Result', 'output', { value: { email: '{{nodes.validate.email}}', score: '{{nodes.score.result.output.score}}', routing: '{{ nodes.fast_track ? nodes.fast_track : nodes.nurture }}' } }, { depends_on: ['fast_track', 'nurture'] }),
+    ].map((s, i, all) => (i < 3 ? { ...s, depends_on: i === 0 ? [] : [all[i - 1].step_id] } : s)) },
+  { id: 'invoice_approval', name: 'Invoice Approval', category: 'Finance', complexity: 'Intermediate', tags: ['invoices', 'approvals'],
+    description: 'Recalculate an invoice and route large ones for approval', agents: [], skills: ['Invoice Total Calculator'],
+    input_schema: [
+      { name: 'lines', type: 'array', label: 'Lines ([{quantity, unit_price, discount}])', required: true, min: 1 },
+      { name: 'tax_rate', type: 'number', label: 'Tax rate', default: 0 }, { name: 'threshold_usd', type: 'number', label: 'Approval threshold (USD)', required: true },
+    ],
+    steps: [
+      step('total', 'Recalculate totals', 'skill', { skill: 'Invoice Total Calculator', inputs: { lines: '{{input.lines}}', tax_rate: '{{input.tax_rate}}' } }),
+      step('check', 'Over threshold?', 'condition', { expression: 'nodes.total.total > input.threshold_usd' }, { depends_on: ['total'] }),
+      step('approval', 'Request approval', 'transform', { when: true, expression: '{"decision": "needs_approval", "reason": "total " & $string(nodes.total.total) & " exceeds " & $string(input.threshold_usd)}' }, { depends_on: ['check'] }),
+      step('auto', 'Auto-approve', 'transform', { when: false, expression: '{"decision": "approved"}' }, { depends_on: ['check'] }),
+      step('report', 'Result', 'output', { value: { totals: '{{nodes.total}}', decision: '{{ nodes.approval ? nodes.approval : nodes.auto }}' } }, { depends_on: ['approval', 'auto'] }),
+    ] },
+  { id: 'ticket_triage', name: 'Support Ticket Triage', category: 'Support', complexity: 'Beginner', tags: ['support', 'sentiment'],
+    description: 'Score a ticket\'s sentiment with the triage agent and escalate angry customers', agents: ['Support Triage Agent'], skills: ['Lexicon Sentiment Scorer'],
+    input_schema: [{ name: 'ticket', type: 'textarea', label: 'Ticket text', required: true }, { name: 'customer', type: 'text', label: 'Customer', required: true }],
+    steps: [
+      step('sentiment', 'Score sentiment', 'agent', { agent: 'Support Triage Agent', task: 'Analyze the sentiment of this support ticket', parameters: { text: '{{input.ticket}}' } }),
+      step('angry', 'Angry customer?', 'condition', { expression: 'nodes.sentiment.result.output.label = "negative"' }, { depends_on: ['sentiment'] }),
+      step('escalate', 'Escalate', 'transform', { when: true, expression: '{"queue": "escalations", "priority": "p1", "customer": input.customer}' }, { depends_on: ['angry'] }),
+      step('normal', 'Standard queue', 'transform', { when: false, expression: '{"queue": "support", "priority": "p3", "customer": input.customer}' }, { depends_on: ['angry'] }),
+      step('report', 'Result', 'output', { value: { sentiment: '{{nodes.sentiment.result.output}}', routing: '{{ nodes.escalate ? nodes.escalate : nodes.normal }}' } }, { depends_on: ['escalate', 'normal'] }),
+    ] },
+  { id: 'release_notes', name: 'Release Notes', category: 'Engineering', complexity: 'Beginner', tags: ['git', 'docs'],
+    description: 'Group merged changes and lay them out as release notes with the release notes agent', agents: ['Release Notes Assistant'], skills: ['Markdown Table Builder'],
+    input_schema: [{ name: 'repository', type: 'text', label: 'Repository', required: true }, { name: 'changes', type: 'array', label: 'Changes ([{type, title}])', required: true, min: 1 }],
+    steps: [
+      step('group', 'Group changes', 'transform', { expression: '{"rows": [input.changes^(type).{"type": type, "change": title}]}' }),
+      step('table', 'Lay out notes', 'agent', { agent: 'Release Notes Assistant', task: 'List these changes as a markdown table', parameters: { rows: '{{nodes.group.rows}}' } }),
+      out({ title: 'Release notes for {{input.repository}}', markdown: '{{nodes.table.result.output}}' }),
+    ] },
+  { id: 'weekly_kpis', name: 'Weekly KPI Report', category: 'Analytics', complexity: 'Advanced', tags: ['kpi', 'reporting'],
+    description: 'Compare this week\'s KPIs with last week\'s and write the report table', agents: [], skills: ['Markdown Table Builder'],
+    input_schema: [{ name: 'metrics', type: 'array', label: 'Metrics ([{name, this_week, last_week}])', required: true, min: 1 }, { name: 'channel', type: 'text', label: 'Slack channel', required: false }],
+    steps: [
+      step('compare', 'Compare to last week', 'transform', { expression: '{"rows": [input.metrics.{"metric": name, "this_week": this_week, "last_week": last_week, "change_pct": last_week = 0 ? null : $round((this_week - last_week) / last_week * 100, 1)}]}' }),
+      step('table', 'Write the table', 'skill', { skill: 'Markdown Table Builder', inputs: { rows: '{{nodes.compare.rows}}' } }),
+      out({ channel: '{{ input.channel ? input.channel : "#kpis" }}', report: '{{nodes.table}}', improved: '{{ $count(nodes.compare.rows[change_pct > 0]) }}' }),
+    ] },
 ];

@@ -84,7 +84,8 @@ export async function seedCatalogue(app: FastifyInstance, ctx: AppContext, admin
   });
 
   const workflows = await seedKind('workflow_template', WORKFLOWS, async (w) => {
-    const created = await send('POST', '/api/marketplace/templates/advanced', { ...w, marketplace_type: 'public' }, key);
+    const { agents: _agents, skills: _skills, ...body } = w;
+    const created = await send('POST', '/api/marketplace/templates/advanced', { ...body, marketplace_type: 'public' }, key);
     await send('POST', `/api/marketplace/templates/${created.id}/approve`, undefined, admin);
     return created.id;
   });

@@ -287,6 +287,7 @@ describe('workflows as tenant objects', () => {
     assert.equal(tmpl.body.error.details.field, 'workflow_data');
     const types = await call(built.app, 'GET', '/api/workflows/node-types');
     assert.deepEqual(types.body.node_types, ['trigger', 'agent', 'skill', 'condition', 'transform', 'http', 'output', 'step']);
+    assert.deepEqual([types.body.step_types.llm, types.body.step_types.api_call, types.body.step_types.validation], ['agent', 'http', 'transform']);
   });
 });
 

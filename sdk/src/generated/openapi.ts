@@ -212,12 +212,20 @@ export const OPERATIONS = [
   "POST /api/webhooks/{id}/deliveries/{delivery_id}/redeliver",
   "POST /api/webhooks/{id}/rotate-secret",
   "POST /api/webhooks/{id}/test",
+  "GET /api/workflow-runs/{id}",
+  "POST /api/workflow-runs/{id}/cancel",
+  "GET /api/workflow-runs/{id}/stream",
   "GET /api/workflows",
   "POST /api/workflows",
   "GET /api/workflows/node-types",
   "GET /api/workflows/{id}",
   "PUT /api/workflows/{id}",
   "DELETE /api/workflows/{id}",
+  "POST /api/workflows/{id}/activate",
+  "POST /api/workflows/{id}/deactivate",
+  "POST /api/workflows/{id}/run",
+  "GET /api/workflows/{id}/runs",
+  "POST /api/workflows/{id}/webhook",
 ] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
@@ -7191,6 +7199,134 @@ export interface paths {
       };
     };
   };
+  "/api/workflow-runs/{id}": {
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: boolean;
+          run: {
+            id: string;
+            workflow_id: string;
+            workflow_name: string;
+            status: "queued" | "running" | "awaiting_approval" | "completed" | "failed" | "cancelled";
+            trigger: "manual" | "webhook" | "schedule";
+            input: unknown;
+            output: unknown;
+            error: {
+              node_id: string | null;
+              message: string;
+            } | null;
+            nodes: Array<{
+              node_id: string;
+              type: string;
+              runs_as: string | null;
+              label: string;
+              state: "pending" | "running" | "completed" | "failed" | "skipped" | "awaiting_approval" | "cancelled";
+              attempts: number;
+              input: unknown;
+              output: unknown;
+              error: string | null;
+              started_at: string | null;
+              finished_at: string | null;
+              duration_ms: number | null;
+              execution_id: string | null;
+              approval_id: string | null;
+            }>;
+            progress: {
+              done: number;
+              total: number;
+            };
+            attempts: number;
+            scheduled_for: string | null;
+            created_at: string;
+            started_at: string | null;
+            finished_at: string | null;
+            poll_url: string;
+            stream_url: string;
+          };
+        };
+      };
+    };
+  };
+  "/api/workflow-runs/{id}/cancel": {
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: boolean;
+          run: {
+            id: string;
+            workflow_id: string;
+            workflow_name: string;
+            status: "queued" | "running" | "awaiting_approval" | "completed" | "failed" | "cancelled";
+            trigger: "manual" | "webhook" | "schedule";
+            input: unknown;
+            output: unknown;
+            error: {
+              node_id: string | null;
+              message: string;
+            } | null;
+            nodes: Array<{
+              node_id: string;
+              type: string;
+              runs_as: string | null;
+              label: string;
+              state: "pending" | "running" | "completed" | "failed" | "skipped" | "awaiting_approval" | "cancelled";
+              attempts: number;
+              input: unknown;
+              output: unknown;
+              error: string | null;
+              started_at: string | null;
+              finished_at: string | null;
+              duration_ms: number | null;
+              execution_id: string | null;
+              approval_id: string | null;
+            }>;
+            progress: {
+              done: number;
+              total: number;
+            };
+            attempts: number;
+            scheduled_for: string | null;
+            created_at: string;
+            started_at: string | null;
+            finished_at: string | null;
+            poll_url: string;
+            stream_url: string;
+          };
+        };
+      };
+    };
+  };
+  "/api/workflow-runs/{id}/stream": {
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: {
+          last_event_id?: number;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": unknown;
+      };
+    };
+  };
   "/api/workflows": {
     get: {
       parameters: {
@@ -7260,6 +7396,16 @@ export interface paths {
             imported_at: string | null;
             created_at: string;
             updated_at: string;
+            active: boolean;
+            activated_at: string | null;
+            webhook_url: string | null;
+            schedules?: Array<{
+              node_id: string;
+              cron: string;
+              timezone: string;
+              next_at: string;
+              last_fired_at: string | null;
+            }>;
           }>;
           total: number;
           limit: number;
@@ -7350,6 +7496,16 @@ export interface paths {
             imported_at: string | null;
             created_at: string;
             updated_at: string;
+            active: boolean;
+            activated_at: string | null;
+            webhook_url: string | null;
+            schedules?: Array<{
+              node_id: string;
+              cron: string;
+              timezone: string;
+              next_at: string;
+              last_fired_at: string | null;
+            }>;
           };
         };
       };
@@ -7435,6 +7591,16 @@ export interface paths {
             imported_at: string | null;
             created_at: string;
             updated_at: string;
+            active: boolean;
+            activated_at: string | null;
+            webhook_url: string | null;
+            schedules?: Array<{
+              node_id: string;
+              cron: string;
+              timezone: string;
+              next_at: string;
+              last_fired_at: string | null;
+            }>;
           };
         };
       };
@@ -7523,6 +7689,16 @@ export interface paths {
             imported_at: string | null;
             created_at: string;
             updated_at: string;
+            active: boolean;
+            activated_at: string | null;
+            webhook_url: string | null;
+            schedules?: Array<{
+              node_id: string;
+              cron: string;
+              timezone: string;
+              next_at: string;
+              last_fired_at: string | null;
+            }>;
           };
         };
       };
@@ -7539,6 +7715,371 @@ export interface paths {
         "200": {
           success: boolean;
           message: string;
+        };
+      };
+    };
+  };
+  "/api/workflows/{id}/activate": {
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: {
+        rotate_secret?: boolean;
+      };
+      responses: {
+        "200": {
+          success: boolean;
+          workflow: {
+            id: string;
+            name: string;
+            description: string;
+            category: string | null;
+            nodes: Array<{
+              id: string;
+              type: string;
+              label?: string;
+              config?: {
+                [key: string]: unknown;
+              };
+              [key: string]: unknown;
+            }>;
+            edges: Array<{
+              id?: string;
+              source: string;
+              target: string;
+              [key: string]: unknown;
+            }>;
+            version: string;
+            source: string;
+            template_id: string | null;
+            input_schema: Array<{
+              name: string;
+              type: "text" | "string" | "textarea" | "number" | "integer" | "boolean" | "select" | "multiselect" | "email" | "url" | "date" | "json" | "object" | "array";
+              label?: string;
+              description?: string;
+              required?: boolean;
+              default?: unknown;
+              options?: Array<string | number | boolean | {
+                value: string | number | boolean;
+                label?: string;
+              }>;
+              min?: number;
+              max?: number;
+            }> | null;
+            steps: Array<{
+              step_id: string;
+              name: string;
+              step_type: string;
+              description?: string;
+              estimated_duration?: number;
+              depends_on?: Array<string>;
+              config?: {
+                [key: string]: unknown;
+              };
+            }> | null;
+            user_inputs: {
+              [key: string]: unknown;
+            } | null;
+            imported_at: string | null;
+            created_at: string;
+            updated_at: string;
+            active: boolean;
+            activated_at: string | null;
+            webhook_url: string | null;
+            schedules?: Array<{
+              node_id: string;
+              cron: string;
+              timezone: string;
+              next_at: string;
+              last_fired_at: string | null;
+            }>;
+          };
+          triggers: {
+            webhook: {
+              url: string | null;
+              secret: string | null;
+            };
+            schedules: Array<{
+              node_id: string;
+              cron: string;
+              timezone: string;
+              next_at: string;
+              last_fired_at: string | null;
+            }>;
+          };
+        };
+      };
+    };
+  };
+  "/api/workflows/{id}/deactivate": {
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: boolean;
+          workflow: {
+            id: string;
+            name: string;
+            description: string;
+            category: string | null;
+            nodes: Array<{
+              id: string;
+              type: string;
+              label?: string;
+              config?: {
+                [key: string]: unknown;
+              };
+              [key: string]: unknown;
+            }>;
+            edges: Array<{
+              id?: string;
+              source: string;
+              target: string;
+              [key: string]: unknown;
+            }>;
+            version: string;
+            source: string;
+            template_id: string | null;
+            input_schema: Array<{
+              name: string;
+              type: "text" | "string" | "textarea" | "number" | "integer" | "boolean" | "select" | "multiselect" | "email" | "url" | "date" | "json" | "object" | "array";
+              label?: string;
+              description?: string;
+              required?: boolean;
+              default?: unknown;
+              options?: Array<string | number | boolean | {
+                value: string | number | boolean;
+                label?: string;
+              }>;
+              min?: number;
+              max?: number;
+            }> | null;
+            steps: Array<{
+              step_id: string;
+              name: string;
+              step_type: string;
+              description?: string;
+              estimated_duration?: number;
+              depends_on?: Array<string>;
+              config?: {
+                [key: string]: unknown;
+              };
+            }> | null;
+            user_inputs: {
+              [key: string]: unknown;
+            } | null;
+            imported_at: string | null;
+            created_at: string;
+            updated_at: string;
+            active: boolean;
+            activated_at: string | null;
+            webhook_url: string | null;
+            schedules?: Array<{
+              node_id: string;
+              cron: string;
+              timezone: string;
+              next_at: string;
+              last_fired_at: string | null;
+            }>;
+          };
+        };
+      };
+    };
+  };
+  "/api/workflows/{id}/run": {
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: {
+        input?: {
+          [key: string]: unknown;
+        };
+        async?: boolean;
+      };
+      responses: {
+        "200": {
+          success: boolean;
+          run: {
+            id: string;
+            workflow_id: string;
+            workflow_name: string;
+            status: "queued" | "running" | "awaiting_approval" | "completed" | "failed" | "cancelled";
+            trigger: "manual" | "webhook" | "schedule";
+            input: unknown;
+            output: unknown;
+            error: {
+              node_id: string | null;
+              message: string;
+            } | null;
+            nodes: Array<{
+              node_id: string;
+              type: string;
+              runs_as: string | null;
+              label: string;
+              state: "pending" | "running" | "completed" | "failed" | "skipped" | "awaiting_approval" | "cancelled";
+              attempts: number;
+              input: unknown;
+              output: unknown;
+              error: string | null;
+              started_at: string | null;
+              finished_at: string | null;
+              duration_ms: number | null;
+              execution_id: string | null;
+              approval_id: string | null;
+            }>;
+            progress: {
+              done: number;
+              total: number;
+            };
+            attempts: number;
+            scheduled_for: string | null;
+            created_at: string;
+            started_at: string | null;
+            finished_at: string | null;
+            poll_url: string;
+            stream_url: string;
+          };
+        };
+        "202": {
+          success: boolean;
+          run: {
+            id: string;
+            workflow_id: string;
+            workflow_name: string;
+            status: "queued" | "running" | "awaiting_approval" | "completed" | "failed" | "cancelled";
+            trigger: "manual" | "webhook" | "schedule";
+            input: unknown;
+            output: unknown;
+            error: {
+              node_id: string | null;
+              message: string;
+            } | null;
+            nodes: Array<{
+              node_id: string;
+              type: string;
+              runs_as: string | null;
+              label: string;
+              state: "pending" | "running" | "completed" | "failed" | "skipped" | "awaiting_approval" | "cancelled";
+              attempts: number;
+              input: unknown;
+              output: unknown;
+              error: string | null;
+              started_at: string | null;
+              finished_at: string | null;
+              duration_ms: number | null;
+              execution_id: string | null;
+              approval_id: string | null;
+            }>;
+            progress: {
+              done: number;
+              total: number;
+            };
+            attempts: number;
+            scheduled_for: string | null;
+            created_at: string;
+            started_at: string | null;
+            finished_at: string | null;
+            poll_url: string;
+            stream_url: string;
+          };
+        };
+      };
+    };
+  };
+  "/api/workflows/{id}/runs": {
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: {
+          status?: "queued" | "running" | "awaiting_approval" | "completed" | "failed" | "cancelled";
+          limit: number;
+          offset: number;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: boolean;
+          runs: Array<{
+            id: string;
+            workflow_id: string;
+            workflow_name: string;
+            status: "queued" | "running" | "awaiting_approval" | "completed" | "failed" | "cancelled";
+            trigger: "manual" | "webhook" | "schedule";
+            input: unknown;
+            output: unknown;
+            error: {
+              node_id: string | null;
+              message: string;
+            } | null;
+            nodes: Array<{
+              node_id: string;
+              type: string;
+              runs_as: string | null;
+              label: string;
+              state: "pending" | "running" | "completed" | "failed" | "skipped" | "awaiting_approval" | "cancelled";
+              attempts: number;
+              input: unknown;
+              output: unknown;
+              error: string | null;
+              started_at: string | null;
+              finished_at: string | null;
+              duration_ms: number | null;
+              execution_id: string | null;
+              approval_id: string | null;
+            }>;
+            progress: {
+              done: number;
+              total: number;
+            };
+            attempts: number;
+            scheduled_for: string | null;
+            created_at: string;
+            started_at: string | null;
+            finished_at: string | null;
+            poll_url: string;
+            stream_url: string;
+          }>;
+          total: number;
+          limit: number;
+          offset: number;
+          has_more: boolean;
+        };
+      };
+    };
+  };
+  "/api/workflows/{id}/webhook": {
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "202": {
+          success: boolean;
+          run_id: string;
+          status: string;
+          poll_url: string;
+          stream_url: string;
         };
       };
     };

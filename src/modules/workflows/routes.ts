@@ -5,6 +5,7 @@ import type { AppContext } from '../../platform/context.js';
 import { OffsetQuery } from '../../platform/http/pagination.js';
 import { StringEnum } from '../../platform/http/schema.js';
 import { NODE_TYPES } from './graph.js';
+import { STEP_TYPES } from './node-kinds.js';
 import { CreateWorkflowBody, UpdateWorkflowBody, WorkflowView } from './schemas.js';
 import { workflowsService, type Workflow } from './service.js';
 import { activationService, webhookPath } from './triggers/activation.js';
@@ -43,9 +44,12 @@ export const workflowRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => as
   });
 
   app.get('/api/workflows/node-types', {
-    schema: { tags, summary: 'The node types a workflow may use', response: { 200: Type.Object({ node_types: Type.Array(Type.String()) }) } },
+    schema: {
+      tags, summary: "The node types a workflow may use, and the block each template step_type runs as",
+      response: { 200: Type.Object({ node_types: Type.Array(Type.String()), step_types: Type.Record(Type.String(), Type.String()) }) },
+    },
     config: { auth: 'optional' },
-  }, async () => ({ node_types: [...NODE_TYPES] }));
+  }, async () => ({ node_types: [...NODE_TYPES], step_types: { ...STEP_TYPES } }));
 
   app.post('/api/workflows', {
     schema: { tags, body: CreateWorkflowBody, response: { 201: One } },

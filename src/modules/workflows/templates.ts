@@ -64,9 +64,11 @@ export function graphFromSteps(steps: Step[]): { nodes: WorkflowNode[]; edges: W
   const edges: WorkflowEdge[] = [];
   const explicit = steps.some((s) => s.depends_on?.length);
   steps.forEach((s, i) => {
-    nodes.push({ id: s.step_id, type: 'step', label: s.name, config: { step_type: s.step_type, ...(s.estimated_duration !== undefined ? { estimated_duration: s.estimated_duration } : {}), ...(s.config ?? {}) } });
+    // `config.when` on a step after a condition step is the branch that leads to it (its edge's `when`).
+    const { when, ...config } = s.config ?? {};
+    nodes.push({ id: s.step_id, type: 'step', label: s.name, config: { step_type: s.step_type, ...(s.estimated_duration !== undefined ? { estimated_duration: s.estimated_duration } : {}), ...config } });
     const from = explicit ? (s.depends_on?.length ? s.depends_on : [START_NODE]) : [i === 0 ? START_NODE : steps[i - 1].step_id];
-    for (const source of from) edges.push({ source, target: s.step_id });
+    for (const source of from) edges.push({ source, target: s.step_id, ...(when !== undefined ? { when } : {}) });
   });
   return { nodes, edges };
 }

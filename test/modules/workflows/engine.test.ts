@@ -64,4 +64,20 @@ describe('workflow engine', () => {
     assert.equal(receiver.received[0].headers['idempotency-key'] === receiver.received[1].headers['idempotency-key'], false);
     await receiver.close();
   });
+
+  it("runs the README's Greeter example as documented", async () => {
+    const id = await create(a, [
+      { id: 'start', type: 'trigger', config: { cron: '0 9 * * *', timezone: 'Europe/Paris' } },
+      { id: 'shape', type: 'transform', config: { expression: '{"greeting": "Hello " & input.name}' } },
+      { id: 'loud', type: 'condition', config: { expression: '$length(input.name) > 3' } },
+      { id: 'shout', type: 'transform', config: { expression: '$uppercase(nodes.shape.greeting)' } },
+      { id: 'out', type: 'output', config: { value: { message: '{{ nodes.shout ? nodes.shout : nodes.shape.greeting }}' } } },
+    ], [
+      { source: 'start', target: 'shape' }, { source: 'shape', target: 'loud' },
+      { source: 'loud', target: 'shout', when: true }, { source: 'loud', target: 'out', when: false }, { source: 'shout', target: 'out' },
+    ], 'Greeter');
+    assert.deepEqual((await run(a, id, { name: 'Ada' })).body.run.output, { message: 'Hello Ada' });
+    assert.deepEqual((await run(a, id, { name: 'Grace' })).body.run.output, { message: 'HELLO GRACE' });
+    assert.equal((await getRun(b, (await run(a, id, { name: 'X' })).body.run.id)).status, 404, "another tenant's run is not found");
+  });
 });

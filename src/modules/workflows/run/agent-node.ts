@@ -35,6 +35,7 @@ export async function runAgentNode(n: NodeRun, input: Record<string, unknown>): 
   const context = { ...(input.context as Record<string, unknown>), workflow_run_id: n.runId, workflow_node_id: n.node.id };
   await executions.execute(n.tenantId, n.requestedBy, agent.id, {
     task: task.slice(0, 10_000), context, parameters: input.parameters as Record<string, unknown>, source: 'workflow',
+    ...(typeof input.action === 'string' ? { action: input.action } : {}),
   }, { id, noWait: true });
   const e = await settled(n, id);
   if (e.awaiting_approval && !FINAL.has(e.status)) return { kind: 'parked', executionId: id, approvalId: e.awaiting_approval };

@@ -49,7 +49,7 @@ export async function prepare(n: NodeRun): Promise<Record<string, unknown>> {
     case 'transform': return { expression: cfg.expression, upstream: n.upstream };
     case 'output': return cfg.value !== undefined ? { value: await render(cfg.value, n.scope) } : { expression: cfg.expression ?? null, upstream: n.upstream };
     case 'agent': return {
-      agent: cfg.agent_id ?? cfg.agent, task: await render(cfg.task, n.scope),
+      agent: cfg.agent_id ?? cfg.agent, task: await render(cfg.task, n.scope), ...(typeof cfg.action === 'string' ? { action: cfg.action } : {}),
       context: (await render(cfg.context ?? {}, n.scope)) ?? {}, parameters: (await render(cfg.parameters ?? {}, n.scope)) ?? {},
     };
     case 'skill': return { skill: cfg.skill_id ?? cfg.skill, inputs: (await render(cfg.inputs ?? {}, n.scope)) ?? {} };
