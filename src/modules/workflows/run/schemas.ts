@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { Nullable, StringEnum } from '../../../platform/http/schema.js';
+import { Edges, Nodes } from '../graph.js';
 
 export const RUN_STATUSES = ['queued', 'running', 'awaiting_approval', 'completed', 'failed', 'cancelled'] as const;
 export const NODE_STATES = ['pending', 'running', 'completed', 'failed', 'skipped', 'awaiting_approval', 'cancelled'] as const;
@@ -19,7 +20,9 @@ export const RunError = Nullable(Type.Object({ node_id: Nullable(Type.String()),
 export const RunView = Type.Object({
   id: Type.String(), workflow_id: Type.String(), workflow_name: Type.String(), status: StringEnum(RUN_STATUSES),
   trigger: StringEnum(['manual', 'webhook', 'schedule'] as const), input: Type.Unknown(), output: Type.Unknown(), error: RunError,
-  nodes: Type.Array(NodeView), progress: Type.Object({ done: Type.Integer(), total: Type.Integer() }), attempts: Type.Integer(),
+  nodes: Type.Array(NodeView),
+  graph: Type.Object({ nodes: Nodes, edges: Edges }, { description: 'The graph the run started with (later edits of the workflow do not change it)' }),
+  progress: Type.Object({ done: Type.Integer(), total: Type.Integer() }), attempts: Type.Integer(),
   scheduled_for: When, created_at: Type.String(), started_at: When, finished_at: When, poll_url: Type.String(), stream_url: Type.String(),
 });
 

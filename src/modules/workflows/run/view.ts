@@ -38,6 +38,7 @@ export function runView(run: RunRow, rows: StepRow[]) {
   return {
     id: run.id, workflow_id: run.workflow_id, workflow_name: run.graph.name, status: run.status, trigger: run.trigger,
     input: run.input, output: run.output ?? null, error: run.error ?? null, nodes, progress: { done, total: nodes.length },
+    graph: { nodes: run.graph.nodes, edges: run.graph.edges },
     attempts: run.attempts, scheduled_for: iso(run.scheduled_for), created_at: iso(run.created_at)!, started_at: iso(run.started_at),
     finished_at: iso(run.finished_at), poll_url: runUrl(run.id), stream_url: `${runUrl(run.id)}/stream`,
   };

@@ -7,21 +7,12 @@ import { Graph } from './Graph';
 import { nodeName } from './layout';
 import { NodeBadge, NodePanel } from './NodePanel';
 import { duration, runDuration } from './RunHistory';
-import { RUN_FINISHED, type GraphNode, type NodeRun, type RunView, type Workflow } from './types';
+import { RUN_FINISHED, type NodeRun, type RunView } from './types';
 import { useRunStream } from './useRunStream';
 
-/** The graph to colour: the workflow's, else (deleted workflow) the run's nodes in a row. */
+/** The graph to colour: the one the run started with. */
 function useGraph(run: RunView | null) {
-  const wf = useAsync(
-    () => (run ? api<{ workflow: Workflow }>('GET', `/api/workflows/${run.workflow_id}`) : Promise.resolve(null)),
-    [run?.workflow_id],
-  );
-  return useMemo(() => {
-    const w = wf.data?.workflow;
-    if (w) return { nodes: w.nodes, edges: w.edges, loading: false };
-    const nodes: GraphNode[] = (run?.nodes ?? []).map((n) => ({ id: n.node_id, type: n.type, label: n.label ?? undefined }));
-    return { nodes, edges: [], loading: wf.loading };
-  }, [wf.data, wf.loading, run?.nodes]);
+  return useMemo(() => ({ nodes: run?.graph.nodes ?? [], edges: run?.graph.edges ?? [], loading: !run }), [run?.graph]);
 }
 
 function Outcome({ run }: { run: RunView }) {

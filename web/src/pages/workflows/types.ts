@@ -91,6 +91,8 @@ export interface RunView {
   output: unknown;
   error: { node_id: string | null; message: string } | null;
   nodes: NodeRun[];
+  /** The graph the run started with (a later edit of the workflow does not change it). */
+  graph: { nodes: GraphNode[]; edges: GraphEdge[] };
   progress: { done: number; total: number };
   created_at: string;
   started_at: string | null;
