@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { waitForState } from '../../helpers/agent-work.js';
 import { startApp } from '../../helpers/app.js';
-import { call, expectError, makeKey, makeTenant, type TestTenant } from '../../helpers/http.js';
+import { call, expectError, makeTenant, type Res, type TestTenant } from '../../helpers/http.js';
 import { startHeldReceiver, waitUntil } from '../../helpers/receiver.js';
 import { openStream } from '../../helpers/sse.js';
 
@@ -41,7 +41,7 @@ const runToEnd = async (wf: string, input: unknown = {}): Promise<Run> => {
   assert.ok([200, 202].includes(res.status), JSON.stringify(res.body));
   return FINAL.includes(res.body.run.status) ? res.body.run : waitForState(() => getRun(res.body.run.id), (r) => FINAL.includes(r.status));
 };
-const issue = (res: { status: number; body: any }, nodeId: string, field: string) => {
+const issue = (res: Res, nodeId: string, field: string) => {
   expectError(res, 400, 'VALIDATION_ERROR');
   assert.equal(res.body.error.details.node_id, nodeId, JSON.stringify(res.body));
   assert.equal(res.body.error.details.field, field, JSON.stringify(res.body));
