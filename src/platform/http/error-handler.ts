@@ -32,9 +32,16 @@ const FASTIFY_CODES: Record<string, [string, string]> = {
   FST_ERR_CTP_INVALID_JSON_BODY: ['INVALID_JSON', 'Body is not valid JSON'],
 };
 
+/**
+ * PostgreSQL refuses text a client sent that it cannot store: a NUL byte in a text value (22021)
+ * or `\u0000` in JSON (22P05). That is the request's fault, not the server's.
+ */
+const UNSTORABLE_TEXT = new Set(['22021', '22P05']);
+
 export function toAppError(err: FastifyError | AppError | Error): AppError {
   if (err instanceof AppError) return err;
   const fe = err as FastifyError;
+  if (fe.code && UNSTORABLE_TEXT.has(fe.code)) return new AppError('INVALID_INPUT', 'Text must not contain NUL (\\u0000) characters');
   if (fe.validation) return fromValidation(fe);
   const known = fe.code ? FASTIFY_CODES[fe.code] : undefined;
   if (known) return new AppError(known[0], known[1]);
