@@ -95,7 +95,10 @@ function required(n: NodeRun, value: unknown, why: string): unknown {
 }
 
 function bounded(n: NodeRun, output: unknown): unknown {
-  const size = Buffer.byteLength(JSON.stringify(output ?? null));
+  const text = JSON.stringify(output ?? null);
+  // PostgreSQL's jsonb cannot hold U+0000: the journal could not record this output.
+  if (text.includes('\\u0000')) throw new PermanentNodeError(`node '${n.node.id}' output contains a NUL character (\\u0000), which cannot be stored`);
+  const size = Buffer.byteLength(text);
   if (size > MAX_OUTPUT_BYTES) throw new PermanentNodeError(`node '${n.node.id}' output is ${size} bytes; the limit is ${MAX_OUTPUT_BYTES}`);
   return output ?? null;
 }

@@ -5,6 +5,8 @@ import { newId } from '../../../platform/ids.js';
 import type { Plan as PlanTier } from '../../../platform/plans.js';
 import { consumeWorkflowRun } from '../../../platform/usage.js';
 import * as journal from '../../executions/journal/repo.js';
+import { runnerFor } from '../../executions/runtime/shared.js';
+import { executionsService } from '../../executions/service.js';
 import { assertNoIssues, runIssues } from '../checks.js';
 import { validateParameters } from '../inputs.js';
 import { workflowsService, type Workflow } from '../service.js';
@@ -75,6 +77,19 @@ export function workflowRunsService(ctx: AppContext) {
     return run;
   }
 
+  /** A run cancelled while its agent waited for a human: the execution is cancelled too (its approval leaves the queue). */
+  async function cancelParkedExecution(tenantId: string, runId: string) {
+    const steps = await journal.steps(ctx.db.as(tenantId), tenantId, runId);
+    const parked = steps.find((s) => s.status === 'awaiting_approval');
+    const executionId = (parked?.result as { execution_id?: string } | null)?.execution_id;
+    if (!executionId) return;
+    const executions = executionsService(ctx, runnerFor(ctx));
+    const e = await executions.find(tenantId, executionId);
+    if (e && !['completed', 'failed', 'cancelled'].includes(e.status)) {
+      await executions.cancel(tenantId, e.agent_id, executionId).catch(() => undefined);
+    }
+  }
+
   return {
     create,
 
@@ -124,6 +139,7 @@ export function workflowRunsService(ctx: AppContext) {
         return r;
       });
       await ctx.bus.publish(runChannel(tenantId, runId), '').catch(() => undefined);
+      if (current.status === 'awaiting_approval') await cancelParkedExecution(tenantId, runId);
       return view(tenantId, run);
     },
 
