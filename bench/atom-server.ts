@@ -8,7 +8,8 @@ import { CATALOGUE, injector, insertCatalogue } from './lib/fixtures.js';
 /**
  * ATOM prepared for the benchmark: one enterprise tenant whose per-minute limit is raised out of
  * the way (the limiter still counts every request), 25 agents and API keys, a catalogue of 100,000
- * public skills from another tenant, a trivial function skill, and a chat session. Prints the targets as one JSON line.
+ * public skills from another tenant, a trivial function skill, a chat session, and two activated
+ * trivial workflows (trigger → transform → output) with their webhook secrets. Prints the targets as one JSON line.
  */
 const dir = mkdtempSync(join(tmpdir(), 'atom-bench-'));
 const config = loadConfig({ ...process.env, ATOM_DATA_DIR: dir, LOG_LEVEL: 'silent', ATOM_ADMIN_KEY: 'adm_bench', ATOM_ALLOW_INSECURE_WEBHOOKS: 'true', ATOM_WEBHOOK_RETRY_SCHEDULE_MS: '1000' });
@@ -38,7 +39,22 @@ const skill = await api('POST', '/api/v1/skills/private', {
 });
 const agent = (await api('GET', '/api/agents?limit=1')).data.agents[0].id as string;
 const session = (await api('POST', '/api/sessions', { agent_id: agent })).data.session.id as string;
+// Two trivial workflows fired by their webhook (one warms up, one is measured), activated: the secret is shown once.
+const workflows: { id: string; secret: string }[] = [];
+for (const name of ['Bench hook (warm-up)', 'Bench hook']) {
+  const w = await api('POST', '/api/workflows', {
+    name,
+    nodes: [
+      { id: 'in', type: 'trigger' },
+      { id: 'shape', type: 'transform', config: { expression: '{"n": input.n, "double": input.n * 2}' } },
+      { id: 'out', type: 'output', config: { expression: 'nodes.shape' } },
+    ],
+    edges: [{ source: 'in', target: 'shape' }, { source: 'shape', target: 'out' }],
+  });
+  const activated = await api('POST', `/api/workflows/${w.workflow.id}/activate`, {});
+  workflows.push({ id: w.workflow.id, secret: activated.triggers.webhook.secret });
+}
 
 const address = await app.listen({ port: 0, host: '127.0.0.1' });
-process.stdout.write(JSON.stringify({ base: address, key: t.key, headers: { 'x-api-key': t.key }, skillId: skill.skill_id, sessionId: session, agentId: agent, catalogue: CATALOGUE, catalogueSeconds }) + '\n');
+process.stdout.write(JSON.stringify({ base: address, key: t.key, headers: { 'x-api-key': t.key }, skillId: skill.skill_id, sessionId: session, agentId: agent, workflows, catalogue: CATALOGUE, catalogueSeconds }) + '\n');
 process.on('SIGTERM', () => process.exit(0));

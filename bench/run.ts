@@ -5,6 +5,7 @@ import { hammer, step, CONNECTIONS, SECONDS, type Result } from './lib/load.js';
 import { freshPgDatabase, postgresReachable, PG_URL, REDIS_URL, startServer } from './lib/servers.js';
 import { sseScenario, startReceiver, webhookScenario } from './scenarios/events.js';
 import { agentScenarios, readScenarios, writeScenarios, type AtomTarget } from './scenarios/http.js';
+import { workflowScenarios } from './scenarios/workflows.js';
 import { report } from './lib/report.js';
 
 /**
@@ -15,8 +16,17 @@ import { report } from './lib/report.js';
  *   npm run bench        BENCH_SECONDS (8), BENCH_CONNECTIONS (50)
  *   BENCH_ONLY=agents    the bare route and agent execution on PostgreSQL + Redis only (no catalogue;
  *                        writes bench/results-agents.md)
+ *   BENCH_ONLY=workflows the bare route and trivial workflow runs through the signed webhook trigger,
+ *                        accepted and completed end to end, on PostgreSQL + Redis only (no catalogue;
+ *                        writes bench/results-workflows.md)
  */
 const ONLY = process.env.BENCH_ONLY ?? '';
+/** A focused run: one scenario family on PostgreSQL + Redis, without the catalogue. */
+const FOCUSED: Record<string, { scenarios: typeof agentScenarios; file: string }> = {
+  agents: { scenarios: agentScenarios, file: 'bench/results-agents.md' },
+  workflows: { scenarios: workflowScenarios, file: 'bench/results-workflows.md' },
+};
+const focused = FOCUSED[ONLY];
 const results: Result[] = [];
 const bare = await startServer<{ url: string }>('bench/bare-server.ts', {});
 results.push(await hammer({ name: 'bare Fastify route', engine: '-', base: bare.info.url, headers: {}, next: () => ({ path: new URL(bare.info.url).pathname }) }));
@@ -31,7 +41,7 @@ async function suite(engine: string, env: Record<string, string | undefined>) {
   const { info, child } = await startServer<AtomTarget>('bench/atom-server.ts', env);
   catalogueSeconds[engine] = info.catalogueSeconds;
   try {
-    if (ONLY === 'agents') results.push(...(await agentScenarios(engine, info)));
+    if (focused) results.push(...(await focused.scenarios(engine, info)));
     else {
       results.push(...(await readScenarios(engine, info)));
       step(`${engine}: webhook deliveries`);
@@ -39,6 +49,7 @@ async function suite(engine: string, env: Record<string, string | undefined>) {
       step(`${engine}: SSE fan-out`);
       results.push(await sseScenario(engine, info));
       results.push(...(await writeScenarios(engine, info)));
+      results.push(...(await workflowScenarios(engine, info)));
     }
   } finally {
     child.kill('SIGKILL');
@@ -46,12 +57,12 @@ async function suite(engine: string, env: Record<string, string | undefined>) {
   }
 }
 
-if (ONLY !== 'agents') await suite('PGlite', { DATABASE_URL: '', REDIS_URL: '' });
+if (!focused) await suite('PGlite', { DATABASE_URL: '', REDIS_URL: '' });
 if (await postgresReachable()) {
   const db = await freshPgDatabase();
   try {
-    await suite('PostgreSQL + Redis', { DATABASE_URL: db.url, REDIS_URL, ...(ONLY === 'agents' ? { BENCH_CATALOGUE: '0' } : {}) });
-    if (ONLY !== 'agents') explain = await explainSearch(db.url);
+    await suite('PostgreSQL + Redis', { DATABASE_URL: db.url, REDIS_URL, ...(focused ? { BENCH_CATALOGUE: '0' } : {}) });
+    if (!focused) explain = await explainSearch(db.url);
   } finally {
     await db.drop();
   }
@@ -63,7 +74,7 @@ const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(
 const text = report({ results, bareRate, machine, connections: CONNECTIONS, seconds: SECONDS, catalogueSeconds });
 console.log(text);
 if (process.env.BENCH_WRITE !== '0') {
-  writeFileSync(ONLY === 'agents' ? 'bench/results-agents.md' : 'bench/results.md', text);
+  writeFileSync(focused?.file ?? 'bench/results.md', text);
   if (explain) writeFileSync('bench/explain.md', explain);
 }
 process.exit(0);

@@ -5,7 +5,7 @@ export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 
 export interface Result { name: string; engine: string; rate: number; unit: string; p50: number | null; p99: number | null; errors: number; note?: string }
 
-type Req = { method?: string; path: string; body?: string };
+type Req = { method?: string; path: string; body?: string; headers?: Record<string, string> };
 
 /** autocannon against `base`: `next()` gives each request (so paths or bodies can vary); a 2 s warm-up first. */
 export async function hammer(o: { name: string; engine: string; base: string; headers: Record<string, string>; next: () => Req; connections?: number; seconds?: number; warm?: boolean }): Promise<Result> {
@@ -15,7 +15,8 @@ export async function hammer(o: { name: string; engine: string; base: string; he
     requests: [{ setupRequest: (req: any) => {
       const r = o.next();
       // A content type only with a body: Fastify refuses an empty JSON body.
-      return { ...req, method: r.method ?? 'GET', path: r.path, body: r.body, headers: r.body ? { ...req.headers, 'content-type': 'application/json' } : req.headers };
+      const headers = { ...req.headers, ...r.headers };
+      return { ...req, method: r.method ?? 'GET', path: r.path, body: r.body, headers: r.body ? { ...headers, 'content-type': 'application/json' } : headers };
     } }],
   } as autocannon.Options);
   step(`${o.engine}: ${o.name}`);

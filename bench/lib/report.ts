@@ -29,6 +29,12 @@ export function report(o: { results: Result[]; bareRate: number; machine: string
     '- **Webhook deliveries** go end to end: API write → outbox → job → signed POST to a loopback receiver.',
     '- **SSE fan-out** counts chat events (steps, tokens, messages, status) delivered to every subscriber;',
     '  its latency is from the event row\'s creation to receipt.',
+    '- **Workflow runs** go through the webhook trigger of an activated trigger → transform → output workflow:',
+    '  each call is signed (Standard Webhooks headers, a fresh id and timestamp per call) and verified, rate',
+    '  limited per workflow (the tenant\'s per-minute limit raised out of the way), counted against the daily',
+    '  quota and written as a run with its watchdog job in one transaction, then answered 202; the run goes on',
+    '  in the same process. "Accepted" is the 202s autocannon saw; "completed end to end" counts, from the API',
+    '  afterwards, the runs that reached completed, from the first call to the last finished_at.',
     `- Catalogue load (100,000 rows, one INSERT … SELECT): ${loads}.`, '',
   ].join('\n');
 }

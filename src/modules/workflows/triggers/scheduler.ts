@@ -1,7 +1,7 @@
 import type { AppContext } from '../../../platform/context.js';
 import { SYSTEM } from '../../../platform/db/index.js';
 import { workflowRunsService } from '../run/service.js';
-import { workflowsService } from '../service.js';
+import { find as findWorkflow } from '../repo.js';
 import * as repo from './repo.js';
 import { nextTick } from './schedules.js';
 
@@ -15,7 +15,6 @@ const BATCH = 20;
  */
 export function startScheduler(ctx: AppContext, intervalMs: number): () => Promise<void> {
   const runs = workflowRunsService(ctx);
-  const workflows = workflowsService(ctx);
   let busy: Promise<void> | null = null;
   let stopped = false;
 
@@ -24,7 +23,8 @@ export function startScheduler(ctx: AppContext, intervalMs: number): () => Promi
     await ctx.db.tx(SYSTEM, async (sys) => {
       for (const s of await repo.claimDue(sys, BATCH)) {
         await repo.advance(sys, s, nextTick(s.cron, s.timezone, new Date()));
-        const w = await workflows.get(s.tenant_id, s.workflow_id).catch(() => null);
+        // Read in this transaction: on the embedded database a read outside it waits for it to end.
+        const w = await findWorkflow(sys, s.tenant_id, s.workflow_id);
         if (!w?.active) continue;
         const run = await runs.create(sys, s.tenant_id, w, {
           trigger: 'schedule', input: { ...(w.user_inputs ?? {}) },
