@@ -185,6 +185,15 @@ describe('agent nodes', () => {
     assert.match(failed.error!.message, /not now/);
     assert.equal(node(failed, 'file').state, 'failed');
     assert.equal((await executionsOf(agent)).length, 2);
+
+    // Cancelling a run that waits on a human cancels its execution: the approval leaves the queue.
+    const third = await parked(agent, 'Broken chair');
+    const cancelled = await call(built.app, 'POST', `/api/workflow-runs/${third.run.id}/cancel`, { key: t.key });
+    assert.equal(cancelled.body.run.status, 'cancelled');
+    const e3 = (await call(built.app, 'GET', `/api/agents/${agent}/executions/${third.execution}`, { key: t.key })).body.data;
+    assert.equal(e3.status, 'cancelled');
+    const pending = (await call(built.app, 'GET', '/api/governance/approvals?status=pending', { key: t.key })).body;
+    assert.ok(!JSON.stringify(pending).includes(third.approval), 'the approval is no longer pending');
   });
 });
 
