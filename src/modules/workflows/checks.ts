@@ -89,18 +89,19 @@ export function validTimeZone(tz: string): boolean {
 function blockIssues(n: WorkflowNode, i: number, type: RunnableType, plan: Plan): NodeIssue[] {
   const issues: NodeIssue[] = [];
   const c = n.config ?? {};
-  for (const key of REQUIRED[type] ?? []) {
-    if (c[key] === undefined || c[key] === '') issues.push({ node_id: n.id, field: `nodes[${i}].config.${key}`, message: `node '${n.id}' (${type}) needs config.${key}` });
-  }
-  if (type === 'agent' && !c.agent_id && !c.agent) issues.push({ node_id: n.id, field: `nodes[${i}].config.agent_id`, message: `node '${n.id}' (agent) needs config.agent_id or config.agent (an agent's name)` });
-  if (type === 'skill' && !c.skill_id && !c.skill) issues.push({ node_id: n.id, field: `nodes[${i}].config.skill_id`, message: `node '${n.id}' (skill) needs config.skill_id or config.skill (an installed skill's name)` });
+  const add = (field: string, message: string) => issues.push({ node_id: n.id, field: `nodes[${i}].config.${field}`, message: `node '${n.id}' ${message}` });
+  for (const key of REQUIRED[type] ?? []) if (c[key] === undefined || c[key] === '') add(key, `(${type}) needs config.${key}`);
+  if (type === 'agent' && !c.agent_id && !c.agent) add('agent_id', '(agent) needs config.agent_id or config.agent (an agent\'s name)');
+  if (type === 'skill' && !c.skill_id && !c.skill) add('skill_id', '(skill) needs config.skill_id or config.skill (an installed skill\'s name)');
   if (type === 'http' && c.method !== undefined && !METHODS.has(String(c.method).toUpperCase())) {
-    issues.push({ node_id: n.id, field: `nodes[${i}].config.method`, message: `node '${n.id}': method must be one of ${[...METHODS].join(', ')}` });
+    add('method', `has method '${String(c.method)}'; use one of ${[...METHODS].join(', ')}`);
   }
   if (type === 'condition') {
-    plan.outgoing.get(n.id)!.forEach((e) => {
-      if (branchKey(e) === null) issues.push({ node_id: n.id, field: 'edges', message: `the edge ${e.source} → ${e.target} leaves condition '${n.id}' without a branch: set "when" (true, false, a value, or default)` });
-    });
+    for (const e of plan.outgoing.get(n.id)!) {
+      if (branchKey(e) !== null) continue;
+      const message = `the edge ${e.source} → ${e.target} leaves condition '${n.id}' without a branch: set "when" (true, false, a value, or default)`;
+      issues.push({ node_id: n.id, field: 'edges', message });
+    }
   }
   if (type === 'trigger') issues.push(...cronIssues(n, i));
   return issues;

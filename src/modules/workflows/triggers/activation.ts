@@ -18,19 +18,18 @@ async function referenceIssues(ctx: AppContext, tenantId: string, w: Workflow): 
   const issues: NodeIssue[] = [];
   for (const [i, n] of w.nodes.entries()) {
     const t = runnableType(n);
-    if (!('type' in t)) continue;
+    if (!('type' in t) || (t.type !== 'agent' && t.type !== 'skill')) continue;
     const c = n.config ?? {};
-    if (t.type === 'agent') {
-      const ref = String(c.agent_id ?? c.agent ?? '');
-      if (ref.includes('{{')) continue;
-      const found = await agentsService(ctx).resolve(tenantId, ref.startsWith('agt_') ? { id: ref } : { name: ref });
-      if (!found) issues.push({ node_id: n.id, field: `nodes[${i}].config.${c.agent_id ? 'agent_id' : 'agent'}`, message: `node '${n.id}': no agent '${ref}' in this tenant (create it or install it from the agent marketplace)` });
-    }
-    if (t.type === 'skill') {
-      const ref = String(c.skill_id ?? c.skill ?? '');
-      if (ref.includes('{{')) continue;
-      if (!(await findSkill(ctx, tenantId, ref))) issues.push({ node_id: n.id, field: `nodes[${i}].config.${c.skill_id ? 'skill_id' : 'skill'}`, message: `node '${n.id}': no installed skill '${ref}' in this tenant (install it from the skills marketplace)` });
-    }
+    const key = t.type === 'agent' ? (c.agent_id ? 'agent_id' : 'agent') : (c.skill_id ? 'skill_id' : 'skill');
+    const ref = String(c[key] ?? '');
+    if (ref.includes('{{')) continue;
+    const found = t.type === 'agent'
+      ? await agentsService(ctx).resolve(tenantId, ref.startsWith('agt_') ? { id: ref } : { name: ref })
+      : await findSkill(ctx, tenantId, ref);
+    if (found) continue;
+    const where = t.type === 'agent' ? 'create it or install it from the agent marketplace' : 'install it from the skills marketplace';
+    const what = t.type === 'agent' ? 'agent' : 'installed skill';
+    issues.push({ node_id: n.id, field: `nodes[${i}].config.${key}`, message: `node '${n.id}': no ${what} '${ref}' in this tenant (${where})` });
   }
   return issues;
 }
