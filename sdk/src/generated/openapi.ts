@@ -270,6 +270,7 @@ export interface paths {
             };
           }>;
         };
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -312,6 +313,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -346,6 +351,10 @@ export interface paths {
           offset: number;
           has_more: boolean;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     post: {
@@ -375,6 +384,10 @@ export interface paths {
             package_type: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -391,6 +404,11 @@ export interface paths {
         "200": {
           success: boolean;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -426,6 +444,10 @@ export interface paths {
           offset: number;
           has_more: boolean;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -459,6 +481,11 @@ export interface paths {
             created_at: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -492,6 +519,11 @@ export interface paths {
             created_at: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -512,6 +544,10 @@ export interface paths {
         "201": {
           success: boolean;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -531,6 +567,11 @@ export interface paths {
         "200": {
           success: boolean;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -581,6 +622,10 @@ export interface paths {
           page_size: number;
           has_more: boolean;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -631,6 +676,10 @@ export interface paths {
           page_size: number;
           has_more: boolean;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -687,6 +736,11 @@ export interface paths {
             };
           });
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -707,6 +761,11 @@ export interface paths {
           status: string;
           approved_at: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -730,6 +789,11 @@ export interface paths {
           new_average: number;
           total_ratings: number;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -752,6 +816,11 @@ export interface paths {
           status: string;
           reason: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -783,6 +852,11 @@ export interface paths {
           limit: number;
           offset: number;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -808,6 +882,11 @@ export interface paths {
           submitted_at: string;
           reviewed_at: string | null;
         });
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -837,6 +916,10 @@ export interface paths {
           limit: number;
           offset: number;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -871,6 +954,10 @@ export interface paths {
           installed_skills: Array<string>;
           api_keys_configured: Array<string>;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -915,6 +1002,10 @@ export interface paths {
           installed: number;
           failed: number;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -948,6 +1039,11 @@ export interface paths {
           installed_skills: Array<string>;
           api_keys_configured: Array<string>;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -981,6 +1077,10 @@ export interface paths {
           offset: number;
           has_more: boolean;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1014,6 +1114,10 @@ export interface paths {
           marketplace_type: string;
           message: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1038,6 +1142,11 @@ export interface paths {
           status: string;
           message: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1084,6 +1193,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     post: {
@@ -1124,6 +1237,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1176,6 +1293,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     put: {
@@ -1201,7 +1323,7 @@ export interface paths {
         "200": {
           success: true;
           data: {
-            agent: {
+            agent: ({
               id: string;
               name: string;
               description: string | null;
@@ -1212,13 +1334,23 @@ export interface paths {
               tenant_id: string;
               created_at: string;
               updated_at: string;
-            };
+            }) & ({
+              configuration: {
+                max_turns?: number;
+                [key: string]: unknown;
+              };
+            });
           };
           meta: {
             timestamp: string;
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     delete: {
@@ -1241,6 +1373,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1343,6 +1480,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1408,6 +1550,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1462,6 +1609,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1516,6 +1668,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1560,6 +1717,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1577,6 +1739,11 @@ export interface paths {
       requestBody: never;
       responses: {
         "200": unknown;
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1607,6 +1774,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1654,6 +1826,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1695,6 +1872,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     post: {
@@ -1732,6 +1913,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1766,6 +1951,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1807,6 +1997,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1835,6 +2029,9 @@ export interface paths {
             request_id: string;
           };
         };
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1877,6 +2074,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1916,6 +2117,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1933,6 +2138,9 @@ export interface paths {
             count: number;
           }>;
         };
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1982,6 +2190,10 @@ export interface paths {
           offset: number;
           has_more: boolean;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2007,6 +2219,10 @@ export interface paths {
           skill_id: string | null;
           message: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2030,6 +2246,10 @@ export interface paths {
           marketplace_type: string;
           message: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2080,6 +2300,11 @@ export interface paths {
             created_at: string;
           }>;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2097,6 +2322,11 @@ export interface paths {
           status: string;
           component_id: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2120,6 +2350,11 @@ export interface paths {
           aggregate_rating: number;
           rating_count: number;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2151,6 +2386,11 @@ export interface paths {
           limit: number;
           offset: number;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2171,6 +2411,11 @@ export interface paths {
           component_id: string;
           reason: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2188,6 +2433,9 @@ export interface paths {
             count: number;
           }>;
         };
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2278,6 +2526,10 @@ export interface paths {
             created_at: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2303,6 +2555,10 @@ export interface paths {
           install_id: string;
           skill_id: string | null;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2323,6 +2579,10 @@ export interface paths {
           granted_by: string;
           granted_at: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2346,6 +2606,10 @@ export interface paths {
           status: string;
           marketplace_type: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2373,6 +2637,10 @@ export interface paths {
           offset: number;
           has_more: boolean;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     post: {
@@ -2412,6 +2680,10 @@ export interface paths {
             updated_at: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2449,6 +2721,11 @@ export interface paths {
             updated_at: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2480,6 +2757,11 @@ export interface paths {
           status: string;
           components_used: Array<string>;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2517,6 +2799,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2532,6 +2818,10 @@ export interface paths {
       requestBody: never;
       responses: {
         "200": unknown;
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2575,6 +2865,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2614,6 +2908,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2654,6 +2953,8 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2698,6 +2999,9 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2732,6 +3036,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2756,6 +3064,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2797,6 +3110,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2832,6 +3149,9 @@ export interface paths {
             request_id: string;
           };
         };
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2874,6 +3194,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2914,6 +3238,10 @@ export interface paths {
             local_id: string;
           }>;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2948,6 +3276,10 @@ export interface paths {
           limit: number;
           offset: number;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2986,6 +3318,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     post: {
@@ -3021,6 +3357,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3054,6 +3394,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3094,6 +3439,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     post: {
@@ -3137,6 +3486,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3174,6 +3527,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     delete: {
@@ -3196,6 +3554,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     patch: {
@@ -3242,6 +3605,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3323,6 +3691,10 @@ export interface paths {
           has_more: boolean;
           source_instance: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3337,6 +3709,11 @@ export interface paths {
       requestBody: never;
       responses: {
         "200": unknown;
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3401,6 +3778,10 @@ export interface paths {
           has_more: boolean;
           source_instance: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3415,6 +3796,11 @@ export interface paths {
       requestBody: never;
       responses: {
         "200": unknown;
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3441,6 +3827,9 @@ export interface paths {
             request_id: string;
           };
         };
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3469,6 +3858,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     delete: {
@@ -3491,6 +3885,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3536,6 +3935,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3574,6 +3977,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3612,6 +4020,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3638,6 +4051,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3675,6 +4093,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3698,6 +4121,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3721,6 +4149,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3747,6 +4180,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3770,6 +4208,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3796,6 +4239,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3825,6 +4273,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3857,6 +4310,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     post: {
@@ -3885,6 +4342,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3908,6 +4369,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     post: {
@@ -3933,6 +4399,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3946,6 +4417,14 @@ export interface paths {
       responses: {
         "200": {
           success: true;
+          status: "healthy" | "degraded";
+          version: string;
+          timestamp: string;
+          services: {
+            database: "healthy" | "unavailable" | "not_configured";
+            redis: "healthy" | "unavailable" | "not_configured";
+            marketplace: "healthy" | "unavailable" | "not_configured";
+          };
           data: {
             status: "ok" | "degraded";
             version: string;
@@ -3964,6 +4443,11 @@ export interface paths {
               status: "ok" | "down";
               latency_ms?: number;
               kind?: string;
+            };
+            services: {
+              database: "healthy" | "unavailable" | "not_configured";
+              redis: "healthy" | "unavailable" | "not_configured";
+              marketplace: "healthy" | "unavailable" | "not_configured";
             };
           };
           meta: {
@@ -3971,8 +4455,17 @@ export interface paths {
             request_id: string;
           };
         };
+        "429": components['schemas']["ErrorBody"];
         "503": {
           success: true;
+          status: "healthy" | "degraded";
+          version: string;
+          timestamp: string;
+          services: {
+            database: "healthy" | "unavailable" | "not_configured";
+            redis: "healthy" | "unavailable" | "not_configured";
+            marketplace: "healthy" | "unavailable" | "not_configured";
+          };
           data: {
             status: "ok" | "degraded";
             version: string;
@@ -3991,6 +4484,11 @@ export interface paths {
               status: "ok" | "down";
               latency_ms?: number;
               kind?: string;
+            };
+            services: {
+              database: "healthy" | "unavailable" | "not_configured";
+              redis: "healthy" | "unavailable" | "not_configured";
+              marketplace: "healthy" | "unavailable" | "not_configured";
             };
           };
           meta: {
@@ -4034,6 +4532,9 @@ export interface paths {
             request_id: string;
           };
         };
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4072,6 +4573,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4115,6 +4621,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4153,6 +4664,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     put: {
@@ -4197,6 +4713,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4227,6 +4748,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4252,6 +4778,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4278,6 +4809,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4304,6 +4840,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4358,6 +4899,10 @@ export interface paths {
             version: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4389,6 +4934,9 @@ export interface paths {
           }>;
           imported_at: string;
         };
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4434,6 +4982,10 @@ export interface paths {
           is_featured: boolean;
           created_at: string;
         }>;
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4541,6 +5093,10 @@ export interface paths {
           marketplace_type: string;
           created_at: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4578,6 +5134,10 @@ export interface paths {
           is_featured: boolean;
           created_at: string;
         }>;
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4612,6 +5172,9 @@ export interface paths {
             };
           };
         };
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4630,6 +5193,9 @@ export interface paths {
             description: string;
           }>;
         };
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4713,6 +5279,11 @@ export interface paths {
           use_cases: Array<string>;
           benefits: Array<string>;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4733,6 +5304,11 @@ export interface paths {
           approved_at: string | null;
           reason: string | null;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4806,6 +5382,11 @@ export interface paths {
             }>;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4839,6 +5420,11 @@ export interface paths {
           }>;
           imported_at: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4862,6 +5448,11 @@ export interface paths {
           new_average: number;
           total_ratings: number;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4884,6 +5475,11 @@ export interface paths {
           approved_at: string | null;
           reason: string | null;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4915,6 +5511,11 @@ export interface paths {
           limit: number;
           offset: number;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4929,6 +5530,10 @@ export interface paths {
       requestBody: never;
       responses: {
         "200": unknown;
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     post: {
@@ -4941,6 +5546,10 @@ export interface paths {
       requestBody: never;
       responses: {
         "200": unknown;
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     delete: {
@@ -4953,6 +5562,10 @@ export interface paths {
       requestBody: never;
       responses: {
         "200": unknown;
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4984,6 +5597,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5013,6 +5630,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5049,6 +5670,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     post: {
@@ -5079,6 +5704,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5103,6 +5732,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     patch: {
@@ -5132,6 +5766,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5153,6 +5792,9 @@ export interface paths {
             created_at: string;
           }>;
         };
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5181,6 +5823,10 @@ export interface paths {
           status: string;
           message: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5216,6 +5862,10 @@ export interface paths {
           offset: number;
           has_more: boolean;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5238,6 +5888,9 @@ export interface paths {
             created_at: string;
           }>;
         };
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5271,6 +5924,11 @@ export interface paths {
             package_type: string;
           }>;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5285,6 +5943,9 @@ export interface paths {
         "200": {
           categories: Array<string>;
         };
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5305,6 +5966,11 @@ export interface paths {
           review_id: string;
           status: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5333,6 +5999,11 @@ export interface paths {
             author_response_at: string | null;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5361,6 +6032,11 @@ export interface paths {
             author_response_at: string | null;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5404,6 +6080,10 @@ export interface paths {
           offset: number;
           has_more: boolean;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5459,6 +6139,11 @@ export interface paths {
             created_at: string;
           }>;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5481,6 +6166,11 @@ export interface paths {
           new_average: number;
           total_ratings: number;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5512,6 +6202,11 @@ export interface paths {
           limit: number;
           offset: number;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5567,6 +6262,10 @@ export interface paths {
           status: string;
           message: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5584,6 +6283,9 @@ export interface paths {
             count: number;
           }>;
         };
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5621,6 +6323,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     post: {
@@ -5649,6 +6355,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5687,6 +6397,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     delete: {
@@ -5709,6 +6424,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5752,6 +6472,10 @@ export interface paths {
           total: number;
           has_more: boolean;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5767,7 +6491,7 @@ export interface paths {
       responses: {
         "200": {
           success: boolean;
-          skill: {
+          skill: ({
             id: string;
             name: string;
             description: string;
@@ -5781,8 +6505,20 @@ export interface paths {
             is_approved: boolean;
             created_at: string;
             action: string;
-          };
+          }) & ({
+            config_schema: {
+              [key: string]: unknown;
+            } | null;
+          });
+          config_schema: {
+            [key: string]: unknown;
+          } | null;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5802,6 +6538,11 @@ export interface paths {
           status: string;
           approved_at: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5824,6 +6565,11 @@ export interface paths {
             created_at: string;
           }>;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5853,6 +6599,10 @@ export interface paths {
             status: string;
           }>;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5896,6 +6646,10 @@ export interface paths {
           total: number;
           has_more: boolean;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5923,6 +6677,10 @@ export interface paths {
           status: string;
           message: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5945,6 +6703,11 @@ export interface paths {
           new_average: number;
           total_ratings: number;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5966,6 +6729,11 @@ export interface paths {
           status: string;
           reason: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5985,6 +6753,11 @@ export interface paths {
           success: boolean;
           message: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6005,6 +6778,10 @@ export interface paths {
           version_id: string;
           version_name: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6020,7 +6797,7 @@ export interface paths {
       responses: {
         "200": {
           success: boolean;
-          skill: {
+          skill: ({
             id: string;
             name: string;
             description: string;
@@ -6034,8 +6811,20 @@ export interface paths {
             is_approved: boolean;
             created_at: string;
             action: string;
-          };
+          }) & ({
+            config_schema: {
+              [key: string]: unknown;
+            } | null;
+          });
+          config_schema: {
+            [key: string]: unknown;
+          } | null;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6059,6 +6848,11 @@ export interface paths {
           error: string | null;
           duration_ms: number;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6077,6 +6871,11 @@ export interface paths {
           marketplace_id: string;
           status: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6095,6 +6894,11 @@ export interface paths {
           marketplace_id: string;
           status: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6134,6 +6938,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     post: {
@@ -6185,6 +6993,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6215,6 +7027,9 @@ export interface paths {
             request_id: string;
           };
         };
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6252,6 +7067,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6293,6 +7113,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6353,6 +7177,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6395,6 +7223,10 @@ export interface paths {
           offset: number;
           has_more: boolean;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     post: {
@@ -6443,6 +7275,10 @@ export interface paths {
             updated_at: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6467,6 +7303,10 @@ export interface paths {
           template_id: string;
           status: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6493,6 +7333,10 @@ export interface paths {
           rejection_reason: string | null;
           created_at: string;
         }>;
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6525,6 +7369,10 @@ export interface paths {
           rating_count: number;
           publisher_tenant_id: string;
         }>;
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6542,6 +7390,9 @@ export interface paths {
           pending_domains: number;
           total_installs: number;
         };
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6567,6 +7418,10 @@ export interface paths {
           license_type: string;
           marketplace_type: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6586,6 +7441,10 @@ export interface paths {
           install_count: number;
           rating_average: number;
         }>;
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6620,6 +7479,11 @@ export interface paths {
           dependencies: Array<string>;
           created_at: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6638,6 +7502,11 @@ export interface paths {
           domain_id: string;
           status: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6661,6 +7530,11 @@ export interface paths {
           new_average: number;
           total_ratings: number;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6682,6 +7556,11 @@ export interface paths {
           status: string;
           reason: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6719,6 +7598,11 @@ export interface paths {
             updated_at: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6756,6 +7640,10 @@ export interface paths {
           limit: number;
           offset: number;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     post: {
@@ -6807,6 +7695,10 @@ export interface paths {
           status: string;
           is_public: boolean;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6836,6 +7728,10 @@ export interface paths {
             status: string;
           }>;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6866,6 +7762,11 @@ export interface paths {
           config_overrides_applied: boolean;
           environment_vars_set: Array<string>;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     delete: {
@@ -6883,6 +7784,11 @@ export interface paths {
           status: string;
           message: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6924,6 +7830,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     post: {
@@ -6960,6 +7870,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6994,6 +7908,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     delete: {
@@ -7016,6 +7935,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     patch: {
@@ -7053,6 +7977,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -7098,6 +8027,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -7126,6 +8060,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -7161,6 +8100,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -7188,6 +8132,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -7266,6 +8215,10 @@ export interface paths {
           offset: number;
           has_more: boolean;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     post: {
@@ -7352,6 +8305,10 @@ export interface paths {
             updated_at: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -7366,6 +8323,9 @@ export interface paths {
         "200": {
           node_types: Array<string>;
         };
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -7437,6 +8397,11 @@ export interface paths {
             updated_at: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     put: {
@@ -7525,6 +8490,11 @@ export interface paths {
             updated_at: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     delete: {
@@ -7540,6 +8510,11 @@ export interface paths {
           success: boolean;
           message: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
