@@ -98,6 +98,10 @@ class Server:
                 self.proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+                self.proc.wait()
+        for stream in (self.proc.stdout, self.proc.stderr) if self.proc else ():
+            if stream:
+                stream.close()
         if self.data_dir:
             shutil.rmtree(self.data_dir, ignore_errors=True)
 
@@ -118,14 +122,17 @@ def _spawn() -> Server:
     proc = subprocess.Popen([os.environ.get("NODE", "node"), "--import", "tsx", "src/main.ts", "start"], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     server = Server(f"http://127.0.0.1:{port}", admin_key, proc, data_dir)
-    deadline = time.monotonic() + 90
+    # A server that never says it listens is killed, which ends the read below.
+    watchdog = threading.Timer(180, proc.kill)
+    watchdog.start()
     assert proc.stdout is not None
+    ready = False
     for line in proc.stdout:  # the server prints where it listens once it is ready
         if "listening on" in line:
+            ready = True
             break
-        if time.monotonic() > deadline:
-            break
-    if proc.poll() is not None or time.monotonic() > deadline:
+    watchdog.cancel()
+    if not ready or proc.poll() is not None:
         err = proc.stderr.read() if proc.stderr else ""
         server.stop()
         raise RuntimeError(f"ATOM server did not start: {err[-2000:]}")

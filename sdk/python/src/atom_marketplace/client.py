@@ -119,12 +119,13 @@ class MarketplaceClient:
         r["installation_id"] = r.get("skill_id")
         return r
 
-    def bulk_install_skills(self, skill_ids: Iterable[str], **options: Any) -> Record:
+    def bulk_install_skills(self, skill_ids: Iterable[str], source_tenant_id: Optional[str] = None, target_tenant_id: Optional[str] = None,
+                            agent_id: Optional[str] = None, config_overrides: Optional[dict[str, Any]] = None) -> Record:
         """Installs each skill; one failure does not stop the others: ``{results, succeeded, failed}``."""
         results = []
         for sid in skill_ids:
             try:
-                results.append(Record(id=sid, ok=True, result=self.install_skill(sid, **options)))
+                results.append(Record(id=sid, ok=True, result=self.install_skill(sid, agent_id=agent_id, config_overrides=config_overrides)))
             except MarketplaceError as err:
                 results.append(Record(id=sid, ok=False, error=err))
         ok = sum(1 for r in results if r["ok"])
