@@ -26,6 +26,10 @@ class AgentApi(unittest.TestCase):
         self.assertEqual((ns["agent"].name, ns["agent"]["maturity_level"]), ("Research Assistant", "student"))
         self.assertEqual(ns["result"].status, "completed", ns["result"])
         self.assertEqual(ns["result"]["agent_id"], ns["agent"].id)
+        again = ns["client"].executions.get(ns["agent"].id, ns["result"].execution_id)
+        self.assertEqual((again.status, again.execution_id), ("completed", ns["result"].execution_id))
+        self.assertEqual(ns["client"].agents.update(ns["agent"].id, configuration={"temperature": 0.2}).configuration, {"temperature": 0.2})
+        self.assertEqual(ns["client"].agents.delete(ns["agent"].id)["deleted"], True)
 
     def test_api_overview_create_without_maturity_level(self) -> None:
         ns = run("api_overview", [("your_api_key", W.me["key"])], env={"ATOM_BASE_URL": f"{W.url}/api"})
