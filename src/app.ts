@@ -16,6 +16,7 @@ import { registerConsole } from './platform/http/console.js';
 import { registerDocs } from './platform/http/docs.js';
 import { registerIdempotency } from './platform/http/idempotency.js';
 import { registerErrorHandling } from './platform/http/error-handler.js';
+import { V1Aliases } from './platform/http/v1-alias.js';
 import { newRequestId } from './platform/ids.js';
 import { Jobs } from './platform/jobs.js';
 import { memoryRateStore, redisRateStore } from './platform/ratelimit/index.js';
@@ -53,7 +54,9 @@ export async function buildApp(config: Config): Promise<Built> {
   await resolver.listen(bus);
   const ctx: AppContext = { config, db, jobs, outbox, bus, rates, resolver, redis, tools: new ToolRegistry() };
 
+  const v1 = new V1Aliases();
   const app = Fastify({
+    rewriteUrl: (req) => v1.rewrite(req.url ?? '/'),
     logger: { level: config.logLevel },
     bodyLimit: config.bodyLimitBytes,
     genReqId: () => newRequestId(),
@@ -65,6 +68,7 @@ export async function buildApp(config: Config): Promise<Built> {
   const routes: RouteInfo[] = [];
   app.addHook('onRoute', (r) => {
     const cfg = r.config ?? {};
+    v1.add(r.url);
     for (const method of [r.method].flat()) {
       if (method === 'HEAD' || (r.schema as { hide?: boolean } | undefined)?.hide) continue;
       routes.push({ method, url: r.url, auth: cfg.auth ?? 'tenant', permission: cfg.permission, write: cfg.write ?? !['GET', 'OPTIONS'].includes(method) });

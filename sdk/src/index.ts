@@ -8,7 +8,7 @@
  */
 export { AtomClient, AgentsResource } from './atom.js';
 export type { Agent, AgentDetail, CreateAgentInput, UpdateAgentInput, ListAgentsQuery, ExecuteInput, Execution, ExecuteOptions } from './atom.js';
-export { MarketplaceClient, SkillsResource } from './marketplace.js';
+export { MarketplaceClient, SkillsResource, type IntegrationConfig } from './marketplace.js';
 export type { AgentBulkResult } from './marketplace-kinds.js';
 export type {
   BulkInstallResult, Component, InstallAgentOptions, InstallConfig, InstallResult, ListOptions, PublishAgentOptions, PublishResult,

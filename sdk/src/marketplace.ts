@@ -82,6 +82,61 @@ export class MarketplaceClient extends MarketplaceKinds {
   async getUsageStats(options: { days?: number } = {}): Promise<Component> {
     return this.camel(ROUTES.getUsageStats, { query: options });
   }
+
+  // ---- integrations (integration guide, OAuth Configuration in ATOM)
+  /**
+   * A provider's settings and token metadata (`{provider, status, scopes, expiresAt, hasRefreshToken,
+   * settings, …}`). Tokens are never returned: code on the server gets them from the integrations service.
+   */
+  async getIntegrationConfig(integrationId: string): Promise<IntegrationConfig> {
+    const r = await this.t.call<{ integration: Record<string, unknown> }>(ROUTES.getIntegrationConfig, { params: { provider: integrationId } });
+    return camelKeys<IntegrationConfig>(r.integration);
+  }
+
+  /**
+   * Stores tokens from a client-side OAuth flow (encrypted at rest) and settings: `accessToken`,
+   * `refreshToken`, `tokenExpiresAt` (Date or ISO string) and `scopes` are the tokens; every other
+   * key (`baseId`, …) is a setting, sent snake_case.
+   */
+  async setIntegrationConfig(integrationId: string, config: Record<string, unknown>): Promise<IntegrationConfig> {
+    const r = await this.t.call<{ integration: Record<string, unknown> }>(ROUTES.setIntegrationConfig, { params: { provider: integrationId }, body: integrationBody(config) });
+    return camelKeys<IntegrationConfig>(r.integration);
+  }
+
+  // ---- federation
+  /**
+   * Installs an agent template (or skill) from a bundle downloaded from a registered peer
+   * (`FederationClient.downloadAgentBundle`); this server verifies its digest and signature again.
+   */
+  async installFromBundle(options: { bundle: Record<string, unknown>; sourceInstance?: string; peerId?: string }): Promise<InstallResult> {
+    const body = { bundle: options.bundle, source_instance: options.sourceInstance ?? options.bundle.source_instance, peer_id: options.peerId };
+    return withIds(await this.camel<Record<string, any>>(ROUTES.installFromBundle, { body }));
+  }
+}
+
+export interface IntegrationConfig extends Component {
+  provider: string;
+  status: string;
+  scopes: string[];
+  expiresAt: string | null;
+  hasRefreshToken: boolean;
+  settings: Record<string, unknown>;
+}
+
+const TOKEN_KEYS: Record<string, string> = { accessToken: 'access_token', refreshToken: 'refresh_token', tokenExpiresAt: 'token_expires_at', scopes: 'scopes' };
+
+/** Token fields as the route names them; every other key becomes a setting. */
+function integrationBody(config: Record<string, unknown>): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  const settings: Record<string, unknown> = { ...((config.settings as Record<string, unknown> | undefined) ?? {}) };
+  for (const [key, value] of Object.entries(config)) {
+    if (value === undefined || value === null || key === 'settings') continue;
+    const token = TOKEN_KEYS[key] ?? (Object.values(TOKEN_KEYS).includes(key) ? key : undefined);
+    if (token) body[token] = value instanceof Date ? value.toISOString() : value;
+    else settings[key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = value;
+  }
+  if (Object.keys(settings).length) body.settings = settings;
+  return body;
 }
 
 /** `client.skills.browse/install/rate/publish/get` (marketplace API seed, JavaScript SDK). */

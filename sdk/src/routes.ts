@@ -36,6 +36,10 @@ export const ROUTES = {
   // usage against the plan (GET /api/usage)
   getUsageStats: r('GET', '/api/usage'),
 
+  // integration settings and client-side OAuth tokens (integration guide)
+  getIntegrationConfig: r('GET', '/api/integrations/{provider}/config'),
+  setIntegrationConfig: r('PUT', '/api/integrations/{provider}/config'),
+
   // agent marketplace (agent templates)
   listMarketAgents: r('GET', '/api/agent-marketplace/agents'),
   searchMarketAgents: r('GET', '/api/agent-marketplace/agents/search'),
@@ -63,6 +67,7 @@ export const ROUTES = {
   // federation
   discoverAgents: r('GET', '/api/federation/v1/marketplace/agents'),
   downloadAgentBundle: r('GET', '/api/federation/v1/marketplace/agents/{id}/bundle'),
+  installFromBundle: r('POST', '/api/federation/install'),
 } as const satisfies Record<string, Route>;
 
 export type RouteName = keyof typeof ROUTES;

@@ -278,6 +278,7 @@ export interface paths {
             };
           }>;
         };
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -320,6 +321,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -354,6 +359,10 @@ export interface paths {
           offset: number;
           has_more: boolean;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     post: {
@@ -383,6 +392,10 @@ export interface paths {
             package_type: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -399,6 +412,11 @@ export interface paths {
         "200": {
           success: boolean;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -434,6 +452,10 @@ export interface paths {
           offset: number;
           has_more: boolean;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -467,6 +489,11 @@ export interface paths {
             created_at: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -500,6 +527,11 @@ export interface paths {
             created_at: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -520,6 +552,10 @@ export interface paths {
         "201": {
           success: boolean;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -539,6 +575,11 @@ export interface paths {
         "200": {
           success: boolean;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -589,6 +630,10 @@ export interface paths {
           page_size: number;
           has_more: boolean;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -639,6 +684,10 @@ export interface paths {
           page_size: number;
           has_more: boolean;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -695,6 +744,11 @@ export interface paths {
             };
           });
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -715,6 +769,11 @@ export interface paths {
           status: string;
           approved_at: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -738,6 +797,11 @@ export interface paths {
           new_average: number;
           total_ratings: number;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -760,6 +824,11 @@ export interface paths {
           status: string;
           reason: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -791,6 +860,11 @@ export interface paths {
           limit: number;
           offset: number;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -816,6 +890,11 @@ export interface paths {
           submitted_at: string;
           reviewed_at: string | null;
         });
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -845,6 +924,10 @@ export interface paths {
           limit: number;
           offset: number;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -879,6 +962,10 @@ export interface paths {
           installed_skills: Array<string>;
           api_keys_configured: Array<string>;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -923,6 +1010,10 @@ export interface paths {
           installed: number;
           failed: number;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -956,6 +1047,11 @@ export interface paths {
           installed_skills: Array<string>;
           api_keys_configured: Array<string>;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -989,6 +1085,10 @@ export interface paths {
           offset: number;
           has_more: boolean;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1022,6 +1122,10 @@ export interface paths {
           marketplace_type: string;
           message: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1046,6 +1150,11 @@ export interface paths {
           status: string;
           message: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1092,6 +1201,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     post: {
@@ -1132,6 +1245,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1184,6 +1301,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     put: {
@@ -1209,7 +1331,7 @@ export interface paths {
         "200": {
           success: true;
           data: {
-            agent: {
+            agent: ({
               id: string;
               name: string;
               description: string | null;
@@ -1220,13 +1342,23 @@ export interface paths {
               tenant_id: string;
               created_at: string;
               updated_at: string;
-            };
+            }) & ({
+              configuration: {
+                max_turns?: number;
+                [key: string]: unknown;
+              };
+            });
           };
           meta: {
             timestamp: string;
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     delete: {
@@ -1249,6 +1381,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1351,6 +1488,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1416,6 +1558,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1470,6 +1617,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1524,6 +1676,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1568,6 +1725,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1585,6 +1747,11 @@ export interface paths {
       requestBody: never;
       responses: {
         "200": unknown;
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1615,6 +1782,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1662,6 +1834,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1703,6 +1880,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     post: {
@@ -1740,6 +1921,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1774,6 +1959,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1815,6 +2005,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1843,6 +2037,9 @@ export interface paths {
             request_id: string;
           };
         };
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1885,6 +2082,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1924,6 +2125,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1941,6 +2146,9 @@ export interface paths {
             count: number;
           }>;
         };
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -1990,6 +2198,10 @@ export interface paths {
           offset: number;
           has_more: boolean;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2015,6 +2227,10 @@ export interface paths {
           skill_id: string | null;
           message: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2038,6 +2254,10 @@ export interface paths {
           marketplace_type: string;
           message: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2088,6 +2308,11 @@ export interface paths {
             created_at: string;
           }>;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2105,6 +2330,11 @@ export interface paths {
           status: string;
           component_id: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2128,6 +2358,11 @@ export interface paths {
           aggregate_rating: number;
           rating_count: number;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2159,6 +2394,11 @@ export interface paths {
           limit: number;
           offset: number;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2179,6 +2419,11 @@ export interface paths {
           component_id: string;
           reason: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2196,6 +2441,9 @@ export interface paths {
             count: number;
           }>;
         };
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2286,6 +2534,10 @@ export interface paths {
             created_at: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2311,6 +2563,10 @@ export interface paths {
           install_id: string;
           skill_id: string | null;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2331,6 +2587,10 @@ export interface paths {
           granted_by: string;
           granted_at: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2354,6 +2614,10 @@ export interface paths {
           status: string;
           marketplace_type: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2381,6 +2645,10 @@ export interface paths {
           offset: number;
           has_more: boolean;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     post: {
@@ -2420,6 +2688,10 @@ export interface paths {
             updated_at: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2457,6 +2729,11 @@ export interface paths {
             updated_at: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2488,6 +2765,11 @@ export interface paths {
           status: string;
           components_used: Array<string>;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2525,6 +2807,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2540,6 +2826,10 @@ export interface paths {
       requestBody: never;
       responses: {
         "200": unknown;
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2583,6 +2873,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2622,6 +2916,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2662,6 +2961,8 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2706,6 +3007,9 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2740,6 +3044,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2764,6 +3072,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2805,6 +3118,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2840,6 +3157,9 @@ export interface paths {
             request_id: string;
           };
         };
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2882,6 +3202,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2922,6 +3246,10 @@ export interface paths {
             local_id: string;
           }>;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2956,6 +3284,10 @@ export interface paths {
           limit: number;
           offset: number;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -2994,6 +3326,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     post: {
@@ -3029,6 +3365,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3062,6 +3402,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3102,6 +3447,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     post: {
@@ -3145,6 +3494,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3182,6 +3535,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     delete: {
@@ -3204,6 +3562,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     patch: {
@@ -3250,6 +3613,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3331,6 +3699,10 @@ export interface paths {
           has_more: boolean;
           source_instance: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3345,6 +3717,11 @@ export interface paths {
       requestBody: never;
       responses: {
         "200": unknown;
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3409,6 +3786,10 @@ export interface paths {
           has_more: boolean;
           source_instance: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3423,6 +3804,11 @@ export interface paths {
       requestBody: never;
       responses: {
         "200": unknown;
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3449,6 +3835,9 @@ export interface paths {
             request_id: string;
           };
         };
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3477,6 +3866,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     delete: {
@@ -3499,6 +3893,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3544,6 +3943,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3582,6 +3985,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3620,6 +4028,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3646,6 +4059,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3683,6 +4101,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3706,6 +4129,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3729,6 +4157,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3755,6 +4188,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3778,6 +4216,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3804,6 +4247,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3833,6 +4281,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3865,6 +4318,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     post: {
@@ -3893,6 +4350,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3916,6 +4377,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     post: {
@@ -3941,6 +4407,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -3954,6 +4425,14 @@ export interface paths {
       responses: {
         "200": {
           success: true;
+          status: "healthy" | "degraded";
+          version: string;
+          timestamp: string;
+          services: {
+            database: "healthy" | "unavailable" | "not_configured";
+            redis: "healthy" | "unavailable" | "not_configured";
+            marketplace: "healthy" | "unavailable" | "not_configured";
+          };
           data: {
             status: "ok" | "degraded";
             version: string;
@@ -3972,6 +4451,11 @@ export interface paths {
               status: "ok" | "down";
               latency_ms?: number;
               kind?: string;
+            };
+            services: {
+              database: "healthy" | "unavailable" | "not_configured";
+              redis: "healthy" | "unavailable" | "not_configured";
+              marketplace: "healthy" | "unavailable" | "not_configured";
             };
           };
           meta: {
@@ -3979,8 +4463,17 @@ export interface paths {
             request_id: string;
           };
         };
+        "429": components['schemas']["ErrorBody"];
         "503": {
           success: true;
+          status: "healthy" | "degraded";
+          version: string;
+          timestamp: string;
+          services: {
+            database: "healthy" | "unavailable" | "not_configured";
+            redis: "healthy" | "unavailable" | "not_configured";
+            marketplace: "healthy" | "unavailable" | "not_configured";
+          };
           data: {
             status: "ok" | "degraded";
             version: string;
@@ -3999,6 +4492,11 @@ export interface paths {
               status: "ok" | "down";
               latency_ms?: number;
               kind?: string;
+            };
+            services: {
+              database: "healthy" | "unavailable" | "not_configured";
+              redis: "healthy" | "unavailable" | "not_configured";
+              marketplace: "healthy" | "unavailable" | "not_configured";
             };
           };
           meta: {
@@ -4042,6 +4540,9 @@ export interface paths {
             request_id: string;
           };
         };
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4080,6 +4581,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4123,6 +4629,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4161,6 +4672,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     put: {
@@ -4205,6 +4721,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4235,6 +4756,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4260,6 +4786,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4286,6 +4817,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4312,6 +4848,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4366,6 +4907,10 @@ export interface paths {
             version: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4397,6 +4942,9 @@ export interface paths {
           }>;
           imported_at: string;
         };
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4442,6 +4990,10 @@ export interface paths {
           is_featured: boolean;
           created_at: string;
         }>;
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4549,6 +5101,10 @@ export interface paths {
           marketplace_type: string;
           created_at: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4586,6 +5142,10 @@ export interface paths {
           is_featured: boolean;
           created_at: string;
         }>;
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4620,6 +5180,9 @@ export interface paths {
             };
           };
         };
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4638,6 +5201,9 @@ export interface paths {
             description: string;
           }>;
         };
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4721,6 +5287,11 @@ export interface paths {
           use_cases: Array<string>;
           benefits: Array<string>;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4741,6 +5312,11 @@ export interface paths {
           approved_at: string | null;
           reason: string | null;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4814,6 +5390,11 @@ export interface paths {
             }>;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4847,6 +5428,11 @@ export interface paths {
           }>;
           imported_at: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4870,6 +5456,11 @@ export interface paths {
           new_average: number;
           total_ratings: number;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4892,6 +5483,11 @@ export interface paths {
           approved_at: string | null;
           reason: string | null;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4923,6 +5519,11 @@ export interface paths {
           limit: number;
           offset: number;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4937,6 +5538,10 @@ export interface paths {
       requestBody: never;
       responses: {
         "200": unknown;
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     post: {
@@ -4949,6 +5554,10 @@ export interface paths {
       requestBody: never;
       responses: {
         "200": unknown;
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     delete: {
@@ -4961,6 +5570,10 @@ export interface paths {
       requestBody: never;
       responses: {
         "200": unknown;
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -4992,6 +5605,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5021,6 +5638,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5057,6 +5678,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     post: {
@@ -5087,6 +5712,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5111,6 +5740,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     patch: {
@@ -5140,6 +5774,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5161,6 +5800,9 @@ export interface paths {
             created_at: string;
           }>;
         };
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5189,6 +5831,10 @@ export interface paths {
           status: string;
           message: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5224,6 +5870,10 @@ export interface paths {
           offset: number;
           has_more: boolean;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5246,6 +5896,9 @@ export interface paths {
             created_at: string;
           }>;
         };
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5279,6 +5932,11 @@ export interface paths {
             package_type: string;
           }>;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5293,6 +5951,9 @@ export interface paths {
         "200": {
           categories: Array<string>;
         };
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5313,6 +5974,11 @@ export interface paths {
           review_id: string;
           status: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5341,6 +6007,11 @@ export interface paths {
             author_response_at: string | null;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5369,6 +6040,11 @@ export interface paths {
             author_response_at: string | null;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5412,6 +6088,10 @@ export interface paths {
           offset: number;
           has_more: boolean;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5467,6 +6147,11 @@ export interface paths {
             created_at: string;
           }>;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5489,6 +6174,11 @@ export interface paths {
           new_average: number;
           total_ratings: number;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5520,6 +6210,11 @@ export interface paths {
           limit: number;
           offset: number;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5575,6 +6270,10 @@ export interface paths {
           status: string;
           message: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5592,6 +6291,9 @@ export interface paths {
             count: number;
           }>;
         };
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5629,6 +6331,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     post: {
@@ -5657,6 +6363,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5695,6 +6405,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     delete: {
@@ -5717,6 +6432,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5760,6 +6480,10 @@ export interface paths {
           total: number;
           has_more: boolean;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5775,7 +6499,7 @@ export interface paths {
       responses: {
         "200": {
           success: boolean;
-          skill: {
+          skill: ({
             id: string;
             name: string;
             description: string;
@@ -5789,8 +6513,20 @@ export interface paths {
             is_approved: boolean;
             created_at: string;
             action: string;
-          };
+          }) & ({
+            config_schema: {
+              [key: string]: unknown;
+            } | null;
+          });
+          config_schema: {
+            [key: string]: unknown;
+          } | null;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5810,6 +6546,11 @@ export interface paths {
           status: string;
           approved_at: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5832,6 +6573,11 @@ export interface paths {
             created_at: string;
           }>;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5861,6 +6607,10 @@ export interface paths {
             status: string;
           }>;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5904,6 +6654,10 @@ export interface paths {
           total: number;
           has_more: boolean;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5931,6 +6685,10 @@ export interface paths {
           status: string;
           message: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5953,6 +6711,11 @@ export interface paths {
           new_average: number;
           total_ratings: number;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5974,6 +6737,11 @@ export interface paths {
           status: string;
           reason: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -5993,6 +6761,11 @@ export interface paths {
           success: boolean;
           message: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6013,6 +6786,10 @@ export interface paths {
           version_id: string;
           version_name: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6028,7 +6805,7 @@ export interface paths {
       responses: {
         "200": {
           success: boolean;
-          skill: {
+          skill: ({
             id: string;
             name: string;
             description: string;
@@ -6042,8 +6819,20 @@ export interface paths {
             is_approved: boolean;
             created_at: string;
             action: string;
-          };
+          }) & ({
+            config_schema: {
+              [key: string]: unknown;
+            } | null;
+          });
+          config_schema: {
+            [key: string]: unknown;
+          } | null;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6067,6 +6856,11 @@ export interface paths {
           error: string | null;
           duration_ms: number;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6085,6 +6879,11 @@ export interface paths {
           marketplace_id: string;
           status: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6103,6 +6902,11 @@ export interface paths {
           marketplace_id: string;
           status: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6142,6 +6946,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     post: {
@@ -6193,6 +7001,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6223,6 +7035,9 @@ export interface paths {
             request_id: string;
           };
         };
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6260,6 +7075,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6301,6 +7121,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6361,6 +7185,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6403,6 +7231,10 @@ export interface paths {
           offset: number;
           has_more: boolean;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     post: {
@@ -6451,6 +7283,10 @@ export interface paths {
             updated_at: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6475,6 +7311,10 @@ export interface paths {
           template_id: string;
           status: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6501,6 +7341,10 @@ export interface paths {
           rejection_reason: string | null;
           created_at: string;
         }>;
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6533,6 +7377,10 @@ export interface paths {
           rating_count: number;
           publisher_tenant_id: string;
         }>;
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6550,6 +7398,9 @@ export interface paths {
           pending_domains: number;
           total_installs: number;
         };
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6575,6 +7426,10 @@ export interface paths {
           license_type: string;
           marketplace_type: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6594,6 +7449,10 @@ export interface paths {
           install_count: number;
           rating_average: number;
         }>;
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6628,6 +7487,11 @@ export interface paths {
           dependencies: Array<string>;
           created_at: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6646,6 +7510,11 @@ export interface paths {
           domain_id: string;
           status: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6669,6 +7538,11 @@ export interface paths {
           new_average: number;
           total_ratings: number;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6690,6 +7564,11 @@ export interface paths {
           status: string;
           reason: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6727,6 +7606,11 @@ export interface paths {
             updated_at: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6764,6 +7648,10 @@ export interface paths {
           limit: number;
           offset: number;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     post: {
@@ -6815,6 +7703,10 @@ export interface paths {
           status: string;
           is_public: boolean;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6844,6 +7736,10 @@ export interface paths {
             status: string;
           }>;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6874,6 +7770,11 @@ export interface paths {
           config_overrides_applied: boolean;
           environment_vars_set: Array<string>;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     delete: {
@@ -6891,6 +7792,11 @@ export interface paths {
           status: string;
           message: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -6932,6 +7838,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     post: {
@@ -6968,6 +7878,10 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -7002,6 +7916,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     delete: {
@@ -7024,6 +7943,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     patch: {
@@ -7061,6 +7985,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -7106,6 +8035,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -7134,6 +8068,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -7169,6 +8108,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -7196,6 +8140,11 @@ export interface paths {
             request_id: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -7412,6 +8361,10 @@ export interface paths {
           offset: number;
           has_more: boolean;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     post: {
@@ -7508,6 +8461,10 @@ export interface paths {
             }>;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -7522,6 +8479,9 @@ export interface paths {
         "200": {
           node_types: Array<string>;
         };
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -7603,6 +8563,11 @@ export interface paths {
             }>;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     put: {
@@ -7701,6 +8666,11 @@ export interface paths {
             }>;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
     delete: {
@@ -7716,6 +8686,11 @@ export interface paths {
           success: boolean;
           message: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };

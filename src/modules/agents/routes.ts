@@ -6,7 +6,7 @@ import { Envelope, ok } from '../../platform/http/envelope.js';
 import { pagination } from '../../platform/http/pagination.js';
 import { runnerFor } from '../executions/runtime/shared.js';
 import { executionsService } from '../executions/service.js';
-import { AgentDetail, AgentList, AgentSummary, CreateAgentBody, ListQuery, UpdateAgentBody } from './schemas.js';
+import { AgentDetail, AgentList, AgentSummary, AgentWithConfiguration, CreateAgentBody, ListQuery, UpdateAgentBody } from './schemas.js';
 import { agentsService } from './service.js';
 import { trainingStatus } from './training.js';
 
@@ -49,7 +49,7 @@ export const agentRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async
   }, async (req) => ok(req, { agent: await agents.detail(tenantOf(req), req.params.id) }));
 
   app.put('/api/agents/:id', {
-    schema: { tags, summary: 'Update name, description, capabilities, configuration (merged) or status; never role or maturity', params: IdParams, body: UpdateAgentBody, response: { 200: Envelope(Type.Object({ agent: AgentSummary })) } },
+    schema: { tags, summary: 'Update name, description, capabilities, configuration (merged) or status; never role or maturity', params: IdParams, body: UpdateAgentBody, response: { 200: Envelope(Type.Object({ agent: AgentWithConfiguration })) } },
     config: { permission: 'AGENT_MANAGE' },
   }, async (req) => ok(req, { agent: await agents.update(tenantOf(req), req.params.id, req.body) }));
 

@@ -47,6 +47,9 @@ export const AgentDetail = Type.Intersect([
   Type.Object({ configuration: Configuration, statistics: Statistics, graduation: GraduationSummary }),
 ]);
 
+/** An agent with its configuration: what PUT /api/agents/{id} answers (agent API seed, Update Agent). */
+export const AgentWithConfiguration = Type.Intersect([AgentSummary, Type.Object({ configuration: Configuration })]);
+
 export const AgentList = Type.Object({ agents: Type.Array(AgentSummary), pagination: Pagination });
 
 export const CreateAgentBody = Type.Object(

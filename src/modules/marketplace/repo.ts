@@ -137,6 +137,12 @@ export async function findInstall(ex: Executor, tenantId: string, listingId: str
   return row ? { id: row.id as string, version_id: row.version_id as string | null } : null;
 }
 
+/** The listing an install (`ins_…`) of this tenant is of, or null. */
+export async function listingOfInstall(ex: Executor, tenantId: string, installId: string): Promise<string | null> {
+  const [row] = await ex.query(`SELECT listing_id FROM marketplace_installs WHERE tenant_id = $1 AND id = $2`, [tenantId, installId]);
+  return row ? (row.listing_id as string) : null;
+}
+
 /** Listings of a kind installed for one target (e.g. the skills installed for an agent). */
 export async function installedForTarget(ex: Executor, tenantId: string, kind: ListingKind, targetId: string): Promise<string[]> {
   const rows = await ex.query(`SELECT listing_id FROM marketplace_installs WHERE tenant_id = $1 AND kind = $2 AND target_id = $3 ORDER BY created_at, id`, [tenantId, kind, targetId]);

@@ -26,6 +26,9 @@ export type PublishInput = Omit<NewListing, 'id' | 'status' | 'kind'> & { id?: s
 export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { notFoundCode?: string } = {}) {
   const sys = ctx.db.as(SYSTEM);
   const missing = (id: string) => notFound(opts.notFoundCode ?? NOT_FOUND[kind], 'Listing', id);
+  /** A `component.*` event carries the seed's `component_id`, `component_type` and `version` beside today's fields. */
+  const emit = (ex: Parameters<typeof ctx.outbox.emit>[0], tenantId: string, type: string, data: { listing_id: string; version_id?: string | null } & Record<string, unknown>) =>
+    ctx.outbox.emit(ex, tenantId, type, { component_id: data.listing_id, component_type: kind, version: data.version_id ?? null, ...data });
 
   async function visible(viewer: string | null, id: string): Promise<Listing> {
     const l = await repo.findVisible(sys, viewer, kind, id);
@@ -53,13 +56,19 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
     return ctx.db.tx(tenantId, async (ex) => {
       const out = await repo.moveStatus(ex, tenantId, id, from, to(l.marketplace_type));
       if (!out) throw new AppError('CONFLICTING_OPERATION', 'Listing changed meanwhile; retry', { listing_id: id });
-      await ctx.outbox.emit(ex, tenantId, 'component.updated', { kind, listing_id: id, change, status: out.status });
+      await emit(ex, tenantId, 'component.updated', { kind, listing_id: id, version_id: out.current_version_id, change, status: out.status });
       return out;
     });
   }
 
+  /** An install's id (`ins_…`, what an install answers) stands for its listing wherever a listing id is accepted. */
+  async function resolveId(tenantId: string, id: string): Promise<string> {
+    if (!id.startsWith('ins_')) return id;
+    return (await repo.listingOfInstall(ctx.db.as(tenantId), tenantId, id)) ?? id;
+  }
+
   return {
-    visible, owned, usable,
+    visible, owned, usable, resolveId,
 
     /** Private listings are approved at once for their tenant; public ones wait for a platform reviewer. */
     async publish(caller: Caller, input: PublishInput, opts: { draft?: boolean } = {}): Promise<Listing> {
@@ -69,7 +78,7 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
         const l = await repo.insertListing(ex, caller.tenantId, { ...input, id: input.id ?? newId('mkt'), kind, status });
         const v = await repo.insertVersion(ex, caller.tenantId, { id: newId('ver'), listingId: l.id, name: 'v1', description: 'Initial version', content: l.content, schema: l.config_schema });
         await ex.query('UPDATE marketplace_listings SET current_version_id = $2 WHERE tenant_id = $1 AND id = $3', [caller.tenantId, v.version_id, l.id]);
-        await ctx.outbox.emit(ex, caller.tenantId, 'component.published', { kind, listing_id: l.id, name: l.name, status, marketplace_type: l.marketplace_type });
+        await emit(ex, caller.tenantId, 'component.published', { kind, listing_id: l.id, version_id: v.version_id, name: l.name, status, marketplace_type: l.marketplace_type });
         return { ...l, current_version_id: v.version_id };
       });
     },
@@ -86,7 +95,7 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
         const n = (await repo.listVersions(ex, caller.tenantId, id)).length + 1;
         const v = await repo.insertVersion(ex, caller.tenantId, { id: newId('ver'), listingId: id, name: `v${n}`, description: 'Resubmitted', content: input.content, schema: input.config_schema });
         const l = await repo.resubmitListing(ex, caller.tenantId, id, { ...input, status }, v.version_id);
-        await ctx.outbox.emit(ex, caller.tenantId, 'component.published', { kind, listing_id: id, name: l.name, status, marketplace_type: l.marketplace_type });
+        await emit(ex, caller.tenantId, 'component.published', { kind, listing_id: id, version_id: v.version_id, name: l.name, status, marketplace_type: l.marketplace_type });
         return l;
       });
     },
@@ -100,7 +109,7 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
       }
       return ctx.db.tx(SYSTEM, async (ex) => {
         const out = await repo.setStatus(ex, id, decision, reason);
-        if (decision === 'approved') await ctx.outbox.emit(ex, l.tenant_id, 'component.approved', { kind, listing_id: id, name: l.name });
+        if (decision === 'approved') await emit(ex, l.tenant_id, 'component.approved', { kind, listing_id: id, version_id: l.current_version_id, name: l.name });
         return out;
       });
     },
@@ -131,7 +140,7 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
       const installId = newId('ins');
       await ctx.db.tx(caller.tenantId, async (ex) => {
         await repo.insertInstall(ex, caller.tenantId, { id: installId, listingId: id, kind, versionId: l.current_version_id, targetId, config });
-        await ctx.outbox.emit(ex, caller.tenantId, 'component.installed', { kind, listing_id: id, install_id: installId, version_id: l.current_version_id });
+        await emit(ex, caller.tenantId, 'component.installed', { kind, listing_id: id, install_id: installId, version_id: l.current_version_id });
       });
       await repo.bumpInstalls(sys, id, 1);
       return { install_id: installId, version_id: l.current_version_id, created: true, listing: l };
@@ -184,12 +193,13 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
         const installed = await repo.customizeInstall(ex, caller.tenantId, id, p);
         if (!installed && l.tenant_id !== caller.tenantId) throw missing(id);
         if (!installed) await repo.renameListing(ex, caller.tenantId, id, p);
-        await ctx.outbox.emit(ex, caller.tenantId, 'component.updated', { kind, listing_id: id, change: 'customize' });
+        await emit(ex, caller.tenantId, 'component.updated', { kind, listing_id: id, change: 'customize' });
         return { listing: l, config_applied: p.config !== undefined && installed };
       });
     },
 
-    async uninstall(caller: Caller, id: string): Promise<void> {
+    async uninstall(caller: Caller, installOrListingId: string): Promise<void> {
+      const id = await resolveId(caller.tenantId, installOrListingId);
       if (!(await repo.deleteInstall(ctx.db.as(caller.tenantId), caller.tenantId, id))) throw missing(id);
       await repo.bumpInstalls(sys, id, -1);
     },
@@ -199,7 +209,7 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
       await visible(caller.tenantId, id);
       return ctx.db.tx(SYSTEM, async (ex) => {
         const l = await repo.upsertRating(ex, caller.tenantId, { id: newId('rev'), listingId: id, rater: caller.rater, rating, review });
-        await ctx.outbox.emit(ex, caller.tenantId, 'component.rated', { kind, listing_id: id, rating, new_average: l.rating, total_ratings: l.rating_count });
+        await emit(ex, caller.tenantId, 'component.rated', { kind, listing_id: id, version_id: l.current_version_id, rating, new_average: l.rating, total_ratings: l.rating_count });
         return l;
       });
     },
@@ -210,7 +220,7 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
       return ctx.db.tx(tenantId, async (ex) => {
         const v = await repo.insertVersion(ex, tenantId, { id: newId('ver'), listingId: id, name, description, content: l.content, schema: l.config_schema });
         await repo.setContent(ex, tenantId, id, l.content, l.config_schema, v.version_id);
-        await ctx.outbox.emit(ex, tenantId, 'component.updated', { kind, listing_id: id, version_id: v.version_id, change: 'version' });
+        await emit(ex, tenantId, 'component.updated', { kind, listing_id: id, version_id: v.version_id, change: 'version' });
         return v;
       });
     },
@@ -223,7 +233,7 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
         const n = (await repo.listVersions(ex, tenantId, id)).length + 1;
         const v = await repo.insertVersion(ex, tenantId, { id: newId('ver'), listingId: id, name: `v${n}`, description, content, schema: l.config_schema });
         const out = await repo.setContent(ex, tenantId, id, content, l.config_schema, v.version_id);
-        await ctx.outbox.emit(ex, tenantId, 'component.updated', { kind, listing_id: id, version_id: v.version_id, change: 'content' });
+        await emit(ex, tenantId, 'component.updated', { kind, listing_id: id, version_id: v.version_id, change: 'content' });
         return out;
       });
     },
@@ -239,7 +249,7 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
         const v = await repo.findVersion(ex, tenantId, id, versionId);
         if (!v) throw new AppError('INVALID_VERSION', `Version ${versionId} does not belong to ${id}`, { version_id: versionId });
         const out = await repo.setContent(ex, tenantId, id, v.content, v.config_schema, v.id);
-        await ctx.outbox.emit(ex, tenantId, 'component.updated', { kind, listing_id: id, version_id: v.id, change: 'rollback' });
+        await emit(ex, tenantId, 'component.updated', { kind, listing_id: id, version_id: v.id, change: 'rollback' });
         return out;
       });
     },

@@ -6,6 +6,9 @@ import { callerOf } from './caller.js';
 import { browseFilter, skillsService, toSummary } from './service.js';
 import { PackagesInstalled, CreatePrivateSkillBody, ExecuteBody, ExecuteResult, InstallBody, MarketplaceQuery, PublishBody, RateBody, SkillSummary } from './schemas.js';
 
+const ConfigSchema = Type.Unsafe<Record<string, unknown> | null>({ type: 'object', additionalProperties: true, nullable: true, description: 'JSON Schema of the install config; null when the skill takes none' });
+const SkillDetail = Type.Intersect([SkillSummary, Type.Object({ config_schema: ConfigSchema })]);
+
 const tags = ['Skills'];
 const Id = Type.Object({ id: Type.String() });
 const S = Type.Boolean();
@@ -113,8 +116,11 @@ export const skillRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async
 
   for (const path of ['/api/skills/:id', '/api/skill-marketplace/skills/:id']) {
   app.get(path, {
-    schema: { tags, params: Id, response: { 200: Type.Object({ success: S, skill: SkillSummary }) } },
+    schema: { tags, summary: 'One skill listing with its config_schema (also at the top level, as the seed reads it)', params: Id, response: { 200: Type.Object({ success: S, skill: SkillDetail, config_schema: ConfigSchema }) } },
     config: { permission: 'SKILL_VIEW' },
-  }, async (req) => ({ success: true, skill: toSummary(await e.visible(tenantOf(req), req.params.id)) }));
+  }, async (req) => {
+    const l = await e.visible(tenantOf(req), req.params.id);
+    return { success: true, skill: { ...toSummary(l), config_schema: l.config_schema }, config_schema: l.config_schema };
+  });
   }
 };

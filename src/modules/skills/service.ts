@@ -18,7 +18,9 @@ export const declaredAction = (content: Record<string, unknown>) => (typeof cont
 export function toSummary(l: Listing) {
   return {
     id: l.id, name: l.name, description: l.description, category: l.category, skill_type: l.subtype, price: l.price,
-    rating: l.rating, rating_count: l.rating_count, installs: l.installs, tags: l.tags, is_approved: l.status === 'approved', created_at: l.created_at,
+    rating: l.rating, rating_count: l.rating_count, installs: l.installs, tags: l.tags,
+    // A private skill is usable by its tenant at once, but nobody reviewed it: only a reviewed public listing is approved.
+    is_approved: l.status === 'approved' && l.marketplace_type === 'public', created_at: l.created_at,
     action: declaredAction(l.content) ?? UNDECLARED_ACTION,
   };
 }
@@ -93,7 +95,8 @@ export function skillsService(ctx: AppContext) {
   return {
     engine,
     /** Direct execution of an installed (or own private) skill, counted against dailySkillExecutions. */
-    async execute(caller: Caller, id: string, input: unknown) {
+    async execute(caller: Caller, installOrListingId: string, input: unknown) {
+      const id = await engine.resolveId(caller.tenantId, installOrListingId);
       const l = await runnable(caller.tenantId, id);
       assertMayRunDirectly(ctx, caller, l);
       return executeSkill(ctx, caller.tenantId, caller.plan, l, input, await environment(caller.tenantId, id), { quota: 'consume' });
@@ -112,7 +115,8 @@ export function skillsService(ctx: AppContext) {
       return { ...r, packages: declared.map((p) => ({ package_name: p.name, package_type: p.type, version: p.version, status: 'installed' })) };
     },
     /** Per-tenant name, description, config and (sealed) environment variables of an own or installed skill. */
-    async customize(caller: Caller, id: string, p: { name?: string; description?: string; config?: Record<string, unknown>; env?: Record<string, string> }) {
+    async customize(caller: Caller, installOrListingId: string, p: { name?: string; description?: string; config?: Record<string, unknown>; env?: Record<string, string> }) {
+      const id = await engine.resolveId(caller.tenantId, installOrListingId);
       const names = Object.keys(p.env ?? {}).sort();
       const bad = names.filter((n) => !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(n));
       if (bad.length) throw new AppError('VALIDATION_ERROR', 'Environment variable names must match [A-Za-z_][A-Za-z0-9_]*', { field: 'environment_vars', invalid_names: bad });

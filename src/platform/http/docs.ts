@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { ErrorBody } from './envelope.js';
+import { OperationCatalogue } from './openapi-ops.js';
 
 const REDOC_HTML = `<!doctype html>
 <html><head><title>ATOM API reference</title><meta charset="utf-8"/>
@@ -12,7 +13,11 @@ const REDOC_HTML = `<!doctype html>
 /** OpenAPI 3 from the routes' own TypeBox schemas: /api/openapi.json, Swagger UI, Redoc. */
 export async function registerDocs(app: FastifyInstance, publicUrl: string) {
   app.addSchema(ErrorBody);
+  // Every operation gets an operationId, summary, tags and its error responses (openapi-ops.ts).
+  const operations = new OperationCatalogue();
+  app.addHook('onRoute', (route) => operations.add(route));
   await app.register(swagger, {
+    transformObject: (doc) => operations.complete(('openapiObject' in doc ? doc.openapiObject : doc.swaggerObject) as object) as object,
     openapi: {
       openapi: '3.0.3',
       info: { title: 'ATOM API', version: '8.0.0', description: 'Multi-tenant AI-agent platform: agents, governance, graduation, marketplaces, webhooks, federation.' },

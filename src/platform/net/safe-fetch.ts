@@ -77,7 +77,8 @@ export async function safeFetch(rawUrl: string, opts: SafeFetchOptions = {}): Pr
   return new Promise((resolve, reject) => {
     const req = transport.request(url, {
       method: opts.method ?? 'GET',
-      headers: { 'user-agent': 'ATOM/0.1', ...(opts.headers ?? {}) },
+      // A body goes with its Content-Length, never chunked: receivers that read Content-Length get it whole.
+      headers: { 'user-agent': 'ATOM/0.1', ...(opts.body !== undefined ? { 'content-length': String(Buffer.byteLength(opts.body)) } : {}), ...(opts.headers ?? {}) },
       lookup: guardedLookup(allowLoopback),
       timeout: timeoutMs,
       signal: opts.signal,
@@ -112,7 +113,6 @@ export async function safeFetch(rawUrl: string, opts: SafeFetchOptions = {}): Pr
         reject(err);
       });
     });
-    if (opts.body !== undefined) req.write(opts.body);
-    req.end();
+    req.end(opts.body);
   });
 }

@@ -1,0 +1,20 @@
+# developer-integration-guide.txt, Integration Tests, Python
+import pytest
+from atom_marketplace import MarketplaceClient
+@pytest.fixture
+def client():
+    return MarketplaceClient(
+        base_url="https://atom-saas.fly.dev/api/test",
+        tenant_id="test-tenant-id",
+        api_token="test-api-token"
+    )
+def test_list_agents(client):
+    agents = client.list_agents(marketplace_type="public")
+    assert len(agents) > 0
+    assert agents[0]["id"] is not None
+def test_install_agent(client):
+    result = client.install_agent(
+        agent_id="test-agent",
+        target_tenant_id="test-tenant-id"
+    )
+    assert result["status"] == "installed"
