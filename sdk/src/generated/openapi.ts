@@ -8188,6 +8188,23 @@ export interface paths {
               execution_id: string | null;
               approval_id: string | null;
             }>;
+            graph: {
+              nodes: Array<{
+                id: string;
+                type: string;
+                label?: string;
+                config?: {
+                  [key: string]: unknown;
+                };
+                [key: string]: unknown;
+              }>;
+              edges: Array<{
+                id?: string;
+                source: string;
+                target: string;
+                [key: string]: unknown;
+              }>;
+            };
             progress: {
               done: number;
               total: number;
@@ -8201,6 +8218,11 @@ export interface paths {
             stream_url: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -8244,6 +8266,23 @@ export interface paths {
               execution_id: string | null;
               approval_id: string | null;
             }>;
+            graph: {
+              nodes: Array<{
+                id: string;
+                type: string;
+                label?: string;
+                config?: {
+                  [key: string]: unknown;
+                };
+                [key: string]: unknown;
+              }>;
+              edges: Array<{
+                id?: string;
+                source: string;
+                target: string;
+                [key: string]: unknown;
+              }>;
+            };
             progress: {
               done: number;
               total: number;
@@ -8257,6 +8296,11 @@ export interface paths {
             stream_url: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -8273,6 +8317,11 @@ export interface paths {
       requestBody: never;
       responses: {
         "200": unknown;
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -8478,6 +8527,9 @@ export interface paths {
       responses: {
         "200": {
           node_types: Array<string>;
+          step_types: {
+            [key: string]: string;
+          };
         };
         "401": components['schemas']["ErrorBody"];
         "403": components['schemas']["ErrorBody"];
@@ -8787,6 +8839,11 @@ export interface paths {
             }>;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -8868,6 +8925,11 @@ export interface paths {
             }>;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -8916,6 +8978,23 @@ export interface paths {
               execution_id: string | null;
               approval_id: string | null;
             }>;
+            graph: {
+              nodes: Array<{
+                id: string;
+                type: string;
+                label?: string;
+                config?: {
+                  [key: string]: unknown;
+                };
+                [key: string]: unknown;
+              }>;
+              edges: Array<{
+                id?: string;
+                source: string;
+                target: string;
+                [key: string]: unknown;
+              }>;
+            };
             progress: {
               done: number;
               total: number;
@@ -8959,6 +9038,23 @@ export interface paths {
               execution_id: string | null;
               approval_id: string | null;
             }>;
+            graph: {
+              nodes: Array<{
+                id: string;
+                type: string;
+                label?: string;
+                config?: {
+                  [key: string]: unknown;
+                };
+                [key: string]: unknown;
+              }>;
+              edges: Array<{
+                id?: string;
+                source: string;
+                target: string;
+                [key: string]: unknown;
+              }>;
+            };
             progress: {
               done: number;
               total: number;
@@ -8972,6 +9068,11 @@ export interface paths {
             stream_url: string;
           };
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -9019,6 +9120,23 @@ export interface paths {
               execution_id: string | null;
               approval_id: string | null;
             }>;
+            graph: {
+              nodes: Array<{
+                id: string;
+                type: string;
+                label?: string;
+                config?: {
+                  [key: string]: unknown;
+                };
+                [key: string]: unknown;
+              }>;
+              edges: Array<{
+                id?: string;
+                source: string;
+                target: string;
+                [key: string]: unknown;
+              }>;
+            };
             progress: {
               done: number;
               total: number;
@@ -9036,6 +9154,11 @@ export interface paths {
           offset: number;
           has_more: boolean;
         };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
@@ -9056,6 +9179,9 @@ export interface paths {
           poll_url: string;
           stream_url: string;
         };
+        "400": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
       };
     };
   };
