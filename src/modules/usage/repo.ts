@@ -27,3 +27,14 @@ export async function dailyCounts(ex: Executor, tenantId: string, metric: string
     [tenantId, metric, days]);
   return rows.map((r) => ({ day: r.day, count: Number(r.count) }));
 }
+
+/** The tables whose rows a tenant stores: what `storage_used` adds up. */
+const STORED = ['agents', 'executions', 'journal_steps', 'episodes', 'marketplace_listings', 'skill_executions', 'canvases',
+  'domains', 'workflows', 'workflow_runs', 'workflow_run_events', 'chat_events', 'webhook_deliveries', 'events'] as const;
+
+/** Bytes of the tenant's stored rows (PostgreSQL's own size of each row), computed on request. */
+export async function storedBytes(ex: Executor, tenantId: string): Promise<number> {
+  const parts = STORED.map((t) => `(SELECT coalesce(sum(pg_column_size(x.*)), 0) FROM ${t} x WHERE x.tenant_id = $1)`);
+  const [row] = await ex.query<{ bytes: string }>(`SELECT (${parts.join(' + ')})::bigint AS bytes`, [tenantId]);
+  return Number(row.bytes);
+}

@@ -21,6 +21,8 @@ const Usage = Type.Object({
   rate_limits: Type.Object({ requests_per_minute: Type.Integer(), requests_per_day: Nullable(Type.Integer()) }),
   rate_limit: Type.Object({ limit: Nullable(Type.Integer()), remaining: Nullable(Type.Integer()), reset: Nullable(Type.Integer()) }, { description: "This credential's current window" }),
   rate_limit_remaining: Nullable(Type.Integer()),
+  storage_used: Type.Integer({ description: "Bytes of the tenant's stored rows (agents, executions and their journals, episodes, listings, workflows and runs, events…)" }),
+  storage_limit: Nullable(Type.Integer({ description: 'null: no plan limits storage' })),
   features: Type.Object({ public_marketplace_publish: Type.Boolean() }),
   history: Type.Object({ metric: Type.String(), days: Type.Integer(), points: Type.Array(Type.Object({ day: Type.String(), count: Type.Integer() })) }),
 });

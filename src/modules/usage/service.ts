@@ -11,7 +11,9 @@ export function usageService(ctx: AppContext) {
   return {
     async stats(tenantId: string, plan: Plan, historyDays: number) {
       const db = ctx.db.as(tenantId);
-      const [c, points] = await Promise.all([repo.currentCounts(db, tenantId), repo.dailyCounts(db, tenantId, SKILL_METRIC, historyDays)]);
+      const [c, points, stored] = await Promise.all([
+        repo.currentCounts(db, tenantId), repo.dailyCounts(db, tenantId, SKILL_METRIC, historyDays), repo.storedBytes(db, tenantId),
+      ]);
       const limits = PLAN_LIMITS[plan];
       const resets_at = nextUtcMidnight().toISOString();
       const tokens = quota(LLM_TOTAL_METRIC, 'Model tokens today', c.llm_total, limits.dailyLlmTokens);
@@ -26,6 +28,8 @@ export function usageService(ctx: AppContext) {
         ],
         llm_tokens: { prompt: c.llm_prompt, completion: c.llm_completion, total: c.llm_total, limit: tokens.limit, remaining: tokens.remaining, resets_at },
         rate_limits: { requests_per_minute: limits.requestsPerMinute, requests_per_day: limits.requestsPerDay },
+        // The seeds' storage_used/storage_limit: bytes stored; no plan limits storage (null), so none is claimed.
+        storage_used: stored, storage_limit: null,
         features: { public_marketplace_publish: limits.publicMarketplacePublish },
         history: { metric: SKILL_METRIC, days: historyDays, points },
       };
