@@ -28,6 +28,12 @@ class AgentApi(unittest.TestCase):
         self.assertEqual(ns["result"]["agent_id"], ns["agent"].id)
         again = ns["client"].executions.get(ns["agent"].id, ns["result"].execution_id)
         self.assertEqual((again.status, again.execution_id), ("completed", ns["result"].execution_id))
+        # An execution answered in progress (async) is followed by polling its poll_url until it ends.
+        client, agent_id = ns["client"], ns["agent"].id
+        started = client.agents.execute(agent_id, task="Search for AI papers", parameters={"async": True}, wait=False)
+        self.assertIn(started.status, ("pending", "in_progress"))
+        polled = client.agents.execute(agent_id, task="Search for AI papers", parameters={"async": True}, poll_interval=0.05)
+        self.assertEqual(polled.status, "completed", polled)
         self.assertEqual(ns["client"].agents.update(ns["agent"].id, configuration={"temperature": 0.2}).configuration, {"temperature": 0.2})
         self.assertEqual(ns["client"].agents.delete(ns["agent"].id)["deleted"], True)
 
