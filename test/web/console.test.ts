@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { createServer } from 'node:net';
 import { OAuth2Server } from 'oauth2-mock-server';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { Built } from '../../src/app.js';
 import { seedCatalogue } from '../../src/seed/run.js';
 import { ADMIN_KEY, startApp } from '../helpers/app.js';
+import { freePort, openBrowser, requireChromium, screenshotsDir } from '../helpers/browser.js';
 import { call, makeTenant, type TestTenant } from '../helpers/http.js';
 import { startReceiver } from '../helpers/receiver.js';
 import { standardKit } from '../helpers/tools.js';
@@ -19,20 +17,7 @@ import { standardKit } from '../helpers/tools.js';
  * The web console end to end: Debian's Chromium driven by playwright-core against the real
  * server listening on loopback (the same process serves the API and the built console).
  */
-const CHROMIUM = '/usr/bin/chromium';
-// `npm run screenshots` refreshes docs/screenshots; other runs keep theirs out of the work tree.
-const SHOTS = process.env.ATOM_SCREENSHOTS_DIR ?? mkdtempSync(join(tmpdir(), 'atom-shots-'));
-/** A port free right now, so the server's public URL (the OAuth redirect URI) is known before it starts. */
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
+const SHOTS = screenshotsDir();
 describe('web console in headless Chromium', () => {
   let built: Built;
   let base: string;
@@ -40,13 +25,13 @@ describe('web console in headless Chromium', () => {
   let b: TestTenant;
   let context: BrowserContext;
   let page: Page;
-  let profile: string;
+  let browser: Awaited<ReturnType<typeof openBrowser>> | undefined;
   let rx: Awaited<ReturnType<typeof startReceiver>>;
   let oauth: OAuth2Server;
   const consoleErrors: string[] = [];
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium (this browser test must run, not be skipped)`);
+    requireChromium();
     const build = spawnSync(process.execPath, ['scripts/build-web.mjs'], { stdio: 'inherit' });
     assert.equal(build.status, 0, 'web console build failed');
     oauth = new OAuth2Server();
@@ -67,20 +52,15 @@ describe('web console in headless Chromium', () => {
     const m = await call(built.app, 'POST', '/api/members', { key: b.key, body: { email: a.ownerEmail, role: 'admin' } });
     assert.equal(m.status, 201, JSON.stringify(m.body));
     rx = await startReceiver();
-    profile = mkdtempSync(join(tmpdir(), 'atom-chromium-'));
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 860 } });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(15_000);
-    page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
-    page.on('pageerror', (err) => consoleErrors.push(err.message));
+    browser = await openBrowser(consoleErrors);
+    ({ context, page } = browser);
   });
 
   after(async () => {
-    await context?.close();
+    await browser?.close();
     await rx?.close();
     await oauth?.stop();
     await built?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   // Where the page stood when each step ended, for debugging a failure (not committed).

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { Built } from '../../src/app.js';
 import { startApp } from '../helpers/app.js';
+import { freePort, openBrowser, requireChromium, screenshotsDir } from '../helpers/browser.js';
 import { call, makeTenant, type TestTenant } from '../helpers/http.js';
 import { standardKit } from '../helpers/tools.js';
 
@@ -17,10 +17,7 @@ import { standardKit } from '../helpers/tools.js';
  * the real server on loopback. A missing Chromium fails the suite: a browser test that cannot
  * run has not passed.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = process.env.ATOM_SCREENSHOTS_DIR ?? mkdtempSync(join(tmpdir(), 'atom-shots-'));
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
+const SHOTS = screenshotsDir();
 /** trigger → transform → output: greets `input.name`. */
 const GRAPH = {
   nodes: [
@@ -50,15 +47,6 @@ async function workflowWithSchema(built: Built, t: TestTenant): Promise<string> 
   return imported.body.id;
 }
 
-/** A port free right now, so the server's public URL (in the webhook URL it shows) is known before it starts. */
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
 /** A loopback endpoint that holds every request until the test releases it: a run stays running. */
 async function heldEndpoint() {
   const waiting: http.ServerResponse[] = [];
@@ -83,7 +71,7 @@ describe('workflows in the web console (headless Chromium)', () => {
   let a: TestTenant;
   let context: BrowserContext;
   let page: Page;
-  let profile: string;
+  let browser: Awaited<ReturnType<typeof openBrowser>> | undefined;
   let greeterId: string;
   let plainId: string;
   let slowId: string;
@@ -92,7 +80,7 @@ describe('workflows in the web console (headless Chromium)', () => {
   const consoleErrors: string[] = [];
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium (this browser test must run, not be skipped)`);
+    requireChromium();
     const build = spawnSync(process.execPath, ['scripts/build-web.mjs'], { stdio: 'inherit' });
     assert.equal(build.status, 0, 'web console build failed');
     const port = await freePort();
@@ -129,20 +117,15 @@ describe('workflows in the web console (headless Chromium)', () => {
     });
     assert.equal(mailer.status, 201, JSON.stringify(mailer.body));
     mailerId = mailer.body.workflow.id;
-    profile = mkdtempSync(join(tmpdir(), 'atom-chromium-'));
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 860 } });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(15_000);
-    page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
-    page.on('pageerror', (err) => consoleErrors.push(err.message));
+    browser = await openBrowser(consoleErrors);
+    ({ context, page } = browser);
   });
 
   after(async () => {
-    await context?.close();
+    await browser?.close();
     slow?.release();
     await slow?.close();
     await built?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   afterEach(async (t) => { await page?.screenshot({ path: join(tmpdir(), `atom-workflows-${t.name.slice(0, 24).replace(/\W+/g, '-')}.png`) }).catch(() => undefined); });
