@@ -9,6 +9,8 @@ import { backoffBefore, policyOf, runnableType } from '../node-kinds.js';
 import { execute, isPermanent, PermanentNodeError, prepare, type NodeResult, type NodeRun } from './nodes.js';
 import { edgeLive, nextActions, planOf, type NodeState, type Plan } from './plan.js';
 import * as repo from './repo.js';
+import { executionOf, preview, runEvent } from './run-events.js';
+import { sleep, withDeadline } from './timing.js';
 
 /** Branches of a graph that do not depend on each other run concurrently, this many at a time. */
 export const MAX_PARALLEL_NODES = 4;
@@ -69,10 +71,13 @@ export class RunAttempt {
 
   /** Every write of the attempt, one at a time, each refused once the lease is lost. */
   private write(fn: (ex: Executor) => Promise<void>): Promise<void> {
-    const next = this.chain.then(() => this.ctx.db.tx(this.run.tenant_id, async (ex) => {
-      if (!(await repo.holds(ex, this.run.tenant_id, this.run.id, this.run.attempts))) throw new Superseded('another attempt holds this run');
-      await fn(ex);
-    }));
+    const next = this.chain.then(() =>
+      this.ctx.db.tx(this.run.tenant_id, async (ex) => {
+        if (!(await repo.holds(ex, this.run.tenant_id, this.run.id, this.run.attempts)))
+          throw new Superseded('another attempt holds this run');
+        await fn(ex);
+      }),
+    );
     this.chain = next.catch(() => undefined);
     return next.then(() => this.announce());
   }
@@ -87,13 +92,20 @@ export class RunAttempt {
 
   private scope(): Scope {
     return {
-      input: this.run.input, nodes: Object.fromEntries(this.outputs),
-      workflow: { id: this.run.workflow_id, name: this.run.graph.name }, run: { id: this.run.id, trigger: this.run.trigger },
+      input: this.run.input,
+      nodes: Object.fromEntries(this.outputs),
+      workflow: { id: this.run.workflow_id, name: this.run.graph.name },
+      run: { id: this.run.id, trigger: this.run.trigger },
     };
   }
 
   /** Runs what is left of the graph; returns how the attempt ended. */
-  async go(): Promise<{ end: AttemptEnd; failure: Failure | null; output: unknown; status?: 'completed' | 'failed' | 'cancelled' }> {
+  async go(): Promise<{
+    end: AttemptEnd;
+    failure: Failure | null;
+    output: unknown;
+    status?: 'completed' | 'failed' | 'cancelled';
+  }> {
     while (!this.failure && !this.signal.aborted) {
       const { run, skip } = nextActions(this.plan, this.state, this.branches);
       if (skip.length) {
@@ -112,8 +124,15 @@ export class RunAttempt {
 
   private conclude() {
     const reason = this.signal.reason;
-    if (reason instanceof Superseded || reason instanceof ShuttingDown) return { end: 'stopped' as const, failure: null, output: null };
-    if (reason instanceof Cancelled) return { end: 'ended' as const, status: 'cancelled' as const, failure: { node_id: null, message: 'Cancelled by user' }, output: null };
+    if (reason instanceof Superseded || reason instanceof ShuttingDown)
+      return { end: 'stopped' as const, failure: null, output: null };
+    if (reason instanceof Cancelled)
+      return {
+        end: 'ended' as const,
+        status: 'cancelled' as const,
+        failure: { node_id: null, message: 'Cancelled by user' },
+        output: null,
+      };
     if (this.failure) return { end: 'ended' as const, status: 'failed' as const, failure: this.failure, output: null };
     if (this.parkedOn) return { end: 'parked' as const, failure: null, output: null };
     return { end: 'ended' as const, status: 'completed' as const, failure: null, output: this.output() };
@@ -121,7 +140,10 @@ export class RunAttempt {
 
   /** One output node: its value; several: by node id; none in the graph: what the last nodes gave. */
   private output(): unknown {
-    const outs = this.plan.order.filter((n) => { const t = runnableType(n); return 'type' in t && t.type === 'output'; });
+    const outs = this.plan.order.filter((n) => {
+      const t = runnableType(n);
+      return 'type' in t && t.type === 'output';
+    });
     const pick = outs.length ? outs : this.plan.order.filter((n) => this.plan.outgoing.get(n.id)!.length === 0);
     const done = pick.filter((n) => this.state.get(n.id) === 'completed');
     if (done.length === 1) return this.outputs.get(done[0].id);
@@ -133,8 +155,21 @@ export class RunAttempt {
     await this.write(async (ex) => {
       for (const n of nodes) {
         const no = this.plan.stepNo.get(n.id)!;
-        if (!this.prior.has(n.id)) await journal.insert(ex, this.run.tenant_id, this.run.id, { stepNo: no, kind: 'node', name: n.id, status: 'started', traceLen: 0 });
-        await journal.finish(ex, this.run.tenant_id, this.run.id, no, { status: 'skipped', result: null, error: null, durationMs: 0, traceLen: 0 });
+        if (!this.prior.has(n.id))
+          await journal.insert(ex, this.run.tenant_id, this.run.id, {
+            stepNo: no,
+            kind: 'node',
+            name: n.id,
+            status: 'started',
+            traceLen: 0,
+          });
+        await journal.finish(ex, this.run.tenant_id, this.run.id, no, {
+          status: 'skipped',
+          result: null,
+          error: null,
+          durationMs: 0,
+          traceLen: 0,
+        });
         await this.nodeEvent(ex, n.id, 'skipped');
       }
     });
@@ -142,7 +177,9 @@ export class RunAttempt {
 
   private launch(n: WorkflowNode) {
     this.state.set(n.id, 'running');
-    const p = this.runNode(n).catch((err) => this.onNodeError(n, err)).finally(() => this.inflight.delete(n.id));
+    const p = this.runNode(n)
+      .catch((err) => this.onNodeError(n, err))
+      .finally(() => this.inflight.delete(n.id));
     this.inflight.set(n.id, p);
   }
 
@@ -167,15 +204,31 @@ export class RunAttempt {
     const prior = this.prior.get(n.id);
     const policy = policyOf(n, type.type);
     const base: Omit<NodeRun, 'attempt' | 'signal' | 'key'> = {
-      ctx: this.ctx, tenantId: this.run.tenant_id, plan: this.tier, runId: this.run.id, node: n, type: type.type,
-      scope: this.scope(), upstream: this.upstream(n), outgoing: this.plan.outgoing.get(n.id)!, requestedBy: this.run.requested_by,
+      ctx: this.ctx,
+      tenantId: this.run.tenant_id,
+      plan: this.tier,
+      runId: this.run.id,
+      node: n,
+      type: type.type,
+      scope: this.scope(),
+      upstream: this.upstream(n),
+      outgoing: this.plan.outgoing.get(n.id)!,
+      requestedBy: this.run.requested_by,
     };
     let attempt = prior ? prior.attempts : 1;
     let counted = Boolean(prior?.usage?.skill_runs);
     const input = await prepare({ ...base, attempt, key: '', signal: this.signal });
     await this.write(async (ex) => {
       if (prior) await journal.resume(ex, this.run.tenant_id, this.run.id, no);
-      else await journal.insert(ex, this.run.tenant_id, this.run.id, { stepNo: no, kind: 'node', name: n.id, status: 'started', request: { runs_as: type.type, input }, traceLen: 0 });
+      else
+        await journal.insert(ex, this.run.tenant_id, this.run.id, {
+          stepNo: no,
+          kind: 'node',
+          name: n.id,
+          status: 'started',
+          request: { runs_as: type.type, input },
+          traceLen: 0,
+        });
       await this.nodeEvent(ex, n.id, 'running', { attempt });
     });
     for (;;) {
@@ -191,8 +244,9 @@ export class RunAttempt {
           if (refusal) throw new PermanentNodeError(refusal);
           counted = true;
         };
-        const result = await this.withDeadline(policy.timeoutMs, n, (signal) =>
-          execute({ ...base, attempt, key: `${this.run.id}:${no}:${attempt}`, signal }, input, admit));
+        const result = await withDeadline(this.signal, policy.timeoutMs, `node '${n.id}'`, (signal) =>
+          execute({ ...base, attempt, key: `${this.run.id}:${no}:${attempt}`, signal }, input, admit),
+        );
         await this.settle(n, no, result, Date.now() - started);
         return;
       } catch (err) {
@@ -205,31 +259,14 @@ export class RunAttempt {
         counted = false;
         await this.write(async (ex) => {
           await journal.retry(ex, this.run.tenant_id, this.run.id, no);
-          await this.nodeEvent(ex, n.id, 'running', { attempt, retrying_after: (err as Error).message, delay_ms: delay });
+          await this.nodeEvent(ex, n.id, 'running', {
+            attempt,
+            retrying_after: (err as Error).message,
+            delay_ms: delay,
+          });
         });
         await sleep(delay, this.signal);
       }
-    }
-  }
-
-  /** Runs one attempt of a node under its deadline; the node's signal ends with the run's. */
-  private async withDeadline<T>(ms: number, n: WorkflowNode, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const ac = new AbortController();
-    const onAbort = () => ac.abort(this.signal.reason);
-    this.signal.addEventListener('abort', onAbort, { once: true });
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const err = new Error(`node '${n.id}' timed out after ${ms} ms`);
-        ac.abort(err);
-        reject(err);
-      }, ms);
-    });
-    try {
-      return await Promise.race([fn(ac.signal), deadline]);
-    } finally {
-      clearTimeout(timer);
-      this.signal.removeEventListener('abort', onAbort);
     }
   }
 
@@ -245,8 +282,17 @@ export class RunAttempt {
     }
     const result = { output: r.output, ...(r.branches ? { branches: r.branches } : {}), ...executionOf(r.output) };
     await this.write(async (ex) => {
-      await journal.finish(ex, this.run.tenant_id, this.run.id, no, { status: 'completed', result, error: null, durationMs, traceLen: 0 });
-      await this.nodeEvent(ex, n.id, 'completed', { output: preview(r.output), ...(r.branches ? { branches: r.branches } : {}) });
+      await journal.finish(ex, this.run.tenant_id, this.run.id, no, {
+        status: 'completed',
+        result,
+        error: null,
+        durationMs,
+        traceLen: 0,
+      });
+      await this.nodeEvent(ex, n.id, 'completed', {
+        output: preview(r.output),
+        ...(r.branches ? { branches: r.branches } : {}),
+      });
     });
     this.outputs.set(n.id, r.output);
     if (r.branches) this.branches.set(n.id, new Set(r.branches));
@@ -254,12 +300,23 @@ export class RunAttempt {
   }
 
   private async failNode(n: WorkflowNode, no: number, err: unknown, durationMs: number) {
-    if (err instanceof Superseded || this.signal.reason instanceof Superseded || this.signal.reason instanceof ShuttingDown) return;
+    if (
+      err instanceof Superseded ||
+      this.signal.reason instanceof Superseded ||
+      this.signal.reason instanceof ShuttingDown
+    )
+      return;
     const cancelled = this.signal.reason instanceof Cancelled;
     const message = cancelled ? 'Cancelled by user' : (err as Error).message;
     this.state.set(n.id, cancelled ? 'cancelled' : 'failed');
     await this.write(async (ex) => {
-      await journal.finish(ex, this.run.tenant_id, this.run.id, no, { status: cancelled ? 'cancelled' : 'failed', result: null, error: message, durationMs, traceLen: 0 });
+      await journal.finish(ex, this.run.tenant_id, this.run.id, no, {
+        status: cancelled ? 'cancelled' : 'failed',
+        result: null,
+        error: message,
+        durationMs,
+        traceLen: 0,
+      });
       await this.nodeEvent(ex, n.id, cancelled ? 'cancelled' : 'failed', { error: message });
     }).catch(() => undefined);
   }
@@ -274,45 +331,28 @@ export class RunAttempt {
     let out: repo.RunRow | null = null;
     await this.write(async (ex) => {
       if (c.end === 'parked') {
-        if (await repo.park(ex, tenantId, id, this.run.attempts)) await this.event(ex, 'run', { status: 'awaiting_approval' });
+        if (await repo.park(ex, tenantId, id, this.run.attempts))
+          await this.event(ex, 'run', { status: 'awaiting_approval' });
         return;
       }
-      out = await repo.finish(ex, tenantId, id, this.run.attempts, { status: c.status!, output: c.output, error: c.failure });
+      out = await repo.finish(ex, tenantId, id, this.run.attempts, {
+        status: c.status!,
+        output: c.output,
+        error: c.failure,
+      });
       if (!out) return;
       await this.event(ex, 'run', { status: out.status });
       await this.event(ex, 'done', { status: out.status });
-      const type = out.status === 'completed' ? 'workflow.run.completed' : out.status === 'failed' ? 'workflow.run.failed' : 'workflow.run.cancelled';
+      const type =
+        out.status === 'completed'
+          ? 'workflow.run.completed'
+          : out.status === 'failed'
+            ? 'workflow.run.failed'
+            : 'workflow.run.cancelled';
       await this.ctx.outbox.emit(ex, tenantId, type, runEvent(out));
-    }).catch((err) => { if (!(err instanceof Superseded)) throw err; });
+    }).catch((err) => {
+      if (!(err instanceof Superseded)) throw err;
+    });
     return out;
   }
-}
-
-/** The webhook payload of a finished run. */
-export function runEvent(r: repo.RunRow) {
-  const ms = r.started_at && r.finished_at ? new Date(r.finished_at).getTime() - new Date(r.started_at).getTime() : null;
-  return {
-    run_id: r.id, workflow_id: r.workflow_id, workflow_name: r.graph.name, status: r.status, trigger: r.trigger,
-    output: r.output ?? null, error: r.error, duration_ms: ms, finished_at: r.finished_at ? new Date(r.finished_at).toISOString() : null,
-  };
-}
-
-/** An agent node's output names its execution: the journal keeps it beside the output. */
-const executionOf = (out: unknown) =>
-  out && typeof out === 'object' && typeof (out as { execution_id?: unknown }).execution_id === 'string'
-    ? { execution_id: (out as { execution_id: string }).execution_id } : {};
-
-/** What a stream event carries of an output: the value when small, else a note. */
-function preview(out: unknown): unknown {
-  const text = JSON.stringify(out ?? null);
-  return text.length <= 8192 ? out : { truncated: true, bytes: text.length };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const t = setTimeout(() => { signal.removeEventListener('abort', stop); resolve(); }, ms);
-    const stop = () => { clearTimeout(t); reject(signal.reason); };
-    signal.addEventListener('abort', stop, { once: true });
-  });
 }

@@ -10,7 +10,7 @@ import { executionsService } from '../../executions/service.js';
 import { assertNoIssues, runIssues } from '../checks.js';
 import { validateParameters } from '../inputs.js';
 import { workflowsService, type Workflow } from '../service.js';
-import { runEvent } from './execution.js';
+import { runEvent } from './run-events.js';
 import * as repo from './repo.js';
 import { runChannel, workflowRunnerFor } from './runner.js';
 import { runView } from './view.js';
@@ -36,8 +36,14 @@ const missingRun = (id: string) => notFound('WORKFLOW_RUN_NOT_FOUND', 'Workflow 
 export function workflowRunsService(ctx: AppContext) {
   const runner = workflowRunnerFor(ctx);
   const workflows = workflowsService(ctx);
-  const kick = (tenantId: string, id: string) => runner.run(tenantId, id).catch((err) => ctx.jobs.boss.emit('error', err));
-  const jobOptions = () => ({ retryLimit: 1000, retryDelay: Math.ceil(ctx.config.executionStaleMs / 1000), retryBackoff: false, expireInSeconds: 3600 });
+  const kick = (tenantId: string, id: string) =>
+    runner.run(tenantId, id).catch((err) => ctx.jobs.boss.emit('error', err));
+  const jobOptions = () => ({
+    retryLimit: 1000,
+    retryDelay: Math.ceil(ctx.config.executionStaleMs / 1000),
+    retryBackoff: false,
+    expireInSeconds: 3600,
+  });
   const watch = (ex: Executor, tenantId: string, runId: string, startAfter: number) =>
     ctx.jobs.send(WORKFLOW_RUN_QUEUE, { tenantId, runId }, { ...jobOptions(), startAfter }, ex);
 
@@ -48,7 +54,9 @@ export function workflowRunsService(ctx: AppContext) {
   /** The run's input: the template's saved inputs under the caller's, checked against the input schema. */
   function inputFor(w: Workflow, input: Record<string, unknown>): Record<string, unknown> {
     if (Buffer.byteLength(JSON.stringify(input)) > MAX_INPUT_BYTES) {
-      throw new AppError('VALIDATION_ERROR', `The run's input is larger than ${MAX_INPUT_BYTES} bytes`, { field: 'input' });
+      throw new AppError('VALIDATION_ERROR', `The run's input is larger than ${MAX_INPUT_BYTES} bytes`, {
+        field: 'input',
+      });
     }
     const merged = { ...(w.user_inputs ?? {}), ...input };
     return w.input_schema?.length ? validateParameters(w.input_schema, merged) : merged;
@@ -59,11 +67,21 @@ export function workflowRunsService(ctx: AppContext) {
    * it. A spent quota refuses the run; `recordRefusal` keeps a failed run instead (a schedule's
    * tick, where nobody is there to read a 429).
    */
-  async function create(ex: Executor, tenantId: string, w: Workflow, o: StartOptions & { scheduledFor?: Date; recordRefusal?: boolean }) {
+  async function create(
+    ex: Executor,
+    tenantId: string,
+    w: Workflow,
+    o: StartOptions & { scheduledFor?: Date; recordRefusal?: boolean },
+  ) {
     const [{ plan }] = await ex.query<{ plan: PlanTier }>('SELECT plan FROM tenants WHERE id = $1', [tenantId]);
     const draft = {
-      id: newId('wfr'), workflowId: w.id, trigger: o.trigger, input: o.input, requestedBy: o.requestedBy,
-      graph: { name: w.name, nodes: w.nodes, edges: w.edges }, scheduledFor: o.scheduledFor ?? null,
+      id: newId('wfr'),
+      workflowId: w.id,
+      trigger: o.trigger,
+      input: o.input,
+      requestedBy: o.requestedBy,
+      graph: { name: w.name, nodes: w.nodes, edges: w.edges },
+      scheduledFor: o.scheduledFor ?? null,
     };
     const refusal = await consumeWorkflowRun(ex, tenantId, plan);
     if (refusal && !o.recordRefusal) throw refusal;
@@ -117,7 +135,11 @@ export function workflowRunsService(ctx: AppContext) {
       await workflows.get(tenantId, workflowId);
       const db = ctx.db.as(tenantId);
       const { rows, total } = await repo.list(db, tenantId, workflowId, f);
-      const steps = await journal.stepsOf(db, tenantId, rows.map((r) => r.id));
+      const steps = await journal.stepsOf(
+        db,
+        tenantId,
+        rows.map((r) => r.id),
+      );
       return { runs: rows.map((r) => runView(r, steps.get(r.id) ?? [])), total };
     },
 
@@ -126,7 +148,9 @@ export function workflowRunsService(ctx: AppContext) {
       const current = await repo.get(ctx.db.as(tenantId), tenantId, runId);
       if (!current) throw missingRun(runId);
       if (repo.TERMINAL.has(current.status)) {
-        throw new AppError('CONFLICTING_OPERATION', `Workflow run is already ${current.status}`, { status: current.status });
+        throw new AppError('CONFLICTING_OPERATION', `Workflow run is already ${current.status}`, {
+          status: current.status,
+        });
       }
       const run = await ctx.db.tx(tenantId, async (ex) => {
         const r = (await repo.requestCancel(ex, tenantId, runId))!;
@@ -151,7 +175,8 @@ export function workflowRunsService(ctx: AppContext) {
       const run = await repo.get(ctx.db.as(tenantId), tenantId, runId);
       if (!run || repo.TERMINAL.has(run.status) || run.status === 'awaiting_approval') return;
       const fresh = run.heartbeat_at && Date.now() - new Date(run.heartbeat_at).getTime() < ctx.config.executionStaleMs;
-      if ((run.status === 'running' && fresh) || runner.isRunning(runId)) throw new Error(`workflow run ${runId} is running; checking again later`);
+      if ((run.status === 'running' && fresh) || runner.isRunning(runId))
+        throw new Error(`workflow run ${runId} is running; checking again later`);
       void kick(tenantId, runId);
       throw new Error(`workflow run ${runId} started here; checking again later that it ends`);
     },
