@@ -1,10 +1,26 @@
 import { camelKeys, snakeKeys } from './case.js';
-import { bulk, withIds, type BulkInstallResult, type Component, type InstallResult, type ListOptions, type PublishResult } from './marketplace-base.js';
+import {
+  bulk,
+  withIds,
+  type BulkInstallResult,
+  type Component,
+  type InstallResult,
+  type ListOptions,
+  type PublishResult,
+} from './marketplace-base.js';
 import { MarketplaceKinds } from './marketplace-kinds.js';
 import { Page, paginate, toPage } from './pagination.js';
 import { ROUTES } from './routes.js';
 import { Transport, type ClientOptions } from './transport.js';
-import type { BrowsedSkill, SkillDetail, SkillInstalled, SkillPublished, SkillRated, SkillSummary, Webhook } from './types.js';
+import type {
+  BrowsedSkill,
+  SkillDetail,
+  SkillInstalled,
+  SkillPublished,
+  SkillRated,
+  SkillSummary,
+  Webhook,
+} from './types.js';
 
 /**
  * The marketplace client of the developer and integration guides: agents, skills, canvases and
@@ -38,29 +54,50 @@ export class MarketplaceClient extends MarketplaceKinds {
    * governance action the skill performs (see GET /api/governance/actions), required unless the private
    * skill declares one: the server answers 400 MISSING_REQUIRED_FIELD otherwise.
    */
-  async publishSkill(options: { skillId: string; action?: string; [key: string]: unknown }): Promise<SkillPublished & PublishResult> {
-    return withIds<SkillPublished>(await this.camel<Record<string, any>>(ROUTES.publishSkill, { body: snakeKeys(options) }));
+  async publishSkill(options: {
+    skillId: string;
+    action?: string;
+    [key: string]: unknown;
+  }): Promise<SkillPublished & PublishResult> {
+    return withIds<SkillPublished>(
+      await this.camel<Record<string, any>>(ROUTES.publishSkill, { body: snakeKeys(options) }),
+    );
   }
 
   /** `installSkill(skillId, {agentId, configOverrides})` or `installSkill({skillId, …})`. */
-  async installSkill(skill: string | { skillId: string; [key: string]: unknown }, options: Record<string, unknown> = {}): Promise<SkillInstalled & InstallResult> {
+  async installSkill(
+    skill: string | { skillId: string; [key: string]: unknown },
+    options: Record<string, unknown> = {},
+  ): Promise<SkillInstalled & InstallResult> {
     const body = typeof skill === 'string' ? { skillId: skill, ...options } : { ...skill, ...options };
-    return withIds<SkillInstalled>(await this.camel<Record<string, any>>(ROUTES.installSkill, { body: snakeKeys(body) }));
+    return withIds<SkillInstalled>(
+      await this.camel<Record<string, any>>(ROUTES.installSkill, { body: snakeKeys(body) }),
+    );
   }
 
   async rateSkill(skillId: string, rating: number, review?: string): Promise<SkillRated> {
     return this.camel(ROUTES.rateSkill, { params: { id: skillId }, body: { rating, review } });
   }
 
-  bulkInstallSkills(skillIds: string[], options: Record<string, unknown> & { concurrency?: number } = {}): Promise<BulkInstallResult<SkillInstalled & InstallResult>> {
+  bulkInstallSkills(
+    skillIds: string[],
+    options: Record<string, unknown> & { concurrency?: number } = {},
+  ): Promise<BulkInstallResult<SkillInstalled & InstallResult>> {
     const { concurrency, ...rest } = options;
     return bulk(skillIds, (id) => this.installSkill(id, rest), concurrency);
   }
 
   // ---- webhooks
   /** The webhook plus its `secret` (shown only now; yours, or a generated `whsec_…`). */
-  async createWebhook(options: { url: string; events: string[]; secret?: string; description?: string }): Promise<Webhook & { secret: string }> {
-    const r = await this.camel<{ webhook: Webhook; secret: string }>(ROUTES.createWebhook, { body: snakeKeys(options) });
+  async createWebhook(options: {
+    url: string;
+    events: string[];
+    secret?: string;
+    description?: string;
+  }): Promise<Webhook & { secret: string }> {
+    const r = await this.camel<{ webhook: Webhook; secret: string }>(ROUTES.createWebhook, {
+      body: snakeKeys(options),
+    });
     return { ...r.webhook, secret: r.secret };
   }
 
@@ -89,7 +126,9 @@ export class MarketplaceClient extends MarketplaceKinds {
    * settings, …}`). Tokens are never returned: code on the server gets them from the integrations service.
    */
   async getIntegrationConfig(integrationId: string): Promise<IntegrationConfig> {
-    const r = await this.t.call<{ integration: Record<string, unknown> }>(ROUTES.getIntegrationConfig, { params: { provider: integrationId } });
+    const r = await this.t.call<{ integration: Record<string, unknown> }>(ROUTES.getIntegrationConfig, {
+      params: { provider: integrationId },
+    });
     return camelKeys<IntegrationConfig>(r.integration);
   }
 
@@ -99,7 +138,10 @@ export class MarketplaceClient extends MarketplaceKinds {
    * key (`baseId`, …) is a setting, sent snake_case.
    */
   async setIntegrationConfig(integrationId: string, config: Record<string, unknown>): Promise<IntegrationConfig> {
-    const r = await this.t.call<{ integration: Record<string, unknown> }>(ROUTES.setIntegrationConfig, { params: { provider: integrationId }, body: integrationBody(config) });
+    const r = await this.t.call<{ integration: Record<string, unknown> }>(ROUTES.setIntegrationConfig, {
+      params: { provider: integrationId },
+      body: integrationBody(config),
+    });
     return camelKeys<IntegrationConfig>(r.integration);
   }
 
@@ -108,8 +150,16 @@ export class MarketplaceClient extends MarketplaceKinds {
    * Installs an agent template (or skill) from a bundle downloaded from a registered peer
    * (`FederationClient.downloadAgentBundle`); this server verifies its digest and signature again.
    */
-  async installFromBundle(options: { bundle: Record<string, unknown>; sourceInstance?: string; peerId?: string }): Promise<InstallResult> {
-    const body = { bundle: options.bundle, source_instance: options.sourceInstance ?? options.bundle.source_instance, peer_id: options.peerId };
+  async installFromBundle(options: {
+    bundle: Record<string, unknown>;
+    sourceInstance?: string;
+    peerId?: string;
+  }): Promise<InstallResult> {
+    const body = {
+      bundle: options.bundle,
+      source_instance: options.sourceInstance ?? options.bundle.source_instance,
+      peer_id: options.peerId,
+    };
     return withIds(await this.camel<Record<string, any>>(ROUTES.installFromBundle, { body }));
   }
 }
@@ -123,7 +173,12 @@ export interface IntegrationConfig extends Component {
   settings: Record<string, unknown>;
 }
 
-const TOKEN_KEYS: Record<string, string> = { accessToken: 'access_token', refreshToken: 'refresh_token', tokenExpiresAt: 'token_expires_at', scopes: 'scopes' };
+const TOKEN_KEYS: Record<string, string> = {
+  accessToken: 'access_token',
+  refreshToken: 'refresh_token',
+  tokenExpiresAt: 'token_expires_at',
+  scopes: 'scopes',
+};
 
 /** Token fields as the route names them; every other key becomes a setting. */
 function integrationBody(config: Record<string, unknown>): Record<string, unknown> {
@@ -148,7 +203,11 @@ export class SkillsResource {
     return this.m.list<BrowsedSkill>(ROUTES.browseSkills, options);
   }
 
-  install(options: { skillId: string; agentId?: string; configOverrides?: Record<string, unknown> }): Promise<SkillInstalled & InstallResult> {
+  install(options: {
+    skillId: string;
+    agentId?: string;
+    configOverrides?: Record<string, unknown>;
+  }): Promise<SkillInstalled & InstallResult> {
     return this.m.installSkill(options);
   }
 
@@ -156,7 +215,11 @@ export class SkillsResource {
     return this.m.rateSkill(options.skillId, options.rating, options.review);
   }
 
-  publish(options: { skillId: string; action?: string; [key: string]: unknown }): Promise<SkillPublished & PublishResult> {
+  publish(options: {
+    skillId: string;
+    action?: string;
+    [key: string]: unknown;
+  }): Promise<SkillPublished & PublishResult> {
     return this.m.publishSkill(options);
   }
 
@@ -164,4 +227,3 @@ export class SkillsResource {
     return this.m.getSkill(skillId);
   }
 }
-

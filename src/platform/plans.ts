@@ -20,10 +20,46 @@ export interface PlanLimits {
 }
 
 export const PLAN_LIMITS: Record<Plan, PlanLimits> = {
-  free: { requestsPerMinute: 60, requestsPerDay: 50, maxAgents: 3, dailySkillExecutions: 100, maxInstalledSkills: 10, publicMarketplacePublish: false, dailyLlmTokens: 50_000, dailyWorkflowRuns: 100 },
-  solo: { requestsPerMinute: 100, requestsPerDay: 500, maxAgents: 10, dailySkillExecutions: 1_000, maxInstalledSkills: 50, publicMarketplacePublish: true, dailyLlmTokens: 500_000, dailyWorkflowRuns: 1_000 },
-  team: { requestsPerMinute: 500, requestsPerDay: 5_000, maxAgents: 25, dailySkillExecutions: 10_000, maxInstalledSkills: 200, publicMarketplacePublish: true, dailyLlmTokens: 5_000_000, dailyWorkflowRuns: 10_000 },
-  enterprise: { requestsPerMinute: 2_000, requestsPerDay: null, maxAgents: null, dailySkillExecutions: null, maxInstalledSkills: null, publicMarketplacePublish: true, dailyLlmTokens: null, dailyWorkflowRuns: null },
+  free: {
+    requestsPerMinute: 60,
+    requestsPerDay: 50,
+    maxAgents: 3,
+    dailySkillExecutions: 100,
+    maxInstalledSkills: 10,
+    publicMarketplacePublish: false,
+    dailyLlmTokens: 50_000,
+    dailyWorkflowRuns: 100,
+  },
+  solo: {
+    requestsPerMinute: 100,
+    requestsPerDay: 500,
+    maxAgents: 10,
+    dailySkillExecutions: 1_000,
+    maxInstalledSkills: 50,
+    publicMarketplacePublish: true,
+    dailyLlmTokens: 500_000,
+    dailyWorkflowRuns: 1_000,
+  },
+  team: {
+    requestsPerMinute: 500,
+    requestsPerDay: 5_000,
+    maxAgents: 25,
+    dailySkillExecutions: 10_000,
+    maxInstalledSkills: 200,
+    publicMarketplacePublish: true,
+    dailyLlmTokens: 5_000_000,
+    dailyWorkflowRuns: 10_000,
+  },
+  enterprise: {
+    requestsPerMinute: 2_000,
+    requestsPerDay: null,
+    maxAgents: null,
+    dailySkillExecutions: null,
+    maxInstalledSkills: null,
+    publicMarketplacePublish: true,
+    dailyLlmTokens: null,
+    dailyWorkflowRuns: null,
+  },
 };
 
 /** The next plan up, for upgrade hints in quota errors. */

@@ -5,7 +5,11 @@ import { SYSTEM } from '../../platform/db/index.js';
 import { Meta, ok } from '../../platform/http/envelope.js';
 import { StringEnum } from '../../platform/http/schema.js';
 
-const Check = Type.Object({ status: Type.Union([Type.Literal('ok'), Type.Literal('down')]), latency_ms: Type.Optional(Type.Number()), kind: Type.Optional(Type.String()) });
+const Check = Type.Object({
+  status: Type.Union([Type.Literal('ok'), Type.Literal('down')]),
+  latency_ms: Type.Optional(Type.Number()),
+  kind: Type.Optional(Type.String()),
+});
 const ServiceState = StringEnum(['healthy', 'unavailable', 'not_configured'] as const);
 /** The seed's `services` object (marketplace API, Monitoring and Alerting). */
 const Services = Type.Object({ database: ServiceState, redis: ServiceState, marketplace: ServiceState });
@@ -30,26 +34,66 @@ const HealthBody = Type.Object({
 });
 
 const startedAt = Date.now();
-const state = (check: { status: 'ok' | 'down' } | undefined) => (!check ? 'not_configured' as const : check.status === 'ok' ? 'healthy' as const : 'unavailable' as const);
+const state = (check: { status: 'ok' | 'down' } | undefined) =>
+  !check ? ('not_configured' as const) : check.status === 'ok' ? ('healthy' as const) : ('unavailable' as const);
 
-export const healthRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
-  app.get('/api/health', {
-    schema: { tags: ['Health'], summary: 'Liveness with database, queue and Redis status', response: { 200: HealthBody, 503: HealthBody } },
-    config: { auth: 'public' },
-  }, async (req, reply) => {
-    const t0 = performance.now();
-    const database = await ctx.db.query(SYSTEM, 'SELECT 1').then(
-      () => ({ status: 'ok' as const, kind: ctx.db.kind, latency_ms: Math.round((performance.now() - t0) * 100) / 100 }),
-      () => ({ status: 'down' as const, kind: ctx.db.kind }),
+export const healthRoutes =
+  (ctx: AppContext): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.get(
+      '/api/health',
+      {
+        schema: {
+          tags: ['Health'],
+          summary: 'Liveness with database, queue and Redis status',
+          response: { 200: HealthBody, 503: HealthBody },
+        },
+        config: { auth: 'public' },
+      },
+      async (req, reply) => {
+        const t0 = performance.now();
+        const database = await ctx.db.query(SYSTEM, 'SELECT 1').then(
+          () => ({
+            status: 'ok' as const,
+            kind: ctx.db.kind,
+            latency_ms: Math.round((performance.now() - t0) * 100) / 100,
+          }),
+          () => ({ status: 'down' as const, kind: ctx.db.kind }),
+        );
+        const queue = { status: (await ctx.jobs.healthy()) ? ('ok' as const) : ('down' as const) };
+        const redis = ctx.redis
+          ? {
+              status: await ctx.redis.ping().then(
+                () => 'ok' as const,
+                () => 'down' as const,
+              ),
+            }
+          : undefined;
+        const healthy = database.status === 'ok' && queue.status === 'ok' && (!redis || redis.status === 'ok');
+        // The marketplaces live in the database: they are served exactly when it answers.
+        const services = { database: state(database), redis: state(redis), marketplace: state(database) };
+        const version = '0.1.0';
+        const data = {
+          status: healthy ? ('ok' as const) : ('degraded' as const),
+          version,
+          uptime_seconds: Math.floor((Date.now() - startedAt) / 1000),
+          database,
+          queue,
+          ...(redis ? { redis } : {}),
+          services,
+        };
+        const { success, meta } = ok(req, data);
+        return reply
+          .status(healthy ? 200 : 503)
+          .send({
+            success,
+            status: healthy ? 'healthy' : 'degraded',
+            version,
+            timestamp: meta.timestamp,
+            services,
+            data,
+            meta,
+          });
+      },
     );
-    const queue = { status: (await ctx.jobs.healthy()) ? ('ok' as const) : ('down' as const) };
-    const redis = ctx.redis ? { status: await ctx.redis.ping().then(() => 'ok' as const, () => 'down' as const) } : undefined;
-    const healthy = database.status === 'ok' && queue.status === 'ok' && (!redis || redis.status === 'ok');
-    // The marketplaces live in the database: they are served exactly when it answers.
-    const services = { database: state(database), redis: state(redis), marketplace: state(database) };
-    const version = '0.1.0';
-    const data = { status: healthy ? ('ok' as const) : ('degraded' as const), version, uptime_seconds: Math.floor((Date.now() - startedAt) / 1000), database, queue, ...(redis ? { redis } : {}), services };
-    const { success, meta } = ok(req, data);
-    return reply.status(healthy ? 200 : 503).send({ success, status: healthy ? 'healthy' : 'degraded', version, timestamp: meta.timestamp, services, data, meta });
-  });
-};
+  };

@@ -13,12 +13,20 @@ export type { Listing, ListingKind } from './repo.js';
 
 const ajv = new (Ajv as unknown as typeof Ajv.default)({ allErrors: true, strict: false });
 const NOT_FOUND: Record<ListingKind, string> = {
-  skill: 'SKILL_NOT_FOUND', agent_template: 'TEMPLATE_NOT_FOUND', domain: 'DOMAIN_NOT_FOUND',
-  canvas_component: 'COMPONENT_NOT_FOUND', workflow_template: 'TEMPLATE_NOT_FOUND',
+  skill: 'SKILL_NOT_FOUND',
+  agent_template: 'TEMPLATE_NOT_FOUND',
+  domain: 'DOMAIN_NOT_FOUND',
+  canvas_component: 'COMPONENT_NOT_FOUND',
+  workflow_template: 'TEMPLATE_NOT_FOUND',
 };
 
 /** Who acts: tenant, plan, who rates (user, else key), and whether they may approve governance requests. */
-export interface Caller { tenantId: string; plan: Plan; rater: string; approver?: boolean }
+export interface Caller {
+  tenantId: string;
+  plan: Plan;
+  rater: string;
+  approver?: boolean;
+}
 /** `id` may name the listing after the tenant object it lists (domains, canvas components); otherwise a new `mkt_` id. */
 export type PublishInput = Omit<NewListing, 'id' | 'status' | 'kind'> & { id?: string };
 
@@ -27,8 +35,18 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
   const sys = ctx.db.as(SYSTEM);
   const missing = (id: string) => notFound(opts.notFoundCode ?? NOT_FOUND[kind], 'Listing', id);
   /** A `component.*` event carries the seed's `component_id`, `component_type` and `version` beside today's fields. */
-  const emit = (ex: Parameters<typeof ctx.outbox.emit>[0], tenantId: string, type: string, data: { listing_id: string; version_id?: string | null } & Record<string, unknown>) =>
-    ctx.outbox.emit(ex, tenantId, type, { component_id: data.listing_id, component_type: kind, version: data.version_id ?? null, ...data });
+  const emit = (
+    ex: Parameters<typeof ctx.outbox.emit>[0],
+    tenantId: string,
+    type: string,
+    data: { listing_id: string; version_id?: string | null } & Record<string, unknown>,
+  ) =>
+    ctx.outbox.emit(ex, tenantId, type, {
+      component_id: data.listing_id,
+      component_type: kind,
+      version: data.version_id ?? null,
+      ...data,
+    });
 
   async function visible(viewer: string | null, id: string): Promise<Listing> {
     const l = await repo.findVisible(sys, viewer, kind, id);
@@ -50,13 +68,29 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
     return l;
   }
 
-  async function move(tenantId: string, id: string, from: repo.ListingStatus[], to: (t: Listing['marketplace_type']) => repo.ListingStatus, change: string) {
+  async function move(
+    tenantId: string,
+    id: string,
+    from: repo.ListingStatus[],
+    to: (t: Listing['marketplace_type']) => repo.ListingStatus,
+    change: string,
+  ) {
     const l = await owned(tenantId, id);
-    if (!from.includes(l.status)) throw new AppError('CONFLICTING_OPERATION', `Listing is ${l.status}; cannot ${change}`, { status: l.status, allowed_from: from });
+    if (!from.includes(l.status))
+      throw new AppError('CONFLICTING_OPERATION', `Listing is ${l.status}; cannot ${change}`, {
+        status: l.status,
+        allowed_from: from,
+      });
     return ctx.db.tx(tenantId, async (ex) => {
       const out = await repo.moveStatus(ex, tenantId, id, from, to(l.marketplace_type));
       if (!out) throw new AppError('CONFLICTING_OPERATION', 'Listing changed meanwhile; retry', { listing_id: id });
-      await emit(ex, tenantId, 'component.updated', { kind, listing_id: id, version_id: out.current_version_id, change, status: out.status });
+      await emit(ex, tenantId, 'component.updated', {
+        kind,
+        listing_id: id,
+        version_id: out.current_version_id,
+        change,
+        status: out.status,
+      });
       return out;
     });
   }
@@ -68,17 +102,43 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
   }
 
   return {
-    visible, owned, usable, resolveId,
+    visible,
+    owned,
+    usable,
+    resolveId,
 
     /** Private listings are approved at once for their tenant; public ones wait for a platform reviewer. */
     async publish(caller: Caller, input: PublishInput, opts: { draft?: boolean } = {}): Promise<Listing> {
       assertMayPublish(caller.plan, input.marketplace_type);
       const status = opts.draft ? 'draft' : submittedStatus(input.marketplace_type);
       return ctx.db.tx(caller.tenantId, async (ex) => {
-        const l = await repo.insertListing(ex, caller.tenantId, { ...input, id: input.id ?? newId('mkt'), kind, status });
-        const v = await repo.insertVersion(ex, caller.tenantId, { id: newId('ver'), listingId: l.id, name: 'v1', description: 'Initial version', content: l.content, schema: l.config_schema });
-        await ex.query('UPDATE marketplace_listings SET current_version_id = $2 WHERE tenant_id = $1 AND id = $3', [caller.tenantId, v.version_id, l.id]);
-        await emit(ex, caller.tenantId, 'component.published', { kind, listing_id: l.id, version_id: v.version_id, name: l.name, status, marketplace_type: l.marketplace_type });
+        const l = await repo.insertListing(ex, caller.tenantId, {
+          ...input,
+          id: input.id ?? newId('mkt'),
+          kind,
+          status,
+        });
+        const v = await repo.insertVersion(ex, caller.tenantId, {
+          id: newId('ver'),
+          listingId: l.id,
+          name: 'v1',
+          description: 'Initial version',
+          content: l.content,
+          schema: l.config_schema,
+        });
+        await ex.query('UPDATE marketplace_listings SET current_version_id = $2 WHERE tenant_id = $1 AND id = $3', [
+          caller.tenantId,
+          v.version_id,
+          l.id,
+        ]);
+        await emit(ex, caller.tenantId, 'component.published', {
+          kind,
+          listing_id: l.id,
+          version_id: v.version_id,
+          name: l.name,
+          status,
+          marketplace_type: l.marketplace_type,
+        });
         return { ...l, current_version_id: v.version_id };
       });
     },
@@ -93,9 +153,23 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
       const status = input.marketplace_type === 'private' ? 'approved' : 'pending_approval';
       return ctx.db.tx(caller.tenantId, async (ex) => {
         const n = (await repo.listVersions(ex, caller.tenantId, id)).length + 1;
-        const v = await repo.insertVersion(ex, caller.tenantId, { id: newId('ver'), listingId: id, name: `v${n}`, description: 'Resubmitted', content: input.content, schema: input.config_schema });
+        const v = await repo.insertVersion(ex, caller.tenantId, {
+          id: newId('ver'),
+          listingId: id,
+          name: `v${n}`,
+          description: 'Resubmitted',
+          content: input.content,
+          schema: input.config_schema,
+        });
         const l = await repo.resubmitListing(ex, caller.tenantId, id, { ...input, status }, v.version_id);
-        await emit(ex, caller.tenantId, 'component.published', { kind, listing_id: id, version_id: v.version_id, name: l.name, status, marketplace_type: l.marketplace_type });
+        await emit(ex, caller.tenantId, 'component.published', {
+          kind,
+          listing_id: id,
+          version_id: v.version_id,
+          name: l.name,
+          status,
+          marketplace_type: l.marketplace_type,
+        });
         return l;
       });
     },
@@ -105,20 +179,30 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
       const l = await repo.findAny(sys, kind, id);
       if (!l) throw missing(id);
       if (l.status !== 'pending_approval') {
-        throw new AppError('CONFLICTING_OPERATION', `Listing is ${l.status}, not pending approval`, { status: l.status });
+        throw new AppError('CONFLICTING_OPERATION', `Listing is ${l.status}, not pending approval`, {
+          status: l.status,
+        });
       }
       return ctx.db.tx(SYSTEM, async (ex) => {
         const out = await repo.setStatus(ex, id, decision, reason);
-        if (decision === 'approved') await emit(ex, l.tenant_id, 'component.approved', { kind, listing_id: id, version_id: l.current_version_id, name: l.name });
+        if (decision === 'approved')
+          await emit(ex, l.tenant_id, 'component.approved', {
+            kind,
+            listing_id: id,
+            version_id: l.current_version_id,
+            name: l.name,
+          });
         return out;
       });
     },
 
     /** The owner takes a listing off the marketplace: no new installs, hidden from search; existing installs keep working. */
-    unpublish: (tenantId: string, id: string) => move(tenantId, id, ['approved', 'pending_approval', 'draft', 'rejected'], () => 'unpublished', 'unpublish'),
+    unpublish: (tenantId: string, id: string) =>
+      move(tenantId, id, ['approved', 'pending_approval', 'draft', 'rejected'], () => 'unpublished', 'unpublish'),
 
     /** The owner submits a draft (or resubmits an unpublished or rejected listing): public ones go back to review. */
-    submit: (tenantId: string, id: string) => move(tenantId, id, ['draft', 'unpublished', 'rejected'], submittedStatus, 'submit'),
+    submit: (tenantId: string, id: string) =>
+      move(tenantId, id, ['draft', 'unpublished', 'rejected'], submittedStatus, 'submit'),
 
     search: (f: Omit<SearchFilter, 'kind'>) => search(sys, { ...f, kind }),
 
@@ -131,32 +215,54 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
       if (existing) return { install_id: existing.id, version_id: existing.version_id, created: false, listing: l };
       const max = PLAN_LIMITS[caller.plan].maxInstalledSkills;
       if (kind === 'skill' && max !== null && (await repo.countInstalls(db, caller.tenantId, kind)) >= max) {
-        throw new AppError('TENANT_LIMIT_EXCEEDED', `The ${caller.plan} plan allows ${max} installed skills`, { limit: max, plan: caller.plan });
+        throw new AppError('TENANT_LIMIT_EXCEEDED', `The ${caller.plan} plan allows ${max} installed skills`, {
+          limit: max,
+          plan: caller.plan,
+        });
       }
       const installed = await repo.installedListingIds(db, caller.tenantId);
       const absent = l.dependencies.filter((d) => !installed.has(d));
-      if (absent.length) throw new AppError('DEPENDENCY_MISSING', 'Install the declared dependencies first', { missing_dependencies: absent });
+      if (absent.length)
+        throw new AppError('DEPENDENCY_MISSING', 'Install the declared dependencies first', {
+          missing_dependencies: absent,
+        });
       validateConfig(l.config_schema, config);
       const installId = newId('ins');
       await ctx.db.tx(caller.tenantId, async (ex) => {
-        await repo.insertInstall(ex, caller.tenantId, { id: installId, listingId: id, kind, versionId: l.current_version_id, targetId, config });
-        await emit(ex, caller.tenantId, 'component.installed', { kind, listing_id: id, install_id: installId, version_id: l.current_version_id });
+        await repo.insertInstall(ex, caller.tenantId, {
+          id: installId,
+          listingId: id,
+          kind,
+          versionId: l.current_version_id,
+          targetId,
+          config,
+        });
+        await emit(ex, caller.tenantId, 'component.installed', {
+          kind,
+          listing_id: id,
+          install_id: installId,
+          version_id: l.current_version_id,
+        });
       });
       await repo.bumpInstalls(sys, id, 1);
       return { install_id: installId, version_id: l.current_version_id, created: true, listing: l };
     },
 
     /** Read-only views of a tenant's installs, for modules that validate before they write. */
-    installedFor: (tenantId: string, targetKind: ListingKind, targetId: string) => repo.installedForTarget(ctx.db.as(tenantId), tenantId, targetKind, targetId),
+    installedFor: (tenantId: string, targetKind: ListingKind, targetId: string) =>
+      repo.installedForTarget(ctx.db.as(tenantId), tenantId, targetKind, targetId),
     installedIds: (tenantId: string) => repo.installedListingIds(ctx.db.as(tenantId), tenantId),
     countInstalls: (tenantId: string) => repo.countInstalls(ctx.db.as(tenantId), tenantId, kind),
-    visibleBySource: (viewer: string, sourceId: string, sourceTenantId: string | null) => repo.findVisibleBySource(sys, viewer, kind, sourceId, sourceTenantId),
-    liveBySource: (tenantId: string, sourceId: string, marketplaceType: string) => repo.findLiveBySource(ctx.db.as(tenantId), tenantId, kind, sourceId, marketplaceType),
+    visibleBySource: (viewer: string, sourceId: string, sourceTenantId: string | null) =>
+      repo.findVisibleBySource(sys, viewer, kind, sourceId, sourceTenantId),
+    liveBySource: (tenantId: string, sourceId: string, marketplaceType: string) =>
+      repo.findLiveBySource(ctx.db.as(tenantId), tenantId, kind, sourceId, marketplaceType),
 
     categories: () => repo.categories(sys, kind),
     categoryCounts: () => repo.categoryCounts(sys, kind),
     stats: () => repo.stats(sys, kind),
-    submissions: (tenantId: string, limit: number, offset: number) => repo.submissions(sys, tenantId, kind, limit, offset),
+    submissions: (tenantId: string, limit: number, offset: number) =>
+      repo.submissions(sys, tenantId, kind, limit, offset),
     tags: () => repo.tagCounts(sys, kind),
 
     async reviews(viewer: string | null, id: string, limit: number, offset: number) {
@@ -166,7 +272,8 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
 
     /** Helpful / not helpful, one vote per voter (a second vote replaces the first). */
     async voteReview(caller: Caller, reviewId: string, helpful: boolean) {
-      if (!(await reviewRepo.findVisibleReview(sys, caller.tenantId, reviewId))) throw notFound('NOT_FOUND', 'Review', reviewId);
+      if (!(await reviewRepo.findVisibleReview(sys, caller.tenantId, reviewId)))
+        throw notFound('NOT_FOUND', 'Review', reviewId);
       return ctx.db.tx(SYSTEM, (ex) => reviewRepo.voteReview(ex, caller.tenantId, reviewId, caller.rater, helpful));
     },
 
@@ -174,7 +281,8 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
     async respond(caller: Caller, reviewId: string, response: string) {
       const r = await reviewRepo.findVisibleReview(sys, caller.tenantId, reviewId);
       if (!r) throw notFound('NOT_FOUND', 'Review', reviewId);
-      if (r.owner !== caller.tenantId) throw new AppError('FORBIDDEN', 'Only the publisher of the listing can respond to its reviews');
+      if (r.owner !== caller.tenantId)
+        throw new AppError('FORBIDDEN', 'Only the publisher of the listing can respond to its reviews');
       return ctx.db.tx(SYSTEM, (ex) => reviewRepo.respondToReview(ex, reviewId, response));
     },
 
@@ -183,10 +291,15 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
       if (!(await reviewRepo.flagReview(sys, viewer, reviewId))) throw notFound('NOT_FOUND', 'Review', reviewId);
     },
 
-    mine: (tenantId: string, f: Parameters<typeof repo.ownedOrInstalled>[3]) => repo.ownedOrInstalled(sys, tenantId, kind, f),
+    mine: (tenantId: string, f: Parameters<typeof repo.ownedOrInstalled>[3]) =>
+      repo.ownedOrInstalled(sys, tenantId, kind, f),
 
     /** Renames the tenant's own listing, or customises its install (name, description, config checked against the schema). */
-    async customize(caller: Caller, id: string, p: { name?: string; description?: string; config?: Record<string, unknown> }) {
+    async customize(
+      caller: Caller,
+      id: string,
+      p: { name?: string; description?: string; config?: Record<string, unknown> },
+    ) {
       const l = await usable(caller.tenantId, id);
       if (p.config) validateConfig(l.config_schema, p.config);
       return ctx.db.tx(caller.tenantId, async (ex) => {
@@ -208,8 +321,21 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
     async rate(caller: Caller, id: string, rating: number, review: string | null): Promise<Listing> {
       await visible(caller.tenantId, id);
       return ctx.db.tx(SYSTEM, async (ex) => {
-        const l = await repo.upsertRating(ex, caller.tenantId, { id: newId('rev'), listingId: id, rater: caller.rater, rating, review });
-        await emit(ex, caller.tenantId, 'component.rated', { kind, listing_id: id, version_id: l.current_version_id, rating, new_average: l.rating, total_ratings: l.rating_count });
+        const l = await repo.upsertRating(ex, caller.tenantId, {
+          id: newId('rev'),
+          listingId: id,
+          rater: caller.rater,
+          rating,
+          review,
+        });
+        await emit(ex, caller.tenantId, 'component.rated', {
+          kind,
+          listing_id: id,
+          version_id: l.current_version_id,
+          rating,
+          new_average: l.rating,
+          total_ratings: l.rating_count,
+        });
         return l;
       });
     },
@@ -218,9 +344,21 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
     async version(tenantId: string, id: string, name: string, description: string) {
       const l = await owned(tenantId, id);
       return ctx.db.tx(tenantId, async (ex) => {
-        const v = await repo.insertVersion(ex, tenantId, { id: newId('ver'), listingId: id, name, description, content: l.content, schema: l.config_schema });
+        const v = await repo.insertVersion(ex, tenantId, {
+          id: newId('ver'),
+          listingId: id,
+          name,
+          description,
+          content: l.content,
+          schema: l.config_schema,
+        });
         await repo.setContent(ex, tenantId, id, l.content, l.config_schema, v.version_id);
-        await emit(ex, tenantId, 'component.updated', { kind, listing_id: id, version_id: v.version_id, change: 'version' });
+        await emit(ex, tenantId, 'component.updated', {
+          kind,
+          listing_id: id,
+          version_id: v.version_id,
+          change: 'version',
+        });
         return v;
       });
     },
@@ -231,9 +369,21 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
       const content = { ...l.content, ...patch };
       return ctx.db.tx(tenantId, async (ex) => {
         const n = (await repo.listVersions(ex, tenantId, id)).length + 1;
-        const v = await repo.insertVersion(ex, tenantId, { id: newId('ver'), listingId: id, name: `v${n}`, description, content, schema: l.config_schema });
+        const v = await repo.insertVersion(ex, tenantId, {
+          id: newId('ver'),
+          listingId: id,
+          name: `v${n}`,
+          description,
+          content,
+          schema: l.config_schema,
+        });
         const out = await repo.setContent(ex, tenantId, id, content, l.config_schema, v.version_id);
-        await emit(ex, tenantId, 'component.updated', { kind, listing_id: id, version_id: v.version_id, change: 'content' });
+        await emit(ex, tenantId, 'component.updated', {
+          kind,
+          listing_id: id,
+          version_id: v.version_id,
+          change: 'content',
+        });
         return out;
       });
     },
@@ -247,7 +397,10 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
       await owned(tenantId, id);
       return ctx.db.tx(tenantId, async (ex) => {
         const v = await repo.findVersion(ex, tenantId, id, versionId);
-        if (!v) throw new AppError('INVALID_VERSION', `Version ${versionId} does not belong to ${id}`, { version_id: versionId });
+        if (!v)
+          throw new AppError('INVALID_VERSION', `Version ${versionId} does not belong to ${id}`, {
+            version_id: versionId,
+          });
         const out = await repo.setContent(ex, tenantId, id, v.content, v.config_schema, v.id);
         await emit(ex, tenantId, 'component.updated', { kind, listing_id: id, version_id: v.id, change: 'rollback' });
         return out;
@@ -259,12 +412,16 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
 /** Public listings need a plan that may publish to the public marketplace. */
 export function assertMayPublish(plan: Plan, marketplaceType: Listing['marketplace_type']): void {
   if (marketplaceType === 'public' && !PLAN_LIMITS[plan].publicMarketplacePublish) {
-    throw new AppError('PLAN_RESTRICTED', `The ${plan} plan cannot publish to the public marketplace`, { plan, feature: 'public_marketplace_publish' });
+    throw new AppError('PLAN_RESTRICTED', `The ${plan} plan cannot publish to the public marketplace`, {
+      plan,
+      feature: 'public_marketplace_publish',
+    });
   }
 }
 
 /** Where a submitted listing lands: private ones are live for their tenant at once, public ones wait for review. */
-const submittedStatus = (t: Listing['marketplace_type']): repo.ListingStatus => (t === 'private' ? 'approved' : 'pending_approval');
+const submittedStatus = (t: Listing['marketplace_type']): repo.ListingStatus =>
+  t === 'private' ? 'approved' : 'pending_approval';
 
 export function validateConfig(schema: Record<string, unknown> | null, config: Record<string, unknown>): void {
   if (!schema) return;

@@ -18,12 +18,22 @@ export interface NodeIssue {
 }
 
 /** The config fields of each block that hold JSONata (whole expressions) or templates (`{{…}}`). */
-const EXPRESSIONS: Partial<Record<RunnableType, string[]>> = { condition: ['expression'], transform: ['expression'], output: ['expression'] };
+const EXPRESSIONS: Partial<Record<RunnableType, string[]>> = {
+  condition: ['expression'],
+  transform: ['expression'],
+  output: ['expression'],
+};
 const TEMPLATES: Partial<Record<RunnableType, string[]>> = {
-  agent: ['task', 'context', 'parameters'], skill: ['inputs'], http: ['url', 'headers', 'query', 'body'], output: ['value'],
+  agent: ['task', 'context', 'parameters'],
+  skill: ['inputs'],
+  http: ['url', 'headers', 'query', 'body'],
+  output: ['value'],
 };
 const REQUIRED: Partial<Record<RunnableType, string[]>> = {
-  condition: ['expression'], transform: ['expression'], agent: ['task'], http: ['url'],
+  condition: ['expression'],
+  transform: ['expression'],
+  agent: ['task'],
+  http: ['url'],
 };
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']);
 
@@ -34,20 +44,40 @@ function expressionIssues(n: WorkflowNode, i: number, type: RunnableType, plan: 
     try {
       compile(source);
       for (const ref of referencedNodes(source)) {
-        if (!plan.byId.has(ref)) issues.push({ node_id: n.id, field, message: `node '${n.id}' reads nodes.${ref}, which is not a node of this workflow` });
-        else if (!upstream.has(ref)) issues.push({ node_id: n.id, field, message: `node '${n.id}' reads nodes.${ref}, which does not run before it (add an edge from '${ref}')` });
+        if (!plan.byId.has(ref))
+          issues.push({
+            node_id: n.id,
+            field,
+            message: `node '${n.id}' reads nodes.${ref}, which is not a node of this workflow`,
+          });
+        else if (!upstream.has(ref))
+          issues.push({
+            node_id: n.id,
+            field,
+            message: `node '${n.id}' reads nodes.${ref}, which does not run before it (add an edge from '${ref}')`,
+          });
       }
     } catch (err) {
       if (!(err instanceof ExpressionError)) throw err;
-      issues.push({ node_id: n.id, field, message: `node '${n.id}': ${field.split('.').pop()} is not a valid expression: ${err.message}` });
+      issues.push({
+        node_id: n.id,
+        field,
+        message: `node '${n.id}': ${field.split('.').pop()} is not a valid expression: ${err.message}`,
+      });
     }
   };
   for (const key of EXPRESSIONS[type] ?? []) {
     const v = n.config?.[key];
     if (typeof v === 'string' && v.trim()) check(`nodes[${i}].config.${key}`, v);
-    else if (v !== undefined && typeof v !== 'string') issues.push({ node_id: n.id, field: `nodes[${i}].config.${key}`, message: `node '${n.id}': ${key} must be a string` });
+    else if (v !== undefined && typeof v !== 'string')
+      issues.push({
+        node_id: n.id,
+        field: `nodes[${i}].config.${key}`,
+        message: `node '${n.id}': ${key} must be a string`,
+      });
   }
-  for (const key of TEMPLATES[type] ?? []) for (const source of templateExpressions(n.config?.[key])) check(`nodes[${i}].config.${key}`, source);
+  for (const key of TEMPLATES[type] ?? [])
+    for (const source of templateExpressions(n.config?.[key])) check(`nodes[${i}].config.${key}`, source);
   return issues;
 }
 
@@ -64,16 +94,25 @@ function cronIssues(n: WorkflowNode, i: number): NodeIssue[] {
   const cron = n.config?.cron;
   if (cron === undefined) return [];
   const field = `nodes[${i}].config.cron`;
-  if (typeof cron !== 'string') return [{ node_id: n.id, field, message: `node '${n.id}': cron must be a string such as "0 9 * * *"` }];
+  if (typeof cron !== 'string')
+    return [{ node_id: n.id, field, message: `node '${n.id}': cron must be a string such as "0 9 * * *"` }];
   const tz = n.config?.timezone ?? 'UTC';
   if (typeof tz !== 'string' || !validTimeZone(tz)) {
-    return [{ node_id: n.id, field: `nodes[${i}].config.timezone`, message: `node '${n.id}': unknown time zone '${String(tz)}' (an IANA name such as Europe/Paris)` }];
+    return [
+      {
+        node_id: n.id,
+        field: `nodes[${i}].config.timezone`,
+        message: `node '${n.id}': unknown time zone '${String(tz)}' (an IANA name such as Europe/Paris)`,
+      },
+    ];
   }
   try {
     CronExpressionParser.parse(cron, { tz }).next();
     return [];
   } catch (err) {
-    return [{ node_id: n.id, field, message: `node '${n.id}': cron '${cron}' is not valid: ${(err as Error).message}` }];
+    return [
+      { node_id: n.id, field, message: `node '${n.id}': cron '${cron}' is not valid: ${(err as Error).message}` },
+    ];
   }
 }
 
@@ -89,10 +128,14 @@ export function validTimeZone(tz: string): boolean {
 function blockIssues(n: WorkflowNode, i: number, type: RunnableType, plan: Plan): NodeIssue[] {
   const issues: NodeIssue[] = [];
   const c = n.config ?? {};
-  const add = (field: string, message: string) => issues.push({ node_id: n.id, field: `nodes[${i}].config.${field}`, message: `node '${n.id}' ${message}` });
-  for (const key of REQUIRED[type] ?? []) if (c[key] === undefined || c[key] === '') add(key, `(${type}) needs config.${key}`);
-  if (type === 'agent' && !c.agent_id && !c.agent) add('agent_id', '(agent) needs config.agent_id or config.agent (an agent\'s name)');
-  if (type === 'skill' && !c.skill_id && !c.skill) add('skill_id', '(skill) needs config.skill_id or config.skill (an installed skill\'s name)');
+  const add = (field: string, message: string) =>
+    issues.push({ node_id: n.id, field: `nodes[${i}].config.${field}`, message: `node '${n.id}' ${message}` });
+  for (const key of REQUIRED[type] ?? [])
+    if (c[key] === undefined || c[key] === '') add(key, `(${type}) needs config.${key}`);
+  if (type === 'agent' && !c.agent_id && !c.agent)
+    add('agent_id', "(agent) needs config.agent_id or config.agent (an agent's name)");
+  if (type === 'skill' && !c.skill_id && !c.skill)
+    add('skill_id', "(skill) needs config.skill_id or config.skill (an installed skill's name)");
   if (type === 'http' && c.method !== undefined && !METHODS.has(String(c.method).toUpperCase())) {
     add('method', `has method '${String(c.method)}'; use one of ${[...METHODS].join(', ')}`);
   }
@@ -121,5 +164,10 @@ export function runIssues(nodes: WorkflowNode[], edges: WorkflowEdge[]): NodeIss
 export function assertNoIssues(issues: NodeIssue[], what: string): void {
   if (!issues.length) return;
   const first = issues[0];
-  throw new AppError('VALIDATION_ERROR', `${what}: ${first.message}`, { field: first.field, node_id: first.node_id, message: first.message, errors: issues });
+  throw new AppError('VALIDATION_ERROR', `${what}: ${first.message}`, {
+    field: first.field,
+    node_id: first.node_id,
+    message: first.message,
+    errors: issues,
+  });
 }

@@ -23,7 +23,10 @@ const TEMPLATE = /\{\{([\s\S]*?)\}\}/g;
 const WHOLE = /^\s*\{\{([\s\S]*?)\}\}\s*$/;
 
 export class ExpressionError extends Error {
-  constructor(message: string, readonly source: string) {
+  constructor(
+    message: string,
+    readonly source: string,
+  ) {
     super(message);
   }
 }
@@ -41,7 +44,10 @@ export function compile(source: string): Compiled {
     expr = jsonata(source, { timeout: LIMITS.timeoutMs, stack: LIMITS.stack, sequence: LIMITS.sequence });
   } catch (err) {
     const e = err as { message?: string; position?: number };
-    throw new ExpressionError(`${e.message ?? 'invalid expression'}${e.position !== undefined ? ` (at character ${e.position})` : ''}`, source);
+    throw new ExpressionError(
+      `${e.message ?? 'invalid expression'}${e.position !== undefined ? ` (at character ${e.position})` : ''}`,
+      source,
+    );
   }
   if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
   cache.set(source, expr);
@@ -84,14 +90,17 @@ export async function render(value: unknown, scope: Scope): Promise<unknown> {
     let at = 0;
     for (const m of value.matchAll(TEMPLATE)) {
       const v = await evaluate(m[1].trim(), scope);
-      out += value.slice(at, m.index) + (v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+      out +=
+        value.slice(at, m.index) + (v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v));
       at = m.index! + m[0].length;
     }
     return out + value.slice(at);
   }
   if (Array.isArray(value)) return Promise.all(value.map((v) => render(v, scope)));
   if (value && typeof value === 'object') {
-    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await render(v, scope)] as const));
+    const entries = await Promise.all(
+      Object.entries(value).map(async ([k, v]) => [k, await render(v, scope)] as const),
+    );
     return Object.fromEntries(entries);
   }
   return value;
@@ -118,7 +127,12 @@ function walk(node: unknown, found: Set<string>): void {
   const n = node as Ast;
   if (n.type === 'path' && Array.isArray(n.steps)) {
     const [first, second] = n.steps;
-    if (first?.type === 'name' && first.value === 'nodes' && second?.type === 'name' && typeof second.value === 'string') {
+    if (
+      first?.type === 'name' &&
+      first.value === 'nodes' &&
+      second?.type === 'name' &&
+      typeof second.value === 'string'
+    ) {
       found.add(second.value);
     }
   }

@@ -7,7 +7,11 @@ import { WORKFLOW_RUN_QUEUE, workflowRunsService } from './run/service.js';
  */
 export function setupWorkflows(ctx: AppContext) {
   const runs = workflowRunsService(ctx);
-  ctx.jobs.register<{ tenantId: string; runId: string }>(WORKFLOW_RUN_QUEUE, (job) => runs.fromQueue(job.data.tenantId, job.data.runId), { batchSize: 10 });
+  ctx.jobs.register<{ tenantId: string; runId: string }>(
+    WORKFLOW_RUN_QUEUE,
+    (job) => runs.fromQueue(job.data.tenantId, job.data.runId),
+    { batchSize: 10 },
+  );
   ctx.outbox.subscribe('workflow-runs', ['agent.executed'], async (event) => {
     const executionId = (event.data as { execution_id?: string }).execution_id;
     if (executionId) await runs.onExecutionEnded(event.tenant_id, executionId);

@@ -9,14 +9,41 @@ export type RunnableType = Exclude<NodeType, 'step'>;
  * when the workflow is activated or run, naming the step.
  */
 export const STEP_TYPES: Record<string, RunnableType> = {
-  trigger: 'trigger', start: 'trigger', input: 'trigger',
-  agent: 'agent', llm: 'agent', ai: 'agent', agent_task: 'agent', prompt: 'agent', summarize: 'agent', summarise: 'agent',
-  skill: 'skill', tool: 'skill', function: 'skill',
-  condition: 'condition', branch: 'condition', if: 'condition', switch: 'condition', decision: 'condition',
-  transform: 'transform', map: 'transform', data: 'transform', format: 'transform', set: 'transform', validation: 'transform',
-  validate: 'transform', filter: 'transform',
-  http: 'http', api_call: 'http', api: 'http', request: 'http', webhook: 'http',
-  output: 'output', result: 'output', end: 'output', respond: 'output',
+  trigger: 'trigger',
+  start: 'trigger',
+  input: 'trigger',
+  agent: 'agent',
+  llm: 'agent',
+  ai: 'agent',
+  agent_task: 'agent',
+  prompt: 'agent',
+  summarize: 'agent',
+  summarise: 'agent',
+  skill: 'skill',
+  tool: 'skill',
+  function: 'skill',
+  condition: 'condition',
+  branch: 'condition',
+  if: 'condition',
+  switch: 'condition',
+  decision: 'condition',
+  transform: 'transform',
+  map: 'transform',
+  data: 'transform',
+  format: 'transform',
+  set: 'transform',
+  validation: 'transform',
+  validate: 'transform',
+  filter: 'transform',
+  http: 'http',
+  api_call: 'http',
+  api: 'http',
+  request: 'http',
+  webhook: 'http',
+  output: 'output',
+  result: 'output',
+  end: 'output',
+  respond: 'output',
 };
 
 /** The block a node runs as, or why it cannot run. */
@@ -42,7 +69,13 @@ export interface NodePolicy {
 
 export const POLICY_LIMITS = { attempts: 10, backoffMs: 60_000, timeoutMs: 15 * 60_000 } as const;
 const DEFAULT_TIMEOUT: Record<RunnableType, number> = {
-  trigger: 5_000, condition: 5_000, transform: 5_000, output: 5_000, http: 30_000, skill: 60_000, agent: 5 * 60_000,
+  trigger: 5_000,
+  condition: 5_000,
+  transform: 5_000,
+  output: 5_000,
+  http: 30_000,
+  skill: 60_000,
+  agent: 5 * 60_000,
 };
 
 const num = (v: unknown, fallback: number, min: number, max: number) =>
@@ -59,4 +92,5 @@ export function policyOf(node: WorkflowNode, type: RunnableType): NodePolicy {
 }
 
 /** The delay before attempt `n` (2, 3, …): backoff × factor^(n-2). */
-export const backoffBefore = (p: NodePolicy, n: number) => Math.min(POLICY_LIMITS.backoffMs, p.backoffMs * p.factor ** (n - 2));
+export const backoffBefore = (p: NodePolicy, n: number) =>
+  Math.min(POLICY_LIMITS.backoffMs, p.backoffMs * p.factor ** (n - 2));

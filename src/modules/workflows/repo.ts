@@ -27,22 +27,45 @@ export interface Workflow {
   created_at: string;
   updated_at: string;
 }
-export type NewWorkflow = Omit<Workflow, 'created_at' | 'updated_at' | 'imported_at' | 'active' | 'activated_at'> & { imported: boolean };
+export type NewWorkflow = Omit<Workflow, 'created_at' | 'updated_at' | 'imported_at' | 'active' | 'activated_at'> & {
+  imported: boolean;
+};
 
 const COLUMNS = `id, name, description, category, nodes, edges, version, source, template_id, document_name, input_schema, steps, user_inputs, imported_at, active, activated_at, created_at, updated_at`;
 const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
 
 function toWorkflow(r: Record<string, any>): Workflow {
-  return { ...r, imported_at: iso(r.imported_at), activated_at: iso(r.activated_at), created_at: iso(r.created_at)!, updated_at: iso(r.updated_at)! } as Workflow;
+  return {
+    ...r,
+    imported_at: iso(r.imported_at),
+    activated_at: iso(r.activated_at),
+    created_at: iso(r.created_at)!,
+    updated_at: iso(r.updated_at)!,
+  } as Workflow;
 }
 
 export async function insert(ex: Executor, tenantId: string, w: NewWorkflow): Promise<Workflow> {
   const [row] = await ex.query(
     `INSERT INTO workflows (tenant_id, id, name, description, category, nodes, edges, version, source, template_id, document_name, input_schema, steps, user_inputs, imported_at)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14, CASE WHEN $15 THEN now() END) RETURNING ${COLUMNS}`,
-    [tenantId, w.id, w.name, w.description, w.category, JSON.stringify(w.nodes), JSON.stringify(w.edges), w.version, w.source, w.template_id,
-      w.document_name, json(w.input_schema), json(w.steps), json(w.user_inputs), w.imported],
+    [
+      tenantId,
+      w.id,
+      w.name,
+      w.description,
+      w.category,
+      JSON.stringify(w.nodes),
+      JSON.stringify(w.edges),
+      w.version,
+      w.source,
+      w.template_id,
+      w.document_name,
+      json(w.input_schema),
+      json(w.steps),
+      json(w.user_inputs),
+      w.imported,
+    ],
   );
   return toWorkflow(row);
 }
@@ -52,11 +75,21 @@ export async function find(ex: Executor, tenantId: string, id: string): Promise<
   return row ? toWorkflow(row) : null;
 }
 
-export async function list(ex: Executor, tenantId: string, f: { source?: WorkflowSource; template_id?: string; limit: number; offset: number }) {
+export async function list(
+  ex: Executor,
+  tenantId: string,
+  f: { source?: WorkflowSource; template_id?: string; limit: number; offset: number },
+) {
   const where = ['tenant_id = $1'];
   const params: unknown[] = [tenantId];
-  if (f.source) { params.push(f.source); where.push(`source = $${params.length}`); }
-  if (f.template_id) { params.push(f.template_id); where.push(`template_id = $${params.length}`); }
+  if (f.source) {
+    params.push(f.source);
+    where.push(`source = $${params.length}`);
+  }
+  if (f.template_id) {
+    params.push(f.template_id);
+    where.push(`template_id = $${params.length}`);
+  }
   params.push(f.limit, f.offset);
   const rows = await ex.query(
     `SELECT ${COLUMNS}, count(*) OVER ()::int AS total FROM workflows WHERE ${where.join(' AND ')}
@@ -66,18 +99,33 @@ export async function list(ex: Executor, tenantId: string, f: { source?: Workflo
   return { items: rows.map(toWorkflow), total: rows.length ? Number(rows[0].total) : 0 };
 }
 
-export async function update(ex: Executor, tenantId: string, id: string, p: { name?: string; description?: string; category?: string; nodes: WorkflowNode[]; edges: WorkflowEdge[] }): Promise<Workflow | null> {
+export async function update(
+  ex: Executor,
+  tenantId: string,
+  id: string,
+  p: { name?: string; description?: string; category?: string; nodes: WorkflowNode[]; edges: WorkflowEdge[] },
+): Promise<Workflow | null> {
   const [row] = await ex.query(
     `UPDATE workflows SET name = coalesce($3, name), description = coalesce($4, description), category = coalesce($5, category),
        nodes = $6, edges = $7, document_name = CASE WHEN $3::text IS NULL THEN document_name END, updated_at = now()
      WHERE tenant_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
-    [tenantId, id, p.name ?? null, p.description ?? null, p.category ?? null, JSON.stringify(p.nodes), JSON.stringify(p.edges)],
+    [
+      tenantId,
+      id,
+      p.name ?? null,
+      p.description ?? null,
+      p.category ?? null,
+      JSON.stringify(p.nodes),
+      JSON.stringify(p.edges),
+    ],
   );
   return row ? toWorkflow(row) : null;
 }
 
 export async function remove(ex: Executor, tenantId: string, id: string): Promise<boolean> {
-  return (await ex.query(`DELETE FROM workflows WHERE tenant_id = $1 AND id = $2 RETURNING id`, [tenantId, id])).length > 0;
+  return (
+    (await ex.query(`DELETE FROM workflows WHERE tenant_id = $1 AND id = $2 RETURNING id`, [tenantId, id])).length > 0
+  );
 }
 
 // ---- reads over workflow template listings (SYSTEM executor, visibility rule in SQL, as the engine does)
@@ -108,11 +156,17 @@ export async function idByKey(sys: Executor, viewer: string | null, key: string)
 }
 
 export async function keyTaken(sys: Executor, tenantId: string, key: string): Promise<string | null> {
-  const [row] = await sys.query(`SELECT id FROM marketplace_listings WHERE ${KIND} AND tenant_id = $1 AND content->>'key' = $2 LIMIT 1`, [tenantId, key]);
+  const [row] = await sys.query(
+    `SELECT id FROM marketplace_listings WHERE ${KIND} AND tenant_id = $1 AND content->>'key' = $2 LIMIT 1`,
+    [tenantId, key],
+  );
   return row ? (row.id as string) : null;
 }
 
-export interface Bucket { count: number; downloads: number }
+export interface Bucket {
+  count: number;
+  downloads: number;
+}
 
 /** Totals over the templates the viewer can see, grouped by category, template type and complexity. */
 export async function statistics(sys: Executor, viewer: string | null) {

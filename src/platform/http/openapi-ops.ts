@@ -17,7 +17,14 @@ type Operation = {
 type Doc = { paths?: Record<string, Record<string, Operation>> };
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options'] as const;
-const VERB: Record<string, string> = { get: 'Get', put: 'Replace', post: 'Post to', delete: 'Delete', patch: 'Update', options: 'Options of' };
+const VERB: Record<string, string> = {
+  get: 'Get',
+  put: 'Replace',
+  post: 'Post to',
+  delete: 'Delete',
+  patch: 'Update',
+  options: 'Options of',
+};
 const ERRORS: Record<string, string> = {
   400: 'Invalid input (VALIDATION_ERROR, INVALID_INPUT, …)',
   401: 'Missing or invalid credentials (AUTH_REQUIRED, INVALID_API_KEY, …)',
@@ -27,8 +34,15 @@ const ERRORS: Record<string, string> = {
 };
 
 const words = (segment: string) => segment.split(/[^A-Za-z0-9]+/).filter(Boolean);
-const pascal = (segment: string) => words(segment).map((w) => w[0].toUpperCase() + w.slice(1)).join('');
-const segmentsOf = (path: string) => path.split('/').filter(Boolean).filter((s, i) => !(i === 0 && s === 'api'));
+const pascal = (segment: string) =>
+  words(segment)
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join('');
+const segmentsOf = (path: string) =>
+  path
+    .split('/')
+    .filter(Boolean)
+    .filter((s, i) => !(i === 0 && s === 'api'));
 
 /** `GET /api/agents/{id}/executions` → `getAgentsByIdExecutions`. */
 export function operationIdOf(method: string, path: string): string {
@@ -38,7 +52,9 @@ export function operationIdOf(method: string, path: string): string {
 
 /** `POST /api/skills/approve/{id}` → `Post to skills approve by id`, for routes that wrote none. */
 export function summaryOf(method: string, path: string): string {
-  const text = segmentsOf(path).map((s) => (/^\{.+\}$/.test(s) ? `by ${words(s).join(' ')}` : words(s).join(' '))).join(' ');
+  const text = segmentsOf(path)
+    .map((s) => (/^\{.+\}$/.test(s) ? `by ${words(s).join(' ')}` : words(s).join(' ')))
+    .join(' ');
   return `${VERB[method] ?? method.toUpperCase()} ${text || 'root'}`;
 }
 
@@ -46,7 +62,9 @@ export function summaryOf(method: string, path: string): string {
 export function tagOf(path: string): string {
   const rest = segmentsOf(path).filter((s) => !/^v\d+$/.test(s) && s !== 'public' && !s.startsWith('{'));
   const first = rest[0] ?? 'root';
-  return words(first).map((w, i) => (i === 0 ? w[0].toUpperCase() + w.slice(1) : w)).join(' ');
+  return words(first)
+    .map((w, i) => (i === 0 ? w[0].toUpperCase() + w.slice(1) : w))
+    .join(' ');
 }
 
 const errorResponse = (code: string) => ({
@@ -61,7 +79,11 @@ export class OperationCatalogue {
   /** For an onRoute hook: remembers each route's `config.auth` (default `tenant`). */
   add(route: Pick<RouteOptions, 'method' | 'url' | 'config'>) {
     const path = route.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
-    for (const m of [route.method].flat()) this.auth.set(`${String(m).toLowerCase()} ${path}`, (route.config as { auth?: string } | undefined)?.auth ?? 'tenant');
+    for (const m of [route.method].flat())
+      this.auth.set(
+        `${String(m).toLowerCase()} ${path}`,
+        (route.config as { auth?: string } | undefined)?.auth ?? 'tenant',
+      );
   }
 
   private errorsFor(method: string, path: string, op: Operation): string[] {

@@ -1,7 +1,8 @@
 import type { Executor } from '../../../platform/db/index.js';
 
 export type StepKind = 'model' | 'tool' | 'recall' | 'node';
-export type StepStatus = 'started' | 'completed' | 'failed' | 'awaiting_approval' | 'approved' | 'rejected' | 'skipped' | 'cancelled';
+export type StepStatus =
+  'started' | 'completed' | 'failed' | 'awaiting_approval' | 'approved' | 'rejected' | 'skipped' | 'cancelled';
 
 export interface StepRow {
   step_no: number;
@@ -25,7 +26,10 @@ const COLUMNS = `step_no, kind, name, status, request, digest, result, error, us
   duration_ms, started_at, finished_at`;
 
 export async function steps(ex: Executor, tenantId: string, runId: string): Promise<StepRow[]> {
-  return ex.query<StepRow>(`SELECT ${COLUMNS} FROM journal_steps WHERE tenant_id = $1 AND run_id = $2 ORDER BY step_no`, [tenantId, runId]);
+  return ex.query<StepRow>(
+    `SELECT ${COLUMNS} FROM journal_steps WHERE tenant_id = $1 AND run_id = $2 ORDER BY step_no`,
+    [tenantId, runId],
+  );
 }
 
 /** The steps of several runs in one read, by run. */
@@ -40,14 +44,19 @@ export async function stepsOf(ex: Executor, tenantId: string, runIds: string[]):
 }
 
 export async function page(
-  ex: Executor, tenantId: string, runId: string, afterStep: number, limit: number,
+  ex: Executor,
+  tenantId: string,
+  runId: string,
+  afterStep: number,
+  limit: number,
 ): Promise<{ rows: StepRow[]; total: number }> {
   const rows = await ex.query<StepRow>(
     `SELECT ${COLUMNS} FROM journal_steps WHERE tenant_id = $1 AND run_id = $2 AND step_no > $3 ORDER BY step_no LIMIT $4`,
     [tenantId, runId, afterStep, limit],
   );
   const [{ n }] = await ex.query<{ n: number }>(
-    'SELECT count(*)::int AS n FROM journal_steps WHERE tenant_id = $1 AND run_id = $2', [tenantId, runId],
+    'SELECT count(*)::int AS n FROM journal_steps WHERE tenant_id = $1 AND run_id = $2',
+    [tenantId, runId],
   );
   return { rows, total: n };
 }
@@ -68,13 +77,29 @@ export async function insert(ex: Executor, tenantId: string, runId: string, s: N
   await ex.query(
     `INSERT INTO journal_steps (tenant_id, run_id, step_no, kind, name, status, request, digest, approval_id, trace_len, attempts)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $6 = 'awaiting_approval' THEN 0 ELSE 1 END)`,
-    [tenantId, runId, s.stepNo, s.kind, s.name, s.status, s.request === undefined ? null : JSON.stringify(s.request),
-      s.digest ?? null, s.approvalId ?? null, s.traceLen],
+    [
+      tenantId,
+      runId,
+      s.stepNo,
+      s.kind,
+      s.name,
+      s.status,
+      s.request === undefined ? null : JSON.stringify(s.request),
+      s.digest ?? null,
+      s.approvalId ?? null,
+      s.traceLen,
+    ],
   );
 }
 
 /** A step acting again: approved work starting, or an interrupted call called once more. */
-export async function restart(ex: Executor, tenantId: string, runId: string, stepNo: number, traceLen: number): Promise<void> {
+export async function restart(
+  ex: Executor,
+  tenantId: string,
+  runId: string,
+  stepNo: number,
+  traceLen: number,
+): Promise<void> {
   await ex.query(
     `UPDATE journal_steps SET status = 'started', attempts = attempts + 1, started_at = now(), trace_len = $4
       WHERE tenant_id = $1 AND run_id = $2 AND step_no = $3`,
@@ -95,14 +120,28 @@ export async function finish(ex: Executor, tenantId: string, runId: string, step
   await ex.query(
     `UPDATE journal_steps SET status = $4, result = $5, error = $6, usage = $7, duration_ms = $8, trace_len = $9, finished_at = now()
       WHERE tenant_id = $1 AND run_id = $2 AND step_no = $3`,
-    [tenantId, runId, stepNo, e.status, e.result === null ? null : JSON.stringify(e.result), e.error,
-      e.usage ? JSON.stringify(e.usage) : null, e.durationMs, e.traceLen],
+    [
+      tenantId,
+      runId,
+      stepNo,
+      e.status,
+      e.result === null ? null : JSON.stringify(e.result),
+      e.error,
+      e.usage ? JSON.stringify(e.usage) : null,
+      e.durationMs,
+      e.traceLen,
+    ],
   );
 }
 
 /** A human's decision on a parked tool call; returns false when no journal step waits for this approval. */
 export async function decide(
-  ex: Executor, tenantId: string, runId: string, approvalId: string, approved: boolean, error: string | null,
+  ex: Executor,
+  tenantId: string,
+  runId: string,
+  approvalId: string,
+  approved: boolean,
+  error: string | null,
 ): Promise<boolean> {
   const rows = await ex.query(
     `UPDATE journal_steps SET status = $4, error = $5, finished_at = CASE WHEN $4 = 'rejected' THEN now() ELSE NULL END
@@ -130,7 +169,14 @@ export async function resume(ex: Executor, tenantId: string, runId: string, step
 }
 
 /** A step waiting for a human (a workflow's agent node whose execution needs an approval). */
-export async function await_(ex: Executor, tenantId: string, runId: string, stepNo: number, approvalId: string | null, result: unknown): Promise<void> {
+export async function await_(
+  ex: Executor,
+  tenantId: string,
+  runId: string,
+  stepNo: number,
+  approvalId: string | null,
+  result: unknown,
+): Promise<void> {
   await ex.query(
     `UPDATE journal_steps SET status = 'awaiting_approval', approval_id = $4, result = $5 WHERE tenant_id = $1 AND run_id = $2 AND step_no = $3`,
     [tenantId, runId, stepNo, approvalId, JSON.stringify(result)],
@@ -138,8 +184,19 @@ export async function await_(ex: Executor, tenantId: string, runId: string, step
 }
 
 /** Marks that a step's quota use was counted (a crash-resumed step does not count it again). */
-export async function setUsage(ex: Executor, tenantId: string, runId: string, stepNo: number, usage: Record<string, number>): Promise<void> {
-  await ex.query('UPDATE journal_steps SET usage = $4 WHERE tenant_id = $1 AND run_id = $2 AND step_no = $3', [tenantId, runId, stepNo, JSON.stringify(usage)]);
+export async function setUsage(
+  ex: Executor,
+  tenantId: string,
+  runId: string,
+  stepNo: number,
+  usage: Record<string, number>,
+): Promise<void> {
+  await ex.query('UPDATE journal_steps SET usage = $4 WHERE tenant_id = $1 AND run_id = $2 AND step_no = $3', [
+    tenantId,
+    runId,
+    stepNo,
+    JSON.stringify(usage),
+  ]);
 }
 
 /** The run waiting on an execution through one of its node steps, if any. */

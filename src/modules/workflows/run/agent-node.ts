@@ -26,21 +26,39 @@ export async function runAgentNode(n: NodeRun, input: Record<string, unknown>): 
   const ref = String(input.agent ?? '');
   const agent = await agentsService(n.ctx).resolve(n.tenantId, ref.startsWith('agt_') ? { id: ref } : { name: ref });
   if (!agent) {
-    throw new PermanentNodeError(`node '${n.node.id}': no agent '${ref}' in this tenant (create it, or install it from the agent marketplace)`);
+    throw new PermanentNodeError(
+      `node '${n.node.id}': no agent '${ref}' in this tenant (create it, or install it from the agent marketplace)`,
+    );
   }
   const task = typeof input.task === 'string' ? input.task.trim() : JSON.stringify(input.task ?? '');
   if (!task) throw new PermanentNodeError(`node '${n.node.id}': the task rendered empty`);
   const executions = executionsService(n.ctx, runnerFor(n.ctx));
   const id = executionIdFor(n.runId, n.node.id, n.attempt);
-  const context = { ...(input.context as Record<string, unknown>), workflow_run_id: n.runId, workflow_node_id: n.node.id };
-  await executions.execute(n.tenantId, n.requestedBy, agent.id, {
-    task: task.slice(0, 10_000), context, parameters: input.parameters as Record<string, unknown>, source: 'workflow',
-    ...(typeof input.action === 'string' ? { action: input.action } : {}),
-  }, { id, noWait: true });
+  const context = {
+    ...(input.context as Record<string, unknown>),
+    workflow_run_id: n.runId,
+    workflow_node_id: n.node.id,
+  };
+  await executions.execute(
+    n.tenantId,
+    n.requestedBy,
+    agent.id,
+    {
+      task: task.slice(0, 10_000),
+      context,
+      parameters: input.parameters as Record<string, unknown>,
+      source: 'workflow',
+      ...(typeof input.action === 'string' ? { action: input.action } : {}),
+    },
+    { id, noWait: true },
+  );
   const e = await settled(n, id);
-  if (e.awaiting_approval && !FINAL.has(e.status)) return { kind: 'parked', executionId: id, approvalId: e.awaiting_approval };
+  if (e.awaiting_approval && !FINAL.has(e.status))
+    return { kind: 'parked', executionId: id, approvalId: e.awaiting_approval };
   if (e.status !== 'completed') {
-    throw new PermanentNodeError(`node '${n.node.id}': agent '${agent.name}' ${e.status}: ${e.error ?? 'no error given'} (execution ${id})`);
+    throw new PermanentNodeError(
+      `node '${n.node.id}': agent '${agent.name}' ${e.status}: ${e.error ?? 'no error given'} (execution ${id})`,
+    );
   }
   return { kind: 'done', output: { execution_id: id, agent_id: agent.id, result: e.result, confidence: e.confidence } };
 }
@@ -58,7 +76,10 @@ async function settled(n: NodeRun, id: string) {
       if (n.signal.aborted) throw n.signal.reason;
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, POLL_MS);
-        wake = () => { clearTimeout(t); resolve(); };
+        wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
         n.signal.addEventListener('abort', () => wake(), { once: true });
       });
     }

@@ -83,7 +83,9 @@ export function edgeLive(e: WorkflowEdge, state: Map<string, NodeState>, branche
  * live, `skip` when all are dead (the branch was not taken, or its source was skipped).
  */
 export function nextActions(
-  plan: Plan, state: Map<string, NodeState>, branches: Map<string, Set<string>>,
+  plan: Plan,
+  state: Map<string, NodeState>,
+  branches: Map<string, Set<string>>,
 ): { run: WorkflowNode[]; skip: WorkflowNode[] } {
   const run: WorkflowNode[] = [];
   const skip: WorkflowNode[] = [];
@@ -100,8 +102,12 @@ export function nextActions(
 
 /** The keys a condition's value selects among its outgoing edges (a default edge when none match). */
 export function chooseBranches(value: unknown, out: WorkflowEdge[]): Set<string> {
-  const key = typeof value === 'boolean' || typeof value === 'number' || typeof value === 'string'
-    ? String(value).trim().toLowerCase() : value === null || value === undefined ? 'false' : 'true';
+  const key =
+    typeof value === 'boolean' || typeof value === 'number' || typeof value === 'string'
+      ? String(value).trim().toLowerCase()
+      : value === null || value === undefined
+        ? 'false'
+        : 'true';
   const aliases = key === 'true' ? ['true', 'yes'] : key === 'false' ? ['false', 'no'] : [key];
   const keys = out.map(branchKey).filter((k): k is string => k !== null);
   const hit = keys.filter((k) => aliases.includes(k));

@@ -45,7 +45,16 @@ export async function insert(ex: Executor, tenantId: string, r: NewRun): Promise
   const [row] = await ex.query<RunRow>(
     `INSERT INTO workflow_runs (tenant_id, id, workflow_id, trigger, input, graph, requested_by, scheduled_for)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
-    [tenantId, r.id, r.workflowId, r.trigger, JSON.stringify(r.input), JSON.stringify(r.graph), r.requestedBy, r.scheduledFor ?? null],
+    [
+      tenantId,
+      r.id,
+      r.workflowId,
+      r.trigger,
+      JSON.stringify(r.input),
+      JSON.stringify(r.graph),
+      r.requestedBy,
+      r.scheduledFor ?? null,
+    ],
   );
   return row;
 }
@@ -55,8 +64,17 @@ export async function insertRefused(ex: Executor, tenantId: string, r: NewRun, m
   const [row] = await ex.query<RunRow>(
     `INSERT INTO workflow_runs (tenant_id, id, workflow_id, trigger, input, graph, requested_by, scheduled_for, status, error, finished_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'failed', $9, now()) RETURNING *`,
-    [tenantId, r.id, r.workflowId, r.trigger, JSON.stringify(r.input), JSON.stringify(r.graph), r.requestedBy, r.scheduledFor ?? null,
-      JSON.stringify({ node_id: null, message })],
+    [
+      tenantId,
+      r.id,
+      r.workflowId,
+      r.trigger,
+      JSON.stringify(r.input),
+      JSON.stringify(r.graph),
+      r.requestedBy,
+      r.scheduledFor ?? null,
+      JSON.stringify({ node_id: null, message }),
+    ],
   );
   return row;
 }
@@ -67,7 +85,10 @@ export async function get(ex: Executor, tenantId: string, id: string): Promise<R
 }
 
 export async function list(
-  ex: Executor, tenantId: string, workflowId: string, f: { status?: RunStatus; limit: number; offset: number },
+  ex: Executor,
+  tenantId: string,
+  workflowId: string,
+  f: { status?: RunStatus; limit: number; offset: number },
 ): Promise<{ rows: RunRow[]; total: number }> {
   const rows = await ex.query<RunRow & { total: number }>(
     `SELECT *, count(*) OVER ()::int AS total FROM workflow_runs
@@ -94,7 +115,12 @@ export async function claim(ex: Executor, tenantId: string, id: string, staleMs:
 }
 
 /** The lease holder's heartbeat; null once another runner holds the run (or it ended). */
-export async function heartbeat(ex: Executor, tenantId: string, id: string, attempt: number): Promise<{ cancel_requested: boolean } | null> {
+export async function heartbeat(
+  ex: Executor,
+  tenantId: string,
+  id: string,
+  attempt: number,
+): Promise<{ cancel_requested: boolean } | null> {
   const [row] = await ex.query<{ cancel_requested: boolean }>(
     `UPDATE workflow_runs SET heartbeat_at = now() WHERE tenant_id = $1 AND id = $2 AND attempts = $3 AND status = 'running'
       RETURNING cancel_requested`,
@@ -113,13 +139,23 @@ export async function holds(ex: Executor, tenantId: string, id: string, attempt:
 }
 
 export async function finish(
-  ex: Executor, tenantId: string, id: string, attempt: number,
+  ex: Executor,
+  tenantId: string,
+  id: string,
+  attempt: number,
   o: { status: 'completed' | 'failed' | 'cancelled'; output: unknown; error: RunRow['error'] },
 ): Promise<RunRow | null> {
   const [row] = await ex.query<RunRow>(
     `UPDATE workflow_runs SET status = $4, output = $5, error = $6, finished_at = now(), heartbeat_at = NULL
       WHERE tenant_id = $1 AND id = $2 AND attempts = $3 AND status = 'running' RETURNING *`,
-    [tenantId, id, attempt, o.status, o.output === undefined ? null : JSON.stringify(o.output), o.error ? JSON.stringify(o.error) : null],
+    [
+      tenantId,
+      id,
+      attempt,
+      o.status,
+      o.output === undefined ? null : JSON.stringify(o.output),
+      o.error ? JSON.stringify(o.error) : null,
+    ],
   );
   return row ?? null;
 }
@@ -177,19 +213,36 @@ export interface RunEvent {
 
 export async function lastSeq(ex: Executor, tenantId: string, runId: string): Promise<number> {
   const [row] = await ex.query<{ n: number }>(
-    'SELECT coalesce(max(seq), 0)::int AS n FROM workflow_run_events WHERE tenant_id = $1 AND run_id = $2', [tenantId, runId],
+    'SELECT coalesce(max(seq), 0)::int AS n FROM workflow_run_events WHERE tenant_id = $1 AND run_id = $2',
+    [tenantId, runId],
   );
   return Number(row.n);
 }
 
-export async function addEvent(ex: Executor, tenantId: string, runId: string, seq: number, type: string, data: unknown): Promise<void> {
-  await ex.query(
-    'INSERT INTO workflow_run_events (tenant_id, run_id, seq, type, data) VALUES ($1, $2, $3, $4, $5)',
-    [tenantId, runId, seq, type, JSON.stringify(data)],
-  );
+export async function addEvent(
+  ex: Executor,
+  tenantId: string,
+  runId: string,
+  seq: number,
+  type: string,
+  data: unknown,
+): Promise<void> {
+  await ex.query('INSERT INTO workflow_run_events (tenant_id, run_id, seq, type, data) VALUES ($1, $2, $3, $4, $5)', [
+    tenantId,
+    runId,
+    seq,
+    type,
+    JSON.stringify(data),
+  ]);
 }
 
-export async function eventsAfter(ex: Executor, tenantId: string, runId: string, after: number, limit = 500): Promise<RunEvent[]> {
+export async function eventsAfter(
+  ex: Executor,
+  tenantId: string,
+  runId: string,
+  after: number,
+  limit = 500,
+): Promise<RunEvent[]> {
   return ex.query<RunEvent>(
     `SELECT seq, type, data, created_at FROM workflow_run_events WHERE tenant_id = $1 AND run_id = $2 AND seq > $3 ORDER BY seq LIMIT $4`,
     [tenantId, runId, after, limit],

@@ -33,15 +33,19 @@ export class WorkflowRunner {
     this.running.set(runId, { abort, tenantId, attempt: claimed.attempts });
     const announce = () => this.ctx.bus.publish(runChannel(tenantId, runId), '').catch(() => undefined);
     const beat = setInterval(() => {
-      repo.heartbeat(db, tenantId, runId, claimed.attempts).then((r) => {
-        if (!r) abort.abort(new Superseded('another attempt took this run over'));
-        else if (r.cancel_requested) abort.abort(new Cancelled('Cancelled by user'));
-        void announce();
-      }, () => undefined);
+      repo.heartbeat(db, tenantId, runId, claimed.attempts).then(
+        (r) => {
+          if (!r) abort.abort(new Superseded('another attempt took this run over'));
+          else if (r.cancel_requested) abort.abort(new Cancelled('Cancelled by user'));
+          void announce();
+        },
+        () => undefined,
+      );
     }, HEARTBEAT_MS);
     try {
       const [rows, seq, [tenant]] = await Promise.all([
-        journal.steps(db, tenantId, runId), repo.lastSeq(db, tenantId, runId),
+        journal.steps(db, tenantId, runId),
+        repo.lastSeq(db, tenantId, runId),
         this.ctx.db.query<{ plan: PlanTier }>(tenantId, 'SELECT plan FROM tenants WHERE id = $1', [tenantId]),
       ]);
       const attempt = new RunAttempt(this.ctx, claimed, rows, seq, tenant?.plan ?? 'free', abort.signal, announce);

@@ -15,8 +15,13 @@ const FALLBACK_MS = 1000;
  * announcements make it prompt; a re-read each second covers announcements lost between processes.
  */
 export async function streamRun(
-  ctx: AppContext, runs: ReturnType<typeof workflowRunsService>, req: FastifyRequest, reply: FastifyReply,
-  tenantId: string, runId: string, lastSeq: number,
+  ctx: AppContext,
+  runs: ReturnType<typeof workflowRunsService>,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  tenantId: string,
+  runId: string,
+  lastSeq: number,
 ) {
   await runs.get(tenantId, runId); // 404 before the stream opens
   const sse = openSse(ctx, req, reply);
@@ -28,22 +33,30 @@ export async function streamRun(
     sse.end();
   };
   const push = () => {
-    pending = pending.then(async () => {
-      if (!sse.live) return;
-      for (const e of await repo.eventsAfter(db, tenantId, runId, sent)) {
-        sent = e.seq;
-        if (e.type === 'done') return finish(e.seq);
-        sse.send(e.type, e.data, e.seq);
-      }
-      // A run that ended without events (refused by its quota when its schedule fired).
-      const run = await repo.get(db, tenantId, runId);
-      if (run && repo.TERMINAL.has(run.status) && sent === 0) await finish();
-    }).catch(() => undefined);
+    pending = pending
+      .then(async () => {
+        if (!sse.live) return;
+        for (const e of await repo.eventsAfter(db, tenantId, runId, sent)) {
+          sent = e.seq;
+          if (e.type === 'done') return finish(e.seq);
+          sse.send(e.type, e.data, e.seq);
+        }
+        // A run that ended without events (refused by its quota when its schedule fired).
+        const run = await repo.get(db, tenantId, runId);
+        if (run && repo.TERMINAL.has(run.status) && sent === 0) await finish();
+      })
+      .catch(() => undefined);
     return pending;
   };
   const unsubscribe = await ctx.bus.subscribe(runChannel(tenantId, runId), () => void push());
   const timer = setInterval(() => void push(), FALLBACK_MS);
-  sse.onClose(() => { unsubscribe(); clearInterval(timer); });
-  if (!sse.live) { unsubscribe(); clearInterval(timer); }
+  sse.onClose(() => {
+    unsubscribe();
+    clearInterval(timer);
+  });
+  if (!sse.live) {
+    unsubscribe();
+    clearInterval(timer);
+  }
   await push();
 }

@@ -7,7 +7,12 @@ const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOStrin
 export const runUrl = (id: string) => `/api/workflow-runs/${id}`;
 
 const STATE: Record<string, NodeState> = {
-  started: 'running', completed: 'completed', failed: 'failed', skipped: 'skipped', awaiting_approval: 'awaiting_approval', cancelled: 'cancelled',
+  started: 'running',
+  completed: 'completed',
+  failed: 'failed',
+  skipped: 'skipped',
+  awaiting_approval: 'awaiting_approval',
+  cancelled: 'cancelled',
 };
 
 /** Each node of the run's graph with its journal step: state, attempts, input, output, error, timing. */
@@ -20,13 +25,23 @@ export function nodeViews(run: RunRow, rows: StepRow[]) {
     const t = runnableType(n);
     const request = (row?.request ?? {}) as { input?: unknown };
     const result = (row?.result ?? {}) as { output?: unknown; execution_id?: string };
-    let state: NodeState = row ? STATE[row.status] ?? 'pending' : 'pending';
+    let state: NodeState = row ? (STATE[row.status] ?? 'pending') : 'pending';
     if (state === 'running' && run.status !== 'running') state = run.status === 'cancelled' ? 'cancelled' : 'pending';
     return {
-      node_id: n.id, type: n.type, runs_as: 'type' in t ? t.type : null, label: n.label ?? n.id, state,
-      attempts: row?.attempts ?? 0, input: request.input ?? null, output: row?.status === 'completed' ? result.output ?? null : null,
-      error: row?.error ?? null, started_at: iso(row?.started_at), finished_at: row && finished.has(row.status) ? iso(row.finished_at) : null,
-      duration_ms: row?.duration_ms ?? null, execution_id: result.execution_id ?? null, approval_id: row?.approval_id ?? null,
+      node_id: n.id,
+      type: n.type,
+      runs_as: 'type' in t ? t.type : null,
+      label: n.label ?? n.id,
+      state,
+      attempts: row?.attempts ?? 0,
+      input: request.input ?? null,
+      output: row?.status === 'completed' ? (result.output ?? null) : null,
+      error: row?.error ?? null,
+      started_at: iso(row?.started_at),
+      finished_at: row && finished.has(row.status) ? iso(row.finished_at) : null,
+      duration_ms: row?.duration_ms ?? null,
+      execution_id: result.execution_id ?? null,
+      approval_id: row?.approval_id ?? null,
     };
   });
 }
@@ -36,18 +51,38 @@ export function runView(run: RunRow, rows: StepRow[]) {
   const nodes = nodeViews(run, rows);
   const done = nodes.filter((n) => ['completed', 'failed', 'skipped', 'cancelled'].includes(n.state)).length;
   return {
-    id: run.id, workflow_id: run.workflow_id, workflow_name: run.graph.name, status: run.status, trigger: run.trigger,
-    input: run.input, output: run.output ?? null, error: run.error ?? null, nodes, progress: { done, total: nodes.length },
+    id: run.id,
+    workflow_id: run.workflow_id,
+    workflow_name: run.graph.name,
+    status: run.status,
+    trigger: run.trigger,
+    input: run.input,
+    output: run.output ?? null,
+    error: run.error ?? null,
+    nodes,
+    progress: { done, total: nodes.length },
     graph: { nodes: run.graph.nodes, edges: run.graph.edges },
-    attempts: run.attempts, scheduled_for: iso(run.scheduled_for), created_at: iso(run.created_at)!, started_at: iso(run.started_at),
-    finished_at: iso(run.finished_at), poll_url: runUrl(run.id), stream_url: `${runUrl(run.id)}/stream`,
+    attempts: run.attempts,
+    scheduled_for: iso(run.scheduled_for),
+    created_at: iso(run.created_at)!,
+    started_at: iso(run.started_at),
+    finished_at: iso(run.finished_at),
+    poll_url: runUrl(run.id),
+    stream_url: `${runUrl(run.id)}/stream`,
   };
 }
 
 /** A run in a list: without the node details. */
 export function runSummary(run: RunRow) {
   return {
-    id: run.id, workflow_id: run.workflow_id, status: run.status, trigger: run.trigger, error: run.error ?? null,
-    created_at: iso(run.created_at)!, started_at: iso(run.started_at), finished_at: iso(run.finished_at), poll_url: runUrl(run.id),
+    id: run.id,
+    workflow_id: run.workflow_id,
+    status: run.status,
+    trigger: run.trigger,
+    error: run.error ?? null,
+    created_at: iso(run.created_at)!,
+    started_at: iso(run.started_at),
+    finished_at: iso(run.finished_at),
+    poll_url: runUrl(run.id),
   };
 }

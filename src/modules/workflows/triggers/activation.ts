@@ -20,16 +20,24 @@ async function referenceIssues(ctx: AppContext, tenantId: string, w: Workflow): 
     const t = runnableType(n);
     if (!('type' in t) || (t.type !== 'agent' && t.type !== 'skill')) continue;
     const c = n.config ?? {};
-    const key = t.type === 'agent' ? (c.agent_id ? 'agent_id' : 'agent') : (c.skill_id ? 'skill_id' : 'skill');
+    const key = t.type === 'agent' ? (c.agent_id ? 'agent_id' : 'agent') : c.skill_id ? 'skill_id' : 'skill';
     const ref = String(c[key] ?? '');
     if (ref.includes('{{')) continue;
-    const found = t.type === 'agent'
-      ? await agentsService(ctx).resolve(tenantId, ref.startsWith('agt_') ? { id: ref } : { name: ref })
-      : await findSkill(ctx, tenantId, ref);
+    const found =
+      t.type === 'agent'
+        ? await agentsService(ctx).resolve(tenantId, ref.startsWith('agt_') ? { id: ref } : { name: ref })
+        : await findSkill(ctx, tenantId, ref);
     if (found) continue;
-    const where = t.type === 'agent' ? 'create it or install it from the agent marketplace' : 'install it from the skills marketplace';
+    const where =
+      t.type === 'agent'
+        ? 'create it or install it from the agent marketplace'
+        : 'install it from the skills marketplace';
     const what = t.type === 'agent' ? 'agent' : 'installed skill';
-    issues.push({ node_id: n.id, field: `nodes[${i}].config.${key}`, message: `node '${n.id}': no ${what} '${ref}' in this tenant (${where})` });
+    issues.push({
+      node_id: n.id,
+      field: `nodes[${i}].config.${key}`,
+      message: `node '${n.id}': no ${what} '${ref}' in this tenant (${where})`,
+    });
   }
   return issues;
 }
@@ -56,7 +64,13 @@ export function activationService(ctx: AppContext) {
       const secret = await ctx.db.tx(tenantId, async (ex) => {
         const current = await repo.sealedSecret(ex, tenantId, id);
         const fresh = !current?.secret || rotateSecret ? generateSecret() : null;
-        if (fresh) await repo.setSecret(ex, tenantId, id, encryptSecret(ctx.config.encryptionKey, fresh, secretAad(tenantId, id)));
+        if (fresh)
+          await repo.setSecret(
+            ex,
+            tenantId,
+            id,
+            encryptSecret(ctx.config.encryptionKey, fresh, secretAad(tenantId, id)),
+          );
         await repo.setActive(ex, tenantId, id, true);
         await syncSchedules(ex, tenantId, id, w.nodes, true);
         await ctx.outbox.emit(ex, tenantId, 'workflow.activated', { workflow_id: id, name: w.name });

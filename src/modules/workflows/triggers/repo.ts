@@ -12,12 +12,16 @@ export interface ScheduleRow {
 
 export async function schedulesOf(ex: Executor, tenantId: string, workflowId: string): Promise<ScheduleRow[]> {
   return ex.query<ScheduleRow>(
-    'SELECT * FROM workflow_schedules WHERE tenant_id = $1 AND workflow_id = $2 ORDER BY node_id', [tenantId, workflowId],
+    'SELECT * FROM workflow_schedules WHERE tenant_id = $1 AND workflow_id = $2 ORDER BY node_id',
+    [tenantId, workflowId],
   );
 }
 
 export async function replaceSchedules(
-  ex: Executor, tenantId: string, workflowId: string, rows: { node_id: string; cron: string; timezone: string; next_at: Date }[],
+  ex: Executor,
+  tenantId: string,
+  workflowId: string,
+  rows: { node_id: string; cron: string; timezone: string; next_at: Date }[],
 ): Promise<void> {
   await ex.query('DELETE FROM workflow_schedules WHERE tenant_id = $1 AND workflow_id = $2', [tenantId, workflowId]);
   for (const r of rows) {
@@ -34,7 +38,8 @@ export async function replaceSchedules(
  */
 export async function claimDue(sys: Executor, limit: number): Promise<ScheduleRow[]> {
   return sys.query<ScheduleRow>(
-    `SELECT * FROM workflow_schedules WHERE next_at <= now() ORDER BY next_at LIMIT $1 FOR UPDATE SKIP LOCKED`, [limit],
+    `SELECT * FROM workflow_schedules WHERE next_at <= now() ORDER BY next_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    [limit],
   );
 }
 
@@ -54,9 +59,14 @@ export async function setActive(ex: Executor, tenantId: string, id: string, acti
   return rows.length > 0;
 }
 
-export async function sealedSecret(ex: Executor, tenantId: string, id: string): Promise<{ secret: string | null; active: boolean } | null> {
+export async function sealedSecret(
+  ex: Executor,
+  tenantId: string,
+  id: string,
+): Promise<{ secret: string | null; active: boolean } | null> {
   const [row] = await ex.query<{ webhook_secret: string | null; active: boolean }>(
-    'SELECT webhook_secret, active FROM workflows WHERE tenant_id = $1 AND id = $2', [tenantId, id],
+    'SELECT webhook_secret, active FROM workflows WHERE tenant_id = $1 AND id = $2',
+    [tenantId, id],
   );
   return row ? { secret: row.webhook_secret, active: row.active } : null;
 }

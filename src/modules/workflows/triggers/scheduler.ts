@@ -27,8 +27,11 @@ export function startScheduler(ctx: AppContext, intervalMs: number): () => Promi
         const w = await findWorkflow(sys, s.tenant_id, s.workflow_id);
         if (!w?.active) continue;
         const run = await runs.create(sys, s.tenant_id, w, {
-          trigger: 'schedule', input: { ...(w.user_inputs ?? {}) },
-          requestedBy: null, scheduledFor: new Date(s.next_at), recordRefusal: true,
+          trigger: 'schedule',
+          input: { ...(w.user_inputs ?? {}) },
+          requestedBy: null,
+          scheduledFor: new Date(s.next_at),
+          recordRefusal: true,
         });
         if (run.status === 'queued') started.push({ tenantId: s.tenant_id, runId: run.id });
       }
@@ -39,7 +42,16 @@ export function startScheduler(ctx: AppContext, intervalMs: number): () => Promi
 
   const tick = () => {
     if (busy || stopped) return;
-    busy = fireDue().then(() => undefined, (err) => { ctx.jobs.boss.emit('error', err); }).finally(() => { busy = null; });
+    busy = fireDue()
+      .then(
+        () => undefined,
+        (err) => {
+          ctx.jobs.boss.emit('error', err);
+        },
+      )
+      .finally(() => {
+        busy = null;
+      });
   };
   const timer = setInterval(tick, intervalMs);
   timer.unref();

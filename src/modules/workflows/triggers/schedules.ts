@@ -23,14 +23,25 @@ export function scheduleTriggers(nodes: WorkflowNode[]) {
  * Writes an active workflow's schedule rows from its graph (each from its next tick on); an
  * inactive workflow has none. Called on activation, deactivation and every save.
  */
-export async function syncSchedules(ex: Executor, tenantId: string, workflowId: string, nodes: WorkflowNode[], active: boolean) {
+export async function syncSchedules(
+  ex: Executor,
+  tenantId: string,
+  workflowId: string,
+  nodes: WorkflowNode[],
+  active: boolean,
+) {
   const rows = active ? scheduleTriggers(nodes).map((s) => ({ ...s, next_at: nextTick(s.cron, s.timezone) })) : [];
   const current = await repo.schedulesOf(ex, tenantId, workflowId);
-  const same = current.length === rows.length && rows.every((r) => current.some((c) => c.node_id === r.node_id && c.cron === r.cron && c.timezone === r.timezone));
+  const same =
+    current.length === rows.length &&
+    rows.every((r) => current.some((c) => c.node_id === r.node_id && c.cron === r.cron && c.timezone === r.timezone));
   if (!same) await repo.replaceSchedules(ex, tenantId, workflowId, rows);
 }
 
 export const scheduleView = (s: repo.ScheduleRow) => ({
-  node_id: s.node_id, cron: s.cron, timezone: s.timezone, next_at: new Date(s.next_at).toISOString(),
+  node_id: s.node_id,
+  cron: s.cron,
+  timezone: s.timezone,
+  next_at: new Date(s.next_at).toISOString(),
   last_fired_at: s.last_fired_at ? new Date(s.last_fired_at).toISOString() : null,
 });

@@ -12,7 +12,8 @@ import * as repo from './repo.js';
 export const TOLERANCE_SECONDS = 5 * 60;
 
 const same = (a: string, b: string) => {
-  const x = Buffer.from(a), y = Buffer.from(b);
+  const x = Buffer.from(a),
+    y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 };
 
@@ -29,15 +30,21 @@ const header = (h: Headers, name: string) => {
  * optionally prefixed `sha256=`). Returns why it failed, or null.
  */
 export function signatureProblem(secret: string, h: Headers, body: string, now = Date.now()): string | null {
-  const id = header(h, 'webhook-id'), ts = header(h, 'webhook-timestamp'), sig = header(h, 'webhook-signature');
+  const id = header(h, 'webhook-id'),
+    ts = header(h, 'webhook-timestamp'),
+    sig = header(h, 'webhook-signature');
   if (id && ts && sig) {
     const t = Number(ts);
-    if (!Number.isInteger(t) || Math.abs(now / 1000 - t) > TOLERANCE_SECONDS) return 'webhook-timestamp is missing or too far from now';
+    if (!Number.isInteger(t) || Math.abs(now / 1000 - t) > TOLERANCE_SECONDS)
+      return 'webhook-timestamp is missing or too far from now';
     const expected = standardSignature(secret, id, t, body);
     return sig.split(' ').some((s) => same(s, expected)) ? null : 'webhook-signature does not match';
   }
   const seed = header(h, 'x-webhook-signature');
-  if (seed) return same(seed.replace(/^sha256=/, '').toLowerCase(), seedSignature(secret, body)) ? null : 'X-Webhook-Signature does not match';
+  if (seed)
+    return same(seed.replace(/^sha256=/, '').toLowerCase(), seedSignature(secret, body))
+      ? null
+      : 'X-Webhook-Signature does not match';
   return 'the request is not signed: send Standard Webhooks headers or X-Webhook-Signature';
 }
 
@@ -51,13 +58,21 @@ export function webhookTrigger(ctx: AppContext) {
   const activation = activationService(ctx);
 
   async function rateLimit(tenantId: string, workflowId: string) {
-    const [t] = await ctx.db.query<{ plan: Plan; rate_limit_per_minute: number | null }>(SYSTEM, 'SELECT plan, rate_limit_per_minute FROM tenants WHERE id = $1', [tenantId]);
+    const [t] = await ctx.db.query<{ plan: Plan; rate_limit_per_minute: number | null }>(
+      SYSTEM,
+      'SELECT plan, rate_limit_per_minute FROM tenants WHERE id = $1',
+      [tenantId],
+    );
     const max = t?.rate_limit_per_minute ?? PLAN_LIMITS[t?.plan ?? 'free'].requestsPerMinute;
     const [hit] = await ctx.rates.hit([{ key: `wfhook:${workflowId}:minute`, windowMs: 60_000 }]);
     if (hit.count > max) {
       const retryAfter = Math.max(1, Math.ceil((hit.resetMs - Date.now()) / 1000));
-      throw new AppError('RATE_LIMIT_EXCEEDED', `This workflow's webhook takes ${max} calls a minute. Retry after ${retryAfter} seconds.`,
-        { retry_after: retryAfter, limit: max, window: 'minute' }, { 'Retry-After': String(retryAfter) });
+      throw new AppError(
+        'RATE_LIMIT_EXCEEDED',
+        `This workflow's webhook takes ${max} calls a minute. Retry after ${retryAfter} seconds.`,
+        { retry_after: retryAfter, limit: max, window: 'minute' },
+        { 'Retry-After': String(retryAfter) },
+      );
     }
   }
 
@@ -70,11 +85,22 @@ export function webhookTrigger(ctx: AppContext) {
     await rateLimit(tenantId, workflowId);
     let input: unknown = {};
     if (body.trim()) {
-      try { input = JSON.parse(body); } catch { throw new AppError('VALIDATION_ERROR', 'The body is not valid JSON', { field: 'body' }); }
+      try {
+        input = JSON.parse(body);
+      } catch {
+        throw new AppError('VALIDATION_ERROR', 'The body is not valid JSON', { field: 'body' });
+      }
     }
     if (!input || typeof input !== 'object' || Array.isArray(input)) {
-      throw new AppError('VALIDATION_ERROR', 'The body must be a JSON object (it becomes the run\'s input)', { field: 'body' });
+      throw new AppError('VALIDATION_ERROR', "The body must be a JSON object (it becomes the run's input)", {
+        field: 'body',
+      });
     }
-    return runs.start(tenantId, workflowId, { trigger: 'webhook', input: input as Record<string, unknown>, requestedBy: null, async: true });
+    return runs.start(tenantId, workflowId, {
+      trigger: 'webhook',
+      input: input as Record<string, unknown>,
+      requestedBy: null,
+      async: true,
+    });
   };
 }

@@ -7,7 +7,13 @@ const WorkflowGraph = lazy(() => import('./WorkflowGraph'));
 
 export function Graph(props: GraphProps) {
   return (
-    <Suspense fallback={<div className="wf-graph"><Loading what="Drawing the graph" /></div>}>
+    <Suspense
+      fallback={
+        <div className="wf-graph">
+          <Loading what="Drawing the graph" />
+        </div>
+      }
+    >
       <WorkflowGraph {...props} />
     </Suspense>
   );

@@ -33,7 +33,7 @@ export function RunForm({ workflow, onCancel }: { workflow: Workflow; onCancel: 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const parsed = fields ? formInput(fields, values) : parseFree(free);
-    const local = 'errors' in parsed ? parsed.errors ?? {} : {};
+    const local = 'errors' in parsed ? (parsed.errors ?? {}) : {};
     setErrors(local);
     const localError = 'error' in parsed ? parsed.error : Object.values(local)[0];
     setError(localError ?? null);
@@ -41,7 +41,10 @@ export function RunForm({ workflow, onCancel }: { workflow: Workflow; onCancel: 
     setBusy(true);
     try {
       // async: answered at once (202), so the run page shows the nodes progress live.
-      const res = await api<{ run: RunView }>('POST', `/api/workflows/${workflow.id}/run`, { input: parsed.input, async: true });
+      const res = await api<{ run: RunView }>('POST', `/api/workflows/${workflow.id}/run`, {
+        input: parsed.input,
+        async: true,
+      });
       navigate(`/workflow-runs/${res.run.id}`);
     } catch (err) {
       setErrors(fieldErrors(err));
@@ -52,10 +55,18 @@ export function RunForm({ workflow, onCancel }: { workflow: Workflow; onCancel: 
 
   return (
     <form className="card" aria-labelledby="run-form-h" onSubmit={submit} noValidate>
-      <h2 id="run-form-h" style={{ marginTop: 0 }}>Run {workflow.name}</h2>
+      <h2 id="run-form-h" style={{ marginTop: 0 }}>
+        Run {workflow.name}
+      </h2>
       {fields && fields.length === 0 && <p className="muted">This workflow takes no input.</p>}
       {fields?.map((f) => (
-        <FieldControl key={f.name} field={f} value={values[f.name]} error={errors[f.name]} onChange={(v) => setValues((s) => ({ ...s, [f.name]: v }))} />
+        <FieldControl
+          key={f.name}
+          field={f}
+          value={values[f.name]}
+          error={errors[f.name]}
+          onChange={(v) => setValues((s) => ({ ...s, [f.name]: v }))}
+        />
       ))}
       {!fields && (
         <Field label="Input (JSON)" hint="The workflow has no input schema: its trigger receives this object as it is.">
@@ -64,8 +75,12 @@ export function RunForm({ workflow, onCancel }: { workflow: Workflow; onCancel: 
       )}
       <ErrorBox error={error} title="The run did not start" />
       <div className="row">
-        <button type="submit" disabled={busy}>{busy ? 'Starting…' : 'Start run'}</button>
-        <button type="button" className="secondary" onClick={onCancel}>Close</button>
+        <button type="submit" disabled={busy}>
+          {busy ? 'Starting…' : 'Start run'}
+        </button>
+        <button type="button" className="secondary" onClick={onCancel}>
+          Close
+        </button>
       </div>
     </form>
   );

@@ -23,12 +23,28 @@ function RunsTable({ runs }: { runs: RunView[] }) {
     <div className="table-wrap">
       <table data-testid="run-history">
         <caption className="sr-only">Runs</caption>
-        <thead><tr><th scope="col">Run</th><th scope="col">Status</th><th scope="col">Trigger</th><th scope="col">Nodes done</th><th scope="col">Took</th></tr></thead>
+        <thead>
+          <tr>
+            <th scope="col">Run</th>
+            <th scope="col">Status</th>
+            <th scope="col">Trigger</th>
+            <th scope="col">Nodes done</th>
+            <th scope="col">Took</th>
+          </tr>
+        </thead>
         <tbody>
           {runs.map((r) => (
             <tr key={r.id}>
-              <td><Link to={`/workflow-runs/${r.id}`}>{when(r.created_at)}</Link><div className="muted"><code>{r.id}</code></div></td>
-              <td><Badge tone={statusTone(r.status)}>{r.status.replace('_', ' ')}</Badge>{r.error && <div className="muted">{r.error.message}</div>}</td>
+              <td>
+                <Link to={`/workflow-runs/${r.id}`}>{when(r.created_at)}</Link>
+                <div className="muted">
+                  <code>{r.id}</code>
+                </div>
+              </td>
+              <td>
+                <Badge tone={statusTone(r.status)}>{r.status.replace('_', ' ')}</Badge>
+                {r.error && <div className="muted">{r.error.message}</div>}
+              </td>
               <td>{r.trigger}</td>
               <td>{r.progress ? `${r.progress.done} of ${r.progress.total}` : '—'}</td>
               <td>{runDuration(r)}</td>
@@ -45,7 +61,11 @@ export function RunHistory({ workflowId }: { workflowId: string }) {
   const [status, setStatus] = useState('');
   const [offset, setOffset] = useState(0);
   const list = useAsync(
-    () => api<Page & { runs: RunView[] }>('GET', `/api/workflows/${workflowId}/runs${qs({ limit: LIMIT, offset, status })}`),
+    () =>
+      api<Page & { runs: RunView[] }>(
+        'GET',
+        `/api/workflows/${workflowId}/runs${qs({ limit: LIMIT, offset, status })}`,
+      ),
     [workflowId, status, offset],
   );
   const data = list.data;
@@ -53,19 +73,33 @@ export function RunHistory({ workflowId }: { workflowId: string }) {
     <section aria-labelledby="runs-h">
       <div className="row">
         <h2 id="runs-h">Run history</h2>
-        <button type="button" className="secondary" style={{ marginLeft: 'auto' }} onClick={list.reload}>Refresh</button>
+        <button type="button" className="secondary" style={{ marginLeft: 'auto' }} onClick={list.reload}>
+          Refresh
+        </button>
       </div>
       <form className="filters" role="search" aria-label="Filter runs" onSubmit={(e) => e.preventDefault()}>
         <Field label="Run status">
-          <select value={status} onChange={(e) => { setStatus(e.target.value); setOffset(0); }}>
+          <select
+            value={status}
+            onChange={(e) => {
+              setStatus(e.target.value);
+              setOffset(0);
+            }}
+          >
             <option value="">Any</option>
-            {RUN_STATUSES.map((s) => <option key={s} value={s}>{s.replace('_', ' ')}</option>)}
+            {RUN_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s.replace('_', ' ')}
+              </option>
+            ))}
           </select>
         </Field>
       </form>
       <ErrorBox error={list.error} title="Runs could not be loaded" />
       {list.loading && !data && <Loading what="Loading runs" />}
-      {data && data.runs.length === 0 && <Empty>{status ? `No ${status.replace('_', ' ')} runs.` : 'No runs yet. Start one with Run.'}</Empty>}
+      {data && data.runs.length === 0 && (
+        <Empty>{status ? `No ${status.replace('_', ' ')} runs.` : 'No runs yet. Start one with Run.'}</Empty>
+      )}
       {data && data.runs.length > 0 && <RunsTable runs={data.runs} />}
       {data && <Pager page={data} onOffset={setOffset} label="Run pages" />}
     </section>

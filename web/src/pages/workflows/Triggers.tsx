@@ -27,13 +27,21 @@ function Schedules({ schedules, active }: { schedules: Schedule[]; active: boole
  * How the workflow starts: always by hand (Run), and while active by its webhook and schedules.
  * Activating answers the webhook's signing secret the first time only: it is shown once here.
  */
-export function Triggers({ workflow, canManage, onChanged }: { workflow: Workflow; canManage: boolean; onChanged: (w: Workflow) => void }) {
+export function Triggers({
+  workflow,
+  canManage,
+  onChanged,
+}: {
+  workflow: Workflow;
+  canManage: boolean;
+  onChanged: (w: Workflow) => void;
+}) {
   const [secret, setSecret] = useState<string | null>(null);
   const [last, setLast] = useState<Activation['triggers'] | null>(null);
   const action = useAction();
   const active = !!workflow.active;
   const webhook = workflow.webhook_url ?? last?.webhook?.url ?? null;
-  const schedules = workflow.schedules?.length ? workflow.schedules : last?.schedules ?? [];
+  const schedules = workflow.schedules?.length ? workflow.schedules : (last?.schedules ?? []);
 
   const activate = async () => {
     const res = await action.run(() => api<Activation>('POST', `/api/workflows/${workflow.id}/activate`));
@@ -52,24 +60,46 @@ export function Triggers({ workflow, canManage, onChanged }: { workflow: Workflo
   return (
     <section className="card" aria-labelledby="triggers-h">
       <div className="row">
-        <h2 id="triggers-h" style={{ margin: 0 }}>Triggers</h2>
+        <h2 id="triggers-h" style={{ margin: 0 }}>
+          Triggers
+        </h2>
         {active ? <Badge tone="good">active</Badge> : <Badge>inactive</Badge>}
         {canManage && (
           <span className="row" style={{ marginLeft: 'auto' }}>
-            {active
-              ? <button type="button" className="secondary" disabled={action.busy} onClick={deactivate}>Deactivate</button>
-              : <button type="button" disabled={action.busy} onClick={activate}>Activate</button>}
+            {active ? (
+              <button type="button" className="secondary" disabled={action.busy} onClick={deactivate}>
+                Deactivate
+              </button>
+            ) : (
+              <button type="button" disabled={action.busy} onClick={activate}>
+                Activate
+              </button>
+            )}
           </span>
         )}
       </div>
       <ErrorBox error={action.error} title={active ? 'Not deactivated' : 'Not activated'} />
       {secret && <SecretOnce label="Webhook signing secret" value={secret} onDone={() => setSecret(null)} />}
       <dl className="kv" style={{ marginTop: '.75rem' }}>
-        <dt>Manual</dt><dd>Run button below, or <code>POST /api/workflows/{workflow.id}/run</code></dd>
+        <dt>Manual</dt>
+        <dd>
+          Run button below, or <code>POST /api/workflows/{workflow.id}/run</code>
+        </dd>
         <dt>Webhook</dt>
-        <dd>{active && webhook ? <code data-testid="webhook-url">{webhook}</code> : <span className="muted">Activate to receive signed webhook calls.</span>}</dd>
+        <dd>
+          {active && webhook ? (
+            <code data-testid="webhook-url">{webhook}</code>
+          ) : (
+            <span className="muted">Activate to receive signed webhook calls.</span>
+          )}
+        </dd>
         <Schedules schedules={schedules} active={active} />
-        {active && <><dt>Active since</dt><dd>{when(workflow.activated_at)}</dd></>}
+        {active && (
+          <>
+            <dt>Active since</dt>
+            <dd>{when(workflow.activated_at)}</dd>
+          </>
+        )}
       </dl>
     </section>
   );

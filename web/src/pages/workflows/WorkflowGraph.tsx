@@ -1,10 +1,29 @@
-import { Background, Controls, Handle, MarkerType, Position, ReactFlow, useReactFlow, useStore, type Edge, type Node, type NodeProps } from '@xyflow/react';
+import {
+  Background,
+  Controls,
+  Handle,
+  MarkerType,
+  Position,
+  ReactFlow,
+  useReactFlow,
+  useStore,
+  type Edge,
+  type Node,
+  type NodeProps,
+} from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { memo, useEffect, useMemo, type KeyboardEvent } from 'react';
 import { edgeId, edgeLabel, nodeName, positions, stepType } from './layout';
 import type { GraphEdge, GraphNode, NodeRun } from './types';
 
-type Data = { name: string; type: string; runsAs: string | null; state: string | null; attempts: number; selected: boolean };
+type Data = {
+  name: string;
+  type: string;
+  runsAs: string | null;
+  state: string | null;
+  attempts: number;
+  selected: boolean;
+};
 type FlowNodeT = Node<Data, 'wf'>;
 
 /** One node: its name, its type (and what a template step runs as), and its state during a run. */
@@ -14,10 +33,14 @@ const FlowNode = memo(function FlowNode({ data }: NodeProps<FlowNodeT>) {
     <div className={cls}>
       <Handle type="target" position={Position.Left} isConnectable={false} />
       <div className="wf-node-name">{data.name}</div>
-      <div className="wf-node-type">{data.type}{data.runsAs && data.runsAs !== data.type ? ` → ${data.runsAs}` : ''}</div>
+      <div className="wf-node-type">
+        {data.type}
+        {data.runsAs && data.runsAs !== data.type ? ` → ${data.runsAs}` : ''}
+      </div>
       {data.state && (
         <div className="wf-node-state" data-testid="node-state">
-          {data.state.replace('_', ' ')}{data.attempts > 1 ? ` · attempt ${data.attempts}` : ''}
+          {data.state.replace('_', ' ')}
+          {data.attempts > 1 ? ` · attempt ${data.attempts}` : ''}
         </div>
       )}
       <Handle type="source" position={Position.Right} isConnectable={false} />
@@ -33,11 +56,18 @@ function FitOnResize() {
   const { fitView } = useReactFlow();
   const width = useStore((s) => s.width);
   const height = useStore((s) => s.height);
-  useEffect(() => { if (width && height) void fitView(FIT); }, [width, height, fitView]);
+  useEffect(() => {
+    if (width && height) void fitView(FIT);
+  }, [width, height, fitView]);
   return null;
 }
 
-function toFlowNodes(nodes: GraphNode[], edges: GraphEdge[], runs: Map<string, NodeRun> | undefined, selected: string | null): FlowNodeT[] {
+function toFlowNodes(
+  nodes: GraphNode[],
+  edges: GraphEdge[],
+  runs: Map<string, NodeRun> | undefined,
+  selected: string | null,
+): FlowNodeT[] {
   const at = positions(nodes, edges);
   return nodes.map((n) => {
     const run = runs?.get(n.id);
@@ -47,7 +77,14 @@ function toFlowNodes(nodes: GraphNode[], edges: GraphEdge[], runs: Map<string, N
       id: n.id,
       type: 'wf',
       position: at.get(n.id)!,
-      data: { name, type: n.type, runsAs, state: run?.state ?? null, attempts: run?.attempts ?? 0, selected: n.id === selected },
+      data: {
+        name,
+        type: n.type,
+        runsAs,
+        state: run?.state ?? null,
+        attempts: run?.attempts ?? 0,
+        selected: n.id === selected,
+      },
       ariaLabel: `${name} (${n.type})${run ? `: ${run.state.replace('_', ' ')}` : ''}`,
       draggable: false,
       connectable: false,

@@ -8,7 +8,8 @@ export type FormValues = Record<string, FormValue>;
 export const JSON_TYPES = new Set(['json', 'object', 'array']);
 
 export const optionValue = (o: FieldOption): OptionValue => (typeof o === 'object' ? o.value : o);
-export const optionLabel = (o: FieldOption): string => (typeof o === 'object' ? o.label ?? String(o.value) : String(o));
+export const optionLabel = (o: FieldOption): string =>
+  typeof o === 'object' ? (o.label ?? String(o.value)) : String(o);
 /** Options may be numbers or booleans: a control carries each as its JSON text. */
 export const optionKey = (o: FieldOption) => JSON.stringify(optionValue(o));
 
@@ -40,7 +41,8 @@ function parseJson(f: InputField, text: string): Parsed {
   } catch {
     return { error: 'is not valid JSON' };
   }
-  if (f.type === 'object' && (typeof value !== 'object' || value === null || Array.isArray(value))) return { error: 'must be a JSON object' };
+  if (f.type === 'object' && (typeof value !== 'object' || value === null || Array.isArray(value)))
+    return { error: 'must be a JSON object' };
   if (f.type === 'array' && !Array.isArray(value)) return { error: 'must be a JSON array' };
   return { value };
 }
@@ -49,7 +51,12 @@ function parseJson(f: InputField, text: string): Parsed {
 function parseField(f: InputField, v: FormValue): Parsed {
   if (f.type === 'boolean') return { value: v === true };
   if (f.type === 'multiselect') {
-    const picked = Array.isArray(v) ? v : String(v).split(',').map((s) => s.trim()).filter(Boolean);
+    const picked = Array.isArray(v)
+      ? v
+      : String(v)
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
     if (!picked.length) return {};
     return { value: f.options?.length ? picked.map((k) => JSON.parse(k)) : picked };
   }
@@ -68,7 +75,10 @@ function parseField(f: InputField, v: FormValue): Parsed {
  * The run's input from the form. Only what cannot be sent at all (JSON that does not parse, a
  * number that is not one) is refused here; the server checks the rest against the input schema.
  */
-export function formInput(fields: InputField[], values: FormValues): { input: Record<string, unknown>; errors: Record<string, string> } {
+export function formInput(
+  fields: InputField[],
+  values: FormValues,
+): { input: Record<string, unknown>; errors: Record<string, string> } {
   const input: Record<string, unknown> = {};
   const errors: Record<string, string> = {};
   for (const f of fields) {
@@ -82,7 +92,11 @@ export function formInput(fields: InputField[], values: FormValues): { input: Re
 /** A 400's per-field messages: `details.field`, or each of `details.errors[]` (the input schema check). */
 export function fieldErrors(e: unknown): Record<string, string> {
   if (!(e instanceof ApiError) || e.status !== 400) return {};
-  const d = (e.details ?? {}) as { field?: unknown; message?: unknown; errors?: { field?: unknown; message?: unknown }[] };
+  const d = (e.details ?? {}) as {
+    field?: unknown;
+    message?: unknown;
+    errors?: { field?: unknown; message?: unknown }[];
+  };
   const out: Record<string, string> = {};
   const put = (field: unknown, message: unknown) => {
     if (typeof field !== 'string' || !field) return;

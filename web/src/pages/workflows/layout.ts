@@ -4,8 +4,7 @@ import type { GraphEdge, GraphNode } from './types';
 export const COLUMN = 240;
 export const ROW = 110;
 
-const hasPosition = (n: GraphNode) =>
-  !!n.position && Number.isFinite(n.position.x) && Number.isFinite(n.position.y);
+const hasPosition = (n: GraphNode) => !!n.position && Number.isFinite(n.position.x) && Number.isFinite(n.position.y);
 
 /**
  * Each node's depth: the longest path to it from a node without incoming edges (Kahn's order).
@@ -57,7 +56,8 @@ export function positions(nodes: GraphNode[], edges: GraphEdge[]): Map<string, {
 /** The words on an edge: a condition branch's `label`, `when` or `sourceHandle`. */
 export function edgeLabel(e: GraphEdge): string | undefined {
   if (typeof e.label === 'string' && e.label) return e.label;
-  if (e.when !== undefined && e.when !== null && e.when !== '') return typeof e.when === 'string' ? e.when : JSON.stringify(e.when);
+  if (e.when !== undefined && e.when !== null && e.when !== '')
+    return typeof e.when === 'string' ? e.when : JSON.stringify(e.when);
   if (typeof e.sourceHandle === 'string' && e.sourceHandle) return e.sourceHandle;
   if (typeof e.condition === 'string' && e.condition) return e.condition;
   return undefined;

@@ -1,7 +1,20 @@
 /** The shapes the workflow API answers with (issue 18), as far as the console reads them. */
 
-export type FieldType = 'text' | 'string' | 'textarea' | 'number' | 'integer' | 'boolean' | 'select' | 'multiselect'
-  | 'email' | 'url' | 'date' | 'json' | 'object' | 'array';
+export type FieldType =
+  | 'text'
+  | 'string'
+  | 'textarea'
+  | 'number'
+  | 'integer'
+  | 'boolean'
+  | 'select'
+  | 'multiselect'
+  | 'email'
+  | 'url'
+  | 'date'
+  | 'json'
+  | 'object'
+  | 'array';
 
 export type OptionValue = string | number | boolean;
 export type FieldOption = OptionValue | { value: OptionValue; label?: string };
@@ -37,7 +50,13 @@ export interface GraphEdge {
   [k: string]: unknown;
 }
 
-export interface Schedule { node_id: string; cron: string; timezone: string; next_at: string | null; last_fired_at?: string | null }
+export interface Schedule {
+  node_id: string;
+  cron: string;
+  timezone: string;
+  next_at: string | null;
+  last_fired_at?: string | null;
+}
 
 export interface Workflow {
   id: string;
@@ -61,7 +80,15 @@ export const RUN_STATUSES = ['queued', 'running', 'awaiting_approval', 'complete
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export const RUN_FINISHED = new Set<string>(['completed', 'failed', 'cancelled']);
 
-export const NODE_STATES = ['pending', 'running', 'completed', 'failed', 'skipped', 'awaiting_approval', 'cancelled'] as const;
+export const NODE_STATES = [
+  'pending',
+  'running',
+  'completed',
+  'failed',
+  'skipped',
+  'awaiting_approval',
+  'cancelled',
+] as const;
 export type NodeState = (typeof NODE_STATES)[number];
 
 export interface NodeRun {
@@ -107,4 +134,9 @@ export interface Activation {
   triggers?: { webhook?: { url: string; secret: string | null } | null; schedules?: Schedule[] };
 }
 
-export interface Page { total: number; limit: number; offset: number; has_more: boolean }
+export interface Page {
+  total: number;
+  limit: number;
+  offset: number;
+  has_more: boolean;
+}

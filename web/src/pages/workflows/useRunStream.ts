@@ -14,7 +14,22 @@ export type NodeEvent = Partial<NodeRun> & { node_id: string; attempt?: number }
 /** A `node` event folded into the run: the node's new state, and the run's progress with it. */
 export function applyNodeEvent(run: RunView, d: NodeEvent): RunView {
   const known = run.nodes.some((n) => n.node_id === d.node_id);
-  const base: NodeRun = { node_id: d.node_id, type: '', runs_as: null, label: null, state: 'pending', attempts: 0, input: null, output: null, error: null, started_at: null, finished_at: null, duration_ms: null, execution_id: null, approval_id: null };
+  const base: NodeRun = {
+    node_id: d.node_id,
+    type: '',
+    runs_as: null,
+    label: null,
+    state: 'pending',
+    attempts: 0,
+    input: null,
+    output: null,
+    error: null,
+    started_at: null,
+    finished_at: null,
+    duration_ms: null,
+    execution_id: null,
+    approval_id: null,
+  };
   const patch = (n: NodeRun): NodeRun => ({
     ...n,
     state: d.state ?? n.state,
@@ -52,13 +67,16 @@ export function useRunStream(id: string) {
 
   const fetchRun = useCallback(async () => {
     const res = await api<{ run: RunView }>('GET', `/api/workflow-runs/${id}`);
-    if (alive.current) setRun((r) => (r && RUN_FINISHED.has(r.status) && !RUN_FINISHED.has(res.run.status) ? r : res.run));
+    if (alive.current)
+      setRun((r) => (r && RUN_FINISHED.has(r.status) && !RUN_FINISHED.has(res.run.status) ? r : res.run));
     return res.run;
   }, [id]);
 
   const refreshSoon = useCallback(() => {
     window.clearTimeout(refreshTimer.current);
-    refreshTimer.current = window.setTimeout(() => { fetchRun().catch(() => undefined); }, REFRESH_MS);
+    refreshTimer.current = window.setTimeout(() => {
+      fetchRun().catch(() => undefined);
+    }, REFRESH_MS);
   }, [fetchRun]);
 
   useEffect(() => {
@@ -84,10 +102,18 @@ interface FollowDeps {
   signal: AbortSignal;
 }
 
-const pause = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
-  const t = window.setTimeout(resolve, ms);
-  signal.addEventListener('abort', () => { window.clearTimeout(t); resolve(); }, { once: true });
-});
+const pause = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = window.setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        window.clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
+  });
 
 /** Reads the run, then streams until `done`, reconnecting with the last event id; polls as a fallback. */
 async function follow(id: string, d: FollowDeps) {
