@@ -11,6 +11,7 @@ import * as approvals from '../../governance/repo.js';
 import type { Maturity } from '../../governance/policy.js';
 import { recall as recallEpisodes } from '../../graduation/repo.js';
 import { executionJournal, type Journal, Superseded } from '../journal/journal.js';
+import { keepLease } from '../journal/lease.js';
 import * as journalRepo from '../journal/repo.js';
 import * as repo from '../repo.js';
 import { recordEnd } from '../record.js';
@@ -64,20 +65,17 @@ export class ExecutionRunner {
     let progress = claimed.progress;
     const announce = () => this.ctx.bus.publish(executionChannel(tenantId, executionId), '').catch(() => undefined);
     void announce();
-    const beat = setInterval(() => {
-      repo.heartbeat(this.ctx.db.as(tenantId), tenantId, executionId, claimed.attempts, progress, trace.steps).then(
-        (r) => {
-          if (!r) abort.abort(new Superseded('another attempt took this run over'));
-          else if (r.cancel_requested) abort.abort(new Cancelled('Cancelled by user'));
-          void announce();
-        },
-        () => undefined,
-      );
-    }, HEARTBEAT_MS);
+    const stopBeating = keepLease(
+      () => repo.heartbeat(this.ctx.db.as(tenantId), tenantId, executionId, claimed.attempts, progress, trace.steps),
+      abort,
+      () => new Cancelled('Cancelled by user'),
+      () => void announce(),
+      HEARTBEAT_MS,
+    );
     try {
       await this.execute(claimed, trace, journal, abort.signal, (n) => (progress = n));
     } finally {
-      clearInterval(beat);
+      stopBeating();
       this.running.delete(executionId);
       void announce();
     }

@@ -41,29 +41,15 @@ export interface NewRun {
   scheduledFor?: Date | null;
 }
 
-export async function insert(ex: Executor, tenantId: string, r: NewRun): Promise<RunRow> {
-  const [row] = await ex.query<RunRow>(
-    `INSERT INTO workflow_runs (tenant_id, id, workflow_id, trigger, input, graph, requested_by, scheduled_for)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
-    [
-      tenantId,
-      r.id,
-      r.workflowId,
-      r.trigger,
-      JSON.stringify(r.input),
-      JSON.stringify(r.graph),
-      r.requestedBy,
-      r.scheduledFor ?? null,
-    ],
-  );
-  return row;
-}
-
-/** A run already failed when it is created (its daily quota was spent when its schedule fired). */
-export async function insertRefused(ex: Executor, tenantId: string, r: NewRun, message: string): Promise<RunRow> {
+/**
+ * A new run, queued; or, given `refusal`, one already failed when it is created (its daily quota
+ * was spent when its schedule fired, and nobody was there to read a 429).
+ */
+export async function insert(ex: Executor, tenantId: string, r: NewRun, refusal?: string): Promise<RunRow> {
   const [row] = await ex.query<RunRow>(
     `INSERT INTO workflow_runs (tenant_id, id, workflow_id, trigger, input, graph, requested_by, scheduled_for, status, error, finished_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'failed', $9, now()) RETURNING *`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $9::jsonb IS NULL THEN 'queued' ELSE 'failed' END, $9,
+       CASE WHEN $9::jsonb IS NULL THEN NULL ELSE now() END) RETURNING *`,
     [
       tenantId,
       r.id,
@@ -73,7 +59,7 @@ export async function insertRefused(ex: Executor, tenantId: string, r: NewRun, m
       JSON.stringify(r.graph),
       r.requestedBy,
       r.scheduledFor ?? null,
-      JSON.stringify({ node_id: null, message }),
+      refusal === undefined ? null : JSON.stringify({ node_id: null, message: refusal }),
     ],
   );
   return row;

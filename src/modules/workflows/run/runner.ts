@@ -1,6 +1,6 @@
 import type { AppContext } from '../../../platform/context.js';
 import type { Plan as PlanTier } from '../../../platform/plans.js';
-import { Superseded } from '../../executions/journal/journal.js';
+import { keepLease } from '../../executions/journal/lease.js';
 import * as journal from '../../executions/journal/repo.js';
 import { Cancelled, RunAttempt, ShuttingDown } from './execution.js';
 import * as repo from './repo.js';
@@ -32,16 +32,13 @@ export class WorkflowRunner {
     const abort = new AbortController();
     this.running.set(runId, { abort, tenantId, attempt: claimed.attempts });
     const announce = () => this.ctx.bus.publish(runChannel(tenantId, runId), '').catch(() => undefined);
-    const beat = setInterval(() => {
-      repo.heartbeat(db, tenantId, runId, claimed.attempts).then(
-        (r) => {
-          if (!r) abort.abort(new Superseded('another attempt took this run over'));
-          else if (r.cancel_requested) abort.abort(new Cancelled('Cancelled by user'));
-          void announce();
-        },
-        () => undefined,
-      );
-    }, HEARTBEAT_MS);
+    const stopBeating = keepLease(
+      () => repo.heartbeat(db, tenantId, runId, claimed.attempts),
+      abort,
+      () => new Cancelled('Cancelled by user'),
+      () => void announce(),
+      HEARTBEAT_MS,
+    );
     try {
       const [rows, seq, [tenant]] = await Promise.all([
         journal.steps(db, tenantId, runId),
@@ -51,7 +48,7 @@ export class WorkflowRunner {
       const attempt = new RunAttempt(this.ctx, claimed, rows, seq, tenant?.plan ?? 'free', abort.signal, announce);
       await attempt.record(await attempt.go());
     } finally {
-      clearInterval(beat);
+      stopBeating();
       this.running.delete(runId);
       void announce();
     }

@@ -86,7 +86,7 @@ export function workflowRunsService(ctx: AppContext) {
     const refusal = await consumeWorkflowRun(ex, tenantId, plan);
     if (refusal && !o.recordRefusal) throw refusal;
     if (refusal) {
-      const failed = await repo.insertRefused(ex, tenantId, draft, `${refusal.code}: ${refusal.message}`);
+      const failed = await repo.insert(ex, tenantId, draft, `${refusal.code}: ${refusal.message}`);
       await ctx.outbox.emit(ex, tenantId, 'workflow.run.failed', runEvent(failed));
       return failed;
     }
