@@ -7168,6 +7168,8 @@ export interface paths {
               reset: number | null;
             };
             rate_limit_remaining: number | null;
+            storage_used: number;
+            storage_limit: number | null;
             features: {
               public_marketplace_publish: boolean;
             };
