@@ -75,3 +75,10 @@ export async function startApp(overrides: Partial<Config> = {}): Promise<Built> 
  * again, so they run in the first pass only.
  */
 export const embeddedOnly = { skip: process.env.DATABASE_URL ? 'always on the embedded database: runs in the pass without DATABASE_URL' : false } as const;
+
+/**
+ * For suites whose subject does not depend on the database engine (the console in a browser, the
+ * Python SDK's client side): CI's second pass, on PostgreSQL, would repeat them for nothing and
+ * its time is bounded (.ci/run under 20 minutes), so they run in the first pass only.
+ */
+export const firstPassOnly = { skip: process.env.DATABASE_URL ? 'engine-independent: runs in the pass without DATABASE_URL' : false } as const;

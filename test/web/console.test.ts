@@ -7,7 +7,7 @@ import { OAuth2Server } from 'oauth2-mock-server';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Built } from '../../src/app.js';
 import { seedCatalogue } from '../../src/seed/run.js';
-import { ADMIN_KEY, startApp } from '../helpers/app.js';
+import { ADMIN_KEY, firstPassOnly, startApp } from '../helpers/app.js';
 import { freePort, openBrowser, requireChromium, screenshotsDir } from '../helpers/browser.js';
 import { call, makeTenant, type TestTenant } from '../helpers/http.js';
 import { startReceiver } from '../helpers/receiver.js';
@@ -18,7 +18,7 @@ import { standardKit } from '../helpers/tools.js';
  * server listening on loopback (the same process serves the API and the built console).
  */
 const SHOTS = screenshotsDir();
-describe('web console in headless Chromium', () => {
+describe('web console in headless Chromium', firstPassOnly, () => {
   let built: Built;
   let base: string;
   let a: TestTenant;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Built } from '../../src/app.js';
-import { startApp } from '../helpers/app.js';
+import { firstPassOnly, startApp } from '../helpers/app.js';
 import { freePort, openBrowser, requireChromium, screenshotsDir } from '../helpers/browser.js';
 import { call, makeTenant, type TestTenant } from '../helpers/http.js';
 import { standardKit } from '../helpers/tools.js';
@@ -65,7 +65,7 @@ async function heldEndpoint() {
   };
 }
 
-describe('workflows in the web console (headless Chromium)', () => {
+describe('workflows in the web console (headless Chromium)', firstPassOnly, () => {
   let built: Built;
   let base: string;
   let a: TestTenant;
