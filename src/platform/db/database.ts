@@ -41,3 +41,13 @@ export const PLAN_PER_CALL = '/* plan per call */';
 
 export const SET_CONTEXT_SQL = "SELECT set_config('app.tenant_id', $1, false)";
 export const SET_LOCAL_CONTEXT_SQL = "SELECT set_config('app.tenant_id', $1, true)";
+
+/**
+ * What pg-boss gets from a closed database: it completes and fails jobs without awaiting them, so
+ * after close it is answered instead of left with an unhandled rejection (the job then comes back
+ * after its expiry, as after a crash). Its complete/fail commands end in `SELECT COUNT(*) FROM
+ * results` and it reads `rows[0].count`: those get a count of 0; everything else no rows.
+ */
+export function closedJobsAnswer(text: string): { rows: Row[] } {
+  return { rows: /select\s+count\(\*\)\s+from\s+results\s*$/i.test(text.trim()) ? [{ count: '0' }] : [] };
+}

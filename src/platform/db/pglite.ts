@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { mkdirSync } from 'node:fs';
-import { APP_ROLE, SET_CONTEXT_SQL, SET_LOCAL_CONTEXT_SQL, type Database, type Executor, type Row } from './database.js';
+import { APP_ROLE, closedJobsAnswer, SET_CONTEXT_SQL, SET_LOCAL_CONTEXT_SQL, type Database, type Executor, type Row } from './database.js';
 import { ensureAppRole } from './role.js';
 
 /**
@@ -49,9 +49,9 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
       await locked(() => pg.exec(text));
     },
     jobsAdapter: () => ({
-      // pg-boss completes jobs without awaiting: after close, answer empty (see postgres.ts).
+      // pg-boss completes jobs without awaiting: after close it is answered (closedJobsAnswer).
       executeSql: async (text: string, values?: unknown[]) => {
-        if (closed) return { rows: [] as Row[] };
+        if (closed) return closedJobsAnswer(text);
         if (values && values.length > 0) return { rows: (await pg.query<Row>(text, values)).rows };
         const results = await pg.exec(text);
         return { rows: (results.at(-1)?.rows ?? []) as Row[] };

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { APP_ROLE, PLAN_PER_CALL, SET_CONTEXT_SQL, type Database, type Executor, type Row } from './database.js';
+import { APP_ROLE, closedJobsAnswer, PLAN_PER_CALL, SET_CONTEXT_SQL, type Database, type Executor, type Row } from './database.js';
 import { ensureAppRole } from './role.js';
 
 type TrackedClient = pg.PoolClient & { atomCtx?: string | null; atomRoleSet?: boolean };
@@ -100,10 +100,9 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
       await withClient('*', (c) => runText(c, text));
     },
     jobsAdapter: () => ({
-      // pg-boss completes jobs without awaiting: after close, answer empty instead of leaving an
-      // unhandled rejection (the job is then retried after its expiry, as after a crash).
+      // pg-boss completes jobs without awaiting: after close it is answered (closedJobsAnswer).
       executeSql: (text: string, values?: unknown[]) =>
-        closed ? Promise.resolve({ rows: [] as Row[] }) : withClient(null, async (c) => {
+        closed ? Promise.resolve(closedJobsAnswer(text)) : withClient(null, async (c) => {
           const res = await runText(c, text, values);
           const last = Array.isArray(res) ? res.at(-1) : res;
           return { rows: (last?.rows ?? []) as Row[] };
