@@ -71,18 +71,3 @@ export function runView(run: RunRow, rows: StepRow[]) {
     stream_url: `${runUrl(run.id)}/stream`,
   };
 }
-
-/** A run in a list: without the node details. */
-export function runSummary(run: RunRow) {
-  return {
-    id: run.id,
-    workflow_id: run.workflow_id,
-    status: run.status,
-    trigger: run.trigger,
-    error: run.error ?? null,
-    created_at: iso(run.created_at)!,
-    started_at: iso(run.started_at),
-    finished_at: iso(run.finished_at),
-    poll_url: runUrl(run.id),
-  };
-}
