@@ -159,7 +159,7 @@ export function loadConfig(env: Env = process.env): Config {
   const production = env.NODE_ENV === 'production';
   const databaseUrl = env.DATABASE_URL || null;
   const dataDir = resolve(env.ATOM_DATA_DIR || './data');
-  const persist = databaseUrl !== 'memory://';
+  const persist = !databaseUrl?.startsWith('memory://');
   const port = int(env, 'PORT', 3000, 0, 65535);
   const host = env.HOST || (production ? '0.0.0.0' : '127.0.0.1');
   const secrets = loadSecrets(env, dataDir, persist, production);

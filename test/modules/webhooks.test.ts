@@ -6,6 +6,7 @@ import { Webhook as StandardWebhook } from 'standardwebhooks';
 import type { Built } from '../../src/app.js';
 import { nextDelay, parseRetryAfter, RETRY_SCHEDULE_MS } from '../../src/modules/webhooks/schedule.js';
 import { startApp } from '../helpers/app.js';
+import { eventHandled } from '../helpers/jobs.js';
 import { call, expectError, makeKey, makeTenant, type TestTenant } from '../helpers/http.js';
 import { startReceiver, waitUntil } from '../helpers/receiver.js';
 import { standardKit } from '../helpers/tools.js';
@@ -94,11 +95,14 @@ describe('webhooks', () => {
   it('a user-given secret signs X-Webhook-Signature as the seeds show; events are filtered by subscription', async () => {
     const graduated = await receiver();
     const everything = await receiver();
-    await call(built.app, 'POST', '/api/webhooks', { key: t.key, body: { url: graduated.url, events: ['agent.graduated'], secret: 'webhook_secret_from_the_seed' } });
+    const graduatedHook = await call(built.app, 'POST', '/api/webhooks', { key: t.key, body: { url: graduated.url, events: ['agent.graduated'], secret: 'webhook_secret_from_the_seed' } });
     const wh = await call(built.app, 'POST', '/api/webhooks', { key: t.key, body: { url: everything.url, events: ['*'], secret: 'my-own-webhook-secret' } });
     await call(built.app, 'POST', '/api/agents', { key: t.key, body: { name: 'B', role: 'custom', maturity_level: 'student' } });
     await waitUntil(() => everything.received.some((r) => JSON.parse(r.body).event === 'agent.created'));
-    await new Promise((r) => setTimeout(r, 800));
+    // Every delivery of agent.created was queued once its fan-out completed: none is the graduated one's.
+    await eventHandled(built, 'webhooks', t.id, 'agent.created');
+    const graduatedDeliveries = await call(built.app, 'GET', `/api/webhooks/${graduatedHook.body.data.webhook.id}/deliveries`, { key: t.key });
+    assert.equal(graduatedDeliveries.body.data.pagination.total, 0, 'no delivery for the agent.graduated subscriber');
     assert.equal(graduated.received.length, 0, 'the agent.graduated subscriber got nothing');
     const created = everything.received.find((r) => JSON.parse(r.body).event === 'agent.created')!;
     assert.equal(verifyWebhook(created.body, String(created.headers['x-webhook-signature']), 'my-own-webhook-secret'), true);

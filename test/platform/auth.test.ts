@@ -43,9 +43,11 @@ describe('credentials', () => {
   });
 
   it('refuses an expired key', async () => {
-    const k = await makeKey(built.app, a, { expires_at: new Date(Date.now() + 1500).toISOString() });
+    const expiresAt = Date.now() + 1500;
+    const k = await makeKey(built.app, a, { expires_at: new Date(expiresAt).toISOString() });
     assert.equal((await call(built.app, 'GET', '/api/auth/me', { key: k.key })).status, 200);
-    await new Promise((r) => setTimeout(r, 1700));
+    // Wait on the clock itself: past the expiry, whatever the machine's load made of the wait.
+    while (Date.now() <= expiresAt) await new Promise((r) => setTimeout(r, Math.max(1, expiresAt - Date.now() + 1)));
     const res = await call(built.app, 'GET', '/api/auth/me', { key: k.key });
     expectError(res, 401, 'INVALID_API_KEY');
     assert.equal(res.body.error.details.reason, 'expired');

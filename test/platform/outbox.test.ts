@@ -7,6 +7,7 @@ import type { DomainEvent } from '../../src/platform/events.js';
 import { MODULES } from '../../src/modules/index.js';
 import { freshDatabaseUrl, testConfig } from '../helpers/app.js';
 import { makeTenant } from '../helpers/http.js';
+import { eventHandled } from '../helpers/jobs.js';
 
 describe('transactional outbox', () => {
   let built: Built;
@@ -14,7 +15,7 @@ describe('transactional outbox', () => {
   const seen: DomainEvent[] = [];
   before(async () => {
     // A test subscriber, registered the way modules register theirs.
-    MODULES.push({ name: 'outbox-test', setup: (ctx) => ctx.outbox.subscribe('outbox-test', ['test.happened', 'tenant.created'], async (e) => void seen.push(e)) });
+    MODULES.push({ name: 'outbox-test', setup: (ctx) => ctx.outbox.subscribe('outbox-test', ['test.happened', 'test.after', 'tenant.created'], async (e) => void seen.push(e)) });
     const db = await freshDatabaseUrl();
     drop = db.drop;
     built = await buildApp(testConfig({ databaseUrl: db.url }));
@@ -54,7 +55,9 @@ describe('transactional outbox', () => {
     assert.equal(row.n, 0);
     const jobs = await built.ctx.db.query<{ n: number }>(SYSTEM, `SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'event.outbox-test' AND data->'event'->>'tenant_id' = $1 AND data->'event'->>'type' = 'test.happened'`, [t.id]);
     assert.equal(jobs[0].n, 0);
-    await new Promise((r) => setTimeout(r, 700));
+    // A later committed event is handled; the rolled-back one never is.
+    await built.ctx.db.tx(t.id, (ex) => built.ctx.outbox.emit(ex, t.id, 'test.after', { n: 3 }));
+    await eventHandled(built, 'outbox-test', t.id, 'test.after');
     assert.ok(!seen.some((e) => e.tenant_id === t.id && e.type === 'test.happened'));
   });
 });

@@ -26,6 +26,8 @@ export interface Database {
   exec(text: string): Promise<void>;
   /** Raw access for pg-boss: `executeSql(text, values)`. */
   jobsAdapter(): { executeSql(text: string, values?: unknown[]): Promise<{ rows: Row[] }> };
+  /** Embedded only: the whole data directory as a tarball, which `memory://?from=<file>` starts from. */
+  snapshot?(): Promise<Uint8Array>;
   close(): Promise<void>;
 }
 
