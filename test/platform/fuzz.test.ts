@@ -26,8 +26,9 @@ const ENVELOPE_EXEMPT: Record<string, string> = {
 };
 
 const SEED = 0x5eed_2026;
-const PER_FIELD = Number(process.env.FUZZ_PER_FIELD ?? 4);
-const MAX_CASES_PER_OP = Number(process.env.FUZZ_MAX_CASES ?? 60);
+/** Mutations per field and cases per operation; raise them (FUZZ_PER_FIELD=20 FUZZ_MAX_CASES=1000) for a full sweep. */
+const PER_FIELD = Number(process.env.FUZZ_PER_FIELD ?? 3);
+const MAX_CASES_PER_OP = Number(process.env.FUZZ_MAX_CASES ?? 48);
 
 /** mulberry32: small, fast, and the same sequence on every run. */
 function prng(seed: number) {
