@@ -40,7 +40,9 @@ describe('hostile input: a clean 4xx, always in the error envelope', () => {
 
   describe('NUL bytes are refused before any handler, naming the field', () => {
     it('in a body field, a nested value and an object key', async () => {
-      refused(await call(built.app, 'POST', '/api/agents', { key: t.key, body: { name: 'a\u0000b', role: 'r', maturity_level: 'student' } }), 400, 'VALIDATION_ERROR', 'body.name');
+      const named = await call(built.app, 'POST', '/api/agents', { key: t.key, body: { name: 'a\u0000b', role: 'r', maturity_level: 'student' } });
+      refused(named, 400, 'VALIDATION_ERROR', 'body.name');
+      assert.equal(named.body.error.details.location, 'body');
       refused(await call(built.app, 'PATCH', `/api/agents/${agentId}`, { key: t.key, body: { configuration: { deep: ['ok', 'n\u0000'] } } }), 400, 'VALIDATION_ERROR', 'body.configuration.deep.1');
       refused(await call(built.app, 'PATCH', `/api/agents/${agentId}`, { key: t.key, body: { configuration: { 'k\u0000': 1 } } }), 400, 'VALIDATION_ERROR', 'body.configuration.k\\u0000');
       // Nothing was written.

@@ -27,8 +27,11 @@ function nulIn(req: FastifyRequest, where: 'params' | 'query', value: unknown): 
 
 const printable = (key: string) => key.replaceAll(NUL, '\\u0000');
 
+const LOCATION: Record<string, string> = { body: 'body', query: 'querystring', params: 'params', headers: 'headers' };
+
 function nulError(field: string) {
-  return new AppError('VALIDATION_ERROR', 'Validation failed', { field, message: `${field} must not contain NUL (\\u0000) characters` });
+  const location = LOCATION[field.split('.')[0]];
+  return new AppError('VALIDATION_ERROR', 'Validation failed', { field, location, message: `${field} must not contain NUL (\\u0000) characters` });
 }
 
 /** Walks the parsed body without recursion (a deep array must not overflow this walk either). */
