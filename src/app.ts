@@ -15,7 +15,8 @@ import { Outbox } from './platform/events.js';
 import { registerConsole } from './platform/http/console.js';
 import { registerDocs } from './platform/http/docs.js';
 import { registerIdempotency } from './platform/http/idempotency.js';
-import { registerErrorHandling } from './platform/http/error-handler.js';
+import { registerErrorHandling, sendError, toAppError } from './platform/http/error-handler.js';
+import { registerHostileInputGuards } from './platform/http/hostile.js';
 import { V1Aliases } from './platform/http/v1-alias.js';
 import { newRequestId } from './platform/ids.js';
 import { Jobs } from './platform/jobs.js';
@@ -62,6 +63,8 @@ export async function buildApp(config: Config): Promise<Built> {
     genReqId: () => newRequestId(),
     requestIdHeader: false,
     trustProxy: config.production,
+    // The router's own refusals (bad percent-encoding, an overlong path parameter) in the envelope.
+    frameworkErrors: (err, req, reply) => sendError(req, reply, toAppError(err)),
     ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -75,6 +78,7 @@ export async function buildApp(config: Config): Promise<Built> {
     }
   });
   registerErrorHandling(app);
+  registerHostileInputGuards(app);
   await app.register(helmet, { contentSecurityPolicy: false, global: true });
   await app.register(cors, { origin: true, exposedHeaders: ['Idempotent-Replayed', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'X-Request-Id'] });
   // A write with no body validates as `{}`, so a missing field is named instead of "body must be object".

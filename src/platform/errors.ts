@@ -60,6 +60,7 @@ export const ERROR_STATUS: Record<string, number> = {
   OAUTH_DENIED: 400,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  URI_TOO_LONG: 414,
   // conflicts
   CONFLICT: 409,
   ALREADY_EXISTS: 409,

@@ -30,6 +30,9 @@ const FASTIFY_CODES: Record<string, [string, string]> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['INVALID_INPUT', 'Content-Length does not match the body'],
   FST_ERR_CTP_EMPTY_JSON_BODY: ['INVALID_JSON', 'Body cannot be empty when Content-Type is application/json'],
   FST_ERR_CTP_INVALID_JSON_BODY: ['INVALID_JSON', 'Body is not valid JSON'],
+  FST_ERR_BAD_URL: ['INVALID_INPUT', 'The URL is not validly percent-encoded'],
+  FST_ERR_MAX_PARAM_LENGTH: ['URI_TOO_LONG', 'A path parameter is longer than 100 characters'],
+  FST_INVALID_MULTIPART_CONTENT_TYPE: ['UNSUPPORTED_MEDIA_TYPE', 'The request is not multipart'],
 };
 
 /**
@@ -38,10 +41,25 @@ const FASTIFY_CODES: Record<string, [string, string]> = {
  */
 const UNSTORABLE_TEXT = new Set(['22021', '22P05']);
 
+/**
+ * The backstop behind the edge checks (hostile.ts): PostgreSQL data exceptions a value sent by a
+ * client can cause (number out of range, malformed value, text too long for a column or an index
+ * row, negative LIMIT/OFFSET, nesting too deep) are the request's fault: 400, never a 500.
+ */
+const BAD_VALUE = new Set(['22001', '22003', '22P02', '2201W', '2201X', '22007', '22008', '54000', '54001']);
+
+/**
+ * A multipart body the parser could not read to its end (cut before the closing boundary, a
+ * malformed part header): busboy's errors carry no code or status.
+ */
+const MULTIPART_CUT = /^(Unexpected end of (form|file|multipart data)|Malformed part header|Multipart: Boundary not found)/;
+
 export function toAppError(err: FastifyError | AppError | Error): AppError {
   if (err instanceof AppError) return err;
   const fe = err as FastifyError;
   if (fe.code && UNSTORABLE_TEXT.has(fe.code)) return new AppError('INVALID_INPUT', 'Text must not contain NUL (\\u0000) characters');
+  if (fe.code && BAD_VALUE.has(fe.code) && !fe.statusCode) return new AppError('INVALID_INPUT', 'A value in the request is out of range or malformed');
+  if (!fe.code && !fe.statusCode && MULTIPART_CUT.test(err.message ?? '')) return new AppError('INVALID_INPUT', `The multipart body could not be read: ${err.message}`);
   if (fe.validation) return fromValidation(fe);
   const known = fe.code ? FASTIFY_CODES[fe.code] : undefined;
   if (known) return new AppError(known[0], known[1]);
