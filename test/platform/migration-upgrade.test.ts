@@ -60,11 +60,17 @@ describe('upgrading a database made before 0800_marketplace_catalogue.sql was ed
           assert.ok(ids.includes('mkt_fixture_ledger'), `${q}: the old published listing is found: ${ids}`);
           assert.ok(!ids.includes('mkt_fixture_draft'), `${q}: another tenant's draft stays hidden`);
         }
-        const rows = await built.ctx.db.query<{ name: string; checksum: string | null }>(SYSTEM, 'SELECT name, checksum FROM schema_migrations ORDER BY name');
-        const files = readMigrations();
-        assert.deepEqual(rows.map((r) => [r.name, r.checksum]), files.map((f) => [f.name, f.sha256]), 'every file applied, each with its checksum');
+        const rows = await built.ctx.db.query<{ name: string; checksum: string | null }>(
+          SYSTEM,
+          'SELECT name, checksum FROM schema_migrations ORDER BY name',
+        );
+        const files = readMigrations().map((f) => [f.name, f.sha256]);
+        assert.deepEqual(rows.map((r) => [r.name, r.checksum]), files, 'every file applied, each with its checksum');
         // The count table the repair created was filled from the catalogue it found.
-        const [count] = await built.ctx.db.query<{ listings: number }>(SYSTEM, `SELECT listings FROM marketplace_catalogue_counts WHERE kind = 'skill' AND lexeme = 'ledger'`);
+        const [count] = await built.ctx.db.query<{ listings: number }>(
+          SYSTEM,
+          `SELECT listings FROM marketplace_catalogue_counts WHERE kind = 'skill' AND lexeme = 'ledger'`,
+        );
         assert.equal(count?.listings, 1);
       } finally {
         await built.close();
@@ -105,25 +111,32 @@ describe('a migration changed after the database applied it', () => {
       await (await buildApp(config)).close();
       // The same files, one of them edited after it was applied.
       cpSync(MIGRATIONS_DIR, dir, { recursive: true });
-      writeFileSync(join(dir, '0100_agents.sql'), readFileSync(join(dir, '0100_agents.sql'), 'utf8') + '\nALTER TABLE agents ADD COLUMN nickname text;\n');
+      const edited = join(dir, '0100_agents.sql');
+      writeFileSync(edited, readFileSync(edited, 'utf8') + '\nALTER TABLE agents ADD COLUMN nickname text;\n');
       const refused = await withDatabase(config, (db) => migrate(db, dir).then(() => null, (err: Error) => err));
       assert.ok(refused instanceof ChangedMigrationError, String(refused));
       assert.match(refused.message, /0100_agents\.sql/);
       assert.match(refused.message, /a committed migration never changes: add a new migration/);
       // Nothing was applied: the edit did not run.
-      const cols = await withDatabase(config, (db) => db.query(SYSTEM, `SELECT 1 FROM information_schema.columns WHERE table_name = 'agents' AND column_name = 'nickname'`));
+      const cols = await withDatabase(config, (db) =>
+        db.query(SYSTEM, `SELECT 1 FROM information_schema.columns WHERE table_name = 'agents' AND column_name = 'nickname'`),
+      );
       assert.equal(cols.length, 0);
 
       // The server itself refuses to start when the recorded checksum is not the file's.
-      await withDatabase(config, (db) => db.query(SYSTEM, `UPDATE schema_migrations SET checksum = $1 WHERE name = '0800_marketplace_catalogue.sql'`, ['0'.repeat(64)]));
-      await assert.rejects(buildApp(config), (err: Error) => /0800_marketplace_catalogue\.sql/.test(err.message) && /a committed migration never changes: add a new migration/.test(err.message));
+      const update = `UPDATE schema_migrations SET checksum = $1 WHERE name = '0800_marketplace_catalogue.sql'`;
+      const record = (sum: string) => withDatabase(config, (db) => db.query(SYSTEM, update, [sum]));
+      await record('0'.repeat(64));
+      const rule = /a committed migration never changes: add a new migration/;
+      await assert.rejects(buildApp(config), (err: Error) => /0800_marketplace_catalogue\.sql/.test(err.message) && rule.test(err.message));
 
       // A text 0800 had on main before it was restored is accepted, and the file's checksum recorded.
       const former = FORMER_CHECKSUMS['0800_marketplace_catalogue.sql']![1]!.sha256;
-      await withDatabase(config, (db) => db.query(SYSTEM, `UPDATE schema_migrations SET checksum = $1 WHERE name = '0800_marketplace_catalogue.sql'`, [former]));
+      await record(former);
       const built = await buildApp(config);
       try {
-        const [row] = await built.ctx.db.query<{ checksum: string }>(SYSTEM, `SELECT checksum FROM schema_migrations WHERE name = '0800_marketplace_catalogue.sql'`);
+        const sql = `SELECT checksum FROM schema_migrations WHERE name = '0800_marketplace_catalogue.sql'`;
+        const [row] = await built.ctx.db.query<{ checksum: string }>(SYSTEM, sql);
         assert.equal(row?.checksum, readMigrations().find((f) => f.name === '0800_marketplace_catalogue.sql')!.sha256);
       } finally {
         await built.close();

@@ -6,6 +6,8 @@ import { SYSTEM, type Database } from './database.js';
 
 export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../../migrations');
 const LOCK = 4_242_001;
+const REPAIR_0001 = '0001_platform_tenant_table.sql';
+const REPAIR_0800 = '0930_marketplace_catalogue_counts_and_names.sql';
 
 /**
  * Texts a migration file once had on main, before it went back to its original text (a committed
@@ -16,12 +18,14 @@ const LOCK = 4_242_001;
  */
 export const FORMER_CHECKSUMS: Readonly<Record<string, readonly { sha256: string; repairedBy: string }[]>> = {
   '0001_platform.sql': [
-    { sha256: '628ab34215cd75305a56403f9f5ff1091216a95353e12487b99446a11db6f7a4', repairedBy: '0001_platform_tenant_table.sql' },
-    { sha256: 'ee7fef87c0952754099d05e99969ac571d3b418cde5121e96e4309ee448052d9', repairedBy: '0001_platform_tenant_table.sql' },
+    // 4d4079a (+ api_keys_listing), ef954a1 (+ atom_tenant_table)
+    { sha256: '628ab34215cd75305a56403f9f5ff1091216a95353e12487b99446a11db6f7a4', repairedBy: REPAIR_0001 },
+    { sha256: 'ee7fef87c0952754099d05e99969ac571d3b418cde5121e96e4309ee448052d9', repairedBy: REPAIR_0001 },
   ],
   '0800_marketplace_catalogue.sql': [
-    { sha256: '837e93bf71e464980546c35edb2489862ed8933300c0989be27cb1433be9cdad', repairedBy: '0930_marketplace_catalogue_counts_and_names.sql' },
-    { sha256: 'b96ec9d886da61ab344792aa4883a9d27da929e351948bf4084056f94bfd69b5', repairedBy: '0930_marketplace_catalogue_counts_and_names.sql' },
+    // 091b4f8 (+ the count table and its triggers), ff80078 (+ name_search)
+    { sha256: '837e93bf71e464980546c35edb2489862ed8933300c0989be27cb1433be9cdad', repairedBy: REPAIR_0800 },
+    { sha256: 'b96ec9d886da61ab344792aa4883a9d27da929e351948bf4084056f94bfd69b5', repairedBy: REPAIR_0800 },
   ],
 };
 
@@ -102,9 +106,14 @@ async function verifyApplied(db: Database, files: File[]): Promise<void> {
     if (!recorded.has(file.name)) continue;
     const sum = recorded.get(file.name);
     if (sum === file.sha256) continue;
-    if (sum && !FORMER_CHECKSUMS[file.name]?.some((f) => f.sha256 === sum)) throw new ChangedMigrationError(file.name, sum, file.sha256);
+    const known = !sum || FORMER_CHECKSUMS[file.name]?.some((f) => f.sha256 === sum);
+    if (!known) throw new ChangedMigrationError(file.name, sum, file.sha256);
     // Only the row as it was read is updated, so two processes starting together agree.
-    await db.query(SYSTEM, 'UPDATE schema_migrations SET checksum = $1 WHERE name = $2 AND checksum IS NOT DISTINCT FROM $3', [file.sha256, file.name, sum]);
+    await db.query(SYSTEM, 'UPDATE schema_migrations SET checksum = $1 WHERE name = $2 AND checksum IS NOT DISTINCT FROM $3', [
+      file.sha256,
+      file.name,
+      sum,
+    ]);
   }
 }
 
