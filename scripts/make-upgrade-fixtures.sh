@@ -14,7 +14,7 @@ fixture() {
   local name=$1 commit=$2 data=$3 db="atom_fixture_$$_$RANDOM"
   local url="${BASE%/*}/$db"
   psql -q "$ADMIN" -c "CREATE DATABASE $db"
-  trap "psql -q '$ADMIN' -c 'DROP DATABASE IF EXISTS $db WITH (FORCE)'" RETURN
+  trap "psql -q '$ADMIN' -c 'DROP DATABASE IF EXISTS $db WITH (FORCE)'" RETURN EXIT
   {
     echo "\\set ON_ERROR_STOP on"
     echo "DO \$\$ BEGIN CREATE ROLE atom_app NOLOGIN NOSUPERUSER NOBYPASSRLS; EXCEPTION WHEN duplicate_object THEN NULL; END \$\$;"
