@@ -19,13 +19,18 @@ import { report } from './lib/report.js';
  *   BENCH_ONLY=workflows the bare route and trivial workflow runs through the signed webhook trigger,
  *                        accepted and completed end to end, on PostgreSQL + Redis only (no catalogue;
  *                        writes bench/results-workflows.md)
+ *   BENCH_ONLY=search    the bare route and the search lines on the 100,000-listing catalogue, on
+ *                        PostgreSQL + Redis only (writes bench/results-search.md and bench/explain.md)
  */
 const ONLY = process.env.BENCH_ONLY ?? '';
 /** A focused run: one scenario family on PostgreSQL + Redis, without the catalogue. */
 const FOCUSED: Record<string, { scenarios: typeof agentScenarios; file: string }> = {
   agents: { scenarios: agentScenarios, file: 'bench/results-agents.md' },
   workflows: { scenarios: workflowScenarios, file: 'bench/results-workflows.md' },
+  search: { scenarios: readScenarios, file: 'bench/results-search.md' },
 };
+/** Focused runs that need the catalogue loaded. */
+const WITH_CATALOGUE = new Set(['search']);
 const focused = FOCUSED[ONLY];
 const results: Result[] = [];
 const bare = await startServer<{ url: string }>('bench/bare-server.ts', {});
@@ -61,8 +66,8 @@ if (!focused) await suite('PGlite', { DATABASE_URL: '', REDIS_URL: '' });
 if (await postgresReachable()) {
   const db = await freshPgDatabase();
   try {
-    await suite('PostgreSQL + Redis', { DATABASE_URL: db.url, REDIS_URL, ...(focused ? { BENCH_CATALOGUE: '0' } : {}) });
-    if (!focused) explain = await explainSearch(db.url);
+    await suite('PostgreSQL + Redis', { DATABASE_URL: db.url, REDIS_URL, ...(focused && !WITH_CATALOGUE.has(ONLY) ? { BENCH_CATALOGUE: '0' } : {}) });
+    if (!focused || WITH_CATALOGUE.has(ONLY)) explain = await explainSearch(db.url);
   } finally {
     await db.drop();
   }

@@ -5,16 +5,6 @@
 CREATE OR REPLACE FUNCTION atom_tenant_visible(t text) RETURNS boolean
   LANGUAGE sql STABLE AS $$ SELECT current_setting('app.tenant_id', true) IN ('*', t) $$;
 
--- Every tenant table gets the same wall: RLS enabled and forced, rows limited to the current
--- app.tenant_id (or every tenant in the platform context '*').
-CREATE OR REPLACE FUNCTION atom_tenant_table(t regclass, col text DEFAULT 'tenant_id') RETURNS void
-  LANGUAGE plpgsql AS $$
-BEGIN
-  EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', t);
-  EXECUTE format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', t);
-  EXECUTE format('CREATE POLICY tenant_isolation ON %s USING (atom_tenant_visible(%I)) WITH CHECK (atom_tenant_visible(%I))', t, col, col);
-END $$;
-
 CREATE TABLE tenants (
   id text PRIMARY KEY,
   name text NOT NULL,
@@ -25,7 +15,9 @@ CREATE TABLE tenants (
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now()
 );
-SELECT atom_tenant_table('tenants', 'id');
+ALTER TABLE tenants ENABLE ROW LEVEL SECURITY;
+ALTER TABLE tenants FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON tenants USING (atom_tenant_visible(id)) WITH CHECK (atom_tenant_visible(id));
 
 CREATE TABLE users (
   id text PRIMARY KEY,
@@ -44,7 +36,9 @@ CREATE TABLE memberships (
   PRIMARY KEY (tenant_id, user_id)
 );
 CREATE INDEX memberships_user ON memberships (user_id);
-SELECT atom_tenant_table('memberships');
+ALTER TABLE memberships ENABLE ROW LEVEL SECURITY;
+ALTER TABLE memberships FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON memberships USING (atom_tenant_visible(tenant_id)) WITH CHECK (atom_tenant_visible(tenant_id));
 
 CREATE TABLE api_keys (
   tenant_id text NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
@@ -61,7 +55,9 @@ CREATE TABLE api_keys (
   created_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (tenant_id, id)
 );
-SELECT atom_tenant_table('api_keys');
+ALTER TABLE api_keys ENABLE ROW LEVEL SECURITY;
+ALTER TABLE api_keys FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON api_keys USING (atom_tenant_visible(tenant_id)) WITH CHECK (atom_tenant_visible(tenant_id));
 
 -- The transactional outbox: written in the same transaction as the change it reports.
 CREATE TABLE events (
@@ -75,6 +71,6 @@ CREATE TABLE events (
 );
 CREATE INDEX events_tenant_seq ON events (tenant_id, seq);
 CREATE INDEX events_type ON events (tenant_id, type, seq);
-SELECT atom_tenant_table('events');
-
-CREATE INDEX api_keys_listing ON api_keys (tenant_id, created_at DESC, id);
+ALTER TABLE events ENABLE ROW LEVEL SECURITY;
+ALTER TABLE events FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON events USING (atom_tenant_visible(tenant_id)) WITH CHECK (atom_tenant_visible(tenant_id));

@@ -20,13 +20,10 @@ CREATE TABLE marketplace_catalogue (
   created_at timestamptz NOT NULL,
   updated_at timestamptz NOT NULL,
   sort_name text NOT NULL,
-  search tsvector NOT NULL,
-  -- The name's words: the part of `search` weighted A (see name_search in search.ts).
-  name_search tsvector NOT NULL
+  search tsvector NOT NULL
 );
 -- fastupdate off: a pending list (up to 4 MB) is read by every search until a vacuum merges it.
 CREATE INDEX marketplace_catalogue_search ON marketplace_catalogue USING GIN (search) WITH (fastupdate = off);
-CREATE INDEX marketplace_catalogue_name_search ON marketplace_catalogue USING GIN (name_search) WITH (fastupdate = off);
 -- One index per sort order, so a page is read in order and a browse count is an index-only scan.
 CREATE INDEX marketplace_catalogue_created ON marketplace_catalogue (kind, created_at DESC, id);
 CREATE INDEX marketplace_catalogue_updated ON marketplace_catalogue (kind, updated_at DESC, id);
@@ -34,20 +31,8 @@ CREATE INDEX marketplace_catalogue_popularity ON marketplace_catalogue (kind, in
 CREATE INDEX marketplace_catalogue_rating ON marketplace_catalogue (kind, rating_avg DESC, rating_count DESC, id);
 CREATE INDEX marketplace_catalogue_name ON marketplace_catalogue (kind, sort_name DESC, id);
 CREATE INDEX marketplace_catalogue_price ON marketplace_catalogue (kind, price DESC, id);
--- A category narrows a common word before its rows are read (the two indexes are ANDed).
-CREATE INDEX marketplace_catalogue_category ON marketplace_catalogue (kind, category);
 
 ALTER INDEX marketplace_listings_search SET (fastupdate = off);
-
--- How many catalogue listings of each kind hold each word (lexeme), and ('' as the word) how many
--- there are in all: the total of a one-word query or of a browse without filters, read in one row
--- instead of counting every match (14,000 for a common word; 100,000 for a browse).
-CREATE TABLE marketplace_catalogue_counts (
-  kind text NOT NULL,
-  lexeme text NOT NULL,
-  listings int NOT NULL,
-  PRIMARY KEY (kind, lexeme)
-);
 
 CREATE FUNCTION marketplace_catalogue_sync() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -55,63 +40,31 @@ BEGIN
     DELETE FROM marketplace_catalogue WHERE id = OLD.id;
   END IF;
   IF TG_OP = 'DELETE' THEN RETURN NULL; END IF;
-  IF NOT (NEW.status = 'approved' AND NEW.marketplace_type = 'public') THEN
+  IF NEW.status = 'approved' AND NEW.marketplace_type = 'public' THEN
+    INSERT INTO marketplace_catalogue (id, kind, category, subtype, tags, price, featured, rating_avg, rating_count,
+      installs, created_at, updated_at, sort_name, search)
+    VALUES (NEW.id, NEW.kind, NEW.category, NEW.subtype, NEW.tags, NEW.price, NEW.featured,
+      CASE WHEN NEW.rating_count > 0 THEN NEW.rating_sum::float8 / NEW.rating_count ELSE 0 END, NEW.rating_count,
+      NEW.installs, NEW.created_at, NEW.updated_at, lower(NEW.name), NEW.search)
+    ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, category = EXCLUDED.category, subtype = EXCLUDED.subtype,
+      tags = EXCLUDED.tags, price = EXCLUDED.price, featured = EXCLUDED.featured, rating_avg = EXCLUDED.rating_avg,
+      rating_count = EXCLUDED.rating_count, installs = EXCLUDED.installs, created_at = EXCLUDED.created_at,
+      updated_at = EXCLUDED.updated_at, sort_name = EXCLUDED.sort_name, search = EXCLUDED.search;
+  ELSE
     DELETE FROM marketplace_catalogue WHERE id = NEW.id;
-    RETURN NULL;
   END IF;
-  INSERT INTO marketplace_catalogue (id, kind, category, subtype, tags, price, featured, rating_avg, rating_count,
-    installs, created_at, updated_at, sort_name, search, name_search)
-  VALUES (NEW.id, NEW.kind, NEW.category, NEW.subtype, NEW.tags, NEW.price, NEW.featured,
-    CASE WHEN NEW.rating_count > 0 THEN NEW.rating_sum::float8 / NEW.rating_count ELSE 0 END, NEW.rating_count,
-    NEW.installs, NEW.created_at, NEW.updated_at, lower(NEW.name), NEW.search, to_tsvector('english', coalesce(NEW.name, '')))
-  ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, category = EXCLUDED.category, subtype = EXCLUDED.subtype,
-    tags = EXCLUDED.tags, price = EXCLUDED.price, featured = EXCLUDED.featured, rating_avg = EXCLUDED.rating_avg,
-    rating_count = EXCLUDED.rating_count, installs = EXCLUDED.installs, created_at = EXCLUDED.created_at,
-    updated_at = EXCLUDED.updated_at, sort_name = EXCLUDED.sort_name, search = EXCLUDED.search,
-    name_search = EXCLUDED.name_search;
   RETURN NULL;
 END $$;
 
 CREATE TRIGGER marketplace_catalogue_sync AFTER INSERT OR UPDATE OR DELETE ON marketplace_listings
   FOR EACH ROW EXECUTE FUNCTION marketplace_catalogue_sync();
 
--- The counts change once per statement, by the net number of listings that entered or left the
--- catalogue (a listing updated in place, e.g. its installs, nets to nothing and writes nothing).
--- A row-level +1 would update the kind's row once per listing: for one statement that approves
--- 100,000 listings that grows quadratically (each update walks the row's earlier versions).
--- Rows are written in key order, so two approvals at once cannot deadlock on them.
-CREATE FUNCTION marketplace_catalogue_words(search tsvector) RETURNS SETOF text LANGUAGE sql IMMUTABLE AS $$
-  SELECT '' UNION ALL SELECT unnest(tsvector_to_array(search))
-$$;
-CREATE FUNCTION marketplace_catalogue_count() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  listed CONSTANT text := $q$status = 'approved' AND marketplace_type = 'public'$q$;
-  entered CONSTANT text := format('SELECT kind, search, 1 AS d FROM entered WHERE %s', listed);
-  gone CONSTANT text := format('SELECT kind, search, -1 AS d FROM gone WHERE %s', listed);
-BEGIN
-  EXECUTE format($q$
-    INSERT INTO marketplace_catalogue_counts AS t (kind, lexeme, listings)
-    SELECT c.kind, w, sum(c.d) FROM (%s) c, marketplace_catalogue_words(c.search) w
-    GROUP BY c.kind, w HAVING sum(c.d) <> 0 ORDER BY c.kind, w
-    ON CONFLICT (kind, lexeme) DO UPDATE SET listings = t.listings + EXCLUDED.listings$q$,
-    CASE TG_OP WHEN 'INSERT' THEN entered WHEN 'DELETE' THEN gone ELSE entered || ' UNION ALL ' || gone END);
-  RETURN NULL;
-END $$;
-CREATE TRIGGER marketplace_catalogue_count_insert AFTER INSERT ON marketplace_listings
-  REFERENCING NEW TABLE AS entered FOR EACH STATEMENT EXECUTE FUNCTION marketplace_catalogue_count();
-CREATE TRIGGER marketplace_catalogue_count_delete AFTER DELETE ON marketplace_listings
-  REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION marketplace_catalogue_count();
-CREATE TRIGGER marketplace_catalogue_count_update AFTER UPDATE ON marketplace_listings
-  REFERENCING NEW TABLE AS entered OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION marketplace_catalogue_count();
-
 -- Listings approved before this migration. Migrations run outside any tenant context, where the
 -- listings' policy shows no rows: read them in the platform context.
 SELECT set_config('app.tenant_id', '*', true);
 INSERT INTO marketplace_catalogue (id, kind, category, subtype, tags, price, featured, rating_avg, rating_count,
-  installs, created_at, updated_at, sort_name, search, name_search)
+  installs, created_at, updated_at, sort_name, search)
 SELECT id, kind, category, subtype, tags, price, featured,
   CASE WHEN rating_count > 0 THEN rating_sum::float8 / rating_count ELSE 0 END, rating_count,
-  installs, created_at, updated_at, lower(name), search, to_tsvector('english', coalesce(name, ''))
+  installs, created_at, updated_at, lower(name), search
 FROM marketplace_listings WHERE status = 'approved' AND marketplace_type = 'public';
-INSERT INTO marketplace_catalogue_counts (kind, lexeme, listings)
-SELECT c.kind, w, count(*) FROM marketplace_catalogue c, marketplace_catalogue_words(c.search) w GROUP BY c.kind, w;

@@ -43,7 +43,11 @@ export interface Built {
 /** Builds the whole server: platform services, then every module, explicitly. */
 export async function buildApp(config: Config): Promise<Built> {
   const db = await openDatabase(config);
-  await migrate(db);
+  // A refused or failed migration stops the start without leaving the connections open.
+  await migrate(db).catch(async (err: unknown) => {
+    await db.close();
+    throw err;
+  });
   // Auto-pipelining sends the rate-limit scripts of concurrent requests in one write.
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableAutoPipelining: true }) : null;
   redis?.on('error', () => undefined);
