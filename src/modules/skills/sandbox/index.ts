@@ -16,6 +16,8 @@ const RUNS_PER_WORKER = 500;
  * catastrophic regex), so the host's timer is what bounds those.
  */
 const HOST_GRACE_MS = 150;
+/** A new worker (tsx, QuickJS's WASM) that is not ready within this is given up. */
+const BOOT_MS = 30_000;
 
 /** Why a run failed, when the pool or the limits decided it (the skill's own exceptions have none). */
 export type SandboxCode = 'SKILL_TIMEOUT' | 'SKILL_OUTPUT_TOO_LARGE' | 'SANDBOX_BUSY';
@@ -94,15 +96,21 @@ function start(s: Slot, p: Pending) {
   s.worker.ref();
   s.runs += 1;
   const id = (s.id = ++nextId);
-  // The deadline counts from when the worker has the job (a new worker first loads QuickJS).
+  // The deadline counts from when the worker has the job (a new worker first loads QuickJS); a worker
+  // that never gets ready fails the run too.
+  s.timer = setTimeout(() => onDeadline(s, p), BOOT_MS + p.job.timeoutMs);
   void s.ready.then(() => {
     if (s.busy !== p) return;
+    clearTimeout(s.timer);
     s.worker.postMessage({ id, job: p.job });
     s.timer = setTimeout(() => onDeadline(s, p), p.job.timeoutMs + HOST_GRACE_MS);
   });
 }
 
-/** Hands queued runs to free workers, one tenant after another (round robin), within each tenant's share. */
+/**
+ * Hands queued runs to free workers, one tenant after another (round robin), within each tenant's
+ * share. The pool is refilled up to its size as it goes (a replaced worker's successor starts warm).
+ */
 function pump() {
   for (;;) {
     let slot = slots.find((s) => !s.busy);
