@@ -105,7 +105,7 @@ export class ToolGate {
     this.trace.add('tool_call', {
       tool: tool.name, title: tool.title, step_no: no, args,
       // A large output stays in the journal step only (the trace is rewritten with every step).
-      ok: result.ok, output: inlineOrRef(result.output ?? null, `journal/${no}/result/output`), error: result.error ?? null, duration_ms: duration,
+      ok: result.ok, output: inlineOrRef(result.output, `journal/${no}/result/output`), error: result.error ?? null, duration_ms: duration,
     });
     await this.journal.finishTool(no, result, duration);
     return result;
