@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /** Every setting ATOM reads from the environment, parsed once. */
@@ -42,6 +43,18 @@ export interface Config {
   webhookRetryScheduleMs: number[] | null;
   /** OAuth client settings per provider, from ATOM_OAUTH_<PROVIDER>_<SETTING>. */
   oauth: Record<string, OAuthSettings>;
+  /** Worker threads of the skill sandbox (one run at a time each). */
+  sandboxWorkers: number;
+  /** Sandbox runs one tenant may have in progress at once (default: half the workers). */
+  sandboxTenantActive: number;
+  /** Sandbox runs one tenant may have waiting beyond those (default: twice the workers); more get 429 SANDBOX_BUSY. */
+  sandboxTenantQueue: number;
+  /** Largest skill output accepted, in bytes of serialized JSON. */
+  skillOutputMaxBytes: number;
+  /** Open MCP sessions per tenant in one process; more get 429 MCP_SESSION_LIMIT. */
+  mcpSessionsPerTenant: number;
+  /** An MCP session unused for this long is closed. */
+  mcpSessionIdleMs: number;
 }
 
 export interface OAuthSettings {
@@ -197,5 +210,19 @@ export function loadConfig(env: Env = process.env): Config {
     executionSyncBudgetMs: int(env, 'ATOM_EXECUTION_SYNC_MS', 2500, 0, 60_000),
     executionStaleMs: int(env, 'ATOM_EXECUTION_STALE_SECONDS', 30, 1, 3600) * 1000,
     schedulerIntervalMs: int(env, 'ATOM_SCHEDULER_INTERVAL_MS', 1000, 100, 60_000),
+    ...sandboxSettings(env),
+    skillOutputMaxBytes: int(env, 'ATOM_SKILL_OUTPUT_MAX_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),
+    mcpSessionsPerTenant: int(env, 'ATOM_MCP_SESSIONS_PER_TENANT', 50, 1, 100_000),
+    mcpSessionIdleMs: int(env, 'ATOM_MCP_SESSION_IDLE_SECONDS', 900, 1, 86_400) * 1000,
+  };
+}
+
+/** The sandbox pool and each tenant's share of it; the shares default from the pool's size. */
+function sandboxSettings(env: Env) {
+  const sandboxWorkers = int(env, 'ATOM_SANDBOX_WORKERS', Math.max(1, Math.min(4, availableParallelism())), 1, 256);
+  return {
+    sandboxWorkers,
+    sandboxTenantActive: int(env, 'ATOM_SANDBOX_TENANT_ACTIVE', Math.max(1, Math.floor(sandboxWorkers / 2)), 1, 256),
+    sandboxTenantQueue: int(env, 'ATOM_SANDBOX_TENANT_QUEUE', 2 * sandboxWorkers, 0, 1000),
   };
 }

@@ -78,6 +78,7 @@ export const ERROR_STATUS: Record<string, number> = {
   PACKAGE_INSTALL_FAILED: 422,
   DEPENDENCY_MISSING: 422,
   SKILL_TYPE_NOT_EXECUTABLE: 422,
+  SKILL_OUTPUT_TOO_LARGE: 422,
   // federation bundles that fail verification (docs/federation.md)
   BUNDLE_INVALID: 422,
   BUNDLE_SOURCE_MISMATCH: 422,
@@ -93,6 +94,8 @@ export const ERROR_STATUS: Record<string, number> = {
   SKILL_LIMIT_EXCEEDED: 429,
   LLM_TOKEN_LIMIT_EXCEEDED: 429,
   WORKFLOW_RUN_LIMIT_EXCEEDED: 429,
+  SANDBOX_BUSY: 429,
+  MCP_SESSION_LIMIT: 429,
   // server
   EXECUTION_FAILED: 500,
   INTERNAL_ERROR: 500,

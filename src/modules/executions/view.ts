@@ -1,4 +1,5 @@
 import type { ExecutionRow } from './repo.js';
+import { compactResult } from './stored.js';
 
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
 
@@ -31,7 +32,10 @@ export function executionView(e: ExecutionRow) {
   };
 }
 
-/** agent.executed, as the seeds show it (status is the execution's final status). */
+/**
+ * agent.executed, as the seeds show it (status is the execution's final status). The event is copied
+ * into one job per subscriber and into webhook deliveries: large result fields are references.
+ */
 export function executedEvent(e: ExecutionRow) {
-  return { agent_id: e.agent_id, execution_id: e.id, status: e.status, result: e.result, confidence: e.confidence, duration_seconds: e.duration_ms === null ? null : e.duration_ms / 1000, error: e.error };
+  return { agent_id: e.agent_id, execution_id: e.id, status: e.status, result: compactResult(e.result, pollUrl(e)), confidence: e.confidence, duration_seconds: e.duration_ms === null ? null : e.duration_ms / 1000, error: e.error };
 }

@@ -23,10 +23,12 @@ export const mcpRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (
   /** Hands the raw request to the MCP transport, keeping the headers our hooks set (rate limits, request id). */
   async function handOver(req: FastifyRequest, reply: FastifyReply) {
     const sessionId = typeof req.headers['mcp-session-id'] === 'string' ? req.headers['mcp-session-id'] : undefined;
-    const transport = await sessions.transportFor(sessionId, { tenantId: tenantOf(req), agentId: agentOf(req), userId: req.principal!.userId });
-    reply.hijack();
-    for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined) reply.raw.setHeader(k, v as string);
-    await transport.handleRequest(req.raw, reply.raw, req.body);
+    const owner = { tenantId: tenantOf(req), agentId: agentOf(req), userId: req.principal!.userId };
+    await sessions.handle(sessionId, owner, req.method === 'GET', async (transport) => {
+      reply.hijack();
+      for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined) reply.raw.setHeader(k, v as string);
+      await transport.handleRequest(req.raw, reply.raw, req.body);
+    });
   }
 
   const mcpSchema = (summary: string) => ({ tags, summary, querystring: Type.Object({ agent_id: Type.Optional(Type.String()) }) });

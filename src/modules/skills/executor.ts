@@ -6,10 +6,37 @@ import type { Plan } from '../../platform/plans.js';
 import { consumeSkillRun } from '../../platform/usage.js';
 import type { Listing } from '../marketplace/service.js';
 import { declaredIntegrations, grantsFor, redactSecrets, type IntegrationGrant } from './integrations.js';
-import { runInSandbox } from './sandbox/index.js';
+import { runInSandbox, sandboxAdmits, type SandboxResult, type SandboxTenancy } from './sandbox/index.js';
 import * as repo from './repo.js';
 
 export interface ExecutionOutcome { execution_id: string; status: 'completed' | 'failed'; output: unknown; error: string | null; duration_ms: number }
+type Dispatched = { ok: boolean; output: unknown; error: string | null; code?: string };
+
+/** The tenant's share of the sandbox pool, from the configuration. */
+const tenancyOf = (ctx: AppContext, tenantId: string): SandboxTenancy => ({
+  tenant: tenantId, workers: ctx.config.sandboxWorkers, maxActive: ctx.config.sandboxTenantActive, maxQueued: ctx.config.sandboxTenantQueue,
+});
+
+function sandboxBusy(ctx: AppContext, message: string, retryAfterS: number): AppError {
+  return new AppError('SANDBOX_BUSY', message, {
+    retry_after_seconds: retryAfterS, max_active: ctx.config.sandboxTenantActive, max_queued: ctx.config.sandboxTenantQueue,
+  }, { 'retry-after': String(retryAfterS) });
+}
+
+/** A failure the pool or a limit decided carries its code in front, as agents' tool errors do (`SKILL_TIMEOUT: …`). */
+function fromSandbox(ctx: AppContext, r: SandboxResult): Dispatched {
+  if (r.ok) return { ok: true, output: r.output, error: null };
+  if (r.code === 'SANDBOX_BUSY') throw sandboxBusy(ctx, r.error, r.retry_after_s ?? 2);
+  return { ok: false, output: null, error: r.code ? `${r.code}: ${r.error}` : r.error, ...(r.code ? { code: r.code } : {}) };
+}
+
+/** An api skill's answer is held to the same output limit as a function skill's. */
+function capped(ctx: AppContext, output: unknown): Dispatched {
+  const bytes = Buffer.byteLength(JSON.stringify(output ?? null));
+  const max = ctx.config.skillOutputMaxBytes;
+  if (bytes <= max) return { ok: true, output, error: null };
+  return { ok: false, output: null, error: `SKILL_OUTPUT_TOO_LARGE: Skill output is ${bytes} bytes of JSON; the limit is ${max}`, code: 'SKILL_OUTPUT_TOO_LARGE' };
+}
 
 /** Counts the run against the plan's daily skill executions (the same counter agents' tool calls use). */
 async function consumeQuota(ctx: AppContext, tenantId: string, plan: Plan) {
@@ -46,16 +73,16 @@ async function callApi(ctx: AppContext, endpoint: string, input: unknown, idempo
  * Tokens of the declared integrations reach a function skill as `env.integrations.<provider>` and an
  * api skill as headers (see integrationHeaders).
  */
-async function dispatch(ctx: AppContext, l: Listing, input: unknown, env: Record<string, string>, idempotencyKey: string, grants: Record<string, IntegrationGrant>): Promise<{ ok: boolean; output: unknown; error: string | null }> {
+async function dispatch(ctx: AppContext, tenantId: string, l: Listing, input: unknown, env: Record<string, string>, idempotencyKey: string, grants: Record<string, IntegrationGrant>): Promise<Dispatched> {
   const content = l.content as { code?: string | null; endpoint?: string | null };
   if (l.subtype === 'function') {
     if (!content.code) return { ok: false, output: null, error: 'Skill has no code' };
-    const r = await runInSandbox(content.code, input, { ...env, idempotency_key: idempotencyKey, ...(Object.keys(grants).length ? { integrations: grants } : {}) });
-    return r.ok ? { ok: true, output: r.output, error: null } : { ok: false, output: null, error: r.error };
+    const fullEnv = { ...env, idempotency_key: idempotencyKey, ...(Object.keys(grants).length ? { integrations: grants } : {}) };
+    return fromSandbox(ctx, await runInSandbox(content.code, input, fullEnv, { outputMaxBytes: ctx.config.skillOutputMaxBytes }, tenancyOf(ctx, tenantId)));
   }
   if (l.subtype === 'api') {
     if (!content.endpoint) return { ok: false, output: null, error: 'Skill has no endpoint' };
-    try { return { ok: true, output: await callApi(ctx, content.endpoint, input, idempotencyKey, grants), error: null }; }
+    try { return capped(ctx, await callApi(ctx, content.endpoint, input, idempotencyKey, grants)); }
     catch (e) { return { ok: false, output: null, error: e instanceof Error ? e.message : String(e) }; }
   }
   throw new AppError('SKILL_TYPE_NOT_EXECUTABLE', `Skills of type '${l.subtype}' are stored but cannot be executed on this server; only 'function' and 'api' skills run here`, { skill_type: l.subtype, executable_types: ['function', 'api'] });
@@ -70,14 +97,25 @@ async function dispatch(ctx: AppContext, l: Listing, input: unknown, env: Record
  * connected fails the call before the skill runs (and before it counts). Whatever the run returns
  * or throws leaves here with those tokens replaced by "[redacted]": results go on to traces,
  * journals, events, webhooks and models.
+ *
+ * A function skill runs within the tenant's share of the sandbox pool: beyond it the call is refused
+ * with 429 SANDBOX_BUSY (a direct run before it counts against the quota). An output over
+ * skillOutputMaxBytes fails the run with SKILL_OUTPUT_TOO_LARGE: recorded as failed, and for a direct
+ * run answered as 422 (an agent's tool call gets it as the call's error).
  */
 export async function executeSkill(ctx: AppContext, tenantId: string, plan: Plan, l: Listing, input: unknown, env: Record<string, string>, run: { quota: 'consume' | 'counted'; idempotencyKey?: string }): Promise<ExecutionOutcome> {
   const grants = await grantsFor(ctx, tenantId, declaredIntegrations(l.content));
+  if (l.subtype === 'function' && !sandboxAdmits(tenancyOf(ctx, tenantId))) {
+    throw sandboxBusy(ctx, `This tenant already has ${ctx.config.sandboxTenantActive} skill runs in progress and ${ctx.config.sandboxTenantQueue} waiting; try again shortly`, 2);
+  }
   if (run.quota === 'consume') await consumeQuota(ctx, tenantId, plan);
   const id = newId('sxe');
   const started = Date.now();
-  const r = redactSecrets(await dispatch(ctx, l, input, env, run.idempotencyKey ?? id, grants), Object.values(grants).map((g) => g.access_token));
+  const r = redactSecrets(await dispatch(ctx, tenantId, l, input, env, run.idempotencyKey ?? id, grants), Object.values(grants).map((g) => g.access_token));
   const out: ExecutionOutcome = { execution_id: id, status: r.ok ? 'completed' : 'failed', output: r.output, error: r.error, duration_ms: Date.now() - started };
   await repo.insertExecution(ctx.db.as(tenantId), tenantId, { id: out.execution_id, listingId: l.id, status: out.status, durationMs: out.duration_ms, error: out.error });
+  if (r.code === 'SKILL_OUTPUT_TOO_LARGE' && run.quota === 'consume') {
+    throw new AppError('SKILL_OUTPUT_TOO_LARGE', r.error!.replace(/^SKILL_OUTPUT_TOO_LARGE: /, ''), { execution_id: id, limit_bytes: ctx.config.skillOutputMaxBytes });
+  }
   return out;
 }

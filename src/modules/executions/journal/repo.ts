@@ -208,3 +208,15 @@ export async function runAwaiting(ex: Executor, tenantId: string, executionId: s
   );
   return row?.run_id ?? null;
 }
+
+/**
+ * A run that ended with a tool's large output as its result: the tool's journal step now refers to
+ * the execution's result instead of holding a second copy (a finished run never replays).
+ */
+export async function referToResult(ex: Executor, tenantId: string, runId: string, output: unknown, ref: string, bytes: number): Promise<void> {
+  await ex.query(
+    `UPDATE journal_steps SET result = jsonb_build_object('output', jsonb_build_object('$ref', $4::text, 'bytes', $5::int))
+      WHERE tenant_id = $1 AND run_id = $2 AND kind = 'tool' AND status = 'completed' AND result->'output' = $3::jsonb`,
+    [tenantId, runId, JSON.stringify(output), ref, bytes],
+  );
+}

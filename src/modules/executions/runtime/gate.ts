@@ -8,6 +8,7 @@ import type { Journal } from '../journal/journal.js';
 import type { StepRow } from '../journal/repo.js';
 import type { Violation } from '../repo.js';
 import type { Trace } from './trace.js';
+import { inlineOrRef } from '../stored.js';
 
 /** Thrown by a tool call that must wait for a human: the runner parks the execution at this step. */
 export class ApprovalNeeded extends Error {
@@ -103,7 +104,8 @@ export class ToolGate {
     const duration = Date.now() - started;
     this.trace.add('tool_call', {
       tool: tool.name, title: tool.title, step_no: no, args,
-      ok: result.ok, output: result.output, error: result.error ?? null, duration_ms: duration,
+      // A large output stays in the journal step only (the trace is rewritten with every step).
+      ok: result.ok, output: inlineOrRef(result.output, `journal/${no}/result/output`), error: result.error ?? null, duration_ms: duration,
     });
     await this.journal.finishTool(no, result, duration);
     return result;

@@ -4,6 +4,7 @@ import { chooseTool, type Candidate } from './choose.js';
 import { fillInputs, missingMessage } from './fill.js';
 import type { ToolGate } from './gate.js';
 import type { Trace } from './trace.js';
+import { inlineOrRef } from '../stored.js';
 
 /**
  * The embedded default when no LLM is configured: a deterministic planner that does one useful
@@ -66,7 +67,8 @@ export async function runPlanner(
   const res = await gate.call(tool, filled.inputs, req.signal);
   req.progress(90);
   if (!res.ok) return fail(trace, `${tool.title} failed: ${res.error ?? 'no reason given'}`, { ...base, errors: { [tool.title]: res.error ?? 'failed' } });
-  const details = { [tool.title]: res.output };
+  // `details` repeats the output: a large one is referenced, not copied (stored.ts).
+  const details = { [tool.title]: inlineOrRef(res.output, '#/output') };
   if (isEmptyOutput(res.output)) return fail(trace, `${tool.title} returned nothing`, { ...base, output: res.output ?? null, details });
   const summary = `Ran ${tool.title}.`;
   trace.add('final', { outcome: 'completed', summary });

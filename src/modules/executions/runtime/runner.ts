@@ -1,4 +1,5 @@
 import type { AppContext } from '../../../platform/context.js';
+import type { Executor } from '../../../platform/db/index.js';
 import { newId } from '../../../platform/ids.js';
 import type { LlmProvider } from '../../../platform/llm/provider.js';
 import { OpenAiCompatible } from '../../../platform/llm/openai.js';
@@ -16,6 +17,8 @@ import * as journalRepo from '../journal/repo.js';
 import * as repo from '../repo.js';
 import { recordEnd } from '../record.js';
 import { executionChannel } from '../stream.js';
+import { INLINE_OUTPUT_BYTES, jsonBytes } from '../stored.js';
+import { pollUrl } from '../view.js';
 import { ApprovalNeeded, ToolGate } from './gate.js';
 import { runLlm, type LoopOutcome, type Meter } from './llm-loop.js';
 import { runPlanner } from './planner.js';
@@ -36,6 +39,14 @@ type Outcome = Pick<repo.Outcome, 'status' | 'result' | 'confidence' | 'error'>;
  * that resumes a run replays what finished instead of doing it again. Cancellation is checked with
  * every heartbeat.
  */
+/** A large output that became the result is kept there only: its journal step refers to it (stored.ts). */
+async function storeOutputOnce(ex: Executor, e: repo.ExecutionRow): Promise<void> {
+  const output = e.result?.output;
+  if (output === undefined || output === null) return;
+  const bytes = jsonBytes(output);
+  if (bytes > INLINE_OUTPUT_BYTES) await journalRepo.referToResult(ex, e.tenant_id, e.id, output, `${pollUrl(e)}#/result/output`, bytes);
+}
+
 export class ExecutionRunner {
   private readonly running = new Map<string, { abort: AbortController; tenantId: string }>();
   private readonly tokenListeners: TokenListener[] = [];
@@ -188,7 +199,9 @@ export class ExecutionRunner {
       const done = await repo.finish(ex, e.tenant_id, e.id, {
         ...o, trace: trace.steps, toolsUsed: gate ? [...gate.used] : [], violations: gate?.violations ?? [], attempt: e.attempts,
       });
-      if (done) await recordEnd(this.ctx, ex, done);
+      if (!done) return;
+      await storeOutputOnce(ex, done);
+      await recordEnd(this.ctx, ex, done);
     });
   }
 

@@ -1,23 +1,41 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { FairQueue, type Share } from './fair-queue.js';
 import type { SandboxJob, WorkerReply } from './worker.js';
 
-export const SANDBOX_LIMITS = { timeoutMs: 2_000, memoryBytes: 32 * 1024 * 1024, stackBytes: 256 * 1024 };
-/** Worker threads kept warm (each runs one skill at a time); ATOM_SANDBOX_WORKERS overrides. */
-const POOL_SIZE = Math.max(1, Number(process.env.ATOM_SANDBOX_WORKERS) || Math.min(4, availableParallelism()));
-/** Runs waiting beyond this are refused at once rather than queued for ever. */
+export const SANDBOX_LIMITS = { timeoutMs: 2_000, memoryBytes: 32 * 1024 * 1024, stackBytes: 256 * 1024, outputMaxBytes: 256 * 1024 };
+/** Worker threads kept warm by default (each runs one skill at a time); ATOM_SANDBOX_WORKERS (config) overrides. */
+export const DEFAULT_WORKERS = Math.max(1, Math.min(4, availableParallelism()));
+/** Runs waiting beyond this, all tenants together, are refused at once rather than queued for ever. */
 const MAX_WAITING = 1_000;
 /** A worker is replaced after this many runs, so nothing it may accumulate outlives a bounded window. */
 const RUNS_PER_WORKER = 500;
+/**
+ * How long after a run's deadline the host terminates its worker. QuickJS's interrupt handler stops
+ * ordinary loops at the deadline itself; it never fires inside native code (a huge Array fill, a
+ * catastrophic regex), so the host's timer is what bounds those.
+ */
+const HOST_GRACE_MS = 150;
+/** A new worker (tsx, QuickJS's WASM) that is not ready within this is given up. */
+const BOOT_MS = 30_000;
 
-export type SandboxResult = { ok: true; output: unknown; duration_ms: number } | { ok: false; error: string; duration_ms: number };
+/** Why a run failed, when the pool or the limits decided it (the skill's own exceptions have none). */
+export type SandboxCode = 'SKILL_TIMEOUT' | 'SKILL_OUTPUT_TOO_LARGE' | 'SANDBOX_BUSY';
+export type SandboxResult =
+  | { ok: true; output: unknown; duration_ms: number }
+  | { ok: false; error: string; code?: SandboxCode; retry_after_s?: number; duration_ms: number };
 
-interface Pending { job: SandboxJob; started: number; resolve: (r: SandboxResult) => void }
+/** Who runs, and the share of the pool they may hold (see FairQueue). */
+export interface SandboxTenancy extends Share { tenant: string; workers?: number }
+
+interface Pending { job: SandboxJob; tenant: string; share: Share; started: number; resolve: (r: SandboxResult) => void }
 interface Slot { worker: Worker; ready: Promise<void>; busy: Pending | null; runs: number; timer?: NodeJS.Timeout; id: number }
 
 const slots: Slot[] = [];
-const waiting: Pending[] = [];
+const queue = new FairQueue<Pending>();
+let poolSize = DEFAULT_WORKERS;
 let nextId = 0;
+const counters = { terminated_on_deadline: 0, refused_busy: 0 };
 
 function spawn(): Slot {
   const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), {
@@ -27,9 +45,8 @@ function spawn(): Slot {
   worker.on('message', (m: WorkerReply | { ready: true }) => {
     if (!('id' in m) || m.id !== slot.id || !slot.busy) return;
     const p = settle(slot);
-    p.resolve(m.ok ? { ok: true, output: m.output, duration_ms: Date.now() - p.started } : { ok: false, error: m.error, duration_ms: Date.now() - p.started });
-    if (!m.ok && m.breach) replace(slot);
-    else if (slot.runs >= RUNS_PER_WORKER) replace(slot);
+    p.resolve(m.ok ? { ok: true, output: m.output, duration_ms: Date.now() - p.started } : { ok: false, error: m.error, ...(m.code ? { code: m.code } : {}), duration_ms: Date.now() - p.started });
+    if ((!m.ok && m.breach) || slot.runs >= RUNS_PER_WORKER) replace(slot);
     pump();
   });
   const died = (error: string) => {
@@ -44,7 +61,7 @@ function spawn(): Slot {
   worker.on('error', (e) => died(e.message));
   worker.on('exit', (c) => died(`Sandbox exited (${c})`));
   // An idle pool never keeps the process alive (after the listeners: adding one refs the worker again);
-  // a run in progress does, through its deadline timer.
+  // a busy worker does (start refs it, settle unrefs it).
   worker.unref();
   return slot;
 }
@@ -52,7 +69,9 @@ function spawn(): Slot {
 function settle(slot: Slot): Pending {
   const p = slot.busy!;
   clearTimeout(slot.timer);
+  slot.worker.unref();
   slot.busy = null;
+  queue.done(p.tenant);
   return p;
 }
 
@@ -62,40 +81,83 @@ function replace(slot: Slot) {
   void slot.worker.terminate();
 }
 
+/** The host's deadline: the worker is terminated (and replaced) however the skill got stuck. */
+function onDeadline(s: Slot, p: Pending) {
+  if (s.busy !== p) return;
+  settle(s);
+  counters.terminated_on_deadline += 1;
+  p.resolve({ ok: false, error: `Execution exceeded its ${p.job.timeoutMs} ms time limit`, code: 'SKILL_TIMEOUT', duration_ms: Date.now() - p.started });
+  replace(s);
+  pump();
+}
+
+function start(s: Slot, p: Pending) {
+  s.busy = p;
+  s.worker.ref();
+  s.runs += 1;
+  const id = (s.id = ++nextId);
+  // The deadline counts from when the worker has the job (a new worker first loads QuickJS); a worker
+  // that never gets ready fails the run too.
+  s.timer = setTimeout(() => onDeadline(s, p), BOOT_MS + p.job.timeoutMs);
+  void s.ready.then(() => {
+    if (s.busy !== p) return;
+    clearTimeout(s.timer);
+    s.worker.postMessage({ id, job: p.job });
+    s.timer = setTimeout(() => onDeadline(s, p), p.job.timeoutMs + HOST_GRACE_MS);
+  });
+}
+
+/**
+ * Hands queued runs to free workers, one tenant after another (round robin), within each tenant's
+ * share. The pool is refilled up to its size as it goes (a replaced worker's successor starts warm).
+ */
 function pump() {
-  while (waiting.length) {
+  for (;;) {
     let slot = slots.find((s) => !s.busy);
-    if (!slot && slots.length < POOL_SIZE) slots.push((slot = spawn()));
+    if (!slot && slots.length < poolSize) slots.push((slot = spawn()));
     if (!slot) return;
-    const p = waiting.shift()!;
-    const s = slot;
-    s.busy = p;
-    s.runs += 1;
-    s.id = ++nextId;
-    // The wall-clock deadline is a second line of defence behind QuickJS's interrupt handler
-    // (it counts from when the run was handed to the worker, plus the worker's start-up).
-    s.timer = setTimeout(() => {
-      if (s.busy !== p) return;
-      settle(s);
-      p.resolve({ ok: false, error: `Execution exceeded ${p.job.timeoutMs} ms`, duration_ms: Date.now() - p.started });
-      replace(s);
-      pump();
-    }, p.job.timeoutMs + 3_000);
-    const id = s.id;
-    void s.ready.then(() => { if (s.busy === p) s.worker.postMessage({ id, job: p.job }); });
+    const p = queue.take();
+    if (!p) return;
+    start(slot, p);
   }
+}
+
+function busy(message: string): SandboxResult {
+  counters.refused_busy += 1;
+  // A run lasts at most its deadline: by then a place has come free.
+  return { ok: false, error: message, code: 'SANDBOX_BUSY', retry_after_s: Math.ceil(SANDBOX_LIMITS.timeoutMs / 1000), duration_ms: 0 };
+}
+
+/** Whether a run for this tenant would be queued or started now, rather than refused as busy. */
+export function sandboxAdmits(t: SandboxTenancy): boolean {
+  return queue.size < MAX_WAITING && queue.admits(t.tenant, t);
 }
 
 /**
  * Executes JavaScript skill code in QuickJS inside a pool of worker threads. Each run gets a fresh
  * QuickJS runtime (nothing carries from one run to the next); a worker that hits a limit, crashes or
- * misses the wall-clock deadline is terminated and replaced, and each has its own V8 heap cap, so a
- * runaway skill can never block or exhaust the server.
+ * passes the run's deadline is terminated and replaced, and each has its own V8 heap cap, so a
+ * runaway skill can never block or exhaust the server. With `tenancy`, a tenant holds at most
+ * `maxActive` workers and `maxQueued` waiting runs (beyond them: SANDBOX_BUSY), and free workers go
+ * round robin over the tenants with waiting runs, so one tenant's runaways cannot starve the others.
  */
-export function runInSandbox(code: string, input: unknown, env: Record<string, unknown> = {}, limits: Partial<typeof SANDBOX_LIMITS> = {}): Promise<SandboxResult> {
-  if (waiting.length >= MAX_WAITING) return Promise.resolve({ ok: false, error: `The sandbox is busy (${waiting.length} runs waiting); try again shortly`, duration_ms: 0 });
+export function runInSandbox(
+  code: string, input: unknown, env: Record<string, unknown> = {}, limits: Partial<typeof SANDBOX_LIMITS> = {}, tenancy?: SandboxTenancy,
+): Promise<SandboxResult> {
+  if (tenancy?.workers) poolSize = Math.max(1, tenancy.workers);
+  const tenant = tenancy?.tenant ?? '';
+  const share: Share = tenancy ?? { maxActive: Number.MAX_SAFE_INTEGER, maxQueued: Number.MAX_SAFE_INTEGER };
+  if (queue.size >= MAX_WAITING) return Promise.resolve(busy(`The sandbox is busy (${queue.size} runs waiting); try again shortly`));
+  if (!queue.admits(tenant, share)) {
+    return Promise.resolve(busy(`This tenant already has ${share.maxActive} skill runs in progress and ${share.maxQueued} waiting; try again shortly`));
+  }
   return new Promise((resolve) => {
-    waiting.push({ job: { code, input, env, ...SANDBOX_LIMITS, ...limits }, started: Date.now(), resolve });
+    queue.push(tenant, share, { job: { code, input, env, ...SANDBOX_LIMITS, ...limits }, tenant, share, started: Date.now(), resolve });
     pump();
   });
+}
+
+/** The pool as it stands (for tests and metrics). */
+export function sandboxStats() {
+  return { workers: slots.length, pool_size: poolSize, busy: slots.filter((s) => s.busy).length, queued: queue.size, ...counters };
 }

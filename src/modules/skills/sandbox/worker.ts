@@ -7,13 +7,14 @@ import { getQuickJS } from 'quickjs-emscripten';
  * memory cap, stack cap and deadline, disposed when the run ends, so runs share nothing; the worker
  * thread itself is kept for the next run (the pool in index.ts replaces it after any breach).
  */
-export interface SandboxJob { code: string; input: unknown; env: Record<string, unknown>; timeoutMs: number; memoryBytes: number; stackBytes: number }
-export type WorkerReply = { id: number; ok: true; output: unknown } | { id: number; ok: false; error: string; breach: boolean };
+export interface SandboxJob { code: string; input: unknown; env: Record<string, unknown>; timeoutMs: number; memoryBytes: number; stackBytes: number; outputMaxBytes: number }
+type Failure = { ok: false; error: string; breach: boolean; code?: 'SKILL_TIMEOUT' | 'SKILL_OUTPUT_TOO_LARGE' };
+export type WorkerReply = { id: number; ok: true; output: unknown } | ({ id: number } & Failure);
 
 const QuickJS = await getQuickJS();
 const BREACH = /interrupted|out of memory|stack overflow|too much recursion/i;
 
-function run(job: SandboxJob): { ok: true; output: unknown } | { ok: false; error: string; breach: boolean } {
+function run(job: SandboxJob): { ok: true; output: unknown } | Failure {
   const runtime = QuickJS.newRuntime();
   runtime.setMemoryLimit(job.memoryBytes);
   runtime.setMaxStackSize(job.stackBytes);
@@ -31,10 +32,15 @@ function run(job: SandboxJob): { ok: true; output: unknown } | { ok: false; erro
       const err = vm.dump(result.error);
       result.error.dispose();
       const error = typeof err === 'object' && err ? `${err.name ?? 'Error'}: ${err.message ?? ''}` : String(err);
-      return { ok: false, error, breach: BREACH.test(error) };
+      return { ok: false, error, breach: BREACH.test(error), ...(/interrupted/i.test(error) ? { code: 'SKILL_TIMEOUT' as const } : {}) };
     }
     const text = vm.getString(result.value);
     result.value.dispose();
+    // The output as JSON is `{"v":…}` less its 6 wrapping bytes; a bigger one never leaves the worker.
+    const bytes = Buffer.byteLength(text) - 6;
+    if (bytes > job.outputMaxBytes) {
+      return { ok: false, error: `Skill output is ${bytes} bytes of JSON; the limit is ${job.outputMaxBytes}`, breach: false, code: 'SKILL_OUTPUT_TOO_LARGE' };
+    }
     return { ok: true, output: JSON.parse(text).v ?? null };
   } finally {
     vm.dispose();
