@@ -52,7 +52,7 @@ describe('maturity above student needs GRADUATION_MANAGE', () => {
   });
 
   it('a template install starts at student for a member, at the template\'s level (intern at most) for an admin', async () => {
-    const src = await call(built.app, 'POST', '/api/agents', { key: publisher.key, body: { name: 'Closer', description: 'Closes deals', role: 'sales-agent', maturity_level: 'autonomous', capabilities: ['sales'] } });
+    const src = await call(built.app, 'POST', '/api/agents', { key: publisher.key, body: { name: 'Closer', description: 'Closes deals', role: 'marketing-agent', maturity_level: 'autonomous', capabilities: ['sales'] } });
     assert.equal(src.status, 201, JSON.stringify(src.body));
     const pub = await call(built.app, 'POST', '/api/agent-marketplace/publish', { key: publisher.key, body: { agent_id: src.body.data.agent.id, marketplace_type: 'public', name: 'Closer', description: 'Closes deals' } });
     assert.equal(pub.status, 201, JSON.stringify(pub.body));

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Built } from '../../src/app.js';
 import { startApp } from '../helpers/app.js';
 import { call, expectError, makeKey, makeTenant, type TestTenant } from '../helpers/http.js';
+import { join, signUp } from '../helpers/members.js';
 
 /**
  * Ratings on the shared marketplace engine: one per tenant and listing (a second member of the
@@ -14,18 +15,19 @@ describe('rating rules', () => {
   let pub: TestTenant;
   let b: TestTenant;
   let c: TestTenant;
-  let bMember: string;
+  /** Another person in B (a user of their own, not a key of B's owner): old rules counted them apart. */
+  let bMember: { token: string };
   before(async () => {
     built = await startApp();
     pub = await makeTenant(built.app, 'team');
     b = await makeTenant(built.app, 'team');
     c = await makeTenant(built.app, 'team');
-    bMember = (await makeKey(built.app, b, { role: 'member' })).key;
+    bMember = { token: await join(built.app, b, await signUp(built.app), 'member') };
   });
   after(() => built.close());
 
   async function skillListing(): Promise<string> {
-    const made = await call(built.app, 'POST', '/api/v1/skills/private', { key: pub.key, body: { name: `Rated ${Date.now()}`, description: 'd', skill_type: 'function', code: 'return 1' } });
+    const made = await call(built.app, 'POST', '/api/v1/skills/private', { key: pub.key, body: { name: `Rated ${Date.now()}`, description: 'd', skill_type: 'function', code: 'return 1', action: 'read' } });
     const p = await call(built.app, 'POST', '/api/skills/publish', { key: pub.key, body: { skill_id: made.body.skill_id } });
     assert.equal(p.status, 201, JSON.stringify(p.body));
     assert.equal((await call(built.app, 'POST', `/api/skills/approve/${p.body.marketplace_id}`, { admin: true })).status, 200);
@@ -41,17 +43,20 @@ describe('rating rules', () => {
     return id;
   }
 
+  type Auth = string | { token: string };
+  const as = (a: Auth) => (typeof a === 'string' ? { key: a } : a);
+
   const kinds = [
     {
       name: 'skills', make: skillListing,
-      rate: (id: string, key: string, rating: number) => call(built.app, 'POST', `/api/skills/rate/${id}`, { key, body: { rating } }),
+      rate: (id: string, auth: Auth, rating: number) => call(built.app, 'POST', `/api/skills/rate/${id}`, { ...as(auth), body: { rating } }),
       agg: (r: { body: any }) => [r.body.new_average, r.body.total_ratings],
       reviews: async (id: string) => (await call(built.app, 'GET', `/api/public/v1/marketplace/skills/${id}/reviews`)).body,
       notFound: 'SKILL_NOT_FOUND',
     },
     {
       name: 'canvas components', make: componentListing,
-      rate: (id: string, key: string, rating: number) => call(built.app, 'POST', `/api/canvas-marketplace/components/${id}/rate`, { key, body: { rating } }),
+      rate: (id: string, auth: Auth, rating: number) => call(built.app, 'POST', `/api/canvas-marketplace/components/${id}/rate`, { ...as(auth), body: { rating } }),
       agg: (r: { body: any }) => [r.body.aggregate_rating, r.body.rating_count],
       reviews: async (id: string) => (await call(built.app, 'GET', `/api/canvas-marketplace/components/${id}/ratings`)).body,
       notFound: 'COMPONENT_NOT_FOUND',
@@ -83,7 +88,7 @@ describe('rating rules', () => {
 
   it('concurrent ratings by two members of one tenant leave one rating and a matching aggregate', async () => {
     const id = await skillListing();
-    const results = await Promise.all([5, 1, 4, 2].map((n, i) => call(built.app, 'POST', `/api/skills/rate/${id}`, { key: i % 2 ? bMember : b.key, body: { rating: n } })));
+    const results = await Promise.all([5, 1, 4, 2].map((n, i) => call(built.app, 'POST', `/api/skills/rate/${id}`, { ...as(i % 2 ? bMember : b.key), body: { rating: n } })));
     for (const r of results) assert.equal(r.status, 200, JSON.stringify(r.body));
     const reviews = (await call(built.app, 'GET', `/api/public/v1/marketplace/skills/${id}/reviews`)).body;
     assert.equal(reviews.total, 1);
