@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { buildApp, type Built } from '../../src/app.js';
 import { freshDatabaseUrl, startApp, testConfig } from '../helpers/app.js';
@@ -82,8 +83,11 @@ describe('…on every process', { skip: !shared && 'needs DATABASE_URL and REDIS
   before(async () => {
     const db = await freshDatabaseUrl();
     drop = db.drop;
+    // Processes of one deployment share their secrets (a token signed by one is good on the other).
+    const jwtSecret = new Uint8Array(randomBytes(32));
+    const encryptionKey = randomBytes(32);
     for (const slot of [0, 1]) {
-      const config = testConfig({ databaseUrl: db.url, apiKeyCacheSeconds: 300 });
+      const config = testConfig({ databaseUrl: db.url, apiKeyCacheSeconds: 300, jwtSecret, encryptionKey });
       cleanups.push(config.cleanup);
       const b = await buildApp(config);
       if (slot === 0) one = b;
@@ -97,7 +101,7 @@ describe('…on every process', { skip: !shared && 'needs DATABASE_URL and REDIS
     for (const c of cleanups) c();
   });
 
-  it('removal on one process: the other, which had the key cached, refuses it', async () => {
+  it('removal on one process: the other, which had the key and the user token cached, refuses both', async () => {
     const t = await makeTenant(one.app);
     const person = await signUp(one.app);
     const token = await join(one.app, t, person, 'admin');
@@ -105,14 +109,18 @@ describe('…on every process', { skip: !shared && 'needs DATABASE_URL and REDIS
     const demoted = (await call(one.app, 'POST', '/api/api-keys', { token, body: { name: 'k2', role: 'admin' } })).body.data;
     assert.equal((await me(two, minted.key)).body.data.role, 'admin', 'cached on the second process');
     assert.equal((await me(two, demoted.key)).body.data.role, 'admin');
+    const userMe = () => call(two.app, 'GET', '/api/auth/me', { token });
+    assert.equal((await userMe()).body.data.role, 'admin', 'the user token\'s role is cached there too');
 
     await call(one.app, 'PATCH', `/api/members/${person.userId}`, { key: t.key, body: { role: 'member' } });
     const lowered = await eventually(() => me(two, demoted.key), (r) => r.body.data?.role === 'member');
     assert.equal(lowered.body.data.role, 'member');
+    assert.equal((await eventually(userMe, (r) => r.body.data?.role === 'member')).body.data.role, 'member');
 
     const res = await call(one.app, 'DELETE', `/api/members/${person.userId}`, { key: t.key });
     assert.equal(res.status, 200);
     const refused = await eventually(() => me(two, minted.key), (r) => r.status === 401);
     expectError(refused, 401, 'INVALID_API_KEY');
+    expectError(await eventually(userMe, (r) => r.status === 401), 401, 'UNAUTHORIZED');
   });
 });

@@ -1,4 +1,5 @@
 import { ROLES, roleAtMost, type Role } from '../../platform/auth/permissions.js';
+import { MEMBER_CHANGED_CHANNEL } from '../../platform/auth/resolver.js';
 import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db/index.js';
 import { AppError, notFound } from '../../platform/errors.js';
@@ -31,6 +32,13 @@ async function ensureOwnerRemains(ex: Executor, tenantId: string, leaving: strin
 
 /** Public view of an invitation for the tenant's admins. */
 const adminView = ({ tenant_id: _t, ...i }: invitations.InvitationRow) => i;
+
+/** After commit: this process forgets everything cached; the others forget the member's role and their keys. */
+async function broadcast(ctx: AppContext, tenantId: string, userId: string, hashes: string[]) {
+  ctx.resolver.clear();
+  await ctx.bus.publish(MEMBER_CHANGED_CHANNEL, `${tenantId}:${userId}`);
+  await forgetKeys(ctx, hashes);
+}
 
 export function membersService(ctx: AppContext) {
   /**
@@ -88,8 +96,7 @@ export function membersService(ctx: AppContext) {
         await ctx.outbox.emit(ex, tenantId, 'member.updated', { user_id: userId, role, api_keys_lowered: lowered.length });
         return { member: { ...current, role }, hashes: lowered };
       });
-      ctx.resolver.clear();
-      await forgetKeys(ctx, hashes);
+      await broadcast(ctx, tenantId, userId, hashes);
       return member;
     },
 
@@ -104,8 +111,7 @@ export function membersService(ctx: AppContext) {
         await ctx.outbox.emit(ex, tenantId, 'member.removed', { user_id: userId, api_keys_revoked: revoked.length });
         return revoked;
       });
-      ctx.resolver.clear();
-      await forgetKeys(ctx, hashes);
+      await broadcast(ctx, tenantId, userId, hashes);
       return { api_keys_revoked: hashes.length };
     },
   };
