@@ -22,6 +22,7 @@ import { graduationRoutes } from './graduation/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { integrationRoutes } from './integrations/routes.js';
 import { mcpRoutes } from './mcp/routes.js';
+import { invitationRoutes } from './members/invitation-routes.js';
 import { memberRoutes } from './members/routes.js';
 import { setupPackages } from './packages/module.js';
 import { packageAdminRoutes, packageRoutes } from './packages/routes.js';
@@ -58,6 +59,7 @@ export const MODULES: Module[] = [
   { name: 'auth', routes: authRoutes },
   { name: 'api-keys', routes: apiKeyRoutes },
   { name: 'members', routes: memberRoutes },
+  { name: 'invitations', routes: invitationRoutes },
   { name: 'agents', routes: agentRoutes },
   { name: 'executions', routes: executionRoutes, setup: setupExecutions },
   { name: 'governance', routes: governanceRoutes },

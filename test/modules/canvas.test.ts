@@ -163,15 +163,17 @@ describe('canvas component marketplace', () => {
     assert.equal((await call(built.app, 'GET', `${M}/components/${table}`)).body.installs, 1);
   });
 
-  it('ratings: one per rater, updates, documented shapes', async () => {
+  it('ratings: one per tenant, updates, documented shapes', async () => {
     const id = await listed(a, { name: 'Rated Widget' });
+    const c = await makeTenant(built.app, 'team');
     let res = await call(built.app, 'POST', `${M}/components/${id}/rate`, { key: b.key, body: { rating: 5, review: 'Excellent component!' } });
     assert.equal(res.status, 200);
     assert.equal(res.body.status, 'rated');
     assert.equal(res.body.component_id, id);
     assert.equal(res.body.rating, 5);
     assert.equal(res.body.aggregate_rating, 5);
-    res = await call(built.app, 'POST', `${M}/components/${id}/rate`, { key: a.key, body: { rating: 4 } });
+    expectError(await call(built.app, 'POST', `${M}/components/${id}/rate`, { key: a.key, body: { rating: 4 } }), 403, 'CANNOT_RATE_OWN_LISTING');
+    res = await call(built.app, 'POST', `${M}/components/${id}/rate`, { key: c.key, body: { rating: 4 } });
     assert.equal(res.body.aggregate_rating, 4.5);
     res = await call(built.app, 'POST', `${M}/components/${id}/rate`, { key: b.key, body: { rating: 2, review: 'Changed my mind' } });
     assert.equal(res.body.aggregate_rating, 3);

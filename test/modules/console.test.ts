@@ -41,9 +41,13 @@ describe('console support routes', () => {
   });
 
   it('POST /api/auth/switch-tenant: a user token for another of the user\'s tenants, never a stranger\'s', async () => {
+    // B invites A's owner, who accepts (members join by invitation).
     const add = await call(built.app, 'POST', '/api/members', { key: b.key, body: { email: a.ownerEmail, role: 'member' } });
     assert.equal(add.status, 201, JSON.stringify(add.body));
-    const login = await call(built.app, 'POST', '/api/auth/login', { body: { email: a.ownerEmail, password: a.ownerPassword } });
+    let login = await call(built.app, 'POST', '/api/auth/login', { body: { email: a.ownerEmail, password: a.ownerPassword } });
+    const accept = await call(built.app, 'POST', `/api/invitations/${add.body.data.invitation.id}/accept`, { token: login.body.data.access_token });
+    assert.equal(accept.status, 200, JSON.stringify(accept.body));
+    login = await call(built.app, 'POST', '/api/auth/login', { body: { email: a.ownerEmail, password: a.ownerPassword } });
     const token = login.body.data.access_token;
     assert.equal(login.body.data.tenants.length, 2);
     const sw = await call(built.app, 'POST', '/api/auth/switch-tenant', { token, body: { tenant_id: b.id } });

@@ -162,15 +162,17 @@ describe('domain marketplace', () => {
     expectError(badDefault, 400, 'CONFIG_SCHEMA_INVALID');
   });
 
-  it('rating: half stars, one per rater, a second rating updates it', async () => {
+  it('rating: half stars, one per tenant, a second rating updates it, never the publisher', async () => {
     const id = await submitted(a, { name: 'Rated Domain' });
+    const c = await makeTenant(built.app, 'team');
     let res = await call(built.app, 'POST', `${M}/${id}/rate`, { key: b.key, body: { rating: 4.5 } });
     assert.deepEqual(res.body, { success: true, domain_id: id, rating: 4.5, new_average: 4.5, total_ratings: 1 });
-    res = await call(built.app, 'POST', `${M}/${id}/rate`, { key: a.key, body: { rating: 3 } });
+    expectError(await call(built.app, 'POST', `${M}/${id}/rate`, { key: a.key, body: { rating: 3 } }), 403, 'CANNOT_RATE_OWN_LISTING');
+    res = await call(built.app, 'POST', `${M}/${id}/rate`, { key: c.key, body: { rating: 3 } });
     assert.equal(res.body.total_ratings, 2);
     assert.equal(res.body.new_average, 3.8);
     res = await call(built.app, 'POST', `${M}/${id}/rate`, { key: b.key, body: { rating: 5 } });
-    assert.equal(res.body.total_ratings, 2, 'same rater updates');
+    assert.equal(res.body.total_ratings, 2, 'same tenant updates');
     assert.equal(res.body.new_average, 4);
     const det = await call(built.app, 'GET', `${M}/${id}`);
     assert.equal(det.body.rating_average, 4);

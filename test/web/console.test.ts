@@ -48,9 +48,12 @@ describe('web console in headless Chromium', firstPassOnly, () => {
     await built.app.listen({ port, host: '127.0.0.1' });
     a = await makeTenant(built.app, 'team', 'Acme Robotics');
     b = await makeTenant(built.app, 'team', 'Beta Labs');
-    // A's owner also belongs to B, so the tenant switcher has something to switch to.
+    // A's owner also belongs to B (invited, and accepted), so the tenant switcher has something to switch to.
     const m = await call(built.app, 'POST', '/api/members', { key: b.key, body: { email: a.ownerEmail, role: 'admin' } });
     assert.equal(m.status, 201, JSON.stringify(m.body));
+    const owner = await call(built.app, 'POST', '/api/auth/login', { body: { email: a.ownerEmail, password: a.ownerPassword } });
+    const accepted = await call(built.app, 'POST', `/api/invitations/${m.body.data.invitation.id}/accept`, { token: owner.body.data.access_token });
+    assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
     rx = await startReceiver();
     browser = await openBrowser(consoleErrors);
     ({ context, page } = browser);

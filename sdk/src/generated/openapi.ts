@@ -122,6 +122,9 @@ export const OPERATIONS = [
   "POST /api/integrations/{provider}/disconnect",
   "GET /api/integrations/{provider}/status",
   "POST /api/integrations/{provider}/test",
+  "GET /api/invitations",
+  "POST /api/invitations/{id}/accept",
+  "POST /api/invitations/{id}/decline",
   "POST /api/marketplace/export",
   "POST /api/marketplace/import",
   "GET /api/marketplace/templates",
@@ -143,6 +146,8 @@ export const OPERATIONS = [
   "POST /api/mcp/tools",
   "GET /api/members",
   "POST /api/members",
+  "GET /api/members/invitations",
+  "DELETE /api/members/invitations/{id}",
   "DELETE /api/members/{user_id}",
   "PATCH /api/members/{user_id}",
   "GET /api/packages/installed",
@@ -4856,6 +4861,115 @@ export interface paths {
       };
     };
   };
+  "/api/invitations": {
+    get: {
+      parameters: {
+        path: never;
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: true;
+          data: {
+            invitations: Array<{
+              id: string;
+              tenant_id: string;
+              tenant_name: string;
+              role: "owner" | "admin" | "member" | "viewer";
+              status: "pending" | "accepted" | "declined" | "revoked" | "expired";
+              expires_at: string;
+              created_at: string;
+            }>;
+          };
+          meta: {
+            timestamp: string;
+            request_id: string;
+          };
+        };
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
+      };
+    };
+  };
+  "/api/invitations/{id}/accept": {
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: true;
+          data: {
+            invitation: {
+              id: string;
+              tenant_id: string;
+              tenant_name: string;
+              role: "owner" | "admin" | "member" | "viewer";
+              status: "pending" | "accepted" | "declined" | "revoked" | "expired";
+              expires_at: string;
+              created_at: string;
+            };
+            membership: {
+              tenant_id: string;
+              tenant_name: string;
+              role: string;
+            };
+          };
+          meta: {
+            timestamp: string;
+            request_id: string;
+          };
+        };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
+      };
+    };
+  };
+  "/api/invitations/{id}/decline": {
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: true;
+          data: {
+            invitation: {
+              id: string;
+              tenant_id: string;
+              tenant_name: string;
+              role: "owner" | "admin" | "member" | "viewer";
+              status: "pending" | "accepted" | "declined" | "revoked" | "expired";
+              expires_at: string;
+              created_at: string;
+            };
+          };
+          meta: {
+            timestamp: string;
+            request_id: string;
+          };
+        };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
+      };
+    };
+  };
   "/api/marketplace/export": {
     post: {
       parameters: {
@@ -5692,19 +5806,20 @@ export interface paths {
       requestBody: {
         email: string;
         role: "owner" | "admin" | "member" | "viewer";
-        password?: string;
-        name?: string;
       };
       responses: {
         "201": {
           success: true;
           data: {
-            member: {
-              user_id: string;
+            invitation: {
+              id: string;
               email: string;
-              name: string | null;
               role: "owner" | "admin" | "member" | "viewer";
-              joined_at: string;
+              status: "pending" | "accepted" | "declined" | "revoked" | "expired";
+              invited_by: string | null;
+              expires_at: string;
+              created_at: string;
+              responded_at: string | null;
             };
           };
           meta: {
@@ -5715,6 +5830,86 @@ export interface paths {
         "400": components['schemas']["ErrorBody"];
         "401": components['schemas']["ErrorBody"];
         "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
+      };
+    };
+  };
+  "/api/members/invitations": {
+    get: {
+      parameters: {
+        path: never;
+        query: {
+          page: number;
+          limit: number;
+        };
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: true;
+          data: {
+            invitations: Array<{
+              id: string;
+              email: string;
+              role: "owner" | "admin" | "member" | "viewer";
+              status: "pending" | "accepted" | "declined" | "revoked" | "expired";
+              invited_by: string | null;
+              expires_at: string;
+              created_at: string;
+              responded_at: string | null;
+            }>;
+            pagination: {
+              page: number;
+              limit: number;
+              total: number;
+              pages: number;
+            };
+          };
+          meta: {
+            timestamp: string;
+            request_id: string;
+          };
+        };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
+      };
+    };
+  };
+  "/api/members/invitations/{id}": {
+    delete: {
+      parameters: {
+        path: {
+          id: string;
+        };
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": {
+          success: true;
+          data: {
+            invitation: {
+              id: string;
+              email: string;
+              role: "owner" | "admin" | "member" | "viewer";
+              status: "pending" | "accepted" | "declined" | "revoked" | "expired";
+              invited_by: string | null;
+              expires_at: string;
+              created_at: string;
+              responded_at: string | null;
+            };
+          };
+          meta: {
+            timestamp: string;
+            request_id: string;
+          };
+        };
+        "400": components['schemas']["ErrorBody"];
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
+        "404": components['schemas']["ErrorBody"];
         "429": components['schemas']["ErrorBody"];
       };
     };
@@ -5734,6 +5929,7 @@ export interface paths {
           data: {
             removed: boolean;
             user_id: string;
+            api_keys_revoked: number;
           };
           meta: {
             timestamp: string;

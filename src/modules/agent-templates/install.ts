@@ -18,12 +18,16 @@ export interface InstallResult {
   installed_skills: string[]; api_keys_configured: string[];
 }
 
+/** Intern at most, and student for a caller who may not graduate agents (GRADUATION_MANAGE). */
+const startLevel = (caller: Caller, templateLevel: string) => (caller.graduator ? installedMaturity(templateLevel) : 'student');
+
 export const keysAad = (tenantId: string, agentId: string) => `agent-template-keys:${tenantId}:${agentId}`;
 
 /**
- * Installing a template creates a real agent in the caller's tenant (intern at most), installs the
- * template's required skills through the skills engine and seals install api keys. Everything is
- * validated before the first write; a failure after it removes what this install created.
+ * Installing a template creates a real agent in the caller's tenant (intern at most; student when
+ * the caller may not graduate agents), installs the template's required skills through the skills
+ * engine and seals install api keys. Everything is validated before the first write; a failure
+ * after it removes what this install created.
  */
 export function templateInstaller(ctx: AppContext) {
   const engine = templateEngine(ctx);
@@ -125,9 +129,9 @@ export function templateInstaller(ctx: AppContext) {
     const agent = await agents.create(caller.tenantId, createdBy, {
       name: snap.name.slice(0, 100) || l.name.slice(0, 100), description: snap.description.slice(0, 2000) || undefined,
       role: ((ROLES as readonly string[]).includes(snap.role) ? snap.role : 'custom') as (typeof ROLES)[number],
-      maturity_level: installedMaturity(snap.maturity_level), capabilities: snap.capabilities.slice(0, 50),
+      maturity_level: startLevel(caller, snap.maturity_level), capabilities: snap.capabilities.slice(0, 50),
       configuration: { ...snap.configuration, ...(config.settings ?? {}) },
-    });
+    }, { mayGraduate: caller.graduator });
     const newSkills: string[] = [];
     let templateInstalled = false;
     try {
@@ -154,7 +158,7 @@ export function templateInstaller(ctx: AppContext) {
       if (isUniqueViolation(err)) {
         // Another process installed the same template at the same moment: its agent stands.
         const won = await earlier(caller, l.id);
-        if (won?.alive) return fromRow(won.row, installedMaturity(snap.maturity_level));
+        if (won?.alive) return fromRow(won.row, (await agents.load(caller.tenantId, won.row.agent_id)).maturity_level);
         throw new AppError('CONFLICTING_OPERATION', 'Another install of this template is in progress; retry', { template_id: l.id });
       }
       throw err;

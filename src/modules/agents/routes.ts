@@ -39,9 +39,12 @@ export const agentRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async
   });
 
   app.post('/api/agents', {
-    schema: { tags, summary: 'Create an agent (counts against the plan\'s agent limit)', body: CreateAgentBody, response: { 201: Envelope(Type.Object({ agent: AgentSummary })) } },
+    schema: { tags, summary: 'Create an agent (counts against the plan\'s agent limit; above student needs GRADUATION_MANAGE)', body: CreateAgentBody, response: { 201: Envelope(Type.Object({ agent: AgentSummary })) } },
     config: { permission: 'AGENT_MANAGE' },
-  }, async (req, reply) => reply.status(201).send(ok(req, { agent: await agents.create(tenantOf(req), req.principal!.userId, req.body) })));
+  }, async (req, reply) => {
+    const mayGraduate = req.principal!.permissions.has('GRADUATION_MANAGE');
+    return reply.status(201).send(ok(req, { agent: await agents.create(tenantOf(req), req.principal!.userId, req.body, { mayGraduate }) }));
+  });
 
   app.get('/api/agents/:id', {
     schema: { tags, summary: 'Agent details with statistics and graduation summary', params: IdParams, response: { 200: Envelope(Type.Object({ agent: AgentDetail })) } },

@@ -44,8 +44,17 @@ export function agentsService(ctx: AppContext) {
       return id ? repo.getAgent(ctx.db.as(tenantId), tenantId, id) : null;
     },
 
-    /** The plan's agent quota is checked under a lock on the tenant row, so parallel creates cannot overshoot it. */
-    async create(tenantId: string, createdBy: string | null, input: CreateAgentBody) {
+    /**
+     * The plan's agent quota is checked under a lock on the tenant row, so parallel creates cannot
+     * overshoot it. An agent starts above student only for a caller who may graduate agents
+     * (GRADUATION_MANAGE): otherwise a member could skip graduation by creating an autonomous agent.
+     */
+    async create(tenantId: string, createdBy: string | null, input: CreateAgentBody, opts: { mayGraduate?: boolean } = {}) {
+      if (input.maturity_level !== 'student' && !opts.mayGraduate) {
+        throw new AppError('INSUFFICIENT_PERMISSIONS', `Creating an agent at maturity ${input.maturity_level} requires the GRADUATION_MANAGE permission; create it as student and graduate it`, {
+          required_permission: 'GRADUATION_MANAGE', field: 'maturity_level',
+        });
+      }
       return ctx.db.tx(tenantId, async (ex) => {
         const [{ plan }] = await ex.query<{ plan: Plan }>('SELECT plan FROM tenants WHERE id = $1 FOR UPDATE', [tenantId]);
         const limit = PLAN_LIMITS[plan].maxAgents;

@@ -55,3 +55,22 @@ export async function revokeKey(ex: Executor, tenantId: string, id: string): Pro
   );
   return row ? { key: toApiKey(row), hash: row.key_hash as string } : null;
 }
+
+/** Revokes every live key a user minted in the tenant; returns their hashes for the caches. */
+export async function revokeKeysOf(ex: Executor, tenantId: string, userId: string): Promise<string[]> {
+  const rows = await ex.query<{ key_hash: string }>(
+    'UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND created_by = $2 AND revoked_at IS NULL RETURNING key_hash',
+    [tenantId, userId],
+  );
+  return rows.map((r) => r.key_hash);
+}
+
+/** Lowers to `role` the live keys a user minted with a role in `above`; returns their hashes. */
+export async function lowerKeysOf(ex: Executor, tenantId: string, userId: string, role: Role, above: readonly Role[]): Promise<string[]> {
+  if (above.length === 0) return [];
+  const rows = await ex.query<{ key_hash: string }>(
+    'UPDATE api_keys SET role = $3 WHERE tenant_id = $1 AND created_by = $2 AND revoked_at IS NULL AND role = ANY($4::text[]) RETURNING key_hash',
+    [tenantId, userId, role, above],
+  );
+  return rows.map((r) => r.key_hash);
+}

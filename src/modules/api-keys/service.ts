@@ -1,5 +1,5 @@
 import { displayPrefix, generateApiKey } from '../../platform/auth/api-key-format.js';
-import { roleAtMost, type Role } from '../../platform/auth/permissions.js';
+import { ROLES, roleAtMost, type Role } from '../../platform/auth/permissions.js';
 import { KEY_REVOKED_CHANNEL } from '../../platform/auth/resolver.js';
 import type { AppContext } from '../../platform/context.js';
 import { sha256Hex } from '../../platform/crypto.js';
@@ -55,6 +55,27 @@ function expiry(input: IssueKeyInput): Date | null {
   return at;
 }
 
+/**
+ * The keys a member minted follow the member: when they leave, every live key they created in the
+ * tenant is revoked; when their role is lowered, keys above the new role are lowered to it. Runs
+ * in the caller's transaction (the membership change); pass the hashes to `forgetKeys` after commit.
+ */
+export async function keysFollowMember(ex: Executor, tenantId: string, userId: string, newRole: Role | null): Promise<string[]> {
+  if (newRole === null) return repo.revokeKeysOf(ex, tenantId, userId);
+  return repo.lowerKeysOf(ex, tenantId, userId, newRole, ROLES.filter((r) => !roleAtMost(r, newRole)));
+}
+
+/**
+ * Drops cached keys on this process and, through the bus (Redis pub/sub), on every other one.
+ * Call after the change is committed, so no process can reload the old row.
+ */
+export async function forgetKeys(ctx: AppContext, hashes: string[]): Promise<void> {
+  for (const hash of hashes) {
+    ctx.resolver.forgetKey(hash);
+    await ctx.bus.publish(KEY_REVOKED_CHANNEL, hash);
+  }
+}
+
 export function apiKeysService(ctx: AppContext) {
   return {
     create: (tenantId: string, issuer: Issuer, input: IssueKeyInput) => ctx.db.tx(tenantId, (ex) => issueKey(ex, tenantId, issuer, input)),
@@ -65,8 +86,7 @@ export function apiKeysService(ctx: AppContext) {
     async revoke(tenantId: string, id: string): Promise<ApiKey> {
       const revoked = await repo.revokeKey(ctx.db.as(tenantId), tenantId, id);
       if (!revoked) throw notFound('API_KEY_NOT_FOUND', 'API key', id);
-      ctx.resolver.forgetKey(revoked.hash);
-      await ctx.bus.publish(KEY_REVOKED_CHANNEL, revoked.hash);
+      await forgetKeys(ctx, [revoked.hash]);
       return revoked.key;
     },
   };

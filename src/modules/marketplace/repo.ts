@@ -184,18 +184,23 @@ export async function bumpInstalls(sys: Executor, id: string, delta: number) {
   await sys.query(`UPDATE marketplace_listings SET installs = greatest(installs + $2, 0) WHERE id = $1`, [id, delta]);
 }
 
-/** Upserts one rating per rater and keeps the listing's running sum and count in step. Returns the previous rating, if any. */
+/**
+ * One rating per tenant and listing: a second rating from the same tenant (any of its members)
+ * replaces the first. The listing row is locked first, so ratings of one listing apply one after
+ * another, and its sum and count are recomputed from the ratings rather than moved by a delta.
+ */
 export async function upsertRating(sys: Executor, tenantId: string, r: { id: string; listingId: string; rater: string; rating: number; review: string | null }) {
-  const [prev] = await sys.query(`SELECT rating FROM marketplace_ratings WHERE listing_id = $1 AND rater = $2`, [r.listingId, r.rater]);
+  await sys.query('SELECT 1 FROM marketplace_listings WHERE id = $1 FOR UPDATE', [r.listingId]);
   await sys.query(
     `INSERT INTO marketplace_ratings (tenant_id, id, listing_id, rater, rating, review) VALUES ($1,$2,$3,$4,$5,$6)
-     ON CONFLICT (listing_id, rater) DO UPDATE SET rating = EXCLUDED.rating, review = EXCLUDED.review, updated_at = now()`,
+     ON CONFLICT (listing_id, tenant_id) DO UPDATE SET rater = EXCLUDED.rater, rating = EXCLUDED.rating, review = EXCLUDED.review, updated_at = now()`,
     [tenantId, r.id, r.listingId, r.rater, r.rating, r.review],
   );
-  const delta = prev ? r.rating - Number(prev.rating) : r.rating;
   const [row] = await sys.query(
-    `UPDATE marketplace_listings SET rating_sum = rating_sum + $2, rating_count = rating_count + $3 WHERE id = $1 RETURNING ${COLUMNS}`,
-    [r.listingId, delta, prev ? 0 : 1],
+    `UPDATE marketplace_listings l SET rating_sum = s.total, rating_count = s.n
+       FROM (SELECT coalesce(sum(rating), 0) AS total, count(*)::int AS n FROM marketplace_ratings WHERE listing_id = $1) s
+      WHERE l.id = $1 RETURNING ${COLUMNS}`,
+    [r.listingId],
   );
   return toListing(row);
 }

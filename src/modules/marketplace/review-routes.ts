@@ -13,7 +13,8 @@ const Review = Type.Object({
 
 /**
  * Rating and reviews for a marketplace whose seeds name no such routes (agent and workflow
- * templates): `POST {base}/rate` (one rating per user, a second one replaces it) and
+ * templates): `POST {base}/rate` (one rating per tenant, a second one replaces it; never the
+ * publisher's own listing) and
  * `GET {base}/reviews` (no credential needed). `resolve` maps the path id to the listing id.
  */
 export function reviewRoutes(ctx: AppContext, o: { kind: ListingKind; base: string; tags: string[]; notFoundCode?: string; resolve?: (viewer: string | null, id: string) => Promise<string> }): FastifyPluginAsyncTypebox {
@@ -22,7 +23,7 @@ export function reviewRoutes(ctx: AppContext, o: { kind: ListingKind; base: stri
   const Id = Type.Object({ id: Type.String({ maxLength: 200 }) });
   return async (app) => {
     app.post(`${o.base}/rate`, {
-      schema: { tags: o.tags, summary: 'Rate and review (1-5; rating again replaces your rating)', params: Id,
+      schema: { tags: o.tags, summary: 'Rate and review (1-5; one rating per tenant, rating again replaces it; not your own listing)', params: Id,
         body: Type.Object({ rating: Type.Integer({ minimum: 1, maximum: 5 }), review: Type.Optional(Type.String({ maxLength: 5000 })) }, { additionalProperties: false }),
         response: { 200: Type.Object({ success: Type.Boolean(), id: Type.String(), rating: Type.Integer(), new_average: Type.Number(), total_ratings: Type.Integer() }) } },
       config: { permission: 'MARKETPLACE_INSTALL' },

@@ -26,6 +26,8 @@ export interface Caller {
   plan: Plan;
   rater: string;
   approver?: boolean;
+  /** May start an installed agent above student (GRADUATION_MANAGE); absent means no. */
+  graduator?: boolean;
 }
 /** `id` may name the listing after the tenant object it lists (domains, canvas components); otherwise a new `mkt_` id. */
 export type PublishInput = Omit<NewListing, 'id' | 'status' | 'kind'> & { id?: string };
@@ -317,9 +319,15 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
       await repo.bumpInstalls(sys, id, -1);
     },
 
-    /** One rating per rater; a second one updates it. */
+    /**
+     * One rating per tenant: a second one, by any member of the tenant, replaces it. A publisher
+     * cannot rate its own listing (403 CANNOT_RATE_OWN_LISTING).
+     */
     async rate(caller: Caller, id: string, rating: number, review: string | null): Promise<Listing> {
-      await visible(caller.tenantId, id);
+      const l = await visible(caller.tenantId, id);
+      if (l.tenant_id === caller.tenantId) {
+        throw new AppError('CANNOT_RATE_OWN_LISTING', 'A publisher cannot rate its own listing', { listing_id: id });
+      }
       return ctx.db.tx(SYSTEM, async (ex) => {
         const l = await repo.upsertRating(ex, caller.tenantId, {
           id: newId('rev'),

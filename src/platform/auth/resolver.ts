@@ -11,6 +11,8 @@ import { PERMISSIONS, ROLE_PERMISSIONS, type Role } from './permissions.js';
 import type { Principal } from './principal.js';
 
 export const KEY_REVOKED_CHANNEL = 'atom:api-key-revoked';
+/** A membership changed (`tenantId:userId`): every process drops its cached role for that user token. */
+export const MEMBER_CHANGED_CHANNEL = 'atom:member-changed';
 const MAX_CACHE = 10_000;
 const TOUCH_EVERY_MS = 60_000;
 
@@ -39,6 +41,7 @@ export class CredentialResolver {
 
   async listen(bus: Bus) {
     await bus.subscribe(KEY_REVOKED_CHANNEL, (hash) => this.keys.delete(hash));
+    await bus.subscribe(MEMBER_CHANGED_CHANNEL, (id) => this.members.delete(id));
   }
 
   /** Forget everything cached (tests, admin changes of plan or status). */
