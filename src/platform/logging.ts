@@ -103,7 +103,7 @@ function serializeRequest(req: FastifyRequest) {
   return { method: req.method, url: redactUrl(req.url ?? ''), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort };
 }
 
-const HEADER_PATHS = ['authorization', '"x-api-key"', '"x-admin-key"', '"x-federation-key"', '"x-test-secret"', 'cookie', '"set-cookie"', '"proxy-authorization"'];
+const HEADERS = ['authorization', 'x-api-key', 'x-admin-key', 'x-federation-key', 'x-test-secret', 'cookie', 'set-cookie', 'proxy-authorization'];
 
 /** The logger options the server is built with; `stream` lets tests read the lines. */
 export function loggerOptions(level: string, stream?: DestinationStream): LoggerOptions & { stream?: DestinationStream } {
@@ -111,14 +111,17 @@ export function loggerOptions(level: string, stream?: DestinationStream): Logger
     level,
     ...(stream ? { stream } : {}),
     redact: {
-      paths: [...HEADER_PATHS.flatMap((h) => [`req.headers.${h}`, `res.headers.${h}`, `headers.${h}`]), '*.password', '*.secret', '*.token', '*.api_key', '*.client_secret', '*.private_key'],
+      paths: [...HEADERS.flatMap((h) => [`req.headers["${h}"]`, `res.headers["${h}"]`, `headers["${h}"]`]), '*.password', '*.secret', '*.token', '*.api_key', '*.client_secret', '*.private_key'],
       censor: REDACTED,
     },
     serializers: { err: serializeError, error: serializeError, req: serializeRequest as (req: unknown) => unknown },
     formatters: { log: (obj) => redactDeep(obj) as Record<string, unknown> },
     hooks: {
       logMethod(args, method) {
-        method.apply(this, args.map((a) => (typeof a === 'string' ? maskSecretsInText(a) : a)) as Parameters<typeof method>);
+        // log.error(err) takes the error's message as the line's message: the safe one instead.
+        const [first, second] = args as unknown[];
+        const all = first instanceof Error && typeof second !== 'string' ? [{ err: first }, (serializeError(first) as LoggedError).message] : args;
+        method.apply(this, all.map((a) => (typeof a === 'string' ? maskSecretsInText(a) : a)) as Parameters<typeof method>);
       },
     },
   };

@@ -70,12 +70,14 @@ describe('logs never hold secrets', () => {
       headers: { authorization: 'Bearer hdr-VERY-SECRET-8', 'x-admin-key': 'adm-VERY-SECRET-9', 'x-api-key': t.key },
       body: { user: { password: 'pw-VERY-SECRET-10', private_key: 'pk-VERY-SECRET-11' }, items: [{ client_secret: 'cs-VERY-SECRET-12' }], prompt_tokens: 12 },
     }, `marker-one called with ${t.key}`);
+    built.app.log.error(Object.assign(new Error('invalid input syntax for type integer: "int-VERY-SECRET-13"'), { code: '22P02', params: ['int-VERY-SECRET-13'] }));
+    await lineMatching(lines, /invalid input syntax for type integer/);
     const line = await lineMatching(lines, /marker-one/);
     assert.equal(line.headers.authorization, '[REDACTED]');
     assert.equal(line.body.user.password, '[REDACTED]');
     assert.equal(line.body.prompt_tokens, 12, 'counts named *_tokens are not secrets');
     const all = lines.join('');
-    for (const s of [t.key, 'hdr-VERY-SECRET-8', 'adm-VERY-SECRET-9', 'pw-VERY-SECRET-10', 'pk-VERY-SECRET-11', 'cs-VERY-SECRET-12']) assert.ok(!all.includes(s), `${s} appears in the logs`);
+    for (const s of [t.key, 'hdr-VERY-SECRET-8', 'adm-VERY-SECRET-9', 'pw-VERY-SECRET-10', 'pk-VERY-SECRET-11', 'cs-VERY-SECRET-12', 'int-VERY-SECRET-13']) assert.ok(!all.includes(s), `${s} appears in the logs`);
   });
 });
 
