@@ -3,6 +3,7 @@ import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
+import type { DestinationStream } from 'pino';
 import type { Config } from './config.js';
 import { MODULES } from './modules/index.js';
 import { registerGuard } from './platform/auth/guard.js';
@@ -20,6 +21,7 @@ import { registerHostileInputGuards } from './platform/http/hostile.js';
 import { V1Aliases } from './platform/http/v1-alias.js';
 import { newRequestId } from './platform/ids.js';
 import { Jobs } from './platform/jobs.js';
+import { loggerOptions } from './platform/logging.js';
 import { memoryRateStore, redisRateStore } from './platform/ratelimit/index.js';
 import { ToolRegistry } from './platform/tools.js';
 
@@ -40,8 +42,8 @@ export interface Built {
   close(): Promise<void>;
 }
 
-/** Builds the whole server: platform services, then every module, explicitly. */
-export async function buildApp(config: Config): Promise<Built> {
+/** Builds the whole server: platform services, then every module, explicitly. `logStream` receives the log lines (tests). */
+export async function buildApp(config: Config, opts: { logStream?: DestinationStream } = {}): Promise<Built> {
   const db = await openDatabase(config);
   // A refused or failed migration stops the start without leaving the connections open.
   await migrate(db).catch(async (err: unknown) => {
@@ -62,7 +64,7 @@ export async function buildApp(config: Config): Promise<Built> {
   const v1 = new V1Aliases();
   const app = Fastify({
     rewriteUrl: (req) => v1.rewrite(req.url ?? '/'),
-    logger: { level: config.logLevel },
+    logger: loggerOptions(config.logLevel, opts.logStream),
     bodyLimit: config.bodyLimitBytes,
     genReqId: () => newRequestId(),
     requestIdHeader: false,

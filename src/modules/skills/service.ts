@@ -10,6 +10,7 @@ import { REQUIRED_MATURITY } from '../governance/policy.js';
 import { SKILL_TYPES, type MarketplaceQuery } from './schemas.js';
 import { declaredPackages, packagesService } from '../packages/service.js';
 import { assertIntegrations } from './integrations.js';
+import { assertOutboundUrl } from '../../platform/net/outbound-url.js';
 
 /** The action a skill declares; undeclared (listings from before publishing required one) it runs as `execute`, level 4. */
 export const UNDECLARED_ACTION = 'execute';
@@ -76,6 +77,8 @@ export function skillsService(ctx: AppContext) {
     return sealed ? JSON.parse(decryptSecret(ctx.config.encryptionKey, sealed, envAad(tenantId, id))) : {};
   };
   const checkPackages = (tenantId: string, content: Record<string, unknown>) => packages.assertAllowed(tenantId, declaredPackages(content), requestUrl);
+  /** An endpoint the server will call later: refused now when it could only reach somewhere private. */
+  const checkEndpoint = (endpoint: unknown) => { if (endpoint != null) assertOutboundUrl(endpoint, 'endpoint', ctx.config.allowInsecureWebhooks); };
   /** The action a published skill declares, checked against the tenant's governance table. */
   const governanceAction = async (tenantId: string, declared: string | undefined): Promise<string> => {
     const table = await actionTable(ctx, tenantId);
@@ -129,6 +132,7 @@ export function skillsService(ctx: AppContext) {
     async createPrivate(caller: Caller, s: NewSkill) {
       assertSkillType(s.skill_type);
       assertIntegrations(s.integrations);
+      checkEndpoint(s.endpoint);
       const content = skillContent(s);
       await checkPackages(caller.tenantId, content);
       return engine.publish(caller, {
@@ -141,6 +145,7 @@ export function skillsService(ctx: AppContext) {
     async submit(caller: Caller, s: NewSkill & { long_description?: string; price?: number; documentation_url?: string }) {
       assertSkillType(s.skill_type);
       assertIntegrations(s.integrations);
+      checkEndpoint(s.endpoint);
       const content = skillContent(s);
       await checkPackages(caller.tenantId, content);
       return engine.publish(caller, {
@@ -154,6 +159,7 @@ export function skillsService(ctx: AppContext) {
       const src = await engine.owned(caller.tenantId, b.skill_id);
       assertMayPublish(caller.plan, 'public');
       const action = await governanceAction(caller.tenantId, b.action ?? declaredAction(src.content));
+      checkEndpoint(src.content.endpoint);
       await checkPackages(caller.tenantId, src.content);
       const l = await engine.publish(caller, {
         source_id: src.id, name: src.name, description: src.description, long_description: b.long_description ?? '',

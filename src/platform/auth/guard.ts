@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
-import { enforceRateLimit, type RateStore } from '../ratelimit/index.js';
+import { enforceRateLimit, throttleAuthFailure, type RateStore } from '../ratelimit/index.js';
 import type { Permission } from './permissions.js';
 import type { Principal } from './principal.js';
 import type { CredentialResolver } from './resolver.js';
@@ -36,7 +36,7 @@ export function registerGuard(app: FastifyInstance, resolver: CredentialResolver
     const cfg = req.routeOptions.config ?? {};
     const mode: AuthMode = cfg.auth ?? 'tenant';
     if (mode === 'public') return;
-    const principal = await resolver.resolve(req.headers);
+    const principal = await resolver.resolve(req.headers).catch((err) => throttleAuthFailure(rates, req, err));
     requireCredential(mode, principal);
     await enforceRateLimit(rates, req, reply, principal);
     if (principal) authorise(req, principal, cfg.permission, cfg.write ?? !READ_METHODS.has(req.method));

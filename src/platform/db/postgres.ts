@@ -77,7 +77,7 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
 
   let closed = false;
   const query = <T>(ctx: string, text: string, params?: readonly unknown[]) =>
-    withClient(ctx, async (c) => (await c.query(statement(text, params))).rows as T[]);
+    withClient(ctx, async (c) => (await c.query(statement(text, params)).catch(withText(text))).rows as T[]);
 
   const db: Database = {
     kind: 'postgres',
@@ -86,7 +86,7 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
       withClient(ctx, async (c) => {
         await c.query('BEGIN');
         try {
-          const ex: Executor = { query: async <R>(t: string, p?: readonly unknown[]) => (await c.query(statement(t, p))).rows as R[] };
+          const ex: Executor = { query: async <R>(t: string, p?: readonly unknown[]) => (await c.query(statement(t, p)).catch(withText(t))).rows as R[] };
           const out = await fn(ex);
           await c.query('COMMIT');
           return out;
@@ -128,6 +128,12 @@ async function runText(c: pg.PoolClient, text: string, values?: unknown[]): Prom
     throw err;
   }
 }
+
+/** A failed statement's error carries its text (as PGlite's does), so the error log can name it; never its values. */
+const withText = (text: string) => (err: unknown): never => {
+  if (err && typeof err === 'object' && !('query' in err)) Object.defineProperty(err, 'query', { value: text, enumerable: false, configurable: true });
+  throw err;
+};
 
 function isConnectionError(err: unknown): boolean {
   const code = (err as { code?: string }).code ?? '';

@@ -2,7 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
-import { isAllowedAddress, isLoopback } from './address-policy.js';
+import { blockedRange, isAllowedAddress, isLoopback } from './address-policy.js';
 
 export interface SafeFetchOptions {
   method?: string;
@@ -46,7 +46,10 @@ export function checkUrl(raw: string, allowLoopback = false): URL {
   if (url.protocol === 'http:' && !(allowLoopback && (isLoopback(host) || host === 'localhost'))) {
     throw new BlockedDestinationError('https is required (plain http only to loopback in development)');
   }
-  if (isIP(host) && !isAllowedAddress(host, allowLoopback)) throw new BlockedDestinationError(`destination ${host} is not a public address`);
+  if (isIP(host) && !isAllowedAddress(host, allowLoopback)) {
+    const range = blockedRange(host);
+    throw new BlockedDestinationError(`destination ${host} is not a public address${range ? ` (${range.name}, ${range.rfc})` : ''}`);
+  }
   return url;
 }
 

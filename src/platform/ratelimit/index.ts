@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 import type { Principal } from '../auth/principal.js';
-import { limitsFor } from './limits.js';
+import { AUTH_FAILURE_WINDOW_MS, AUTH_FAILURES_PER_HOUR, limitsFor, type Limit } from './limits.js';
 import type { RateStore } from './store.js';
 
 export * from './store.js';
@@ -15,7 +15,8 @@ export async function enforceRateLimit(store: RateStore, req: FastifyRequest, re
   const limits = limitsFor(principal);
   if (limits.length === 0) return;
   const subject = principal ? principal.rateKey : `ip:${req.ip}`;
-  const hits = await store.hit(limits.map((l) => ({ key: `${subject}:${l.name}`, windowMs: l.windowMs })));
+  const keyOf = (l: Limit) => (l.per === 'tenant' && principal?.tenantId ? `tenant:${principal.tenantId}` : subject);
+  const hits = await store.hit(limits.map((l) => ({ key: `${keyOf(l)}:${l.name}`, windowMs: l.windowMs })));
   const now = Date.now();
   let tightest = 0;
   for (let i = 1; i < limits.length; i++) {
@@ -40,4 +41,23 @@ export async function enforceRateLimit(store: RateStore, req: FastifyRequest, re
       { 'Retry-After': String(retryAfter) },
     );
   }
+}
+
+/**
+ * A refused credential (401) counts against its client IP: beyond AUTH_FAILURES_PER_HOUR failures
+ * in the hour, further failures are answered 429 RATE_LIMIT_EXCEEDED with Retry-After instead of
+ * 401. An expired token or key is not a guess and is not counted. Valid credentials from the same
+ * address keep working, so one client behind a shared address cannot lock the others out.
+ */
+export async function throttleAuthFailure(store: RateStore, req: FastifyRequest, err: unknown): Promise<never> {
+  if (!(err instanceof AppError) || err.status !== 401 || err.code === 'EXPIRED_TOKEN' || err.details?.reason === 'expired') throw err;
+  const [hit] = await store.hit([{ key: `authfail:ip:${req.ip}:hour`, windowMs: AUTH_FAILURE_WINDOW_MS }]);
+  if (hit.count <= AUTH_FAILURES_PER_HOUR) throw err;
+  const retryAfter = Math.max(1, Math.ceil((hit.resetMs - Date.now()) / 1000));
+  throw new AppError(
+    'RATE_LIMIT_EXCEEDED',
+    `Too many failed authentications from this address. Retry after ${retryAfter} seconds.`,
+    { retry_after: retryAfter, limit: AUTH_FAILURES_PER_HOUR, window: 'hour', reason: 'authentication_failures' },
+    { 'Retry-After': String(retryAfter), 'X-RateLimit-Limit': String(AUTH_FAILURES_PER_HOUR), 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(Math.ceil(hit.resetMs / 1000)) },
+  );
 }
