@@ -49,6 +49,8 @@ export interface Config {
   sandboxTenantActive: number;
   /** Sandbox runs one tenant may have waiting beyond those (default: twice the workers); more get 429 SANDBOX_BUSY. */
   sandboxTenantQueue: number;
+  /** Wall-clock limit of one function-skill run, from when its worker takes it. */
+  skillTimeoutMs: number;
   /** Largest skill output accepted, in bytes of serialized JSON. */
   skillOutputMaxBytes: number;
   /** Open MCP sessions per tenant in one process; more get 429 MCP_SESSION_LIMIT. */
@@ -211,6 +213,7 @@ export function loadConfig(env: Env = process.env): Config {
     executionStaleMs: int(env, 'ATOM_EXECUTION_STALE_SECONDS', 30, 1, 3600) * 1000,
     schedulerIntervalMs: int(env, 'ATOM_SCHEDULER_INTERVAL_MS', 1000, 100, 60_000),
     ...sandboxSettings(env),
+    skillTimeoutMs: int(env, 'ATOM_SKILL_TIMEOUT_MS', 2000, 50, 60_000),
     skillOutputMaxBytes: int(env, 'ATOM_SKILL_OUTPUT_MAX_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),
     mcpSessionsPerTenant: int(env, 'ATOM_MCP_SESSIONS_PER_TENANT', 50, 1, 100_000),
     mcpSessionIdleMs: int(env, 'ATOM_MCP_SESSION_IDLE_SECONDS', 900, 1, 86_400) * 1000,

@@ -76,6 +76,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config & { cleanup:
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     REDIS_URL: process.env.REDIS_URL,
     PORT: '0',
+    // A skill's 2 s limit is wall-clock: on a loaded 2-core machine a trivial skill can miss it and a
+    // test of something else would fail for the machine's sake. Tests of the limit set their own.
+    ATOM_SKILL_TIMEOUT_MS: process.env.ATOM_SKILL_TIMEOUT_MS ?? '20000',
     // Each test app counts in its own Redis namespace: anonymous requests all come from 127.0.0.1.
     ATOM_RATE_LIMIT_PREFIX: `atom:test:${randomBytes(6).toString('hex')}`,
   });

@@ -15,7 +15,7 @@ let b: TestTenant;
 let c: TestTenant;
 
 before(async () => {
-  built = await startApp({ sandboxWorkers: 2, sandboxTenantActive: 1, sandboxTenantQueue: 2 });
+  built = await startApp({ sandboxWorkers: 2, sandboxTenantActive: 1, sandboxTenantQueue: 2, skillTimeoutMs: 2000 });
   [a, b, c] = [await makeTenant(built.app), await makeTenant(built.app), await makeTenant(built.app)];
 });
 after(() => built.close());

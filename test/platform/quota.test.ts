@@ -4,6 +4,7 @@ import type { Built } from '../../src/app.js';
 import { PLAN_LIMITS } from '../../src/platform/plans.js';
 import { startApp } from '../helpers/app.js';
 import { call, expectError, makeTenant } from '../helpers/http.js';
+import { roomInThisMinute } from '../helpers/clock.js';
 
 describe('the daily request quota is per tenant', () => {
   let built: Built;
@@ -42,6 +43,7 @@ describe('the daily request quota is per tenant', () => {
   it('the per-minute limit stays per key', async () => {
     const t = await makeTenant(built.app, 'enterprise');
     await call(built.app, 'PATCH', `/api/tenants/${t.id}`, { admin: true, body: { rate_limit_per_minute: 2 } });
+    await roomInThisMinute();
     const other = await secondKey(t.id);
     for (let i = 0; i < 2; i++) assert.equal((await call(built.app, 'GET', '/api/auth/me', { key: t.key })).status, 200);
     expectError(await call(built.app, 'GET', '/api/auth/me', { key: t.key }), 429, 'RATE_LIMIT_EXCEEDED');

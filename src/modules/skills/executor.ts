@@ -78,7 +78,7 @@ async function dispatch(ctx: AppContext, tenantId: string, l: Listing, input: un
   if (l.subtype === 'function') {
     if (!content.code) return { ok: false, output: null, error: 'Skill has no code' };
     const fullEnv = { ...env, idempotency_key: idempotencyKey, ...(Object.keys(grants).length ? { integrations: grants } : {}) };
-    return fromSandbox(ctx, await runInSandbox(content.code, input, fullEnv, { outputMaxBytes: ctx.config.skillOutputMaxBytes }, tenancyOf(ctx, tenantId)));
+    return fromSandbox(ctx, await runInSandbox(content.code, input, fullEnv, { timeoutMs: ctx.config.skillTimeoutMs, outputMaxBytes: ctx.config.skillOutputMaxBytes }, tenancyOf(ctx, tenantId)));
   }
   if (l.subtype === 'api') {
     if (!content.endpoint) return { ok: false, output: null, error: 'Skill has no endpoint' };
