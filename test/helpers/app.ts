@@ -15,11 +15,13 @@ export const ADMIN_KEY = 'adm_test_admin_key_for_tests_only';
 export const TEST_SECRET = 'test-secret-key';
 
 /**
- * A fresh database for one test file: in-memory PGlite by default; with DATABASE_URL set (CI's
- * second pass), a new database created on that PostgreSQL server and dropped afterwards.
+ * A fresh database for one test file: in-memory PGlite by default (already migrated, from the
+ * template below, unless `empty`: tests of the migrations themselves); with DATABASE_URL set (CI's
+ * second pass), a new empty database created on that PostgreSQL server and dropped afterwards.
  */
-export async function freshDatabaseUrl(): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function freshDatabaseUrl(opts: { empty?: boolean } = {}): Promise<{ url: string; drop: () => Promise<void> }> {
   const base = process.env.DATABASE_URL;
+  if (!base && opts.empty) return { url: 'memory://', drop: async () => {} };
   if (!base) return { url: `memory://?from=${encodeURIComponent(await migratedTemplate())}`, drop: async () => {} };
   const name = `atom_t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: base });

@@ -24,7 +24,7 @@ describe('migration 0941: one rating per tenant', () => {
 
   it('collapses duplicates to the latest and recomputes the aggregate', async () => {
     for (const f of readdirSync(MIGRATIONS_DIR).filter((f) => f < '0941')) copyFileSync(join(MIGRATIONS_DIR, f), join(dir, f));
-    const fresh = await freshDatabaseUrl();
+    const fresh = await freshDatabaseUrl({ empty: true });
     drop = fresh.drop;
     db = await openDatabase({ databaseUrl: fresh.url, dataDir: '' });
     await migrate(db, dir);

@@ -94,7 +94,7 @@ describe('the deadline holds inside native code', () => {
   const shapes: Array<[string, string, RegExp]> = [
     ['a native array fill', 'function execute() { return new Array(1e8).fill(0).length; }', /^SKILL_TIMEOUT: |out of memory/],
     ['a native search of a huge array', 'function execute() { return new Array(1e9).indexOf(1); }', /^SKILL_TIMEOUT: /],
-    ['Array.from of a huge length', 'function execute() { return Array.from({ length: 1e9 }).length; }', /^SKILL_TIMEOUT: /],
+    ['Array.from of a huge length', 'function execute() { return Array.from({ length: 1e9 }).length; }', /^SKILL_TIMEOUT: |out of memory/],
     ['a catastrophic regex', "function execute() { return /(a+)+$/.test('a'.repeat(40) + 'b'); }", /^SKILL_TIMEOUT: /],
   ];
   let warm: string;

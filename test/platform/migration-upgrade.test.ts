@@ -17,7 +17,7 @@ import { call, makeTenant } from '../helpers/http.js';
  * databases as older commits left them (scripts/make-upgrade-fixtures.sh).
  */
 async function persistentDatabase(): Promise<{ config: Config; drop: () => Promise<void> }> {
-  const db = await freshDatabaseUrl();
+  const db = await freshDatabaseUrl({ empty: true });
   const config = testConfig({ databaseUrl: db.url === 'memory://' ? null : db.url });
   return { config, drop: async () => { await db.drop(); config.cleanup(); } };
 }
