@@ -12,7 +12,9 @@ const START_DEADLINE_MS = 5 * 60_000;
 
 /** Starts `atom start` as a real process and resolves when it prints where it listens. */
 export async function startServerProcess(env: Record<string, string>, script = 'src/main.ts', args = ['start']): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  // The test runner's V8 flags (npm test's --liftoff-only), so a server process costs what a test file does.
+  const v8Flags = process.execArgv.filter((a) => a === '--liftoff-only');
+  const child = spawn(process.execPath, [...v8Flags, '--import', 'tsx', script, ...args], {
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'silent', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
