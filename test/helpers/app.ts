@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,21 +16,22 @@ export const TEST_SECRET = 'test-secret-key';
 /**
  * A fresh database for one test file: in-memory PGlite by default (already migrated, from the
  * template below, unless `empty`: tests of the migrations themselves); with DATABASE_URL set (CI's
- * second pass), a new empty database created on that PostgreSQL server and dropped afterwards.
+ * second pass), a new database on that PostgreSQL server, copied from a migrated template unless
+ * `empty`, and dropped afterwards.
  */
 export async function freshDatabaseUrl(opts: { empty?: boolean } = {}): Promise<{ url: string; drop: () => Promise<void> }> {
   const base = process.env.DATABASE_URL;
   if (!base && opts.empty) return { url: 'memory://', drop: async () => {} };
   if (!base) return { url: `memory://?from=${encodeURIComponent(await migratedTemplate())}`, drop: async () => {} };
+  const template = opts.empty ? null : await migratedPostgresTemplate(base);
   const name = `atom_t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
   await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
+  const url = databaseUrl(base, name);
   return {
-    url: url.toString(),
+    url,
     drop: async () => {
       const c = new pg.Client({ connectionString: base });
       await c.connect();
@@ -41,28 +41,69 @@ export async function freshDatabaseUrl(opts: { empty?: boolean } = {}): Promise<
   };
 }
 
+function databaseUrl(base: string, name: string): string {
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** A hash of the migrations (and of whatever else shapes a template), so a changed one makes a new template. */
+function templateKey(...extra: string[]): string {
+  const hash = createHash('sha256');
+  for (const e of extra) hash.update(e);
+  for (const file of readdirSync(MIGRATIONS).sort()) hash.update(file).update(readFileSync(join(MIGRATIONS, file)));
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** Builds the whole app once on a fresh database: pg-boss's schema and queues and the seeded advisories come along. */
+async function buildTemplate(databaseUrl: string, dump?: (built: Built) => Promise<void>): Promise<void> {
+  const config = testConfig({ databaseUrl, runWorkers: false });
+  const built = await buildApp(config);
+  // The instance's own signing key stays out: each test app makes its own.
+  await built.ctx.db.query(SYSTEM, 'DELETE FROM federation_instance_keys');
+  await dump?.(built);
+  await built.close();
+  config.cleanup();
+}
+
+/**
+ * On PostgreSQL the same: a migrated template database (`atom_tpl_<hash>`), copied by
+ * `CREATE DATABASE … TEMPLATE`, instead of running every migration and pg-boss's schema for each
+ * test file. The first file to need it builds it under a temporary name, under an advisory lock,
+ * and renames it into place, so a half-built template is never copied. `.ci/run` drops old ones.
+ */
+async function migratedPostgresTemplate(base: string): Promise<string> {
+  const name = `atom_tpl_${templateKey()}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  try {
+    await admin.query('SELECT pg_advisory_lock(hashtext($1))', [name]);
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (exists.rowCount) return name;
+    const building = `${name}_building`;
+    await admin.query(`DROP DATABASE IF EXISTS ${building} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${building}`);
+    await buildTemplate(databaseUrl(base, building));
+    await admin.query(`ALTER DATABASE ${building} RENAME TO ${name}`);
+    return name;
+  } finally {
+    await admin.query('SELECT pg_advisory_unlock(hashtext($1))', [name]).catch(() => undefined);
+    await admin.end();
+  }
+}
+
 /**
  * A fresh embedded database spends most of its start in initdb (about 4 s of an 8 s app start on
  * this 2-core machine). Test apps start from one migrated data directory instead, made by the first
- * test file that needs it and kept in the temp directory under a name that hashes the migrations and the
- * PGlite version, so a changed migration makes a new one. Two files making it at once both write a
- * whole file under their own name and rename it into place.
+ * test file that needs it and kept in the temp directory under a name that hashes the migrations
+ * and the PGlite version. Two files making it at once both write a whole file under their own name
+ * and rename it into place.
  */
 async function migratedTemplate(): Promise<string> {
-  const hash = createHash('sha256');
-  hash.update(PGLITE_VERSION);
-  for (const file of readdirSync(MIGRATIONS).sort()) hash.update(file).update(readFileSync(join(MIGRATIONS, file)));
-  const path = join(tmpdir(), `atom-template-${hash.digest('hex').slice(0, 16)}.tar`);
+  const path = join(tmpdir(), `atom-template-${templateKey(PGLITE_VERSION)}.tar`);
   if (existsSync(path)) return path;
-  // The whole app starts once on it, so pg-boss's schema and queues and the seeded advisories are
-  // in the template too; the instance's own signing key is not (each test app makes its own).
-  const config = testConfig({ databaseUrl: 'memory://', runWorkers: false });
-  const built = await buildApp(config);
-  await built.ctx.db.query(SYSTEM, 'DELETE FROM federation_instance_keys');
   const partial = `${path}.${process.pid}`;
-  writeFileSync(partial, await built.ctx.db.snapshot!());
-  await built.close();
-  config.cleanup();
+  await buildTemplate('memory://', async (built) => writeFileSync(partial, await built.ctx.db.snapshot!()));
   renameSync(partial, path);
   return path;
 }
