@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../errors.js';
+import { toAppError } from './error-handler.js';
 
 /** Where `npm run build:web` writes the console (web/dist at the repository root). */
 export const CONSOLE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
@@ -45,7 +46,7 @@ export async function registerConsole(app: FastifyInstance, dir = CONSOLE_DIR) {
     });
     scope.get('/*', { schema: { hide: true } }, async (req, reply) => {
       const path = safeDecode(req.url.split('?')[0]);
-      if (path === '/api' || path.startsWith('/api/')) throw apiNotFound(req.method, path);
+      if (path === '/api' || path.startsWith('/api/')) throw apiNotFound(req.method, path, app.initialConfig.maxParamLength ?? 100);
       const file = resolve(dir, `.${path}`);
       if (file.startsWith(dir + sep) && isFile(file)) {
         const immutable = file.startsWith(join(dir, 'assets') + sep);
@@ -61,13 +62,12 @@ export async function registerConsole(app: FastifyInstance, dir = CONSOLE_DIR) {
  * An `/api` path no route took. This wildcard matches every path, so the router never reports an
  * overlong parameter itself when the console is built: answer what it answers without the console.
  */
-function apiNotFound(method: string, path: string): AppError {
-  if (path.split('/').some((segment) => segment.length > MAX_PARAM_LENGTH)) return new AppError('URI_TOO_LONG', `A path parameter is longer than ${MAX_PARAM_LENGTH} characters`);
+function apiNotFound(method: string, path: string, maxParamLength: number): AppError {
+  if (path.split('/').some((segment) => segment.length > maxParamLength)) {
+    return toAppError(Object.assign(new Error('path parameter too long'), { code: 'FST_ERR_MAX_PARAM_LENGTH' }));
+  }
   return new AppError('NOT_FOUND', `Route ${method} ${path} not found`);
 }
-
-/** Fastify's default `maxParamLength`, which the server keeps. */
-const MAX_PARAM_LENGTH = 100;
 
 function safeDecode(path: string): string {
   try {
