@@ -1,4 +1,8 @@
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
+import pg from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../src/app.js';
@@ -11,6 +15,20 @@ import { CATALOGUE, injector, insertCatalogue } from './lib/fixtures.js';
  * public skills from another tenant, a trivial function skill, a chat session, and two activated
  * trivial workflows (trigger → transform → output) with their webhook secrets. Prints the targets as one JSON line.
  */
+// Round trips, counted for bench/results.md: every statement sent to PostgreSQL (pg's Client.query,
+// which BEGIN/COMMIT/SET and pg-boss also go through) and every Redis command. PGlite is in-process.
+const trips = { pg: 0, redis: 0 };
+const pgQuery = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  trips.pg += 1;
+  return (pgQuery as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof pgQuery;
+const sendCommand = Redis.prototype.sendCommand;
+Redis.prototype.sendCommand = function (this: Redis, ...args: Parameters<typeof sendCommand>) {
+  trips.redis += 1;
+  return sendCommand.apply(this, args);
+};
+
 const dir = mkdtempSync(join(tmpdir(), 'atom-bench-'));
 const config = loadConfig({ ...process.env, ATOM_DATA_DIR: dir, LOG_LEVEL: 'silent', ATOM_ADMIN_KEY: 'adm_bench', ATOM_ALLOW_INSECURE_WEBHOOKS: 'true', ATOM_WEBHOOK_RETRY_SCHEDULE_MS: '1000' });
 const { app, ctx } = await buildApp(config);
@@ -55,6 +73,19 @@ for (const name of ['Bench hook (warm-up)', 'Bench hook']) {
   workflows.push({ id: w.workflow.id, secret: activated.triggers.webhook.secret });
 }
 
+// The bench's side door: GET / gives the round-trip counters; POST /emit?n=N writes N agent.created
+// events through the outbox in one transaction (the start of the webhook line, timed from its commit).
+const stats = createServer((req, res) => {
+  const url = new URL(req.url ?? '/', 'http://x');
+  if (req.method !== 'POST') return void res.end(JSON.stringify(trips));
+  const n = Number(url.searchParams.get('n') ?? 1);
+  ctx.db.tx(t.id, async (ex) => {
+    for (let i = 0; i < n; i++) await ctx.outbox.emit(ex, t.id, 'agent.created', { agent: { id: `agt_emit_${i}`, name: `emitted ${i}` } });
+  }).then(() => res.end(JSON.stringify({ committed: Date.now() })), (err) => res.writeHead(500).end(String(err)));
+});
+await new Promise<void>((r) => stats.listen(0, '127.0.0.1', r));
+const statsUrl = `http://127.0.0.1:${(stats.address() as AddressInfo).port}/`;
+
 const address = await app.listen({ port: 0, host: '127.0.0.1' });
-process.stdout.write(JSON.stringify({ base: address, key: t.key, headers: { 'x-api-key': t.key }, skillId: skill.skill_id, sessionId: session, agentId: agent, workflows, catalogue: CATALOGUE, catalogueSeconds }) + '\n');
+process.stdout.write(JSON.stringify({ base: address, key: t.key, headers: { 'x-api-key': t.key }, skillId: skill.skill_id, sessionId: session, agentId: agent, workflows, stats: statsUrl, catalogue: CATALOGUE, catalogueSeconds }) + '\n');
 process.on('SIGTERM', () => process.exit(0));

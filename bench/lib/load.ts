@@ -3,7 +3,11 @@ import autocannon from 'autocannon';
 export const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 
-export interface Result { name: string; engine: string; rate: number; unit: string; p50: number | null; p99: number | null; errors: number; note?: string }
+export interface Result {
+  name: string; engine: string; rate: number; unit: string; p50: number | null; p99: number | null; errors: number; note?: string;
+  /** Requests (or deliveries) in the measured part, and the round trips counted over it (hot run). */
+  count?: number; trips?: { pg: number; redis: number };
+}
 
 type Req = { method?: string; path: string; body?: string; headers?: Record<string, string> };
 
@@ -22,7 +26,7 @@ export async function hammer(o: { name: string; engine: string; base: string; he
   step(`${o.engine}: ${o.name}`);
   if (o.warm !== false) await run(2);
   const r = await run(o.seconds ?? SECONDS);
-  return { name: o.name, engine: o.engine, rate: r.requests.average, unit: 'req/s', p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx + r.timeouts };
+  return { name: o.name, engine: o.engine, rate: r.requests.average, unit: 'req/s', p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx + r.timeouts, count: r.requests.total };
 }
 
 /** Progress on stderr, so a long run shows where it is. */
