@@ -37,20 +37,25 @@ async function req(url, init = {}) {
 
 async function once(mode, env) {
   const t0 = performance.now();
-  const child = spawn(NODE, MODES[mode], { cwd: ROOT, env: { ...process.env, ...env, PORT: '0', LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const childEnv = { ...process.env, ...env, PORT: '0', LOG_LEVEL: 'silent' };
+  const child = spawn(NODE, MODES[mode], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((res, rej) => {
-    createInterface({ input: child.stdout }).on('line', (l) => /listening on (\S+)/.exec(l) && res(/listening on (\S+)/.exec(l)[1]));
+    createInterface({ input: child.stdout }).on('line', (l) => {
+      const m = /listening on (\S+)/.exec(l);
+      if (m) res(m[1]);
+    });
     child.once('exit', (c) => rej(new Error(`${mode} exited ${c}`)));
   });
   const listening = performance.now() - t0;
   await req(`${url}/api/health`);
   const healthy = performance.now() - t0;
   const atStart = proc(child.pid);
-  const t = await req(`${url}/api/tenants`, { method: 'POST', headers: { 'x-admin-key': env.ATOM_ADMIN_KEY }, body: JSON.stringify({ name: 'Bench', plan: 'enterprise' }) });
+  const post = (path, headers, body) => req(`${url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+  const t = await post('/api/tenants', { 'x-admin-key': env.ATOM_ADMIN_KEY }, { name: 'Bench', plan: 'enterprise' });
   const key = { 'x-api-key': t.data.key };
-  const skill = await req(`${url}/api/v1/skills/private`, { method: 'POST', headers: key, body: JSON.stringify({ name: 'D', skill_type: 'function', code: 'function execute(i){return i.n*2}' }) });
+  const skill = await post('/api/v1/skills/private', key, { name: 'D', skill_type: 'function', code: 'function execute(i){return i.n*2}' });
   for (let i = 0; i < 140; i++) await Promise.all([req(`${url}/api/health`), req(`${url}/api/agents`, { headers: key })]);
-  for (let i = 0; i < 20; i++) await req(`${url}/api/skills/${skill.skill_id}/execute`, { method: 'POST', headers: key, body: '{"input":{"n":1}}' });
+  for (let i = 0; i < 20; i++) await post(`/api/skills/${skill.skill_id}/execute`, key, { input: { n: 1 } });
   const afterLoad = proc(child.pid);
   await new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); });
   return { listening, healthy, cpuMs: atStart.cpuMs, rssStart: atStart.rssMb, rssAfter: afterLoad.rssMb };
@@ -68,7 +73,8 @@ async function engine(name, env) {
     const rs = [];
     for (let i = 0; i < RUNS; i++) rs.push(await once(mode, env));
     const col = (k, u, d) => fmt(rs.map((r) => r[k]), u, d);
-    console.log(`| ${mode} | ${col('listening', 'ms')} | ${col('healthy', 'ms')} | ${col('cpuMs', 'ms')} | ${col('rssStart', 'MB')} | ${col('rssAfter', 'MB')} |`);
+    const cells = [col('listening', 'ms'), col('healthy', 'ms'), col('cpuMs', 'ms'), col('rssStart', 'MB'), col('rssAfter', 'MB')];
+    console.log(`| ${mode} | ${cells.join(' | ')} |`);
   }
 }
 
@@ -77,7 +83,8 @@ function importTimes() {
     // Wall time of the import, and the process's CPU time (user + system) up to its end, start included.
     const code = `const t=performance.now();await import(${JSON.stringify(join(ROOT, file))});const w=performance.now()-t;` +
       'const c=process.cpuUsage();console.log(JSON.stringify({w,c:(c.user+c.system)/1000}));process.exit(0)';
-    return JSON.parse(execFileSync(NODE, [...args, '--input-type=module', '-e', code], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'silent' } }).toString());
+    const env = { ...process.env, LOG_LEVEL: 'silent' };
+    return JSON.parse(execFileSync(NODE, [...args, '--input-type=module', '-e', code], { cwd: ROOT, env }).toString());
   };
   const rows = { tsx: [], compiled: [] };
   for (let i = 0; i <= RUNS; i++) {
@@ -86,10 +93,15 @@ function importTimes() {
     if (i > 0) rows.tsx.push(a), rows.compiled.push(b);
   }
   const both = (rs) => `wall ${fmt(rs.map((r) => r.w), 'ms')}, process CPU ${fmt(rs.map((r) => r.c), 'ms')}`;
-  console.log(`\nimport of the app module, ${RUNS} fresh processes each:\n  tsx src/app.ts:   ${both(rows.tsx)}\n  dist/src/app.js:  ${both(rows.compiled)}`);
+  console.log(`\nimport of the app module, ${RUNS} fresh processes each:`);
+  console.log(`  tsx src/app.ts:   ${both(rows.tsx)}\n  dist/src/app.js:  ${both(rows.compiled)}`);
 }
 
-const secrets = { ATOM_ADMIN_KEY: `adm_${randomBytes(12).toString('hex')}`, ATOM_JWT_SECRET: randomBytes(32).toString('base64'), ATOM_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
+const secrets = {
+  ATOM_ADMIN_KEY: `adm_${randomBytes(12).toString('hex')}`,
+  ATOM_JWT_SECRET: randomBytes(32).toString('base64'),
+  ATOM_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+};
 console.log(`Node ${execFileSync(NODE, ['-v']).toString().trim()}, ${new Date().toISOString()}`);
 importTimes();
 const dataDir = mkdtempSync(join(tmpdir(), 'atom-startup-'));
@@ -98,4 +110,6 @@ try {
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
 }
-if (process.env.DATABASE_URL) await engine('PostgreSQL + Redis', { ...secrets, DATABASE_URL: process.env.DATABASE_URL, REDIS_URL: process.env.REDIS_URL ?? '' });
+if (process.env.DATABASE_URL) {
+  await engine('PostgreSQL + Redis', { ...secrets, DATABASE_URL: process.env.DATABASE_URL, REDIS_URL: process.env.REDIS_URL ?? '' });
+}

@@ -48,7 +48,8 @@ describe('npm run build: the compiled server', () => {
     symlinkSync(join(ROOT, 'node_modules'), join(tmp, 'node_modules'), 'dir');
     const db = await freshDatabaseUrl();
     drop = db.drop;
-    server = await startCompiled(out, { ...secrets, DATABASE_URL: db.url, REDIS_URL: process.env.REDIS_URL ?? '', ATOM_DATA_DIR: join(tmp, 'data') });
+    const env = { ...secrets, DATABASE_URL: db.url, REDIS_URL: process.env.REDIS_URL ?? '', ATOM_DATA_DIR: join(tmp, 'data') };
+    server = await startCompiled(out, env);
   });
 
   after(async () => {
@@ -64,10 +65,10 @@ describe('npm run build: the compiled server', () => {
   it('holds JavaScript, the migrations and the console, and no TypeScript', () => {
     const all = files(out).map((f) => f.slice(out.length + 1));
     assert.deepEqual(all.filter((f) => f.endsWith('.ts')), []);
-    for (const f of ['src/main.js', 'src/cluster.js', 'src/modules/skills/sandbox/worker.js', 'src/modules/packages/advisories.json', 'web/dist/index.html', 'package.json', 'build.json']) {
-      assert.ok(all.includes(f), `${f} is in the build`);
-    }
-    assert.deepEqual(all.filter((f) => f.startsWith('migrations/')).sort(), readdirSync(join(ROOT, 'migrations')).map((f) => `migrations/${f}`).sort());
+    const expected = ['src/main.js', 'src/cluster.js', 'src/modules/skills/sandbox/worker.js', 'src/modules/packages/advisories.json'];
+    for (const f of [...expected, 'web/dist/index.html', 'package.json', 'build.json']) assert.ok(all.includes(f), `${f} is in the build`);
+    const migrations = readdirSync(join(ROOT, 'migrations')).map((f) => `migrations/${f}`);
+    assert.deepEqual(all.filter((f) => f.startsWith('migrations/')).sort(), migrations.sort());
   });
 
   it('starts without tsx and serves health, the console, an authenticated route and a sandboxed skill', async () => {
@@ -80,7 +81,11 @@ describe('npm run build: the compiled server', () => {
     assert.match(String(page.body), /ATOM console/);
 
     const admin = { 'x-admin-key': secrets.ATOM_ADMIN_KEY };
-    const created = await http(`${server!.url}/api/tenants`, { method: 'POST', headers: admin, body: { name: 'Built', plan: 'team' } });
+    const created = await http(`${server!.url}/api/tenants`, {
+      method: 'POST',
+      headers: admin,
+      body: { name: 'Built', plan: 'team' },
+    });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const key = { 'x-api-key': created.body.data.key as string };
     assert.equal((await http(`${server!.url}/api/agents`)).status, 401);
@@ -94,7 +99,8 @@ describe('npm run build: the compiled server', () => {
       body: { name: 'Doubler', skill_type: 'function', code: 'function execute(i){return i.n*2}' },
     });
     assert.equal(skill.status, 201, JSON.stringify(skill.body));
-    const run = await http(`${server!.url}/api/skills/${skill.body.skill_id}/execute`, { method: 'POST', headers: key, body: { input: { n: 21 } } });
+    const execute = `${server!.url}/api/skills/${skill.body.skill_id}/execute`;
+    const run = await http(execute, { method: 'POST', headers: key, body: { input: { n: 21 } } });
     assert.equal(run.status, 200, JSON.stringify(run.body));
     assert.equal(run.body.output, 42);
     assert.ok(!existsSync(join(out, 'src/modules/skills/sandbox/worker-entry.mjs')), 'the tsx shim of the sandbox worker is not shipped');

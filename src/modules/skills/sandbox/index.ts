@@ -42,7 +42,7 @@ const counters = { terminated_on_deadline: 0, refused_busy: 0 };
  * first (worker threads do not inherit the parent's loader on Node 20); compiled (npm run build), the
  * worker's own .js beside this file, with no loader at all.
  */
-const WORKER_URL = import.meta.url.endsWith('.ts') ? new URL('./worker-entry.mjs', import.meta.url) : new URL('./worker.js', import.meta.url);
+const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './worker-entry.mjs' : './worker.js', import.meta.url);
 
 function spawn(): Slot {
   const worker = new Worker(WORKER_URL, {
