@@ -37,8 +37,15 @@ let poolSize = DEFAULT_WORKERS;
 let nextId = 0;
 const counters = { terminated_on_deadline: 0, refused_busy: 0 };
 
+/**
+ * The worker's module. From the TypeScript sources (tsx), a small .mjs that registers tsx in the thread
+ * first (worker threads do not inherit the parent's loader on Node 20); compiled (npm run build), the
+ * worker's own .js beside this file, with no loader at all.
+ */
+const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './worker-entry.mjs' : './worker.js', import.meta.url);
+
 function spawn(): Slot {
-  const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), {
+  const worker = new Worker(WORKER_URL, {
     resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
   });
   const slot: Slot = { worker, busy: null, runs: 0, id: 0, ready: new Promise((r) => worker.once('message', () => r())) };
