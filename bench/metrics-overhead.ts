@@ -32,7 +32,8 @@ for (let i = 0; pg && i < 3; i++) {
   dbs.push(await freshPgDatabase());
   await new Promise((r) => setTimeout(r, 2)); // the databases are named by the millisecond
 }
-const servers = await Promise.all(['off', 'on', 'tracing'].map((v, i) => startServer<App>('bench/metrics-server.ts', { BENCH_VARIANT: v, ...(pg ? { BENCH_DATABASE_URL: dbs[i]!.url } : {}) })));
+const servers = await Promise.all(['off', 'on', 'tracing'].map((v, i) =>
+  startServer<App>('bench/metrics-server.ts', { BENCH_VARIANT: v, ...(pg ? { BENCH_DATABASE_URL: dbs[i]!.url } : {}) })));
 const rates: Record<string, number[]> = {};
 const cpu: Record<string, number[]> = {};
 const hammer = (a: App, amount: number) =>
@@ -47,7 +48,8 @@ try {
       if (r.non2xx || r.errors) throw new Error(`${info.name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
       (rates[info.name] ??= []).push(r.requests.average);
       (cpu[info.name] ??= []).push((used * 1000) / r.requests.total);
-      process.stderr.write(`round ${round + 1} ${info.name}: ${r.requests.average} req/s, ${((used * 1000) / r.requests.total).toFixed(0)} µs CPU/request\n`);
+      const perRequest = ((used * 1000) / r.requests.total).toFixed(0);
+      process.stderr.write(`round ${round + 1} ${info.name}: ${r.requests.average} req/s, ${perRequest} µs CPU/request\n`);
     }
   }
 } finally {
@@ -59,7 +61,9 @@ const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 for (const name of Object.keys(rates)) {
   const r = mean(rates[name]!);
   const c = mean(cpu[name]!);
-  console.log(`${name.padEnd(8)} ${r.toFixed(0).padStart(6)} req/s (x${(r / mean(rates.off!)).toFixed(3)})   ${c.toFixed(0).padStart(5)} µs CPU/request (x${(c / mean(cpu.off!)).toFixed(3)})   rounds: ${cpu[name]!.map((x) => x.toFixed(0)).join(', ')}`);
+  const rate = `${r.toFixed(0).padStart(6)} req/s (x${(r / mean(rates.off!)).toFixed(3)})`;
+  const used = `${c.toFixed(0).padStart(5)} µs CPU/request (x${(c / mean(cpu.off!)).toFixed(3)})`;
+  console.log(`${name.padEnd(8)} ${rate}   ${used}   rounds: ${cpu[name]!.map((x) => x.toFixed(0)).join(', ')}`);
 }
 
 // The onResponse hook's work alone: one histogram observation.

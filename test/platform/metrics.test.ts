@@ -32,7 +32,8 @@ describe('GET /metrics', () => {
     built = await startApp({ allowInsecureWebhooks: true, webhookRetryScheduleMs: [0, 50], executionSyncBudgetMs: 5000 });
     built.ctx.tools.register(standardKit());
     t = await makeTenant(built.app);
-    agent = (await call(built.app, 'POST', '/api/agents', { key: t.key, body: { name: 'A', role: 'custom', maturity_level: 'student' } })).body.data.agent.id;
+    const body = { name: 'A', role: 'custom', maturity_level: 'student' };
+    agent = (await call(built.app, 'POST', '/api/agents', { key: t.key, body })).body.data.agent.id;
   });
   after(async () => {
     await Promise.all(receivers.map((r) => r.close()));
@@ -93,7 +94,8 @@ describe('GET /metrics', () => {
     // The receiver has the body before the delivery's job finishes: wait for the counters, not a time.
     await waitUntil(async () => delivered(await scrape()) === delivered(before) + 1);
     const text = await scrape();
-    assert.equal(sample(text, 'atom_agent_executions_total', { status: 'completed' }), sample(before, 'atom_agent_executions_total', { status: 'completed' }) + 1);
+    const completed = (s: string) => sample(s, 'atom_agent_executions_total', { status: 'completed' });
+    assert.equal(completed(text), completed(before) + 1);
     assert.ok(sample(text, 'atom_events_emitted_total', { type: 'agent.executed' }) >= 1);
     const jobs = (s: string) => sample(s, 'atom_jobs_total', { queue: DELIVER_QUEUE, outcome: 'completed' });
     await waitUntil(async () => jobs(await scrape()) >= 1);
@@ -115,9 +117,9 @@ describe('GET /metrics', () => {
   });
 
   it('counts workflow runs by how they ended', async () => {
-    const wf = await call(built.app, 'POST', '/api/workflows', {
-      key: t.key, body: { name: 'wf', nodes: [{ id: 'in', type: 'trigger' }, { id: 'out', type: 'transform', config: { expression: 'input' } }], edges: [{ source: 'in', target: 'out' }] },
-    });
+    const nodes = [{ id: 'in', type: 'trigger' }, { id: 'out', type: 'transform', config: { expression: 'input' } }];
+    const edges = [{ source: 'in', target: 'out' }];
+    const wf = await call(built.app, 'POST', '/api/workflows', { key: t.key, body: { name: 'wf', nodes, edges } });
     assert.equal(wf.status, 201, JSON.stringify(wf.body));
     const completed = (text: string) => sample(text, 'atom_workflow_runs_total', { status: 'completed' });
     const before = completed(await scrape());
@@ -130,7 +132,9 @@ describe('GET /metrics', () => {
     const text = await scrape();
     assert.equal(sample(text, 'atom_sandbox_pool_size'), built.ctx.config.sandboxWorkers);
     assert.match(text, /^atom_sandbox_queue_length \d+$/m);
-    for (const queue of built.ctx.jobs.queues()) assert.match(text, new RegExp(`^atom_job_queue_depth\\{queue="${queue}",state="ready"\\} \\d+$`, 'm'));
+    for (const queue of built.ctx.jobs.queues()) {
+      assert.match(text, new RegExp(`^atom_job_queue_depth\\{queue="${queue}",state="ready"\\} \\d+$`, 'm'));
+    }
     if (built.ctx.db.kind === 'postgres') {
       assert.ok(sample(text, 'atom_db_pool_connections', { state: 'total' }) >= 1);
       assert.match(text, /^atom_db_pool_waiting \d+$/m);

@@ -67,9 +67,9 @@ describe('OpenTelemetry tracing to an OTLP/HTTP receiver', () => {
   });
 
   it('a request is a server span named by its route; its SQL and its skill run are children in one trace', async () => {
-    const skill = await call(built.app, 'POST', '/api/v1/skills/private', {
-      key: t.key, body: { name: 'S', description: 'd', skill_type: 'function', code: 'function execute(i) { return { doubled: i.n * 2 }; }' },
-    });
+    const code = 'function execute(i) { return { doubled: i.n * 2 }; }';
+    const body = { name: 'S', description: 'd', skill_type: 'function', code };
+    const skill = await call(built.app, 'POST', '/api/v1/skills/private', { key: t.key, body });
     assert.equal(skill.status, 201, JSON.stringify(skill.body));
     const res = await call(built.app, 'POST', `/api/skills/${skill.body.skill_id}/execute`, { key: t.key, body: { input: { n: 21 } } });
     assert.deepEqual(res.body.output, { doubled: 42 });
@@ -105,7 +105,8 @@ describe('OpenTelemetry tracing to an OTLP/HTTP receiver', () => {
 
   it('a model call is a client span inside the execution\'s request, with its token usage', async () => {
     llm.script(text('All ', 'done.'));
-    const agent = (await call(built.app, 'POST', '/api/agents', { key: t.key, body: { name: 'A', role: 'general-assistant', maturity_level: 'student' } })).body.data.agent.id;
+    const body = { name: 'A', role: 'general-assistant', maturity_level: 'student' };
+    const agent = (await call(built.app, 'POST', '/api/agents', { key: t.key, body })).body.data.agent.id;
     const exec = await call(built.app, 'POST', `/api/agents/${agent}/execute`, { key: t.key, body: { task: 'say something' } });
     assert.equal(exec.body.data.status, 'completed', JSON.stringify(exec.body));
     const all = await flushed();

@@ -79,7 +79,7 @@ function sandboxGauges(registry: Registry, read: () => SandboxStats) {
   gauge('atom_sandbox_queue_length', 'Skill runs waiting for a sandbox worker', (s) => s.queued);
   const counter = (name: string, help: string, pick: (s: SandboxStats) => number) =>
     new Counter({ name, help, registers, collect() { this.reset(); this.inc(pick(read())); } });
-  counter('atom_sandbox_deadline_terminations_total', 'Sandbox workers terminated at a run\'s deadline (this process)', (s) => s.terminated_on_deadline);
+  counter('atom_sandbox_deadline_terminations_total', 'Sandbox workers terminated at a run\'s deadline', (s) => s.terminated_on_deadline);
   counter('atom_sandbox_refused_total', 'Skill runs refused as SANDBOX_BUSY (this process)', (s) => s.refused_busy);
 }
 
@@ -88,7 +88,8 @@ function poolGauges(registry: Registry, db: Database) {
   const stats = db.poolStats?.bind(db);
   if (!stats) return;
   new Gauge({
-    name: 'atom_db_pool_connections', help: 'PostgreSQL pool connections: open (total) and idle', labelNames: ['state'], registers: [registry],
+    name: 'atom_db_pool_connections', help: 'PostgreSQL pool connections: open (total) and idle',
+    labelNames: ['state'], registers: [registry],
     collect() {
       const s = stats();
       this.set({ state: 'total' }, s.total);

@@ -37,7 +37,8 @@ export async function serveMetrics(metrics: Metrics, port: number, host: string)
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {
-      res.writeHead(path === '/metrics' ? 405 : 404, { 'content-type': 'text/plain; charset=utf-8' }).end('Only GET /metrics is served here\n');
+      const status = path === '/metrics' ? 405 : 404;
+      res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end('Only GET /metrics is served here\n');
       return;
     }
     metrics.render().then(

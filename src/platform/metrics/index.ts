@@ -34,19 +34,25 @@ export class Metrics {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     this.http = new Histogram({
-      name: 'atom_http_request_duration_seconds', help: 'HTTP requests by route pattern, method and status, and how long they took',
+      name: 'atom_http_request_duration_seconds',
+      help: 'HTTP requests by route pattern, method and status, and how long they took',
       labelNames: ['route', 'method', 'status'], buckets: HTTP_BUCKETS, registers,
     });
-    this.errors = new Counter({ name: 'atom_http_errors_total', help: 'Error responses by the envelope\'s error code', labelNames: ['code'], registers });
+    this.errors = new Counter({
+      name: 'atom_http_errors_total', help: 'Error responses by the envelope\'s error code', labelNames: ['code'], registers,
+    });
     this.deliveries = new Counter({
       name: 'atom_webhook_deliveries_total', help: 'Webhook delivery attempts by outcome', labelNames: ['outcome'], registers,
     });
-    this.executions = new Counter({ name: 'atom_agent_executions_total', help: 'Agent executions that ended, by status', labelNames: ['status'], registers });
-    this.workflowRuns = new Counter({ name: 'atom_workflow_runs_total', help: 'Workflow runs that ended, by status', labelNames: ['status'], registers });
-    this.events = new Counter({ name: 'atom_events_emitted_total', help: 'Domain events written to the outbox, by type', labelNames: ['type'], registers });
-    this.jobs = new Counter({ name: 'atom_jobs_total', help: 'Queue jobs this process ran, by queue and outcome', labelNames: ['queue', 'outcome'], registers });
+    const counter = <L extends string>(name: string, help: string, labelNames: L[]) =>
+      new Counter<L>({ name, help, labelNames, registers });
+    this.executions = counter('atom_agent_executions_total', 'Agent executions that ended, by status', ['status']);
+    this.workflowRuns = counter('atom_workflow_runs_total', 'Workflow runs that ended, by status', ['status']);
+    this.events = counter('atom_events_emitted_total', 'Domain events written to the outbox, by type', ['type']);
+    this.jobs = counter('atom_jobs_total', 'Queue jobs this process ran, by queue and outcome', ['queue', 'outcome']);
     this.jobSeconds = new Histogram({
-      name: 'atom_job_duration_seconds', help: 'How long this process took to run a queue job', labelNames: ['queue'], buckets: JOB_BUCKETS, registers,
+      name: 'atom_job_duration_seconds', help: 'How long this process took to run a queue job',
+      labelNames: ['queue'], buckets: JOB_BUCKETS, registers,
     });
     registerCollectors(this.registry, sources);
   }
@@ -73,7 +79,9 @@ export class Metrics {
   /** Every domain event; the ends of executions and workflow runs are counted from theirs. */
   event(type: string, data: object) {
     this.events.inc({ type });
-    if (type === 'agent.executed') this.executions.inc({ status: String((data as { status?: unknown }).status ?? 'unknown') });
+    if (type === 'agent.executed') {
+      this.executions.inc({ status: String((data as { status?: unknown }).status ?? 'unknown') });
+    }
     else if (type.startsWith('workflow.run.')) this.workflowRuns.inc({ status: type.slice('workflow.run.'.length) });
   }
 

@@ -32,7 +32,8 @@ export function tracedDatabase(db: Database, child: ChildSpan): Database {
   const traced: Database = {
     kind: db.kind,
     query,
-    tx: (ctx, fn) => child('transaction', { 'db.system.name': 'postgresql', 'atom.db.engine': db.kind }, () => db.tx(ctx, (ex) => fn(executor(ex)))),
+    tx: (ctx, fn) => child('transaction', { 'db.system.name': 'postgresql', 'atom.db.engine': db.kind }, () =>
+      db.tx(ctx, (ex) => fn(executor(ex)))),
     as: (ctx) => ({ query: (text, params) => query(ctx, text, params) }),
     exec: (text) => db.exec(text),
     jobsAdapter: () => db.jobsAdapter(),

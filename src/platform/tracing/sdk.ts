@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { defaultTextMapGetter, ROOT_CONTEXT, type Span, SpanKind, type SpanOptions, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
+import { defaultTextMapGetter, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { Span, SpanOptions, Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -50,8 +51,10 @@ export function createTracing(opts: TracingOptions): Tracing {
   return {
     http: (app) => httpSpans(app, tracer, current),
     db: (db) => tracedDatabase(db, child),
-    job: (queue, handler) => (job) =>
-      inSpan(`job ${queue}`, { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'pg-boss', 'messaging.destination.name': queue } }, () => handler(job), undefined),
+    job: (queue, handler) => {
+      const options = { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'pg-boss', 'messaging.destination.name': queue } };
+      return (job) => inSpan(`job ${queue}`, options, () => handler(job), undefined);
+    },
     llm: (provider) => tracedLlm(provider, inSpan),
     span: (name, attributes, fn) => inSpan(name, { attributes }, fn),
     flush: () => provider.forceFlush(),
