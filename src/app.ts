@@ -61,7 +61,9 @@ export async function buildApp(config: Config, opts: { logStream?: DestinationSt
   redis?.on('error', () => undefined);
   const bus = config.redisUrl ? redisBus(config.redisUrl) : memoryBus();
   const rates = redis ? redisRateStore(redis, config.rateLimitPrefix) : memoryRateStore();
-  const metrics: Metrics | null = config.metricsEnabled ? new Metrics({ db: rawDb, queues: (): string[] => jobs.queues(), sandbox: sandboxStats }) : null;
+  const metrics: Metrics | null = config.metricsEnabled
+    ? new Metrics({ db: rawDb, queues: (): string[] => jobs.queues(), sandbox: sandboxStats })
+    : null;
   const jobs = new Jobs(db, instrumentJobs(metrics, tracing));
   const outbox = new Outbox(jobs, metrics ? (type, data) => metrics.event(type, data) : undefined);
   const resolver = new CredentialResolver(db, config);

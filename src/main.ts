@@ -25,7 +25,8 @@ async function start(config: Config) {
   const { app, close: closeApp, ctx } = await buildApp(config);
   const address = await app.listen({ port: config.port, host: config.host });
   // The scrape-only port (no credential), for a scraper on a private network.
-  const metricsServer = ctx.metrics && config.metricsPort !== null ? await serveMetrics(ctx.metrics, config.metricsPort, config.metricsHost) : null;
+  const metricsServer =
+    ctx.metrics && config.metricsPort !== null ? await serveMetrics(ctx.metrics, config.metricsPort, config.metricsHost) : null;
   const close = async () => {
     await metricsServer?.close();
     await closeApp();

@@ -79,7 +79,9 @@ async function dispatch(ctx: AppContext, tenantId: string, l: Listing, input: un
   if (l.subtype === 'function') {
     if (!content.code) return { ok: false, output: null, error: 'Skill has no code' };
     const fullEnv = { ...env, idempotency_key: idempotencyKey, ...(Object.keys(grants).length ? { integrations: grants } : {}) };
-    const run = () => runInSandbox(content.code!, input, fullEnv, { timeoutMs: ctx.config.skillTimeoutMs, outputMaxBytes: ctx.config.skillOutputMaxBytes }, tenancyOf(ctx, tenantId));
+    const { code } = content;
+    const limits = { timeoutMs: ctx.config.skillTimeoutMs, outputMaxBytes: ctx.config.skillOutputMaxBytes };
+    const run = () => runInSandbox(code, input, fullEnv, limits, tenancyOf(ctx, tenantId));
     return fromSandbox(ctx, await traceSkillRun(ctx.tracing, l, run));
   }
   if (l.subtype === 'api') {
