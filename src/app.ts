@@ -22,6 +22,10 @@ import { V1Aliases } from './platform/http/v1-alias.js';
 import { newRequestId } from './platform/ids.js';
 import { Jobs } from './platform/jobs.js';
 import { loggerOptions } from './platform/logging.js';
+import { registerHttpMetrics } from './platform/metrics/http.js';
+import { Metrics } from './platform/metrics/index.js';
+import { startTracing, type Tracing } from './platform/tracing/index.js';
+import { sandboxStats } from './modules/skills/sandbox/index.js';
 import { memoryRateStore, redisRateStore } from './platform/ratelimit/index.js';
 import { ToolRegistry } from './platform/tools.js';
 
@@ -44,22 +48,27 @@ export interface Built {
 
 /** Builds the whole server: platform services, then every module, explicitly. `logStream` receives the log lines (tests). */
 export async function buildApp(config: Config, opts: { logStream?: DestinationStream } = {}): Promise<Built> {
-  const db = await openDatabase(config);
+  const tracing = await startTracing(config);
+  const rawDb = await openDatabase(config);
   // A refused or failed migration stops the start without leaving the connections open.
-  await migrate(db).catch(async (err: unknown) => {
-    await db.close();
+  await migrate(rawDb).catch(async (err: unknown) => {
+    await rawDb.close();
     throw err;
   });
+  const db = tracing ? tracing.db(rawDb) : rawDb;
   // Auto-pipelining sends the rate-limit scripts of concurrent requests in one write.
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableAutoPipelining: true }) : null;
   redis?.on('error', () => undefined);
   const bus = config.redisUrl ? redisBus(config.redisUrl) : memoryBus();
   const rates = redis ? redisRateStore(redis, config.rateLimitPrefix) : memoryRateStore();
-  const jobs = new Jobs(db);
-  const outbox = new Outbox(jobs);
+  const metrics: Metrics | null = config.metricsEnabled
+    ? new Metrics({ db: rawDb, queues: (): string[] => jobs.queues(), sandbox: sandboxStats })
+    : null;
+  const jobs = new Jobs(db, instrumentJobs(metrics, tracing));
+  const outbox = new Outbox(jobs, metrics ? (type, data) => metrics.event(type, data) : undefined);
   const resolver = new CredentialResolver(db, config);
   await resolver.listen(bus);
-  const ctx: AppContext = { config, db, jobs, outbox, bus, rates, resolver, redis, tools: new ToolRegistry() };
+  const ctx: AppContext = { config, db, jobs, outbox, bus, rates, resolver, redis, tools: new ToolRegistry(), metrics, tracing };
 
   const v1 = new V1Aliases();
   const app = Fastify({
@@ -74,6 +83,9 @@ export async function buildApp(config: Config, opts: { logStream?: DestinationSt
     ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // First hooks of all: the request's span is current for every later hook and the handler.
+  tracing?.http(app);
+  registerHttpMetrics(app, metrics);
   const routes: RouteInfo[] = [];
   app.addHook('onRoute', (r) => {
     const cfg = r.config ?? {};
@@ -123,6 +135,16 @@ export async function buildApp(config: Config, opts: { logStream?: DestinationSt
       await rates.close();
       await redis?.quit().catch(() => undefined);
       await db.close();
+      await tracing?.shutdown();
     },
+  };
+}
+
+/** Every queue handler counted and timed (metrics) and in a span (tracing), when those are on. */
+function instrumentJobs(metrics: Metrics | null, tracing: Tracing | null) {
+  if (!metrics && !tracing) return undefined;
+  return <T>(queue: string, handler: (job: T) => Promise<void>) => {
+    const traced = tracing ? tracing.job(queue, handler) : handler;
+    return metrics ? metrics.job(queue, traced) : traced;
   };
 }

@@ -57,6 +57,13 @@ export interface Config {
   mcpSessionsPerTenant: number;
   /** An MCP session unused for this long is closed. */
   mcpSessionIdleMs: number;
+  /** Serve Prometheus metrics (`GET /metrics`, admin key) and record them; false: neither. */
+  metricsEnabled: boolean;
+  /** A second port that serves only `/metrics`, without a credential (a scraper on a private network); null: none. */
+  metricsPort: number | null;
+  metricsHost: string;
+  /** OTLP/HTTP endpoint spans are sent to; null: tracing is off and costs nothing. */
+  otlpTracesUrl: string | null;
 }
 
 export interface OAuthSettings {
@@ -217,6 +224,19 @@ export function loadConfig(env: Env = process.env): Config {
     skillOutputMaxBytes: int(env, 'ATOM_SKILL_OUTPUT_MAX_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),
     mcpSessionsPerTenant: int(env, 'ATOM_MCP_SESSIONS_PER_TENANT', 50, 1, 100_000),
     mcpSessionIdleMs: int(env, 'ATOM_MCP_SESSION_IDLE_SECONDS', 900, 1, 86_400) * 1000,
+    ...observabilitySettings(env, host),
+  };
+}
+
+/** Metrics (Prometheus) and traces (OpenTelemetry, with its own variable names). */
+function observabilitySettings(env: Env, host: string) {
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, '');
+  const disabled = bool(env, 'OTEL_SDK_DISABLED', false);
+  return {
+    metricsEnabled: bool(env, 'ATOM_METRICS', true),
+    metricsPort: env.ATOM_METRICS_PORT ? int(env, 'ATOM_METRICS_PORT', 0, 0, 65535) : null,
+    metricsHost: env.ATOM_METRICS_HOST || host,
+    otlpTracesUrl: disabled ? null : env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || (base ? `${base}/v1/traces` : null),
   };
 }
 

@@ -3,6 +3,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase } from './platform/db/index.js';
 import { migrate } from './platform/db/migrate.js';
+import { serveMetrics } from './platform/metrics/http.js';
 import { isPlan } from './platform/plans.js';
 import { isRole } from './platform/auth/permissions.js';
 import { createTenant } from './modules/tenants/service.js';
@@ -21,12 +22,20 @@ const USAGE = `ATOM server
 Configuration comes from the environment (see README).`;
 
 async function start(config: Config) {
-  const { app, close } = await buildApp(config);
+  const { app, close: closeApp, ctx } = await buildApp(config);
   const address = await app.listen({ port: config.port, host: config.host });
+  // The scrape-only port (no credential), for a scraper on a private network.
+  const metricsServer =
+    ctx.metrics && config.metricsPort !== null ? await serveMetrics(ctx.metrics, config.metricsPort, config.metricsHost) : null;
+  const close = async () => {
+    await metricsServer?.close();
+    await closeApp();
+  };
   const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}/pglite`;
   console.log(`ATOM is listening on ${address}`);
   console.log(`  API docs:   ${address}/api/docs  (OpenAPI: ${address}/api/openapi.json, Redoc: ${address}/api/redoc)`);
   console.log(`  Health:     ${address}/api/health`);
+  if (metricsServer) console.log(`  Metrics:    ${metricsServer.url}/metrics  (no credential; ${address}/metrics takes the admin key)`);
   console.log(`  Database:   ${where}`);
   if (config.adminKeyGenerated) {
     console.log(`  Admin key:  ${config.adminKey}`);

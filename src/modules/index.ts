@@ -22,6 +22,7 @@ import { graduationRoutes } from './graduation/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { integrationRoutes } from './integrations/routes.js';
 import { mcpRoutes } from './mcp/routes.js';
+import { metricsRoutes } from './metrics/routes.js';
 import { invitationRoutes } from './members/invitation-routes.js';
 import { memberRoutes } from './members/routes.js';
 import { setupPackages } from './packages/module.js';
@@ -54,6 +55,7 @@ export interface Module {
 
 export const MODULES: Module[] = [
   { name: 'health', routes: healthRoutes },
+  { name: 'metrics', routes: metricsRoutes },
   { name: 'tenants', routes: tenantRoutes },
   { name: 'usage', routes: usageRoutes },
   { name: 'auth', routes: authRoutes },

@@ -21,7 +21,8 @@ export type EventHandler = (event: DomainEvent) => Promise<void>;
 export class Outbox {
   private readonly subscribers = new Map<string, { types: Set<string> | null; handler: EventHandler }>();
 
-  constructor(private readonly jobs: Jobs) {}
+  /** `observe` sees every event as it is written (metrics count executions and runs from them). */
+  constructor(private readonly jobs: Jobs, private readonly observe?: (type: string, data: object) => void) {}
 
   /** `types` null: every event. Call before the job queue starts. */
   subscribe(name: string, types: string[] | null, handler: EventHandler) {
@@ -37,6 +38,7 @@ export class Outbox {
       [tenantId, id, type, JSON.stringify(data)],
     );
     const event: DomainEvent<T> = { id, tenant_id: tenantId, type, data, created_at: new Date(row.created_at).toISOString() };
+    this.observe?.(type, data);
     for (const [queue, sub] of this.subscribers) {
       if (sub.types && !sub.types.has(type)) continue;
       await this.jobs.send(queue, { event }, { retryLimit: 10, retryBackoff: true }, ex);

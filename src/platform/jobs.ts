@@ -49,7 +49,8 @@ export class Jobs {
   private readonly handlers = new Map<string, Registration>();
   private started = false;
 
-  constructor(private readonly db: Database) {
+  /** `wrap` decorates every handler as it is registered (metrics, tracing); decided once, at startup. */
+  constructor(private readonly db: Database, private readonly wrap?: <T>(queue: string, handler: Handler<T>) => Handler<T>) {
     this.boss = new PgBoss({
       db: db.jobsAdapter() as PgBoss.Db,
       schema: 'pgboss',
@@ -63,7 +64,7 @@ export class Jobs {
 
   /** Declare a queue and its worker. Call before `start`. */
   register<T>(queue: string, handler: Handler<T>, options: Registration['options'] = {}) {
-    this.handlers.set(queue, { handler, options });
+    this.handlers.set(queue, { handler: this.wrap ? this.wrap(queue, handler) : handler, options });
   }
 
   queues(): string[] {

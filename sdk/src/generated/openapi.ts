@@ -231,6 +231,7 @@ export const OPERATIONS = [
   "POST /api/workflows/{id}/run",
   "GET /api/workflows/{id}/runs",
   "POST /api/workflows/{id}/webhook",
+  "GET /metrics",
 ] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
@@ -9379,6 +9380,21 @@ export interface paths {
         };
         "400": components['schemas']["ErrorBody"];
         "404": components['schemas']["ErrorBody"];
+        "429": components['schemas']["ErrorBody"];
+      };
+    };
+  };
+  "/metrics": {
+    get: {
+      parameters: {
+        path: never;
+        query: never;
+      };
+      requestBody: never;
+      responses: {
+        "200": unknown;
+        "401": components['schemas']["ErrorBody"];
+        "403": components['schemas']["ErrorBody"];
         "429": components['schemas']["ErrorBody"];
       };
     };

@@ -3,6 +3,7 @@ import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { safeFetch } from '../../platform/net/safe-fetch.js';
 import type { Plan } from '../../platform/plans.js';
+import { traceSkillRun } from '../../platform/tracing/index.js';
 import { consumeSkillRun } from '../../platform/usage.js';
 import type { Listing } from '../marketplace/service.js';
 import { declaredIntegrations, grantsFor, redactSecrets, type IntegrationGrant } from './integrations.js';
@@ -78,7 +79,10 @@ async function dispatch(ctx: AppContext, tenantId: string, l: Listing, input: un
   if (l.subtype === 'function') {
     if (!content.code) return { ok: false, output: null, error: 'Skill has no code' };
     const fullEnv = { ...env, idempotency_key: idempotencyKey, ...(Object.keys(grants).length ? { integrations: grants } : {}) };
-    return fromSandbox(ctx, await runInSandbox(content.code, input, fullEnv, { timeoutMs: ctx.config.skillTimeoutMs, outputMaxBytes: ctx.config.skillOutputMaxBytes }, tenancyOf(ctx, tenantId)));
+    const { code } = content;
+    const limits = { timeoutMs: ctx.config.skillTimeoutMs, outputMaxBytes: ctx.config.skillOutputMaxBytes };
+    const run = () => runInSandbox(code, input, fullEnv, limits, tenancyOf(ctx, tenantId));
+    return fromSandbox(ctx, await traceSkillRun(ctx.tracing, l, run));
   }
   if (l.subtype === 'api') {
     if (!content.endpoint) return { ok: false, output: null, error: 'Skill has no endpoint' };

@@ -1,5 +1,6 @@
 import type { AppContext } from '../../platform/context.js';
 import { decryptSecret } from '../../platform/crypto.js';
+import { countDelivery } from '../../platform/metrics/webhooks.js';
 import { BlockedDestinationError, safeFetch } from '../../platform/net/safe-fetch.js';
 import * as repo from './repo.js';
 import { nextDelay, parseRetryAfter, RETRY_SCHEDULE_MS } from './schedule.js';
@@ -48,6 +49,10 @@ async function post(ctx: AppContext, e: repo.EndpointRow, d: repo.DeliveryRow) {
  * up), disable the endpoint on 410 Gone or after repeated failed deliveries.
  */
 export async function attempt(ctx: AppContext, tenantId: string, deliveryId: string): Promise<AttemptResult | null> {
+  return countDelivery(ctx.metrics, await attemptOnce(ctx, tenantId, deliveryId));
+}
+
+async function attemptOnce(ctx: AppContext, tenantId: string, deliveryId: string): Promise<AttemptResult | null> {
   const db = ctx.db.as(tenantId);
   const d = await repo.startAttempt(db, tenantId, deliveryId);
   if (!d) return null;

@@ -28,6 +28,8 @@ export interface Database {
   jobsAdapter(): { executeSql(text: string, values?: unknown[]): Promise<{ rows: Row[] }> };
   /** Embedded only: the whole data directory as a tarball, which `memory://?from=<file>` starts from. */
   snapshot?(): Promise<Uint8Array>;
+  /** PostgreSQL only: the connection pool's open, idle and waiting counts (metrics). */
+  poolStats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 

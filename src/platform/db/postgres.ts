@@ -108,6 +108,7 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
           return { rows: (last?.rows ?? []) as Row[] };
         }),
     }),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => {
       closed = true;
       return pool.end();

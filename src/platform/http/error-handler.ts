@@ -72,6 +72,7 @@ export function toAppError(err: FastifyError | AppError | Error): AppError {
 }
 
 export function sendError(req: FastifyRequest, reply: FastifyReply, error: AppError) {
+  reply.errorCode = error.code;
   const body = {
     success: false,
     error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) },

@@ -4,6 +4,7 @@ import { newId } from '../../../platform/ids.js';
 import type { LlmProvider } from '../../../platform/llm/provider.js';
 import { OpenAiCompatible } from '../../../platform/llm/openai.js';
 import type { Plan } from '../../../platform/plans.js';
+import { traceLlm } from '../../../platform/tracing/index.js';
 import { assertLlmTokensLeft, recordLlmUsage } from '../../../platform/usage.js';
 import * as agents from '../../agents/repo.js';
 import { MAX_TURNS } from '../../agents/schemas.js';
@@ -54,7 +55,7 @@ export class ExecutionRunner {
 
   constructor(private readonly ctx: AppContext) {
     const { baseUrl, apiKey, model } = ctx.config.llm;
-    this.llm = baseUrl ? new OpenAiCompatible(baseUrl, apiKey, model) : null;
+    this.llm = traceLlm(ctx.tracing, baseUrl ? new OpenAiCompatible(baseUrl, apiKey, model) : null);
   }
 
   /** Another module (chat) receives each piece of a model's answer as it streams. */
