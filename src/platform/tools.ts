@@ -1,3 +1,5 @@
+import type { Plan } from './plans.js';
+
 /**
  * The tools an agent can use, gathered from every module that offers some (installed skills,
  * integrations, MCP). The execution runtime asks the registry; it never knows where a tool lives.
@@ -23,6 +25,8 @@ export interface ToolDef {
 
 export interface ToolCall {
   tenantId: string;
+  /** The tenant's plan when the caller already holds it (a provider reads it otherwise). */
+  plan?: Plan;
   agentId: string | null;
   executionId: string | null;
   tool: ToolDef;

@@ -66,8 +66,12 @@ export async function recordLlmUsage(ex: Executor, tenantId: string, usage: Usag
  * so the call that crosses it completes; the next one is refused until the next UTC midnight.
  */
 export async function assertLlmTokensLeft(ex: Executor, tenantId: string, plan: Plan): Promise<{ used: number; limit: number | null; remaining: number | null }> {
+  return llmTokensLeft(await usedToday(ex, tenantId, LLM_TOTAL_METRIC), plan);
+}
+
+/** assertLlmTokensLeft with today's total already read (`used`). */
+export function llmTokensLeft(used: number, plan: Plan): { used: number; limit: number | null; remaining: number | null } {
   const limit = PLAN_LIMITS[plan].dailyLlmTokens;
-  const used = await usedToday(ex, tenantId, LLM_TOTAL_METRIC);
   if (limit === null) return { used, limit, remaining: null };
   if (used < limit) return { used, limit, remaining: limit - used };
   const resets = nextUtcMidnight();
@@ -88,8 +92,12 @@ export async function consumeSkillRun(ex: Executor, tenantId: string, plan: Plan
 
 /** Refuses work up front when today's skill executions are spent (nothing is counted). */
 export async function assertSkillRunsLeft(ex: Executor, tenantId: string, plan: Plan): Promise<void> {
+  skillRunsLeft(await usedToday(ex, tenantId, SKILL_METRIC), plan);
+}
+
+/** assertSkillRunsLeft with today's count already read (`used`). */
+export function skillRunsLeft(used: number, plan: Plan): void {
   const limit = PLAN_LIMITS[plan].dailySkillExecutions;
-  const used = await usedToday(ex, tenantId, SKILL_METRIC);
   if (limit !== null && used >= limit) throw skillLimitError(used, limit, plan);
 }
 

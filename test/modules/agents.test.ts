@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Built } from '../../src/app.js';
 import { startApp } from '../helpers/app.js';
+import { agentsService } from '../../src/modules/agents/service.js';
+import type { AppError } from '../../src/platform/errors.js';
 import { call, expectError, makeKey, makeTenant, type TestTenant } from '../helpers/http.js';
 import { standardKit } from '../helpers/tools.js';
 
@@ -141,6 +143,23 @@ describe('agent quota', () => {
     const res = await call(built.app, 'POST', '/api/agents', { key: t.key, body: { name: 'a3', role: 'custom', maturity_level: 'student' } });
     expectError(res, 429, 'AGENT_LIMIT_EXCEEDED');
     assert.deepEqual(res.body.error.details, { current: 3, limit: 3, plan: 'free', upgrade_to: 'solo' });
+    await built.close();
+  });
+
+  it('an unlimited plan creates without the lock; a stale plan hint cannot skip the limit', async () => {
+    const built = await startApp();
+    const rich = await makeTenant(built.app, 'enterprise');
+    for (let i = 0; i < 4; i++) {
+      assert.equal((await call(built.app, 'POST', '/api/agents', { key: rich.key, body: { name: `e${i}`, role: 'custom', maturity_level: 'student' } })).status, 201);
+    }
+    const created = await call(built.app, 'GET', '/api/agents?limit=10', { key: rich.key });
+    assert.equal(created.body.data.pagination.total, 4);
+    // The credential said enterprise, but the tenant is free by the time the insert runs: the limit still holds.
+    const t = await makeTenant(built.app, 'free');
+    const agents = agentsService(built.ctx);
+    const body = { role: 'custom', maturity_level: 'student' } as const;
+    for (let i = 0; i < 3; i++) await agents.create(t.id, null, { ...body, name: `f${i}` }, { plan: 'enterprise' });
+    await assert.rejects(agents.create(t.id, null, { ...body, name: 'f3' }, { plan: 'enterprise' }), (e: AppError) => e.code === 'AGENT_LIMIT_EXCEEDED');
     await built.close();
   });
 });

@@ -133,7 +133,7 @@ describe('graduation cannot be gamed', () => {
            VALUES ($1, $2, $3, $4, '{}', '{}', 'api', $5, 'respond', 1, 'student', $6, $7, now(), 5)`,
           [t.id, `exe_rule${i}`, agent, `rule case ${i}`, status, JSON.stringify(result), status === 'completed' ? 1 : 0],
         );
-        await insertEpisodeForExecution(ex, t.id, `epi_rule${i}`, `exe_rule${i}`, 'execution');
+        await insertEpisodeForExecution(ex, { tenant_id: t.id, id: `exe_rule${i}`, status, result }, `epi_rule${i}`, 'execution');
       }
     });
     const list = await call(built.app, 'GET', `/api/graduation/agents/${agent}/episodes?limit=50`, { key: t.key });

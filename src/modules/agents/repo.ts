@@ -25,13 +25,24 @@ function toAgent(r: Record<string, unknown>): AgentRow {
   return { ...(r as unknown as AgentRow), created_at: new Date(r.created_at as string).toISOString(), updated_at: new Date(r.updated_at as string).toISOString() };
 }
 
-export async function insertAgent(ex: Executor, tenantId: string, a: Omit<AgentRow, 'tenant_id' | 'created_at' | 'updated_at' | 'status'> & { createdBy: string | null }): Promise<AgentRow> {
-  const [row] = await ex.query(
-    `INSERT INTO agents (tenant_id, id, name, description, role, maturity_level, capabilities, configuration, created_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
-    [tenantId, a.id, a.name, a.description, a.role, a.maturity_level, JSON.stringify(a.capabilities), JSON.stringify(a.configuration), a.createdBy],
-  );
+export type NewAgent = Omit<AgentRow, 'tenant_id' | 'created_at' | 'updated_at' | 'status'> & { createdBy: string | null };
+
+const INSERT = 'INSERT INTO agents (tenant_id, id, name, description, role, maturity_level, capabilities, configuration, created_by)';
+const values = (tenantId: string, a: NewAgent) =>
+  [tenantId, a.id, a.name, a.description, a.role, a.maturity_level, JSON.stringify(a.capabilities), JSON.stringify(a.configuration), a.createdBy];
+
+export async function insertAgent(ex: Executor, tenantId: string, a: NewAgent): Promise<AgentRow> {
+  const [row] = await ex.query(`${INSERT} VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`, values(tenantId, a));
   return toAgent(row);
+}
+
+/** Inserts the agent only if the tenant's plan is one of `plans` as the statement runs; null when it is not. */
+export async function insertAgentIfPlanIn(ex: Executor, tenantId: string, a: NewAgent, plans: readonly string[]): Promise<AgentRow | null> {
+  const [row] = await ex.query(
+    `${INSERT} SELECT $1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9 WHERE (SELECT plan FROM tenants WHERE id = $1) = ANY($10::text[]) RETURNING ${COLUMNS}`,
+    [...values(tenantId, a), plans],
+  );
+  return row ? toAgent(row) : null;
 }
 
 export async function listAgents(ex: Executor, tenantId: string, q: ListQuery) {

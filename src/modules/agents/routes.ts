@@ -43,7 +43,7 @@ export const agentRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async
     config: { permission: 'AGENT_MANAGE' },
   }, async (req, reply) => {
     const mayGraduate = req.principal!.permissions.has('GRADUATION_MANAGE');
-    return reply.status(201).send(ok(req, { agent: await agents.create(tenantOf(req), req.principal!.userId, req.body, { mayGraduate }) }));
+    return reply.status(201).send(ok(req, { agent: await agents.create(tenantOf(req), req.principal!.userId, req.body, { mayGraduate, plan: req.principal!.tenant?.plan }) }));
   });
 
   app.get('/api/agents/:id', {

@@ -1,7 +1,8 @@
 import type { AppContext } from '../../platform/context.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { PLAN_LIMITS, upgradeFrom, type Plan } from '../../platform/plans.js';
+import type { Executor } from '../../platform/db/index.js';
+import { PLAN_LIMITS, PLANS, upgradeFrom, type Plan } from '../../platform/plans.js';
 import * as executions from '../executions/repo.js';
 import * as episodes from '../graduation/repo.js';
 import { readiness, WINDOW, type EpisodeFacts } from '../graduation/readiness.js';
@@ -28,6 +29,21 @@ export async function readinessFor(ctx: AppContext, tenantId: string, agentId: s
   return { readiness: readiness(level, facts, realEpisodes), realEpisodes };
 }
 
+/** Plans without an agent limit: creating an agent there needs no count and no lock. */
+const UNLIMITED_AGENT_PLANS = PLANS.filter((p) => PLAN_LIMITS[p].maxAgents === null);
+
+/** The agent quota, counted under a lock on the tenant row (parallel creates cannot overshoot it). */
+async function insertWithinLimit(ex: Executor, tenantId: string, fields: repo.NewAgent): Promise<repo.AgentRow> {
+  const [{ plan }] = await ex.query<{ plan: Plan }>('SELECT plan FROM tenants WHERE id = $1 FOR UPDATE', [tenantId]);
+  const limit = PLAN_LIMITS[plan].maxAgents;
+  const current = limit === null ? 0 : await repo.countAgents(ex, tenantId);
+  if (limit !== null && current >= limit) {
+    const next = upgradeFrom(plan);
+    throw new AppError('AGENT_LIMIT_EXCEEDED', `Tenant has reached maximum agent limit (${limit}).${next ? ` Upgrade to the ${next} plan for more agents.` : ''}`, { current, limit, plan, upgrade_to: next });
+  }
+  return repo.insertAgent(ex, tenantId, fields);
+}
+
 export function agentsService(ctx: AppContext) {
   async function load(tenantId: string, id: string) {
     const agent = await repo.getAgent(ctx.db.as(tenantId), tenantId, id);
@@ -46,27 +62,25 @@ export function agentsService(ctx: AppContext) {
 
     /**
      * The plan's agent quota is checked under a lock on the tenant row, so parallel creates cannot
-     * overshoot it. An agent starts above student only for a caller who may graduate agents
-     * (GRADUATION_MANAGE): otherwise a member could skip graduation by creating an autonomous agent.
+     * overshoot it. A plan without an agent limit takes no lock: one insert, conditional on the
+     * tenant's plan being unlimited when it runs, so a tenant's creates do not queue behind each
+     * other's commits. `opts.plan` (the credential's plan) only picks which path is tried first.
+     * An agent starts above student only for a caller who may graduate agents (GRADUATION_MANAGE):
+     * otherwise a member could skip graduation by creating an autonomous agent.
      */
-    async create(tenantId: string, createdBy: string | null, input: CreateAgentBody, opts: { mayGraduate?: boolean } = {}) {
+    async create(tenantId: string, createdBy: string | null, input: CreateAgentBody, opts: { mayGraduate?: boolean; plan?: Plan } = {}) {
       if (input.maturity_level !== 'student' && !opts.mayGraduate) {
         throw new AppError('INSUFFICIENT_PERMISSIONS', `Creating an agent at maturity ${input.maturity_level} requires the GRADUATION_MANAGE permission; create it as student and graduate it`, {
           required_permission: 'GRADUATION_MANAGE', field: 'maturity_level',
         });
       }
+      const fields = {
+        id: newId('agt'), name: input.name, description: input.description ?? null, role: input.role, maturity_level: input.maturity_level,
+        capabilities: input.capabilities ?? [], configuration: input.configuration ?? {}, createdBy,
+      };
+      const limited = opts.plan !== undefined && PLAN_LIMITS[opts.plan].maxAgents !== null;
       return ctx.db.tx(tenantId, async (ex) => {
-        const [{ plan }] = await ex.query<{ plan: Plan }>('SELECT plan FROM tenants WHERE id = $1 FOR UPDATE', [tenantId]);
-        const limit = PLAN_LIMITS[plan].maxAgents;
-        const current = await repo.countAgents(ex, tenantId);
-        if (limit !== null && current >= limit) {
-          const next = upgradeFrom(plan);
-          throw new AppError('AGENT_LIMIT_EXCEEDED', `Tenant has reached maximum agent limit (${limit}).${next ? ` Upgrade to the ${next} plan for more agents.` : ''}`, { current, limit, plan, upgrade_to: next });
-        }
-        const agent = await repo.insertAgent(ex, tenantId, {
-          id: newId('agt'), name: input.name, description: input.description ?? null, role: input.role, maturity_level: input.maturity_level,
-          capabilities: input.capabilities ?? [], configuration: input.configuration ?? {}, createdBy,
-        });
+        const agent = (!limited && (await repo.insertAgentIfPlanIn(ex, tenantId, fields, UNLIMITED_AGENT_PLANS))) || (await insertWithinLimit(ex, tenantId, fields));
         await ctx.outbox.emit(ex, tenantId, 'agent.created', { agent_id: agent.id, name: agent.name, maturity_level: agent.maturity_level });
         return agent;
       });

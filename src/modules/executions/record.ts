@@ -13,7 +13,7 @@ const EPISODE_SOURCE: Record<string, string> = { api: 'execution', training: 'tr
  */
 export async function recordEnd(ctx: AppContext, ex: Executor, e: ExecutionRow): Promise<string> {
   const episodeId = newId('epi');
-  await insertEpisodeForExecution(ex, e.tenant_id, episodeId, e.id, EPISODE_SOURCE[e.source] ?? 'execution');
+  await insertEpisodeForExecution(ex, e, episodeId, EPISODE_SOURCE[e.source] ?? 'execution');
   await ctx.outbox.emit(ex, e.tenant_id, 'agent.executed', executedEvent(e));
   return episodeId;
 }

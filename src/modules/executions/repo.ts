@@ -1,5 +1,7 @@
 import type { Executor } from '../../platform/db/index.js';
 import { pageQuery } from '../../platform/db/paging.js';
+import type { Plan } from '../../platform/plans.js';
+import type { AgentRow } from '../agents/repo.js';
 
 export type ExecutionStatus = 'pending' | 'in_progress' | 'completed' | 'failed' | 'cancelled';
 
@@ -47,13 +49,48 @@ export interface ExecutionRow {
   created_at: Date;
 }
 
-export async function insertExecution(ex: Executor, tenantId: string, e: Pick<ExecutionRow, 'id' | 'agent_id' | 'task' | 'context' | 'parameters' | 'source' | 'action' | 'complexity' | 'maturity_at_start'> & { requestedBy: string | null }): Promise<ExecutionRow> {
+export type NewExecution = Pick<ExecutionRow, 'id' | 'agent_id' | 'task' | 'context' | 'parameters' | 'source' | 'action' | 'complexity' | 'maturity_at_start'>
+  & { requestedBy: string | null; claimed?: boolean };
+
+/**
+ * A new execution: pending, or with `claimed` already taken by its first attempt (in progress,
+ * attempt 1, heartbeat now), which the process that inserts it then runs without claiming it again.
+ */
+export async function insertExecution(ex: Executor, tenantId: string, e: NewExecution): Promise<ExecutionRow> {
   const [row] = await ex.query<ExecutionRow>(
-    `INSERT INTO executions (tenant_id, id, agent_id, task, context, parameters, source, status, action, complexity, maturity_at_start, requested_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10, $11) RETURNING *`,
-    [tenantId, e.id, e.agent_id, e.task, JSON.stringify(e.context), JSON.stringify(e.parameters), e.source, e.action, e.complexity, e.maturity_at_start, e.requestedBy],
+    `INSERT INTO executions (tenant_id, id, agent_id, task, context, parameters, source, status, action, complexity, maturity_at_start, requested_by,
+                             attempts, heartbeat_at, started_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $12 THEN 'in_progress' ELSE 'pending' END, $8, $9, $10, $11,
+             CASE WHEN $12 THEN 1 ELSE 0 END, CASE WHEN $12 THEN now() END, CASE WHEN $12 THEN now() END) RETURNING *`,
+    [tenantId, e.id, e.agent_id, e.task, JSON.stringify(e.context), JSON.stringify(e.parameters), e.source, e.action, e.complexity, e.maturity_at_start,
+      e.requestedBy, e.claimed === true],
   );
   return row;
+}
+
+/** What deciding on a new execution needs, read at once: the agent, the tenant's plan and governance overrides, today's usage. */
+export interface Admission {
+  agent: AgentRow;
+  plan: Plan;
+  overrides: Record<string, number>;
+  /** Today's counters of the given metrics (absent: 0). */
+  usage: Record<string, number>;
+}
+
+export async function admission(ex: Executor, tenantId: string, agentId: string, metrics: string[]): Promise<Admission | null> {
+  const [row] = await ex.query<AgentRow & { plan: Plan; overrides: Record<string, number>; usage: Record<string, number> | null }>(
+    `SELECT a.tenant_id, a.id, a.name, a.description, a.role, a.maturity_level, a.status, a.capabilities, a.configuration, a.created_at, a.updated_at,
+            t.plan,
+            (SELECT coalesce(jsonb_object_agg(o.action, o.complexity), '{}'::jsonb) FROM governance_overrides o WHERE o.tenant_id = $1) AS overrides,
+            (SELECT jsonb_object_agg(u.metric, u.count) FROM usage_counters u
+              WHERE u.tenant_id = $1 AND u.metric = ANY($3::text[]) AND u.day = (now() AT TIME ZONE 'UTC')::date) AS usage
+       FROM agents a JOIN tenants t ON t.id = a.tenant_id WHERE a.tenant_id = $1 AND a.id = $2`,
+    [tenantId, agentId, metrics],
+  );
+  if (!row) return null;
+  const { plan, overrides, usage, ...agent } = row;
+  const at = (d: unknown) => new Date(d as string).toISOString();
+  return { agent: { ...agent, created_at: at(agent.created_at), updated_at: at(agent.updated_at) }, plan, overrides, usage: usage ?? {} };
 }
 
 export async function getExecution(ex: Executor, tenantId: string, id: string): Promise<ExecutionRow | null> {

@@ -5,21 +5,32 @@ import type { Plan } from '../../platform/plans.js';
 import * as agents from '../agents/repo.js';
 import { classifyTask, decide, type Maturity } from '../governance/policy.js';
 import * as approvals from '../governance/repo.js';
-import { actionTable } from '../governance/service.js';
+import { actionTable, tableOf } from '../governance/service.js';
 import * as repo from './repo.js';
 import { TASK_APPROVED, ToolGate } from './runtime/gate.js';
 import { executionJournal } from './journal/journal.js';
 import * as journal from './journal/repo.js';
 import { wireName } from './runtime/llm-loop.js';
 import { Trace } from './runtime/trace.js';
-import type { ExecutionRunner } from './runtime/runner.js';
-import { assertLlmTokensLeft, assertSkillRunsLeft } from '../../platform/usage.js';
+import type { ExecutionRunner, Known } from './runtime/runner.js';
+import { assertLlmTokensLeft, assertSkillRunsLeft, LLM_TOTAL_METRIC, llmTokensLeft, SKILL_METRIC, skillRunsLeft } from '../../platform/usage.js';
 import { recordEnd } from './record.js';
 import { executionView } from './view.js';
 import { stepView } from './journal/view.js';
 
 export const RUN_QUEUE = 'executions.run';
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
+
+/** The run's end if it comes within `ms`, else null (the timer does not outlive the race). */
+async function within<T>(run: Promise<T | null>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((r) => (timer = setTimeout(() => r(null), ms)));
+  try {
+    return await Promise.race([run, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export interface ExecuteInput {
   task: string;
@@ -54,29 +65,51 @@ export function executionsService(ctx: AppContext, runner: ExecutionRunner) {
     if (runner.llm) await assertLlmTokensLeft(ctx.db.as(tenantId), tenantId, plan);
   }
 
+  /** The agent must exist and be active, the action be known and allowed at its maturity, and today's quota not be spent. */
+  async function admit(tenantId: string, agentId: string, input: ExecuteInput) {
+    const read = await repo.admission(ctx.db.as(tenantId), tenantId, agentId, [SKILL_METRIC, LLM_TOTAL_METRIC]);
+    if (!read) throw notFound('AGENT_NOT_FOUND', 'Agent', agentId);
+    const { agent, plan } = read;
+    const table = tableOf(read.overrides);
+    const maturity = agent.maturity_level as Maturity;
+    if (agent.status !== 'active') {
+      throw new AppError('GOVERNANCE_DENIED', `Agent is ${agent.status} and cannot act`, { current_maturity: maturity, action: input.action ?? 'respond', reason: `Agent status is ${agent.status}` });
+    }
+    if (input.action && table[input.action] === undefined) {
+      throw new AppError('INVALID_ENUM_VALUE', `Unknown action '${input.action}'`, { field: 'action', allowed: Object.keys(table) });
+    }
+    const { action, complexity } = input.action ? { action: input.action, complexity: table[input.action] } : classifyTask(input.task, table);
+    const decision = decide(maturity, action, complexity);
+    if (decision.outcome === 'deny') {
+      throw new AppError('GOVERNANCE_DENIED', 'Agent maturity level insufficient for this action', { current_maturity: decision.current_maturity, required_maturity: decision.required_maturity, action, complexity: decision.complexity, reason: decision.reason });
+    }
+    skillRunsLeft(read.usage[SKILL_METRIC] ?? 0, plan);
+    if (runner.llm) llmTokensLeft(read.usage[LLM_TOTAL_METRIC] ?? 0, plan);
+    return { agent, plan, table, decision, action, complexity };
+  }
+
+  /** Runs an execution this request inserted claimed; failures reach the job queue's error handler, as a kicked run's do. */
+  const start = (e: repo.ExecutionRow, known: Known) =>
+    runner.start(e, known).catch((err) => {
+      ctx.jobs.boss.emit('error', err);
+      return null;
+    });
+
   return {
-    /** Governance first, then quota; the run is queued durably and, when it is quick, answered at once. */
+    /**
+     * Governance first, then quota, decided on one read (agent, plan, overrides, today's usage). The
+     * run is inserted already claimed by this process, its watchdog job in the same transaction (a
+     * crash leaves it to another process); when it is quick, it is answered at once from its end.
+     */
     async execute(tenantId: string, requestedBy: string | null, agentId: string, input: ExecuteInput, opts: ExecuteOptions = {}) {
       const existing = opts.id ? await repo.getExecution(ctx.db.as(tenantId), tenantId, opts.id) : null;
       if (existing) return { view: executionView(existing), finished: TERMINAL.has(existing.status) };
-      const agent = await loadAgent(tenantId, agentId);
-      const table = await actionTable(ctx, tenantId);
-      const maturity = agent.maturity_level as Maturity;
-      if (agent.status !== 'active') {
-        throw new AppError('GOVERNANCE_DENIED', `Agent is ${agent.status} and cannot act`, { current_maturity: maturity, action: input.action ?? 'respond', reason: `Agent status is ${agent.status}` });
-      }
-      if (input.action && table[input.action] === undefined) {
-        throw new AppError('INVALID_ENUM_VALUE', `Unknown action '${input.action}'`, { field: 'action', allowed: Object.keys(table) });
-      }
-      const { action, complexity } = input.action ? { action: input.action, complexity: table[input.action] } : classifyTask(input.task, table);
-      const d = decide(maturity, action, complexity);
-      if (d.outcome === 'deny') {
-        throw new AppError('GOVERNANCE_DENIED', 'Agent maturity level insufficient for this action', { current_maturity: d.current_maturity, required_maturity: d.required_maturity, action, complexity: d.complexity, reason: d.reason });
-      }
-      await checkQuota(tenantId);
+      const known = await admit(tenantId, agentId, input);
+      const { agent, table, decision: d, action, complexity } = known;
       const created = await ctx.db.tx(tenantId, async (ex) => {
         const e = await repo.insertExecution(ex, tenantId, {
-          id: opts.id ?? newId('exe'), agent_id: agentId, task: input.task, context: input.context ?? {}, parameters: input.parameters ?? {}, source: input.source ?? 'api', action, complexity, maturity_at_start: maturity, requestedBy,
+          id: opts.id ?? newId('exe'), agent_id: agentId, task: input.task, context: input.context ?? {}, parameters: input.parameters ?? {},
+          source: input.source ?? 'api', action, complexity, maturity_at_start: agent.maturity_level, requestedBy, claimed: d.outcome !== 'approval',
         });
         if (d.outcome === 'approval') {
           const a = await approvals.insertApproval(ex, tenantId, { id: newId('apr'), agentId, executionId: e.id, action, tool: null, complexity, reason: d.reason });
@@ -88,9 +121,9 @@ export function executionsService(ctx: AppContext, runner: ExecutionRunner) {
         return { e, approvalId: null };
       });
       if (created.approvalId) return { view: executionView((await repo.getExecution(ctx.db.as(tenantId), tenantId, created.e.id))!), finished: false };
-      const run = kick(tenantId, created.e.id);
-      if (input.parameters?.async !== true && !opts.noWait) await Promise.race([run, new Promise((r) => setTimeout(r, ctx.config.executionSyncBudgetMs))]);
-      const now = (await repo.getExecution(ctx.db.as(tenantId), tenantId, created.e.id))!;
+      const run = start(created.e, { agent, plan: known.plan, table });
+      const ended = input.parameters?.async !== true && !opts.noWait ? await within(run, ctx.config.executionSyncBudgetMs) : null;
+      const now = ended ?? (await repo.getExecution(ctx.db.as(tenantId), tenantId, created.e.id))!;
       return { view: executionView(now), finished: TERMINAL.has(now.status) };
     },
 
@@ -191,7 +224,9 @@ export function executionsService(ctx: AppContext, runner: ExecutionRunner) {
       const result = await gate.call(tool, args, AbortSignal.timeout(60_000));
       await ctx.db.tx(tenantId, async (ex) => {
         const done = await repo.finish(ex, tenantId, e.id, { status: result.ok ? 'completed' : 'failed', result: { output: result.output as unknown }, error: result.error ?? null, confidence: result.ok ? 1 : 0, trace: trace.steps, toolsUsed: [...gate.used], violations: gate.violations });
-        if (done) await recordEnd(ctx, ex, done);
+        if (!done) return;
+        await journal.flush(ex);
+        await recordEnd(ctx, ex, done);
       });
       return { tool: tool.name, ok: result.ok, output: result.output, error: result.error ?? null, execution_id: e.id };
     },

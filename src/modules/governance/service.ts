@@ -8,7 +8,12 @@ import * as repo from './repo.js';
  * as `constructor` (a valid action pattern) must read as unknown, not as Object's own property.
  */
 export async function actionTable(ctx: AppContext, tenantId: string): Promise<ActionTable> {
-  return Object.assign(Object.create(null) as ActionTable, DEFAULT_ACTIONS, await repo.overrides(ctx.db.as(tenantId), tenantId));
+  return tableOf(await repo.overrides(ctx.db.as(tenantId), tenantId));
+}
+
+/** The action table from the tenant's overrides (action → complexity), already read. */
+export function tableOf(overrides: Record<string, number>): ActionTable {
+  return Object.assign(Object.create(null) as ActionTable, DEFAULT_ACTIONS, overrides);
 }
 
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);

@@ -30,10 +30,10 @@ export interface EpisodeRow {
 const EPISODE = `id, agent_id, execution_id, source, task, maturity_level, outcome, success, real_outcome, confidence, interventions, violations, skills_used,
   canvas_ids, approvals_approved, approvals_rejected, duration_ms, feedback_score, feedback_count, created_at`;
 
-/** The episode of a finished execution, written in the same transaction as its end. */
-export async function insertEpisodeForExecution(ex: Executor, tenantId: string, id: string, executionId: string, source: string): Promise<void> {
-  const [end] = await ex.query<{ status: string; result: unknown }>('SELECT status, result FROM executions WHERE tenant_id = $1 AND id = $2', [tenantId, executionId]);
-  if (!end) return;
+/** The episode of a finished execution (`end`: its row as the end wrote it), written in the same transaction as its end. */
+export async function insertEpisodeForExecution(
+  ex: Executor, end: { tenant_id: string; id: string; status: string; result: unknown }, id: string, source: string,
+): Promise<void> {
   await ex.query(
     `INSERT INTO episodes (tenant_id, id, agent_id, execution_id, source, task, maturity_level, outcome, success, real_outcome, confidence, interventions,
                            violations, skills_used, canvas_ids, approvals_approved, approvals_rejected, duration_ms)
@@ -45,7 +45,7 @@ export async function insertEpisodeForExecution(ex: Executor, tenantId: string, 
             (SELECT count(*)::int FROM governance_approvals a WHERE a.tenant_id = e.tenant_id AND a.execution_id = e.id AND a.status = 'rejected'),
             e.duration_ms
        FROM executions e WHERE e.tenant_id = $1 AND e.id = $2`,
-    [tenantId, executionId, id, source, realOutcome(end.status, end.result)],
+    [end.tenant_id, end.id, id, source, realOutcome(end.status, end.result)],
   );
 }
 

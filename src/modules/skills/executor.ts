@@ -11,6 +11,8 @@ import { runInSandbox, sandboxAdmits, type SandboxResult, type SandboxTenancy } 
 import * as repo from './repo.js';
 
 export interface ExecutionOutcome { execution_id: string; status: 'completed' | 'failed'; output: unknown; error: string | null; duration_ms: number }
+/** What running a skill reads of its listing. */
+type RunnableSkill = Pick<Listing, 'id' | 'subtype' | 'content'>;
 type Dispatched = { ok: boolean; output: unknown; error: string | null; code?: string };
 
 /** The tenant's share of the sandbox pool, from the configuration. */
@@ -74,7 +76,7 @@ async function callApi(ctx: AppContext, endpoint: string, input: unknown, idempo
  * Tokens of the declared integrations reach a function skill as `env.integrations.<provider>` and an
  * api skill as headers (see integrationHeaders).
  */
-async function dispatch(ctx: AppContext, tenantId: string, l: Listing, input: unknown, env: Record<string, string>, idempotencyKey: string, grants: Record<string, IntegrationGrant>): Promise<Dispatched> {
+async function dispatch(ctx: AppContext, tenantId: string, l: RunnableSkill, input: unknown, env: Record<string, string>, idempotencyKey: string, grants: Record<string, IntegrationGrant>): Promise<Dispatched> {
   const content = l.content as { code?: string | null; endpoint?: string | null };
   if (l.subtype === 'function') {
     if (!content.code) return { ok: false, output: null, error: 'Skill has no code' };
@@ -107,7 +109,7 @@ async function dispatch(ctx: AppContext, tenantId: string, l: Listing, input: un
  * skillOutputMaxBytes fails the run with SKILL_OUTPUT_TOO_LARGE: recorded as failed, and for a direct
  * run answered as 422 (an agent's tool call gets it as the call's error).
  */
-export async function executeSkill(ctx: AppContext, tenantId: string, plan: Plan, l: Listing, input: unknown, env: Record<string, string>, run: { quota: 'consume' | 'counted'; idempotencyKey?: string }): Promise<ExecutionOutcome> {
+export async function executeSkill(ctx: AppContext, tenantId: string, plan: Plan, l: RunnableSkill, input: unknown, env: Record<string, string>, run: { quota: 'consume' | 'counted'; idempotencyKey?: string }): Promise<ExecutionOutcome> {
   const grants = await grantsFor(ctx, tenantId, declaredIntegrations(l.content));
   if (l.subtype === 'function' && !sandboxAdmits(tenancyOf(ctx, tenantId))) {
     throw sandboxBusy(ctx, `This tenant already has ${ctx.config.sandboxTenantActive} skill runs in progress and ${ctx.config.sandboxTenantQueue} waiting; try again shortly`, 2);

@@ -72,10 +72,9 @@ export function skillsService(ctx: AppContext) {
   const engine = marketplaceEngine(ctx, 'skill');
   const packages = packagesService(ctx);
   const requestUrl = `${ctx.config.publicUrl}/api/packages/request`;
-  const environment = async (tenantId: string, id: string): Promise<Record<string, string>> => {
-    const sealed = await repo.getEnvironment(ctx.db.as(tenantId), tenantId, id);
-    return sealed ? JSON.parse(decryptSecret(ctx.config.encryptionKey, sealed, envAad(tenantId, id))) : {};
-  };
+  const unseal = (tenantId: string, id: string, sealed: string | null): Record<string, string> =>
+    (sealed ? JSON.parse(decryptSecret(ctx.config.encryptionKey, sealed, envAad(tenantId, id))) : {});
+  const environment = async (tenantId: string, id: string) => unseal(tenantId, id, await repo.getEnvironment(ctx.db.as(tenantId), tenantId, id));
   const checkPackages = (tenantId: string, content: Record<string, unknown>) => packages.assertAllowed(tenantId, declaredPackages(content), requestUrl);
   /** An endpoint the server will call later: refused now when it could only reach somewhere private. */
   const checkEndpoint = (endpoint: unknown) => { if (endpoint != null) assertOutboundUrl(endpoint, 'endpoint', ctx.config.allowInsecureWebhooks); };
@@ -106,7 +105,9 @@ export function skillsService(ctx: AppContext) {
     },
     /** Runs a skill as an agent's tool: governance already decided (and approved high-risk calls), the journal counted the quota. */
     async executeAsTool(caller: Caller, id: string, input: unknown, idempotencyKey?: string) {
-      return executeSkill(ctx, caller.tenantId, caller.plan, await runnable(caller.tenantId, id), input, await environment(caller.tenantId, id), { quota: 'counted', idempotencyKey });
+      const l = await repo.runnableSkillWithEnv(ctx.db.as(SYSTEM), caller.tenantId, id);
+      if (!l) throw new AppError('SKILL_NOT_FOUND', `Skill ${id} is not installed in this tenant`, { skill_id: id });
+      return executeSkill(ctx, caller.tenantId, caller.plan, l, input, unseal(caller.tenantId, id, l.sealed), { quota: 'counted', idempotencyKey });
     },
     /** Checks declared packages (whitelist, advisories) before the engine installs; records them for the tenant. */
     async install(caller: Caller, id: string, config: Record<string, unknown>, agentId: string | null) {

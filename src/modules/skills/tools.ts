@@ -31,9 +31,9 @@ export function skillToolProvider(ctx: AppContext): ToolProvider {
       });
     },
     async callTool(call) {
-      const [tenant] = await ctx.db.query<{ plan: Plan }>(SYSTEM, 'SELECT plan FROM tenants WHERE id = $1', [call.tenantId]);
+      const plan = call.plan ?? (await ctx.db.query<{ plan: Plan }>(SYSTEM, 'SELECT plan FROM tenants WHERE id = $1', [call.tenantId]))[0]?.plan;
       try {
-        const r = await skills.executeAsTool({ tenantId: call.tenantId, plan: tenant?.plan ?? 'free', rater: call.tenantId }, call.tool.ref, call.args, call.idempotencyKey);
+        const r = await skills.executeAsTool({ tenantId: call.tenantId, plan: plan ?? 'free', rater: call.tenantId }, call.tool.ref, call.args, call.idempotencyKey);
         return { ok: r.status === 'completed', output: r.output, ...(r.error ? { error: r.error } : {}) };
       } catch (e) {
         if (e instanceof AppError) return { ok: false, output: null, error: `${e.code}: ${e.message}` };

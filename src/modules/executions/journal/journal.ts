@@ -26,6 +26,8 @@ export const digestOf = (value: unknown) => createHash('sha256').update(JSON.str
 export class Journal {
   private cursor = 0;
   private readonly rows: Map<number, repo.StepRow>;
+  /** A tool call's end not written yet: it goes with the next write (the next step's start, or the run's end). */
+  private pending: { no: number; end: repo.StepEnd } | null = null;
   /** The highest step written before this attempt began. */
   readonly last: number;
 
@@ -65,12 +67,16 @@ export class Journal {
 
   /** One write, with `onWrite`, in one transaction; a step another attempt wrote first means this attempt was superseded. */
   private async write<T>(fn: (ex: Executor) => Promise<T>): Promise<T> {
+    const held = this.pending;
     try {
-      return await this.ctx.db.tx(this.tenantId, async (ex) => {
-        const out = await fn(ex);
+      const out = await this.ctx.db.tx(this.tenantId, async (ex) => {
+        await this.flush(ex);
+        const result = await fn(ex);
         await this.onWrite(ex);
-        return out;
+        return result;
       });
+      if (this.pending === held) this.pending = null;
+      return out;
     } catch (err) {
       if (isUniqueViolation(err)) throw new Superseded(`another attempt wrote step ${this.cursor} of ${this.runId} first`);
       throw err;
@@ -171,14 +177,30 @@ export class Journal {
     return this.write((ex) => this.restart(ex, no));
   }
 
-  finishTool(no: number, r: { ok: boolean; output: unknown; error?: string }, durationMs: number): Promise<void> {
+  /**
+   * A tool call's end, written with the journal's next write: the next step's start (before that
+   * step acts) or the run's end (`flush`, in the transaction that ends the run). Nothing acts in
+   * between, so a crash there costs what a crash just before this write would: the call runs
+   * again on resume, with the same idempotency key.
+   */
+  finishTool(no: number, r: { ok: boolean; output: unknown; error?: string }, durationMs: number): void {
     const status = r.ok ? ('completed' as const) : ('failed' as const);
-    const end = { status, result: { output: r.output ?? null }, error: r.error ?? null, durationMs };
-    return this.write((ex) => this.finish(ex, no, end));
+    this.pending = { no, end: { status, result: { output: r.output ?? null }, error: r.error ?? null, durationMs, traceLen: this.traceLen() } };
+  }
+
+  /** Writes the tool call's end still held, in the caller's transaction (which keeps the trace beside it). */
+  async flush(ex: Executor): Promise<void> {
+    if (this.pending) await repo.finish(ex, this.tenantId, this.runId, this.pending.no, this.pending.end);
+  }
+
+  /** The held end written on its own (a run released at shutdown, whose next write never comes). */
+  async flushAlone(): Promise<void> {
+    if (this.pending) await this.write(async () => undefined);
   }
 
   /** Parks a tool call for a human, in the caller's transaction (with the approval it waits for). */
   async park(ex: Executor, no: number, name: string, args: unknown, approvalId: string): Promise<void> {
+    await this.flush(ex);
     await this.insert(ex, { stepNo: no, kind: 'tool', name, status: 'awaiting_approval', request: args, approvalId });
   }
 }

@@ -99,7 +99,8 @@ export class ToolGate {
     this.used.add(tool.name);
     const started = Date.now();
     const { tenantId, agentId, executionId } = this.scope;
-    const result = await this.ctx.tools.call({ tenantId, agentId, executionId, tool, args, signal, idempotencyKey: this.journal.key(no) });
+    const { plan } = this.scope;
+    const result = await this.ctx.tools.call({ tenantId, plan, agentId, executionId, tool, args, signal, idempotencyKey: this.journal.key(no) });
     if (result.ok) this.successes += 1;
     const duration = Date.now() - started;
     this.trace.add('tool_call', {
@@ -107,7 +108,7 @@ export class ToolGate {
       // A large output stays in the journal step only (the trace is rewritten with every step).
       ok: result.ok, output: inlineOrRef(result.output, `journal/${no}/result/output`), error: result.error ?? null, duration_ms: duration,
     });
-    await this.journal.finishTool(no, result, duration);
+    this.journal.finishTool(no, result, duration);
     return result;
   }
 

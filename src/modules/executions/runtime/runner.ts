@@ -10,7 +10,7 @@ import * as agents from '../../agents/repo.js';
 import { MAX_TURNS } from '../../agents/schemas.js';
 import { actionTable } from '../../governance/service.js';
 import * as approvals from '../../governance/repo.js';
-import type { Maturity } from '../../governance/policy.js';
+import type { ActionTable, Maturity } from '../../governance/policy.js';
 import { recall as recallEpisodes } from '../../graduation/repo.js';
 import { executionJournal, type Journal, Superseded } from '../journal/journal.js';
 import { keepLease } from '../journal/lease.js';
@@ -32,6 +32,12 @@ class Cancelled extends Error {}
 class ShuttingDown extends Error {}
 
 type Outcome = Pick<repo.Outcome, 'status' | 'result' | 'confidence' | 'error'>;
+
+/** What a run needs beside its row; the request that admitted it has read it already. */
+export interface Known { agent: agents.AgentRow; plan: Plan; table: ActionTable }
+
+/** One attempt at a run: its trace, journal and abort signal, and what is known up front (null: read it). */
+interface Attempt { trace: Trace; journal: Journal; signal: AbortSignal; known: Known | null }
 
 /**
  * Runs executions. Whoever claims an execution (the request that created it, or the job queue
@@ -67,38 +73,58 @@ export class ExecutionRunner {
     return this.running.has(executionId);
   }
 
-  /** Runs the execution if it can be claimed; resolves when it has finished or been parked. */
-  async run(tenantId: string, executionId: string): Promise<void> {
+  /**
+   * Runs the execution if it can be claimed; resolves when it has finished (with its final row) or
+   * been parked, released or taken over (null).
+   */
+  async run(tenantId: string, executionId: string): Promise<repo.ExecutionRow | null> {
     const claimed = await repo.claim(this.ctx.db.as(tenantId), tenantId, executionId, this.ctx.config.executionStaleMs);
-    if (!claimed) return;
+    return claimed ? this.drive(claimed, null) : null;
+  }
+
+  /**
+   * Runs an execution this process inserted already claimed (attempt 1, nothing journaled yet),
+   * with what the request read to admit it: nothing is read again.
+   */
+  start(inserted: repo.ExecutionRow, known: Known): Promise<repo.ExecutionRow | null> {
+    return this.drive(inserted, known);
+  }
+
+  private async drive(claimed: repo.ExecutionRow, known: Known | null): Promise<repo.ExecutionRow | null> {
+    const { tenant_id: tenantId, id: executionId } = claimed;
     const abort = new AbortController();
     this.running.set(executionId, { abort, tenantId });
-    const { trace, journal } = await this.resume(claimed);
-    let progress = claimed.progress;
-    const announce = () => this.ctx.bus.publish(executionChannel(tenantId, executionId), '').catch(() => undefined);
-    void announce();
-    const stopBeating = keepLease(
-      () => repo.heartbeat(this.ctx.db.as(tenantId), tenantId, executionId, claimed.attempts, progress, trace.steps),
-      abort,
-      () => new Cancelled('Cancelled by user'),
-      () => void announce(),
-      HEARTBEAT_MS,
-    );
     try {
-      await this.execute(claimed, trace, journal, abort.signal, (n) => (progress = n));
+      const { trace, journal } = await this.resume(claimed, known !== null);
+      let progress = claimed.progress;
+      const announce = () => this.ctx.bus.publish(executionChannel(tenantId, executionId), '').catch(() => undefined);
+      // A run inserted in progress has no change of state to announce yet.
+      if (!known) void announce();
+      const stopBeating = keepLease(
+        () => repo.heartbeat(this.ctx.db.as(tenantId), tenantId, executionId, claimed.attempts, progress, trace.steps),
+        abort,
+        () => new Cancelled('Cancelled by user'),
+        () => void announce(),
+        HEARTBEAT_MS,
+      );
+      try {
+        return await this.execute(claimed, { trace, journal, signal: abort.signal, known }, (n) => (progress = n));
+      } finally {
+        stopBeating();
+        void announce();
+      }
     } finally {
-      stopBeating();
       this.running.delete(executionId);
-      void announce();
     }
   }
 
   /**
    * The trace and journal of an attempt. The trace is cut back to what the journal's last step had
    * seen (entries after it are said again as the run goes on) and stays quiet during the replay.
+   * A run inserted claimed by this process has no journal yet (`fresh`).
    */
-  private async resume(e: repo.ExecutionRow): Promise<{ trace: Trace; journal: Journal }> {
-    const rows = await journalRepo.steps(this.ctx.db.as(e.tenant_id), e.tenant_id, e.id);
+  private async resume(e: repo.ExecutionRow, fresh: boolean): Promise<{ trace: Trace; journal: Journal }> {
+    const rows = fresh ? [] : await journalRepo.steps(this.ctx.db.as(e.tenant_id), e.tenant_id, e.id);
     const last = rows.at(-1);
     const trace = new Trace(last ? e.reasoning_trace.slice(0, last.trace_len) : e.reasoning_trace);
     const journal = executionJournal(this.ctx, e, rows, trace);
@@ -113,16 +139,25 @@ export class ExecutionRunner {
     return { trace, journal };
   }
 
-  private async execute(e: repo.ExecutionRow, trace: Trace, journal: Journal, signal: AbortSignal, progress: (n: number) => void) {
+  /** The agent, the plan and the governance table: given by the request that admitted the run, else read. */
+  private async known(e: repo.ExecutionRow): Promise<Known | null> {
     const tenantId = e.tenant_id;
     const agent = await agents.getAgent(this.ctx.db.as(tenantId), tenantId, e.agent_id);
     const [tenant] = await this.ctx.db.query<{ plan: Plan }>(tenantId, 'SELECT plan FROM tenants WHERE id = $1', [tenantId]);
-    if (!agent || !tenant) {
-      return this.end(e, trace, { status: 'failed', error: 'The agent no longer exists', result: null, confidence: null }, null);
+    if (!agent || !tenant) return null;
+    return { agent, plan: tenant.plan, table: await actionTable(this.ctx, tenantId) };
+  }
+
+  private async execute(e: repo.ExecutionRow, a: Attempt, progress: (n: number) => void): Promise<repo.ExecutionRow | null> {
+    const { trace, journal, signal } = a;
+    const tenantId = e.tenant_id;
+    const known = a.known ?? (await this.known(e));
+    if (!known) {
+      return this.end(e, a, { status: 'failed', error: 'The agent no longer exists', result: null, confidence: null }, null);
     }
-    const table = await actionTable(this.ctx, tenantId);
+    const { agent, plan, table } = known;
     const scope = {
-      tenantId, plan: tenant.plan, agentId: agent.id, executionId: e.id, maturity: agent.maturity_level as Maturity,
+      tenantId, plan, agentId: agent.id, executionId: e.id, maturity: agent.maturity_level as Maturity,
       table, approved: e.approved_tools, taskComplexity: e.complexity,
     };
     const gate = new ToolGate(this.ctx, scope, trace, journal);
@@ -136,16 +171,16 @@ export class ExecutionRunner {
         ? await runLlm(this.llm, {
           ...request, system: this.systemPrompt(agent), recall, tokens,
           maxTurns: Number(agent.configuration.max_turns ?? MAX_TURNS.default), historyTokens: this.ctx.config.llm.historyTokens,
-        }, { gate, trace, journal, meter: this.meter(tenantId, tenant.plan) })
+        }, { gate, trace, journal, meter: this.meter(tenantId, plan) })
         : await runPlanner(request, gate, trace);
       await tokens.drain();
       if (signal.aborted) throw signal.reason;
       const error = out.success ? null : (out.error ?? String(out.result.summary));
       const status = out.success ? 'completed' : 'failed';
-      await this.end(e, trace, { status, result: out.result, confidence: out.confidence, error }, gate);
+      return await this.end(e, a, { status, result: out.result, confidence: out.confidence, error }, gate);
     } catch (err) {
       await tokens.drain();
-      await this.fail(e, trace, { gate, journal }, signal, err);
+      return this.fail(e, a, gate, err);
     }
   }
 
@@ -163,18 +198,19 @@ export class ExecutionRunner {
     return String(agent.configuration.system_prompt ?? fallback);
   }
 
-  private async fail(
-    e: repo.ExecutionRow, trace: Trace, { gate, journal }: { gate: ToolGate; journal: Journal }, signal: AbortSignal, err: unknown,
-  ) {
+  private async fail(e: repo.ExecutionRow, a: Attempt, gate: ToolGate, err: unknown): Promise<repo.ExecutionRow | null> {
+    const { trace, journal, signal } = a;
     if (err instanceof ApprovalNeeded) return this.park(e, trace, journal, err);
-    // Released for another process to take over, or taken over already: nothing is written here.
-    if (signal.reason instanceof ShuttingDown || signal.reason instanceof Superseded || err instanceof Superseded) return;
+    // Released for another process to take over: a tool call's end still held is written first, so it is not repeated.
+    if (signal.reason instanceof ShuttingDown) return journal.flushAlone().then(() => null, () => null);
+    // Taken over already: nothing is written here.
+    if (signal.reason instanceof Superseded || err instanceof Superseded) return null;
     if (err instanceof Cancelled || signal.aborted) {
       trace.add('final', { outcome: 'cancelled' });
-      return this.end(e, trace, { status: 'cancelled', result: null, confidence: null, error: 'Cancelled by user' }, gate);
+      return this.end(e, a, { status: 'cancelled', result: null, confidence: null, error: 'Cancelled by user' }, gate);
     }
     trace.add('final', { outcome: 'failed', error: (err as Error).message });
-    await this.end(e, trace, { status: 'failed', result: null, confidence: 0, error: (err as Error).message }, gate);
+    return this.end(e, a, { status: 'failed', result: null, confidence: 0, error: (err as Error).message }, gate);
   }
 
   /** Each piece of the answer: announced on the execution's channel (SSE in any process), then to listeners. */
@@ -195,19 +231,26 @@ export class ExecutionRunner {
     return found.map((x) => `- "${x.task}" → ${x.outcome}${x.feedback_score !== null ? ` (feedback ${x.feedback_score})` : ''}`);
   }
 
-  private async end(e: repo.ExecutionRow, trace: Trace, o: Outcome, gate: ToolGate | null) {
-    await this.ctx.db.tx(e.tenant_id, async (ex) => {
+  /**
+   * The end of a run, in one transaction: the execution's row (only while this attempt holds it),
+   * the last tool call's journal end, the episode and the agent.executed event. Null when the run
+   * was no longer this attempt's.
+   */
+  private async end(e: repo.ExecutionRow, a: Attempt, o: Outcome, gate: ToolGate | null): Promise<repo.ExecutionRow | null> {
+    return this.ctx.db.tx(e.tenant_id, async (ex) => {
       const done = await repo.finish(ex, e.tenant_id, e.id, {
-        ...o, trace: trace.steps, toolsUsed: gate ? [...gate.used] : [], violations: gate?.violations ?? [], attempt: e.attempts,
+        ...o, trace: a.trace.steps, toolsUsed: gate ? [...gate.used] : [], violations: gate?.violations ?? [], attempt: e.attempts,
       });
-      if (!done) return;
+      if (!done) return null;
+      await a.journal.flush(ex);
       await storeOutputOnce(ex, done);
       await recordEnd(this.ctx, ex, done);
+      return done;
     });
   }
 
   /** A tool needs a human: record the request and the waiting journal step, park the execution; the decision resumes it. */
-  private async park(e: repo.ExecutionRow, trace: Trace, journal: Journal, need: ApprovalNeeded) {
+  private async park(e: repo.ExecutionRow, trace: Trace, journal: Journal, need: ApprovalNeeded): Promise<null> {
     const d = need.decision;
     const { tool, stepNo } = need;
     trace.add('governance', {
@@ -227,6 +270,7 @@ export class ExecutionRunner {
         approval_id: approval.id, agent_id: e.agent_id, execution_id: e.id, action: d.action, tool: tool.name, step_no: stepNo,
       });
     });
+    return null;
   }
 
   /** Graceful shutdown: stop our runs and let another process take them over at once. */

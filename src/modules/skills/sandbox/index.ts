@@ -8,8 +8,12 @@ export const SANDBOX_LIMITS = { timeoutMs: 2_000, memoryBytes: 32 * 1024 * 1024,
 export const DEFAULT_WORKERS = Math.max(1, Math.min(4, availableParallelism()));
 /** Runs waiting beyond this, all tenants together, are refused at once rather than queued for ever. */
 const MAX_WAITING = 1_000;
-/** A worker is replaced after this many runs, so nothing it may accumulate outlives a bounded window. */
-const RUNS_PER_WORKER = 500;
+/**
+ * A worker is replaced after this many runs, so nothing it may accumulate outlives a bounded window
+ * (each run has its own QuickJS runtime already). A new worker costs ~0.4 s of CPU to boot (tsx,
+ * QuickJS's WASM): its successor boots while it still serves, and takes over once ready.
+ */
+const RUNS_PER_WORKER = 2_000;
 /**
  * How long after a run's deadline the host terminates its worker. QuickJS's interrupt handler stops
  * ordinary loops at the deadline itself; it never fires inside native code (a huge Array fill, a
@@ -29,7 +33,11 @@ export type SandboxResult =
 export interface SandboxTenancy extends Share { tenant: string; workers?: number }
 
 interface Pending { job: SandboxJob; tenant: string; share: Share; started: number; resolve: (r: SandboxResult) => void }
-interface Slot { worker: Worker; ready: Promise<void>; busy: Pending | null; runs: number; timer?: NodeJS.Timeout; id: number }
+interface Slot {
+  worker: Worker; ready: Promise<void>; isReady: boolean; busy: Pending | null; runs: number; timer?: NodeJS.Timeout; id: number;
+  /** Served its runs: it goes once this successor is ready and it is idle. */
+  successor?: Slot;
+}
 
 const slots: Slot[] = [];
 const queue = new FairQueue<Pending>();
@@ -48,12 +56,19 @@ function spawn(): Slot {
   const worker = new Worker(WORKER_URL, {
     resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
   });
-  const slot: Slot = { worker, busy: null, runs: 0, id: 0, ready: new Promise((r) => worker.once('message', () => r())) };
+  const slot: Slot = { worker, busy: null, runs: 0, id: 0, isReady: false, ready: new Promise((r) => worker.once('message', () => r())) };
+  void slot.ready.then(() => {
+    slot.isReady = true;
+    // The worker this one succeeds goes now if idle, else when its run ends.
+    for (const old of slots.filter((s) => s.successor === slot && !s.busy)) replace(old);
+    pump();
+  });
   worker.on('message', (m: WorkerReply | { ready: true }) => {
     if (!('id' in m) || m.id !== slot.id || !slot.busy) return;
     const p = settle(slot);
     p.resolve(m.ok ? { ok: true, output: m.output, duration_ms: Date.now() - p.started } : { ok: false, error: m.error, ...(m.code ? { code: m.code } : {}), duration_ms: Date.now() - p.started });
-    if ((!m.ok && m.breach) || slot.runs >= RUNS_PER_WORKER) replace(slot);
+    if ((!m.ok && m.breach) || slot.successor?.isReady) replace(slot);
+    else if (slot.runs >= RUNS_PER_WORKER) retire(slot);
     pump();
   });
   const died = (error: string) => {
@@ -88,6 +103,13 @@ function replace(slot: Slot) {
   void slot.worker.terminate();
 }
 
+/** A worker that served its runs keeps serving until its successor (started here) is ready, then goes. */
+function retire(slot: Slot) {
+  if (slot.successor && slots.includes(slot.successor)) return;
+  slot.successor = spawn();
+  slots.push(slot.successor);
+}
+
 /** The host's deadline: the worker is terminated (and replaced) however the skill got stuck. */
 function onDeadline(s: Slot, p: Pending) {
   if (s.busy !== p) return;
@@ -120,8 +142,9 @@ function start(s: Slot, p: Pending) {
  */
 function pump() {
   for (;;) {
-    let slot = slots.find((s) => !s.busy);
-    if (!slot && slots.length < poolSize) slots.push((slot = spawn()));
+    // A ready worker first: one still booting would hold the run for its boot.
+    let slot = slots.find((s) => !s.busy && s.isReady) ?? slots.find((s) => !s.busy);
+    if (!slot && slots.filter((s) => !s.successor).length < poolSize) slots.push((slot = spawn()));
     if (!slot) return;
     const p = queue.take();
     if (!p) return;
@@ -166,5 +189,5 @@ export function runInSandbox(
 
 /** The pool as it stands (for tests and metrics). */
 export function sandboxStats() {
-  return { workers: slots.length, pool_size: poolSize, busy: slots.filter((s) => s.busy).length, queued: queue.size, ...counters };
+  return { workers: slots.filter((s) => !s.successor).length, pool_size: poolSize, busy: slots.filter((s) => s.busy).length, queued: queue.size, ...counters };
 }
