@@ -57,6 +57,8 @@ export interface Config {
   mcpSessionsPerTenant: number;
   /** An MCP session unused for this long is closed. */
   mcpSessionIdleMs: number;
+  /** Compile each route's schemas on its first use instead of at start (tests: ATOM_LAZY_SCHEMAS). */
+  lazySchemas: boolean;
 }
 
 export interface OAuthSettings {
@@ -217,6 +219,7 @@ export function loadConfig(env: Env = process.env): Config {
     skillOutputMaxBytes: int(env, 'ATOM_SKILL_OUTPUT_MAX_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),
     mcpSessionsPerTenant: int(env, 'ATOM_MCP_SESSIONS_PER_TENANT', 50, 1, 100_000),
     mcpSessionIdleMs: int(env, 'ATOM_MCP_SESSION_IDLE_SECONDS', 900, 1, 86_400) * 1000,
+    lazySchemas: bool(env, 'ATOM_LAZY_SCHEMAS', false),
   };
 }
 
