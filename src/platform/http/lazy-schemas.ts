@@ -25,7 +25,8 @@ function lazyValidator(compile: () => any) {
 function lowerCaseHeaders(schema: any): any {
   if (!schema || typeof schema !== 'object' || !schema.properties) return schema;
   const properties = Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k.toLowerCase(), v]));
-  return { ...schema, properties, ...(Array.isArray(schema.required) ? { required: schema.required.map((k: string) => k.toLowerCase()) } : {}) };
+  const required = Array.isArray(schema.required) ? { required: schema.required.map((k: string) => k.toLowerCase()) } : {};
+  return { ...schema, properties, ...required };
 }
 
 /**
