@@ -38,5 +38,8 @@ const files = given.length ? given : [...SLOW_FIRST.filter((f) => all.includes(f
 // --liftoff-only: test processes live seconds, so V8's optimising WebAssembly tier (PGlite is
 // WebAssembly) costs more CPU than it saves; about 15% less CPU for the whole suite.
 // Three files at a time: much of a test's time is spent waiting (timers, other processes).
-const child = spawn(process.execPath, ['--liftoff-only', '--import', 'tsx', '--test', '--test-concurrency=3', '--test-timeout=600000', ...options, ...files], { stdio: 'inherit' });
+// ATOM_LAZY_SCHEMAS: each route's schemas compiled on its first use, in every test process and the
+// servers and CLI commands they start (1.4 s of CPU per app; test/helpers/app.ts).
+const env = { ...process.env, ATOM_LAZY_SCHEMAS: process.env.ATOM_LAZY_SCHEMAS ?? 'true' };
+const child = spawn(process.execPath, ['--liftoff-only', '--import', 'tsx', '--test', '--test-concurrency=3', '--test-timeout=600000', ...options, ...files], { stdio: 'inherit', env });
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -16,6 +16,7 @@ import { Outbox } from './platform/events.js';
 import { registerConsole } from './platform/http/console.js';
 import { registerDocs } from './platform/http/docs.js';
 import { registerIdempotency } from './platform/http/idempotency.js';
+import { lazySchemaController } from './platform/http/lazy-schemas.js';
 import { registerErrorHandling, sendError, toAppError } from './platform/http/error-handler.js';
 import { registerHostileInputGuards } from './platform/http/hostile.js';
 import { V1Aliases } from './platform/http/v1-alias.js';
@@ -80,6 +81,7 @@ export async function buildApp(config: Config, opts: { logStream?: DestinationSt
     trustProxy: config.production,
     // The router's own refusals (bad percent-encoding, an overlong path parameter) in the envelope.
     frameworkErrors: (err, req, reply) => sendError(req, reply, toAppError(err)),
+    ...(config.lazySchemas ? { schemaController: lazySchemaController() } : {}),
     ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

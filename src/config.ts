@@ -64,6 +64,8 @@ export interface Config {
   metricsHost: string;
   /** OTLP/HTTP endpoint spans are sent to; null: tracing is off and costs nothing. */
   otlpTracesUrl: string | null;
+  /** Compile each route's schemas on its first use instead of at start (tests: ATOM_LAZY_SCHEMAS). */
+  lazySchemas: boolean;
 }
 
 export interface OAuthSettings {
@@ -224,6 +226,7 @@ export function loadConfig(env: Env = process.env): Config {
     skillOutputMaxBytes: int(env, 'ATOM_SKILL_OUTPUT_MAX_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),
     mcpSessionsPerTenant: int(env, 'ATOM_MCP_SESSIONS_PER_TENANT', 50, 1, 100_000),
     mcpSessionIdleMs: int(env, 'ATOM_MCP_SESSION_IDLE_SECONDS', 900, 1, 86_400) * 1000,
+    lazySchemas: bool(env, 'ATOM_LAZY_SCHEMAS', false),
     ...observabilitySettings(env, host),
   };
 }

@@ -124,6 +124,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config & { cleanup:
     ATOM_SKILL_TIMEOUT_MS: process.env.ATOM_SKILL_TIMEOUT_MS ?? '20000',
     // Each test app counts in its own Redis namespace: anonymous requests all come from 127.0.0.1.
     ATOM_RATE_LIMIT_PREFIX: `atom:test:${randomBytes(6).toString('hex')}`,
+    // Each route's schemas compiled on its first use: a test file uses a few of 225 routes, and
+    // compiling them all took 1.4 s of CPU per app. test/platform/routes.test.ts compiles them all at start.
+    ATOM_LAZY_SCHEMAS: process.env.ATOM_LAZY_SCHEMAS ?? 'true',
   });
   return { ...base, ...overrides, cleanup: () => rmSync(dataDir, { recursive: true, force: true }) };
 }

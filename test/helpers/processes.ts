@@ -15,7 +15,7 @@ export async function startServerProcess(env: Record<string, string>, script = '
   // The test runner's V8 flags (npm test's --liftoff-only), so a server process costs what a test file does.
   const v8Flags = process.execArgv.filter((a) => a === '--liftoff-only');
   const child = spawn(process.execPath, [...v8Flags, '--import', 'tsx', script, ...args], {
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'silent', ...env },
+    env: { ATOM_LAZY_SCHEMAS: 'true', ...process.env, PORT: '0', LOG_LEVEL: 'silent', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

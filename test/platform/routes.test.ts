@@ -18,7 +18,8 @@ describe('every route', () => {
   let readKey: string;
   let viewerKey: string;
   before(async () => {
-    built = await startApp();
+    // Every route's schemas compiled at start, as in production (other test files compile on first use).
+    built = await startApp({ lazySchemas: false });
     t = await makeTenant(built.app);
     readKey = (await makeKey(built.app, t, { scope: 'read', role: 'owner' })).key;
     viewerKey = (await makeKey(built.app, t, { role: 'viewer' })).key;
