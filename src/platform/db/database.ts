@@ -28,6 +28,8 @@ export interface Database {
   jobsAdapter(): { executeSql(text: string, values?: unknown[]): Promise<{ rows: Row[] }> };
   /** Embedded only: the whole data directory as a tarball, which `memory://?from=<file>` starts from. */
   snapshot?(): Promise<Uint8Array>;
+  /** LISTEN for NOTIFY on `channel` (job wake-ups); resolves to the function that stops listening. */
+  listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
