@@ -62,7 +62,7 @@ export class Outbox {
    * retries the whole batch, so the handler must be idempotent per event (outbox delivery is
    * at-least-once anyway).
    */
-  subscribeBatch(name: string, types: string[] | null, handler: EventBatchHandler, batchSize = 200) {
+  subscribeBatch(name: string, types: string[] | null, handler: EventBatchHandler, batchSize = 500) {
     const queue = `event.${name}`;
     this.subscribers.set(queue, { types: types ? new Set(types) : null });
     this.jobs.registerBatch<{ event: DomainEvent }>(queue, (jobs) => handler(jobs.map((j) => j.data.event)), { retryLimit: RETRY_LIMIT, batchSize });

@@ -16,7 +16,7 @@ export const ATTEMPT_TIMEOUT_MS = 10_000;
  * the wait for a free connection to its destination, with room to record the answer. A process
  * that dies leaves its deliveries due again when this ends.
  */
-export const LEASE_MS = 30_000;
+export const LEASE_MS = 45_000;
 
 export const secretAad = (tenantId: string, endpointId: string) => `webhook:${tenantId}:${endpointId}`;
 

@@ -7,7 +7,7 @@ import * as repo from './repo.js';
 export interface LoopOptions {
   /** Most deliveries claimed by one statement. */
   batch: number;
-  /** Most deliveries in flight to one endpoint from this process: a slow receiver holds only its own. */
+  /** Most POSTs in flight to one endpoint from this process (as many again are claimed ahead): a slow receiver holds only its own. */
   perEndpoint: number;
   /** Most deliveries in flight in this process. */
   maxInFlight: number;
@@ -16,6 +16,14 @@ export interface LoopOptions {
   /** 2xx answers are recorded together, at the latest this long after they arrive. */
   flushMs: number;
 }
+
+interface Line {
+  waiting: repo.ClaimedDelivery[];
+  sending: number;
+}
+
+/** An endpoint's line holds this many times `perEndpoint` claimed deliveries; it is refilled a `perEndpoint` at a time. */
+const AHEAD = 3;
 
 const DEFAULTS: LoopOptions = { batch: 200, perEndpoint: 16, maxInFlight: 512, pollMs: 500, flushMs: 10 };
 
@@ -27,7 +35,9 @@ const DEFAULTS: LoopOptions = { batch: 200, perEndpoint: 16, maxInFlight: 512, p
  */
 export function deliveryLoop(ctx: AppContext, options: Partial<LoopOptions> = {}): Loop {
   const o = { ...DEFAULTS, ...options };
+  /** Claimed and not yet answered, per endpoint. */
   const held = new Map<string, number>();
+  const lines = new Map<string, Line>();
   const sends = new Set<Promise<void>>();
   const succeeded: { tenantId: string; id: string; code: number }[] = [];
   let inFlight = 0;
@@ -50,10 +60,10 @@ export function deliveryLoop(ctx: AppContext, options: Partial<LoopOptions> = {}
         again = false;
         const limit = Math.min(o.batch, o.maxInFlight - inFlight);
         if (limit <= 0) return void (more = true);
-        const rows = await repo.claimDue(ctx.db.as(SYSTEM), limit, o.perEndpoint, held, LEASE_MS);
+        const rows = await repo.claimDue(ctx.db.as(SYSTEM), limit, AHEAD * o.perEndpoint, held, LEASE_MS);
         for (const d of rows) start(d);
-        // Fewer rows than asked may still leave some due: those of endpoints at their limit.
-        more = rows.length === limit || rows.some((d) => (held.get(d.endpoint_id) ?? 0) >= o.perEndpoint);
+        // Fewer rows than asked may still leave some due: those of endpoints whose line is full.
+        more = rows.length === limit || rows.some((d) => (held.get(d.endpoint_id) ?? 0) >= AHEAD * o.perEndpoint);
         if (rows.length === limit) again = true;
       } while (again && !stopped);
     } catch (err) {
@@ -72,20 +82,40 @@ export function deliveryLoop(ctx: AppContext, options: Partial<LoopOptions> = {}
     }, ms);
   }
 
+  /**
+   * Claimed deliveries wait in their endpoint's line; at most `perEndpoint` of them are sent at
+   * once. Twice as many more are claimed ahead, so a fast endpoint does not wait for a claim's
+   * round trip, and one claim refills a third of a line at least. The lease covers the wait: two
+   * rounds of attempts that each end within their deadline.
+   */
   function start(d: repo.ClaimedDelivery) {
     inFlight += 1;
     held.set(d.endpoint_id, (held.get(d.endpoint_id) ?? 0) + 1);
-    const p = deliver(d)
-      .catch(report)
-      .finally(() => {
-        inFlight -= 1;
-        const n = (held.get(d.endpoint_id) ?? 1) - 1;
-        if (n > 0) held.set(d.endpoint_id, n);
-        else held.delete(d.endpoint_id);
-        sends.delete(p);
-        if (more) soon();
-      });
-    sends.add(p);
+    const line = lines.get(d.endpoint_id) ?? { waiting: [], sending: 0 };
+    lines.set(d.endpoint_id, line);
+    line.waiting.push(d);
+    drain(d.endpoint_id, line);
+  }
+
+  function drain(endpointId: string, line: Line) {
+    while (line.sending < o.perEndpoint && line.waiting.length) {
+      const d = line.waiting.shift()!;
+      line.sending += 1;
+      const p = deliver(d)
+        .catch(report)
+        .finally(() => {
+          sends.delete(p);
+          line.sending -= 1;
+          inFlight -= 1;
+          const n = (held.get(endpointId) ?? 1) - 1;
+          if (n > 0) held.set(endpointId, n);
+          else held.delete(endpointId);
+          if (!line.waiting.length && !line.sending) lines.delete(endpointId);
+          else drain(endpointId, line);
+          if (more && n <= (AHEAD - 1) * o.perEndpoint) soon();
+        });
+      sends.add(p);
+    }
   }
 
   async function deliver(d: repo.ClaimedDelivery) {

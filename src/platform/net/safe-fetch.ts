@@ -81,6 +81,8 @@ function guardedLookup(allowLoopback: boolean): LookupFunction {
 }
 
 const pools = new Map<string, http.Agent>();
+/** Sockets of the pooled agents whose address passed the check (each agent has one policy). */
+const checked = new WeakSet<object>();
 
 /** One keep-alive agent per scheme and policy: its sockets are pooled per origin by Node. */
 function pooledAgent(https_: boolean, allowLoopback: boolean): http.Agent {
@@ -115,10 +117,11 @@ export async function safeFetch(rawUrl: string, opts: SafeFetchOptions = {}): Pr
       const check = () => {
         const address = socket.remoteAddress ?? '';
         if (!isAllowedAddress(address, allowLoopback)) req.destroy(new BlockedDestinationError(`connected to non-public address ${address}`));
+        else if (opts.pooled) checked.add(socket);
       };
-      // A kept-alive socket is already connected (and was checked then): check it now, adding no listener to it.
+      // A kept-alive socket was checked when it connected: nothing to add to it.
       if (socket.connecting) socket.once('connect', check);
-      else check();
+      else if (!checked.has(socket)) check();
     });
     req.on('timeout', () => req.destroy(new Error(`request timed out after ${timeoutMs} ms`)));
     req.on('error', (err) => {
