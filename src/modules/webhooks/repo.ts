@@ -176,7 +176,7 @@ export async function claimDue(ex: Executor, limit: number, perEndpoint: number,
     `WITH cand AS (
        SELECT tenant_id, id, endpoint_id, next_attempt_at FROM webhook_deliveries
         WHERE status = 'pending' AND next_attempt_at <= now() AND endpoint_id <> ALL($2::text[])
-        ORDER BY next_attempt_at LIMIT $1 * 4
+        ORDER BY next_attempt_at LIMIT $1
      ), room AS (
        SELECT c.tenant_id, c.id FROM (
          SELECT cand.*, row_number() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at, id) AS n FROM cand) c

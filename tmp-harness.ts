@@ -1,0 +1,45 @@
+// Scratch harness (not committed): N events committed at once → time until N succeeded deliveries, statements counted.
+import pg from 'pg';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+const trips = { pg: 0 };
+const q = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...a: unknown[]) { trips.pg++; return (q as any).apply(this, a); } as any;
+const { startApp } = await import('./test/helpers/app.ts');
+const { makeTenant, call } = await import('./test/helpers/http.ts');
+const { SYSTEM } = await import('./src/platform/db/index.ts');
+let count = 0;
+const delay = Number(process.env.RX_DELAY ?? 0);
+const server = http.createServer((req, res) => { req.resume(); req.on('end', () => { count++; setTimeout(() => res.writeHead(200).end('ok'), delay); }); });
+await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+const built = await startApp({ allowInsecureWebhooks: true });
+const stats = new Map<string, { n: number; ms: number }>();
+const rec = (text: string, ms: number) => { const k = text.replace(/\s+/g, ' ').trim().slice(0, 70); const v = stats.get(k) ?? { n: 0, ms: 0 }; v.n++; v.ms += ms; stats.set(k, v); };
+const db: any = built.ctx.db;
+const as0 = db.as.bind(db);
+db.as = (c: string) => { const ex = as0(c); return { query: async (t: string, p: any) => { const s0 = performance.now(); try { return await ex.query(t, p); } finally { rec(t, performance.now() - s0); } } }; };
+const ja0 = db.jobsAdapter.bind(db);
+db.jobsAdapter = () => { const a = ja0(); return { executeSql: async (t: string, v: any) => { const s0 = performance.now(); try { return await a.executeSql(t, v); } finally { rec(t, performance.now() - s0); } } }; };
+const t = await makeTenant(built.app);
+const wh = (await call(built.app, 'POST', '/api/webhooks', { key: t.key, body: { url, events: ['agent.created'] } })).body.data.webhook;
+const N = Number(process.env.N ?? 3000);
+const before = trips.pg;
+await built.ctx.db.tx(t.id, async (ex) => { for (let i = 0; i < N; i++) await built.ctx.outbox.emit(ex, t.id, 'agent.created', { agent: { id: `agt_${i}` } }); });
+const emitted = trips.pg;
+const cpu0 = process.cpuUsage();
+const t0 = Date.now();
+let fanned = 0;
+for (;;) {
+  const [r] = await built.ctx.db.query<{ n: number; all: number }>(SYSTEM, "SELECT count(*) FILTER (WHERE status = 'succeeded')::int AS n, count(*)::int AS all FROM webhook_deliveries WHERE endpoint_id = $1", [wh.id]);
+  if (!fanned && r.all >= N) fanned = Date.now() - t0;
+  if (r.n >= N) break;
+  await new Promise((r) => setTimeout(r, 50));
+}
+const s = (Date.now() - t0) / 1000;
+const cpu = process.cpuUsage(cpu0);
+console.log(JSON.stringify({ engine: built.ctx.db.kind, N, seconds: s, rate: Math.round(N / s), fanOutMs: fanned, posts: count, emitStatements: (emitted - before) / N, stmtsPerDelivery: (trips.pg - emitted) / N, cpuMsPerDelivery: +((cpu.user + cpu.system) / 1000 / N).toFixed(3) }));
+for (const [k, v] of [...stats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12)) console.log(Math.round(v.ms), v.n, k);
+await built.close();
+server.close();
+process.exit(0);
