@@ -29,7 +29,8 @@ WITH ev AS (
 ), job AS (
   INSERT INTO pgboss.job (name, data, retry_limit, retry_delay, retry_backoff, expire_in, keep_until, dead_letter, policy)
   SELECT q.name,
-         jsonb_build_object('event', jsonb_build_object('id', $2::text, 'tenant_id', $1::text, 'type', $3::text, 'data', $4::jsonb, 'created_at', ev.created_at)),
+         jsonb_build_object('event', jsonb_build_object(
+           'id', $2::text, 'tenant_id', $1::text, 'type', $3::text, 'data', $4::jsonb, 'created_at', ev.created_at)),
          ${RETRY_LIMIT}, GREATEST(COALESCE(q.retry_delay, 0), 1), true,
          COALESCE(q.expire_seconds * interval '1 second', interval '15 minutes'),
          now() + COALESCE(q.retention_minutes * interval '1 minute', interval '14 days'),
@@ -65,7 +66,8 @@ export class Outbox {
   subscribeBatch(name: string, types: string[] | null, handler: EventBatchHandler, batchSize = 500) {
     const queue = `event.${name}`;
     this.subscribers.set(queue, { types: types ? new Set(types) : null });
-    this.jobs.registerBatch<{ event: DomainEvent }>(queue, (jobs) => handler(jobs.map((j) => j.data.event)), { retryLimit: RETRY_LIMIT, batchSize });
+    const options = { retryLimit: RETRY_LIMIT, batchSize };
+    this.jobs.registerBatch<{ event: DomainEvent }>(queue, (jobs) => handler(jobs.map((j) => j.data.event)), options);
   }
 
   async emit<T extends object>(ex: Executor, tenantId: string, type: string, data: T): Promise<DomainEvent<T>> {

@@ -46,11 +46,12 @@ describe('webhook deliveries: one slow receiver does not hold the others back', 
   });
   after(() => built.close());
 
-  it('the fast endpoint gets all its deliveries while the slow one holds its own; the slow one has a bounded number in flight', async () => {
+  it('the fast endpoint gets all its deliveries while the slow one holds its own, with a bounded number in flight', async () => {
     const slow = await holdingReceiver();
     const fast = await startReceiver();
     try {
-      const hook = async (url: string) => (await call(built.app, 'POST', '/api/webhooks', { key: t.key, body: { url, events: ['agent.created'] } })).body.data.webhook.id as string;
+      const hook = async (url: string) =>
+        (await call(built.app, 'POST', '/api/webhooks', { key: t.key, body: { url, events: ['agent.created'] } })).body.data.webhook.id as string;
       const slowId = await hook(slow.url);
       const fastId = await hook(fast.url);
       const n = 60;
@@ -58,7 +59,8 @@ describe('webhook deliveries: one slow receiver does not hold the others back', 
         for (let i = 0; i < n; i++) await built.ctx.outbox.emit(ex, t.id, 'agent.created', { agent: { id: `agt_fair_${i}` } });
       });
       const succeeded = async (id: string) =>
-        (await call(built.app, 'GET', `/api/webhooks/${id}/deliveries?status=succeeded&limit=1`, { key: t.key })).body.data.pagination.total as number;
+        (await call(built.app, 'GET', `/api/webhooks/${id}/deliveries?status=succeeded&limit=1`, { key: t.key })).body.data.pagination
+          .total as number;
       await waitUntil(async () => (await succeeded(fastId)) === n, 60_000);
       assert.ok(slow.open > 0, 'the slow receiver still holds requests when the fast one has everything');
       assert.equal(await succeeded(slowId), 0);

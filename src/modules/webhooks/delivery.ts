@@ -56,13 +56,15 @@ export async function post(ctx: AppContext, e: repo.ClaimedEndpoint, d: repo.Del
     return { code: res.status, retryAfter: res.headers['retry-after'] as string | undefined, error: res.status >= 200 && res.status < 300 ? null : `HTTP ${res.status}` };
   } catch (err) {
     const blocked = err instanceof BlockedDestinationError;
-    return { code: null, retryAfter: undefined, error: `${blocked ? 'blocked' : 'network error'}: ${(err as Error).message}`.slice(0, 300) };
+    const error = `${blocked ? 'blocked' : 'network error'}: ${(err as Error).message}`.slice(0, 300);
+    return { code: null, retryAfter: undefined, error };
   }
 }
 
 /** A delivery whose endpoint was switched off fails without a POST. */
 export async function failDisabled(ctx: AppContext, d: repo.DeliveryRow, e: repo.ClaimedEndpoint): Promise<AttemptResult> {
-  await repo.finishAttempt(ctx.db.as(d.tenant_id), d.tenant_id, d.id, { status: 'failed', code: null, error: `endpoint disabled: ${e.disabled_reason ?? ''}`, nextAt: null });
+  const error = `endpoint disabled: ${e.disabled_reason ?? ''}`;
+  await repo.finishAttempt(ctx.db.as(d.tenant_id), d.tenant_id, d.id, { status: 'failed', code: null, error, nextAt: null });
   return { delivery_id: d.id, status: 'failed', status_code: null, error: 'endpoint disabled', next_attempt_at: null };
 }
 

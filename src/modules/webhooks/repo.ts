@@ -88,7 +88,9 @@ export async function recordOutcome(ex: Executor, tenantId: string, id: string, 
 }
 
 /** One delivery per endpoint and event: a replayed event finds the row already there. */
-export async function insertDelivery(ex: Executor, tenantId: string, d: { id: string; endpointId: string; eventId: string; eventType: string; body: string; dueInMs?: number }): Promise<DeliveryRow | null> {
+type NewDelivery = { id: string; endpointId: string; eventId: string; eventType: string; body: string };
+
+export async function insertDelivery(ex: Executor, tenantId: string, d: NewDelivery & { dueInMs?: number }): Promise<DeliveryRow | null> {
   const [row] = await ex.query<DeliveryRow>(
     `INSERT INTO webhook_deliveries (tenant_id, id, endpoint_id, event_id, event_type, body, next_attempt_at)
      VALUES ($1, $2, $3, $4, $5, $6, now() + $7 * interval '1 millisecond')
@@ -132,7 +134,8 @@ export async function finishAttempt(ex: Executor, tenantId: string, id: string, 
 /** Pending again, leased (`leaseMs`) for the attempt the caller makes now. */
 export async function resetForRedelivery(ex: Executor, tenantId: string, id: string, leaseMs: number): Promise<DeliveryRow | null> {
   const [row] = await ex.query<DeliveryRow>(
-    `UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = now() + $3 * interval '1 millisecond', last_error = NULL
+    `UPDATE webhook_deliveries SET status = 'pending', attempts = 0, last_error = NULL,
+            next_attempt_at = now() + $3 * interval '1 millisecond'
       WHERE tenant_id = $1 AND id = $2 RETURNING *`,
     [tenantId, id, leaseMs],
   );
@@ -148,7 +151,7 @@ export async function activeEndpoints(ex: Executor, tenantId: string): Promise<P
  * Many deliveries in one statement, due now; a replayed event finds its rows already there. The
  * NOTIFY wakes the delivery loop of every process on commit.
  */
-export async function insertDeliveries(ex: Executor, tenantId: string, rows: { id: string; endpointId: string; eventId: string; eventType: string; body: string }[], notify: string) {
+export async function insertDeliveries(ex: Executor, tenantId: string, rows: NewDelivery[], notify: string) {
   if (!rows.length) return;
   await ex.query(
     `WITH ins AS (
@@ -157,11 +160,13 @@ export async function insertDeliveries(ex: Executor, tenantId: string, rows: { i
            AS r(id, endpoint_id, event_id, event_type, body)
        ON CONFLICT (tenant_id, endpoint_id, event_id) DO NOTHING RETURNING 1)
      SELECT pg_notify($7, 'webhooks.deliver') WHERE EXISTS (SELECT 1 FROM ins)`,
-    [tenantId, rows.map((r) => r.id), rows.map((r) => r.endpointId), rows.map((r) => r.eventId), rows.map((r) => r.eventType), rows.map((r) => r.body), notify],
+    [tenantId, ...(['id', 'endpointId', 'eventId', 'eventType', 'body'] as const).map((k) => rows.map((r) => r[k])), notify],
   );
 }
 
-export type ClaimedEndpoint = Pick<EndpointRow, 'tenant_id' | 'id' | 'url' | 'secret' | 'previous_secret' | 'previous_secret_expires_at' | 'status' | 'disabled_reason'>;
+export type ClaimedEndpoint = Pick<
+  EndpointRow, 'tenant_id' | 'id' | 'url' | 'secret' | 'previous_secret' | 'previous_secret_expires_at' | 'status' | 'disabled_reason'
+>;
 export type ClaimedDelivery = DeliveryRow & { endpoint: ClaimedEndpoint };
 
 /**
@@ -170,7 +175,9 @@ export type ClaimedDelivery = DeliveryRow & { endpoint: ClaimedEndpoint };
  * leaves it due again when the lease ends. No endpoint gets more than `perEndpoint` minus what this
  * process already holds for it (`held`), so a slow receiver's backlog cannot fill the batch.
  */
-export async function claimDue(ex: Executor, limit: number, perEndpoint: number, held: Map<string, number>, leaseMs: number): Promise<ClaimedDelivery[]> {
+export async function claimDue(
+  ex: Executor, limit: number, perEndpoint: number, held: Map<string, number>, leaseMs: number,
+): Promise<ClaimedDelivery[]> {
   const full = [...held].filter(([, n]) => n >= perEndpoint).map(([id]) => id);
   const rows = await ex.query<DeliveryRow & Record<string, unknown>>(
     `WITH cand AS (
@@ -198,8 +205,9 @@ export async function claimDue(ex: Executor, limit: number, perEndpoint: number,
   return rows.map((r) => ({
     ...r,
     endpoint: {
-      tenant_id: r.tenant_id, id: r.endpoint_id, url: r.e_url as string, secret: r.e_secret as string, previous_secret: r.e_previous_secret as string | null,
-      previous_secret_expires_at: r.e_previous_secret_expires_at as Date | null, status: r.e_status as EndpointRow['status'], disabled_reason: r.e_disabled_reason as string | null,
+      tenant_id: r.tenant_id, id: r.endpoint_id, url: r.e_url as string, secret: r.e_secret as string,
+      previous_secret: r.e_previous_secret as string | null, previous_secret_expires_at: r.e_previous_secret_expires_at as Date | null,
+      status: r.e_status as EndpointRow['status'], disabled_reason: r.e_disabled_reason as string | null,
     },
   }));
 }
@@ -209,7 +217,8 @@ export async function recordSucceeded(ex: Executor, done: { tenantId: string; id
   if (!done.length) return;
   await ex.query(
     `WITH d AS (
-       UPDATE webhook_deliveries d SET status = 'succeeded', last_status_code = u.code, last_error = NULL, next_attempt_at = NULL, delivered_at = now()
+       UPDATE webhook_deliveries d
+          SET status = 'succeeded', last_status_code = u.code, last_error = NULL, next_attempt_at = NULL, delivered_at = now()
          FROM unnest($1::text[], $2::text[], $3::int[]) AS u(tenant_id, id, code)
         WHERE d.tenant_id = u.tenant_id AND d.id = u.id
        RETURNING d.tenant_id, d.endpoint_id)

@@ -54,9 +54,9 @@ export function webhooksService(ctx: AppContext) {
   }
 
   /** A delivery the caller attempts right away: leased at once, so the delivery loop leaves it alone. */
-  async function insertLeased(tenantId: string, e: repo.EndpointRow, event: Pick<DomainEvent, 'id' | 'type' | 'tenant_id' | 'data' | 'created_at'>) {
-    const row = { id: newId('whd'), endpointId: e.id, eventId: event.id, eventType: event.type, body: webhookBody(event), dueInMs: LEASE_MS };
-    return repo.insertDelivery(ctx.db.as(tenantId), tenantId, row);
+  async function insertLeased(tenantId: string, e: repo.EndpointRow, event: Parameters<typeof webhookBody>[0]) {
+    const row = { id: newId('whd'), endpointId: e.id, eventId: event.id, eventType: event.type, body: webhookBody(event) };
+    return repo.insertDelivery(ctx.db.as(tenantId), tenantId, { ...row, dueInMs: LEASE_MS });
   }
 
   return {

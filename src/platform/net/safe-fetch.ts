@@ -89,7 +89,8 @@ function pooledAgent(https_: boolean, allowLoopback: boolean): http.Agent {
   const key = `${https_ ? 'https' : 'http'}:${allowLoopback}`;
   let agent = pools.get(key);
   if (!agent) {
-    const options = { keepAlive: true, maxSockets: POOL_SOCKETS, maxTotalSockets: 1024, scheduling: 'lifo' as const, lookup: guardedLookup(allowLoopback) };
+    const lookup = guardedLookup(allowLoopback);
+    const options = { keepAlive: true, maxSockets: POOL_SOCKETS, maxTotalSockets: 1024, scheduling: 'lifo' as const, lookup };
     agent = https_ ? new https.Agent(options) : new http.Agent(options);
     pools.set(key, agent);
   }
