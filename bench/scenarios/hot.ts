@@ -14,19 +14,21 @@ export async function hotScenarios(engine: string, t: AtomTarget, receiver: Awai
   const h = { base: t.base, headers: t.headers, engine };
   let n = 0;
   const out: Result[] = [];
-  out.push(await counted(t, () => hammer({ ...h, name: HOT.list, next: () => ({ path: '/api/agents?limit=20' }) })));
-  out.push(await counted(t, () => hammer({
+  // BENCH_LINES=list,create,execute,webhooks runs only those lines (all by default).
+  const lines = new Set((process.env.BENCH_LINES ?? 'list,create,execute,webhooks').split(','));
+  if (lines.has('list')) out.push(await counted(t, () => hammer({ ...h, name: HOT.list, next: () => ({ path: '/api/agents?limit=20' }) })));
+  if (lines.has('create')) out.push(await counted(t, () => hammer({
     ...h, name: HOT.create,
     next: () => ({ method: 'POST', path: '/api/agents', body: JSON.stringify({ name: `hot ${n++}`, role: 'custom', maturity_level: 'student' }) }),
   })));
-  out.push({
+  if (lines.has('execute')) out.push({
     ...(await counted(t, () => hammer({
       ...h, name: HOT.execute, connections: 8,
       next: () => ({ method: 'POST', path: `/api/agents/${t.agentId}/execute`, body: JSON.stringify({ task: 'Echo n=1' }) }),
     }))),
     note: '8 connections: beyond the sandbox queue a tenant is answered 429 SANDBOX_BUSY',
   });
-  out.push(await counted(t, () => deliveries(engine, t, receiver)));
+  if (lines.has('webhooks')) out.push(await counted(t, () => deliveries(engine, t, receiver)));
   return out;
 }
 

@@ -17,11 +17,27 @@ export interface Job<T> {
 }
 
 type Handler<T> = (job: Job<T>) => Promise<void>;
+type BatchHandler<T> = (jobs: Job<T>[]) => Promise<void>;
 
 interface Registration {
-  handler: Handler<any>;
+  handler: Handler<any> | null;
+  batchHandler?: BatchHandler<any>;
   options: JobOptions & { batchSize?: number; pollingIntervalSeconds?: number };
 }
+
+/** A background loop that runs beside the queue workers (started and stopped with them) and is woken by name. */
+export interface Loop {
+  start(): void;
+  wake(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * The channel that wakes workers: a transaction that queues work sends `pg_notify(JOBS_CHANNEL,
+ * <queue>)`, delivered on commit (PostgreSQL drops repeats of one payload within a transaction).
+ * Polling stays as the fallback when a notification is lost.
+ */
+export const JOBS_CHANNEL = 'atom_jobs';
 
 const RACE_CODES = new Set(['23505', '42P06', '42P07', '42710', '40P01']);
 
@@ -47,6 +63,9 @@ async function raceSafe(fn: () => Promise<unknown>, attempt = 1): Promise<void> 
 export class Jobs {
   readonly boss: PgBoss;
   private readonly handlers = new Map<string, Registration>();
+  private readonly loops = new Map<string, Loop>();
+  private readonly workerIds = new Map<string, string>();
+  private unlisten: (() => Promise<void>) | null = null;
   private started = false;
 
   /** `wrap` decorates every handler as it is registered (metrics, tracing); decided once, at startup. */
@@ -67,32 +86,67 @@ export class Jobs {
     this.handlers.set(queue, { handler: this.wrap ? this.wrap(queue, handler) : handler, options });
   }
 
+  /** A queue whose worker takes its whole batch at once; a throw fails (and retries) every job of it. */
+  registerBatch<T>(queue: string, handler: BatchHandler<T>, options: Registration['options'] = {}) {
+    this.handlers.set(queue, { handler: null, batchHandler: handler, options });
+  }
+
+  /** A loop (e.g. webhook deliveries) run only where workers run, woken by NOTIFY of `name`. */
+  addLoop(name: string, loop: Loop) {
+    this.loops.set(name, loop);
+  }
+
   queues(): string[] {
     return [...this.handlers.keys()];
+  }
+
+  /** Wakes the worker or loop of `name` in this process now (as a NOTIFY of it would). */
+  wake(name: string) {
+    const id = this.workerIds.get(name);
+    if (id) this.boss.notifyWorker(id);
+    this.loops.get(name)?.wake();
   }
 
   async start(runWorkers: boolean) {
     await raceSafe(() => this.boss.start());
     for (const queue of this.handlers.keys()) await raceSafe(() => this.boss.createQueue(queue));
     if (runWorkers) {
-      for (const [queue, { handler, options }] of this.handlers) {
-        await this.boss.work<unknown>(
+      for (const [queue, reg] of this.handlers) {
+        const batchSize = reg.options.batchSize ?? 1;
+        const id = await this.boss.work<unknown>(
           queue,
-          { batchSize: options.batchSize ?? 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5, includeMetadata: true },
-          (jobs) => this.runBatch(queue, handler, jobs),
+          { batchSize, pollingIntervalSeconds: reg.options.pollingIntervalSeconds ?? 0.5, includeMetadata: true },
+          async (jobs) => {
+            // A full batch means more may be waiting: fetch again at once instead of after the interval.
+            if (jobs.length >= batchSize) this.wake(queue);
+            await this.runBatch(queue, reg, jobs);
+          },
         );
+        this.workerIds.set(queue, id);
       }
+      this.unlisten = await this.db.listen(JOBS_CHANNEL, (name) => this.wake(name)).catch(() => null);
+      for (const loop of this.loops.values()) loop.start();
     }
     this.started = true;
   }
 
   /**
-   * pg-boss waits its polling interval between fetches, so a queue's throughput is its batch size
-   * per interval: jobs of a batch run concurrently, and a failing job is failed on its own (it is
+   * pg-boss waits its polling interval between fetches unless woken (a NOTIFY, or a full batch):
+   * jobs of a batch run concurrently, and a failing job is failed on its own (it is
    * retried) while the others complete. Only a batch that failed entirely is thrown back whole.
    */
-  private async runBatch(queue: string, handler: Handler<any>, jobs: PgBoss.JobWithMetadata<unknown>[]) {
-    const outcomes = await Promise.allSettled(jobs.map((job) => handler({ id: job.id, data: job.data, retryCount: job.retryCount })));
+  private async runBatch(queue: string, reg: Registration, jobs: PgBoss.JobWithMetadata<unknown>[]) {
+    const view = (job: PgBoss.JobWithMetadata<unknown>) => ({ id: job.id, data: job.data, retryCount: job.retryCount });
+    if (reg.batchHandler) {
+      const all = reg.batchHandler(jobs.map(view));
+      if (!this.wrap) return all;
+      // Each job of the batch is counted and timed (metrics, tracing) with the batch's outcome.
+      const each = this.wrap(queue, () => all);
+      await Promise.all(jobs.map((job) => each(view(job))));
+      return;
+    }
+    const handler = reg.handler!;
+    const outcomes = await Promise.allSettled(jobs.map((job) => handler(view(job))));
     const failed = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [{ job: jobs[i]!, reason: o.reason as unknown }] : []));
     if (failed.length && failed.length === jobs.length) throw failed[0]!.reason;
     for (const f of failed) {
@@ -118,6 +172,8 @@ export class Jobs {
   async stop() {
     if (!this.started) return;
     this.started = false;
+    await this.unlisten?.().catch(() => undefined);
+    await Promise.all([...this.loops.values()].map((l) => l.stop()));
     await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
     // pg-boss records the last completions right after its workers stop, without awaiting them.
     await new Promise((r) => setTimeout(r, 100));

@@ -1,10 +1,14 @@
 import type { AppContext } from '../../platform/context.js';
-import { attempt, DELIVER_QUEUE } from './delivery.js';
+import { DELIVER_QUEUE } from './delivery.js';
+import { deliveryLoop } from './dispatcher.js';
 import { webhooksService } from './service.js';
 
-/** Every domain event of every module reaches webhooks through the outbox; deliveries are queue jobs. */
+/**
+ * Every domain event of every module reaches webhooks through the outbox, a batch at a time;
+ * deliveries are rows of the delivery log, which the delivery loop works through.
+ */
 export function setupWebhooks(ctx: AppContext) {
   const webhooks = webhooksService(ctx);
-  ctx.outbox.subscribe('webhooks', null, (event) => webhooks.fanOut(event));
-  ctx.jobs.register<{ tenantId: string; deliveryId: string }>(DELIVER_QUEUE, async (job) => void (await attempt(ctx, job.data.tenantId, job.data.deliveryId)), { batchSize: 25 });
+  ctx.outbox.subscribeBatch('webhooks', null, (events) => webhooks.fanOut(events));
+  ctx.jobs.addLoop(DELIVER_QUEUE, deliveryLoop(ctx));
 }

@@ -50,11 +50,6 @@ export async function listEndpoints(ex: Executor, tenantId: string, limit: numbe
   return pageQuery<EndpointRow & Record<string, unknown>>(ex, { columns: '*', from: 'FROM webhook_endpoints WHERE tenant_id = $1', params: [tenantId], orderBy: 'created_at DESC, id', limit, offset });
 }
 
-/** Active endpoints subscribed to this event type (or to everything). */
-export async function subscribers(ex: Executor, tenantId: string, type: string): Promise<EndpointRow[]> {
-  return ex.query<EndpointRow>("SELECT * FROM webhook_endpoints WHERE tenant_id = $1 AND status = 'active' AND ($2 = ANY(events) OR '*' = ANY(events))", [tenantId, type]);
-}
-
 export async function updateEndpoint(ex: Executor, tenantId: string, id: string, p: { url?: string; description?: string | null; events?: string[]; status?: 'active' | 'disabled' }) {
   const [row] = await ex.query<EndpointRow>(
     `UPDATE webhook_endpoints SET url = coalesce($3, url), description = CASE WHEN $4::boolean THEN $5 ELSE description END,
@@ -93,11 +88,14 @@ export async function recordOutcome(ex: Executor, tenantId: string, id: string, 
 }
 
 /** One delivery per endpoint and event: a replayed event finds the row already there. */
-export async function insertDelivery(ex: Executor, tenantId: string, d: { id: string; endpointId: string; eventId: string; eventType: string; body: string }): Promise<DeliveryRow | null> {
+type NewDelivery = { id: string; endpointId: string; eventId: string; eventType: string; body: string };
+
+export async function insertDelivery(ex: Executor, tenantId: string, d: NewDelivery & { dueInMs?: number }): Promise<DeliveryRow | null> {
   const [row] = await ex.query<DeliveryRow>(
-    `INSERT INTO webhook_deliveries (tenant_id, id, endpoint_id, event_id, event_type, body, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, now())
+    `INSERT INTO webhook_deliveries (tenant_id, id, endpoint_id, event_id, event_type, body, next_attempt_at)
+     VALUES ($1, $2, $3, $4, $5, $6, now() + $7 * interval '1 millisecond')
      ON CONFLICT (tenant_id, endpoint_id, event_id) DO NOTHING RETURNING *`,
-    [tenantId, d.id, d.endpointId, d.eventId, d.eventType, d.body],
+    [tenantId, d.id, d.endpointId, d.eventId, d.eventType, d.body, d.dueInMs ?? 0],
   );
   return row ?? null;
 }
@@ -114,11 +112,12 @@ export async function listDeliveries(ex: Executor, tenantId: string, endpointId:
   return pageQuery<DeliveryRow & Record<string, unknown>>(ex, { columns: '*', from: `FROM webhook_deliveries ${where}`, params, orderBy: 'created_at DESC, id', limit: f.limit, offset: f.offset });
 }
 
-/** Counts the attempt before it is made, so a crash mid-send is still an attempt. */
-export async function startAttempt(ex: Executor, tenantId: string, id: string): Promise<DeliveryRow | null> {
+/** Counts the attempt before it is made, so a crash mid-send is still an attempt; leased like a claimed delivery. */
+export async function startAttempt(ex: Executor, tenantId: string, id: string, leaseMs: number): Promise<DeliveryRow | null> {
   const [row] = await ex.query<DeliveryRow>(
-    "UPDATE webhook_deliveries SET attempts = attempts + 1 WHERE tenant_id = $1 AND id = $2 AND status = 'pending' RETURNING *",
-    [tenantId, id],
+    `UPDATE webhook_deliveries SET attempts = attempts + 1, next_attempt_at = now() + $3 * interval '1 millisecond'
+      WHERE tenant_id = $1 AND id = $2 AND status = 'pending' RETURNING *`,
+    [tenantId, id, leaseMs],
   );
   return row ?? null;
 }
@@ -132,10 +131,100 @@ export async function finishAttempt(ex: Executor, tenantId: string, id: string, 
   );
 }
 
-export async function resetForRedelivery(ex: Executor, tenantId: string, id: string): Promise<DeliveryRow | null> {
+/** Pending again, leased (`leaseMs`) for the attempt the caller makes now. */
+export async function resetForRedelivery(ex: Executor, tenantId: string, id: string, leaseMs: number): Promise<DeliveryRow | null> {
   const [row] = await ex.query<DeliveryRow>(
-    "UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = now(), last_error = NULL WHERE tenant_id = $1 AND id = $2 RETURNING *",
-    [tenantId, id],
+    `UPDATE webhook_deliveries SET status = 'pending', attempts = 0, last_error = NULL,
+            next_attempt_at = now() + $3 * interval '1 millisecond'
+      WHERE tenant_id = $1 AND id = $2 RETURNING *`,
+    [tenantId, id, leaseMs],
   );
   return row ?? null;
+}
+
+/** Active endpoints of a tenant with the event types they take (fan-out of a batch of events). */
+export async function activeEndpoints(ex: Executor, tenantId: string): Promise<Pick<EndpointRow, 'id' | 'events'>[]> {
+  return ex.query("SELECT id, events FROM webhook_endpoints WHERE tenant_id = $1 AND status = 'active'", [tenantId]);
+}
+
+/**
+ * Many deliveries in one statement, due now; a replayed event finds its rows already there. The
+ * NOTIFY wakes the delivery loop of every process on commit.
+ */
+export async function insertDeliveries(ex: Executor, tenantId: string, rows: NewDelivery[], notify: string) {
+  if (!rows.length) return;
+  await ex.query(
+    `WITH ins AS (
+       INSERT INTO webhook_deliveries (tenant_id, id, endpoint_id, event_id, event_type, body, next_attempt_at)
+       SELECT $1, id, endpoint_id, event_id, event_type, body, now() FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+           AS r(id, endpoint_id, event_id, event_type, body)
+       ON CONFLICT (tenant_id, endpoint_id, event_id) DO NOTHING RETURNING 1)
+     SELECT pg_notify($7, 'webhooks.deliver') WHERE EXISTS (SELECT 1 FROM ins)`,
+    [tenantId, ...(['id', 'endpointId', 'eventId', 'eventType', 'body'] as const).map((k) => rows.map((r) => r[k])), notify],
+  );
+}
+
+export type ClaimedEndpoint = Pick<
+  EndpointRow, 'tenant_id' | 'id' | 'url' | 'secret' | 'previous_secret' | 'previous_secret_expires_at' | 'status' | 'disabled_reason'
+>;
+export type ClaimedDelivery = DeliveryRow & { endpoint: ClaimedEndpoint };
+
+/**
+ * Claims up to `limit` due deliveries for this process (platform context): each counts its attempt
+ * and is leased (next_attempt_at moved `leaseMs` ahead), so another process skips it, and a crash
+ * leaves it due again when the lease ends. No endpoint gets more than `perEndpoint` minus what this
+ * process already holds for it (`held`), so a slow receiver's backlog cannot fill the batch.
+ */
+export async function claimDue(
+  ex: Executor, limit: number, perEndpoint: number, held: Map<string, number>, leaseMs: number,
+): Promise<ClaimedDelivery[]> {
+  const full = [...held].filter(([, n]) => n >= perEndpoint).map(([id]) => id);
+  const rows = await ex.query<DeliveryRow & Record<string, unknown>>(
+    `WITH cand AS (
+       SELECT tenant_id, id, endpoint_id, next_attempt_at FROM webhook_deliveries
+        WHERE status = 'pending' AND next_attempt_at <= now() AND endpoint_id <> ALL($2::text[])
+        ORDER BY next_attempt_at LIMIT $1
+     ), room AS (
+       SELECT c.tenant_id, c.id FROM (
+         SELECT cand.*, row_number() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at, id) AS n FROM cand) c
+         LEFT JOIN unnest($3::text[], $4::int[]) AS h(endpoint_id, used) ON h.endpoint_id = c.endpoint_id
+        WHERE c.n <= $5 - coalesce(h.used, 0)
+        ORDER BY c.next_attempt_at LIMIT $1
+     ), claimed AS (
+       SELECT d.tenant_id, d.id FROM webhook_deliveries d JOIN room r ON d.tenant_id = r.tenant_id AND d.id = r.id
+        WHERE d.status = 'pending' AND d.next_attempt_at <= now()
+        FOR UPDATE OF d SKIP LOCKED
+     )
+     UPDATE webhook_deliveries d SET attempts = d.attempts + 1, next_attempt_at = now() + $6 * interval '1 millisecond'
+       FROM claimed c, webhook_endpoints e
+      WHERE d.tenant_id = c.tenant_id AND d.id = c.id AND e.tenant_id = d.tenant_id AND e.id = d.endpoint_id
+     RETURNING d.*, e.url AS e_url, e.secret AS e_secret, e.previous_secret AS e_previous_secret,
+               e.previous_secret_expires_at AS e_previous_secret_expires_at, e.status AS e_status, e.disabled_reason AS e_disabled_reason`,
+    [limit, full, [...held.keys()], [...held.values()], perEndpoint, leaseMs],
+  );
+  return rows.map((r) => ({
+    ...r,
+    endpoint: {
+      tenant_id: r.tenant_id, id: r.endpoint_id, url: r.e_url as string, secret: r.e_secret as string,
+      previous_secret: r.e_previous_secret as string | null, previous_secret_expires_at: r.e_previous_secret_expires_at as Date | null,
+      status: r.e_status as EndpointRow['status'], disabled_reason: r.e_disabled_reason as string | null,
+    },
+  }));
+}
+
+/** Records many 2xx answers at once (platform context), and clears their endpoints' failure counts. */
+export async function recordSucceeded(ex: Executor, done: { tenantId: string; id: string; code: number }[]) {
+  if (!done.length) return;
+  await ex.query(
+    `WITH d AS (
+       UPDATE webhook_deliveries d
+          SET status = 'succeeded', last_status_code = u.code, last_error = NULL, next_attempt_at = NULL, delivered_at = now()
+         FROM unnest($1::text[], $2::text[], $3::int[]) AS u(tenant_id, id, code)
+        WHERE d.tenant_id = u.tenant_id AND d.id = u.id
+       RETURNING d.tenant_id, d.endpoint_id)
+     UPDATE webhook_endpoints e SET consecutive_failures = 0
+       FROM (SELECT DISTINCT tenant_id, endpoint_id FROM d) x
+      WHERE e.tenant_id = x.tenant_id AND e.id = x.endpoint_id AND e.consecutive_failures <> 0`,
+    [done.map((d) => d.tenantId), done.map((d) => d.id), done.map((d) => d.code)],
+  );
 }

@@ -4,7 +4,8 @@ import { AppError, notFound } from '../../platform/errors.js';
 import type { DomainEvent } from '../../platform/events.js';
 import { newId } from '../../platform/ids.js';
 import { BlockedDestinationError, checkUrl } from '../../platform/net/safe-fetch.js';
-import { attempt, DELIVER_QUEUE, secretAad } from './delivery.js';
+import { JOBS_CHANNEL } from '../../platform/jobs.js';
+import { attempt, DELIVER_QUEUE, LEASE_MS, secretAad } from './delivery.js';
 import * as repo from './repo.js';
 import { generateSecret } from './signing.js';
 
@@ -52,13 +53,10 @@ export function webhooksService(ctx: AppContext) {
     return e;
   }
 
-  /** A delivery row and, unless the caller attempts it right away, the job that will. */
-  async function enqueue(tenantId: string, e: repo.EndpointRow, event: Pick<DomainEvent, 'id' | 'type' | 'tenant_id' | 'data' | 'created_at'>, queue = true) {
-    return ctx.db.tx(tenantId, async (ex) => {
-      const d = await repo.insertDelivery(ex, tenantId, { id: newId('whd'), endpointId: e.id, eventId: event.id, eventType: event.type, body: webhookBody(event) });
-      if (d && queue) await ctx.jobs.send(DELIVER_QUEUE, { tenantId, deliveryId: d.id }, { retryLimit: 3, retryDelay: 5, expireInSeconds: 20 }, ex);
-      return d;
-    });
+  /** A delivery the caller attempts right away: leased at once, so the delivery loop leaves it alone. */
+  async function insertLeased(tenantId: string, e: repo.EndpointRow, event: Parameters<typeof webhookBody>[0]) {
+    const row = { id: newId('whd'), endpointId: e.id, eventId: event.id, eventType: event.type, body: webhookBody(event) };
+    return repo.insertDelivery(ctx.db.as(tenantId), tenantId, { ...row, dueInMs: LEASE_MS });
   }
 
   return {
@@ -104,7 +102,7 @@ export function webhooksService(ctx: AppContext) {
     async ping(tenantId: string, id: string) {
       const e = await load(tenantId, id);
       const event = { id: newId('evt'), type: 'webhook.test', tenant_id: tenantId, data: { webhook_id: id, message: 'Test delivery from ATOM' }, created_at: new Date().toISOString() };
-      const d = (await enqueue(tenantId, e, event, false))!;
+      const d = (await insertLeased(tenantId, e, event))!;
       return (await attempt(ctx, tenantId, d.id))!;
     },
 
@@ -119,13 +117,29 @@ export function webhooksService(ctx: AppContext) {
       const existing = await repo.getDelivery(ctx.db.as(tenantId), tenantId, deliveryId);
       if (!existing || existing.endpoint_id !== e.id) throw notFound('NOT_FOUND', 'Delivery', deliveryId);
       if (existing.status === 'pending') throw new AppError('CONFLICTING_OPERATION', 'This delivery is still being attempted');
-      await repo.resetForRedelivery(ctx.db.as(tenantId), tenantId, deliveryId);
+      await repo.resetForRedelivery(ctx.db.as(tenantId), tenantId, deliveryId, LEASE_MS);
       return (await attempt(ctx, tenantId, deliveryId))!;
     },
 
-    /** Outbox subscriber: one delivery per subscribed endpoint, each in its own queue job. */
-    async fanOut(event: DomainEvent) {
-      for (const e of await repo.subscribers(ctx.db.as(event.tenant_id), event.tenant_id, event.type)) await enqueue(event.tenant_id, e, event);
+    /**
+     * Outbox subscriber, a batch of events at a time: per tenant, one read of its active endpoints
+     * and one insert of a delivery per (subscribed endpoint, event), due now. A replayed batch finds
+     * its rows already there. The delivery loop is woken on commit (NOTIFY) and here.
+     */
+    async fanOut(events: DomainEvent[]) {
+      const byTenant = new Map<string, DomainEvent[]>();
+      for (const ev of events) byTenant.set(ev.tenant_id, [...(byTenant.get(ev.tenant_id) ?? []), ev]);
+      for (const [tenantId, list] of byTenant) {
+        const db = ctx.db.as(tenantId);
+        const endpoints = await repo.activeEndpoints(db, tenantId);
+        const rows = list.flatMap((ev) => {
+          const to = endpoints.filter((e) => e.events.includes(ev.type) || e.events.includes('*'));
+          const body = to.length ? webhookBody(ev) : '';
+          return to.map((e) => ({ id: newId('whd'), endpointId: e.id, eventId: ev.id, eventType: ev.type, body }));
+        });
+        await repo.insertDeliveries(db, tenantId, rows, JOBS_CHANNEL);
+        if (rows.length) ctx.jobs.wake(DELIVER_QUEUE);
+      }
     },
   };
 }

@@ -30,6 +30,8 @@ export interface Database {
   snapshot?(): Promise<Uint8Array>;
   /** PostgreSQL only: the connection pool's open, idle and waiting counts (metrics). */
   poolStats?(): { total: number; idle: number; waiting: number };
+  /** LISTEN for NOTIFY on `channel` (job wake-ups); resolves to the function that stops listening. */
+  listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

@@ -59,6 +59,7 @@ export async function openPglite(dataDir: string | null, from?: string): Promise
         return { rows: (results.at(-1)?.rows ?? []) as Row[] };
       },
     }),
+    listen: (channel, handler) => pg.listen(channel, handler),
     snapshot: async () => locked(async () => new Uint8Array(await (await pg.dumpDataDir('none')).arrayBuffer())),
     close: async () => {
       closed = true;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { APP_ROLE, closedJobsAnswer, PLAN_PER_CALL, SET_CONTEXT_SQL, type Database, type Executor, type Row } from './database.js';
+import { pgListener } from './listen.js';
 import { ensureAppRole } from './role.js';
 
 type TrackedClient = pg.PoolClient & { atomCtx?: string | null; atomRoleSet?: boolean };
@@ -76,6 +77,7 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
   }
 
   let closed = false;
+  const listener = pgListener(url);
   const query = <T>(ctx: string, text: string, params?: readonly unknown[]) =>
     withClient(ctx, async (c) => (await c.query(statement(text, params)).catch(withText(text))).rows as T[]);
 
@@ -109,9 +111,11 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
         }),
     }),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
-    close: () => {
+    listen: (channel, handler) => listener.listen(channel, handler),
+    close: async () => {
       closed = true;
-      return pool.end();
+      await listener.close();
+      await pool.end();
     },
   };
   return db;

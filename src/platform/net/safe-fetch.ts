@@ -15,7 +15,16 @@ export interface SafeFetchOptions {
   /** Development and tests only: allow plain http and loopback targets. */
   allowLoopback?: boolean;
   signal?: AbortSignal;
+  /**
+   * Reuse connections from a keep-alive pool per destination (origin), at most POOL_SOCKETS open
+   * to one destination; the pinned lookup and the connect-time address check apply to each new
+   * connection, and a reused one was checked when it connected.
+   */
+  pooled?: boolean;
 }
+
+/** Connections a pooled agent keeps open to one destination (origin) at most; more requests wait for one. */
+export const POOL_SOCKETS = 32;
 
 export interface SafeResponse {
   status: number;
@@ -71,6 +80,23 @@ function guardedLookup(allowLoopback: boolean): LookupFunction {
   };
 }
 
+const pools = new Map<string, http.Agent>();
+/** Sockets of the pooled agents whose address passed the check (each agent has one policy). */
+const checked = new WeakSet<object>();
+
+/** One keep-alive agent per scheme and policy: its sockets are pooled per origin by Node. */
+function pooledAgent(https_: boolean, allowLoopback: boolean): http.Agent {
+  const key = `${https_ ? 'https' : 'http'}:${allowLoopback}`;
+  let agent = pools.get(key);
+  if (!agent) {
+    const lookup = guardedLookup(allowLoopback);
+    const options = { keepAlive: true, maxSockets: POOL_SOCKETS, maxTotalSockets: 1024, scheduling: 'lifo' as const, lookup };
+    agent = https_ ? new https.Agent(options) : new http.Agent(options);
+    pools.set(key, agent);
+  }
+  return agent;
+}
+
 export async function safeFetch(rawUrl: string, opts: SafeFetchOptions = {}): Promise<SafeResponse> {
   const allowLoopback = opts.allowLoopback ?? false;
   const url = checkUrl(rawUrl, allowLoopback);
@@ -85,13 +111,18 @@ export async function safeFetch(rawUrl: string, opts: SafeFetchOptions = {}): Pr
       lookup: guardedLookup(allowLoopback),
       timeout: timeoutMs,
       signal: opts.signal,
+      ...(opts.pooled ? { agent: pooledAgent(url.protocol === 'https:', allowLoopback) } : {}),
     });
     const deadline = setTimeout(() => req.destroy(new Error(`request timed out after ${timeoutMs} ms`)), timeoutMs);
     req.on('socket', (socket) => {
-      socket.once('connect', () => {
+      const check = () => {
         const address = socket.remoteAddress ?? '';
         if (!isAllowedAddress(address, allowLoopback)) req.destroy(new BlockedDestinationError(`connected to non-public address ${address}`));
-      });
+        else if (opts.pooled) checked.add(socket);
+      };
+      // A kept-alive socket was checked when it connected: nothing to add to it.
+      if (socket.connecting) socket.once('connect', check);
+      else if (!checked.has(socket)) check();
     });
     req.on('timeout', () => req.destroy(new Error(`request timed out after ${timeoutMs} ms`)));
     req.on('error', (err) => {

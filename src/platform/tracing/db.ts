@@ -37,6 +37,7 @@ export function tracedDatabase(db: Database, child: ChildSpan): Database {
     as: (ctx) => ({ query: (text, params) => query(ctx, text, params) }),
     exec: (text) => db.exec(text),
     jobsAdapter: () => db.jobsAdapter(),
+    listen: (channel, handler) => db.listen(channel, handler),
     close: () => db.close(),
   };
   if (db.snapshot) traced.snapshot = () => db.snapshot!();
