@@ -138,11 +138,13 @@ export class Jobs {
   private async runBatch(queue: string, reg: Registration, jobs: PgBoss.JobWithMetadata<unknown>[]) {
     const view = (job: PgBoss.JobWithMetadata<unknown>) => ({ id: job.id, data: job.data, retryCount: job.retryCount });
     if (reg.batchHandler) {
-      const all = reg.batchHandler(jobs.map(view));
-      if (!this.wrap) return all;
-      // Each job of the batch is counted and timed (metrics, tracing) with the batch's outcome.
-      const each = this.wrap(queue, () => all);
-      await Promise.all(jobs.map((job) => each(view(job))));
+      const views = jobs.map(view);
+      if (!this.wrap) return reg.batchHandler(views);
+      // Each job of the batch is counted and timed (metrics, tracing) with the batch's outcome; the
+      // batch runs inside the first job's wrapper (its span), which calls it before the others start.
+      let all: Promise<void> | null = null;
+      const each = this.wrap(queue, () => (all ??= reg.batchHandler!(views)));
+      await Promise.all(views.map((job) => each(job)));
       return;
     }
     const handler = reg.handler!;

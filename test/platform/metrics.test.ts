@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Built } from '../../src/app.js';
-import { DELIVER_QUEUE } from '../../src/modules/webhooks/delivery.js';
+/** The webhooks subscriber's queue: each event is fanned out to its deliveries by a job of it. */
+const FAN_OUT_QUEUE = 'event.webhooks';
 import { serveMetrics } from '../../src/platform/metrics/http.js';
 import { Metrics } from '../../src/platform/metrics/index.js';
 import { startApp } from '../helpers/app.js';
@@ -81,7 +82,7 @@ describe('GET /metrics', () => {
     assert.ok(sample(text, 'atom_http_errors_total', { code: 'NOT_FOUND' }) >= 2, 'the unmatched paths above');
   });
 
-  it('counts an agent execution and a real webhook delivery to a loopback receiver, and the delivery job', async () => {
+  it('counts an agent execution and a real webhook delivery to a loopback receiver, and the fan-out job', async () => {
     const rx = await startReceiver();
     receivers.push(rx);
     const created = await call(built.app, 'POST', '/api/webhooks', { key: t.key, body: { url: rx.url, events: ['agent.executed'] } });
@@ -97,9 +98,10 @@ describe('GET /metrics', () => {
     const completed = (s: string) => sample(s, 'atom_agent_executions_total', { status: 'completed' });
     assert.equal(completed(text), completed(before) + 1);
     assert.ok(sample(text, 'atom_events_emitted_total', { type: 'agent.executed' }) >= 1);
-    const jobs = (s: string) => sample(s, 'atom_jobs_total', { queue: DELIVER_QUEUE, outcome: 'completed' });
+    // Deliveries are not jobs (the delivery log is their queue); the event's fan-out to them is.
+    const jobs = (s: string) => sample(s, 'atom_jobs_total', { queue: FAN_OUT_QUEUE, outcome: 'completed' });
     await waitUntil(async () => jobs(await scrape()) >= 1);
-    assert.ok(sample(await scrape(), 'atom_job_duration_seconds_count', { queue: DELIVER_QUEUE }) >= 1);
+    assert.ok(sample(await scrape(), 'atom_job_duration_seconds_count', { queue: FAN_OUT_QUEUE }) >= 1);
   });
 
   it('counts a failing delivery as retry_scheduled, then failed when the schedule runs out', async () => {
@@ -143,8 +145,9 @@ describe('GET /metrics', () => {
     }
     // A registry of its own on the same database (a second app in this process would do the same).
     const fresh = new Metrics({ db: built.ctx.db, queues: () => built.ctx.jobs.queues() });
-    const scheduled = async () => sample(await fresh.render(), 'atom_job_queue_depth', { queue: DELIVER_QUEUE, state: 'scheduled' });
-    const send = () => built.ctx.jobs.send(DELIVER_QUEUE, { tenantId: t.id, deliveryId: 'whd_none' }, { startAfter: 3600 });
+    const scheduled = async () => sample(await fresh.render(), 'atom_job_queue_depth', { queue: FAN_OUT_QUEUE, state: 'scheduled' });
+    // An empty batch of events, due in an hour: counted as scheduled, never run while the test lives.
+    const send = () => built.ctx.jobs.send(FAN_OUT_QUEUE, { events: [] }, { startAfter: 3600 });
     await send();
     const first = await scheduled();
     assert.ok(first >= 1, 'a job due in an hour is scheduled');
