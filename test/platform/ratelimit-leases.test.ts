@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { LEASE_SHARE, leasedRateStore } from '../../src/platform/ratelimit/leases.js';
-import type { RateStore } from '../../src/platform/ratelimit/store.js';
+import type { Hit, RateStore } from '../../src/platform/ratelimit/store.js';
 
 /**
  * Counts from leased blocks (src/platform/ratelimit/leases.ts): three stores on three Redis
@@ -85,7 +85,7 @@ describe('rate-limit counts from leased blocks', { skip: !enabled && 'needs REDI
     // Start early in a window, so ten requests fit in it.
     while (Date.now() % windowMs > 500) await new Promise((r) => setImmediate(r));
     const start = Math.floor(Date.now() / windowMs);
-    let hits = [];
+    let hits: Hit[] = [];
     for (let i = 0; i < 10; i++) hits = await store!.hit([{ key: 'short', windowMs, max: 100_000 }, { key: 'long', windowMs: HOUR, max: 100_000 }]);
     assert.deepEqual(hits.map((h) => h.count), [10, 10]);
     while (Math.floor(Date.now() / windowMs) === start) await new Promise((r) => setTimeout(r, 20));
