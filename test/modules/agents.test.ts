@@ -62,6 +62,22 @@ describe('agents API', () => {
     assert.equal(other.body.data.pagination.total, 0);
   });
 
+  it('a list item is the agent as its detail shows it (times to the millisecond, UTC), newest first', async () => {
+    const t = await makeTenant(built.app, 'team');
+    for (const name of ['First', 'Second', 'Third']) await create({ name, role: 'custom', maturity_level: 'student', capabilities: ['a'] }, t.key);
+    await call(built.app, 'PUT', `/api/agents/${(await call(built.app, 'GET', '/api/agents?sort=name&order=asc&limit=1', { key: t.key })).body.data.agents[0].id}`, { key: t.key, body: { description: 'changed' } });
+    const list = (await call(built.app, 'GET', '/api/agents', { key: t.key })).body.data.agents;
+    assert.deepEqual(list.map((x: { name: string }) => x.name), ['Third', 'Second', 'First']);
+    for (const item of list) {
+      const detail = (await call(built.app, 'GET', `/api/agents/${item.id}`, { key: t.key })).body.data.agent;
+      assert.deepEqual(item, Object.fromEntries(Object.keys(item).map((k) => [k, detail[k]])));
+      assert.match(item.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    }
+    assert.equal(Object.keys(list[0]).includes('configuration'), false);
+    const byUpdate = (await call(built.app, 'GET', '/api/agents?sort=updated_at&order=desc', { key: t.key })).body.data.agents;
+    assert.equal(byUpdate[0].name, 'First');
+  });
+
   it('details carry statistics and a graduation summary computed from executions', async () => {
     const id = (await create({ name: 'Researcher', role: 'general-assistant', maturity_level: 'student' })).body.data.agent.id;
     const fresh = await call(built.app, 'GET', `/api/agents/${id}`, { key: a.key });

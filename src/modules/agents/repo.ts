@@ -18,7 +18,8 @@ export interface AgentRow {
 }
 
 const COLUMNS = 'tenant_id, id, name, description, role, maturity_level, status, capabilities, configuration, created_at, updated_at';
-const SORTS: Record<string, string> = { created_at: 'created_at', name: 'lower(name)', updated_at: 'updated_at' };
+// Qualified: the list's output columns of the same names are the times as text.
+const SORTS: Record<string, string> = { created_at: 'agents.created_at', name: 'lower(agents.name)', updated_at: 'agents.updated_at' };
 const EDITABLE = ['name', 'description', 'capabilities', 'configuration', 'status'] as const;
 
 function toAgent(r: Record<string, unknown>): AgentRow {
@@ -45,15 +46,21 @@ export async function insertAgentIfPlanIn(ex: Executor, tenantId: string, a: New
   return row ? toAgent(row) : null;
 }
 
-export async function listAgents(ex: Executor, tenantId: string, q: ListQuery) {
+/** A time as JavaScript's toISOString() writes it (milliseconds, UTC), made by the database instead of parsed and re-written here. */
+const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${column}`;
+/** What a list shows (AgentSummary): no configuration, times already as text. */
+const SUMMARY = `tenant_id, id, name, description, role, maturity_level, status, capabilities, ${iso('created_at')}, ${iso('updated_at')}`;
+export type AgentListRow = Omit<AgentRow, 'configuration'>;
+
+export async function listAgents(ex: Executor, tenantId: string, q: ListQuery): Promise<{ items: AgentListRow[]; total: number }> {
   const params: unknown[] = [tenantId];
   let where = 'WHERE tenant_id = $1';
   if (q.maturity_level) where += ` AND maturity_level = $${params.push(q.maturity_level)}`;
   if (q.status) where += ` AND status = $${params.push(q.status)}`;
   if (q.q) where += ` AND (name ILIKE $${params.push(`%${q.q.replace(/[%_\\]/g, '\\$&')}%`)} OR coalesce(description, '') ILIKE $${params.length})`;
-  const orderBy = `${SORTS[q.sort]} ${q.order === 'asc' ? 'ASC' : 'DESC'}, id`;
-  const { rows, total } = await pageQuery(ex, { columns: COLUMNS, from: `FROM agents ${where}`, params, orderBy, limit: q.limit, offset: (q.page - 1) * q.limit });
-  return { items: rows.map(toAgent), total };
+  const orderBy = `${SORTS[q.sort]} ${q.order === 'asc' ? 'ASC' : 'DESC'}, agents.id`;
+  const { rows, total } = await pageQuery<AgentListRow>(ex, { columns: SUMMARY, from: `FROM agents ${where}`, params, orderBy, limit: q.limit, offset: (q.page - 1) * q.limit });
+  return { items: rows, total };
 }
 
 export async function getAgent(ex: Executor, tenantId: string, id: string, lock = false): Promise<AgentRow | null> {

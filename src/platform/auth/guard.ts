@@ -36,7 +36,7 @@ export function registerGuard(app: FastifyInstance, resolver: CredentialResolver
     const cfg = req.routeOptions.config ?? {};
     const mode: AuthMode = cfg.auth ?? 'tenant';
     if (mode === 'public') return;
-    const principal = await resolver.resolve(req.headers).catch((err) => throttleAuthFailure(rates, req, err));
+    const principal = await resolver.resolve(req.headers, req.raw.socket).catch((err) => throttleAuthFailure(rates, req, err));
     requireCredential(mode, principal);
     await enforceRateLimit(rates, req, reply, principal);
     if (principal) authorise(req, principal, cfg.permission, cfg.write ?? !READ_METHODS.has(req.method));

@@ -1,11 +1,13 @@
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { APP_ROLE, closedJobsAnswer, SET_CONTEXT_SQL, SET_LOCAL_CONTEXT_SQL, type Database, type Executor, type Row } from './database.js';
+import { APP_ROLE, closedJobsAnswer, PLAN_PER_CALL, SET_CONTEXT_SQL, SET_LOCAL_CONTEXT_SQL, type Database, type Executor, type Row } from './database.js';
+import { PreparedStatements } from './pglite-prepared.js';
 import { ensureAppRole } from './role.js';
 
 /**
  * Embedded PostgreSQL. One session serves everything, so a query and the context it runs in are
  * set under one lock; transactions take PGlite's own exclusive lock and set the context locally.
+ * Statements run prepared (pglite-prepared.ts), except those marked PLAN_PER_CALL.
  */
 export async function openPglite(dataDir: string | null, from?: string): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
@@ -25,14 +27,20 @@ export async function openPglite(dataDir: string | null, from?: string): Promise
     return run;
   }
 
+  const prepared = new PreparedStatements(pg);
+  /** One statement; `tx` when inside a transaction (PGlite syncs its files after statements outside one). */
+  async function run<T>(text: string, params: readonly unknown[] | undefined, tx?: Transaction): Promise<T[]> {
+    if (text.startsWith(PLAN_PER_CALL) || !prepared.has(text)) return (await (tx ?? pg).query<T>(text, params as unknown[] | undefined)).rows;
+    return pg.runExclusive(() => prepared.run<T>(text, params, !tx));
+  }
+
   async function query<T>(ctx: string, text: string, params?: readonly unknown[]): Promise<T[]> {
     return locked(async () => {
       if (current !== ctx) {
-        await pg.query(SET_CONTEXT_SQL, [ctx]);
+        await run(SET_CONTEXT_SQL, [ctx]);
         current = ctx;
       }
-      const res = await pg.query<T>(text, params as unknown[] | undefined);
-      return res.rows;
+      return run<T>(text, params);
     });
   }
 
@@ -42,13 +50,17 @@ export async function openPglite(dataDir: string | null, from?: string): Promise
     tx: (ctx, fn) =>
       locked(() =>
         pg.transaction(async (t) => {
-          await t.query(SET_LOCAL_CONTEXT_SQL, [ctx]);
-          return fn({ query: async <R>(text: string, params?: readonly unknown[]) => (await t.query<R>(text, params as unknown[])).rows });
+          await run(SET_LOCAL_CONTEXT_SQL, [ctx], t);
+          return fn({ query: <R>(text: string, params?: readonly unknown[]) => run<R>(text, params, t) });
         }),
       ),
     as: (ctx) => ({ query: (text, params) => query(ctx, text, params) }),
     exec: async (text) => {
-      await locked(() => pg.exec(text));
+      await locked(async () => {
+        await pg.exec(text);
+        // DDL may change what a prepared statement reads.
+        await pg.runExclusive(() => prepared.reset());
+      });
     },
     jobsAdapter: () => ({
       // pg-boss completes jobs without awaiting: after close it is answered (closedJobsAnswer).

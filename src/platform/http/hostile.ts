@@ -16,11 +16,22 @@ import { AppError } from '../errors.js';
 export const MAX_DEPTH = 100;
 const NUL = '\u0000';
 
-function nulIn(req: FastifyRequest, where: 'params' | 'query', value: unknown): AppError | null {
+function nulIn(where: 'params' | 'query', value: unknown): AppError | null {
   if (!value || typeof value !== 'object') return null;
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    const values = Array.isArray(v) ? v : [v];
-    if (k.includes(NUL) || values.some((x) => typeof x === 'string' && x.includes(NUL))) return nulError(`${where}.${printable(k)}`);
+  const values = value as Record<string, unknown>;
+  for (const k in values) {
+    const v = values[k];
+    if (k.includes(NUL) || (typeof v === 'string' ? v.includes(NUL) : Array.isArray(v) && v.some((x) => typeof x === 'string' && x.includes(NUL)))) {
+      return nulError(`${where}.${printable(k)}`);
+    }
+  }
+  return null;
+}
+
+function nulInHeaders(headers: Record<string, string | string[] | undefined>): AppError | null {
+  for (const name in headers) {
+    const v = headers[name];
+    if (typeof v === 'string' ? v.includes(NUL) : Array.isArray(v) && v.some((x) => typeof x === 'string' && x.includes(NUL))) return nulError(`headers.${name}`);
   }
   return null;
 }
@@ -53,11 +64,14 @@ function scanBody(body: unknown): AppError | null {
   return null;
 }
 
+const WHERE = ['query', 'params'] as const;
+
 /** After validation: ajv coerced `1e309` to Infinity. `limit` answers as the seeds document it. */
 function nonFinite(req: FastifyRequest): AppError | null {
-  for (const where of ['query', 'params'] as const) {
-    const values = (req[where] ?? {}) as Record<string, unknown>;
-    for (const [k, v] of Object.entries(values)) {
+  for (const where of WHERE) {
+    const values = req[where] as Record<string, unknown> | undefined;
+    for (const k in values) {
+      const v = values[k];
       if (typeof v !== 'number' || Number.isFinite(v)) continue;
       const schema = req.routeOptions.schema?.querystring as { properties?: Record<string, { maximum?: number }> } | undefined;
       const max = schema?.properties?.[k]?.maximum;
@@ -94,19 +108,14 @@ export function registerHostileInputGuards(app: FastifyInstance) {
     if (route.schema.querystring === undefined) delete route.schema.querystring;
     if (route.schema.params === undefined) delete route.schema.params;
   });
-  app.addHook('onRequest', async (req) => {
-    const error = nulIn(req, 'params', req.params) ?? nulIn(req, 'query', req.query);
-    if (error) throw error;
-    for (const [name, value] of Object.entries(req.headers)) {
-      if ((Array.isArray(value) ? value : [value]).some((v) => typeof v === 'string' && v.includes(NUL))) throw nulError(`headers.${name}`);
-    }
+  // Callback hooks: they run on every request, and an async hook costs a promise and a microtask turn.
+  app.addHook('onRequest', (req, _reply, done) => {
+    done(nulIn('params', req.params) ?? nulIn('query', req.query) ?? nulInHeaders(req.headers) ?? undefined);
   });
-  app.addHook('preValidation', async (req) => {
-    const error = scanBody(req.body);
-    if (error) throw error;
+  app.addHook('preValidation', (req, _reply, done) => {
+    done(req.body === undefined ? undefined : scanBody(req.body) ?? undefined);
   });
-  app.addHook('preHandler', async (req) => {
-    const error = nonFinite(req);
-    if (error) throw error;
+  app.addHook('preHandler', (req, _reply, done) => {
+    done(nonFinite(req) ?? undefined);
   });
 }

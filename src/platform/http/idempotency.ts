@@ -23,32 +23,37 @@ declare module 'fastify' {
 const hashOf = (req: FastifyRequest) => createHash('sha256').update(`${req.method} ${req.url}\n${JSON.stringify(req.body ?? null)}`).digest('hex');
 
 export function registerIdempotency(app: FastifyInstance, db: Database) {
-  app.addHook('preHandler', async (req, reply) => {
+  // Callback hooks that return at once without a key: they run on every request.
+  app.addHook('preHandler', (req, reply, done) => {
     const raw = req.headers['idempotency-key'];
-    if (raw === undefined || !METHODS.has(req.method) || !req.principal?.tenantId) return;
-    const key = Array.isArray(raw) ? raw[0]! : raw;
-    if (!KEY.test(key)) throw new AppError('VALIDATION_ERROR', 'Idempotency-Key must be 1-255 printable ASCII characters', { field: 'Idempotency-Key', location: 'header' });
-    const claim: Claim = { tenantId: req.principal.tenantId, credential: req.principal.rateKey, key };
-    const hash = hashOf(req);
-    const replayed = await claimOrReplay(db, claim, hash, reply);
-    if (replayed) return reply;
-    req.idempotency = claim;
+    if (raw === undefined || !METHODS.has(req.method) || !req.principal?.tenantId) return done();
+    claim(db, req, reply, Array.isArray(raw) ? raw[0]! : raw).then(() => done(), done);
   });
 
-  app.addHook('onSend', async (req, reply, payload) => {
-    const c = req.idempotency;
-    if (!c) return payload;
-    req.idempotency = undefined;
-    const keep = reply.statusCode < 500 && (typeof payload === 'string' || Buffer.isBuffer(payload));
-    if (keep) {
-      await db.query(c.tenantId,
-        `UPDATE idempotency_keys SET status = 'done', status_code = $4, content_type = $5, body = $6 WHERE tenant_id = $1 AND credential = $2 AND key = $3`,
-        [c.tenantId, c.credential, c.key, reply.statusCode, String(reply.getHeader('content-type') ?? ''), payload.toString()]);
-    } else {
-      await db.query(c.tenantId, 'DELETE FROM idempotency_keys WHERE tenant_id = $1 AND credential = $2 AND key = $3', [c.tenantId, c.credential, c.key]);
-    }
-    return payload;
+  app.addHook('onSend', (req, reply, payload, done) => {
+    if (!req.idempotency) return done(null, payload);
+    finish(db, req, reply, payload).then(() => done(null, payload), done);
   });
+}
+
+async function claim(db: Database, req: FastifyRequest, reply: FastifyReply, key: string) {
+  if (!KEY.test(key)) throw new AppError('VALIDATION_ERROR', 'Idempotency-Key must be 1-255 printable ASCII characters', { field: 'Idempotency-Key', location: 'header' });
+  const claim: Claim = { tenantId: req.principal!.tenantId!, credential: req.principal!.rateKey, key };
+  const replayed = await claimOrReplay(db, claim, hashOf(req), reply);
+  if (!replayed) req.idempotency = claim;
+}
+
+/** Keeps the response for replays (not a 5xx, not a stream), or frees the key. */
+async function finish(db: Database, req: FastifyRequest, reply: FastifyReply, payload: unknown) {
+  const c = req.idempotency!;
+  req.idempotency = undefined;
+  if (reply.statusCode < 500 && (typeof payload === 'string' || Buffer.isBuffer(payload))) {
+    await db.query(c.tenantId,
+      `UPDATE idempotency_keys SET status = 'done', status_code = $4, content_type = $5, body = $6 WHERE tenant_id = $1 AND credential = $2 AND key = $3`,
+      [c.tenantId, c.credential, c.key, reply.statusCode, String(reply.getHeader('content-type') ?? ''), payload.toString()]);
+  } else {
+    await db.query(c.tenantId, 'DELETE FROM idempotency_keys WHERE tenant_id = $1 AND credential = $2 AND key = $3', [c.tenantId, c.credential, c.key]);
+  }
 }
 
 /** Claims the key for this request, or answers from the stored response. Returns true when it answered. */

@@ -16,7 +16,7 @@ export async function enforceRateLimit(store: RateStore, req: FastifyRequest, re
   if (limits.length === 0) return;
   const subject = principal ? principal.rateKey : `ip:${req.ip}`;
   const keyOf = (l: Limit) => (l.per === 'tenant' && principal?.tenantId ? `tenant:${principal.tenantId}` : subject);
-  const hits = await store.hit(limits.map((l) => ({ key: `${keyOf(l)}:${l.name}`, windowMs: l.windowMs })));
+  const hits = await store.hit(limits.map((l) => ({ key: `${keyOf(l)}:${l.name}`, windowMs: l.windowMs, max: l.max })));
   const now = Date.now();
   let tightest = 0;
   for (let i = 1; i < limits.length; i++) {

@@ -1,8 +1,8 @@
-import type { Redis } from 'ioredis';
-
 export interface Window {
   key: string;
   windowMs: number;
+  /** The window's limit, when the caller has one: a shared store may then count from leased blocks (leases.ts). */
+  max?: number;
 }
 
 export interface Hit {
@@ -41,27 +41,5 @@ export function memoryRateStore(): RateStore {
   };
 }
 
-// INCR every window key and set its expiry on first use; one round trip for all windows.
-const SCRIPT = `
-local out = {}
-for i, key in ipairs(KEYS) do
-  local n = redis.call('INCR', key)
-  if n == 1 then redis.call('PEXPIRE', key, ARGV[i]) end
-  out[i] = n
-end
-return out`;
-
-/** Shared across server processes: every instance counts against the same windows. */
-export function redisRateStore(redis: Redis, prefix = 'atom:rl'): RateStore {
-  return {
-    async hit(windows) {
-      const now = Date.now();
-      const starts = windows.map((w) => Math.floor(now / w.windowMs) * w.windowMs);
-      const keys = windows.map((w, i) => `${prefix}:${w.key}:${starts[i]}`);
-      const ttls = windows.map((w) => String(w.windowMs + 1000));
-      const counts = (await redis.eval(SCRIPT, keys.length, ...keys, ...ttls)) as number[];
-      return windows.map((w, i) => ({ count: counts[i], resetMs: starts[i] + w.windowMs }));
-    },
-    async close() {},
-  };
-}
+/** Shared across server processes: every instance counts against the same windows (leases.ts). */
+export { leasedRateStore as redisRateStore } from './leases.js';
