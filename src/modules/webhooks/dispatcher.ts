@@ -60,10 +60,14 @@ export function deliveryLoop(ctx: AppContext, options: Partial<LoopOptions> = {}
         again = false;
         const limit = Math.min(o.batch, o.maxInFlight - inFlight);
         if (limit <= 0) return void (more = true);
+        // An endpoint whose line is full is left out of the claim: its due rows are still there.
+        const someFull = [...held.values()].some((n) => n >= AHEAD * o.perEndpoint);
         const rows = await repo.claimDue(ctx.db.as(SYSTEM), limit, AHEAD * o.perEndpoint, held, LEASE_MS);
         for (const d of rows) start(d);
-        // Fewer rows than asked may still leave some due: those of endpoints whose line is full.
-        more = rows.length === limit || rows.some((d) => (held.get(d.endpoint_id) ?? 0) >= AHEAD * o.perEndpoint);
+        // Any row claimed, or a full line left out, may leave more due (a claim can return fewer rows
+        // than there is room for: rows locked by another process are skipped): claim again when a line
+        // has room, until a claim finds nothing. Only then does the loop wait for a NOTIFY or the poll.
+        more = rows.length > 0 || someFull;
         if (rows.length === limit) again = true;
       } while (again && !stopped);
     } catch (err) {
