@@ -1,4 +1,4 @@
-import type { Executor } from '../../platform/db/index.js';
+import { PLAN_PER_CALL, type Executor } from '../../platform/db/index.js';
 import { pageQuery } from '../../platform/db/paging.js';
 
 export interface EndpointRow {
@@ -180,7 +180,7 @@ export async function claimDue(
 ): Promise<ClaimedDelivery[]> {
   const full = [...held].filter(([, n]) => n >= perEndpoint).map(([id]) => id);
   const rows = await ex.query<DeliveryRow & Record<string, unknown>>(
-    `WITH cand AS (
+    `${PLAN_PER_CALL} WITH cand AS (
        SELECT tenant_id, id, endpoint_id, next_attempt_at FROM webhook_deliveries
         WHERE status = 'pending' AND next_attempt_at <= now() AND endpoint_id <> ALL($2::text[])
         ORDER BY next_attempt_at LIMIT $1
