@@ -144,7 +144,7 @@ export function deliveryLoop(ctx: AppContext, options: Partial<LoopOptions> = {}
     if (!batch.length) return flushing;
     flushing = flushing
       .then(() => repo.recordSucceeded(ctx.db.as(SYSTEM), batch))
-      .then(() => batch.forEach(() => ctx.metrics?.webhookDelivery('delivered')))
+      .then(() => ctx.metrics?.webhookDelivery('delivered', batch.length))
       .catch(report);
     return flushing;
   }

@@ -74,8 +74,8 @@ export class Metrics {
     if (errorCode !== null) this.errors.inc({ code: errorCode });
   }
 
-  webhookDelivery(outcome: DeliveryOutcome) {
-    this.deliveries.inc({ outcome });
+  webhookDelivery(outcome: DeliveryOutcome, count = 1) {
+    this.deliveries.inc({ outcome }, count);
   }
 
   /** Every domain event; the ends of executions and workflow runs are counted from theirs. */
