@@ -87,5 +87,9 @@ await new Promise<void>((r) => stats.listen(0, '127.0.0.1', r));
 const statsUrl = `http://127.0.0.1:${(stats.address() as AddressInfo).port}/`;
 
 const address = await app.listen({ port: 0, host: '127.0.0.1' });
-process.stdout.write(JSON.stringify({ base: address, key: t.key, headers: { 'x-api-key': t.key }, skillId: skill.skill_id, sessionId: session, agentId: agent, workflows, stats: statsUrl, catalogue: CATALOGUE, catalogueSeconds }) + '\n');
+const target = {
+  base: address, key: t.key, headers: { 'x-api-key': t.key }, skillId: skill.skill_id, sessionId: session, agentId: agent,
+  workflows, stats: statsUrl, catalogue: CATALOGUE, catalogueSeconds,
+};
+process.stdout.write(JSON.stringify(target) + '\n');
 process.on('SIGTERM', () => process.exit(0));

@@ -31,7 +31,8 @@ async function engineRun(engine: string, env: Record<string, string | undefined>
 for (let round = 1; round <= ROUNDS; round++) {
   step(`round ${round} of ${ROUNDS}`);
   const bare = await startServer<{ url: string }>('bench/bare-server.ts', {});
-  const b = await hammer({ name: 'bare Fastify route', engine: '-', base: bare.info.url, headers: {}, next: () => ({ path: new URL(bare.info.url).pathname }) });
+  const path = new URL(bare.info.url).pathname;
+  const b = await hammer({ name: 'bare Fastify route', engine: '-', base: bare.info.url, headers: {}, next: () => ({ path }) });
   bare.child.kill('SIGKILL');
   const results: Result[] = [];
   if (await postgresReachable()) {
@@ -54,12 +55,18 @@ function row(r0: Result): string {
   const values = same.map(measure);
   const spread = (Math.max(...values) - Math.min(...values)) / Math.max(...values);
   const target = TARGETS[r0.name]!;
-  const pgTarget = r0.engine === 'PGlite' ? rounds.map((rd, i) => measure(rd.results.find((x) => x.name === r0.name && x.engine !== 'PGlite')!, i)) : null;
-  const met = pgTarget ? values.every((v, i) => v >= 0.4 * pgTarget[i]!) : values.every((v) => v >= (target.rate ?? target.ratio!));
-  const shown = same.map((r, i) => `${num(r.rate)} ${r.unit} (${TARGETS[r.name]?.rate ? '' : pct(values[i]!) + ', '}p99 ${r.p99 ?? '–'})`).join(' · ');
-  const perReq = same.map((r) => (r.trips && r.count ? `${(r.trips.pg / r.count).toFixed(1)} / ${(r.trips.redis / r.count).toFixed(1)}` : '–')).join(' · ');
+  const onPostgres = (rd: Round) => rd.results.find((x) => x.name === r0.name && x.engine !== 'PGlite')!;
+  const pgTarget = r0.engine === 'PGlite' ? rounds.map((rd, i) => measure(onPostgres(rd), i)) : null;
+  const met = pgTarget
+    ? values.every((v, i) => v >= 0.4 * pgTarget[i]!)
+    : values.every((v) => v >= (target.rate ?? target.ratio!));
+  const share = (i: number) => (target.rate ? '' : `${pct(values[i]!)}, `);
+  const shown = same.map((r, i) => `${num(r.rate)} ${r.unit} (${share(i)}p99 ${r.p99 ?? '–'})`).join(' · ');
+  const per = (r: Result, n: number) => (n / r.count!).toFixed(1);
+  const perReq = same.map((r) => (r.trips && r.count ? `${per(r, r.trips.pg)} / ${per(r, r.trips.redis)}` : '–')).join(' · ');
   const goal = pgTarget ? '≥ 40% of PostgreSQL' : target.rate ? `≥ ${target.rate}/s` : `≥ ${pct(target.ratio!)}`;
-  return `| ${r0.name} | ${r0.engine} | ${shown} | ${pct(spread)} | ${goal} | ${met ? 'met' : '**not met**'} | ${perReq} | ${same.reduce((a, r) => a + r.errors, 0)} |`;
+  const errors = same.reduce((a, r) => a + r.errors, 0);
+  return `| ${r0.name} | ${r0.engine} | ${shown} | ${pct(spread)} | ${goal} | ${met ? 'met' : '**not met**'} | ${perReq} | ${errors} |`;
 }
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;

@@ -19,7 +19,10 @@ export async function hotScenarios(engine: string, t: AtomTarget, receiver: Awai
   if (lines.has('list')) out.push(await counted(t, () => hammer({ ...h, name: HOT.list, next: () => ({ path: '/api/agents?limit=20' }) })));
   if (lines.has('create')) out.push(await counted(t, () => hammer({
     ...h, name: HOT.create,
-    next: () => ({ method: 'POST', path: '/api/agents', body: JSON.stringify({ name: `hot ${n++}`, role: 'custom', maturity_level: 'student' }) }),
+    next: () => ({
+      method: 'POST', path: '/api/agents',
+      body: JSON.stringify({ name: `hot ${n++}`, role: 'custom', maturity_level: 'student' }),
+    }),
   })));
   if (lines.has('execute')) out.push({
     ...(await counted(t, () => hammer({
@@ -68,7 +71,8 @@ const EVENTS = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 3000);
  */
 async function deliveries(engine: string, t: AtomTarget, receiver: Awaited<ReturnType<typeof startReceiver>>): Promise<Result> {
   const api = (path: string, init: RequestInit = {}) =>
-    fetch(`${t.base}${path}`, { ...init, headers: { ...t.headers, 'content-type': 'application/json' } }).then((r) => r.json() as Promise<any>);
+    fetch(`${t.base}${path}`, { ...init, headers: { ...t.headers, 'content-type': 'application/json' } })
+      .then((r) => r.json() as Promise<any>);
   const hook = await api('/api/webhooks', { method: 'POST', body: JSON.stringify({ url: receiver.url, events: ['agent.created'] }) });
   if (!hook.success) throw new Error(`webhook not created: ${JSON.stringify(hook)}`);
   const id = hook.data?.webhook?.id ?? hook.data?.id;
@@ -80,6 +84,8 @@ async function deliveries(engine: string, t: AtomTarget, receiver: Awaited<Retur
   while ((done = await recorded()) < EVENTS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   const seconds = (Date.now() - committed) / 1000;
   await api(`/api/webhooks/${id}`, { method: 'DELETE' });
-  return { name: HOT.webhooks, engine, rate: done / seconds, unit: 'deliveries/s', p50: null, p99: null, errors: EVENTS - done, count: EVENTS,
-    note: `${EVENTS} events committed at once; ${receiver.count} POSTs received` };
+  return {
+    name: HOT.webhooks, engine, rate: done / seconds, unit: 'deliveries/s', p50: null, p99: null, errors: EVENTS - done, count: EVENTS,
+    note: `${EVENTS} events committed at once; ${receiver.count} POSTs received`,
+  };
 }

@@ -1,7 +1,10 @@
 import { CATEGORIES, PRODUCT_WORDS, QUERY_WORDS } from '../lib/fixtures.js';
 import { hammer, type Result } from '../lib/load.js';
 
-export interface AtomTarget { base: string; key: string; headers: Record<string, string>; skillId: string; sessionId: string; agentId: string; workflows: { id: string; secret: string }[]; stats: string; catalogue: number; catalogueSeconds: number }
+export interface AtomTarget {
+  base: string; key: string; headers: Record<string, string>; skillId: string; sessionId: string; agentId: string;
+  workflows: { id: string; secret: string }[]; stats: string; catalogue: number; catalogueSeconds: number;
+}
 
 /** Authenticated reads and catalogue search (loaded and at low load). */
 export async function readScenarios(engine: string, t: AtomTarget): Promise<Result[]> {
