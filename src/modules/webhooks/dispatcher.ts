@@ -61,13 +61,14 @@ export function deliveryLoop(ctx: AppContext, options: Partial<LoopOptions> = {}
         const limit = Math.min(o.batch, o.maxInFlight - inFlight);
         if (limit <= 0) return void (more = true);
         // An endpoint whose line is full is left out of the claim: its due rows are still there.
-        const someFull = [...held.values()].some((n) => n >= AHEAD * o.perEndpoint);
-        const rows = await repo.claimDue(ctx.db.as(SYSTEM), limit, AHEAD * o.perEndpoint, held, LEASE_MS);
+        const perEndpoint = AHEAD * o.perEndpoint;
+        const full = [...held].filter(([, n]) => n >= perEndpoint).map(([id]) => id);
+        const rows = await repo.claimDue(ctx.db.as(SYSTEM), { limit, perEndpoint, held, full, leaseMs: LEASE_MS });
         for (const d of rows) start(d);
         // Any row claimed, or a full line left out, may leave more due (a claim can return fewer rows
         // than there is room for: rows locked by another process are skipped): claim again when a line
         // has room, until a claim finds nothing. Only then does the loop wait for a NOTIFY or the poll.
-        more = rows.length > 0 || someFull;
+        more = rows.length > 0 || full.length > 0;
         if (rows.length === limit) again = true;
       } while (again && !stopped);
     } catch (err) {

@@ -169,16 +169,26 @@ export type ClaimedEndpoint = Pick<
 >;
 export type ClaimedDelivery = DeliveryRow & { endpoint: ClaimedEndpoint };
 
+export interface Claim {
+  limit: number;
+  /** The most one endpoint may have claimed by this process at once. */
+  perEndpoint: number;
+  /** Claimed and not yet answered by this process, per endpoint. */
+  held: Map<string, number>;
+  /** The endpoints whose line is full (the caller's one test of `held` against `perEndpoint`). */
+  full: string[];
+  leaseMs: number;
+}
+
 /**
  * Claims up to `limit` due deliveries for this process (platform context): each counts its attempt
  * and is leased (next_attempt_at moved `leaseMs` ahead), so another process skips it, and a crash
  * leaves it due again when the lease ends. No endpoint gets more than `perEndpoint` minus what this
- * process already holds for it (`held`), so a slow receiver's backlog cannot fill the batch.
+ * process already holds for it (`held`), and `full` ones none, so a slow receiver's backlog cannot
+ * fill the batch.
  */
-export async function claimDue(
-  ex: Executor, limit: number, perEndpoint: number, held: Map<string, number>, leaseMs: number,
-): Promise<ClaimedDelivery[]> {
-  const full = [...held].filter(([, n]) => n >= perEndpoint).map(([id]) => id);
+export async function claimDue(ex: Executor, claim: Claim): Promise<ClaimedDelivery[]> {
+  const { limit, perEndpoint, held, full, leaseMs } = claim;
   const rows = await ex.query<DeliveryRow & Record<string, unknown>>(
     `${PLAN_PER_CALL} WITH cand AS (
        SELECT tenant_id, id, endpoint_id, next_attempt_at FROM webhook_deliveries
