@@ -1,5 +1,4 @@
 import cluster from 'node:cluster';
-import { availableParallelism } from 'node:os';
 import { loadConfig } from './config.js';
 import { openDatabase } from './platform/db/index.js';
 import { migrate } from './platform/db/migrate.js';
@@ -20,7 +19,7 @@ async function primary() {
   const applied = await migrate(db);
   await db.close();
   if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
-  const workers = Number(process.env.ATOM_WORKERS ?? availableParallelism());
+  const workers = config.clusterWorkers;
   console.log(`ATOM cluster: starting ${workers} server processes on port ${config.port}`);
   for (let i = 0; i < workers; i++) cluster.fork();
   let stopping = false;

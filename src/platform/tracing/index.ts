@@ -29,10 +29,10 @@ export interface TracingOptions {
   serviceName?: string;
 }
 
-export async function startTracing(opts: { otlpTracesUrl: string | null }): Promise<Tracing | null> {
+export async function startTracing(opts: { otlpTracesUrl: string | null; otelServiceName: string }): Promise<Tracing | null> {
   if (!opts.otlpTracesUrl) return null;
   const { createTracing } = await import('./sdk.js');
-  return createTracing({ url: opts.otlpTracesUrl, serviceName: process.env.OTEL_SERVICE_NAME || 'atom' });
+  return createTracing({ url: opts.otlpTracesUrl, serviceName: opts.otelServiceName });
 }
 
 /** A skill's sandbox run, traced when tracing is on (a plain call otherwise). */
