@@ -2,7 +2,7 @@ import type { AppContext } from '../../../platform/context.js';
 import type { Executor } from '../../../platform/db/index.js';
 import type { Plan as PlanTier } from '../../../platform/plans.js';
 import { Superseded } from '../../executions/journal/journal.js';
-import * as journal from '../../executions/journal/repo.js';
+import * as journal from '../../executions/journal/steps.js';
 import type { Scope } from '../expressions.js';
 import type { WorkflowNode } from '../graph.js';
 import { backoffBefore, policyOf, runnableType } from '../node-kinds.js';
