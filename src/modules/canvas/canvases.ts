@@ -57,15 +57,13 @@ export function canvasesService(ctx: AppContext) {
       const violations = d.outcome === 'allow' ? [] : [{ action, tool: null, severity: d.outcome === 'deny' ? 'high' as const : 'medium' as const, reason: d.outcome === 'deny' ? d.reason : `Ran without the required approval: ${d.reason}` }];
       const used = run.components_used ?? installed.map((i) => i.listing_id);
       const status = run.status ?? 'completed';
-      return ctx.db.tx(tenantId, async (ex) => {
-        return recordFinishedRun(ctx, ex, tenantId, {
-          id: newId('exe'), agent_id: agent.id, task, context: { canvas_id: canvas.id }, parameters: { components_used: used },
-          source: 'canvas', action, complexity, maturity_at_start: agent.maturity_level, requestedBy,
-        }, {
-          status, result: run.result ?? null, error: status === 'failed' ? run.error ?? 'Canvas execution failed' : null, confidence: null,
-          trace: [{ step: 1, type: 'canvas', canvas_id: canvas.id, components: used }], toolsUsed: used, violations,
-        });
-      });
+      return ctx.db.tx(tenantId, (ex) => recordFinishedRun(ctx, ex, tenantId, {
+        id: newId('exe'), agent_id: agent.id, task, context: { canvas_id: canvas.id }, parameters: { components_used: used },
+        source: 'canvas', action, complexity, maturity_at_start: agent.maturity_level, requestedBy,
+      }, {
+        status, result: run.result ?? null, error: status === 'failed' ? run.error ?? 'Canvas execution failed' : null, confidence: null,
+        trace: [{ step: 1, type: 'canvas', canvas_id: canvas.id, components: used }], toolsUsed: used, violations,
+      }));
     },
   };
 }
