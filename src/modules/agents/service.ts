@@ -3,8 +3,8 @@ import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import type { Executor } from '../../platform/db/index.js';
 import { PLAN_LIMITS, PLANS, upgradeFrom, type Plan } from '../../platform/plans.js';
-import * as executions from '../executions/repo.js';
-import * as episodes from '../graduation/repo.js';
+import * as executions from '../executions/queries.js';
+import * as episodes from '../graduation/episodes.js';
 import { readiness, WINDOW, type EpisodeFacts } from '../graduation/readiness.js';
 import type { Maturity } from '../governance/policy.js';
 import * as repo from './repo.js';
@@ -27,6 +27,11 @@ export async function readinessFor(ctx: AppContext, tenantId: string, agentId: s
   const facts = await episodeFacts(ctx, tenantId, agentId);
   const realEpisodes = await episodes.countForReadiness(ctx.db.as(tenantId), tenantId, agentId);
   return { readiness: readiness(level, facts, realEpisodes), realEpisodes };
+}
+
+/** The agent's maturity level as graduation changes it, in graduation's transaction (with its record of the change). */
+export function setMaturity(ex: Executor, tenantId: string, agentId: string, level: Maturity): Promise<void> {
+  return repo.setMaturity(ex, tenantId, agentId, level);
 }
 
 /** Plans without an agent limit: creating an agent there needs no count and no lock. */

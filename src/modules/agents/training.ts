@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../../platform/context.js';
-import * as executions from '../executions/repo.js';
+import * as executions from '../executions/queries.js';
 import type { Maturity } from '../governance/policy.js';
 import { readinessFor } from './service.js';
 

@@ -1,9 +1,8 @@
 import type { AppContext } from '../../platform/context.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import * as agents from '../agents/repo.js';
-import * as executions from '../executions/repo.js';
-import { recordEnd } from '../executions/record.js';
+import * as agents from '../agents/queries.js';
+import { recordFinishedRun } from '../executions/service.js';
 import { classifyTask, decide, type Maturity } from '../governance/policy.js';
 import { actionTable } from '../governance/service.js';
 import * as repo from './repo.js';
@@ -44,7 +43,7 @@ export function canvasesService(ctx: AppContext) {
 
     /**
      * Records a finished canvas run by an agent of this tenant: the execution (source `canvas`, context
-     * `canvas_id`) and, through the executions module's `recordEnd`, the agent's episode and `agent.executed`.
+     * `canvas_id`) and, through the executions module's `recordFinishedRun`, the agent's episode and `agent.executed`.
      */
     async recordExecution(tenantId: string, requestedBy: string | null, canvasId: string, run: CanvasRun) {
       const { canvas, installed } = await load(tenantId, canvasId);
@@ -58,18 +57,13 @@ export function canvasesService(ctx: AppContext) {
       const violations = d.outcome === 'allow' ? [] : [{ action, tool: null, severity: d.outcome === 'deny' ? 'high' as const : 'medium' as const, reason: d.outcome === 'deny' ? d.reason : `Ran without the required approval: ${d.reason}` }];
       const used = run.components_used ?? installed.map((i) => i.listing_id);
       const status = run.status ?? 'completed';
-      return ctx.db.tx(tenantId, async (ex) => {
-        const e = await executions.insertExecution(ex, tenantId, {
-          id: newId('exe'), agent_id: agent.id, task, context: { canvas_id: canvas.id }, parameters: { components_used: used },
-          source: 'canvas', action, complexity, maturity_at_start: agent.maturity_level, requestedBy,
-        });
-        const done = (await executions.finish(ex, tenantId, e.id, {
-          status, result: run.result ?? null, error: status === 'failed' ? run.error ?? 'Canvas execution failed' : null, confidence: null,
-          trace: [{ step: 1, type: 'canvas', canvas_id: canvas.id, components: used }], toolsUsed: used, violations,
-        }))!;
-        const episodeId = await recordEnd(ctx, ex, done);
-        return { execution: done, episodeId };
-      });
+      return ctx.db.tx(tenantId, (ex) => recordFinishedRun(ctx, ex, tenantId, {
+        id: newId('exe'), agent_id: agent.id, task, context: { canvas_id: canvas.id }, parameters: { components_used: used },
+        source: 'canvas', action, complexity, maturity_at_start: agent.maturity_level, requestedBy,
+      }, {
+        status, result: run.result ?? null, error: status === 'failed' ? run.error ?? 'Canvas execution failed' : null, confidence: null,
+        trace: [{ step: 1, type: 'canvas', canvas_id: canvas.id, components: used }], toolsUsed: used, violations,
+      }));
     },
   };
 }

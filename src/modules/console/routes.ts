@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../platform/context.js';
 import { Envelope, ok } from '../../platform/http/envelope.js';
 import { OffsetQuery } from '../../platform/http/pagination.js';
-import type { ListingKind } from '../marketplace/repo.js';
+import type { ListingKind } from '../marketplace/service.js';
 import { consoleService } from './service.js';
 
 const Kind = Type.Union(['skill', 'agent_template', 'domain', 'canvas_component', 'workflow_template'].map((k) => Type.Literal(k)));

@@ -1,6 +1,7 @@
 import type { AppContext } from '../../platform/context.js';
 import { SYSTEM } from '../../platform/db/index.js';
-import { pendingListings, type Listing, type ListingKind } from '../marketplace/repo.js';
+import { pendingListings } from '../marketplace/queries.js';
+import type { Listing, ListingKind } from '../marketplace/service.js';
 
 /** The review queue the web console shows the platform admin. */
 export function consoleService(ctx: AppContext) {

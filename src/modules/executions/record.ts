@@ -1,7 +1,7 @@
 import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db/index.js';
 import { newId } from '../../platform/ids.js';
-import { insertEpisodeForExecution } from '../graduation/repo.js';
+import { insertEpisodeForExecution } from '../graduation/episodes.js';
 import type { ExecutionRow } from './repo.js';
 import { executedEvent } from './view.js';
 

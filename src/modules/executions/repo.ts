@@ -1,7 +1,7 @@
 import type { Executor } from '../../platform/db/index.js';
 import { pageQuery } from '../../platform/db/paging.js';
 import type { Plan } from '../../platform/plans.js';
-import type { AgentRow } from '../agents/repo.js';
+import type { AgentRow } from '../agents/queries.js';
 
 export type ExecutionStatus = 'pending' | 'in_progress' | 'completed' | 'failed' | 'cancelled';
 

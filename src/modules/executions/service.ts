@@ -1,10 +1,11 @@
 import type { AppContext } from '../../platform/context.js';
+import type { Executor } from '../../platform/db/index.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import type { Plan } from '../../platform/plans.js';
-import * as agents from '../agents/repo.js';
+import * as agents from '../agents/queries.js';
 import { classifyTask, decide, type Maturity } from '../governance/policy.js';
-import * as approvals from '../governance/repo.js';
+import * as approvals from '../governance/approvals.js';
 import { actionTable, tableOf } from '../governance/service.js';
 import * as repo from './repo.js';
 import { TASK_APPROVED, ToolGate } from './runtime/gate.js';
@@ -46,6 +47,17 @@ export interface ExecuteOptions {
   id?: string;
   /** Answer at once instead of waiting up to the sync budget. */
   noWait?: boolean;
+}
+
+/**
+ * A run that happened elsewhere (on a canvas), recorded as finished in the caller's transaction:
+ * the execution, then (recordEnd) the agent's episode and `agent.executed`.
+ */
+export async function recordFinishedRun(ctx: AppContext, ex: Executor, tenantId: string, e: repo.NewExecution, o: repo.Outcome) {
+  const row = await repo.insertExecution(ex, tenantId, e);
+  const done = (await repo.finish(ex, tenantId, row.id, o))!;
+  const episodeId = await recordEnd(ctx, ex, done);
+  return { execution: done, episodeId };
 }
 
 export function executionsService(ctx: AppContext, runner: ExecutionRunner) {

@@ -1,10 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../platform/context.js';
 import { openSse } from '../../platform/http/sse.js';
+import { executionChannel } from './channel.js';
 import type { executionsService } from './service.js';
-
-/** The bus channel a runner announces an execution's changes on (any process may serve the stream). */
-export const executionChannel = (tenantId: string, executionId: string) => `exec:${tenantId}:${executionId}`;
 
 const FINAL = new Set(['completed', 'failed', 'cancelled']);
 const FALLBACK_MS = 1000;

@@ -1,6 +1,6 @@
 import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
-import * as executions from '../executions/repo.js';
+import * as executions from '../executions/queries.js';
 import type { ExecutionRunner } from '../executions/runtime/runner.js';
 import { executionsService } from '../executions/service.js';
 import type { ExpectedBehavior } from './default-suite.js';

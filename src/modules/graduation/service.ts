@@ -3,8 +3,8 @@ import type { Executor } from '../../platform/db/index.js';
 import { SYSTEM } from '../../platform/db/index.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import * as agents from '../agents/repo.js';
-import { episodeFacts, readinessFor } from '../agents/service.js';
+import * as agents from '../agents/queries.js';
+import { episodeFacts, readinessFor, setMaturity } from '../agents/service.js';
 import type { ExecutionRunner } from '../executions/runtime/runner.js';
 import { MATURITY_LEVELS, type Maturity } from '../governance/policy.js';
 import { PLATFORM_EDGE_CASES, platformSuite } from './default-suite.js';
@@ -36,7 +36,7 @@ export function graduationService(ctx: AppContext, runner: ExecutionRunner) {
   /** The one way maturity changes: exam pass, admin promotion or demotion, always one step, always recorded. */
   async function changeMaturity(ex: Executor, tenantId: string, agentId: string, from: Maturity, to: Maturity, c: { kind: 'exam' | 'promotion' | 'demotion'; justification: string | null; readiness: number; examId: string | null; by: string | null }) {
     if (Math.abs(MATURITY_LEVELS.indexOf(to) - MATURITY_LEVELS.indexOf(from)) !== 1) throw new AppError('INVALID_INPUT', 'Maturity changes one level at a time');
-    await agents.setMaturity(ex, tenantId, agentId, to);
+    await setMaturity(ex, tenantId, agentId, to);
     await repo.insertChange(ex, tenantId, { id: newId('mch'), agentId, from, to, kind: c.kind, justification: c.justification, readiness: c.readiness, examId: c.examId, by: c.by });
     const promoted = MATURITY_LEVELS.indexOf(to) > MATURITY_LEVELS.indexOf(from);
     await ctx.outbox.emit(ex, tenantId, promoted ? 'agent.graduated' : 'agent.demoted', { agent_id: agentId, previous_level: from, new_level: to, readiness_score: c.readiness, via: c.kind });

@@ -1,7 +1,7 @@
 import type { AppContext } from '../../platform/context.js';
 import { SYSTEM } from '../../platform/db/index.js';
 import { AppError, notFound } from '../../platform/errors.js';
-import * as users from '../auth/repo.js';
+import * as users from '../auth/users.js';
 import * as invitations from './invitations-repo.js';
 import * as repo from './repo.js';
 

@@ -6,7 +6,7 @@ import { newId } from '../../platform/ids.js';
 import type { Plan } from '../../platform/plans.js';
 import { issueKey } from '../api-keys/service.js';
 import type { ApiKey } from '../api-keys/schemas.js';
-import * as users from '../auth/repo.js';
+import * as users from '../auth/users.js';
 import * as repo from './repo.js';
 import type { Tenant, UpdateTenantBody } from './schemas.js';
 

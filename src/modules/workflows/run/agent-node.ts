@@ -2,9 +2,8 @@ import { createHash } from 'node:crypto';
 import { agentsService } from '../../agents/service.js';
 import { runnerFor } from '../../executions/runtime/shared.js';
 import { executionsService } from '../../executions/service.js';
-import { executionChannel } from '../../executions/stream.js';
-import type { NodeResult, NodeRun } from './nodes.js';
-import { PermanentNodeError } from './nodes.js';
+import { executionChannel } from '../../executions/channel.js';
+import { PermanentNodeError, type NodeResult, type NodeRun } from './node-run.js';
 
 const POLL_MS = 1000;
 const FINAL = new Set(['completed', 'failed', 'cancelled']);

@@ -2,40 +2,12 @@ import type { AppContext } from '../../../platform/context.js';
 import type { Executor } from '../../../platform/db/index.js';
 import { AppError } from '../../../platform/errors.js';
 import { BlockedDestinationError, safeFetch } from '../../../platform/net/safe-fetch.js';
-import type { Plan as PlanTier } from '../../../platform/plans.js';
 import type { ToolDef } from '../../../platform/tools.js';
 import { consumeSkillRun } from '../../../platform/usage.js';
-import { evaluate, render, type Scope } from '../expressions.js';
-import type { WorkflowEdge, WorkflowNode } from '../graph.js';
-import type { RunnableType } from '../node-kinds.js';
+import { evaluate, render } from '../expressions.js';
 import { runAgentNode } from './agent-node.js';
 import { chooseBranches } from './plan.js';
-
-/** A node failure that retrying cannot fix (bad configuration, governance, a missing skill). */
-export class PermanentNodeError extends Error {}
-
-/** What one node's run sees. */
-export interface NodeRun {
-  ctx: AppContext;
-  tenantId: string;
-  plan: PlanTier;
-  runId: string;
-  node: WorkflowNode;
-  type: RunnableType;
-  scope: Scope;
-  /** The outputs of the nodes whose live edges lead here, by node id. */
-  upstream: Record<string, unknown>;
-  outgoing: WorkflowEdge[];
-  /** Stable for this node in this run (and this retry): the idempotency key of what it calls. */
-  key: string;
-  attempt: number;
-  signal: AbortSignal;
-  requestedBy: string | null;
-}
-
-export type NodeResult =
-  | { kind: 'done'; output: unknown; branches?: string[] }
-  | { kind: 'parked'; executionId: string; approvalId: string | null };
+import { PermanentNodeError, type NodeResult, type NodeRun } from './node-run.js';
 
 const c = (n: NodeRun) => (n.node.config ?? {}) as Record<string, unknown>;
 const MAX_OUTPUT_BYTES = 1024 * 1024;

@@ -1,7 +1,7 @@
 import type { AppContext } from '../../../platform/context.js';
 import type { Plan as PlanTier } from '../../../platform/plans.js';
 import { keepLease } from '../../executions/journal/lease.js';
-import * as journal from '../../executions/journal/repo.js';
+import * as journal from '../../executions/journal/steps.js';
 import { Cancelled, RunAttempt, ShuttingDown } from './execution.js';
 import * as repo from './repo.js';
 

@@ -4,7 +4,7 @@ import { AppError, notFound } from '../../../platform/errors.js';
 import { newId } from '../../../platform/ids.js';
 import type { Plan as PlanTier } from '../../../platform/plans.js';
 import { consumeWorkflowRun } from '../../../platform/usage.js';
-import * as journal from '../../executions/journal/repo.js';
+import * as journal from '../../executions/journal/steps.js';
 import { runnerFor } from '../../executions/runtime/shared.js';
 import { executionsService } from '../../executions/service.js';
 import { assertNoIssues, runIssues } from '../checks.js';

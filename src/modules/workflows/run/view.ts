@@ -1,4 +1,4 @@
-import type { StepRow } from '../../executions/journal/repo.js';
+import type { StepRow } from '../../executions/journal/steps.js';
 import { runnableType } from '../node-kinds.js';
 import { planOf, type NodeState } from './plan.js';
 import type { RunRow } from './repo.js';
