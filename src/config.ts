@@ -37,6 +37,8 @@ export interface Config {
   executionSyncBudgetMs: number;
   /** A running execution without a heartbeat for this long is taken over by another process. */
   executionStaleMs: number;
+  /** How often each process looks for runs whose lease expired (default: half the stale time, at most 5 s). */
+  executionSweepMs: number;
   /** How often each process looks for due workflow schedules. */
   schedulerIntervalMs: number;
   /** Webhook retry delays in ms (tests and development); null: the documented schedule. */
@@ -220,6 +222,7 @@ export function loadConfig(env: Env = process.env): Config {
     sseHeartbeatMs: int(env, 'ATOM_SSE_HEARTBEAT_MS', 15_000, 100, 600_000),
     executionSyncBudgetMs: int(env, 'ATOM_EXECUTION_SYNC_MS', 2500, 0, 60_000),
     executionStaleMs: int(env, 'ATOM_EXECUTION_STALE_SECONDS', 30, 1, 3600) * 1000,
+    executionSweepMs: int(env, 'ATOM_EXECUTION_SWEEP_MS', Math.min(5000, int(env, 'ATOM_EXECUTION_STALE_SECONDS', 30, 1, 3600) * 500), 100, 600_000),
     schedulerIntervalMs: int(env, 'ATOM_SCHEDULER_INTERVAL_MS', 1000, 100, 60_000),
     ...sandboxSettings(env),
     skillTimeoutMs: int(env, 'ATOM_SKILL_TIMEOUT_MS', 2000, 50, 60_000),
