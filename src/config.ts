@@ -80,6 +80,8 @@ export function loadConfig(env: Env = process.env) {
     executionSyncBudgetMs: s.ATOM_EXECUTION_SYNC_MS,
     /** A running execution without a heartbeat for this long is taken over by another process. */
     executionStaleMs: s.ATOM_EXECUTION_STALE_SECONDS * 1000,
+    /** How often each process sweeps for runs whose lease expired (a crashed run is taken over within stale + sweep). */
+    executionSweepMs: s.ATOM_EXECUTION_SWEEP_MS ?? Math.min(5000, s.ATOM_EXECUTION_STALE_SECONDS * 500),
     /** How often each process looks for due workflow schedules. */
     schedulerIntervalMs: s.ATOM_SCHEDULER_INTERVAL_MS,
     ...sandboxSettings(s),

@@ -81,6 +81,7 @@ export const ConfigSchema = Type.Object({
   }),
   ATOM_EXECUTION_SYNC_MS: int(0, 60_000, { default: 2500, description: 'how long `POST /execute` waits for a result before answering 202 `in_progress`' }),
   ATOM_EXECUTION_STALE_SECONDS: int(1, 3600, { default: 30, description: 'a running execution without a heartbeat for this long is taken over by another process' }),
+  ATOM_EXECUTION_SWEEP_MS: opt(int(100, 600_000, { description: 'how often each process looks for running executions whose heartbeat went stale, and takes them over', 'x-default': 'half of `ATOM_EXECUTION_STALE_SECONDS`, at most 5000' })),
   ATOM_SSE_HEARTBEAT_MS: int(100, 600_000, { default: 15_000, description: 'interval of the comment lines that keep proxies from closing an event stream' }),
   ATOM_MCP_SESSIONS_PER_TENANT: int(1, 100_000, { default: 50, description: 'open MCP sessions per tenant in one process; more get 429 `MCP_SESSION_LIMIT`' }),
   ATOM_MCP_SESSION_IDLE_SECONDS: int(1, 86_400, { default: 900, description: 'an MCP session without a request for this long is closed' }),

@@ -1,3 +1,4 @@
+import type { Executor } from './db/index.js';
 import type { Plan } from './plans.js';
 
 /**
@@ -34,6 +35,12 @@ export interface ToolCall {
   signal?: AbortSignal;
   /** Stable per call (execution id + journal step): a retried call carries the same key. */
   idempotencyKey?: string;
+  /**
+   * The caller writes the provider's record of the call (`ToolResult.record`) in its own next
+   * transaction (an execution's journal: with the call's end), instead of the provider writing it
+   * on its own.
+   */
+  deferRecord?: boolean;
 }
 
 /** Who asks for the tool list: an execution's source (api, chat, exam, …), when there is one. */
@@ -45,6 +52,8 @@ export interface ToolResult {
   ok: boolean;
   output: unknown;
   error?: string;
+  /** With `deferRecord`: the provider's record of the call, for the caller to write in its transaction (tenant context). */
+  record?: (ex: Executor) => Promise<void>;
 }
 
 export interface ToolProvider {

@@ -90,6 +90,11 @@ export async function consumeSkillRun(ex: Executor, tenantId: string, plan: Plan
   return skillLimitError(await usedToday(ex, tenantId, SKILL_METRIC), limit!, plan);
 }
 
+/** The counter and today's limit consumeSkillRun counts against, for a statement that counts it itself. */
+export function skillRunQuota(plan: Plan): { metric: string; limit: number | null } {
+  return { metric: SKILL_METRIC, limit: PLAN_LIMITS[plan].dailySkillExecutions };
+}
+
 /** Refuses work up front when today's skill executions are spent (nothing is counted). */
 export async function assertSkillRunsLeft(ex: Executor, tenantId: string, plan: Plan): Promise<void> {
   skillRunsLeft(await usedToday(ex, tenantId, SKILL_METRIC), plan);

@@ -121,6 +121,20 @@ export async function claim(ex: Executor, tenantId: string, id: string, staleMs:
 }
 
 /**
+ * Runs whose lease expired: in progress, with no heartbeat for `staleMs` (their process died or was
+ * released at shutdown), oldest first. SYSTEM executor: the sweep looks across tenants.
+ */
+export async function expiredLeases(sys: Executor, staleMs: number, limit: number): Promise<{ tenant_id: string; id: string }[]> {
+  return sys.query<{ tenant_id: string; id: string }>(
+    `SELECT tenant_id, id FROM executions
+      WHERE status = 'in_progress' AND heartbeat_at < now() - make_interval(secs => $1::double precision / 1000)
+        AND awaiting_approval IS NULL AND NOT cancel_requested
+      ORDER BY heartbeat_at LIMIT $2`,
+    [staleMs, limit],
+  );
+}
+
+/**
  * A runner's heartbeat. `attempt` is its lease: once another runner has claimed the execution
  * (attempts moved on), the heartbeat finds nothing and the old runner stops.
  */

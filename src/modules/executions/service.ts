@@ -110,32 +110,34 @@ export function executionsService(ctx: AppContext, runner: ExecutionRunner) {
   return {
     /**
      * Governance first, then quota, decided on one read (agent, plan, overrides, today's usage). The
-     * run is inserted already claimed by this process, its watchdog job in the same transaction (a
-     * crash leaves it to another process); when it is quick, it is answered at once from its end.
+     * run is inserted already claimed by this process in one statement (its heartbeat is its lease: a
+     * crash leaves it to the lease sweep of another process); when it is quick, it is answered at
+     * once from its end.
      */
     async execute(tenantId: string, requestedBy: string | null, agentId: string, input: ExecuteInput, opts: ExecuteOptions = {}) {
       const existing = opts.id ? await repo.getExecution(ctx.db.as(tenantId), tenantId, opts.id) : null;
       if (existing) return { view: executionView(existing), finished: TERMINAL.has(existing.status) };
       const known = await admit(tenantId, agentId, input);
       const { agent, table, decision: d, action, complexity } = known;
-      const created = await ctx.db.tx(tenantId, async (ex) => {
-        const e = await repo.insertExecution(ex, tenantId, {
-          id: opts.id ?? newId('exe'), agent_id: agentId, task: input.task, context: input.context ?? {}, parameters: input.parameters ?? {},
-          source: input.source ?? 'api', action, complexity, maturity_at_start: agent.maturity_level, requestedBy, claimed: d.outcome !== 'approval',
-        });
-        if (d.outcome === 'approval') {
+      const row = {
+        id: opts.id ?? newId('exe'), agent_id: agentId, task: input.task, context: input.context ?? {}, parameters: input.parameters ?? {},
+        source: input.source ?? 'api', action, complexity, maturity_at_start: agent.maturity_level, requestedBy,
+      };
+      if (d.outcome === 'approval') {
+        const parked = await ctx.db.tx(tenantId, async (ex) => {
+          const e = await repo.insertExecution(ex, tenantId, row);
           const a = await approvals.insertApproval(ex, tenantId, { id: newId('apr'), agentId, executionId: e.id, action, tool: null, complexity, reason: d.reason });
           await repo.awaitApproval(ex, tenantId, e.id, a.id, [{ step: 1, type: 'governance', outcome: 'approval_requested', action, complexity, reason: d.reason }]);
           await ctx.outbox.emit(ex, tenantId, 'governance.approval_requested', { approval_id: a.id, agent_id: agentId, execution_id: e.id, action, tool: null });
-          return { e, approvalId: a.id };
-        }
-        await ctx.jobs.send(RUN_QUEUE, { tenantId, executionId: e.id }, { ...jobOptions(), startAfter: Math.ceil(ctx.config.executionSyncBudgetMs / 1000) + 2 }, ex);
-        return { e, approvalId: null };
-      });
-      if (created.approvalId) return { view: executionView((await repo.getExecution(ctx.db.as(tenantId), tenantId, created.e.id))!), finished: false };
-      const run = start(created.e, { agent, plan: known.plan, table });
+          return e;
+        });
+        return { view: executionView((await repo.getExecution(ctx.db.as(tenantId), tenantId, parked.id))!), finished: false };
+      }
+      // One statement: the run is inserted already claimed by this process; should it die, the lease sweep takes the run over.
+      const e = await repo.insertExecution(ctx.db.as(tenantId), tenantId, { ...row, claimed: true });
+      const run = start(e, { agent, plan: known.plan, table });
       const ended = input.parameters?.async !== true && !opts.noWait ? await within(run, ctx.config.executionSyncBudgetMs) : null;
-      const now = ended ?? (await repo.getExecution(ctx.db.as(tenantId), tenantId, created.e.id))!;
+      const now = ended ?? (await repo.getExecution(ctx.db.as(tenantId), tenantId, e.id))!;
       return { view: executionView(now), finished: TERMINAL.has(now.status) };
     },
 
@@ -244,19 +246,13 @@ export function executionsService(ctx: AppContext, runner: ExecutionRunner) {
     },
 
     /**
-     * The job queue's side, a watchdog until the run ends: it starts the run unless it is finished,
-     * parked, or alive (its heartbeat fresh); then it asks to be called again. The job is never held
-     * while the run works, so a process that dies leaves a job that comes back to take the run over.
+     * The job queue's side, after an approval was decided: it starts the run unless it is finished,
+     * parked, or already claimed (the claim decides, atomically). It returns once the run is claimed,
+     * not when it ends: should this process die while it runs, the lease sweep takes it over.
      */
     async runFromQueue(tenantId: string, executionId: string) {
-      const e = await repo.getExecution(ctx.db.as(tenantId), tenantId, executionId);
-      if (!e || TERMINAL.has(e.status) || e.awaiting_approval) return;
-      const fresh = e.heartbeat_at && Date.now() - new Date(e.heartbeat_at).getTime() < ctx.config.executionStaleMs;
-      if ((e.status === 'in_progress' && fresh) || runner.isRunning(executionId)) {
-        throw new Error(`execution ${executionId} is running; checking again later`);
-      }
-      void kick(tenantId, executionId);
-      throw new Error(`execution ${executionId} started here; checking again later that it ends`);
+      if (runner.isRunning(executionId)) return;
+      await runner.begin(tenantId, executionId);
     },
   };
 }

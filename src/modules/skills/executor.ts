@@ -1,4 +1,5 @@
 import type { AppContext } from '../../platform/context.js';
+import type { Executor } from '../../platform/db/index.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { safeFetch } from '../../platform/net/safe-fetch.js';
@@ -10,7 +11,11 @@ import { declaredIntegrations, grantsFor, redactSecrets, type IntegrationGrant }
 import { runInSandbox, sandboxAdmits, type SandboxResult, type SandboxTenancy } from './sandbox/index.js';
 import * as repo from './repo.js';
 
-export interface ExecutionOutcome { execution_id: string; status: 'completed' | 'failed'; output: unknown; error: string | null; duration_ms: number }
+export interface ExecutionOutcome {
+  execution_id: string; status: 'completed' | 'failed'; output: unknown; error: string | null; duration_ms: number;
+  /** With `deferRecord`: the run's record in skill_executions, for the caller to write in its transaction. */
+  record?: (ex: Executor) => Promise<void>;
+}
 /** What running a skill reads of its listing. */
 type RunnableSkill = Pick<Listing, 'id' | 'subtype' | 'content'>;
 type Dispatched = { ok: boolean; output: unknown; error: string | null; code?: string };
@@ -95,7 +100,8 @@ async function dispatch(ctx: AppContext, tenantId: string, l: RunnableSkill, inp
 }
 
 /**
- * Runs a skill and keeps a durable record of the run. `quota: 'consume'` counts it against the daily
+ * Runs a skill and keeps a durable record of the run (or, with `deferRecord`, hands it to the caller's
+ * transaction: an agent's tool call writes it with the call's end in the journal). `quota: 'consume'` counts it against the daily
  * limit (direct runs); agents' tool calls were counted when the execution journal recorded the call.
  * A direct run's idempotency key is its own run id; an agent's tool call brings the journal's.
  *
@@ -109,7 +115,7 @@ async function dispatch(ctx: AppContext, tenantId: string, l: RunnableSkill, inp
  * skillOutputMaxBytes fails the run with SKILL_OUTPUT_TOO_LARGE: recorded as failed, and for a direct
  * run answered as 422 (an agent's tool call gets it as the call's error).
  */
-export async function executeSkill(ctx: AppContext, tenantId: string, plan: Plan, l: RunnableSkill, input: unknown, env: Record<string, string>, run: { quota: 'consume' | 'counted'; idempotencyKey?: string }): Promise<ExecutionOutcome> {
+export async function executeSkill(ctx: AppContext, tenantId: string, plan: Plan, l: RunnableSkill, input: unknown, env: Record<string, string>, run: { quota: 'consume' | 'counted'; idempotencyKey?: string; deferRecord?: boolean }): Promise<ExecutionOutcome> {
   const grants = await grantsFor(ctx, tenantId, declaredIntegrations(l.content));
   if (l.subtype === 'function' && !sandboxAdmits(tenancyOf(ctx, tenantId))) {
     throw sandboxBusy(ctx, `This tenant already has ${ctx.config.sandboxTenantActive} skill runs in progress and ${ctx.config.sandboxTenantQueue} waiting; try again shortly`, 2);
@@ -119,7 +125,9 @@ export async function executeSkill(ctx: AppContext, tenantId: string, plan: Plan
   const started = Date.now();
   const r = redactSecrets(await dispatch(ctx, tenantId, l, input, env, run.idempotencyKey ?? id, grants), Object.values(grants).map((g) => g.access_token));
   const out: ExecutionOutcome = { execution_id: id, status: r.ok ? 'completed' : 'failed', output: r.output, error: r.error, duration_ms: Date.now() - started };
-  await repo.insertExecution(ctx.db.as(tenantId), tenantId, { id: out.execution_id, listingId: l.id, status: out.status, durationMs: out.duration_ms, error: out.error });
+  const record = (ex: Executor) => repo.insertExecution(ex, tenantId, { id: out.execution_id, listingId: l.id, status: out.status, durationMs: out.duration_ms, error: out.error });
+  if (run.deferRecord) out.record = record;
+  else await record(ctx.db.as(tenantId));
   if (r.code === 'SKILL_OUTPUT_TOO_LARGE' && run.quota === 'consume') {
     throw new AppError('SKILL_OUTPUT_TOO_LARGE', r.error!.replace(/^SKILL_OUTPUT_TOO_LARGE: /, ''), { execution_id: id, limit_bytes: ctx.config.skillOutputMaxBytes });
   }

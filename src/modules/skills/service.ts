@@ -103,11 +103,14 @@ export function skillsService(ctx: AppContext) {
       assertMayRunDirectly(ctx, caller, l);
       return executeSkill(ctx, caller.tenantId, caller.plan, l, input, await environment(caller.tenantId, id), { quota: 'consume' });
     },
-    /** Runs a skill as an agent's tool: governance already decided (and approved high-risk calls), the journal counted the quota. */
-    async executeAsTool(caller: Caller, id: string, input: unknown, idempotencyKey?: string) {
+    /**
+     * Runs a skill as an agent's tool: governance already decided (and approved high-risk calls), the
+     * journal counted the quota. `deferRecord`: the run's record is returned for the caller's transaction.
+     */
+    async executeAsTool(caller: Caller, id: string, input: unknown, idempotencyKey?: string, deferRecord = false) {
       const l = await repo.runnableSkillWithEnv(ctx.db.as(SYSTEM), caller.tenantId, id);
       if (!l) throw new AppError('SKILL_NOT_FOUND', `Skill ${id} is not installed in this tenant`, { skill_id: id });
-      return executeSkill(ctx, caller.tenantId, caller.plan, l, input, unseal(caller.tenantId, id, l.sealed), { quota: 'counted', idempotencyKey });
+      return executeSkill(ctx, caller.tenantId, caller.plan, l, input, unseal(caller.tenantId, id, l.sealed), { quota: 'counted', idempotencyKey, deferRecord });
     },
     /** Checks declared packages (whitelist, advisories) before the engine installs; records them for the tenant. */
     async install(caller: Caller, id: string, config: Record<string, unknown>, agentId: string | null) {

@@ -33,8 +33,8 @@ export function skillToolProvider(ctx: AppContext): ToolProvider {
     async callTool(call) {
       const plan = call.plan ?? (await ctx.db.query<{ plan: Plan }>(SYSTEM, 'SELECT plan FROM tenants WHERE id = $1', [call.tenantId]))[0]?.plan;
       try {
-        const r = await skills.executeAsTool({ tenantId: call.tenantId, plan: plan ?? 'free', rater: call.tenantId }, call.tool.ref, call.args, call.idempotencyKey);
-        return { ok: r.status === 'completed', output: r.output, ...(r.error ? { error: r.error } : {}) };
+        const r = await skills.executeAsTool({ tenantId: call.tenantId, plan: plan ?? 'free', rater: call.tenantId }, call.tool.ref, call.args, call.idempotencyKey, call.deferRecord);
+        return { ok: r.status === 'completed', output: r.output, ...(r.error ? { error: r.error } : {}), ...(r.record ? { record: r.record } : {}) };
       } catch (e) {
         if (e instanceof AppError) return { ok: false, output: null, error: `${e.code}: ${e.message}` };
         throw e;

@@ -11,6 +11,13 @@ export class JournalDiverged extends Error {}
 /** Another attempt took this run over (this one was thought dead): it stops without writing anything more. */
 export class Superseded extends Error {}
 
+/**
+ * A fresh tool call's start, its quota and the lease's write (the trace) in one statement, where the
+ * journal belongs to a leased run (an execution): null when the lease is gone, else whether the
+ * quota admitted the call.
+ */
+export type LeasedStart = (s: Omit<repo.NewStep, 'status' | 'digest' | 'approvalId'>, quota: repo.Quota) => Promise<{ held: boolean; started: boolean }>;
+
 export const digestOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 
 /**
@@ -27,7 +34,7 @@ export class Journal {
   private cursor = 0;
   private readonly rows: Map<number, repo.StepRow>;
   /** A tool call's end not written yet: it goes with the next write (the next step's start, or the run's end). */
-  private pending: { no: number; end: repo.StepEnd } | null = null;
+  private pending: { no: number; end: repo.StepEnd; record?: (ex: Executor) => Promise<void> } | null = null;
   /** The highest step written before this attempt began. */
   readonly last: number;
 
@@ -38,6 +45,7 @@ export class Journal {
     rows: repo.StepRow[],
     private readonly onWrite: (ex: Executor) => Promise<void>,
     private readonly traceLen: () => number,
+    private readonly leasedStart: LeasedStart | null = null,
   ) {
     this.rows = new Map(rows.map((r) => [r.step_no, r]));
     this.last = rows.reduce((m, r) => Math.max(m, r.step_no), 0);
@@ -157,10 +165,20 @@ export class Journal {
   /**
    * A tool call about to run: `admit` (the quota) decides in the same transaction. Returns the
    * refusal, written as the step's end, when it does not admit the call; null when the call may run.
+   * A first call with no earlier call's end held, in a leased run, is written in one statement with
+   * its quota (`quota`, the same counter `admit` consumes); a refused one is then written as below.
    */
   async startTool(
-    no: number, name: string, args: unknown, prior: repo.StepRow | null, admit: (ex: Executor) => Promise<string | null>,
+    no: number, name: string, args: unknown, prior: repo.StepRow | null, admit: (ex: Executor) => Promise<string | null>, quota?: repo.Quota,
   ): Promise<string | null> {
+    if (!prior && !this.pending && quota && this.leasedStart) {
+      const r = await this.leasedStart({ stepNo: no, kind: 'tool', name, request: args, traceLen: this.traceLen() }, quota).catch((err) => {
+        if (isUniqueViolation(err)) throw new Superseded(`another attempt wrote step ${no} of ${this.runId} first`);
+        throw err;
+      });
+      if (!r.held) throw new Superseded('another attempt took this run over');
+      if (r.started) return null;
+    }
     return this.write(async (ex) => {
       const refusal = await admit(ex);
       const refused = { status: 'failed' as const, result: { refused: 'quota' }, error: refusal, durationMs: 0 };
@@ -181,16 +199,19 @@ export class Journal {
    * A tool call's end, written with the journal's next write: the next step's start (before that
    * step acts) or the run's end (`flush`, in the transaction that ends the run). Nothing acts in
    * between, so a crash there costs what a crash just before this write would: the call runs
-   * again on resume, with the same idempotency key.
+   * again on resume, with the same idempotency key. `record` (the tool provider's record of the
+   * call: a skill run) is written with it.
    */
-  finishTool(no: number, r: { ok: boolean; output: unknown; error?: string }, durationMs: number): void {
+  finishTool(no: number, r: { ok: boolean; output: unknown; error?: string }, durationMs: number, record?: (ex: Executor) => Promise<void>): void {
     const status = r.ok ? ('completed' as const) : ('failed' as const);
-    this.pending = { no, end: { status, result: { output: r.output ?? null }, error: r.error ?? null, durationMs, traceLen: this.traceLen() } };
+    this.pending = { no, end: { status, result: { output: r.output ?? null }, error: r.error ?? null, durationMs, traceLen: this.traceLen() }, record };
   }
 
   /** Writes the tool call's end still held, in the caller's transaction (which keeps the trace beside it). */
   async flush(ex: Executor): Promise<void> {
-    if (this.pending) await repo.finish(ex, this.tenantId, this.runId, this.pending.no, this.pending.end);
+    if (!this.pending) return;
+    await repo.finish(ex, this.tenantId, this.runId, this.pending.no, this.pending.end);
+    await this.pending.record?.(ex);
   }
 
   /** The held end written on its own (a run released at shutdown, whose next write never comes). */
@@ -215,5 +236,6 @@ export function executionJournal(
   const keepTrace = async (ex: Executor) => {
     if (!(await saveTrace(ex, e.tenant_id, e.id, e.attempts, trace.steps))) throw new Superseded('another attempt took this run over');
   };
-  return new Journal(ctx, e.tenant_id, e.id, rows, keepTrace, () => trace.steps.length);
+  const leasedStart: LeasedStart = (s, quota) => repo.startLeased(ctx.db.as(e.tenant_id), e.tenant_id, e.id, e.attempts, trace.steps, s, quota);
+  return new Journal(ctx, e.tenant_id, e.id, rows, keepTrace, () => trace.steps.length, leasedStart);
 }

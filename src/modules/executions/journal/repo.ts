@@ -92,6 +92,40 @@ export async function insert(ex: Executor, tenantId: string, runId: string, s: N
   );
 }
 
+/** A daily quota a step counts against: today's counter of `metric`, up to `limit` (null: unlimited). */
+export interface Quota { metric: string; limit: number | null }
+
+/**
+ * A tool call's start in one statement, for the attempt that holds the execution's lease
+ * (`attempt`): the reasoning trace written, one use of the quota counted (as usage.consume does)
+ * and the step inserted as started, each only if the one before it happened. `held` false: another
+ * attempt took the run over and nothing was written; `started` false: the quota is spent (only the
+ * trace was written). Fails with a unique violation if the step was already written.
+ */
+export async function startLeased(
+  ex: Executor, tenantId: string, runId: string, attempt: number, trace: unknown[], s: Omit<NewStep, 'status' | 'digest' | 'approvalId'>, quota: Quota,
+): Promise<{ held: boolean; started: boolean }> {
+  const [row] = await ex.query<{ held: boolean; started: boolean }>(
+    `WITH lease AS (
+       UPDATE executions SET reasoning_trace = $4::jsonb WHERE tenant_id = $1 AND id = $2 AND attempts = $3::int RETURNING 1
+     ), quota AS (
+       INSERT INTO usage_counters (tenant_id, metric, day, count)
+       SELECT $1::text, $5::text, (now() AT TIME ZONE 'UTC')::date, 1 FROM lease
+       ON CONFLICT (tenant_id, metric, day) DO UPDATE SET count = usage_counters.count + 1
+         WHERE $6::int IS NULL OR usage_counters.count < $6::int
+       RETURNING 1
+     ), step AS (
+       INSERT INTO journal_steps (tenant_id, run_id, step_no, kind, name, status, request, trace_len, attempts)
+       SELECT $1::text, $2::text, $7::int, $8::text, $9::text, 'started', $10::jsonb, $11::int, 1 FROM quota
+       RETURNING 1
+     )
+     SELECT EXISTS (SELECT 1 FROM lease) AS held, EXISTS (SELECT 1 FROM step) AS started`,
+    [tenantId, runId, attempt, JSON.stringify(trace), quota.metric, quota.limit, s.stepNo, s.kind, s.name,
+      s.request === undefined ? null : JSON.stringify(s.request), s.traceLen],
+  );
+  return row!;
+}
+
 /** A step acting again: approved work starting, or an interrupted call called once more. */
 export async function restart(
   ex: Executor,

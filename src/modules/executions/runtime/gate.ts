@@ -2,7 +2,7 @@ import type { AppContext } from '../../../platform/context.js';
 import type { Executor } from '../../../platform/db/index.js';
 import type { ToolDef, ToolResult } from '../../../platform/tools.js';
 import type { Plan } from '../../../platform/plans.js';
-import { consumeSkillRun } from '../../../platform/usage.js';
+import { consumeSkillRun, skillRunQuota } from '../../../platform/usage.js';
 import { decide, type ActionTable, type Decision, type Maturity } from '../../governance/policy.js';
 import type { Journal } from '../journal/journal.js';
 import type { StepRow } from '../journal/repo.js';
@@ -80,7 +80,7 @@ export class ToolGate {
       this.trace.add('governance', { tool: tool.name, outcome, action: tool.action, complexity: decision.complexity });
     }
     const admit = async (ex: Executor) => (await consumeSkillRun(ex, this.scope.tenantId, this.scope.plan))?.message ?? null;
-    const refusal = await this.journal.startTool(no, tool.name, args, prior, admit);
+    const refusal = await this.journal.startTool(no, tool.name, args, prior, admit, skillRunQuota(this.scope.plan));
     if (refusal) {
       this.trace.add('quota', { tool: tool.name, outcome: 'refused', reason: refusal });
       return { ok: false, output: null, error: `SKILL_LIMIT_EXCEEDED: ${refusal}` };
@@ -100,7 +100,8 @@ export class ToolGate {
     const started = Date.now();
     const { tenantId, agentId, executionId } = this.scope;
     const { plan } = this.scope;
-    const result = await this.ctx.tools.call({ tenantId, plan, agentId, executionId, tool, args, signal, idempotencyKey: this.journal.key(no) });
+    // The provider's record of the call (a skill run) is written with the call's end, not on its own.
+    const { record, ...result } = await this.ctx.tools.call({ tenantId, plan, agentId, executionId, tool, args, signal, idempotencyKey: this.journal.key(no), deferRecord: true });
     if (result.ok) this.successes += 1;
     const duration = Date.now() - started;
     this.trace.add('tool_call', {
@@ -108,7 +109,7 @@ export class ToolGate {
       // A large output stays in the journal step only (the trace is rewritten with every step).
       ok: result.ok, output: inlineOrRef(result.output, `journal/${no}/result/output`), error: result.error ?? null, duration_ms: duration,
     });
-    this.journal.finishTool(no, result, duration);
+    this.journal.finishTool(no, result, duration, record);
     return result;
   }
 

@@ -57,6 +57,7 @@ async function storeOutputOnce(ex: Executor, e: repo.ExecutionRow): Promise<void
 export class ExecutionRunner {
   private readonly running = new Map<string, { abort: AbortController; tenantId: string }>();
   private readonly tokenListeners: TokenListener[] = [];
+  private closing = false;
   readonly llm: LlmProvider | null;
 
   constructor(private readonly ctx: AppContext) {
@@ -80,6 +81,19 @@ export class ExecutionRunner {
   async run(tenantId: string, executionId: string): Promise<repo.ExecutionRow | null> {
     const claimed = await repo.claim(this.ctx.db.as(tenantId), tenantId, executionId, this.ctx.config.executionStaleMs);
     return claimed ? this.drive(claimed, null) : null;
+  }
+
+  /**
+   * Claims the execution and, when the claim succeeds, runs it in the background: resolves with
+   * whether it was claimed (the job queue and the lease sweep wait for the claim, not the run).
+   */
+  async begin(tenantId: string, executionId: string): Promise<boolean> {
+    // A process shutting down takes nothing new (it would take back the runs it just released).
+    if (this.closing) return false;
+    const claimed = await repo.claim(this.ctx.db.as(tenantId), tenantId, executionId, this.ctx.config.executionStaleMs);
+    if (!claimed) return false;
+    void this.drive(claimed, null).catch((err) => this.ctx.jobs.boss.emit('error', err));
+    return true;
   }
 
   /**
@@ -275,6 +289,7 @@ export class ExecutionRunner {
 
   /** Graceful shutdown: stop our runs and let another process take them over at once. */
   async shutdown() {
+    this.closing = true;
     for (const [id, r] of this.running) {
       r.abort.abort(new ShuttingDown('server shutting down'));
       await repo.release(this.ctx.db.as(r.tenantId), r.tenantId, id).catch(() => undefined);
