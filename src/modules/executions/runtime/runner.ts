@@ -27,6 +27,12 @@ import { TokenStream, type TokenListener } from './tokens.js';
 import { Trace } from './trace.js';
 
 const HEARTBEAT_MS = 1000;
+/**
+ * A run whose runner keeps stopping without finishing (its process dies each time, say) is not
+ * taken over for ever: this attempt ends it as failed. Each takeover and each reviewer's decision
+ * counts one attempt (the per-run watchdog job this sweep replaced gave up after 100 retries too).
+ */
+export const MAX_ATTEMPTS = 100;
 
 class Cancelled extends Error {}
 class ShuttingDown extends Error {}
@@ -165,6 +171,10 @@ export class ExecutionRunner {
   private async execute(e: repo.ExecutionRow, a: Attempt, progress: (n: number) => void): Promise<repo.ExecutionRow | null> {
     const { trace, journal, signal } = a;
     const tenantId = e.tenant_id;
+    if (e.attempts > MAX_ATTEMPTS) {
+      const error = `Stopped after ${MAX_ATTEMPTS} attempts: each runner stopped before the run finished (its process died or was stopped), so it is not taken over again`;
+      return this.end(e, a, { status: 'failed', error, result: null, confidence: null }, null);
+    }
     const known = a.known ?? (await this.known(e));
     if (!known) {
       return this.end(e, a, { status: 'failed', error: 'The agent no longer exists', result: null, confidence: null }, null);
