@@ -103,6 +103,20 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
     return (await repo.listingOfInstall(ctx.db.as(tenantId), tenantId, id)) ?? id;
   }
 
+  async function publishIn(ex: Executor, caller: Caller, input: PublishInput, opts: { draft?: boolean } = {}): Promise<Listing> {
+    assertMayPublish(caller.plan, input.marketplace_type);
+    const status = opts.draft ? 'draft' : submittedStatus(input.marketplace_type);
+    const l = await repo.insertListing(ex, caller.tenantId, { ...input, id: input.id ?? newId('mkt'), kind, status });
+    const v = await repo.insertVersion(ex, caller.tenantId, {
+      id: newId('ver'), listingId: l.id, name: 'v1', description: 'Initial version', content: l.content, schema: l.config_schema,
+    });
+    await ex.query('UPDATE marketplace_listings SET current_version_id = $2 WHERE tenant_id = $1 AND id = $3', [caller.tenantId, v.version_id, l.id]);
+    await emit(ex, caller.tenantId, 'component.published', {
+      kind, listing_id: l.id, version_id: v.version_id, name: l.name, status, marketplace_type: l.marketplace_type,
+    });
+    return { ...l, current_version_id: v.version_id };
+  }
+
   async function installIn(ex: Executor, caller: Caller, l: Listing, config: Record<string, unknown>, targetId: string | null) {
     if (l.status !== 'approved') throw missing(l.id);
     const existing = await repo.findInstall(ex, caller.tenantId, l.id);
@@ -129,40 +143,11 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
     resolveId,
 
     /** Private listings are approved at once for their tenant; public ones wait for a platform reviewer. */
-    async publish(caller: Caller, input: PublishInput, opts: { draft?: boolean } = {}): Promise<Listing> {
-      assertMayPublish(caller.plan, input.marketplace_type);
-      const status = opts.draft ? 'draft' : submittedStatus(input.marketplace_type);
-      return ctx.db.tx(caller.tenantId, async (ex) => {
-        const l = await repo.insertListing(ex, caller.tenantId, {
-          ...input,
-          id: input.id ?? newId('mkt'),
-          kind,
-          status,
-        });
-        const v = await repo.insertVersion(ex, caller.tenantId, {
-          id: newId('ver'),
-          listingId: l.id,
-          name: 'v1',
-          description: 'Initial version',
-          content: l.content,
-          schema: l.config_schema,
-        });
-        await ex.query('UPDATE marketplace_listings SET current_version_id = $2 WHERE tenant_id = $1 AND id = $3', [
-          caller.tenantId,
-          v.version_id,
-          l.id,
-        ]);
-        await emit(ex, caller.tenantId, 'component.published', {
-          kind,
-          listing_id: l.id,
-          version_id: v.version_id,
-          name: l.name,
-          status,
-          marketplace_type: l.marketplace_type,
-        });
-        return { ...l, current_version_id: v.version_id };
-      });
-    },
+    publish: (caller: Caller, input: PublishInput, opts: { draft?: boolean } = {}): Promise<Listing> =>
+      ctx.db.tx(caller.tenantId, (ex) => publishIn(ex, caller, input, opts)),
+
+    /** `publish` inside the caller's transaction `ex` (a listing made as one step of a larger change). */
+    publishIn,
 
     /** A rejected or unpublished own listing submitted again under its id, with a new frozen version; otherwise ALREADY_PUBLISHED. */
     async resubmit(caller: Caller, id: string, input: PublishInput): Promise<Listing> {
