@@ -159,9 +159,11 @@ export function templateInstaller(ctx: AppContext) {
           configuration: { ...snap.configuration, ...settings },
         }, { mayGraduate: caller.graduator }));
         crashPoint('template-install:after-agent');
-        for (const s of toInstall) await step('install_skill', l.id, { skill_id: s.id }, () => skills.installIn(ex, caller, s, {}, agent.id));
+        const counted: string[] = [];
+        for (const s of toInstall) await step('install_skill', l.id, { skill_id: s.id }, () => skills.installIn(ex, caller, s, {}, agent.id, counted));
         crashPoint('template-install:after-skills');
-        const installed = await step('install_template', l.id, {}, () => engine.installIn(ex, caller, l, { settings }, agent.id));
+        const installed = await step('install_template', l.id, {}, () => engine.installIn(ex, caller, l, { settings }, agent.id, counted));
+        await engine.countInstalled(ex, counted);
         const sealed = names.length ? encryptSecret(ctx.config.encryptionKey, JSON.stringify(config.api_keys), keysAad(caller.tenantId, agent.id)) : null;
         if (prior) await repo.deleteStale(ex, caller.tenantId, l.id, prior.row.agent_id);
         const row = await repo.insert(ex, caller.tenantId, {

@@ -117,7 +117,12 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
     return { ...l, current_version_id: v.version_id };
   }
 
-  async function installIn(ex: Executor, caller: Caller, l: Listing, config: Record<string, unknown>, targetId: string | null) {
+  /**
+   * `deferCount`: the listing's id is added there instead of its counter moving now; the caller
+   * moves them all with `countInstalled`, in one order, at the end of its transaction (two
+   * installs that count the same listings in opposite orders could otherwise deadlock).
+   */
+  async function installIn(ex: Executor, caller: Caller, l: Listing, config: Record<string, unknown>, targetId: string | null, deferCount?: string[]) {
     if (l.status !== 'approved') throw missing(l.id);
     const existing = await repo.findInstall(ex, caller.tenantId, l.id);
     if (existing) return { install_id: existing.id, version_id: existing.version_id, created: false, listing: l };
@@ -132,7 +137,8 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
     const installId = newId('ins');
     await repo.insertInstall(ex, caller.tenantId, { id: installId, listingId: l.id, kind, versionId: l.current_version_id, targetId, config });
     await emit(ex, caller.tenantId, 'component.installed', { kind, listing_id: l.id, install_id: installId, version_id: l.current_version_id });
-    await repo.bumpInstalls(ex, l.id, 1);
+    if (deferCount) deferCount.push(l.id);
+    else await repo.bumpInstalls(ex, [l.id], 1);
     return { install_id: installId, version_id: l.current_version_id, created: true, listing: l };
   }
 
@@ -224,6 +230,8 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
      * transaction installed before (a dependency installed one step earlier counts).
      */
     installIn,
+    /** One install more on each listing (ids from `installIn`'s `deferCount`), inside the same transaction. */
+    countInstalled: (ex: Executor, ids: string[]) => repo.bumpInstalls(ex, ids, 1),
 
     /** The listing as the tenant may install it (visible and approved), read before a transaction opens. */
     async installable(tenantId: string, id: string): Promise<Listing> {
@@ -299,7 +307,7 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
       const id = await resolveId(caller.tenantId, installOrListingId);
       await ctx.db.tx(caller.tenantId, async (ex) => {
         if (!(await repo.deleteInstall(ex, caller.tenantId, id))) throw missing(id);
-        await repo.bumpInstalls(ex, id, -1);
+        await repo.bumpInstalls(ex, [id], -1);
       });
     },
 
