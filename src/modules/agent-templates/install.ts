@@ -1,11 +1,12 @@
 import type { AppContext } from '../../platform/context.js';
 import { encryptSecret } from '../../platform/crypto.js';
+import { crashPoint } from '../../platform/crash-point.js';
 import { AppError, isUniqueViolation } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { PLAN_LIMITS } from '../../platform/plans.js';
 import { agentsService } from '../agents/service.js';
 import { ROLES } from '../agents/schemas.js';
-import { validateConfig, type Caller, type Listing } from '../marketplace/service.js';
+import { type Caller, type Listing } from '../marketplace/service.js';
 import { skillsService } from '../skills/service.js';
 import * as repo from './repo.js';
 import { templateEngine } from './service.js';
@@ -24,10 +25,27 @@ const startLevel = (caller: Caller, templateLevel: string) => (caller.graduator 
 export const keysAad = (tenantId: string, agentId: string) => `agent-template-keys:${tenantId}:${agentId}`;
 
 /**
+ * One step of an install: its error keeps its own code and status (the seeds' code, e.g.
+ * CONFIG_SCHEMA_INVALID or AGENT_LIMIT_EXCEEDED) and says which step failed; the transaction it
+ * runs in is rolled back by the throw.
+ */
+async function step<T>(name: string, templateId: string, what: Record<string, unknown>, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    const about = what.skill_id ? ` (required skill ${String(what.skill_id)})` : '';
+    throw new AppError(err.code, `Template install failed at ${name}${about}; nothing was installed: ${err.message}`, {
+      ...(err.details ?? {}), failed_step: name, template_id: templateId, ...what,
+    }, err.headers);
+  }
+}
+
+/**
  * Installing a template creates a real agent in the caller's tenant (intern at most; student when
  * the caller may not graduate agents), installs the template's required skills through the skills
- * engine and seals install api keys. Everything is validated before the first write; a failure
- * after it removes what this install created.
+ * engine and seals install api keys, all in one database transaction (issue 22): a failure or a
+ * crash at any step leaves no agent, no install and no event behind.
  */
 export function templateInstaller(ctx: AppContext) {
   const engine = templateEngine(ctx);
@@ -84,7 +102,6 @@ export function templateInstaller(ctx: AppContext) {
     if (missing.length) {
       throw new AppError('DEPENDENCY_MISSING', `Required skill(s) not available to this tenant: ${missing.join(', ')}`, { missing_skills: missing, required_by: l.id });
     }
-    for (const s of ordered) validateConfig(s.config_schema, {});
     const max = PLAN_LIMITS[caller.plan].maxInstalledSkills;
     const count = await skills.countInstalls(caller.tenantId);
     if (max !== null && count + ordered.length > max) {
@@ -121,47 +138,47 @@ export function templateInstaller(ctx: AppContext) {
     }
   }
 
+  /**
+   * Prepare (reads and checks, outside any transaction), then one transaction: the agent, its
+   * required skills' installs, the template's install, the sealed api keys and their outbox events
+   * commit together or not at all. A failure at any step, or a crash, leaves nothing to undo.
+   */
   async function installOnce(caller: Caller, createdBy: string | null, l: Listing, config: InstallConfig): Promise<InstallResult> {
     const prior = await earlier(caller, l.id);
     if (prior?.alive) return fromRow(prior.row, (await agents.load(caller.tenantId, prior.row.agent_id)).maturity_level);
     const snap = readSnapshot(l.content);
     const toInstall = await planSkills(caller, l, snap.required_skills);
-    const agent = await agents.create(caller.tenantId, createdBy, {
-      name: snap.name.slice(0, 100) || l.name.slice(0, 100), description: snap.description.slice(0, 2000) || undefined,
-      role: ((ROLES as readonly string[]).includes(snap.role) ? snap.role : 'custom') as (typeof ROLES)[number],
-      maturity_level: startLevel(caller, snap.maturity_level), capabilities: snap.capabilities.slice(0, 50),
-      configuration: { ...snap.configuration, ...(config.settings ?? {}) },
-    }, { mayGraduate: caller.graduator });
-    const newSkills: string[] = [];
-    let templateInstalled = false;
+    const settings = config.settings ?? {};
+    const names = Object.keys(config.api_keys ?? {});
     try {
-      for (const s of toInstall) {
-        const r = await skills.install(caller, s.id, {}, agent.id);
-        if (r.created) newSkills.push(s.id);
-      }
-      const installed = await engine.install(caller, l.id, { settings: config.settings ?? {} }, agent.id);
-      templateInstalled = installed.created;
-      const names = Object.keys(config.api_keys ?? {});
-      const sealed = names.length ? encryptSecret(ctx.config.encryptionKey, JSON.stringify(config.api_keys), keysAad(caller.tenantId, agent.id)) : null;
-      const row = await ctx.db.tx(caller.tenantId, async (ex) => {
+      const { row, agent } = await ctx.db.tx(caller.tenantId, async (ex) => {
+        const agent = await step('create_agent', l.id, {}, () => agents.createIn(ex, caller.tenantId, createdBy, {
+          name: snap.name.slice(0, 100) || l.name.slice(0, 100), description: snap.description.slice(0, 2000) || undefined,
+          role: ((ROLES as readonly string[]).includes(snap.role) ? snap.role : 'custom') as (typeof ROLES)[number],
+          maturity_level: startLevel(caller, snap.maturity_level), capabilities: snap.capabilities.slice(0, 50),
+          configuration: { ...snap.configuration, ...settings },
+        }, { mayGraduate: caller.graduator }));
+        crashPoint('template-install:after-agent');
+        const counted: string[] = [];
+        for (const s of toInstall) await step('install_skill', l.id, { skill_id: s.id }, () => skills.installIn(ex, caller, s, {}, agent.id, counted));
+        crashPoint('template-install:after-skills');
+        const installed = await step('install_template', l.id, {}, () => engine.installIn(ex, caller, l, { settings }, agent.id, counted));
+        await engine.countInstalled(ex, counted);
+        const sealed = names.length ? encryptSecret(ctx.config.encryptionKey, JSON.stringify(config.api_keys), keysAad(caller.tenantId, agent.id)) : null;
         if (prior) await repo.deleteStale(ex, caller.tenantId, l.id, prior.row.agent_id);
-        return repo.insert(ex, caller.tenantId, {
+        const row = await repo.insert(ex, caller.tenantId, {
           id: newId('ati'), template_id: l.id, agent_id: agent.id, source_tenant_id: l.tenant_id, version_id: installed.version_id,
-          settings: config.settings ?? {}, api_key_names: names, api_keys_sealed: sealed,
+          settings, api_key_names: names, api_keys_sealed: sealed,
         });
+        return { row, agent };
       });
       return { ...fromRow(row, agent.maturity_level), created: true, installed_skills: toInstall.map((s) => s.id) };
     } catch (err) {
-      await agents.remove(caller.tenantId, agent.id).catch(() => undefined);
-      for (const id of newSkills) await skills.uninstall(caller, id).catch(() => undefined);
-      if (templateInstalled) await engine.uninstall(caller, l.id).catch(() => undefined);
-      if (isUniqueViolation(err)) {
-        // Another process installed the same template at the same moment: its agent stands.
-        const won = await earlier(caller, l.id);
-        if (won?.alive) return fromRow(won.row, (await agents.load(caller.tenantId, won.row.agent_id)).maturity_level);
-        throw new AppError('CONFLICTING_OPERATION', 'Another install of this template is in progress; retry', { template_id: l.id });
-      }
-      throw err;
+      if (!isUniqueViolation(err)) throw err;
+      // Another process installed the same template (or one of its skills) at the same moment: its agent stands.
+      const won = await earlier(caller, l.id);
+      if (won?.alive) return fromRow(won.row, (await agents.load(caller.tenantId, won.row.agent_id)).maturity_level);
+      throw new AppError('CONFLICTING_OPERATION', 'Another install of this template is in progress; retry', { template_id: l.id });
     }
   }
 

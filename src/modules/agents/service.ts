@@ -56,6 +56,30 @@ export function agentsService(ctx: AppContext) {
     return agent;
   }
 
+  /**
+   * The plan's agent quota is checked under a lock on the tenant row, so parallel creates cannot
+   * overshoot it. A plan without an agent limit takes no lock: one insert, conditional on the
+   * tenant's plan being unlimited when it runs, so a tenant's creates do not queue behind each
+   * other's commits. `opts.plan` (the credential's plan) only picks which path is tried first.
+   * An agent starts above student only for a caller who may graduate agents (GRADUATION_MANAGE):
+   * otherwise a member could skip graduation by creating an autonomous agent.
+   */
+  async function createIn(ex: Executor, tenantId: string, createdBy: string | null, input: CreateAgentBody, opts: { mayGraduate?: boolean; plan?: Plan } = {}) {
+    if (input.maturity_level !== 'student' && !opts.mayGraduate) {
+      throw new AppError('INSUFFICIENT_PERMISSIONS', `Creating an agent at maturity ${input.maturity_level} requires the GRADUATION_MANAGE permission; create it as student and graduate it`, {
+        required_permission: 'GRADUATION_MANAGE', field: 'maturity_level',
+      });
+    }
+    const fields = {
+      id: newId('agt'), name: input.name, description: input.description ?? null, role: input.role, maturity_level: input.maturity_level,
+      capabilities: input.capabilities ?? [], configuration: input.configuration ?? {}, createdBy,
+    };
+    const limited = opts.plan !== undefined && PLAN_LIMITS[opts.plan].maxAgents !== null;
+    const agent = (!limited && (await repo.insertAgentIfPlanIn(ex, tenantId, fields, UNLIMITED_AGENT_PLANS))) || (await insertWithinLimit(ex, tenantId, fields));
+    await ctx.outbox.emit(ex, tenantId, 'agent.created', { agent_id: agent.id, name: agent.name, maturity_level: agent.maturity_level });
+    return agent;
+  }
+
   return {
     load,
 
@@ -65,31 +89,12 @@ export function agentsService(ctx: AppContext) {
       return id ? repo.getAgent(ctx.db.as(tenantId), tenantId, id) : null;
     },
 
-    /**
-     * The plan's agent quota is checked under a lock on the tenant row, so parallel creates cannot
-     * overshoot it. A plan without an agent limit takes no lock: one insert, conditional on the
-     * tenant's plan being unlimited when it runs, so a tenant's creates do not queue behind each
-     * other's commits. `opts.plan` (the credential's plan) only picks which path is tried first.
-     * An agent starts above student only for a caller who may graduate agents (GRADUATION_MANAGE):
-     * otherwise a member could skip graduation by creating an autonomous agent.
-     */
-    async create(tenantId: string, createdBy: string | null, input: CreateAgentBody, opts: { mayGraduate?: boolean; plan?: Plan } = {}) {
-      if (input.maturity_level !== 'student' && !opts.mayGraduate) {
-        throw new AppError('INSUFFICIENT_PERMISSIONS', `Creating an agent at maturity ${input.maturity_level} requires the GRADUATION_MANAGE permission; create it as student and graduate it`, {
-          required_permission: 'GRADUATION_MANAGE', field: 'maturity_level',
-        });
-      }
-      const fields = {
-        id: newId('agt'), name: input.name, description: input.description ?? null, role: input.role, maturity_level: input.maturity_level,
-        capabilities: input.capabilities ?? [], configuration: input.configuration ?? {}, createdBy,
-      };
-      const limited = opts.plan !== undefined && PLAN_LIMITS[opts.plan].maxAgents !== null;
-      return ctx.db.tx(tenantId, async (ex) => {
-        const agent = (!limited && (await repo.insertAgentIfPlanIn(ex, tenantId, fields, UNLIMITED_AGENT_PLANS))) || (await insertWithinLimit(ex, tenantId, fields));
-        await ctx.outbox.emit(ex, tenantId, 'agent.created', { agent_id: agent.id, name: agent.name, maturity_level: agent.maturity_level });
-        return agent;
-      });
-    },
+    /** A new agent in its own transaction (quota and maturity rules: `createIn`). */
+    create: (tenantId: string, createdBy: string | null, input: CreateAgentBody, opts: { mayGraduate?: boolean; plan?: Plan } = {}) =>
+      ctx.db.tx(tenantId, (ex) => createIn(ex, tenantId, createdBy, input, opts)),
+
+    /** `create` inside the caller's transaction `ex` (a change of several steps that commits as one). */
+    createIn,
 
     list: (tenantId: string, q: ListQuery) => repo.listAgents(ctx.db.as(tenantId), tenantId, q),
 

@@ -128,10 +128,13 @@ export function canvasComponentsService(ctx: AppContext) {
       if (missing.length) throw new AppError('DEPENDENCY_MISSING', 'Install the required components into this canvas first', { missing_dependencies: missing, canvas_id: canvas.id });
       const config = b.config ?? {};
       validateConfig(l.config_schema, config);
-      const r = await engine.install(caller, l.id, config, canvas.id);
       const spec = (l.content as ComponentContent).skill;
-      const skillId = spec ? (await repo.skillOfListing(db, caller.tenantId, l.id)) ?? (await skills.createPrivate(caller, spec)).id : null;
+      const reused = spec ? await repo.skillOfListing(db, caller.tenantId, l.id) : null;
+      const newSkill = spec && !reused ? await skills.privateInput(caller, spec) : null;
+      // The marketplace install, the bundled skill's private copy and the canvas row commit together (issue 22).
       return ctx.db.tx(caller.tenantId, async (ex) => {
+        const r = await engine.installIn(ex, caller, l, config, canvas.id);
+        const skillId = reused ?? (newSkill ? (await skills.engine.publishIn(ex, caller, newSkill)).id : null);
         const row = await repo.insertInstalled(ex, caller.tenantId, { id: newId('cci'), canvas_id: canvas.id, listing_id: l.id, component_name: l.name, version_id: r.version_id, config, skill_id: skillId });
         await ctx.outbox.emit(ex, caller.tenantId, 'canvas.component_installed', { canvas_id: canvas.id, component_id: l.id, install_id: row.id, skill_id: skillId });
         return { installed: row, created: true };

@@ -83,18 +83,20 @@ export function domainsService(ctx: AppContext) {
       const listing = await engine.visible(caller.tenantId, b.template_domain_id);
       const content = listing.content as { slug?: string; topics?: string[]; knowledge?: Record<string, unknown>; config?: Record<string, unknown> };
       const config = b.config ?? content.config ?? {};
-      const r = await engine.install(caller, b.template_domain_id, config, domainId);
-      const db = ctx.db.as(caller.tenantId);
-      if (!r.created) {
-        const prior = await repo.findByTemplate(db, caller.tenantId, listing.id);
-        if (prior) return { domain: prior, created: false };
-      }
       const name = b.custom_name ?? listing.name;
-      const domain = await ctx.db.tx(caller.tenantId, (ex) => repo.insertDomain(ex, caller.tenantId, {
-        id: domainId, name, slug: slugify(name), description: listing.description, category: listing.category, topics: content.topics ?? [],
-        knowledge: content.knowledge ?? {}, config, config_schema: listing.config_schema, requires_domains: listing.dependencies, template_id: listing.id, createdBy,
-      }));
-      return { domain, created: true };
+      // The marketplace install and the domain it becomes commit together (issue 22).
+      return ctx.db.tx(caller.tenantId, async (ex) => {
+        const r = await engine.installIn(ex, caller, listing, config, domainId);
+        if (!r.created) {
+          const prior = await repo.findByTemplate(ex, caller.tenantId, listing.id);
+          if (prior) return { domain: prior, created: false };
+        }
+        const domain = await repo.insertDomain(ex, caller.tenantId, {
+          id: domainId, name, slug: slugify(name), description: listing.description, category: listing.category, topics: content.topics ?? [],
+          knowledge: content.knowledge ?? {}, config, config_schema: listing.config_schema, requires_domains: listing.dependencies, template_id: listing.id, createdBy,
+        });
+        return { domain, created: true };
+      });
     },
   };
 }

@@ -1,12 +1,12 @@
 import type { AppContext } from '../../platform/context.js';
-import { SYSTEM } from '../../platform/db/index.js';
+import { SYSTEM, type Executor } from '../../platform/db/index.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { safeFetch } from '../../platform/net/safe-fetch.js';
 import { templateInstaller } from '../agent-templates/install.js';
 import { templateEngine } from '../agent-templates/service.js';
 import { buildSnapshot } from '../agent-templates/snapshot.js';
-import type { Caller, Listing } from '../marketplace/service.js';
+import type { Caller, Listing, PublishInput } from '../marketplace/service.js';
 import { skillsService, type NewSkill } from '../skills/service.js';
 import { BUNDLE_MAX_AGE_SECONDS, verifyBundle, type Bundle, type BundleKind, type Component } from './bundle.js';
 import * as repo from './repo.js';
@@ -84,11 +84,13 @@ export function federationInstaller(ctx: AppContext) {
     return copy?.status === 'approved' ? row : null;
   }
 
-  const record = (caller: Caller, peer: repo.PeerRow, b: Bundle, kind: string, originId: string, localId: string, extra: { agent_id?: string; installation_id?: string } = {}) =>
-    ctx.db.tx(caller.tenantId, (ex) => repo.upsertImport(ex, caller.tenantId, {
+  const recordIn = (ex: Executor, caller: Caller, peer: repo.PeerRow, b: Bundle, kind: string, originId: string, localId: string, extra: { agent_id?: string; installation_id?: string } = {}) =>
+    repo.upsertImport(ex, caller.tenantId, {
       id: newId('fimp'), peer_id: peer.id, source_instance: b.source_instance, kind, origin_listing_id: originId, local_listing_id: localId,
       digest: b.digest.value, agent_id: extra.agent_id ?? null, installation_id: extra.installation_id ?? null,
-    }));
+    });
+  const record = (caller: Caller, peer: repo.PeerRow, b: Bundle, kind: string, originId: string, localId: string, extra: { agent_id?: string; installation_id?: string } = {}) =>
+    ctx.db.tx(caller.tenantId, (ex) => recordIn(ex, caller, peer, b, kind, originId, localId, extra));
 
   /** Copies the bundled skills (dependencies first) as private skills; returns origin id → local id. */
   async function materialiseSkills(caller: Caller, peer: repo.PeerRow, b: Bundle, list: Component[]): Promise<Map<string, string>> {
@@ -97,8 +99,17 @@ export function federationInstaller(ctx: AppContext) {
       const deps = c.dependencies.map((d) => map.get(d));
       if (deps.some((d) => !d)) throw invalid(`Skill ${c.listing.id} depends on a skill the bundle does not carry (or carries later)`, { skill_id: c.listing.id });
       const prior = await existing(caller, peer.id, 'skill', c.listing.id, skills.engine.owned);
-      const localId = prior?.local_listing_id ?? (await skills.createPrivate(caller, toNewSkill(c, deps as string[]))).id;
-      if (!prior) await record(caller, peer, b, 'skill', c.listing.id, localId);
+      if (prior) {
+        map.set(c.listing.id, prior.local_listing_id);
+        continue;
+      }
+      // The private copy and its import record commit together: a crash between them cannot leave an unrecorded copy.
+      const input = await skills.privateInput(caller, toNewSkill(c, deps as string[]));
+      const localId = await ctx.db.tx(caller.tenantId, async (ex) => {
+        const copy = await skills.engine.publishIn(ex, caller, input);
+        await recordIn(ex, caller, peer, b, 'skill', c.listing.id, copy.id);
+        return copy.id;
+      });
       map.set(c.listing.id, localId);
     }
     return map;
@@ -115,7 +126,7 @@ export function federationInstaller(ctx: AppContext) {
       configuration: snap.configuration, required_skills: required as string[], pricing_tier: snap.pricing_tier ?? 'free',
     });
     const credentials = [...new Set([...(snap.required_credentials ?? []), ...snapshot.required_credentials])];
-    const l = await templates.publish(caller, {
+    const input: PublishInput = {
       source_id: null, name: b.listing.name.slice(0, 200), description: b.listing.description, long_description: b.listing.long_description ?? '',
       category: b.listing.category, subtype: snapshot.role, tags: b.listing.tags, price: b.listing.price ?? 0,
       documentation_url: b.listing.documentation_url ?? null, marketplace_type: 'private', config_schema: null, dependencies: required as string[],
@@ -123,8 +134,12 @@ export function federationInstaller(ctx: AppContext) {
         ...snapshot, version: snap.version ?? snapshot.version, required_credentials: credentials,
         federated_from: { source_instance: b.source_instance, listing_id: b.listing.id, version_id: b.listing.version_id, digest: b.digest.value },
       },
+    };
+    return ctx.db.tx(caller.tenantId, async (ex) => {
+      const l = await templates.publishIn(ex, caller, input);
+      await recordIn(ex, caller, peer, b, 'agent_template', b.listing.id, l.id);
+      return l.id;
     });
-    return l.id;
   }
 
   /** Installs of bundles from one peer into one tenant run one after another in this process. */

@@ -180,8 +180,21 @@ export async function deleteInstall(ex: Executor, tenantId: string, listingId: s
   return (await ex.query(`DELETE FROM marketplace_installs WHERE tenant_id = $1 AND listing_id = $2 RETURNING id`, [tenantId, listingId])).length > 0;
 }
 
-export async function bumpInstalls(sys: Executor, id: string, delta: number) {
-  await sys.query(`UPDATE marketplace_listings SET installs = greatest(installs + $2, 0) WHERE id = $1`, [id, delta]);
+/**
+ * Moves a listing's install counter inside the install's own transaction `ex` (tenant context). The
+ * listing is usually another tenant's row, which the tenant context may not update: the counter
+ * alone is written in the platform context, set for these statements and restored right after
+ * (both transaction-local: an error aborts the transaction, whose rollback drops the setting).
+ */
+export async function bumpInstalls(ex: Executor, ids: string[], delta: number) {
+  if (!ids.length) return;
+  const [{ ctx }] = await ex.query<{ ctx: string }>(`SELECT current_setting('app.tenant_id', true) AS ctx`);
+  await ex.query(`SELECT set_config('app.tenant_id', '*', true)`);
+  // One row at a time in id order: concurrent transactions lock shared listings in the same order.
+  for (const id of [...new Set(ids)].sort()) {
+    await ex.query(`UPDATE marketplace_listings SET installs = greatest(installs + $2, 0) WHERE id = $1`, [id, delta]);
+  }
+  await ex.query(`SELECT set_config('app.tenant_id', $1, true)`, [ctx]);
 }
 
 /**

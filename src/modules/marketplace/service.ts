@@ -1,6 +1,6 @@
 import Ajv from 'ajv';
 import type { AppContext } from '../../platform/context.js';
-import { SYSTEM } from '../../platform/db/index.js';
+import { SYSTEM, type Executor } from '../../platform/db/index.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { PLAN_LIMITS, type Plan } from '../../platform/plans.js';
@@ -103,6 +103,45 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
     return (await repo.listingOfInstall(ctx.db.as(tenantId), tenantId, id)) ?? id;
   }
 
+  async function publishIn(ex: Executor, caller: Caller, input: PublishInput, opts: { draft?: boolean } = {}): Promise<Listing> {
+    assertMayPublish(caller.plan, input.marketplace_type);
+    const status = opts.draft ? 'draft' : submittedStatus(input.marketplace_type);
+    const l = await repo.insertListing(ex, caller.tenantId, { ...input, id: input.id ?? newId('mkt'), kind, status });
+    const v = await repo.insertVersion(ex, caller.tenantId, {
+      id: newId('ver'), listingId: l.id, name: 'v1', description: 'Initial version', content: l.content, schema: l.config_schema,
+    });
+    await ex.query('UPDATE marketplace_listings SET current_version_id = $2 WHERE tenant_id = $1 AND id = $3', [caller.tenantId, v.version_id, l.id]);
+    await emit(ex, caller.tenantId, 'component.published', {
+      kind, listing_id: l.id, version_id: v.version_id, name: l.name, status, marketplace_type: l.marketplace_type,
+    });
+    return { ...l, current_version_id: v.version_id };
+  }
+
+  /**
+   * `deferCount`: the listing's id is added there instead of its counter moving now; the caller
+   * moves them all with `countInstalled`, in one order, at the end of its transaction (two
+   * installs that count the same listings in opposite orders could otherwise deadlock).
+   */
+  async function installIn(ex: Executor, caller: Caller, l: Listing, config: Record<string, unknown>, targetId: string | null, deferCount?: string[]) {
+    if (l.status !== 'approved') throw missing(l.id);
+    const existing = await repo.findInstall(ex, caller.tenantId, l.id);
+    if (existing) return { install_id: existing.id, version_id: existing.version_id, created: false, listing: l };
+    const max = PLAN_LIMITS[caller.plan].maxInstalledSkills;
+    if (kind === 'skill' && max !== null && (await repo.countInstalls(ex, caller.tenantId, kind)) >= max) {
+      throw new AppError('TENANT_LIMIT_EXCEEDED', `The ${caller.plan} plan allows ${max} installed skills`, { limit: max, plan: caller.plan });
+    }
+    const installed = await repo.installedListingIds(ex, caller.tenantId);
+    const absent = l.dependencies.filter((d) => !installed.has(d));
+    if (absent.length) throw new AppError('DEPENDENCY_MISSING', 'Install the declared dependencies first', { missing_dependencies: absent });
+    validateConfig(l.config_schema, config);
+    const installId = newId('ins');
+    await repo.insertInstall(ex, caller.tenantId, { id: installId, listingId: l.id, kind, versionId: l.current_version_id, targetId, config });
+    await emit(ex, caller.tenantId, 'component.installed', { kind, listing_id: l.id, install_id: installId, version_id: l.current_version_id });
+    if (deferCount) deferCount.push(l.id);
+    else await repo.bumpInstalls(ex, [l.id], 1);
+    return { install_id: installId, version_id: l.current_version_id, created: true, listing: l };
+  }
+
   return {
     visible,
     owned,
@@ -110,40 +149,11 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
     resolveId,
 
     /** Private listings are approved at once for their tenant; public ones wait for a platform reviewer. */
-    async publish(caller: Caller, input: PublishInput, opts: { draft?: boolean } = {}): Promise<Listing> {
-      assertMayPublish(caller.plan, input.marketplace_type);
-      const status = opts.draft ? 'draft' : submittedStatus(input.marketplace_type);
-      return ctx.db.tx(caller.tenantId, async (ex) => {
-        const l = await repo.insertListing(ex, caller.tenantId, {
-          ...input,
-          id: input.id ?? newId('mkt'),
-          kind,
-          status,
-        });
-        const v = await repo.insertVersion(ex, caller.tenantId, {
-          id: newId('ver'),
-          listingId: l.id,
-          name: 'v1',
-          description: 'Initial version',
-          content: l.content,
-          schema: l.config_schema,
-        });
-        await ex.query('UPDATE marketplace_listings SET current_version_id = $2 WHERE tenant_id = $1 AND id = $3', [
-          caller.tenantId,
-          v.version_id,
-          l.id,
-        ]);
-        await emit(ex, caller.tenantId, 'component.published', {
-          kind,
-          listing_id: l.id,
-          version_id: v.version_id,
-          name: l.name,
-          status,
-          marketplace_type: l.marketplace_type,
-        });
-        return { ...l, current_version_id: v.version_id };
-      });
-    },
+    publish: (caller: Caller, input: PublishInput, opts: { draft?: boolean } = {}): Promise<Listing> =>
+      ctx.db.tx(caller.tenantId, (ex) => publishIn(ex, caller, input, opts)),
+
+    /** `publish` inside the caller's transaction `ex` (a listing made as one step of a larger change). */
+    publishIn,
 
     /** A rejected or unpublished own listing submitted again under its id, with a new frozen version; otherwise ALREADY_PUBLISHED. */
     async resubmit(caller: Caller, id: string, input: PublishInput): Promise<Listing> {
@@ -211,43 +221,23 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
     /** Validates plan, limits, dependencies and config before writing; installing twice returns the first install. */
     async install(caller: Caller, id: string, config: Record<string, unknown>, targetId: string | null) {
       const l = await visible(caller.tenantId, id);
+      return ctx.db.tx(caller.tenantId, (ex) => installIn(ex, caller, l, config, targetId));
+    },
+
+    /**
+     * The install's writes inside the caller's transaction `ex` (issue 22: a change made of several
+     * installs commits or rolls back as one). Every read goes through `ex`, so it sees what the same
+     * transaction installed before (a dependency installed one step earlier counts).
+     */
+    installIn,
+    /** One install more on each listing (ids from `installIn`'s `deferCount`), inside the same transaction. */
+    countInstalled: (ex: Executor, ids: string[]) => repo.bumpInstalls(ex, ids, 1),
+
+    /** The listing as the tenant may install it (visible and approved), read before a transaction opens. */
+    async installable(tenantId: string, id: string): Promise<Listing> {
+      const l = await visible(tenantId, id);
       if (l.status !== 'approved') throw missing(id);
-      const db = ctx.db.as(caller.tenantId);
-      const existing = await repo.findInstall(db, caller.tenantId, id);
-      if (existing) return { install_id: existing.id, version_id: existing.version_id, created: false, listing: l };
-      const max = PLAN_LIMITS[caller.plan].maxInstalledSkills;
-      if (kind === 'skill' && max !== null && (await repo.countInstalls(db, caller.tenantId, kind)) >= max) {
-        throw new AppError('TENANT_LIMIT_EXCEEDED', `The ${caller.plan} plan allows ${max} installed skills`, {
-          limit: max,
-          plan: caller.plan,
-        });
-      }
-      const installed = await repo.installedListingIds(db, caller.tenantId);
-      const absent = l.dependencies.filter((d) => !installed.has(d));
-      if (absent.length)
-        throw new AppError('DEPENDENCY_MISSING', 'Install the declared dependencies first', {
-          missing_dependencies: absent,
-        });
-      validateConfig(l.config_schema, config);
-      const installId = newId('ins');
-      await ctx.db.tx(caller.tenantId, async (ex) => {
-        await repo.insertInstall(ex, caller.tenantId, {
-          id: installId,
-          listingId: id,
-          kind,
-          versionId: l.current_version_id,
-          targetId,
-          config,
-        });
-        await emit(ex, caller.tenantId, 'component.installed', {
-          kind,
-          listing_id: id,
-          install_id: installId,
-          version_id: l.current_version_id,
-        });
-      });
-      await repo.bumpInstalls(sys, id, 1);
-      return { install_id: installId, version_id: l.current_version_id, created: true, listing: l };
+      return l;
     },
 
     /** Read-only views of a tenant's installs, for modules that validate before they write. */
@@ -315,8 +305,10 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
 
     async uninstall(caller: Caller, installOrListingId: string): Promise<void> {
       const id = await resolveId(caller.tenantId, installOrListingId);
-      if (!(await repo.deleteInstall(ctx.db.as(caller.tenantId), caller.tenantId, id))) throw missing(id);
-      await repo.bumpInstalls(sys, id, -1);
+      await ctx.db.tx(caller.tenantId, async (ex) => {
+        if (!(await repo.deleteInstall(ex, caller.tenantId, id))) throw missing(id);
+        await repo.bumpInstalls(ex, [id], -1);
+      });
     },
 
     /**

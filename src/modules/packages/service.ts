@@ -1,5 +1,5 @@
 import type { AppContext } from '../../platform/context.js';
-import { SYSTEM } from '../../platform/db/index.js';
+import { SYSTEM, type Executor } from '../../platform/db/index.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import * as repo from './repo.js';
@@ -84,8 +84,8 @@ export function packagesService(ctx: AppContext) {
       }
     },
 
-    recordInstalled: (tenantId: string, pkgs: DeclaredPackage[], requiredBy: string) =>
-      ctx.db.tx(tenantId, (ex) => repo.recordTenantPackages(ex, tenantId, pkgs, requiredBy)),
+    /** The packages an install brought, recorded inside the install's own transaction `ex`. */
+    recordInstalledIn: (ex: Executor, tenantId: string, pkgs: DeclaredPackage[], requiredBy: string) => repo.recordTenantPackages(ex, tenantId, pkgs, requiredBy),
     installed: (tenantId: string) => repo.tenantPackages(ctx.db.as(tenantId), tenantId),
     whitelist: (tenantId: string) => repo.whitelistFor(ctx.db.as(tenantId), tenantId),
 

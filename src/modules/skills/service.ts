@@ -4,7 +4,7 @@ import { AppError } from '../../platform/errors.js';
 import { SYSTEM } from '../../platform/db/index.js';
 import { executeSkill } from './executor.js';
 import * as repo from './repo.js';
-import { assertMayPublish, marketplaceEngine, type Caller, type Listing } from '../marketplace/service.js';
+import { assertMayPublish, marketplaceEngine, type Caller, type Listing, type PublishInput } from '../marketplace/service.js';
 import { actionTable } from '../governance/service.js';
 import { REQUIRED_MATURITY } from '../governance/policy.js';
 import { SKILL_TYPES, type MarketplaceQuery } from './schemas.js';
@@ -94,6 +94,18 @@ export function skillsService(ctx: AppContext) {
     if (!rows.length) throw new AppError('SKILL_NOT_FOUND', `Skill ${id} is not installed in this tenant`, { skill_id: id });
     return engine.usable(tenantId, id);
   };
+  async function privateInput(caller: Caller, s: NewSkill): Promise<PublishInput> {
+    assertSkillType(s.skill_type);
+    assertIntegrations(s.integrations);
+    checkEndpoint(s.endpoint);
+    const content = skillContent(s);
+    await checkPackages(caller.tenantId, content);
+    return {
+      source_id: null, name: s.name, description: s.description ?? '', long_description: '', category: s.category ?? 'general',
+      subtype: s.skill_type, tags: s.tags ?? [], price: 0, documentation_url: null, marketplace_type: 'private',
+      content, config_schema: s.config_schema ?? null, dependencies: s.dependencies ?? [],
+    };
+  }
   return {
     engine,
     /** Direct execution of an installed (or own private) skill, counted against dailySkillExecutions. */
@@ -117,8 +129,12 @@ export function skillsService(ctx: AppContext) {
       const l = await engine.visible(caller.tenantId, id);
       const declared = declaredPackages(l.content);
       await packages.assertAllowed(caller.tenantId, declared, requestUrl);
-      const r = await engine.install(caller, id, config, agentId);
-      if (r.created && declared.length) await packages.recordInstalled(caller.tenantId, declared, id);
+      // The install and the tenant's package record commit together (issue 22).
+      const r = await ctx.db.tx(caller.tenantId, async (ex) => {
+        const r = await engine.installIn(ex, caller, l, config, agentId);
+        if (r.created && declared.length) await packages.recordInstalledIn(ex, caller.tenantId, declared, id);
+        return r;
+      });
       return { ...r, packages: declared.map((p) => ({ package_name: p.name, package_type: p.type, version: p.version, status: 'installed' })) };
     },
     /** Per-tenant name, description, config and (sealed) environment variables of an own or installed skill. */
@@ -133,18 +149,13 @@ export function skillsService(ctx: AppContext) {
       await ctx.db.tx(caller.tenantId, (ex) => repo.setEnvironment(ex, caller.tenantId, id, sealed, names));
       return { ...r, env_names: names };
     },
-    async createPrivate(caller: Caller, s: NewSkill) {
-      assertSkillType(s.skill_type);
-      assertIntegrations(s.integrations);
-      checkEndpoint(s.endpoint);
-      const content = skillContent(s);
-      await checkPackages(caller.tenantId, content);
-      return engine.publish(caller, {
-        source_id: null, name: s.name, description: s.description ?? '', long_description: '', category: s.category ?? 'general',
-        subtype: s.skill_type, tags: s.tags ?? [], price: 0, documentation_url: null, marketplace_type: 'private',
-        content, config_schema: s.config_schema ?? null, dependencies: s.dependencies ?? [],
-      });
-    },
+    createPrivate: async (caller: Caller, s: NewSkill) => engine.publish(caller, await privateInput(caller, s)),
+    /**
+     * A private skill's listing, checked (type, integrations, endpoint, packages) before any
+     * transaction opens: a module that makes one as a step of a larger change writes it with
+     * `engine.publishIn` inside its own transaction.
+     */
+    privateInput,
     /** Public-API submission: a new public listing straight from the body, pending review. */
     async submit(caller: Caller, s: NewSkill & { long_description?: string; price?: number; documentation_url?: string }) {
       assertSkillType(s.skill_type);

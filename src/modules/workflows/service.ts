@@ -1,4 +1,5 @@
 import type { AppContext } from '../../platform/context.js';
+import type { Executor } from '../../platform/db/index.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { assertNoIssues, runIssues, saveIssues } from './checks.js';
@@ -33,18 +34,20 @@ export function assertSavable(nodes: WorkflowNode[], edges: WorkflowEdge[], fiel
 
 /** Workflows are tenant objects; every write checks the graph first (graph.ts). */
 export function workflowsService(ctx: AppContext) {
-  async function create(tenantId: string, draft: WorkflowDraft): Promise<Workflow> {
+  /** A new workflow inside the caller's transaction `ex` (e.g. with the template download it comes from). */
+  async function createIn(ex: Executor, tenantId: string, draft: WorkflowDraft): Promise<Workflow> {
     assertSavable(draft.nodes, draft.edges);
     const w: NewWorkflow = { ...draft, id: newId('wfl'), imported: draft.imported ?? false };
-    return ctx.db.tx(tenantId, async (ex) => {
-      const out = await repo.insert(ex, tenantId, w);
-      await ctx.outbox.emit(ex, tenantId, 'workflow.created', { workflow_id: out.id, name: out.name, source: out.source, template_id: out.template_id });
-      return out;
-    });
+    const out = await repo.insert(ex, tenantId, w);
+    await ctx.outbox.emit(ex, tenantId, 'workflow.created', { workflow_id: out.id, name: out.name, source: out.source, template_id: out.template_id });
+    return out;
   }
+
+  const create = (tenantId: string, draft: WorkflowDraft): Promise<Workflow> => ctx.db.tx(tenantId, (ex) => createIn(ex, tenantId, draft));
 
   return {
     create,
+    createIn,
 
     async get(tenantId: string, id: string): Promise<Workflow> {
       const w = await repo.find(ctx.db.as(tenantId), tenantId, id);

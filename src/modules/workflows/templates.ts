@@ -90,10 +90,15 @@ export function templatesService(ctx: AppContext) {
     }
   }
 
-  /** Counts a download (one per tenant, via the engine's install) unless the owner uses a template still under review. */
-  async function countDownload(caller: Caller, l: Listing): Promise<void> {
-    if (l.status === 'approved') await engine.install(caller, l.id, {}, null);
-  }
+  /**
+   * The workflow made from a template, with its download counted (one per tenant, via the engine's
+   * install; not while the owner uses a template still under review) in the same transaction.
+   */
+  const fromTemplate = (caller: Caller, l: Listing, draft: Parameters<typeof workflows.createIn>[2]) =>
+    ctx.db.tx(caller.tenantId, async (ex) => {
+      if (l.status === 'approved') await engine.installIn(ex, caller, l, {}, null);
+      return workflows.createIn(ex, caller.tenantId, draft);
+    });
 
   return {
     engine, find,
@@ -130,8 +135,7 @@ export function templatesService(ctx: AppContext) {
     async importTemplate(caller: Caller, idOrKey: string): Promise<Workflow> {
       const l = await find(caller.tenantId, idOrKey);
       const c = contentOf(l);
-      await countDownload(caller, l);
-      return workflows.create(caller.tenantId, {
+      return fromTemplate(caller, l, {
         name: `${IMPORTED_PREFIX}${l.name}`, document_name: l.name, description: l.description, category: l.category,
         nodes: c.workflow_data.nodes, edges: c.workflow_data.edges, version: c.version, source: 'template', template_id: l.id,
         input_schema: c.input_schema.length ? c.input_schema : null, steps: c.steps.length ? c.steps : null, user_inputs: null, imported: true,
@@ -143,8 +147,7 @@ export function templatesService(ctx: AppContext) {
       const l = await find(caller.tenantId, idOrKey);
       const c = contentOf(l);
       const userInputs = validateParameters(c.input_schema, parameters);
-      await countDownload(caller, l);
-      const workflow = await workflows.create(caller.tenantId, {
+      const workflow = await fromTemplate(caller, l, {
         name, document_name: null, description: l.description, category: l.category, nodes: c.workflow_data.nodes, edges: c.workflow_data.edges,
         version: c.version, source: 'template', template_id: l.id, input_schema: c.input_schema, steps: c.steps, user_inputs: userInputs,
       });
