@@ -127,3 +127,10 @@ function sandboxSettings(s: EnvSettings) {
     sandboxTenantQueue: s.ATOM_SANDBOX_TENANT_QUEUE ?? 2 * sandboxWorkers,
   };
 }
+
+/**
+ * Test hooks, not configuration (not in the schema, nor in README's table): read here so that this
+ * file stays the one reader of the environment. `ATOM_TEST_CRASH_AT` arms a crash point
+ * (src/platform/crash-point.ts) for the kill -9 tests; unset in every real deployment.
+ */
+export const testHooks = { crashAt: process.env.ATOM_TEST_CRASH_AT || null };
