@@ -1,6 +1,6 @@
 import { camelKeys, snakeKeys } from './case.js';
 import type { MarketplaceError } from './errors.js';
-import { Page, toPage } from './pagination.js';
+import { type Page, toPage } from './pagination.js';
 import type { Route } from './routes.js';
 import type { RequestOptions, Transport } from './transport.js';
 

@@ -2,7 +2,7 @@ import {
   MarketplaceBase, snakeKeys, withIds,
   type Component, type InstallAgentOptions, type InstallResult, type ListOptions, type PublishAgentOptions, type PublishResult,
 } from './marketplace-base.js';
-import { Page, paginate } from './pagination.js';
+import { type Page, paginate } from './pagination.js';
 import { ROUTES } from './routes.js';
 
 type Extra = Record<string, unknown>;

@@ -9,7 +9,7 @@ import {
   type PublishResult,
 } from './marketplace-base.js';
 import { MarketplaceKinds } from './marketplace-kinds.js';
-import { Page, paginate, toPage } from './pagination.js';
+import { type Page, paginate, toPage } from './pagination.js';
 import { ROUTES } from './routes.js';
 import { Transport, type ClientOptions } from './transport.js';
 import type {

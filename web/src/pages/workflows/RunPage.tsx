@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { api } from '../../api';
 import { Link } from '../../router';
 import { can, useSession } from '../../session';
-import { Badge, ErrorBox, Loading, statusTone, useAction, useAsync, when } from '../../ui';
+import { Badge, ErrorBox, Loading, statusTone, useAction, when } from '../../ui';
 import { Graph } from './Graph';
 import { nodeName } from './layout';
 import { NodeBadge, NodePanel } from './NodePanel';
