@@ -88,7 +88,9 @@ function oauthSettings(env: Env): Record<string, OAuthSettings> {
   for (const [name, value] of Object.entries(env)) {
     const m = /^ATOM_OAUTH_([A-Z0-9]+)_(CLIENT_ID|CLIENT_SECRET|AUTHORIZE_URL|TOKEN_URL|REVOKE_URL|TEST_URL)$/.exec(name);
     if (!m || !value) continue;
-    (out[m[1].toLowerCase()] ??= {})[OAUTH_KEYS[m[2]]] = value;
+    const provider = m[1].toLowerCase();
+    out[provider] ??= {};
+    out[provider][OAUTH_KEYS[m[2]]] = value;
   }
   return out;
 }

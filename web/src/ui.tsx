@@ -17,7 +17,7 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]) {
       (data) => n === seq.current && setState({ data, loading: false }),
       (error) => n === seq.current && setState({ error, loading: false }),
     );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // biome-ignore lint/correctness/useExhaustiveDependencies: the caller's `deps` decide when to reload (this hook's contract), not what `load` captures
   }, deps);
   useEffect(run, [run]);
   return { ...state, reload: run };

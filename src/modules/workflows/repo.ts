@@ -179,7 +179,9 @@ export async function statistics(sys: Executor, viewer: string | null) {
   const group = (key: string) => {
     const out: Record<string, Bucket> = {};
     for (const r of rows) {
-      const b = (out[r[key] as string] ??= { count: 0, downloads: 0 });
+      const k = r[key] as string;
+      out[k] ??= { count: 0, downloads: 0 };
+      const b = out[k];
       b.count += Number(r.count);
       b.downloads += Number(r.downloads);
     }

@@ -51,7 +51,11 @@ export function lazySchemaController(): NonNullable<FastifyServerOptions['schema
         const compile = buildSerializer(...args);
         return (def: RouteSchema) => {
           let fn: ((data: unknown) => string) | undefined;
-          return (data: unknown) => (fn ??= compile(def))(data);
+          return (data: unknown) => {
+            const serialize = fn ?? compile(def);
+            fn = serialize;
+            return serialize(data);
+          };
         };
       },
     },

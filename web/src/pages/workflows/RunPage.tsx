@@ -12,7 +12,8 @@ import { useRunStream } from './useRunStream';
 
 /** The graph to colour: the one the run started with. */
 function useGraph(run: RunView | null) {
-  return useMemo(() => ({ nodes: run?.graph.nodes ?? [], edges: run?.graph.edges ?? [], loading: !run }), [run?.graph]);
+  const graph = run?.graph;
+  return useMemo(() => ({ nodes: graph?.nodes ?? [], edges: graph?.edges ?? [], loading: !graph }), [graph]);
 }
 
 function Outcome({ run }: { run: RunView }) {
