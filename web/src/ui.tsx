@@ -75,7 +75,7 @@ export function SecretOnce({ label, value, onDone }: { label: string; value: str
 }
 
 /** A labelled control: the label names the control, the hint describes it (not part of its name). */
-export function Field({ label, children, hint }: { label: string; children: ReactElement<any>; hint?: string }) {
+export function Field({ label, children, hint }: { label: string; children: ReactElement<Record<string, unknown>>; hint?: string }) {
   const id = useId();
   const hintId = `${id}-hint`;
   return (

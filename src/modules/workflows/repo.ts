@@ -35,7 +35,7 @@ const COLUMNS = `id, name, description, category, nodes, edges, version, source,
 const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
 
-function toWorkflow(r: Record<string, any>): Workflow {
+function toWorkflow(r: Record<string, unknown>): Workflow {
   return {
     ...r,
     imported_at: iso(r.imported_at),
