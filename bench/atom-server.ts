@@ -91,5 +91,5 @@ const target = {
   base: address, key: t.key, headers: { 'x-api-key': t.key }, skillId: skill.skill_id, sessionId: session, agentId: agent,
   workflows, stats: statsUrl, catalogue: CATALOGUE, catalogueSeconds,
 };
-process.stdout.write(JSON.stringify(target) + '\n');
+process.stdout.write(`${JSON.stringify(target)}\n`);
 process.on('SIGTERM', () => process.exit(0));

@@ -4,4 +4,4 @@ import Fastify from 'fastify';
 const app = Fastify({ logger: false });
 app.get('/bare', async () => ({ hello: 'world' }));
 const address = await app.listen({ port: 0, host: '127.0.0.1' });
-process.stdout.write(JSON.stringify({ url: `${address}/bare`, headers: {} }) + '\n');
+process.stdout.write(`${JSON.stringify({ url: `${address}/bare`, headers: {} })}\n`);

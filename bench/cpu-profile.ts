@@ -55,7 +55,7 @@ for (let i = 0; i < prof.samples.length; i++) {
 const show = (title: string, m: Map<string, number>) => {
   console.log(`\n${title}`);
   [...m.entries()].filter(([k]) => !filter || k.includes(filter)).sort((a, b) => b[1] - a[1]).slice(0, TOP)
-    .forEach(([k, v]) => console.log(`${(v / total * 100).toFixed(1).padStart(5)}%  ${(v / 1000).toFixed(0).padStart(6)} ms  ${k}`));
+    .forEach(([k, v]) => { console.log(`${(v / total * 100).toFixed(1).padStart(5)}%  ${(v / 1000).toFixed(0).padStart(6)} ms  ${k}`); });
 };
 console.log(`busy ${(total / 1000).toFixed(0)} ms (program ${(idle / 1000).toFixed(0)} ms incl.)`);
 show('self time by package or file', pkg);

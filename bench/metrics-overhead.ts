@@ -46,8 +46,10 @@ try {
       const r = await hammer(info, REQUESTS);
       const used = cpuMs(child.pid!) - before;
       if (r.non2xx || r.errors) throw new Error(`${info.name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-      (rates[info.name] ??= []).push(r.requests.average);
-      (cpu[info.name] ??= []).push((used * 1000) / r.requests.total);
+      rates[info.name] ??= [];
+      rates[info.name].push(r.requests.average);
+      cpu[info.name] ??= [];
+      cpu[info.name].push((used * 1000) / r.requests.total);
       const perRequest = ((used * 1000) / r.requests.total).toFixed(0);
       process.stderr.write(`round ${round + 1} ${info.name}: ${r.requests.average} req/s, ${perRequest} µs CPU/request\n`);
     }

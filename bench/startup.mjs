@@ -90,7 +90,10 @@ function importTimes() {
   for (let i = 0; i <= RUNS; i++) {
     const a = probe(['--import', 'tsx'], 'src/app.ts');
     const b = probe([], 'dist/src/app.js');
-    if (i > 0) rows.tsx.push(a), rows.compiled.push(b);
+    if (i > 0) {
+      rows.tsx.push(a);
+      rows.compiled.push(b);
+    }
   }
   const both = (rs) => `wall ${fmt(rs.map((r) => r.w), 'ms')}, process CPU ${fmt(rs.map((r) => r.c), 'ms')}`;
   console.log(`\nimport of the app module, ${RUNS} fresh processes each:`);

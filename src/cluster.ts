@@ -11,7 +11,7 @@ import { migrate } from './platform/db/migrate.js';
  */
 async function primary() {
   const config = loadConfig();
-  if (!config.databaseUrl || !config.databaseUrl.startsWith('postgres')) {
+  if (!config.databaseUrl?.startsWith('postgres')) {
     throw new Error('cluster mode needs DATABASE_URL=postgres://… (the embedded database belongs to one process)');
   }
   if (!config.redisUrl) throw new Error('cluster mode needs REDIS_URL: rate limits, key revocation and streams are shared through Redis');

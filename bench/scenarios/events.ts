@@ -79,8 +79,7 @@ export async function sseScenario(engine: string, t: AtomTarget): Promise<Result
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
         buf += chunk;
-        let cut;
-        while ((cut = buf.indexOf('\n\n')) >= 0) {
+        for (let cut = buf.indexOf('\n\n'); cut >= 0; cut = buf.indexOf('\n\n')) {
           const data = buf.slice(0, cut).split('\n').find((l) => l.startsWith('data: '));
           buf = buf.slice(cut + 2);
           if (!data) continue;

@@ -80,8 +80,11 @@ async function deliveries(engine: string, t: AtomTarget, receiver: Awaited<Retur
   const { committed } = await (await fetch(`${t.stats}emit?n=${EVENTS}`, { method: 'POST' })).json() as { committed: number };
   const recorded = async () => (await api(`/api/webhooks/${id}/deliveries?status=succeeded&limit=1`)).data.pagination.total as number;
   const deadline = committed + 180_000;
-  let done = 0;
-  while ((done = await recorded()) < EVENTS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  let done = await recorded();
+  while (done < EVENTS && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    done = await recorded();
+  }
   const seconds = (Date.now() - committed) / 1000;
   await api(`/api/webhooks/${id}`, { method: 'DELETE' });
   return {

@@ -1,6 +1,6 @@
 import { TimeoutError } from './errors.js';
 import type { paths } from './generated/openapi.js';
-import { Page, paginate, toPage } from './pagination.js';
+import { type Page, paginate, toPage } from './pagination.js';
 import { ROUTES } from './routes.js';
 import { Transport, type ClientOptions, type RequestOptions } from './transport.js';
 

@@ -2,7 +2,7 @@ import { createHash, createPublicKey, verify as edVerify, type JsonWebKey, type 
 import { camelKeys } from './case.js';
 import { BundleVerificationError } from './errors.js';
 import { listQuery, type Component, type ListOptions } from './marketplace-base.js';
-import { Page, paginate, toPage } from './pagination.js';
+import { type Page, paginate, toPage } from './pagination.js';
 import { ROUTES } from './routes.js';
 import { Transport, type ClientOptions } from './transport.js';
 

@@ -1,6 +1,6 @@
 import { camelKeys, snakeKeys } from './case.js';
 import type { MarketplaceError } from './errors.js';
-import { Page, toPage } from './pagination.js';
+import { type Page, toPage } from './pagination.js';
 import type { Route } from './routes.js';
 import type { RequestOptions, Transport } from './transport.js';
 
@@ -12,7 +12,7 @@ export interface Component {
   id: string;
   name?: string;
   description?: string;
-  [key: string]: any;
+  [key: string]: unknown;
 }
 
 export interface ListOptions {
@@ -44,7 +44,7 @@ export interface PublishAgentOptions {
 
 export interface InstallConfig {
   apiKeys?: Record<string, string>;
-  settings?: Record<string, any>;
+  settings?: Record<string, unknown>;
   [key: string]: unknown;
 }
 
@@ -83,7 +83,7 @@ export function listQuery(o: ListOptions = {}): Record<string, unknown> {
 }
 
 /** Adds the seeds' `componentId` / `installationId` to whichever id the kind's route answers. */
-export function withIds<T = unknown>(r: Record<string, any>): T & PublishResult & InstallResult {
+export function withIds<T = unknown>(r: Record<string, unknown>): T & PublishResult & InstallResult {
   const componentId = r.componentId ?? r.marketplaceId ?? r.templateId ?? r.domainId ?? r.skillId ?? r.agentId ?? r.id;
   const installationId = r.installationId ?? r.installId;
   return { ...r, ...(componentId !== undefined ? { componentId } : {}), ...(installationId !== undefined ? { installationId } : {}) } as T & PublishResult & InstallResult;

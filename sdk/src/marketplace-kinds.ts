@@ -2,7 +2,7 @@ import {
   MarketplaceBase, snakeKeys, withIds,
   type Component, type InstallAgentOptions, type InstallResult, type ListOptions, type PublishAgentOptions, type PublishResult,
 } from './marketplace-base.js';
-import { Page, paginate } from './pagination.js';
+import { type Page, paginate } from './pagination.js';
 import { ROUTES } from './routes.js';
 
 type Extra = Record<string, unknown>;
@@ -38,12 +38,12 @@ export class MarketplaceKinds extends MarketplaceBase {
   }
 
   async getAgent(agentId: string): Promise<Component> {
-    const r = await this.camel<Record<string, any>>(ROUTES.getMarketAgent, { params: { id: agentId } });
+    const r = await this.camel<Record<string, unknown>>(ROUTES.getMarketAgent, { params: { id: agentId } });
     return (r.agent ?? r.template ?? r) as Component;
   }
 
   async publishAgent(options: PublishAgentOptions): Promise<PublishResult> {
-    return withIds(await this.camel<Record<string, any>>(ROUTES.publishAgent, { body: snakeKeys(options) }));
+    return withIds(await this.camel<Record<string, unknown>>(ROUTES.publishAgent, { body: snakeKeys(options) }));
   }
 
   /**
@@ -53,7 +53,7 @@ export class MarketplaceKinds extends MarketplaceBase {
   async installAgent(agent: string | InstallAgentOptions, target?: string | Omit<InstallAgentOptions, 'agentId'>): Promise<InstallResult> {
     const base: InstallAgentOptions = typeof agent === 'string' ? { agentId: agent } : agent;
     const more = typeof target === 'string' ? { targetTenantId: target } : target ?? {};
-    return withIds(await this.camel<Record<string, any>>(ROUTES.installAgent, { body: snakeKeys({ ...base, ...more }) }));
+    return withIds(await this.camel<Record<string, unknown>>(ROUTES.installAgent, { body: snakeKeys({ ...base, ...more }) }));
   }
 
   /**
@@ -91,13 +91,13 @@ export class MarketplaceKinds extends MarketplaceBase {
   /** `{componentId (or canvasId), price, license, tags, …}`. */
   async publishCanvas(options: { componentId?: string; canvasId?: string } & Extra): Promise<PublishResult> {
     const { canvasId, componentId, ...rest } = options;
-    return withIds(await this.camel<Record<string, any>>(ROUTES.publishCanvas, { body: snakeKeys({ componentId: componentId ?? canvasId, ...rest }) }));
+    return withIds(await this.camel<Record<string, unknown>>(ROUTES.publishCanvas, { body: snakeKeys({ componentId: componentId ?? canvasId, ...rest }) }));
   }
 
   /** `installCanvas(componentId, {canvasId})` or `installCanvas({componentId, canvasId})`. */
   async installCanvas(component: string | ({ componentId: string } & Extra), options: Extra = {}): Promise<InstallResult> {
     const body = typeof component === 'string' ? { componentId: component, ...options } : { ...component, ...options };
-    return withIds(await this.camel<Record<string, any>>(ROUTES.installCanvas, { body: snakeKeys(body) }));
+    return withIds(await this.camel<Record<string, unknown>>(ROUTES.installCanvas, { body: snakeKeys(body) }));
   }
 
   rateCanvas(componentId: string, rating: number, review?: string): Promise<Component> {
@@ -117,14 +117,14 @@ export class MarketplaceKinds extends MarketplaceBase {
 
   /** `{domainId, priceUsd, licenseType, tags, …}` → POST /submit. */
   async publishDomain(options: { domainId: string } & Extra): Promise<PublishResult> {
-    return withIds(await this.camel<Record<string, any>>(ROUTES.publishDomain, { body: snakeKeys(options) }));
+    return withIds(await this.camel<Record<string, unknown>>(ROUTES.publishDomain, { body: snakeKeys(options) }));
   }
 
   /** `installDomain(domainId, {customName})` or `installDomain({templateDomainId | domainId, customName})`. */
   async installDomain(domain: string | ({ domainId?: string; templateDomainId?: string } & Extra), options: Extra = {}): Promise<InstallResult> {
     const o = typeof domain === 'string' ? { templateDomainId: domain, ...options } : { ...domain, ...options };
     const { domainId, templateDomainId, ...rest } = o as { domainId?: string; templateDomainId?: string } & Extra;
-    return withIds(await this.camel<Record<string, any>>(ROUTES.installDomain, { body: snakeKeys({ templateDomainId: templateDomainId ?? domainId, ...rest }) }));
+    return withIds(await this.camel<Record<string, unknown>>(ROUTES.installDomain, { body: snakeKeys({ templateDomainId: templateDomainId ?? domainId, ...rest }) }));
   }
 
   /** Ratings 1–5 in half stars. */

@@ -9,7 +9,7 @@ import {
   type PublishResult,
 } from './marketplace-base.js';
 import { MarketplaceKinds } from './marketplace-kinds.js';
-import { Page, paginate, toPage } from './pagination.js';
+import { type Page, paginate, toPage } from './pagination.js';
 import { ROUTES } from './routes.js';
 import { Transport, type ClientOptions } from './transport.js';
 import type {
@@ -60,7 +60,7 @@ export class MarketplaceClient extends MarketplaceKinds {
     [key: string]: unknown;
   }): Promise<SkillPublished & PublishResult> {
     return withIds<SkillPublished>(
-      await this.camel<Record<string, any>>(ROUTES.publishSkill, { body: snakeKeys(options) }),
+      await this.camel<Record<string, unknown>>(ROUTES.publishSkill, { body: snakeKeys(options) }),
     );
   }
 
@@ -71,7 +71,7 @@ export class MarketplaceClient extends MarketplaceKinds {
   ): Promise<SkillInstalled & InstallResult> {
     const body = typeof skill === 'string' ? { skillId: skill, ...options } : { ...skill, ...options };
     return withIds<SkillInstalled>(
-      await this.camel<Record<string, any>>(ROUTES.installSkill, { body: snakeKeys(body) }),
+      await this.camel<Record<string, unknown>>(ROUTES.installSkill, { body: snakeKeys(body) }),
     );
   }
 
@@ -160,7 +160,7 @@ export class MarketplaceClient extends MarketplaceKinds {
       source_instance: options.sourceInstance ?? options.bundle.source_instance,
       peer_id: options.peerId,
     };
-    return withIds(await this.camel<Record<string, any>>(ROUTES.installFromBundle, { body }));
+    return withIds(await this.camel<Record<string, unknown>>(ROUTES.installFromBundle, { body }));
   }
 }
 

@@ -236,10 +236,10 @@ export function unwrap(body: unknown): unknown {
 
 /** The server's envelope `{success:false,error:{code,message,details}}`, or the marketplace `{error:"…",code}` form. */
 function errorFromBody(res: Response, body: unknown, componentId?: string): MarketplaceError {
-  const b = (body && typeof body === 'object' ? body : {}) as Record<string, any>;
-  const e = b.error && typeof b.error === 'object' ? b.error : b;
+  const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  const e = (b.error && typeof b.error === 'object' ? b.error : b) as Record<string, unknown>;
   const code = typeof e.code === 'string' ? e.code : `HTTP_${res.status}`;
   const message = typeof e.message === 'string' ? e.message : typeof b.error === 'string' ? b.error : typeof body === 'string' && body ? body.slice(0, 500) : res.statusText || code;
   const details = (e.details && typeof e.details === 'object' ? e.details : undefined) as ErrorDetails;
-  return errorFromResponse({ code, message, status: res.status, details, requestId: b.meta?.request_id, headers: res.headers, componentId });
+  return errorFromResponse({ code, message, status: res.status, details, requestId: (b.meta as { request_id?: string } | undefined)?.request_id, headers: res.headers, componentId });
 }

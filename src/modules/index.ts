@@ -49,7 +49,7 @@ import { reviewRoutes } from './marketplace/review-routes.js';
  */
 export interface Module {
   name: string;
-  routes?: (ctx: AppContext) => FastifyPluginAsync<any>;
+  routes?: (ctx: AppContext) => FastifyPluginAsync;
   setup?: (ctx: AppContext) => void | Promise<void>;
 }
 

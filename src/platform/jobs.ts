@@ -19,9 +19,10 @@ export interface Job<T> {
 type Handler<T> = (job: Job<T>) => Promise<void>;
 type BatchHandler<T> = (jobs: Job<T>[]) => Promise<void>;
 
+/** A queue's handler with its payload type erased: a queue's jobs carry what was sent to that queue. */
 interface Registration {
-  handler: Handler<any> | null;
-  batchHandler?: BatchHandler<any>;
+  handler: Handler<unknown> | null;
+  batchHandler?: BatchHandler<unknown>;
   options: JobOptions & { batchSize?: number; pollingIntervalSeconds?: number };
 }
 
@@ -83,12 +84,12 @@ export class Jobs {
 
   /** Declare a queue and its worker. Call before `start`. */
   register<T>(queue: string, handler: Handler<T>, options: Registration['options'] = {}) {
-    this.handlers.set(queue, { handler: this.wrap ? this.wrap(queue, handler) : handler, options });
+    this.handlers.set(queue, { handler: (this.wrap ? this.wrap(queue, handler) : handler) as Handler<unknown>, options });
   }
 
   /** A queue whose worker takes its whole batch at once; a throw fails (and retries) every job of it. */
   registerBatch<T>(queue: string, handler: BatchHandler<T>, options: Registration['options'] = {}) {
-    this.handlers.set(queue, { handler: null, batchHandler: handler, options });
+    this.handlers.set(queue, { handler: null, batchHandler: handler as BatchHandler<unknown>, options });
   }
 
   /** A loop (e.g. webhook deliveries) run only where workers run, woken by NOTIFY of `name`. */

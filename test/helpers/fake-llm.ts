@@ -26,9 +26,9 @@
  *                                              `rawArgs` array), several calls interleaved by index
  *   answer({ content, toolCalls })             both content and tool calls in one reply
  *   error(429, { retryAfter: 1 })              an HTTP error (Retry-After in seconds or an HTTP date)
- *   refuseStreaming(then?)                     400 "stream is not supported" to a streaming request
+ *   refuseStreaming(otherwise?)                400 "stream is not supported" to a streaming request
  *                                              (the reply stays at the head of the script); a
- *                                              non-streaming request gets `then` (default text('ok'))
+ *                                              non-streaming request gets `otherwise` (default text('ok'))
  *   json(text('Hi'))                           a JSON answer even to a streaming request
  *   raw({ status, headers, body })             exactly these bytes (junk, odd content types …)
  *   (req) => reply                             decide per request (req.messages, req.last, req.tools)
@@ -79,7 +79,7 @@ export type Scripted = Reply | ReplyFn | string;
 type Kind =
   | { kind: 'answer'; content: string[]; toolCalls: ToolCallSpec[] }
   | { kind: 'error'; status: number; retryAfter?: number | string; body: string }
-  | { kind: 'refuse'; then: Reply }
+  | { kind: 'refuse'; otherwise: Reply }
   | { kind: 'raw'; status: number; headers: Record<string, string>; body: string };
 
 const DEFAULT_USAGE: Usage = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 };
@@ -135,8 +135,8 @@ export const answer = ({ content = [], toolCalls = [] }: { content?: string[]; t
 export const json = (reply: Reply | string) => (typeof reply === 'string' ? text(reply) : reply).asJson();
 export const raw = ({ status = 200, headers = {}, body = '' }: { status?: number; headers?: Record<string, string>; body?: string }) =>
   new Reply({ kind: 'raw', status, headers, body });
-export const refuseStreaming = (then: Reply | string = 'ok') =>
-  new Reply({ kind: 'refuse', then: typeof then === 'string' ? text(then) : then });
+export const refuseStreaming = (otherwise: Reply | string = 'ok') =>
+  new Reply({ kind: 'refuse', otherwise: typeof otherwise === 'string' ? text(otherwise) : otherwise });
 export function error(status: number, { retryAfter, message, body }: { retryAfter?: number | string; message?: string; body?: unknown } = {}) {
   const payload = body ?? { error: { message: message ?? `fake-llm: HTTP ${status}`, type: status === 429 ? 'rate_limit_error' : 'server_error' } };
   return new Reply({ kind: 'error', status, retryAfter, body: typeof payload === 'string' ? payload : JSON.stringify(payload) });
@@ -245,7 +245,7 @@ function play(reply: Reply, r: FakeRequest, res: http.ServerResponse) {
   if (s.kind === 'error') return send(res, s.status, s.body, s.retryAfter === undefined ? {} : { 'retry-after': String(s.retryAfter) });
   if (s.kind === 'refuse') {
     if (r.stream) return send(res, 400, { error: { message: 'stream is not supported', type: 'invalid_request_error' } });
-    return play(s.then, r, res);
+    return play(s.otherwise, r, res);
   }
   if (!r.stream || reply.forceJson) return send(res, 200, completion(reply, s, r));
   streamAnswer(reply, chunks(reply, s, r), res);
@@ -278,9 +278,9 @@ function chunks(reply: Reply, s: { content: string[]; toolCalls: ToolCallSpec[] 
   const delta = (d: object, finish_reason: string | null = null) => ({ ...base, choices: [{ index: 0, delta: d, finish_reason }] });
   const out: object[] = [delta({ role: 'assistant', content: '' }), ...s.content.map((content) => delta({ content }))];
   const pieces = s.toolCalls.map((c) => (Array.isArray(c.rawArgs) ? c.rawArgs : split(argsOf(c), 3)));
-  s.toolCalls.forEach((c, index) => out.push(delta({ tool_calls: [{ index, id: idOf(c, index), type: 'function', function: { name: c.name, arguments: '' } }] })));
+  s.toolCalls.forEach((c, index) => { out.push(delta({ tool_calls: [{ index, id: idOf(c, index), type: 'function', function: { name: c.name, arguments: '' } }] })); });
   for (let k = 0; k < Math.max(0, ...pieces.map((p) => p.length)); k++) {
-    pieces.forEach((p, index) => p[k] !== undefined && out.push(delta({ tool_calls: [{ index, function: { arguments: p[k] } }] })));
+    pieces.forEach((p, index) => { if (p[k] !== undefined) out.push(delta({ tool_calls: [{ index, function: { arguments: p[k] } }] })); });
   }
   out.push(delta({}, finishOf(reply, s)));
   if (reply.usage && r.body?.stream_options?.include_usage) out.push({ ...base, choices: [], usage: reply.usage });

@@ -47,7 +47,7 @@ export async function startServerProcess(env: Record<string, string>, script = '
 export function sharedSecrets(): { ATOM_ADMIN_KEY: string; ATOM_JWT_SECRET: string; ATOM_ENCRYPTION_KEY: string; ATOM_RATE_LIMIT_PREFIX: string } {
   return {
     ATOM_RATE_LIMIT_PREFIX: `atom:test:${randomBytes(6).toString('hex')}`,
-    ATOM_ADMIN_KEY: 'adm_' + randomBytes(12).toString('hex'),
+    ATOM_ADMIN_KEY: `adm_${randomBytes(12).toString('hex')}`,
     ATOM_JWT_SECRET: randomBytes(32).toString('base64'),
     ATOM_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
   };

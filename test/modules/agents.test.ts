@@ -104,7 +104,7 @@ describe('agents API', () => {
     assert.equal(res.status, 202);
     assert.equal(res.body.data.executions.length, 5);
     const end = Date.now() + 15_000;
-    let training;
+    let training: any;
     do {
       await new Promise((r) => setTimeout(r, 200));
       training = (await call(built.app, 'GET', `/api/agents/${id}/training`, { key: a.key })).body.data;

@@ -27,7 +27,7 @@ describe('executions survive a crash', embeddedOnly, () => {
       server = await startServerProcess(env, 'test/fixtures/exec-server.ts', []);
       try {
         const end = Date.now() + 45_000;
-        let state;
+        let state: any;
         do {
           await new Promise((r) => setTimeout(r, 500));
           state = (await http(`${server.url}${started.body.data.poll_url}`, { headers })).body.data;

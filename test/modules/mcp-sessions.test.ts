@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { Built } from '../../src/app.js';
 import { startApp } from '../helpers/app.js';
 import { makeTenant, type TestTenant } from '../helpers/http.js';
 

@@ -78,7 +78,6 @@ function sample(doc: Doc, raw: Schema | undefined, depth = 0): unknown {
       return true;
     case 'array':
       return depth > 3 ? [] : Array.from({ length: s.minItems ?? 0 }, () => sample(doc, s.items, depth + 1));
-    case 'object':
     default: {
       if (type !== 'object' && !s.properties) return 'fuzz-value';
       const out: Record<string, unknown> = {};
@@ -94,7 +93,7 @@ const LONG = 'x'.repeat(100_000);
 /** Hostile values for a query or path value, already URL-encoded. */
 const URL_VALUES = ['a%00b', '%00', LONG, '99999999999999999999', '1e309', '-1', '1.5', 'abc', '', '%ZZ', '..%2F..%2Fetc', '%F0%9F%92%A9'];
 /** Hostile JSON values for a body field, as raw JSON text (1e309 and 20 digits survive only so). */
-const BODY_VALUES = ['"a\\u0000b"', '"\\u0000"', JSON.stringify(LONG), '99999999999999999999', '1e309', '-1e309', '-1', '1.5', '12345', 'true', 'null', '{}', '[]', '{"k\\u0000":"v"}', deepArray(2000), '[' + '"x",'.repeat(2000) + '"x"]'];
+const BODY_VALUES = ['"a\\u0000b"', '"\\u0000"', JSON.stringify(LONG), '99999999999999999999', '1e309', '-1e309', '-1', '1.5', '12345', 'true', 'null', '{}', '[]', '{"k\\u0000":"v"}', deepArray(2000), `[${'"x",'.repeat(2000)}"x"]`];
 /** Whole bodies that are not what any JSON route expects. */
 const WHOLE_BODIES = ['{"name":"cut', '{', '[]', '"x"', 'null', '1e309', '', deepArray(5000), '{"\\u0000":1}', '\u0000'];
 
@@ -132,7 +131,7 @@ function casesFor(doc: Doc, method: string, path: string, op: any, plausible: (n
   }
   for (const q of queryParams) {
     for (const v of ['a%00b', ...pick(rand, URL_VALUES.slice(1), PER_FIELD - 1)]) out.push(withBody({ label: `query ${q.name}=${v.slice(0, 24)}`, url: fill() + qs({ [q.name]: v }) }));
-    out.push(withBody({ label: `query ${q.name} repeated`, url: fill() + qs() + `${qs() ? '&' : '?'}${q.name}=1&${q.name}=2` }));
+    out.push(withBody({ label: `query ${q.name} repeated`, url: `${fill() + qs()}${qs() ? '&' : '?'}${q.name}=1&${q.name}=2` }));
   }
   if (queryParams.length || M === 'GET') out.push(withBody({ label: 'query key with NUL', url: fill() + qs({ 'a%00': '1' }) }));
 

@@ -112,7 +112,7 @@ describe('a migration changed after the database applied it', () => {
       // The same files, one of them edited after it was applied.
       cpSync(MIGRATIONS_DIR, dir, { recursive: true });
       const edited = join(dir, '0100_agents.sql');
-      writeFileSync(edited, readFileSync(edited, 'utf8') + '\nALTER TABLE agents ADD COLUMN nickname text;\n');
+      writeFileSync(edited, `${readFileSync(edited, 'utf8')}\nALTER TABLE agents ADD COLUMN nickname text;\n`);
       const refused = await withDatabase(config, (db) => migrate(db, dir).then(() => null, (err: Error) => err));
       assert.ok(refused instanceof ChangedMigrationError, String(refused));
       assert.match(refused.message, /0100_agents\.sql/);

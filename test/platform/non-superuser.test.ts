@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { buildApp } from '../../src/app.js';
-import { ADMIN_KEY, testConfig } from '../helpers/app.js';
+import { testConfig } from '../helpers/app.js';
 import { call, makeTenant } from '../helpers/http.js';
 
 /**

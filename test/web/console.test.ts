@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { OAuth2Server } from 'oauth2-mock-server';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Built } from '../../src/app.js';
 import { seedCatalogue } from '../../src/seed/run.js';
 import { ADMIN_KEY, firstPassOnly, startApp } from '../helpers/app.js';
@@ -23,7 +23,6 @@ describe('web console in headless Chromium', firstPassOnly, () => {
   let base: string;
   let a: TestTenant;
   let b: TestTenant;
-  let context: BrowserContext;
   let page: Page;
   let browser: Awaited<ReturnType<typeof openBrowser>> | undefined;
   let rx: Awaited<ReturnType<typeof startReceiver>>;
@@ -56,7 +55,7 @@ describe('web console in headless Chromium', firstPassOnly, () => {
     assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
     rx = await startReceiver();
     browser = await openBrowser(consoleErrors);
-    ({ context, page } = browser);
+    ({ page } = browser);
   });
 
   after(async () => {

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Built } from '../../src/app.js';
 import { firstPassOnly, startApp } from '../helpers/app.js';
 import { freePort, openBrowser, requireChromium, screenshotsDir } from '../helpers/browser.js';
@@ -69,7 +69,6 @@ describe('workflows in the web console (headless Chromium)', firstPassOnly, () =
   let built: Built;
   let base: string;
   let a: TestTenant;
-  let context: BrowserContext;
   let page: Page;
   let browser: Awaited<ReturnType<typeof openBrowser>> | undefined;
   let greeterId: string;
@@ -118,7 +117,7 @@ describe('workflows in the web console (headless Chromium)', firstPassOnly, () =
     assert.equal(mailer.status, 201, JSON.stringify(mailer.body));
     mailerId = mailer.body.workflow.id;
     browser = await openBrowser(consoleErrors);
-    ({ context, page } = browser);
+    ({ page } = browser);
   });
 
   after(async () => {

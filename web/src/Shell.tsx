@@ -41,6 +41,7 @@ export function Shell() {
   }, [path, hasTenant]);
   // After a client-side navigation, move focus to the new page so screen readers announce it.
   const first = useRef(true);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `path` is the trigger (each navigation), not a value the effect reads
   useEffect(() => {
     setMenuOpen(false);
     if (first.current) first.current = false;

@@ -22,7 +22,7 @@ export function authHeaders(s: Session | null = current): Record<string, string>
   return { Authorization: `Bearer ${s.secret}` };
 }
 
-export async function api<T = any>(method: string, path: string, body?: unknown, session?: Session | null): Promise<T> {
+export async function api<T = unknown>(method: string, path: string, body?: unknown, session?: Session | null): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', ...authHeaders(session === undefined ? current : session) };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let res: Response;
@@ -32,7 +32,7 @@ export async function api<T = any>(method: string, path: string, body?: unknown,
     throw new ApiError(0, 'NETWORK_ERROR', 'The server could not be reached. Check your connection and try again.');
   }
   const text = await res.text();
-  let json: any = null;
+  let json: { success?: boolean; code?: string; message?: string; error?: { code?: string; message?: string; details?: unknown } } | null = null;
   try {
     json = text ? JSON.parse(text) : null;
   } catch {
@@ -48,10 +48,11 @@ export async function api<T = any>(method: string, path: string, body?: unknown,
 }
 
 /** The server's message, made plainer for the codes people meet most. */
-function plainMessage(status: number, code: string, message: string | undefined, details: any): string {
+function plainMessage(status: number, code: string, message: string | undefined, raw: unknown): string {
+  const details = raw as { errors?: unknown; missing_dependencies?: unknown; message?: string } | null | undefined;
   switch (code) {
     case 'CONFIG_SCHEMA_INVALID': {
-      const errors: any[] = details?.errors ?? [];
+      const errors = (details?.errors ?? []) as { path?: unknown; message?: string }[];
       const parts = errors.map((e) => {
         const where = String(e.path ?? '/').replace(/^\//, '').replace(/\//g, '.');
         return `${where ? `"${where}"` : 'the configuration'} ${e.message ?? 'is invalid'}`;

@@ -6,7 +6,7 @@ const listeners = new Set<() => void>();
 export function navigate(to: string, replace = false) {
   if (replace) history.replaceState(null, '', to);
   else history.pushState(null, '', to);
-  listeners.forEach((l) => l());
+  listeners.forEach((l) => { l(); });
   window.scrollTo(0, 0);
 }
 

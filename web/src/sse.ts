@@ -18,8 +18,7 @@ export async function readEvents(path: string, onMessage: (m: SseMessage) => voi
     const { value, done } = await reader.read();
     if (done) return;
     buffer += decoder.decode(value, { stream: true });
-    let cut;
-    while ((cut = buffer.indexOf('\n\n')) >= 0) {
+    for (let cut = buffer.indexOf('\n\n'); cut >= 0; cut = buffer.indexOf('\n\n')) {
       const lines = buffer.slice(0, cut).split('\n');
       buffer = buffer.slice(cut + 2);
       const data = lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');

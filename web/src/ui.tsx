@@ -17,7 +17,7 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]) {
       (data) => n === seq.current && setState({ data, loading: false }),
       (error) => n === seq.current && setState({ error, loading: false }),
     );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // biome-ignore lint/correctness/useExhaustiveDependencies: the caller's `deps` decide when to reload (this hook's contract), not what `load` captures
   }, deps);
   useEffect(run, [run]);
   return { ...state, reload: run };
@@ -75,7 +75,7 @@ export function SecretOnce({ label, value, onDone }: { label: string; value: str
 }
 
 /** A labelled control: the label names the control, the hint describes it (not part of its name). */
-export function Field({ label, children, hint }: { label: string; children: ReactElement<any>; hint?: string }) {
+export function Field({ label, children, hint }: { label: string; children: ReactElement<Record<string, unknown>>; hint?: string }) {
   const id = useId();
   const hintId = `${id}-hint`;
   return (

@@ -64,7 +64,7 @@ export function templateInstaller(ctx: AppContext) {
       if (!(err instanceof AppError) || err.code !== 'AGENT_NOT_FOUND') throw err;
       l = await engine.visibleBySource(caller.tenantId, t.id, t.sourceTenantId ?? null);
     }
-    if (!l || l.status !== 'approved' || (t.sourceTenantId && l.tenant_id !== t.sourceTenantId)) {
+    if (l?.status !== 'approved' || (t.sourceTenantId && l.tenant_id !== t.sourceTenantId)) {
       throw new AppError('AGENT_NOT_FOUND', `Agent template '${t.id}' not found`, { id: t.id });
     }
     return l;

@@ -132,7 +132,7 @@ export function chatService(ctx: AppContext) {
       const session = input.session_id ? await load(tenantId, input.session_id) : await this.createSession(tenantId, by, { agent_id: input.agent_id!, title: input.message.slice(0, 80) });
       const history = await conversationSoFar(tenantId, session.id);
       await append(tenantId, session.id, { type: 'message', data: { role: 'user', content: input.message } });
-      let view;
+      let view: Awaited<ReturnType<typeof runs.execute>>['view'];
       try {
         ({ view } = await runs.execute(tenantId, by, session.agent_id, { task: input.message, context: { session_id: session.id, history } }));
       } catch (err) {

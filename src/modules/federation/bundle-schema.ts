@@ -67,7 +67,9 @@ export const BUNDLE_SCHEMA = {
     },
   },
   allOf: [
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword; this object is never awaited
     { if: { properties: { kind: { const: 'agent_template' } } }, then: { required: ['agent_template'] } },
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword; this object is never awaited
     { if: { properties: { kind: { const: 'skill' } } }, then: { required: ['skill'] } },
   ],
 } as const;

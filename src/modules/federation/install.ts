@@ -56,7 +56,7 @@ export function federationInstaller(ctx: AppContext) {
     }).catch((err: Error) => {
       throw new AppError('FEDERATION_PEER_ERROR', `Could not reach the peer: ${err.message}`, { peer_id: peer.id });
     });
-    let body: any = null;
+    let body: { error?: { code?: string } } | null = null;
     try {
       body = JSON.parse(res.body.toString('utf8'));
     } catch { /* reported below */ }

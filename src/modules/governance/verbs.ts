@@ -101,7 +101,10 @@ function read(w: string[], i: number, table: Table, r: Reading): number {
   const verb = (x: string | undefined) => (x === undefined ? undefined : lemma(x, (y) => Object.hasOwn(table, y)));
   let n = negatorAt(w, i);
   if (n) { r.negated = 'clause'; return n; }
-  if (r.negated && (n = exceptionAt(w, i))) { affirm(r); return n; }
+  if (r.negated) {
+    n = exceptionAt(w, i);
+    if (n) { affirm(r); return n; }
+  }
   if (isBoundary(w[i])) {
     // "Do not create, update or delete anything": a comma right after a negated verb continues the list.
     if (!(w[i] === ',' && r.negated === 'clause' && verb(w[i - 1]))) clear(r);

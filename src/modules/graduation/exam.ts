@@ -43,7 +43,7 @@ export const EDGE_CASE_PASS_RATE = 0.8;
 export async function runEdgeCase(ctx: AppContext, runner: ExecutionRunner, tenantId: string, agentId: string, c: EdgeCase): Promise<CaseResult> {
   const base = { edge_case_id: c.id, scope: c.scope, input: c.input, severity: c.severity, expected: c.expected_behavior };
   const service = executionsService(ctx, runner);
-  let view;
+  let view: Awaited<ReturnType<typeof service.execute>>['view'];
   try {
     ({ view } = await service.execute(tenantId, null, agentId, { task: c.input, source: 'exam' }));
   } catch (err) {

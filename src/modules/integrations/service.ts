@@ -88,7 +88,7 @@ export function integrationsService(ctx: AppContext) {
 
   async function connectedRow(tenantId: string, id: string): Promise<repo.IntegrationRow> {
     const row = await repo.getIntegration(ctx.db.as(tenantId), tenantId, id);
-    if (!row || row.status !== 'connected' || !row.access_token) {
+    if (row?.status !== 'connected' || !row.access_token) {
       throw new AppError('INTEGRATION_NOT_CONNECTED', `${provider(id).name} is not connected for this tenant`, { provider: id, status: row?.status ?? 'not_connected' });
     }
     const expiring = row.expires_at && new Date(row.expires_at).getTime() - REFRESH_SKEW_MS <= Date.now();

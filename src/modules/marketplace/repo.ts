@@ -38,7 +38,7 @@ export const COLUMNS = `tenant_id, id, kind, source_id, name, description, long_
   rating_sum, rating_count, installs, featured, approved_at, created_at, updated_at`;
 export const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
 
-export function toListing(r: Record<string, any>): Listing {
+export function toListing(r: Record<string, unknown>): Listing {
   const count = Number(r.rating_count);
   return {
     ...r,

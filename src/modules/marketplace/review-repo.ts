@@ -7,9 +7,9 @@ export interface Review {
   author_response: string | null; author_response_at: string | null;
 }
 const REVIEW_COLUMNS = 'r.id, r.rating, r.review, r.created_at, r.helpful_count, r.not_helpful_count, r.author_response, r.author_response_at';
-const toReview = (r: Record<string, any>): Review => ({
-  id: r.id, rating: Number(r.rating), review: r.review ?? '', created_at: iso(r.created_at)!, helpful_count: Number(r.helpful_count),
-  not_helpful_count: Number(r.not_helpful_count), author_response: r.author_response ?? null, author_response_at: iso(r.author_response_at),
+const toReview = (r: Record<string, unknown>): Review => ({
+  id: r.id as string, rating: Number(r.rating), review: (r.review as string | null) ?? '', created_at: iso(r.created_at)!, helpful_count: Number(r.helpful_count),
+  not_helpful_count: Number(r.not_helpful_count), author_response: (r.author_response as string | null) ?? null, author_response_at: iso(r.author_response_at),
 });
 
 export async function reviews(sys: Executor, listingId: string, limit: number, offset: number) {

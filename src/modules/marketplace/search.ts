@@ -109,7 +109,7 @@ function parts(f: SearchFilter, tier: Tier = {}) {
   return {
     params, places, p,
     /** The page's order over the merged rows (`at` = '' or 'page.'), or over one place's columns. */
-    order: (at: string, src?: Source) => `${keys.map((k) => `${src ? keyOf(src, k) : at + k} ${dir}`).join(', ')}, ${src ? src.alias + '.' : at}id`,
+    order: (at: string, src?: Source) => `${keys.map((k) => `${src ? keyOf(src, k) : at + k} ${dir}`).join(', ')}, ${src ? `${src.alias}.` : at}id`,
     select: (src: Source) => `${src.alias}.id, ${keys.map((k) => `${keyOf(src, k)} AS ${k}`).join(', ')}`,
     from: ({ src, where }: Place) => `FROM ${src.from} WHERE ${where().join(' AND ')}`,
     page: () => `LIMIT ${p(f.limit)} OFFSET ${p(f.offset)}`,

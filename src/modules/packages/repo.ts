@@ -12,7 +12,7 @@ export interface PackageRequest {
   requested_by: string | null; status: 'pending' | 'approved' | 'rejected'; scope: 'tenant' | 'platform' | null;
   review_reason: string | null; reviewed_at: string | null; created_at: string;
 }
-const toRequest = (r: Record<string, any>): PackageRequest => ({ ...r, reviewed_at: iso(r.reviewed_at), created_at: iso(r.created_at)! }) as PackageRequest;
+const toRequest = (r: Record<string, unknown>): PackageRequest => ({ ...r, reviewed_at: iso(r.reviewed_at), created_at: iso(r.created_at)! }) as PackageRequest;
 const REQUEST_COLUMNS = 'id, tenant_id, package_type, name, version, reason, requested_by, status, scope, review_reason, reviewed_at, created_at';
 
 export async function insertRequest(ex: Executor, tenantId: string, r: { id: string; type: PackageType; name: string; version: string | null; reason: string; by: string | null }) {
@@ -69,9 +69,9 @@ export async function deleteWhitelist(ex: Executor, tenantId: string, type: Pack
 /** Entries that apply to a tenant: the platform's and its own. */
 export async function whitelistFor(ex: Executor, tenantId: string, names?: { type: PackageType; name: string }[]): Promise<WhitelistEntry[]> {
   const rows = names
-    ? await ex.query(`SELECT * FROM package_whitelist WHERE tenant_id IN ('*', $1) AND (package_type || ':' || name) = ANY($2::text[])`, [tenantId, names.map((n) => `${n.type}:${n.name}`)])
-    : await ex.query(`SELECT * FROM package_whitelist WHERE tenant_id IN ('*', $1) ORDER BY package_type, name`, [tenantId]);
-  return rows.map((r: any) => ({ tenant_id: r.tenant_id, package_type: r.package_type, name: r.name, version_range: r.version_range, reason: r.reason, created_at: iso(r.created_at)! }));
+    ? await ex.query<WhitelistEntry>(`SELECT * FROM package_whitelist WHERE tenant_id IN ('*', $1) AND (package_type || ':' || name) = ANY($2::text[])`, [tenantId, names.map((n) => `${n.type}:${n.name}`)])
+    : await ex.query<WhitelistEntry>(`SELECT * FROM package_whitelist WHERE tenant_id IN ('*', $1) ORDER BY package_type, name`, [tenantId]);
+  return rows.map((r) => ({ tenant_id: r.tenant_id, package_type: r.package_type, name: r.name, version_range: r.version_range, reason: r.reason, created_at: iso(r.created_at)! }));
 }
 
 export interface Advisory { id: string; package_type: PackageType; name: string; cve: string; severity: string; description: string; affected: string; safe_version: string | null; source: string; updated_at: string }
@@ -94,7 +94,7 @@ export async function listAdvisories(ex: Executor, limit: number, offset: number
     columns: '*', from: `FROM package_advisories ${name ? 'WHERE name = $1' : ''}`, params: name ? [name] : [],
     orderBy: 'package_type, name, cve', limit, offset,
   });
-  return { items: rows.map((r: any) => ({ ...r, updated_at: iso(r.updated_at)! }) as Advisory), total };
+  return { items: rows.map((r) => ({ ...r, updated_at: iso(r.updated_at)! }) as Advisory), total };
 }
 
 export async function deleteAdvisory(ex: Executor, id: string): Promise<boolean> {
@@ -104,7 +104,7 @@ export async function deleteAdvisory(ex: Executor, id: string): Promise<boolean>
 export async function advisoriesFor(ex: Executor, name: string, type?: PackageType): Promise<Advisory[]> {
   const rows = await ex.query(
     `SELECT * FROM package_advisories WHERE name = $1 AND ($2::text IS NULL OR package_type = $2) ORDER BY package_type, cve`, [name, type ?? null]);
-  return rows.map((r: any) => ({ ...r, updated_at: iso(r.updated_at)! }));
+  return rows.map((r) => ({ ...r, updated_at: iso(r.updated_at)! }) as Advisory);
 }
 
 export async function recordTenantPackages(ex: Executor, tenantId: string, pkgs: { type: PackageType; name: string; version: string | null }[], requiredBy: string) {
@@ -118,5 +118,5 @@ export async function recordTenantPackages(ex: Executor, tenantId: string, pkgs:
 
 export async function tenantPackages(ex: Executor, tenantId: string) {
   const rows = await ex.query('SELECT package_type, name, version, required_by, created_at FROM tenant_packages WHERE tenant_id = $1 ORDER BY package_type, name', [tenantId]);
-  return rows.map((r: any) => ({ package_type: r.package_type as PackageType, name: r.name as string, version: r.version as string | null, required_by: r.required_by as string, created_at: iso(r.created_at)! }));
+  return rows.map((r) => ({ package_type: r.package_type as PackageType, name: r.name as string, version: r.version as string | null, required_by: r.required_by as string, created_at: iso(r.created_at)! }));
 }

@@ -3,7 +3,6 @@ import { pageQuery } from '../../platform/db/paging.js';
 import type { Plan } from '../../platform/plans.js';
 import type { Tenant } from './schemas.js';
 
-const EDITABLE = new Set(['name', 'plan', 'status', 'rate_limit_per_minute']);
 const COLUMNS = 'id, name, slug, plan, status, rate_limit_per_minute, created_at, updated_at';
 
 function toTenant(row: Record<string, unknown>): Tenant {

@@ -53,13 +53,19 @@ export function deliveryLoop(ctx: AppContext, options: Partial<LoopOptions> = {}
 
   async function pump(): Promise<void> {
     if (stopped) return;
-    if (claiming) return void (again = true);
+    if (claiming) {
+      again = true;
+      return;
+    }
     claiming = true;
     try {
       do {
         again = false;
         const limit = Math.min(o.batch, o.maxInFlight - inFlight);
-        if (limit <= 0) return void (more = true);
+        if (limit <= 0) {
+          more = true;
+          return;
+        }
         // An endpoint whose line is full is left out of the claim: its due rows are still there.
         const perEndpoint = AHEAD * o.perEndpoint;
         const full = [...held].filter(([, n]) => n >= perEndpoint).map(([id]) => id);

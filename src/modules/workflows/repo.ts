@@ -35,7 +35,7 @@ const COLUMNS = `id, name, description, category, nodes, edges, version, source,
 const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
 
-function toWorkflow(r: Record<string, any>): Workflow {
+function toWorkflow(r: Record<string, unknown>): Workflow {
   return {
     ...r,
     imported_at: iso(r.imported_at),
@@ -179,7 +179,9 @@ export async function statistics(sys: Executor, viewer: string | null) {
   const group = (key: string) => {
     const out: Record<string, Bucket> = {};
     for (const r of rows) {
-      const b = (out[r[key] as string] ??= { count: 0, downloads: 0 });
+      const k = r[key] as string;
+      out[k] ??= { count: 0, downloads: 0 };
+      const b = out[k];
       b.count += Number(r.count);
       b.downloads += Number(r.downloads);
     }

@@ -16,7 +16,7 @@ function statement(text: string, values?: readonly unknown[]): pg.QueryConfig {
   if (text.startsWith(PLAN_PER_CALL)) return { text, values: values as unknown[] | undefined };
   let name = names.get(text);
   if (!name) {
-    name = 'a' + createHash('sha1').update(text).digest('base64url').slice(0, 20);
+    name = `a${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
     if (names.size < 5_000) names.set(text, name);
   }
   return { name, text, values: values as unknown[] | undefined };

@@ -23,7 +23,7 @@ export async function ensureAppRole(ex: Executor): Promise<boolean> {
     if (code !== '42710' && code !== '23505') throw err;
   }
   const [{ name }] = await ex.query<{ name: string }>('SELECT current_database() AS name');
-  const db = '"' + name.replace(/"/g, '""') + '"';
+  const db = `"${name.replace(/"/g, '""')}"`;
   await retryCatalogRace(() => ex.query(`GRANT CREATE, CONNECT, TEMPORARY ON DATABASE ${db} TO ${APP_ROLE}`));
   await retryCatalogRace(() => ex.query(`GRANT ALL ON SCHEMA public TO ${APP_ROLE}`));
   return true;

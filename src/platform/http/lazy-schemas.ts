@@ -3,30 +3,33 @@ import type { FastifyServerOptions } from 'fastify';
 
 // Fastify's own default compilers (its dependencies, resolved from fastify so they are the copies it uses).
 const requireFromFastify = createRequire(createRequire(import.meta.url).resolve('fastify'));
-type RouteSchema = { schema?: any; httpPart?: string; [k: string]: unknown };
-type Compile = (def: RouteSchema) => any;
-type Builder = (...args: any[]) => Compile;
-const ajvFactory = requireFromFastify('@fastify/ajv-compiler') as () => Builder;
-const fjsFactory = requireFromFastify('@fastify/fast-json-stringify-compiler') as () => Builder;
+type RouteSchema = { schema?: unknown; httpPart?: string; [k: string]: unknown };
+type Validator = ((this: unknown, data: unknown, ...rest: unknown[]) => unknown) & { errors?: unknown };
+type Serializer = (data: unknown) => string;
+type Builder<F> = (...args: unknown[]) => (def: RouteSchema) => F;
+const ajvFactory = requireFromFastify('@fastify/ajv-compiler') as () => Builder<Validator>;
+const fjsFactory = requireFromFastify('@fastify/fast-json-stringify-compiler') as () => Builder<Serializer>;
 
 /** A validator that compiles its schema on its first call; `errors` is copied as Fastify reads it after each call. */
-function lazyValidator(compile: () => any) {
-  let fn: any;
+function lazyValidator(compile: () => Validator) {
+  let fn: Validator | undefined;
   const validate = function (this: unknown, data: unknown, ...rest: unknown[]) {
-    fn ??= compile();
-    const out = fn.call(this, data, ...rest);
-    validate.errors = fn.errors;
+    const v = fn ?? compile();
+    fn = v;
+    const out = v.call(this, data, ...rest);
+    validate.errors = v.errors;
     return out;
   } as ((data: unknown) => unknown) & { errors?: unknown };
   return validate;
 }
 
 /** Fastify lower-cases a headers schema's property names unless the compiler is custom, which this one is: same result. */
-function lowerCaseHeaders(schema: any): any {
-  if (!schema || typeof schema !== 'object' || !schema.properties) return schema;
-  const properties = Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k.toLowerCase(), v]));
-  const required = Array.isArray(schema.required) ? { required: schema.required.map((k: string) => k.toLowerCase()) } : {};
-  return { ...schema, properties, ...required };
+function lowerCaseHeaders(schema: unknown): unknown {
+  const s = schema as { properties?: Record<string, unknown>; required?: unknown } | null | undefined;
+  if (!s || typeof s !== 'object' || !s.properties) return schema;
+  const properties = Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k.toLowerCase(), v]));
+  const required = Array.isArray(s.required) ? { required: s.required.map((k: string) => k.toLowerCase()) } : {};
+  return { ...s, properties, ...required };
 }
 
 /**
@@ -50,8 +53,12 @@ export function lazySchemaController(): NonNullable<FastifyServerOptions['schema
       buildSerializer: (...args: unknown[]) => {
         const compile = buildSerializer(...args);
         return (def: RouteSchema) => {
-          let fn: ((data: unknown) => string) | undefined;
-          return (data: unknown) => (fn ??= compile(def))(data);
+          let fn: Serializer | undefined;
+          return (data: unknown) => {
+            const serialize = fn ?? compile(def);
+            fn = serialize;
+            return serialize(data);
+          };
         };
       },
     },

@@ -139,7 +139,8 @@ export class OpenAiCompatible implements LlmProvider {
         try {
           onDelta(text);
         } catch (err) {
-          throw (callbackError = err);
+          callbackError = err;
+          throw err;
         }
       });
       if (!done && !a.finish_reason) throw new StreamError('the stream ended before the answer was complete');

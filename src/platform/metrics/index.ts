@@ -70,7 +70,8 @@ export class Metrics {
 
   /** One finished HTTP request; `route` is the route pattern (undefined: no route matched). */
   request(route: string | undefined, method: string, status: number, seconds: number, errorCode: string | null) {
-    this.http.observe({ route: route ?? UNMATCHED, method, status: (STATUS_TEXT[status] ??= String(status)) }, seconds);
+    STATUS_TEXT[status] ??= String(status);
+    this.http.observe({ route: route ?? UNMATCHED, method, status: STATUS_TEXT[status] }, seconds);
     if (errorCode !== null) this.errors.inc({ code: errorCode });
   }
 

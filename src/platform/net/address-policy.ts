@@ -29,7 +29,7 @@ function parseIPv6(text: string): Uint8Array {
   const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(s);
   if (dotted) {
     const [a, b, c, d] = dotted.slice(1).map(Number);
-    s = s.slice(0, dotted.index) + `${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+    s = `${s.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
   }
   const [head, tail] = s.includes('::') ? s.split('::') : [s, undefined];
   const left = head ? head.split(':') : [];
@@ -68,7 +68,7 @@ const v4String = (b: Uint8Array, at: number) => `${b[at]}.${b[at + 1]}.${b[at + 
 /** The IPv4 address an IPv6 address carries (mapped, compatible, translated, NAT64, 6to4), if any. */
 export function embeddedIPv4(address: string): string | null {
   const bytes = parseAddress(address);
-  if (!bytes || bytes.length !== 16) return null;
+  if (bytes?.length !== 16) return null;
   if (V6_RULES.some((r) => !r.range.embedded && matches(bytes, r))) return null;
   const rule = V6_RULES.find((r) => r.range.embedded && matches(bytes, r));
   if (!rule) return null;
@@ -93,7 +93,7 @@ export function isLoopback(address: string): boolean {
   if (bytes.length === 4) return bytes[0] === 127;
   if (bytes.every((b, i) => b === (i === 15 ? 1 : 0))) return true;
   const v4 = embeddedIPv4(address);
-  return v4 !== null && v4.startsWith('127.');
+  return v4?.startsWith('127.') === true;
 }
 
 /** True when the address is public. `allowLoopback` lets development and tests reach 127.0.0.0/8 and ::1. */

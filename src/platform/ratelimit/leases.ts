@@ -101,7 +101,10 @@ export function leasedRateStore(redis: Redis, prefix = 'atom:rl'): RateStore {
     const start = Math.floor(now / w.windowMs) * w.windowMs;
     const key = `${prefix}:${w.key}:${start}`;
     let slot = slots.get(key);
-    if (!slot) slots.set(key, (slot = { resetMs: start + w.windowMs, blocks: [], known: 0, pending: null }));
+    if (!slot) {
+      slot = { resetMs: start + w.windowMs, blocks: [], known: 0, pending: null };
+      slots.set(key, slot);
+    }
     return [key, slot];
   }
 

@@ -16,13 +16,12 @@ import { openStream } from '../../helpers/sse.js';
 let built: Awaited<ReturnType<typeof startApp>>;
 let base: string;
 let a: TestTenant;
-let b: TestTenant;
 before(async () => {
   built = await startApp({ allowInsecureWebhooks: true });
   await built.app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(built.app.server.address() as AddressInfo).port}`;
   a = await makeTenant(built.app, 'team');
-  b = await makeTenant(built.app, 'team');
+  await makeTenant(built.app, 'team'); // a second tenant in the database, as in production
 });
 after(() => built.close());
 

@@ -153,7 +153,7 @@ describe('webhook trigger: signed calls', () => {
     const before = await runCount(team, id);
     const body = JSON.stringify({ name: 'mallory', items: [] });
 
-    const wrongKey = await hook(id, body, standardHeaders('whsec_' + Buffer.from('not the secret at all, 24b').toString('base64'), body));
+    const wrongKey = await hook(id, body, standardHeaders(`whsec_${Buffer.from('not the secret at all, 24b').toString('base64')}`, body));
     expectError(wrongKey, 401, 'INVALID_SIGNATURE');
     assert.equal(wrongKey.body.success, false);
     assert.match(wrongKey.body.error.message, /webhook-signature does not match/);

@@ -32,7 +32,7 @@ export function stems(text: string): Set<string> {
 
 /** The part of a task that says what to do: up to the first colon, bracket, line break or `key=`. */
 export function instruction(task: string): string {
-  return task.split(/[:{\[\n]|(?<!\w)[A-Za-z_]\w*\s*=/)[0];
+  return task.split(/[:{[\n]|(?<!\w)[A-Za-z_]\w*\s*=/)[0];
 }
 
 export interface Candidate {

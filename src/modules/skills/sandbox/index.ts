@@ -124,7 +124,8 @@ function start(s: Slot, p: Pending) {
   s.busy = p;
   s.worker.ref();
   s.runs += 1;
-  const id = (s.id = ++nextId);
+  const id = ++nextId;
+  s.id = id;
   // The deadline counts from when the worker has the job (a new worker first loads QuickJS); a worker
   // that never gets ready fails the run too.
   s.timer = setTimeout(() => onDeadline(s, p), BOOT_MS + p.job.timeoutMs);
@@ -144,7 +145,10 @@ function pump() {
   for (;;) {
     // A ready worker first: one still booting would hold the run for its boot.
     let slot = slots.find((s) => !s.busy && s.isReady) ?? slots.find((s) => !s.busy);
-    if (!slot && slots.filter((s) => !s.successor).length < poolSize) slots.push((slot = spawn()));
+    if (!slot && slots.filter((s) => !s.successor).length < poolSize) {
+      slot = spawn();
+      slots.push(slot);
+    }
     if (!slot) return;
     const p = queue.take();
     if (!p) return;

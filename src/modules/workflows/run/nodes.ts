@@ -116,7 +116,7 @@ async function callHttp(n: NodeRun, input: Record<string, unknown>): Promise<unk
     body = typeof input.body === 'string' ? input.body : JSON.stringify(input.body);
     headers['content-type'] ??= typeof input.body === 'string' ? 'text/plain' : 'application/json';
   }
-  let res;
+  let res: Awaited<ReturnType<typeof safeFetch>>;
   try {
     res = await safeFetch(url.toString(), {
       method: String(input.method),

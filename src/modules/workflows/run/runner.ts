@@ -68,6 +68,9 @@ const runners = new WeakMap<AppContext, WorkflowRunner>();
 /** One runner per app: routes, triggers and the job queue hand it the same runs. */
 export function workflowRunnerFor(ctx: AppContext): WorkflowRunner {
   let r = runners.get(ctx);
-  if (!r) runners.set(ctx, (r = new WorkflowRunner(ctx)));
+  if (!r) {
+    r = new WorkflowRunner(ctx);
+    runners.set(ctx, r);
+  }
   return r;
 }

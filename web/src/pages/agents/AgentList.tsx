@@ -32,7 +32,8 @@ export function AgentList() {
         {can(session, 'AGENT_MANAGE') && !creating && <button type="button" onClick={() => setCreating(true)} style={{ marginLeft: 'auto' }}>New agent</button>}
       </div>
       {creating && <AgentForm onSave={create} onCancel={() => setCreating(false)} />}
-      <form className="filters" role="search" aria-label="Filter agents" onSubmit={(e) => e.preventDefault()}>
+      <search aria-label="Filter agents">
+      <form className="filters" onSubmit={(e) => e.preventDefault()}>
         <Field label="Search"><input type="search" value={q} onChange={(e) => { setQ(e.target.value); setPage(1); }} placeholder="Name or description" /></Field>
         <Field label="Maturity">
           <select value={maturity} onChange={(e) => { setMaturity(e.target.value); setPage(1); }}><option value="">Any</option>{MATURITY.map((m) => <option key={m}>{m}</option>)}</select>
@@ -44,6 +45,7 @@ export function AgentList() {
           <select value={sort} onChange={(e) => setSort(e.target.value)}><option value="created_at">Newest</option><option value="updated_at">Recently changed</option><option value="name">Name</option></select>
         </Field>
       </form>
+      </search>
       <ErrorBox error={list.error} title="Agents could not be loaded" />
       {list.loading && !data && <Loading what="Loading agents" />}
       {data && data.agents.length === 0 && <Empty>{q || maturity || status ? 'No agent matches these filters.' : 'No agents yet. Create the first one with “New agent”.'}</Empty>}

@@ -24,7 +24,10 @@ export function ReadinessTrend({ points, threshold }: { points: TrendPoint[]; th
         <text x={4} y={y(0)} fontSize="10" fill="#5a6472">0%</text>
         {names.map((n, k) => <path key={n} d={line(points.map((p) => p.components![n] ?? 0))} fill="none" stroke={COLORS[k % COLORS.length]} strokeWidth={1} opacity={0.6}><title>{n.replace(/_/g, ' ')}</title></path>)}
         <path d={line(points.map((p) => p.score))} fill="none" stroke="#2952cc" strokeWidth={2.5} />
-        {points.map((p, i) => <circle key={i} cx={x(i)} cy={y(p.score)} r={3.5} fill="#2952cc"><title>{`${p.label}: ${Math.round(p.score * 100)}%`}</title></circle>)}
+        {points.map((p, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a point's place in the series is its identity (labels and times may repeat)
+          <circle key={i} cx={x(i)} cy={y(p.score)} r={3.5} fill="#2952cc"><title>{`${p.label}: ${Math.round(p.score * 100)}%`}</title></circle>
+        ))}
       </svg>
       {names.length > 0 && (
         <figcaption className="muted" style={{ fontSize: '.8rem' }}>

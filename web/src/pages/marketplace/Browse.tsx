@@ -29,7 +29,8 @@ export function Browse({ kind }: { kind: string }) {
         <h1>{k.title}</h1>
         {k.canPublish && can(session, 'SKILL_MANAGE') && <Link className="button" to={`/marketplace/${k.id}/publish`} style={{ marginLeft: 'auto' }}>Publish a {k.noun}</Link>}
       </div>
-      <form className="filters" role="search" aria-label={`Search ${k.title}`} onSubmit={(e) => e.preventDefault()}>
+      <search aria-label={`Search ${k.title}`}>
+      <form className="filters" onSubmit={(e) => e.preventDefault()}>
         <Field label="Search"><input type="search" value={query} onChange={(e) => { setQuery(e.target.value); setOffset(0); }} placeholder={`Find a ${k.noun}`} /></Field>
         <Field label="Category">
           {categories.length > 0 ? (
@@ -44,6 +45,7 @@ export function Browse({ kind }: { kind: string }) {
           </Field>
         )}
       </form>
+      </search>
       <ErrorBox error={list.error} title={`The ${k.noun} marketplace could not be loaded`} />
       {list.loading && !list.data && <Loading what={`Loading ${k.nav.toLowerCase()}`} />}
       {list.data && items.length === 0 && <Empty>{query || category ? `No ${k.noun} matches your search.` : `No ${k.noun}s are published yet.`}</Empty>}

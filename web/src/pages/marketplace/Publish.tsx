@@ -28,7 +28,7 @@ export function Publish({ kind }: { kind: string }) {
   const set = (key: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [key]: e.target.value });
   const action = useAction();
   const rules = useAsync(() => api<{ data: { actions: ActionRule[] } }>('GET', '/api/governance/actions'), []);
-  if (!k || !k.canPublish) return <ErrorBox error="Publishing from the console is available for skills only." />;
+  if (!k?.canPublish) return <ErrorBox error="Publishing from the console is available for skills only." />;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();

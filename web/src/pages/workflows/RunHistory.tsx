@@ -77,7 +77,8 @@ export function RunHistory({ workflowId }: { workflowId: string }) {
           Refresh
         </button>
       </div>
-      <form className="filters" role="search" aria-label="Filter runs" onSubmit={(e) => e.preventDefault()}>
+      <search aria-label="Filter runs">
+      <form className="filters" onSubmit={(e) => e.preventDefault()}>
         <Field label="Run status">
           <select
             value={status}
@@ -95,6 +96,7 @@ export function RunHistory({ workflowId }: { workflowId: string }) {
           </select>
         </Field>
       </form>
+      </search>
       <ErrorBox error={list.error} title="Runs could not be loaded" />
       {list.loading && !data && <Loading what="Loading runs" />}
       {data && data.runs.length === 0 && (

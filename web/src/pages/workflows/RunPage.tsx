@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { api } from '../../api';
 import { Link } from '../../router';
 import { can, useSession } from '../../session';
-import { Badge, ErrorBox, Loading, statusTone, useAction, useAsync, when } from '../../ui';
+import { Badge, ErrorBox, Loading, statusTone, useAction, when } from '../../ui';
 import { Graph } from './Graph';
 import { nodeName } from './layout';
 import { NodeBadge, NodePanel } from './NodePanel';
@@ -12,7 +12,8 @@ import { useRunStream } from './useRunStream';
 
 /** The graph to colour: the one the run started with. */
 function useGraph(run: RunView | null) {
-  return useMemo(() => ({ nodes: run?.graph.nodes ?? [], edges: run?.graph.edges ?? [], loading: !run }), [run?.graph]);
+  const graph = run?.graph;
+  return useMemo(() => ({ nodes: graph?.nodes ?? [], edges: graph?.edges ?? [], loading: !graph }), [graph]);
 }
 
 function Outcome({ run }: { run: RunView }) {

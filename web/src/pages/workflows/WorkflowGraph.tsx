@@ -131,7 +131,7 @@ export default function WorkflowGraph({ nodes, edges, runs, selected = null, onS
     if (id && (e.key === 'Enter' || e.key === ' ')) onSelect?.(id);
   };
   return (
-    <div className="wf-graph" data-testid="workflow-graph" aria-label={label} role="region" onKeyDown={onKeyDown}>
+    <section className="wf-graph" data-testid="workflow-graph" aria-label={label} onKeyDown={onKeyDown}>
       <ReactFlow
         nodes={flowNodes}
         edges={flowEdges}
@@ -149,6 +149,6 @@ export default function WorkflowGraph({ nodes, edges, runs, selected = null, onS
         <Background gap={16} />
         <Controls showInteractive={false} />
       </ReactFlow>
-    </div>
+    </section>
   );
 }
