@@ -111,7 +111,7 @@ app.register(async (scope: FastifyInstance) => {
 });
 
 const address = await app.listen({ port: 0, host: '127.0.0.1' });
-process.stdout.write(JSON.stringify({ base: address, prefix: PREFIX }) + '\n');
+process.stdout.write(`${JSON.stringify({ base: address, prefix: PREFIX })}\n`);
 process.on('SIGTERM', async () => {
   // The run's keys (a day window would otherwise stay a day).
   const keys = await clients.ours.keys(`${PREFIX}:*`);

@@ -43,7 +43,8 @@ export interface AgentBundle {
   canvas_components: Record<string, unknown>[];
   digest: { alg: 'sha-256'; value: string };
   signature: { alg: 'ed25519'; key_id: string; value: string };
-  [key: string]: unknown;
+  // biome-ignore lint/suspicious/noExplicitAny: a response's undeclared fields stay readable, as the seeds' examples read them (unknown broke that)
+  [key: string]: any;
 }
 
 /** A public key as published in the peer's `/.well-known/atom-federation.json`. */

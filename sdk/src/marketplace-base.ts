@@ -12,7 +12,8 @@ export interface Component {
   id: string;
   name?: string;
   description?: string;
-  [key: string]: unknown;
+  // biome-ignore lint/suspicious/noExplicitAny: a response's undeclared fields stay readable, as the seeds' examples read them (unknown broke that)
+  [key: string]: any;
 }
 
 export interface ListOptions {
@@ -26,7 +27,8 @@ export interface ListOptions {
   pageSize?: number;
   limit?: number;
   offset?: number;
-  [key: string]: unknown;
+  // biome-ignore lint/suspicious/noExplicitAny: a response's undeclared fields stay readable, as the seeds' examples read them (unknown broke that)
+  [key: string]: any;
 }
 
 export interface PublishAgentOptions {
@@ -39,13 +41,15 @@ export interface PublishAgentOptions {
   pricingTier?: 'free' | 'solo' | 'team' | 'enterprise';
   tags?: string[];
   documentationUrl?: string;
-  [key: string]: unknown;
+  // biome-ignore lint/suspicious/noExplicitAny: a response's undeclared fields stay readable, as the seeds' examples read them (unknown broke that)
+  [key: string]: any;
 }
 
 export interface InstallConfig {
   apiKeys?: Record<string, string>;
   settings?: Record<string, unknown>;
-  [key: string]: unknown;
+  // biome-ignore lint/suspicious/noExplicitAny: a response's undeclared fields stay readable, as the seeds' examples read them (unknown broke that)
+  [key: string]: any;
 }
 
 export interface InstallAgentOptions {
@@ -53,7 +57,8 @@ export interface InstallAgentOptions {
   sourceTenantId?: string;
   targetTenantId?: string;
   installConfig?: InstallConfig;
-  [key: string]: unknown;
+  // biome-ignore lint/suspicious/noExplicitAny: a response's undeclared fields stay readable, as the seeds' examples read them (unknown broke that)
+  [key: string]: any;
 }
 
 export interface PublishResult extends Component { componentId: string; status: string }

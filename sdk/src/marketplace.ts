@@ -57,7 +57,8 @@ export class MarketplaceClient extends MarketplaceKinds {
   async publishSkill(options: {
     skillId: string;
     action?: string;
-    [key: string]: unknown;
+    // biome-ignore lint/suspicious/noExplicitAny: a response's undeclared fields stay readable, as the seeds' examples read them (unknown broke that)
+    [key: string]: any;
   }): Promise<SkillPublished & PublishResult> {
     return withIds<SkillPublished>(
       await this.camel<Record<string, unknown>>(ROUTES.publishSkill, { body: snakeKeys(options) }),

@@ -10,6 +10,7 @@ export type Env = Record<string, string | undefined>;
 const MAX = Number.MAX_SAFE_INTEGER;
 const TRUE = ['1', 'true', 'yes', 'on'];
 const FALSE = ['0', 'false', 'no', 'off'];
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is this check's purpose
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Checks a value's schema cannot say in JSON Schema, keyed by variable. */
@@ -71,7 +72,10 @@ function parseOAuth(env: Env, problems: string[]): Record<string, Partial<Record
     const setting = m[2] as OAuthSettingName;
     const r = parseOne(name, OAUTH_SETTINGS[setting], raw);
     if ('problem' in r) problems.push(r.problem);
-    else (out[m[1].toLowerCase()] ??= {})[setting] = raw;
+    else {
+      const provider = m[1].toLowerCase();
+      out[provider] = { ...out[provider], [setting]: raw };
+    }
   }
   return out;
 }

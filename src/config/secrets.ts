@@ -27,7 +27,7 @@ export function loadSecrets(env: Given, dataDir: string, persist: boolean, produ
   let generatedAdmin = false;
   let next: Secrets = { ...stored };
   if (!env.ATOM_ADMIN_KEY && !next.adminKey) {
-    next.adminKey = 'adm_' + randomBytes(24).toString('base64url');
+    next.adminKey = `adm_${randomBytes(24).toString('base64url')}`;
     generatedAdmin = true;
   }
   next.encryptionKey ??= randomBytes(32).toString('base64');

@@ -43,7 +43,7 @@ export function scanImports(root: string): Import[] {
       const specifier = m[1]!;
       if (!specifier.startsWith('.')) continue;
       const target = resolveFile(file, specifier);
-      if (!target || !target.startsWith(resolve(root) + sep)) continue;
+      if (!target?.startsWith(resolve(root) + sep)) continue;
       const line = text.slice(0, m.index).split('\n').length;
       out.push({ from: name(file), specifier, to: name(target), line });
     }
@@ -74,7 +74,10 @@ export function findCycles(imports: Import[]): string[][] {
       if (state.get(next) === 'open') {
         const cycle = [...stack.slice(stack.indexOf(next)), next];
         const key = [...cycle.slice(0, -1)].sort().join('|');
-        if (!seen.has(key)) (seen.add(key), cycles.push(cycle));
+        if (!seen.has(key)) {
+          seen.add(key);
+          cycles.push(cycle);
+        }
       } else if (!state.has(next)) visit(next);
     }
     stack.pop();

@@ -6,7 +6,7 @@ import { newId } from '../../platform/ids.js';
 import { PLAN_LIMITS } from '../../platform/plans.js';
 import { agentsService } from '../agents/service.js';
 import { ROLES } from '../agents/schemas.js';
-import { type Caller, type Listing } from '../marketplace/service.js';
+import type { Caller, Listing } from '../marketplace/service.js';
 import { skillsService } from '../skills/service.js';
 import * as repo from './repo.js';
 import { templateEngine } from './service.js';
