@@ -1,10 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
-import pg from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { CATALOGUE, injector, insertCatalogue } from './lib/fixtures.js';
@@ -30,13 +30,30 @@ Redis.prototype.sendCommand = function (this: Redis, ...args: Parameters<typeof 
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'atom-bench-'));
-const config = loadConfig({ ...process.env, ATOM_DATA_DIR: dir, LOG_LEVEL: 'silent', ATOM_ADMIN_KEY: 'adm_bench', ATOM_ALLOW_INSECURE_WEBHOOKS: 'true', ATOM_WEBHOOK_RETRY_SCHEDULE_MS: '1000' });
+const config = loadConfig({
+  ...process.env,
+  ATOM_DATA_DIR: dir,
+  LOG_LEVEL: 'silent',
+  ATOM_ADMIN_KEY: 'adm_bench',
+  ATOM_ALLOW_INSECURE_WEBHOOKS: 'true',
+  ATOM_WEBHOOK_RETRY_SCHEDULE_MS: '1000',
+});
 const { app, ctx } = await buildApp(config);
 const admin = { 'x-admin-key': 'adm_bench' };
 const tenant = async (name: string) => {
-  const r = await app.inject({ method: 'POST', url: '/api/tenants', headers: admin, payload: { name, plan: 'enterprise' } });
+  const r = await app.inject({
+    method: 'POST',
+    url: '/api/tenants',
+    headers: admin,
+    payload: { name, plan: 'enterprise' },
+  });
   const { tenant: t, key } = r.json().data;
-  const raised = await app.inject({ method: 'PATCH', url: `/api/tenants/${t.id}`, headers: admin, payload: { rate_limit_per_minute: 1_000_000 } });
+  const raised = await app.inject({
+    method: 'PATCH',
+    url: `/api/tenants/${t.id}`,
+    headers: admin,
+    payload: { rate_limit_per_minute: 1_000_000 },
+  });
   if (raised.statusCode !== 200) throw new Error(`rate limit not raised: ${raised.body}`);
   return { id: t.id as string, key: key as string };
 };
@@ -52,7 +69,11 @@ if (process.env.BENCH_CATALOGUE !== '0') await insertCatalogue(ctx, publisher.id
 const catalogueSeconds = (Date.now() - started) / 1000;
 // BENCH_CATALOGUE=0 skips the 100,000 listings (a run that measures only writes and executions).
 const skill = await api('POST', '/api/v1/skills/private', {
-  name: 'Echo', description: 'Echo a number back', skill_type: 'function', code: 'function execute(i) { return { echo: i.n }; }', action: 'read',
+  name: 'Echo',
+  description: 'Echo a number back',
+  skill_type: 'function',
+  code: 'function execute(i) { return { echo: i.n }; }',
+  action: 'read',
   input_schema: { type: 'object', properties: { n: { type: 'number' } }, required: ['n'] },
 });
 const agent = (await api('GET', '/api/agents?limit=1')).data.agents[0].id as string;
@@ -67,7 +88,10 @@ for (const name of ['Bench hook (warm-up)', 'Bench hook']) {
       { id: 'shape', type: 'transform', config: { expression: '{"n": input.n, "double": input.n * 2}' } },
       { id: 'out', type: 'output', config: { expression: 'nodes.shape' } },
     ],
-    edges: [{ source: 'in', target: 'shape' }, { source: 'shape', target: 'out' }],
+    edges: [
+      { source: 'in', target: 'shape' },
+      { source: 'shape', target: 'out' },
+    ],
   });
   const activated = await api('POST', `/api/workflows/${w.workflow.id}/activate`, {});
   workflows.push({ id: w.workflow.id, secret: activated.triggers.webhook.secret });
@@ -79,17 +103,31 @@ const stats = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://x');
   if (req.method !== 'POST') return void res.end(JSON.stringify(trips));
   const n = Number(url.searchParams.get('n') ?? 1);
-  ctx.db.tx(t.id, async (ex) => {
-    for (let i = 0; i < n; i++) await ctx.outbox.emit(ex, t.id, 'agent.created', { agent: { id: `agt_emit_${i}`, name: `emitted ${i}` } });
-  }).then(() => res.end(JSON.stringify({ committed: Date.now() })), (err) => res.writeHead(500).end(String(err)));
+  ctx.db
+    .tx(t.id, async (ex) => {
+      for (let i = 0; i < n; i++)
+        await ctx.outbox.emit(ex, t.id, 'agent.created', { agent: { id: `agt_emit_${i}`, name: `emitted ${i}` } });
+    })
+    .then(
+      () => res.end(JSON.stringify({ committed: Date.now() })),
+      (err) => res.writeHead(500).end(String(err)),
+    );
 });
 await new Promise<void>((r) => stats.listen(0, '127.0.0.1', r));
 const statsUrl = `http://127.0.0.1:${(stats.address() as AddressInfo).port}/`;
 
 const address = await app.listen({ port: 0, host: '127.0.0.1' });
 const target = {
-  base: address, key: t.key, headers: { 'x-api-key': t.key }, skillId: skill.skill_id, sessionId: session, agentId: agent,
-  workflows, stats: statsUrl, catalogue: CATALOGUE, catalogueSeconds,
+  base: address,
+  key: t.key,
+  headers: { 'x-api-key': t.key },
+  skillId: skill.skill_id,
+  sessionId: session,
+  agentId: agent,
+  workflows,
+  stats: statsUrl,
+  catalogue: CATALOGUE,
+  catalogueSeconds,
 };
 process.stdout.write(`${JSON.stringify(target)}\n`);
 process.on('SIGTERM', () => process.exit(0));

@@ -6,9 +6,19 @@ import { readFileSync } from 'node:fs';
  * non-idle samples.
  *   node --import tsx bench/cpu-profile.ts <file.cpuprofile> [top=30] [filter]
  */
-interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
+interface Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
 const [file, topArg, filter] = process.argv.slice(2);
-const prof = JSON.parse(readFileSync(file!, 'utf8')) as { nodes: Node[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number };
+const prof = JSON.parse(readFileSync(file!, 'utf8')) as {
+  nodes: Node[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+};
 const TOP = Number(topArg ?? 30);
 // PROFILE_LAST_S=10: only the samples of the last 10 s (the measured load, without the start).
 const since = prof.endTime - Number(process.env.PROFILE_LAST_S ?? 1e9) * 1e6;
@@ -17,7 +27,10 @@ const byId = new Map(prof.nodes.map((n) => [n.id, n]));
 const parent = new Map<number, number>();
 for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
 const label = (n: Node) => {
-  const url = n.callFrame.url.replace(/^file:\/\//, '').replace(/.*node_modules\//, '~').replace(/.*\/wt-[^/]+\//, '');
+  const url = n.callFrame.url
+    .replace(/^file:\/\//, '')
+    .replace(/.*node_modules\//, '~')
+    .replace(/.*\/wt-[^/]+\//, '');
   return `${n.callFrame.functionName || '(anon)'} ${url}:${n.callFrame.lineNumber + 1}`;
 };
 
@@ -40,7 +53,10 @@ for (let i = 0; i < prof.samples.length; i++) {
   if (at < since) continue;
   const leaf = byId.get(prof.samples[i]!)!;
   const name = leaf.callFrame.functionName;
-  if (name === '(idle)' || name === '(program)') { idle += dt; if (name === '(idle)') continue; }
+  if (name === '(idle)' || name === '(program)') {
+    idle += dt;
+    if (name === '(idle)') continue;
+  }
   total += dt;
   self.set(label(leaf), (self.get(label(leaf)) ?? 0) + dt);
   pkg.set(pkgOf(leaf), (pkg.get(pkgOf(leaf)) ?? 0) + dt);
@@ -54,8 +70,13 @@ for (let i = 0; i < prof.samples.length; i++) {
 }
 const show = (title: string, m: Map<string, number>) => {
   console.log(`\n${title}`);
-  [...m.entries()].filter(([k]) => !filter || k.includes(filter)).sort((a, b) => b[1] - a[1]).slice(0, TOP)
-    .forEach(([k, v]) => { console.log(`${(v / total * 100).toFixed(1).padStart(5)}%  ${(v / 1000).toFixed(0).padStart(6)} ms  ${k}`); });
+  [...m.entries()]
+    .filter(([k]) => !filter || k.includes(filter))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, TOP)
+    .forEach(([k, v]) => {
+      console.log(`${((v / total) * 100).toFixed(1).padStart(5)}%  ${(v / 1000).toFixed(0).padStart(6)} ms  ${k}`);
+    });
 };
 console.log(`busy ${(total / 1000).toFixed(0)} ms (program ${(idle / 1000).toFixed(0)} ms incl.)`);
 show('self time by package or file', pkg);

@@ -30,7 +30,10 @@ function cpuMs(pid: number): { user: number; sys: number } {
 
 async function start<T>(script: string, env: Record<string, string | undefined>, profile?: string) {
   const flags = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
-  const child = spawn(process.execPath, [...flags, '--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', script], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
@@ -47,7 +50,15 @@ async function backends(database: string | undefined): Promise<number[]> {
   await c.end();
   return rows.map((r) => r.pid as number);
 }
-const sum = (pids: number[]) => pids.reduce((a, p) => { try { const c = cpuMs(p); return a + c.user + c.sys; } catch { return a; } }, 0);
+const sum = (pids: number[]) =>
+  pids.reduce((a, p) => {
+    try {
+      const c = cpuMs(p);
+      return a + c.user + c.sys;
+    } catch {
+      return a;
+    }
+  }, 0);
 
 async function measure(pid: number, url: string, headers: Record<string, string>, database?: string) {
   const run = (duration: number) => autocannon({ url, connections: CONNECTIONS, duration, headers, overallRate: RATE });
@@ -60,9 +71,19 @@ async function measure(pid: number, url: string, headers: Record<string, string>
   const pgCpu = sum(pids) - pgBefore;
   const us = (ms: number) => (ms * 1000) / r.requests.total;
   const bad = r.non2xx + r.errors;
-  if (RATE) console.log(`at ${RATE} req/s: ${((after.user + after.sys - before.user - before.sys) / SECONDS).toFixed(0)} ms CPU per s`);
-  return { rate: r.requests.average, count: r.requests.total, cpuUsPerReq: us(after.user + after.sys - before.user - before.sys), sysUsPerReq: us(after.sys - before.sys),
-    pgUsPerReq: us(pgCpu), p99: r.latency.p99, bad };
+  if (RATE)
+    console.log(
+      `at ${RATE} req/s: ${((after.user + after.sys - before.user - before.sys) / SECONDS).toFixed(0)} ms CPU per s`,
+    );
+  return {
+    rate: r.requests.average,
+    count: r.requests.total,
+    cpuUsPerReq: us(after.user + after.sys - before.user - before.sys),
+    sysUsPerReq: us(after.sys - before.sys),
+    pgUsPerReq: us(pgCpu),
+    p99: r.latency.p99,
+    bad,
+  };
 }
 
 const bare = await start<{ url: string }>('bench/bare-server.ts', {});
@@ -70,19 +91,28 @@ const b = await measure(bare.child.pid!, bare.info.url, {});
 bare.child.kill('SIGKILL');
 
 const db = ENGINE === 'pg' ? await freshPgDatabase() : null;
-const env = db ? { DATABASE_URL: db.url, REDIS_URL, BENCH_CATALOGUE: '0' } : { DATABASE_URL: '', REDIS_URL: '', BENCH_CATALOGUE: '0' };
+const env = db
+  ? { DATABASE_URL: db.url, REDIS_URL, BENCH_CATALOGUE: '0' }
+  : { DATABASE_URL: '', REDIS_URL: '', BENCH_CATALOGUE: '0' };
 const atom = await start<AtomTarget>('bench/atom-server.ts', env, PROFILE);
 try {
   const trips0 = (await (await fetch(atom.info.stats)).json()) as { pg: number; redis: number };
-  const a = await measure(atom.child.pid!, `${atom.info.base}${PATH}`, atom.info.headers, db ? new URL(db.url).pathname.slice(1) : undefined);
+  const a = await measure(
+    atom.child.pid!,
+    `${atom.info.base}${PATH}`,
+    atom.info.headers,
+    db ? new URL(db.url).pathname.slice(1) : undefined,
+  );
   const trips1 = (await (await fetch(atom.info.stats)).json()) as { pg: number; redis: number };
   const per = (n: number) => (n / a.count).toFixed(2);
   const line = (name: string, m: typeof b) =>
     `${name.padEnd(28)} ${m.rate.toFixed(0).padStart(7)} req/s  ${m.cpuUsPerReq.toFixed(0).padStart(5)} µs CPU/req (sys ${m.sysUsPerReq.toFixed(0)}, PostgreSQL backends ${m.pgUsPerReq.toFixed(0)})  p99 ${m.p99} ms  non-2xx ${m.bad}`;
   console.log(line('bare', b));
   console.log(line(`${ENGINE} ${PATH}`, a));
-  console.log(`rate ratio ${(a.rate / b.rate * 100).toFixed(1)}%  CPU ratio ${(b.cpuUsPerReq / a.cpuUsPerReq * 100).toFixed(1)}%` +
-    `  PG ${per(trips1.pg - trips0.pg)} / Redis ${per(trips1.redis - trips0.redis)} per request (warm-up included)`);
+  console.log(
+    `rate ratio ${((a.rate / b.rate) * 100).toFixed(1)}%  CPU ratio ${((b.cpuUsPerReq / a.cpuUsPerReq) * 100).toFixed(1)}%` +
+      `  PG ${per(trips1.pg - trips0.pg)} / Redis ${per(trips1.redis - trips0.redis)} per request (warm-up included)`,
+  );
 } finally {
   atom.child.kill('SIGTERM');
   await new Promise((r) => atom.child.once('exit', r));

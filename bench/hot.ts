@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { hammer, step, CONNECTIONS, SECONDS, type Result } from './lib/load.js';
+import { CONNECTIONS, hammer, type Result, SECONDS, step } from './lib/load.js';
 import { freshPgDatabase, postgresReachable, REDIS_URL, startServer } from './lib/servers.js';
 import { startReceiver } from './scenarios/events.js';
-import type { AtomTarget } from './scenarios/http.js';
 import { HOT, hotScenarios, TARGETS } from './scenarios/hot.js';
+import type { AtomTarget } from './scenarios/http.js';
 
 /**
  * Issue 21's hot paths, twice (BENCH_ROUNDS), each round with its own bare Fastify route: the
@@ -32,7 +32,13 @@ for (let round = 1; round <= ROUNDS; round++) {
   step(`round ${round} of ${ROUNDS}`);
   const bare = await startServer<{ url: string }>('bench/bare-server.ts', {});
   const path = new URL(bare.info.url).pathname;
-  const b = await hammer({ name: 'bare Fastify route', engine: '-', base: bare.info.url, headers: {}, next: () => ({ path }) });
+  const b = await hammer({
+    name: 'bare Fastify route',
+    engine: '-',
+    base: bare.info.url,
+    headers: {},
+    next: () => ({ path }),
+  });
   bare.child.kill('SIGKILL');
   const results: Result[] = [];
   if (await postgresReachable()) {
@@ -63,7 +69,9 @@ function row(r0: Result): string {
   const share = (i: number) => (target.rate ? '' : `${pct(values[i]!)}, `);
   const shown = same.map((r, i) => `${num(r.rate)} ${r.unit} (${share(i)}p99 ${r.p99 ?? '–'})`).join(' · ');
   const per = (r: Result, n: number) => (n / r.count!).toFixed(1);
-  const perReq = same.map((r) => (r.trips && r.count ? `${per(r, r.trips.pg)} / ${per(r, r.trips.redis)}` : '–')).join(' · ');
+  const perReq = same
+    .map((r) => (r.trips && r.count ? `${per(r, r.trips.pg)} / ${per(r, r.trips.redis)}` : '–'))
+    .join(' · ');
   const goal = pgTarget ? '≥ 40% of PostgreSQL' : target.rate ? `≥ ${target.rate}/s` : `≥ ${pct(target.ratio!)}`;
   const errors = same.reduce((a, r) => a + r.errors, 0);
   return `| ${r0.name} | ${r0.engine} | ${shown} | ${pct(spread)} | ${goal} | ${met ? 'met' : '**not met**'} | ${perReq} | ${errors} |`;
@@ -71,16 +79,20 @@ function row(r0: Result): string {
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const text = [
-  '# Hot paths (issue 21)', '',
+  '# Hot paths (issue 21)',
+  '',
   `${new Date().toISOString()} — ${machine}; autocannon, ${CONNECTIONS} connections (8 for execution), ${SECONDS} s after a 2 s warm-up;`,
-  `${ROUNDS} rounds, each with its own bare Fastify route: ${rounds.map((r) => `${Math.round(r.bare)} req/s`).join(', ')}.`, '',
+  `${ROUNDS} rounds, each with its own bare Fastify route: ${rounds.map((r) => `${Math.round(r.bare)} req/s`).join(', ')}.`,
+  '',
   '| path | engine | rate per round (vs bare, p99 ms) | spread | target | | PG statements / Redis commands per request | errors |',
   '|---|---|---|---|---|---|---|---|',
-  ...rounds[0]!.results.map(row), '',
+  ...rounds[0]!.results.map(row),
+  '',
   'Statements and commands are counted in the server over the measured part, background work (jobs,',
   'outbox, pg-boss maintenance) included, and divided by the requests (deliveries for the webhook line).',
   'PGlite runs in-process, so it has no round trips to count. Spread: (max − min) / max of the rounds.',
-  `Lines: ${Object.values(HOT).join('; ')}.`, '',
+  `Lines: ${Object.values(HOT).join('; ')}.`,
+  '',
 ].join('\n');
 console.log(text);
 if (process.env.BENCH_WRITE !== '0') writeFileSync('bench/results-hot.md', text);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
-import { Metrics } from '../src/platform/metrics/index.js';
 import type { Database } from '../src/platform/db/index.js';
+import { Metrics } from '../src/platform/metrics/index.js';
 import { freshPgDatabase, startServer } from './lib/servers.js';
 
 /**
@@ -32,12 +32,23 @@ for (let i = 0; pg && i < 3; i++) {
   dbs.push(await freshPgDatabase());
   await new Promise((r) => setTimeout(r, 2)); // the databases are named by the millisecond
 }
-const servers = await Promise.all(['off', 'on', 'tracing'].map((v, i) =>
-  startServer<App>('bench/metrics-server.ts', { BENCH_VARIANT: v, ...(pg ? { BENCH_DATABASE_URL: dbs[i]!.url } : {}) })));
+const servers = await Promise.all(
+  ['off', 'on', 'tracing'].map((v, i) =>
+    startServer<App>('bench/metrics-server.ts', {
+      BENCH_VARIANT: v,
+      ...(pg ? { BENCH_DATABASE_URL: dbs[i]!.url } : {}),
+    }),
+  ),
+);
 const rates: Record<string, number[]> = {};
 const cpu: Record<string, number[]> = {};
 const hammer = (a: App, amount: number) =>
-  autocannon({ url: `${a.url}/api/agents/${a.agent}`, headers: { 'x-api-key': a.key }, connections: CONNECTIONS, amount });
+  autocannon({
+    url: `${a.url}/api/agents/${a.agent}`,
+    headers: { 'x-api-key': a.key },
+    connections: CONNECTIONS,
+    amount,
+  });
 try {
   for (const { info } of servers) await hammer(info, 500);
   for (let round = 0; round < ROUNDS; round++) {
@@ -51,7 +62,9 @@ try {
       cpu[info.name] ??= [];
       cpu[info.name].push((used * 1000) / r.requests.total);
       const perRequest = ((used * 1000) / r.requests.total).toFixed(0);
-      process.stderr.write(`round ${round + 1} ${info.name}: ${r.requests.average} req/s, ${perRequest} µs CPU/request\n`);
+      process.stderr.write(
+        `round ${round + 1} ${info.name}: ${r.requests.average} req/s, ${perRequest} µs CPU/request\n`,
+      );
     }
   }
 } finally {

@@ -14,25 +14,70 @@ const line = process.env.BENCH_PROFILE_LINE ?? 'execute';
 const dir = process.env.BENCH_PROFILE_DIR ?? '/tmp';
 const db = process.env.DATABASE_URL === '' ? null : await freshPgDatabase();
 const env = { ...process.env, BENCH_CATALOGUE: '0', DATABASE_URL: db?.url ?? '', REDIS_URL: db ? REDIS_URL : '' };
-const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx', 'bench/atom-server.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-const t = JSON.parse(await new Promise<string>((r) => createInterface({ input: child.stdout! }).once('line', r))) as AtomTarget;
+const child = spawn(
+  process.execPath,
+  ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx', 'bench/atom-server.ts'],
+  { env, stdio: ['ignore', 'pipe', 'inherit'] },
+);
+const t = JSON.parse(
+  await new Promise<string>((r) => createInterface({ input: child.stdout! }).once('line', r)),
+) as AtomTarget;
 const { readFileSync } = await import('node:fs');
-const cpu = () => { const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' '); return (Number(f[11]) + Number(f[12])) * 10; };
+const cpu = () => {
+  const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+};
 const trips = async () => (await fetch(t.stats)).json() as Promise<{ pg: number; redis: number }>;
 let n = 0;
 const next = {
-  execute: () => ({ method: 'POST', path: `/api/agents/${t.agentId}/execute`, body: JSON.stringify({ task: 'Echo n=1' }) }),
-  create: () => ({ method: 'POST', path: '/api/agents', body: JSON.stringify({ name: `p ${n++}`, role: 'custom', maturity_level: 'student' }) }),
+  execute: () => ({
+    method: 'POST',
+    path: `/api/agents/${t.agentId}/execute`,
+    body: JSON.stringify({ task: 'Echo n=1' }),
+  }),
+  create: () => ({
+    method: 'POST',
+    path: '/api/agents',
+    body: JSON.stringify({ name: `p ${n++}`, role: 'custom', maturity_level: 'student' }),
+  }),
   list: () => ({ path: '/api/agents?limit=20' }),
 }[line]!;
 const connections = Number(process.env.BENCH_CONNECTIONS ?? (line === 'execute' ? 8 : 50));
-await hammer({ name: line, engine: db ? 'pg' : 'pglite', base: t.base, headers: t.headers, next, connections, seconds: 2, warm: false });
+await hammer({
+  name: line,
+  engine: db ? 'pg' : 'pglite',
+  base: t.base,
+  headers: t.headers,
+  next,
+  connections,
+  seconds: 2,
+  warm: false,
+});
 const [b, c0] = [await trips(), cpu()];
-const r = await hammer({ name: line, engine: db ? 'pg' : 'pglite', base: t.base, headers: t.headers, next, connections, warm: false });
+const r = await hammer({
+  name: line,
+  engine: db ? 'pg' : 'pglite',
+  base: t.base,
+  headers: t.headers,
+  next,
+  connections,
+  warm: false,
+});
 const [a, c1] = [await trips(), cpu()];
 const per = (x: number) => (x / (r.count ?? 1)).toFixed(2);
-console.log(JSON.stringify({ line, engine: db ? 'postgres' : 'pglite', rate: r.rate.toFixed(1), errors: r.errors, requests: r.count,
-  pg_per_req: per(a.pg - b.pg), redis_per_req: per(a.redis - b.redis), cpu_ms_per_req: per(c1 - c0), p99: r.p99 }));
+console.log(
+  JSON.stringify({
+    line,
+    engine: db ? 'postgres' : 'pglite',
+    rate: r.rate.toFixed(1),
+    errors: r.errors,
+    requests: r.count,
+    pg_per_req: per(a.pg - b.pg),
+    redis_per_req: per(a.redis - b.redis),
+    cpu_ms_per_req: per(c1 - c0),
+    p99: r.p99,
+  }),
+);
 child.kill('SIGTERM');
 await new Promise((res) => child.once('exit', res));
 await db?.drop();

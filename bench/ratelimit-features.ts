@@ -1,5 +1,5 @@
-import Fastify, { type FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyRequest } from 'fastify';
 import { AppError } from '../src/platform/errors.js';
 import { registerErrorHandling } from '../src/platform/http/error-handler.js';
 
@@ -21,16 +21,32 @@ async function twoWindows() {
     req.principal = { tenantId: 'ten_1', rateKey: 'key:1' } as FastifyRequest['principal'];
   });
   const window = (name: 'minute' | 'day', max: number, ms: number, key: (r: FastifyRequest) => string) => ({
-    max, timeWindow: ms, keyGenerator: (r: FastifyRequest) => `${key(r)}:${name}`,
+    max,
+    timeWindow: ms,
+    keyGenerator: (r: FastifyRequest) => `${key(r)}:${name}`,
     errorResponseBuilder: (_r: FastifyRequest, ctx: { ttl: number; max: number }) =>
-      new AppError('RATE_LIMIT_EXCEEDED', 'Rate limit exceeded.', { retry_after: Math.ceil(ctx.ttl / 1000), limit: ctx.max, window: name }),
+      new AppError('RATE_LIMIT_EXCEEDED', 'Rate limit exceeded.', {
+        retry_after: Math.ceil(ctx.ttl / 1000),
+        limit: ctx.max,
+        window: name,
+      }),
   });
-  await app.register(rateLimit, window('day', 3, 86_400_000, (r) => `tenant:${r.principal!.tenantId}`));
-  await app.register(rateLimit, window('minute', 5, 60_000, (r) => r.principal!.rateKey));
+  await app.register(
+    rateLimit,
+    window('day', 3, 86_400_000, (r) => `tenant:${r.principal!.tenantId}`),
+  );
+  await app.register(
+    rateLimit,
+    window('minute', 5, 60_000, (r) => r.principal!.rateKey),
+  );
   app.get('/x', async () => ({ ok: true }));
   for (let i = 1; i <= 4; i++) {
     const res = await app.inject({ url: '/x' });
-    console.log(`two registrations, request ${i}: ${res.statusCode}`, JSON.stringify(headersOf(res.headers)), res.statusCode === 429 ? res.body : '');
+    console.log(
+      `two registrations, request ${i}: ${res.statusCode}`,
+      JSON.stringify(headersOf(res.headers)),
+      res.statusCode === 429 ? res.body : '',
+    );
   }
   await app.close();
 }

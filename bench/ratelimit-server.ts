@@ -1,12 +1,12 @@
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
+import type { Principal } from '../src/platform/auth/principal.js';
 import { AppError } from '../src/platform/errors.js';
 import { registerErrorHandling } from '../src/platform/http/error-handler.js';
-import type { Principal } from '../src/platform/auth/principal.js';
 import { PLAN_LIMITS } from '../src/platform/plans.js';
 import { enforceRateLimit, redisRateStore } from '../src/platform/ratelimit/index.js';
-import { limitsFor, type Limit } from '../src/platform/ratelimit/limits.js';
+import { type Limit, limitsFor } from '../src/platform/ratelimit/limits.js';
 
 /**
  * The rate limiter alone, for bench/ratelimit.ts (issue 22): one process, one Fastify app, four
@@ -36,9 +36,20 @@ Redis.prototype.sendCommand = function (this: Redis, ...args: Parameters<typeof 
 const clients = { ours: new Redis(REDIS_URL), plugin: new Redis(REDIS_URL), pair: new Redis(REDIS_URL) };
 
 const principal: Principal = {
-  kind: 'api_key', tenantId: 'ten_bench', userId: null, keyId: 'key_bench', role: 'admin', scope: 'read_write',
-  permissions: new Set(), rateKey: 'key:key_bench',
-  tenant: { id: 'ten_bench', plan: 'team', status: 'active', rate_limit_per_minute: BIG } as unknown as Principal['tenant'],
+  kind: 'api_key',
+  tenantId: 'ten_bench',
+  userId: null,
+  keyId: 'key_bench',
+  role: 'admin',
+  scope: 'read_write',
+  permissions: new Set(),
+  rateKey: 'key:key_bench',
+  tenant: {
+    id: 'ten_bench',
+    plan: 'team',
+    status: 'active',
+    rate_limit_per_minute: BIG,
+  } as unknown as Principal['tenant'],
 };
 const authenticate = async (req: FastifyRequest) => {
   req.principal = principal;
@@ -66,10 +77,15 @@ const keyOf = (req: FastifyRequest, name: Limit['name']) =>
   windowOf(req, name).per === 'tenant' ? `tenant:${req.principal!.tenantId}` : req.principal!.rateKey;
 const exceeded = (name: Limit['name']) => (_req: FastifyRequest, ctx: { max: number; ttl: number }) => {
   const retryAfter = Math.max(1, Math.ceil(ctx.ttl / 1000));
-  return new AppError('RATE_LIMIT_EXCEEDED', `Rate limit exceeded. Retry after ${retryAfter} seconds.`, { retry_after: retryAfter, limit: ctx.max, window: name });
+  return new AppError('RATE_LIMIT_EXCEEDED', `Rate limit exceeded. Retry after ${retryAfter} seconds.`, {
+    retry_after: retryAfter,
+    limit: ctx.max,
+    window: name,
+  });
 };
 const pluginOptions = (name: Limit['name'], redis: Redis) => ({
-  redis, nameSpace: `${PREFIX}:plugin:${name}:`,
+  redis,
+  nameSpace: `${PREFIX}:plugin:${name}:`,
   keyGenerator: (req: FastifyRequest) => `${keyOf(req, name)}:${name}`,
   max: (req: FastifyRequest) => windowOf(req, name).max,
   timeWindow: (req: FastifyRequest) => windowOf(req, name).windowMs,

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { hammer, step, CONNECTIONS, type Result } from './lib/load.js';
+import { CONNECTIONS, hammer, type Result, step } from './lib/load.js';
 import { startServer } from './lib/servers.js';
 
 /**
@@ -18,8 +18,24 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const BURST = Number(process.env.BENCH_BURST ?? 2);
 type Info = { base: string; prefix: string };
-type Row = { name: string; rate: number; p50: number; p99: number; errors: number; perRequest: number | null; cpuUs: number };
-type Sum = { requests: number; seconds: number; cpuMs: number; commands: number; p50: number[]; p99: number[]; errors: number };
+type Row = {
+  name: string;
+  rate: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  perRequest: number | null;
+  cpuUs: number;
+};
+type Sum = {
+  requests: number;
+  seconds: number;
+  cpuMs: number;
+  commands: number;
+  p50: number[];
+  p99: number[];
+  errors: number;
+};
 /** The process's CPU time so far, in ms (USER_HZ = 100). */
 const cpuMs = (pid: number) => {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -33,15 +49,26 @@ const targets = [
 ] as const;
 
 const { info, child } = await startServer<Info>('bench/ratelimit-server.ts', {});
-const stats = async (): Promise<Record<string, number>> => (await fetch(`${info.base}/stats`)).json() as Promise<Record<string, number>>;
+const stats = async (): Promise<Record<string, number>> =>
+  (await fetch(`${info.base}/stats`)).json() as Promise<Record<string, number>>;
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
 const rounds: Row[][] = [];
 const burst = async (t: (typeof targets)[number], label: string, seconds: number): Promise<Result> =>
-  hammer({ name: t.path, engine: label, base: info.base, headers: {}, next: () => ({ path: t.path }), seconds, warm: false });
+  hammer({
+    name: t.path,
+    engine: label,
+    base: info.base,
+    headers: {},
+    next: () => ({ path: t.path }),
+    seconds,
+    warm: false,
+  });
 try {
   for (const t of targets) await burst(t, 'warm-up', 2);
   for (let round = 1; round <= ROUNDS; round++) {
-    const sums = targets.map((): Sum => ({ requests: 0, seconds: 0, cpuMs: 0, commands: 0, p50: [], p99: [], errors: 0 }));
+    const sums = targets.map(
+      (): Sum => ({ requests: 0, seconds: 0, cpuMs: 0, commands: 0, p50: [], p99: [], errors: 0 }),
+    );
     const bursts = Math.max(1, Math.round(SECONDS / BURST));
     for (let b = 0; b < bursts; b++) {
       for (let k = 0; k < targets.length; k++) {
@@ -61,10 +88,20 @@ try {
         s.errors += r.errors;
       }
     }
-    rounds.push(targets.map((t, i) => {
-      const s = sums[i]!;
-      return { name: t.path, rate: s.requests / s.seconds, p50: median(s.p50), p99: median(s.p99), errors: s.errors, perRequest: t.client ? s.commands / s.requests : null, cpuUs: (s.cpuMs * 1000) / s.requests };
-    }));
+    rounds.push(
+      targets.map((t, i) => {
+        const s = sums[i]!;
+        return {
+          name: t.path,
+          rate: s.requests / s.seconds,
+          p50: median(s.p50),
+          p99: median(s.p99),
+          errors: s.errors,
+          perRequest: t.client ? s.commands / s.requests : null,
+          cpuUs: (s.cpuMs * 1000) / s.requests,
+        };
+      }),
+    );
   }
 } finally {
   child.kill('SIGTERM');
@@ -73,11 +110,17 @@ try {
 
 step('done');
 const fmt = (v: number | null, d = 0) => (v === null ? '–' : v.toFixed(d));
-console.log(`${new Date().toISOString()}: autocannon, ${CONNECTIONS} connections, ${SECONDS} s per route and round in ${BURST} s bursts taking turns, after a 2 s warm-up; ${ROUNDS} rounds`);
+console.log(
+  `${new Date().toISOString()}: autocannon, ${CONNECTIONS} connections, ${SECONDS} s per route and round in ${BURST} s bursts taking turns, after a 2 s warm-up; ${ROUNDS} rounds`,
+);
 rounds.forEach((rows, i) => {
   const bare = rows[0]!;
-  console.log(`\nRound ${i + 1}\n\n| route | req/s | vs bare | p50 ms (median) | p99 ms (median) | server CPU µs / request | vs bare | Redis commands / request | errors |\n|---|---|---|---|---|---|---|---|---|`);
+  console.log(
+    `\nRound ${i + 1}\n\n| route | req/s | vs bare | p50 ms (median) | p99 ms (median) | server CPU µs / request | vs bare | Redis commands / request | errors |\n|---|---|---|---|---|---|---|---|---|`,
+  );
   for (const r of rows) {
-    console.log(`| ${r.name} | ${fmt(r.rate)} | ${(r.rate / bare.rate).toFixed(3)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.cpuUs)} | ${(r.cpuUs / bare.cpuUs).toFixed(2)} | ${fmt(r.perRequest, 4)} | ${r.errors} |`);
+    console.log(
+      `| ${r.name} | ${fmt(r.rate)} | ${(r.rate / bare.rate).toFixed(3)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.cpuUs)} | ${(r.cpuUs / bare.cpuUs).toFixed(2)} | ${fmt(r.perRequest, 4)} | ${r.errors} |`,
+    );
   }
 });

@@ -1,12 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { explainSearch } from './lib/explain.js';
-import { hammer, step, CONNECTIONS, SECONDS, type Result } from './lib/load.js';
-import { freshPgDatabase, postgresReachable, PG_URL, REDIS_URL, startServer } from './lib/servers.js';
-import { sseScenario, startReceiver, webhookScenario } from './scenarios/events.js';
-import { agentScenarios, readScenarios, writeScenarios, type AtomTarget } from './scenarios/http.js';
-import { workflowScenarios } from './scenarios/workflows.js';
+import { CONNECTIONS, hammer, type Result, SECONDS, step } from './lib/load.js';
 import { report } from './lib/report.js';
+import { freshPgDatabase, PG_URL, postgresReachable, REDIS_URL, startServer } from './lib/servers.js';
+import { sseScenario, startReceiver, webhookScenario } from './scenarios/events.js';
+import { type AtomTarget, agentScenarios, readScenarios, writeScenarios } from './scenarios/http.js';
+import { workflowScenarios } from './scenarios/workflows.js';
 
 /**
  * The benchmark suite: a bare Fastify route, then ATOM on embedded PGlite and on PostgreSQL +
@@ -34,7 +34,15 @@ const WITH_CATALOGUE = new Set(['search']);
 const focused = FOCUSED[ONLY];
 const results: Result[] = [];
 const bare = await startServer<{ url: string }>('bench/bare-server.ts', {});
-results.push(await hammer({ name: 'bare Fastify route', engine: '-', base: bare.info.url, headers: {}, next: () => ({ path: new URL(bare.info.url).pathname }) }));
+results.push(
+  await hammer({
+    name: 'bare Fastify route',
+    engine: '-',
+    base: bare.info.url,
+    headers: {},
+    next: () => ({ path: new URL(bare.info.url).pathname }),
+  }),
+);
 bare.child.kill('SIGKILL');
 const bareRate = results[0]!.rate;
 let explain = '';
@@ -66,7 +74,11 @@ if (!focused) await suite('PGlite', { DATABASE_URL: '', REDIS_URL: '' });
 if (await postgresReachable()) {
   const db = await freshPgDatabase();
   try {
-    await suite('PostgreSQL + Redis', { DATABASE_URL: db.url, REDIS_URL, ...(focused && !WITH_CATALOGUE.has(ONLY) ? { BENCH_CATALOGUE: '0' } : {}) });
+    await suite('PostgreSQL + Redis', {
+      DATABASE_URL: db.url,
+      REDIS_URL,
+      ...(focused && !WITH_CATALOGUE.has(ONLY) ? { BENCH_CATALOGUE: '0' } : {}),
+    });
     if (!focused || WITH_CATALOGUE.has(ONLY)) explain = await explainSearch(db.url);
   } finally {
     await db.drop();

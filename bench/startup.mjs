@@ -53,16 +53,25 @@ async function once(mode, env) {
   const post = (path, headers, body) => req(`${url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
   const t = await post('/api/tenants', { 'x-admin-key': env.ATOM_ADMIN_KEY }, { name: 'Bench', plan: 'enterprise' });
   const key = { 'x-api-key': t.data.key };
-  const skill = await post('/api/v1/skills/private', key, { name: 'D', skill_type: 'function', code: 'function execute(i){return i.n*2}' });
-  for (let i = 0; i < 140; i++) await Promise.all([req(`${url}/api/health`), req(`${url}/api/agents`, { headers: key })]);
+  const skill = await post('/api/v1/skills/private', key, {
+    name: 'D',
+    skill_type: 'function',
+    code: 'function execute(i){return i.n*2}',
+  });
+  for (let i = 0; i < 140; i++)
+    await Promise.all([req(`${url}/api/health`), req(`${url}/api/agents`, { headers: key })]);
   for (let i = 0; i < 20; i++) await post(`/api/skills/${skill.skill_id}/execute`, key, { input: { n: 1 } });
   const afterLoad = proc(child.pid);
-  await new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); });
+  await new Promise((r) => {
+    child.once('exit', r);
+    child.kill('SIGTERM');
+  });
   return { listening, healthy, cpuMs: atStart.cpuMs, rssStart: atStart.rssMb, rssAfter: afterLoad.rssMb };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const fmt = (xs, unit, d = 0) => `${median(xs).toFixed(d)} ${unit} (${Math.min(...xs).toFixed(d)}–${Math.max(...xs).toFixed(d)})`;
+const fmt = (xs, unit, d = 0) =>
+  `${median(xs).toFixed(d)} ${unit} (${Math.min(...xs).toFixed(d)}–${Math.max(...xs).toFixed(d)})`;
 
 async function engine(name, env) {
   console.log(`\n${name}, ${RUNS} runs each after a warm-up; median (min–max)`);
@@ -72,8 +81,19 @@ async function engine(name, env) {
     await once(mode, env);
     const rs = [];
     for (let i = 0; i < RUNS; i++) rs.push(await once(mode, env));
-    const col = (k, u, d) => fmt(rs.map((r) => r[k]), u, d);
-    const cells = [col('listening', 'ms'), col('healthy', 'ms'), col('cpuMs', 'ms'), col('rssStart', 'MB'), col('rssAfter', 'MB')];
+    const col = (k, u, d) =>
+      fmt(
+        rs.map((r) => r[k]),
+        u,
+        d,
+      );
+    const cells = [
+      col('listening', 'ms'),
+      col('healthy', 'ms'),
+      col('cpuMs', 'ms'),
+      col('rssStart', 'MB'),
+      col('rssAfter', 'MB'),
+    ];
     console.log(`| ${mode} | ${cells.join(' | ')} |`);
   }
 }
@@ -81,7 +101,8 @@ async function engine(name, env) {
 function importTimes() {
   const probe = (args, file) => {
     // Wall time of the import, and the process's CPU time (user + system) up to its end, start included.
-    const code = `const t=performance.now();await import(${JSON.stringify(join(ROOT, file))});const w=performance.now()-t;` +
+    const code =
+      `const t=performance.now();await import(${JSON.stringify(join(ROOT, file))});const w=performance.now()-t;` +
       'const c=process.cpuUsage();console.log(JSON.stringify({w,c:(c.user+c.system)/1000}));process.exit(0)';
     const env = { ...process.env, LOG_LEVEL: 'silent' };
     return JSON.parse(execFileSync(NODE, [...args, '--input-type=module', '-e', code], { cwd: ROOT, env }).toString());
@@ -95,7 +116,14 @@ function importTimes() {
       rows.compiled.push(b);
     }
   }
-  const both = (rs) => `wall ${fmt(rs.map((r) => r.w), 'ms')}, process CPU ${fmt(rs.map((r) => r.c), 'ms')}`;
+  const both = (rs) =>
+    `wall ${fmt(
+      rs.map((r) => r.w),
+      'ms',
+    )}, process CPU ${fmt(
+      rs.map((r) => r.c),
+      'ms',
+    )}`;
   console.log(`\nimport of the app module, ${RUNS} fresh processes each:`);
   console.log(`  tsx src/app.ts:   ${both(rows.tsx)}\n  dist/src/app.js:  ${both(rows.compiled)}`);
 }
@@ -109,10 +137,19 @@ console.log(`Node ${execFileSync(NODE, ['-v']).toString().trim()}, ${new Date().
 importTimes();
 const dataDir = mkdtempSync(join(tmpdir(), 'atom-startup-'));
 try {
-  await engine('PGlite (embedded, data directory)', { ...secrets, DATABASE_URL: '', REDIS_URL: '', ATOM_DATA_DIR: dataDir });
+  await engine('PGlite (embedded, data directory)', {
+    ...secrets,
+    DATABASE_URL: '',
+    REDIS_URL: '',
+    ATOM_DATA_DIR: dataDir,
+  });
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
 }
 if (process.env.DATABASE_URL) {
-  await engine('PostgreSQL + Redis', { ...secrets, DATABASE_URL: process.env.DATABASE_URL, REDIS_URL: process.env.REDIS_URL ?? '' });
+  await engine('PostgreSQL + Redis', {
+    ...secrets,
+    DATABASE_URL: process.env.DATABASE_URL,
+    REDIS_URL: process.env.REDIS_URL ?? '',
+  });
 }

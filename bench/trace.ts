@@ -19,11 +19,19 @@ type Hit = { kind: 'pg' | 'redis'; text: string; origin: string };
 let hits: Hit[] | null = null;
 
 function origin(): string {
-  const frames = (new Error().stack ?? '').split('\n').slice(3).map((l) => l.trim());
-  const mine = frames.find((f) => /\/src\//.test(f) && !/\/src\/platform\/db\//.test(f) && !/\/src\/platform\/jobs\.ts/.test(f));
+  const frames = (new Error().stack ?? '')
+    .split('\n')
+    .slice(3)
+    .map((l) => l.trim());
+  const mine = frames.find(
+    (f) => /\/src\//.test(f) && !/\/src\/platform\/db\//.test(f) && !/\/src\/platform\/jobs\.ts/.test(f),
+  );
   const boss = frames.find((f) => /pg-boss\/src\//.test(f));
   const pick = mine ?? boss ?? frames.find((f) => !/node_modules\/(pg|pg-pool|ioredis)\//.test(f)) ?? '?';
-  return pick.replace(/^at /, '').replace(/\(?(file:\/\/)?\/[^ ]*\/(src|node_modules)\//, '$2/').replace(/\)$/, '');
+  return pick
+    .replace(/^at /, '')
+    .replace(/\(?(file:\/\/)?\/[^ ]*\/(src|node_modules)\//, '$2/')
+    .replace(/\)$/, '');
 }
 const pgQuery = pg.Client.prototype.query;
 pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
@@ -40,18 +48,38 @@ Redis.prototype.sendCommand = function (this: Redis, ...args: Parameters<typeof 
 const db = process.env.DATABASE_URL === '' ? null : await freshPgDatabase();
 const dir = mkdtempSync(join(tmpdir(), 'atom-trace-'));
 const config = loadConfig({
-  ...process.env, DATABASE_URL: db?.url ?? '', REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-  ATOM_DATA_DIR: dir, LOG_LEVEL: 'silent', ATOM_ADMIN_KEY: 'adm_bench',
+  ...process.env,
+  DATABASE_URL: db?.url ?? '',
+  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  ATOM_DATA_DIR: dir,
+  LOG_LEVEL: 'silent',
+  ATOM_ADMIN_KEY: 'adm_bench',
 });
 const { app } = await buildApp(config);
 const admin = { 'x-admin-key': 'adm_bench' };
-const r = await app.inject({ method: 'POST', url: '/api/tenants', headers: admin, payload: { name: 'Trace', plan: 'enterprise' } });
+const r = await app.inject({
+  method: 'POST',
+  url: '/api/tenants',
+  headers: admin,
+  payload: { name: 'Trace', plan: 'enterprise' },
+});
 const { tenant, key } = r.json().data;
-await app.inject({ method: 'PATCH', url: `/api/tenants/${tenant.id}`, headers: admin, payload: { rate_limit_per_minute: 1_000_000 } });
+await app.inject({
+  method: 'PATCH',
+  url: `/api/tenants/${tenant.id}`,
+  headers: admin,
+  payload: { rate_limit_per_minute: 1_000_000 },
+});
 const api = injector(app, key);
-const agent = (await api('POST', '/api/agents', { name: 'agent', role: 'general-assistant', maturity_level: 'student' })).data.agent?.id ?? (await api('GET', '/api/agents?limit=1')).data.agents[0].id as string;
+const agent =
+  (await api('POST', '/api/agents', { name: 'agent', role: 'general-assistant', maturity_level: 'student' })).data.agent
+    ?.id ?? ((await api('GET', '/api/agents?limit=1')).data.agents[0].id as string);
 await api('POST', '/api/v1/skills/private', {
-  name: 'Echo', description: 'Echo a number back', skill_type: 'function', code: 'function execute(i) { return { echo: i.n }; }', action: 'read',
+  name: 'Echo',
+  description: 'Echo a number back',
+  skill_type: 'function',
+  code: 'function execute(i) { return { echo: i.n }; }',
+  action: 'read',
   input_schema: { type: 'object', properties: { n: { type: 'number' } }, required: ['n'] },
 });
 const settle = Number(process.env.BENCH_TRACE_SETTLE_MS ?? 3000);
@@ -72,12 +100,15 @@ async function trace(name: string) {
   hits = null;
   const groups = new Map<string, Hit[]>();
   for (const h of all) groups.set(`${h.kind} ${h.origin}`, [...(groups.get(`${h.kind} ${h.origin}`) ?? []), h]);
-  console.log(`\n## ${name}: ${all.filter((h) => h.kind === 'pg').length} PG statements, ${all.filter((h) => h.kind === 'redis').length} Redis commands`
-    + ` (${answered} before the answer; background up to ${settle} ms after)`);
+  console.log(
+    `\n## ${name}: ${all.filter((h) => h.kind === 'pg').length} PG statements, ${all.filter((h) => h.kind === 'redis').length} Redis commands` +
+      ` (${answered} before the answer; background up to ${settle} ms after)`,
+  );
   if (process.env.BENCH_TRACE_VERBOSE === '1') console.log(String(JSON.stringify(body)).slice(0, 300));
   for (const [g, hs] of groups) {
     console.log(`${String(hs.length).padStart(3)}  ${g}`);
-    if (process.env.BENCH_TRACE_VERBOSE === '1') for (const h of hs) console.log(`       ${h.text.replace(/\s+/g, ' ').slice(0, 160)}`);
+    if (process.env.BENCH_TRACE_VERBOSE === '1')
+      for (const h of hs) console.log(`       ${h.text.replace(/\s+/g, ' ').slice(0, 160)}`);
   }
 }
 

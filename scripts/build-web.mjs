@@ -33,7 +33,9 @@ export async function buildWeb({ force = false } = {}) {
       console.warn('[build-web] vite is not installed (production install?): serving the existing web/dist');
       return false;
     }
-    throw new Error('[build-web] web/dist is missing and vite is not installed: run "npm install" (with dev dependencies), then "npm run build:web"');
+    throw new Error(
+      '[build-web] web/dist is missing and vite is not installed: run "npm install" (with dev dependencies), then "npm run build:web"',
+    );
   }
   console.log('[build-web] building the web console into web/dist …');
   await vite.build({ configFile: join(web, 'vite.config.ts'), logLevel: 'warn' });

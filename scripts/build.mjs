@@ -61,7 +61,8 @@ async function compile(tmp) {
     logLevel: 'warning',
   });
   // Everything else under src/ (JSON read at run time, …) goes beside the compiled modules.
-  const copied = (p) => statSync(p).isDirectory() || (!p.endsWith('.ts') && !DEV_ONLY.has(relative(src, p).split(sep).join('/')));
+  const copied = (p) =>
+    statSync(p).isDirectory() || (!p.endsWith('.ts') && !DEV_ONLY.has(relative(src, p).split(sep).join('/')));
   cpSync(src, join(tmp, 'src'), { recursive: true, filter: copied });
 }
 
@@ -78,7 +79,10 @@ export async function buildServer({ out = DEFAULT_OUT, ifStale = false } = {}) {
     cpSync(join(ROOT, 'migrations'), join(tmp, 'migrations'), { recursive: true });
     if (existsSync(join(ROOT, 'web/dist'))) cpSync(join(ROOT, 'web/dist'), join(tmp, 'web/dist'), { recursive: true });
     writeFileSync(join(tmp, 'package.json'), `${JSON.stringify({ type: 'module', private: true }, null, 2)}\n`);
-    writeFileSync(join(tmp, 'build.json'), `${JSON.stringify({ built_at: new Date().toISOString(), node: process.version }, null, 2)}\n`);
+    writeFileSync(
+      join(tmp, 'build.json'),
+      `${JSON.stringify({ built_at: new Date().toISOString(), node: process.version }, null, 2)}\n`,
+    );
     rmSync(out, { recursive: true, force: true });
     renameSync(tmp, out);
   } catch (e) {

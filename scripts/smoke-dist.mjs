@@ -35,13 +35,18 @@ export function cachedNode(major) {
 
 async function call(url, path, { method = 'GET', headers = {}, body } = {}) {
   const type = body ? { 'content-type': 'application/json' } : {};
-  const res = await fetch(`${url}${path}`, { method, headers: { ...type, ...headers }, body: body && JSON.stringify(body) });
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: { ...type, ...headers },
+    body: body && JSON.stringify(body),
+  });
   const json = await res.json().catch(() => null);
   return { status: res.status, body: json };
 }
 
 function expect(what, res, status) {
-  if (res.status !== status) throw new Error(`${what}: expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== status)
+    throw new Error(`${what}: expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
 
@@ -50,11 +55,22 @@ async function smoke(node) {
   const dataDir = mkdtempSync(join(tmpdir(), 'atom-smoke-'));
   const admin = `adm_${randomBytes(12).toString('hex')}`;
   const env = {
-    ...process.env, NODE_OPTIONS: '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn',
-    DATABASE_URL: '', REDIS_URL: '', ATOM_DATA_DIR: dataDir, ATOM_ADMIN_KEY: admin,
+    ...process.env,
+    NODE_OPTIONS: '',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: '',
+    REDIS_URL: '',
+    ATOM_DATA_DIR: dataDir,
+    ATOM_ADMIN_KEY: admin,
   };
   const started = Date.now();
-  const child = spawn(node, [join(ROOT, 'dist/src/main.js'), 'start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node, [join(ROOT, 'dist/src/main.js'), 'start'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   try {
@@ -64,7 +80,10 @@ async function smoke(node) {
         if (m) res(m[1]);
       });
       child.once('exit', (c) => rej(new Error(`exited with ${c}: ${stderr}`)));
-      setTimeout(() => rej(new Error(`not listening after ${START_DEADLINE_MS} ms: ${stderr}`)), START_DEADLINE_MS).unref();
+      setTimeout(
+        () => rej(new Error(`not listening after ${START_DEADLINE_MS} ms: ${stderr}`)),
+        START_DEADLINE_MS,
+      ).unref();
     });
     const ms = Date.now() - started;
     expect('GET /api/health', await call(url, '/api/health'), 200);
@@ -77,14 +96,24 @@ async function smoke(node) {
     const skill = { name: 'Doubler', skill_type: 'function', code: 'function execute(i){return i.n*2}' };
     const created = await call(url, '/api/v1/skills/private', { method: 'POST', headers: auth, body: skill });
     const id = expect('POST /api/v1/skills/private', created, 201).skill_id;
-    const ran = await call(url, `/api/skills/${id}/execute`, { method: 'POST', headers: auth, body: { input: { n: 21 } } });
+    const ran = await call(url, `/api/skills/${id}/execute`, {
+      method: 'POST',
+      headers: auth,
+      body: { input: { n: 21 } },
+    });
     const run = expect('a function skill run', ran, 200);
     if (run.output !== 42) throw new Error(`the skill returned ${JSON.stringify(run)}`);
-    console.log(`[smoke] Node ${version}: compiled server listening after ${ms} ms (fresh database); health, admin, API key, sandbox OK`);
+    console.log(
+      `[smoke] Node ${version}: compiled server listening after ${ms} ms (fresh database); health, admin, API key, sandbox OK`,
+    );
   } catch (e) {
     throw new Error(`[smoke] Node ${version}: ${e.message}`);
   } finally {
-    if (child.exitCode === null) await new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); });
+    if (child.exitCode === null)
+      await new Promise((r) => {
+        child.once('exit', r);
+        child.kill('SIGTERM');
+      });
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

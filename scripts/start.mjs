@@ -19,7 +19,8 @@ const why = process.env.ATOM_FROM_SOURCE === '1' ? 'ATOM_FROM_SOURCE=1' : staleR
 if (why === null) {
   await import(pathToFileURL(join(DEFAULT_OUT, 'src', `${entry}.js`)).href);
 } else {
-  if (cluster.isPrimary) console.error(`[start] running the TypeScript sources through tsx (${why}; npm run build compiles them)`);
+  if (cluster.isPrimary)
+    console.error(`[start] running the TypeScript sources through tsx (${why}; npm run build compiles them)`);
   const { register } = await import('tsx/esm/api');
   register();
   await import(pathToFileURL(join(ROOT, 'src', `${entry}.ts`)).href);

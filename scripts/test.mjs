@@ -21,11 +21,13 @@ const SLOW_FIRST = [
 ];
 
 function testFiles(dir) {
-  return readdirSync(dir).sort().flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return testFiles(path);
-    return name.endsWith('.test.ts') ? [path] : [];
-  });
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) return testFiles(path);
+      return name.endsWith('.test.ts') ? [path] : [];
+    });
 }
 
 const args = process.argv.slice(2);
@@ -33,7 +35,9 @@ const isFile = (a) => /\.(m|c)?[jt]s$/.test(a) && !a.startsWith('-');
 const given = args.filter(isFile);
 const options = args.filter((a) => !isFile(a));
 const all = testFiles('test');
-const files = given.length ? given : [...SLOW_FIRST.filter((f) => all.includes(f)), ...all.filter((f) => !SLOW_FIRST.includes(f))];
+const files = given.length
+  ? given
+  : [...SLOW_FIRST.filter((f) => all.includes(f)), ...all.filter((f) => !SLOW_FIRST.includes(f))];
 
 // --liftoff-only: test processes live seconds, so V8's optimising WebAssembly tier (PGlite is
 // WebAssembly) costs more CPU than it saves; about 15% less CPU for the whole suite.
@@ -41,5 +45,18 @@ const files = given.length ? given : [...SLOW_FIRST.filter((f) => all.includes(f
 // ATOM_LAZY_SCHEMAS: each route's schemas compiled on its first use, in every test process and the
 // servers and CLI commands they start (1.4 s of CPU per app; test/helpers/app.ts).
 const env = { ...process.env, ATOM_LAZY_SCHEMAS: process.env.ATOM_LAZY_SCHEMAS ?? 'true' };
-const child = spawn(process.execPath, ['--liftoff-only', '--import', 'tsx', '--test', '--test-concurrency=3', '--test-timeout=600000', ...options, ...files], { stdio: 'inherit', env });
+const child = spawn(
+  process.execPath,
+  [
+    '--liftoff-only',
+    '--import',
+    'tsx',
+    '--test',
+    '--test-concurrency=3',
+    '--test-timeout=600000',
+    ...options,
+    ...files,
+  ],
+  { stdio: 'inherit', env },
+);
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

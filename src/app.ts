@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import type { DestinationStream } from 'pino';
 import type { Config } from './config.js';
 import { MODULES } from './modules/index.js';
+import { sandboxStats } from './modules/skills/sandbox/index.js';
 import { registerGuard } from './platform/auth/guard.js';
 import { CredentialResolver } from './platform/auth/resolver.js';
 import { memoryBus, redisBus } from './platform/bus.js';
@@ -14,10 +15,10 @@ import { migrate } from './platform/db/migrate.js';
 import { Outbox } from './platform/events.js';
 import { registerConsole } from './platform/http/console.js';
 import { registerDocs } from './platform/http/docs.js';
-import { registerIdempotency } from './platform/http/idempotency.js';
-import { lazySchemaController } from './platform/http/lazy-schemas.js';
 import { registerErrorHandling, sendError, toAppError } from './platform/http/error-handler.js';
 import { registerHostileInputGuards } from './platform/http/hostile.js';
+import { registerIdempotency } from './platform/http/idempotency.js';
+import { lazySchemaController } from './platform/http/lazy-schemas.js';
 import { registerSecurityHeaders } from './platform/http/security-headers.js';
 import { V1Aliases } from './platform/http/v1-alias.js';
 import { newRequestId } from './platform/ids.js';
@@ -25,10 +26,9 @@ import { Jobs } from './platform/jobs.js';
 import { loggerOptions } from './platform/logging.js';
 import { registerHttpMetrics } from './platform/metrics/http.js';
 import { Metrics } from './platform/metrics/index.js';
-import { startTracing, type Tracing } from './platform/tracing/index.js';
-import { sandboxStats } from './modules/skills/sandbox/index.js';
 import { memoryRateStore, redisRateStore } from './platform/ratelimit/index.js';
 import { ToolRegistry } from './platform/tools.js';
+import { startTracing, type Tracing } from './platform/tracing/index.js';
 
 export interface RouteInfo {
   method: string;
@@ -58,7 +58,9 @@ export async function buildApp(config: Config, opts: { logStream?: DestinationSt
   });
   const db = tracing ? tracing.db(rawDb) : rawDb;
   // Auto-pipelining sends the rate-limit scripts of concurrent requests in one write.
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableAutoPipelining: true }) : null;
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableAutoPipelining: true })
+    : null;
   redis?.on('error', () => undefined);
   const bus = config.redisUrl ? redisBus(config.redisUrl) : memoryBus();
   const rates = redis ? redisRateStore(redis, config.rateLimitPrefix) : memoryRateStore();
@@ -69,7 +71,19 @@ export async function buildApp(config: Config, opts: { logStream?: DestinationSt
   const outbox = new Outbox(jobs, metrics ? (type, data) => metrics.event(type, data) : undefined);
   const resolver = new CredentialResolver(db, config);
   await resolver.listen(bus);
-  const ctx: AppContext = { config, db, jobs, outbox, bus, rates, resolver, redis, tools: new ToolRegistry(), metrics, tracing };
+  const ctx: AppContext = {
+    config,
+    db,
+    jobs,
+    outbox,
+    bus,
+    rates,
+    resolver,
+    redis,
+    tools: new ToolRegistry(),
+    metrics,
+    tracing,
+  };
 
   const v1 = new V1Aliases();
   const app = Fastify({
@@ -95,13 +109,31 @@ export async function buildApp(config: Config, opts: { logStream?: DestinationSt
     v1.add(r.url);
     for (const method of [r.method].flat()) {
       if (method === 'HEAD' || (r.schema as { hide?: boolean } | undefined)?.hide) continue;
-      routes.push({ method, url: r.url, auth: cfg.auth ?? 'tenant', permission: cfg.permission, write: cfg.write ?? !['GET', 'OPTIONS'].includes(method) });
+      routes.push({
+        method,
+        url: r.url,
+        auth: cfg.auth ?? 'tenant',
+        permission: cfg.permission,
+        write: cfg.write ?? !['GET', 'OPTIONS'].includes(method),
+      });
     }
   });
   registerErrorHandling(app);
   registerHostileInputGuards(app);
   registerSecurityHeaders(app, { contentSecurityPolicy: false });
-  await app.register(cors, { origin: true, exposedHeaders: ['Idempotent-Replayed', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'X-Request-Id'] });
+  await app.register(cors, {
+    origin: true,
+    exposedHeaders: [
+      'Idempotent-Replayed',
+      'X-RateLimit-Limit',
+      'X-RateLimit-Remaining',
+      'X-RateLimit-Reset',
+      'RateLimit',
+      'RateLimit-Policy',
+      'Retry-After',
+      'X-Request-Id',
+    ],
+  });
   // A write with no body validates as `{}`, so a missing field is named instead of "body must be object".
   // Hooks on every request take a callback: an async one costs a promise and a turn of the microtask queue.
   app.addHook('preValidation', (req, _reply, done) => {

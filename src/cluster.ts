@@ -14,7 +14,8 @@ async function primary() {
   if (!config.databaseUrl?.startsWith('postgres')) {
     throw new Error('cluster mode needs DATABASE_URL=postgres://… (the embedded database belongs to one process)');
   }
-  if (!config.redisUrl) throw new Error('cluster mode needs REDIS_URL: rate limits, key revocation and streams are shared through Redis');
+  if (!config.redisUrl)
+    throw new Error('cluster mode needs REDIS_URL: rate limits, key revocation and streams are shared through Redis');
   const db = await openDatabase(config);
   const applied = await migrate(db);
   await db.close();

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { ConfigError, parseEnv, type Env } from './config/parse.js';
+import { ConfigError, type Env, parseEnv } from './config/parse.js';
 import type { EnvSettings, OAuthSettingName } from './config/schema.js';
 import { loadSecrets } from './config/secrets.js';
 
@@ -15,14 +15,20 @@ export { ConfigError };
 export type Config = ReturnType<typeof loadConfig>;
 
 const OAUTH_FIELDS = {
-  CLIENT_ID: 'clientId', CLIENT_SECRET: 'clientSecret', AUTHORIZE_URL: 'authorizeUrl',
-  TOKEN_URL: 'tokenUrl', REVOKE_URL: 'revokeUrl', TEST_URL: 'testUrl',
+  CLIENT_ID: 'clientId',
+  CLIENT_SECRET: 'clientSecret',
+  AUTHORIZE_URL: 'authorizeUrl',
+  TOKEN_URL: 'tokenUrl',
+  REVOKE_URL: 'revokeUrl',
+  TEST_URL: 'testUrl',
 } as const satisfies Record<OAuthSettingName, string>;
 
 /** One provider's OAuth client settings, from ATOM_OAUTH_<PROVIDER>_<SETTING>. */
 export type OAuthSettings = { [K in OAuthSettingName as (typeof OAUTH_FIELDS)[K]]?: string };
 
-function oauthSettings(parsed: Record<string, Partial<Record<OAuthSettingName, string>>>): Record<string, OAuthSettings> {
+function oauthSettings(
+  parsed: Record<string, Partial<Record<OAuthSettingName, string>>>,
+): Record<string, OAuthSettings> {
   const out: Record<string, OAuthSettings> = {};
   for (const [provider, given] of Object.entries(parsed)) {
     out[provider] = {};
@@ -109,7 +115,9 @@ function observabilitySettings(s: EnvSettings, host: string) {
     metricsPort: s.ATOM_METRICS_PORT ?? null,
     metricsHost: s.ATOM_METRICS_HOST ?? host,
     /** OTLP/HTTP endpoint spans are sent to; null: tracing is off and costs nothing. */
-    otlpTracesUrl: s.OTEL_SDK_DISABLED ? null : s.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base ? `${base}/v1/traces` : null),
+    otlpTracesUrl: s.OTEL_SDK_DISABLED
+      ? null
+      : (s.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base ? `${base}/v1/traces` : null)),
     /** The service name spans carry. */
     otelServiceName: s.OTEL_SERVICE_NAME,
   };

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { freshDatabaseUrl } from './helpers/app.js';
 import { http, sharedSecrets } from './helpers/processes.js';
@@ -13,7 +13,9 @@ import { http, sharedSecrets } from './helpers/processes.js';
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
 function files(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)],
+  );
 }
 
 /** Plain `node <out>/src/main.js start`: no tsx, no loader, nothing from the test runner's command line. */
@@ -48,7 +50,12 @@ describe('npm run build: the compiled server', () => {
     symlinkSync(join(ROOT, 'node_modules'), join(tmp, 'node_modules'), 'dir');
     const db = await freshDatabaseUrl();
     drop = db.drop;
-    const env = { ...secrets, DATABASE_URL: db.url, REDIS_URL: process.env.REDIS_URL ?? '', ATOM_DATA_DIR: join(tmp, 'data') };
+    const env = {
+      ...secrets,
+      DATABASE_URL: db.url,
+      REDIS_URL: process.env.REDIS_URL ?? '',
+      ATOM_DATA_DIR: join(tmp, 'data'),
+    };
     server = await startCompiled(out, env);
   });
 
@@ -64,9 +71,18 @@ describe('npm run build: the compiled server', () => {
 
   it('holds JavaScript, the migrations and the console, and no TypeScript', () => {
     const all = files(out).map((f) => f.slice(out.length + 1));
-    assert.deepEqual(all.filter((f) => f.endsWith('.ts')), []);
-    const expected = ['src/main.js', 'src/cluster.js', 'src/modules/skills/sandbox/worker.js', 'src/modules/packages/advisories.json'];
-    for (const f of [...expected, 'web/dist/index.html', 'package.json', 'build.json']) assert.ok(all.includes(f), `${f} is in the build`);
+    assert.deepEqual(
+      all.filter((f) => f.endsWith('.ts')),
+      [],
+    );
+    const expected = [
+      'src/main.js',
+      'src/cluster.js',
+      'src/modules/skills/sandbox/worker.js',
+      'src/modules/packages/advisories.json',
+    ];
+    for (const f of [...expected, 'web/dist/index.html', 'package.json', 'build.json'])
+      assert.ok(all.includes(f), `${f} is in the build`);
     const migrations = readdirSync(join(ROOT, 'migrations')).map((f) => `migrations/${f}`);
     assert.deepEqual(all.filter((f) => f.startsWith('migrations/')).sort(), migrations.sort());
   });
@@ -103,6 +119,9 @@ describe('npm run build: the compiled server', () => {
     const run = await http(execute, { method: 'POST', headers: key, body: { input: { n: 21 } } });
     assert.equal(run.status, 200, JSON.stringify(run.body));
     assert.equal(run.body.output, 42);
-    assert.ok(!existsSync(join(out, 'src/modules/skills/sandbox/worker-entry.mjs')), 'the tsx shim of the sandbox worker is not shipped');
+    assert.ok(
+      !existsSync(join(out, 'src/modules/skills/sandbox/worker-entry.mjs')),
+      'the tsx shim of the sandbox worker is not shipped',
+    );
   });
 });

@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { embeddedOnly } from './helpers/app.js';
 import { promisify } from 'node:util';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
+import { embeddedOnly } from './helpers/app.js';
 import { call } from './helpers/http.js';
 
 const run = promisify(execFile);
@@ -21,11 +21,19 @@ describe('CLI', embeddedOnly, () => {
       assert.match(migrated.stdout, /Applied: 0001_platform\.sql/);
       const again = await run(process.execPath, ['--import', 'tsx', 'src/main.ts', 'migrate'], { env });
       assert.match(again.stdout, /up to date/);
-      const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/main.ts', 'tenant', 'create', '--name', 'Acme', '--plan', 'team'], { env });
+      const { stdout } = await run(
+        process.execPath,
+        ['--import', 'tsx', 'src/main.ts', 'tenant', 'create', '--name', 'Acme', '--plan', 'team'],
+        { env },
+      );
       const tenant = /Tenant:\s+(tnt_\w+)/.exec(stdout)?.[1];
       const key = /API key:\s+(sk-atom\w+)/.exec(stdout)?.[1];
       assert.ok(tenant && key, stdout);
-      const bad = await run(process.execPath, ['--import', 'tsx', 'src/main.ts', 'tenant', 'create', '--name', 'X', '--plan', 'gold'], { env }).catch((e) => e);
+      const bad = await run(
+        process.execPath,
+        ['--import', 'tsx', 'src/main.ts', 'tenant', 'create', '--name', 'X', '--plan', 'gold'],
+        { env },
+      ).catch((e) => e);
       assert.equal(bad.code, 1);
       assert.match(bad.stderr, /--plan must be/);
 

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { hammer, step, type Result } from '../lib/load.js';
+import { hammer, type Result, step } from '../lib/load.js';
 import type { AtomTarget } from './http.js';
 
 type Hook = { id: string; secret: string };
@@ -17,7 +17,12 @@ function signedCalls(w: Hook) {
     const id = `msg_bench_${n}`;
     const ts = Math.floor(Date.now() / 1000);
     const signature = `v1,${createHmac('sha256', key).update(`${id}.${ts}.${body}`).digest('base64')}`;
-    return { method: 'POST', path: `/api/workflows/${w.id}/webhook`, body, headers: { 'webhook-id': id, 'webhook-timestamp': String(ts), 'webhook-signature': signature } };
+    return {
+      method: 'POST',
+      path: `/api/workflows/${w.id}/webhook`,
+      body,
+      headers: { 'webhook-id': id, 'webhook-timestamp': String(ts), 'webhook-signature': signature },
+    };
   };
 }
 
@@ -41,7 +46,11 @@ async function drained(t: AtomTarget, w: Hook): Promise<number> {
 }
 
 /** Every run of the workflow with `status`, paged through the API (newest first). */
-async function runsOf(t: AtomTarget, w: Hook, status: string): Promise<{ created_at: string; finished_at: string | null }[]> {
+async function runsOf(
+  t: AtomTarget,
+  w: Hook,
+  status: string,
+): Promise<{ created_at: string; finished_at: string | null }[]> {
   const out: { created_at: string; finished_at: string | null }[] = [];
   for (let offset = 0; ; offset += 100) {
     const page = await get(t, `/api/workflows/${w.id}/runs?status=${status}&limit=100&offset=${offset}`);
@@ -66,7 +75,12 @@ export async function workflowScenarios(engine: string, t: AtomTarget): Promise<
   await drained(t, warm);
 
   const started = Date.now();
-  const accepted = await hammer({ ...h, name: 'workflow runs through the signed webhook trigger', next: signedCalls(measured), warm: false });
+  const accepted = await hammer({
+    ...h,
+    name: 'workflow runs through the signed webhook trigger',
+    next: signedCalls(measured),
+    warm: false,
+  });
   step(`${engine}: waiting for the accepted runs to finish`);
   const drainedAt = await drained(t, measured);
   const all = await total(t, measured);
@@ -74,14 +88,25 @@ export async function workflowScenarios(engine: string, t: AtomTarget): Promise<
   const lastFinished = Math.max(...completed.map((r) => Date.parse(r.finished_at!)));
   const seconds = (lastFinished - started) / 1000;
   const latencies = completed.map((r) => Date.parse(r.finished_at!) - Date.parse(r.created_at)).sort((a, b) => a - b);
-  const q = (p: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]! : null);
+  const q = (p: number) =>
+    latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]! : null;
   return [
-    { ...accepted, name: 'workflow run via signed webhook (trigger → transform → output): 202 accepted', note: `${all} runs created; the run goes on after the 202` },
     {
-      name: 'workflow runs completed end to end (same calls)', engine, rate: completed.length / seconds, unit: 'runs/s', p50: q(0.5), p99: q(0.99),
+      ...accepted,
+      name: 'workflow run via signed webhook (trigger → transform → output): 202 accepted',
+      note: `${all} runs created; the run goes on after the 202`,
+    },
+    {
+      name: 'workflow runs completed end to end (same calls)',
+      engine,
+      rate: completed.length / seconds,
+      unit: 'runs/s',
+      p50: q(0.5),
+      p99: q(0.99),
       errors: all - completed.length,
-      note: `${completed.length} of ${all} runs completed; over ${seconds.toFixed(1)} s from the first call to the last finished_at `
-        + `(all finished ${((drainedAt - started) / 1000).toFixed(1)} s after the first call, as polled); latency = run created → finished`,
+      note:
+        `${completed.length} of ${all} runs completed; over ${seconds.toFixed(1)} s from the first call to the last finished_at ` +
+        `(all finished ${((drainedAt - started) / 1000).toFixed(1)} s after the first call, as polled); latency = run created → finished`,
     },
   ];
 }

@@ -2,12 +2,21 @@ import { TimeoutError } from './errors.js';
 import type { paths } from './generated/openapi.js';
 import { type Page, paginate, toPage } from './pagination.js';
 import { ROUTES } from './routes.js';
-import { Transport, type ClientOptions, type RequestOptions } from './transport.js';
+import { type ClientOptions, type RequestOptions, Transport } from './transport.js';
 
-type Ok<P extends keyof paths, M extends keyof paths[P], C extends string = '200'> =
-  paths[P][M] extends { responses: infer R } ? (C extends keyof R ? (R[C] extends { data: infer D } ? D : never) : never) : never;
+type Ok<P extends keyof paths, M extends keyof paths[P], C extends string = '200'> = paths[P][M] extends {
+  responses: infer R;
+}
+  ? C extends keyof R
+    ? R[C] extends { data: infer D }
+      ? D
+      : never
+    : never
+  : never;
 type Body<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { requestBody: infer B } ? B : never;
-type Query<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { parameters: { query: infer Q } } ? Q : never;
+type Query<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { parameters: { query: infer Q } }
+  ? Q
+  : never;
 
 /** Types of the agent API, taken from the server's OpenAPI document (sdk/src/generated/openapi.ts). */
 export type Agent = Ok<'/api/agents', 'post', '201'>['agent'];
@@ -59,7 +68,10 @@ export class AgentsResource {
   }
 
   /** `maturity_level` defaults to `student` (the api-overview example omits it; the server requires it). */
-  async create(input: Omit<CreateAgentInput, 'maturity_level'> & Partial<Pick<CreateAgentInput, 'maturity_level'>>, o: RequestOptions = {}): Promise<Agent> {
+  async create(
+    input: Omit<CreateAgentInput, 'maturity_level'> & Partial<Pick<CreateAgentInput, 'maturity_level'>>,
+    o: RequestOptions = {},
+  ): Promise<Agent> {
     const body = { maturity_level: 'student' as const, ...input };
     return (await this.t.call<Ok<'/api/agents', 'post', '201'>>(ROUTES.createAgent, { ...o, body })).agent;
   }
@@ -69,7 +81,9 @@ export class AgentsResource {
   }
 
   async update(agentId: string, input: UpdateAgentInput): Promise<Agent> {
-    return (await this.t.call<Ok<'/api/agents/{id}', 'put'>>(ROUTES.updateAgent, { params: { id: agentId }, body: input })).agent;
+    return (
+      await this.t.call<Ok<'/api/agents/{id}', 'put'>>(ROUTES.updateAgent, { params: { id: agentId }, body: input })
+    ).agent;
   }
 
   async delete(agentId: string): Promise<Ok<'/api/agents/{id}', 'delete'>> {
@@ -88,7 +102,12 @@ export class AgentsResource {
     let interval = pollIntervalMs;
     while (!FINISHED.has(view.status)) {
       if (Date.now() + interval > deadline) {
-        throw new TimeoutError({ code: 'EXECUTION_WAIT_TIMEOUT', status: 0, message: `execution ${view.execution_id} still ${view.status} after ${waitTimeoutMs} ms`, details: { execution: view } });
+        throw new TimeoutError({
+          code: 'EXECUTION_WAIT_TIMEOUT',
+          status: 0,
+          message: `execution ${view.execution_id} still ${view.status} after ${waitTimeoutMs} ms`,
+          details: { execution: view },
+        });
       }
       await new Promise((r) => setTimeout(r, interval));
       interval = Math.min(5_000, Math.round(interval * 1.5));
@@ -107,7 +126,10 @@ export class AgentsResource {
     return this.t.call<Execution>(ROUTES.cancelExecution, { params: { id: agentId, execution_id: executionId } });
   }
 
-  async listExecutions(agentId: string, query: { page?: number; limit?: number; status?: string } = {}): Promise<Page<Execution>> {
+  async listExecutions(
+    agentId: string,
+    query: { page?: number; limit?: number; status?: string } = {},
+  ): Promise<Page<Execution>> {
     return toPage<Execution>(await this.t.call(ROUTES.listExecutions, { params: { id: agentId }, query }));
   }
 }

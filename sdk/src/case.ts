@@ -4,8 +4,42 @@
  * User data (configs, JSON Schemas, skill content, execution results) is copied as is.
  */
 
-const KEEP_SNAKE = new Set(['config', 'config_overrides', 'content', 'code', 'config_schema', 'input_schema', 'output_schema', 'schema', 'metadata', 'context', 'parameters', 'input', 'output', 'result', 'api_keys', 'payload']);
-const KEEP_CAMEL = new Set(['config', 'configOverrides', 'content', 'code', 'configSchema', 'inputSchema', 'outputSchema', 'schema', 'metadata', 'context', 'parameters', 'input', 'output', 'result', 'apiKeys', 'payload']);
+const KEEP_SNAKE = new Set([
+  'config',
+  'config_overrides',
+  'content',
+  'code',
+  'config_schema',
+  'input_schema',
+  'output_schema',
+  'schema',
+  'metadata',
+  'context',
+  'parameters',
+  'input',
+  'output',
+  'result',
+  'api_keys',
+  'payload',
+]);
+const KEEP_CAMEL = new Set([
+  'config',
+  'configOverrides',
+  'content',
+  'code',
+  'configSchema',
+  'inputSchema',
+  'outputSchema',
+  'schema',
+  'metadata',
+  'context',
+  'parameters',
+  'input',
+  'output',
+  'result',
+  'apiKeys',
+  'payload',
+]);
 
 export const toSnake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 export const toCamel = (key: string) => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -36,11 +70,28 @@ export function camelKeys<T = unknown>(value: unknown): T {
 }
 
 type CamelKey<S extends string> = S extends `${infer H}_${infer T}` ? `${H}${Capitalize<CamelKey<T>>}` : S;
-type KeptSnake = 'config' | 'config_overrides' | 'content' | 'code' | 'config_schema' | 'input_schema' | 'output_schema' | 'schema' | 'metadata' | 'context' | 'parameters' | 'input' | 'output' | 'result' | 'api_keys' | 'payload';
+type KeptSnake =
+  | 'config'
+  | 'config_overrides'
+  | 'content'
+  | 'code'
+  | 'config_schema'
+  | 'input_schema'
+  | 'output_schema'
+  | 'schema'
+  | 'metadata'
+  | 'context'
+  | 'parameters'
+  | 'input'
+  | 'output'
+  | 'result'
+  | 'api_keys'
+  | 'payload';
 
 /** The type `camelKeys` produces: snake_case keys renamed at every level, user data left as is. */
-export type Camelize<T> = T extends ReadonlyArray<infer U>
-  ? Array<Camelize<U>>
-  : T extends object
-    ? { [K in keyof T as K extends string ? CamelKey<K> : K]: K extends KeptSnake ? T[K] : Camelize<T[K]> }
-    : T;
+export type Camelize<T> =
+  T extends ReadonlyArray<infer U>
+    ? Array<Camelize<U>>
+    : T extends object
+      ? { [K in keyof T as K extends string ? CamelKey<K> : K]: K extends KeptSnake ? T[K] : Camelize<T[K]> }
+      : T;

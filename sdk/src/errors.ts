@@ -76,7 +76,8 @@ export class ComponentNotFoundError extends NotFoundError {
   constructor(init: ErrorInit & { componentId?: string }) {
     super(init);
     const d = init.details ?? {};
-    this.componentId = str(d.component_id) ?? str(d.skill_id) ?? str(d.template_id) ?? str(d.domain_id) ?? str(d.id) ?? init.componentId;
+    this.componentId =
+      str(d.component_id) ?? str(d.skill_id) ?? str(d.template_id) ?? str(d.domain_id) ?? str(d.id) ?? init.componentId;
   }
 }
 
@@ -100,11 +101,29 @@ export class TimeoutError extends MarketplaceError {}
 export class BundleVerificationError extends MarketplaceError {}
 
 const COMPONENT_CODES = new Set([
-  'COMPONENT_NOT_FOUND', 'SKILL_NOT_FOUND', 'TEMPLATE_NOT_FOUND', 'DOMAIN_NOT_FOUND', 'AGENT_NOT_FOUND',
-  'CANVAS_NOT_FOUND', 'WORKFLOW_NOT_FOUND', 'LISTING_NOT_FOUND', 'INSTALLATION_NOT_FOUND',
+  'COMPONENT_NOT_FOUND',
+  'SKILL_NOT_FOUND',
+  'TEMPLATE_NOT_FOUND',
+  'DOMAIN_NOT_FOUND',
+  'AGENT_NOT_FOUND',
+  'CANVAS_NOT_FOUND',
+  'WORKFLOW_NOT_FOUND',
+  'LISTING_NOT_FOUND',
+  'INSTALLATION_NOT_FOUND',
 ]);
-const GOVERNANCE_CODES = new Set(['GOVERNANCE_DENIED', 'GOVERNANCE_VIOLATION', 'APPROVAL_REQUIRED', 'PENDING_APPROVAL']);
-const QUOTA_CODES = new Set(['AGENT_LIMIT_EXCEEDED', 'SKILL_LIMIT_EXCEEDED', 'LLM_TOKEN_LIMIT_EXCEEDED', 'TENANT_LIMIT_EXCEEDED', 'EXAM_COOLDOWN']);
+const GOVERNANCE_CODES = new Set([
+  'GOVERNANCE_DENIED',
+  'GOVERNANCE_VIOLATION',
+  'APPROVAL_REQUIRED',
+  'PENDING_APPROVAL',
+]);
+const QUOTA_CODES = new Set([
+  'AGENT_LIMIT_EXCEEDED',
+  'SKILL_LIMIT_EXCEEDED',
+  'LLM_TOKEN_LIMIT_EXCEEDED',
+  'TENANT_LIMIT_EXCEEDED',
+  'EXAM_COOLDOWN',
+]);
 
 /** The error class for one server answer. `componentId` is the id in the request path, when any. */
 export function errorFromResponse(init: ErrorInit & { componentId?: string }): MarketplaceError {
@@ -112,7 +131,8 @@ export function errorFromResponse(init: ErrorInit & { componentId?: string }): M
   if (status === 429 && QUOTA_CODES.has(code)) return new QuotaExceededError(init);
   if (status === 429 || code === 'RATE_LIMIT_EXCEEDED') return new RateLimitError(init);
   if (status === 401) return new AuthenticationError(init);
-  if (code === 'INSUFFICIENT_PERMISSIONS' || code === 'INSUFFICIENT_SCOPE') return new InsufficientPermissionsError(init);
+  if (code === 'INSUFFICIENT_PERMISSIONS' || code === 'INSUFFICIENT_SCOPE')
+    return new InsufficientPermissionsError(init);
   if (GOVERNANCE_CODES.has(code)) return new GovernanceDeniedError(init);
   if (code === 'PLAN_RESTRICTED') return new PlanRestrictedError(init);
   if (status === 404 && COMPONENT_CODES.has(code)) return new ComponentNotFoundError(init);

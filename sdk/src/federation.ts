@@ -1,10 +1,10 @@
 import { createHash, createPublicKey, verify as edVerify, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { camelKeys } from './case.js';
 import { BundleVerificationError } from './errors.js';
-import { listQuery, type Component, type ListOptions } from './marketplace-base.js';
+import { type Component, type ListOptions, listQuery } from './marketplace-base.js';
 import { type Page, paginate, toPage } from './pagination.js';
 import { ROUTES } from './routes.js';
-import { Transport, type ClientOptions } from './transport.js';
+import { type ClientOptions, Transport } from './transport.js';
 
 export interface FederationClientOptions extends ClientOptions {
   /** The shared secret this instance was given by the peer (`X-Federation-Key`). */
@@ -48,13 +48,20 @@ export interface AgentBundle {
 }
 
 /** A public key as published in the peer's `/.well-known/atom-federation.json`. */
-export interface PublishedKey { key_id: string; alg: string; public_key: string; jwk?: JsonWebKey }
+export interface PublishedKey {
+  key_id: string;
+  alg: string;
+  public_key: string;
+  jwk?: JsonWebKey;
+}
 
 /** Canonical JSON: object keys sorted at every level, no whitespace (RFC 8785 for ordinary values). */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value ?? null);
@@ -72,7 +79,8 @@ function toKey(k: KeyInput): KeyObject {
   if (typeof k === 'string') return createPublicKey(k);
   if ((k as KeyObject).type === 'public') return k as KeyObject;
   const published = k as PublishedKey;
-  if (published.public_key) return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: published.public_key }, format: 'jwk' });
+  if (published.public_key)
+    return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: published.public_key }, format: 'jwk' });
   return createPublicKey({ key: k as JsonWebKey, format: 'jwk' });
 }
 
@@ -86,15 +94,23 @@ function fail(message: string, details: Record<string, unknown> = {}): never {
  * `BundleVerificationError` on the first problem; returns the bundle when all hold.
  */
 export function verifyAgentBundle<T extends AgentBundle>(bundle: T, keys: KeyInput[]): T {
-  if (!bundle || typeof bundle !== 'object' || bundle.format !== 'atom.bundle' || bundle.version !== 1) fail('Not an atom.bundle version 1');
-  if (bundle.digest?.alg !== 'sha-256' || typeof bundle.digest.value !== 'string' || bundle.signature?.alg !== 'ed25519' || typeof bundle.signature.value !== 'string') {
+  if (!bundle || typeof bundle !== 'object' || bundle.format !== 'atom.bundle' || bundle.version !== 1)
+    fail('Not an atom.bundle version 1');
+  if (
+    bundle.digest?.alg !== 'sha-256' ||
+    typeof bundle.digest.value !== 'string' ||
+    bundle.signature?.alg !== 'ed25519' ||
+    typeof bundle.signature.value !== 'string'
+  ) {
     fail('Bundle lacks a sha-256 digest or an ed25519 signature');
   }
   const { digest: _d, signature: _s, ...body } = bundle;
   const hex = createHash('sha256').update(canonicalJson(body), 'utf8').digest('hex');
-  if (hex !== bundle.digest.value.toLowerCase()) fail('Bundle digest does not match its content', { expected: bundle.digest.value, actual: hex });
+  if (hex !== bundle.digest.value.toLowerCase())
+    fail('Bundle digest does not match its content', { expected: bundle.digest.value, actual: hex });
   const candidates = keys.filter((k) => kidOf(k) === undefined || kidOf(k) === bundle.signature.key_id);
-  if (!candidates.length) fail(`No public key '${bundle.signature.key_id}' for this bundle`, { key_id: bundle.signature.key_id });
+  if (!candidates.length)
+    fail(`No public key '${bundle.signature.key_id}' for this bundle`, { key_id: bundle.signature.key_id });
   const signature = Buffer.from(bundle.signature.value, 'base64url');
   const ok = candidates.some((k) => {
     try {
@@ -123,7 +139,9 @@ export class FederationClient {
 
   /** Approved public agent listings the peer shares; a `Page` (array + `items`, `total`, `hasMore`). */
   async discoverAgents(options: ListOptions = {}): Promise<Page<Component>> {
-    return toPage(await this.transport.call(ROUTES.discoverAgents, { query: listQuery(options) }), (v) => camelKeys<Component>(v));
+    return toPage(await this.transport.call(ROUTES.discoverAgents, { query: listQuery(options) }), (v) =>
+      camelKeys<Component>(v),
+    );
   }
 
   iterateAgents(options: Omit<ListOptions, 'page' | 'offset'> = {}): AsyncGenerator<Component> {

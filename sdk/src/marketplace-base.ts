@@ -61,8 +61,14 @@ export interface InstallAgentOptions {
   [key: string]: any;
 }
 
-export interface PublishResult extends Component { componentId: string; status: string }
-export interface InstallResult extends Component { status: string; installationId?: string }
+export interface PublishResult extends Component {
+  componentId: string;
+  status: string;
+}
+export interface InstallResult extends Component {
+  status: string;
+  installationId?: string;
+}
 
 export interface BulkInstallResult<T = InstallResult> {
   results: Array<{ id: string; ok: true; result: T } | { id: string; ok: false; error: MarketplaceError }>;
@@ -91,11 +97,19 @@ export function listQuery(o: ListOptions = {}): Record<string, unknown> {
 export function withIds<T = unknown>(r: Record<string, unknown>): T & PublishResult & InstallResult {
   const componentId = r.componentId ?? r.marketplaceId ?? r.templateId ?? r.domainId ?? r.skillId ?? r.agentId ?? r.id;
   const installationId = r.installationId ?? r.installId;
-  return { ...r, ...(componentId !== undefined ? { componentId } : {}), ...(installationId !== undefined ? { installationId } : {}) } as T & PublishResult & InstallResult;
+  return {
+    ...r,
+    ...(componentId !== undefined ? { componentId } : {}),
+    ...(installationId !== undefined ? { installationId } : {}),
+  } as T & PublishResult & InstallResult;
 }
 
 /** Runs `fn` over `ids` with bounded concurrency; one failure does not stop the others. */
-export async function bulk<T>(ids: string[], fn: (id: string) => Promise<T>, concurrency = 4): Promise<BulkInstallResult<T>> {
+export async function bulk<T>(
+  ids: string[],
+  fn: (id: string) => Promise<T>,
+  concurrency = 4,
+): Promise<BulkInstallResult<T>> {
   const results: BulkInstallResult<T>['results'] = new Array(ids.length);
   let next = 0;
   const worker = async () => {

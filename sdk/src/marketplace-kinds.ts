@@ -1,6 +1,13 @@
 import {
-  MarketplaceBase, snakeKeys, withIds,
-  type Component, type InstallAgentOptions, type InstallResult, type ListOptions, type PublishAgentOptions, type PublishResult,
+  type Component,
+  type InstallAgentOptions,
+  type InstallResult,
+  type ListOptions,
+  MarketplaceBase,
+  type PublishAgentOptions,
+  type PublishResult,
+  snakeKeys,
+  withIds,
 } from './marketplace-base.js';
 import { type Page, paginate } from './pagination.js';
 import { ROUTES } from './routes.js';
@@ -9,7 +16,15 @@ type Extra = Record<string, unknown>;
 
 export interface AgentBulkResult {
   success: boolean;
-  results: Array<{ agentId: string; templateId: string | null; status: string; installationId: string | null; installedAgentId: string | null; created: boolean; error: { code: string; message: string; details?: unknown } | null }>;
+  results: Array<{
+    agentId: string;
+    templateId: string | null;
+    status: string;
+    installationId: string | null;
+    installedAgentId: string | null;
+    created: boolean;
+    error: { code: string; message: string; details?: unknown } | null;
+  }>;
   total: number;
   installed: number;
   failed: number;
@@ -50,23 +65,35 @@ export class MarketplaceKinds extends MarketplaceBase {
    * Both forms of the guides: `installAgent('agent-123', 'target-tenant-id')`,
    * `installAgent(agentId, {installConfig})` and `installAgent({agentId, sourceTenantId, targetTenantId, installConfig})`.
    */
-  async installAgent(agent: string | InstallAgentOptions, target?: string | Omit<InstallAgentOptions, 'agentId'>): Promise<InstallResult> {
+  async installAgent(
+    agent: string | InstallAgentOptions,
+    target?: string | Omit<InstallAgentOptions, 'agentId'>,
+  ): Promise<InstallResult> {
     const base: InstallAgentOptions = typeof agent === 'string' ? { agentId: agent } : agent;
-    const more = typeof target === 'string' ? { targetTenantId: target } : target ?? {};
-    return withIds(await this.camel<Record<string, unknown>>(ROUTES.installAgent, { body: snakeKeys({ ...base, ...more }) }));
+    const more = typeof target === 'string' ? { targetTenantId: target } : (target ?? {});
+    return withIds(
+      await this.camel<Record<string, unknown>>(ROUTES.installAgent, { body: snakeKeys({ ...base, ...more }) }),
+    );
   }
 
   /**
    * POST /install/bulk: one server call, one result per id (`{agentId, status, installationId,
    * error}`); `installed` and `failed` count them. A failed item does not stop the others.
    */
-  async bulkInstallAgents(agentIds: string[], options: Omit<InstallAgentOptions, 'agentId'> = {}): Promise<AgentBulkResult> {
-    const r = await this.camel<AgentBulkResult>(ROUTES.bulkInstallAgents, { body: snakeKeys({ agentIds, ...options }) });
+  async bulkInstallAgents(
+    agentIds: string[],
+    options: Omit<InstallAgentOptions, 'agentId'> = {},
+  ): Promise<AgentBulkResult> {
+    const r = await this.camel<AgentBulkResult>(ROUTES.bulkInstallAgents, {
+      body: snakeKeys({ agentIds, ...options }),
+    });
     return { ...r, succeeded: r.installed };
   }
 
   /** This tenant's installed agent templates (`{id, templateId, installedAgentId, sourceTenantId, status, …}`). */
-  listInstallations(options: { limit?: number; offset?: number; pageSize?: number; page?: number } = {}): Promise<Page<Component>> {
+  listInstallations(
+    options: { limit?: number; offset?: number; pageSize?: number; page?: number } = {},
+  ): Promise<Page<Component>> {
     return this.list(ROUTES.listInstallations, options);
   }
 
@@ -91,11 +118,18 @@ export class MarketplaceKinds extends MarketplaceBase {
   /** `{componentId (or canvasId), price, license, tags, …}`. */
   async publishCanvas(options: { componentId?: string; canvasId?: string } & Extra): Promise<PublishResult> {
     const { canvasId, componentId, ...rest } = options;
-    return withIds(await this.camel<Record<string, unknown>>(ROUTES.publishCanvas, { body: snakeKeys({ componentId: componentId ?? canvasId, ...rest }) }));
+    return withIds(
+      await this.camel<Record<string, unknown>>(ROUTES.publishCanvas, {
+        body: snakeKeys({ componentId: componentId ?? canvasId, ...rest }),
+      }),
+    );
   }
 
   /** `installCanvas(componentId, {canvasId})` or `installCanvas({componentId, canvasId})`. */
-  async installCanvas(component: string | ({ componentId: string } & Extra), options: Extra = {}): Promise<InstallResult> {
+  async installCanvas(
+    component: string | ({ componentId: string } & Extra),
+    options: Extra = {},
+  ): Promise<InstallResult> {
     const body = typeof component === 'string' ? { componentId: component, ...options } : { ...component, ...options };
     return withIds(await this.camel<Record<string, unknown>>(ROUTES.installCanvas, { body: snakeKeys(body) }));
   }
@@ -121,10 +155,17 @@ export class MarketplaceKinds extends MarketplaceBase {
   }
 
   /** `installDomain(domainId, {customName})` or `installDomain({templateDomainId | domainId, customName})`. */
-  async installDomain(domain: string | ({ domainId?: string; templateDomainId?: string } & Extra), options: Extra = {}): Promise<InstallResult> {
+  async installDomain(
+    domain: string | ({ domainId?: string; templateDomainId?: string } & Extra),
+    options: Extra = {},
+  ): Promise<InstallResult> {
     const o = typeof domain === 'string' ? { templateDomainId: domain, ...options } : { ...domain, ...options };
     const { domainId, templateDomainId, ...rest } = o as { domainId?: string; templateDomainId?: string } & Extra;
-    return withIds(await this.camel<Record<string, unknown>>(ROUTES.installDomain, { body: snakeKeys({ templateDomainId: templateDomainId ?? domainId, ...rest }) }));
+    return withIds(
+      await this.camel<Record<string, unknown>>(ROUTES.installDomain, {
+        body: snakeKeys({ templateDomainId: templateDomainId ?? domainId, ...rest }),
+      }),
+    );
   }
 
   /** Ratings 1–5 in half stars. */

@@ -1,17 +1,17 @@
 import { camelKeys, snakeKeys } from './case.js';
 import {
-  bulk,
-  withIds,
   type BulkInstallResult,
+  bulk,
   type Component,
   type InstallResult,
   type ListOptions,
   type PublishResult,
+  withIds,
 } from './marketplace-base.js';
 import { MarketplaceKinds } from './marketplace-kinds.js';
 import { type Page, paginate, toPage } from './pagination.js';
 import { ROUTES } from './routes.js';
-import { Transport, type ClientOptions } from './transport.js';
+import { type ClientOptions, Transport } from './transport.js';
 import type {
   BrowsedSkill,
   SkillDetail,

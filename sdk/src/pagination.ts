@@ -15,7 +15,10 @@ export class Page<T> extends Array<T> {
     return Array.from(this);
   }
 
-  static fromItems<T>(items: T[], info: Partial<Pick<Page<T>, 'total' | 'page' | 'limit' | 'offset' | 'hasMore'>> = {}): Page<T> {
+  static fromItems<T>(
+    items: T[],
+    info: Partial<Pick<Page<T>, 'total' | 'page' | 'limit' | 'offset' | 'hasMore'>> = {},
+  ): Page<T> {
     const page = new Page<T>();
     page.push(...items);
     Object.assign(page, info);
@@ -28,7 +31,22 @@ export class Page<T> extends Array<T> {
   }
 }
 
-const LIST_KEYS = ['items', 'data', 'agents', 'skills', 'components', 'domains', 'templates', 'workflows', 'installations', 'webhooks', 'executions', 'results', 'ratings', 'reviews'];
+const LIST_KEYS = [
+  'items',
+  'data',
+  'agents',
+  'skills',
+  'components',
+  'domains',
+  'templates',
+  'workflows',
+  'installations',
+  'webhooks',
+  'executions',
+  'results',
+  'ratings',
+  'reviews',
+];
 
 /**
  * A page from any of the server's list shapes: `{items,total,limit,offset,has_more}`,
@@ -44,7 +62,8 @@ export function toPage<T>(body: unknown, convert: (v: unknown) => T = (v) => v a
   const total = num(b.total, p.total, b.count);
   const page = num(b.page, p.page);
   const limit = num(b.limit, p.limit, b.page_size);
-  const offset = num(b.offset, p.offset) ?? (page !== undefined && limit !== undefined ? (page - 1) * limit : undefined);
+  const offset =
+    num(b.offset, p.offset) ?? (page !== undefined && limit !== undefined ? (page - 1) * limit : undefined);
   let hasMore = typeof b.has_more === 'boolean' ? b.has_more : false;
   if (typeof b.has_more !== 'boolean') {
     if (typeof p.pages === 'number' && page !== undefined) hasMore = page < p.pages;
@@ -58,7 +77,10 @@ export function toPage<T>(body: unknown, convert: (v: unknown) => T = (v) => v a
  * Every item of a paginated list. `fetchPage(pageNumber, offset)` is called with page 1, 2, …
  * (and the matching offset) until a page says it has no more, or comes back empty.
  */
-export async function* paginate<T>(fetchPage: (page: number, offset: number) => Promise<Page<T>>, maxPages = Infinity): AsyncGenerator<T, void, undefined> {
+export async function* paginate<T>(
+  fetchPage: (page: number, offset: number) => Promise<Page<T>>,
+  maxPages = Infinity,
+): AsyncGenerator<T, void, undefined> {
   let offset = 0;
   for (let n = 1; n <= maxPages; n += 1) {
     const page = await fetchPage(n, offset);

@@ -4,7 +4,10 @@
  * GET /api/openapi.json (test/sdk/openapi.test.ts).
  */
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-export interface Route { method: Method; path: string }
+export interface Route {
+  method: Method;
+  path: string;
+}
 
 const r = (method: Method, path: string): Route => ({ method, path });
 

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { ConnectionError, MarketplaceError, RateLimitError, TimeoutError, errorFromResponse, retryAfterSeconds, type ErrorDetails } from './errors.js';
+import {
+  ConnectionError,
+  type ErrorDetails,
+  errorFromResponse,
+  MarketplaceError,
+  RateLimitError,
+  retryAfterSeconds,
+  TimeoutError,
+} from './errors.js';
 import type { Route } from './routes.js';
 
 /** Options every client takes. */
@@ -104,11 +112,19 @@ function anySignal(...signals: AbortSignal[]): AbortSignal {
   return ac.signal;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve, reject) => {
-  if (signal?.aborted) return reject(signal.reason);
-  const t = setTimeout(resolve, ms);
-  signal?.addEventListener('abort', () => { clearTimeout(t); reject(signal.reason); }, { once: true });
-});
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
 
 /**
  * The one HTTP layer of the SDK: auth headers, timeouts (AbortSignal), retries with exponential
@@ -178,7 +194,13 @@ export class Transport {
     }
   }
 
-  private async attempt(method: string, url: string, headers: Record<string, string>, body: string | undefined, o: RequestOptions): Promise<Response> {
+  private async attempt(
+    method: string,
+    url: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    o: RequestOptions,
+  ): Promise<Response> {
     const timeoutMs = o.timeoutMs ?? this.opts.timeoutMs ?? 30_000;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = o.signal ? anySignal(o.signal, timeout) : timeout;
@@ -186,10 +208,19 @@ export class Transport {
       return await this.doFetch(url, { method, headers, body, signal });
     } catch (err) {
       if (o.signal?.aborted) throw err;
-      if (timeout.aborted) throw new TimeoutError({ code: 'TIMEOUT', status: 0, message: `${method} ${url} did not answer within ${timeoutMs} ms` });
+      if (timeout.aborted)
+        throw new TimeoutError({
+          code: 'TIMEOUT',
+          status: 0,
+          message: `${method} ${url} did not answer within ${timeoutMs} ms`,
+        });
       const cause = err instanceof Error ? (err.cause as (Error & { code?: string }) | undefined) : undefined;
       const refused = cause?.code === 'ECONNREFUSED';
-      throw new ConnectionError({ code: refused ? 'CONNECTION_REFUSED' : 'CONNECTION_ERROR', status: 0, message: `${method} ${url} failed: ${cause?.message ?? String(err)}` });
+      throw new ConnectionError({
+        code: refused ? 'CONNECTION_REFUSED' : 'CONNECTION_ERROR',
+        status: 0,
+        message: `${method} ${url} failed: ${cause?.message ?? String(err)}`,
+      });
     }
   }
 
@@ -229,7 +260,12 @@ async function parseBody(res: Response): Promise<unknown> {
 export function unwrap(body: unknown): unknown {
   if (body && typeof body === 'object' && !Array.isArray(body)) {
     const b = body as Record<string, unknown>;
-    if (b.success === true && 'data' in b && Object.keys(b).every((k) => k === 'success' || k === 'data' || k === 'meta')) return b.data;
+    if (
+      b.success === true &&
+      'data' in b &&
+      Object.keys(b).every((k) => k === 'success' || k === 'data' || k === 'meta')
+    )
+      return b.data;
   }
   return body;
 }
@@ -239,7 +275,22 @@ function errorFromBody(res: Response, body: unknown, componentId?: string): Mark
   const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   const e = (b.error && typeof b.error === 'object' ? b.error : b) as Record<string, unknown>;
   const code = typeof e.code === 'string' ? e.code : `HTTP_${res.status}`;
-  const message = typeof e.message === 'string' ? e.message : typeof b.error === 'string' ? b.error : typeof body === 'string' && body ? body.slice(0, 500) : res.statusText || code;
+  const message =
+    typeof e.message === 'string'
+      ? e.message
+      : typeof b.error === 'string'
+        ? b.error
+        : typeof body === 'string' && body
+          ? body.slice(0, 500)
+          : res.statusText || code;
   const details = (e.details && typeof e.details === 'object' ? e.details : undefined) as ErrorDetails;
-  return errorFromResponse({ code, message, status: res.status, details, requestId: (b.meta as { request_id?: string } | undefined)?.request_id, headers: res.headers, componentId });
+  return errorFromResponse({
+    code,
+    message,
+    status: res.status,
+    details,
+    requestId: (b.meta as { request_id?: string } | undefined)?.request_id,
+    headers: res.headers,
+    componentId,
+  });
 }

@@ -2,8 +2,11 @@ import type { Camelize } from './case.js';
 import type { paths } from './generated/openapi.js';
 
 /** A response body of the server's OpenAPI document (sdk/src/generated/openapi.ts). */
-export type ResponseOf<P extends keyof paths, M extends keyof paths[P], C extends string = '200'> =
-  paths[P][M] extends { responses: infer R } ? (C extends keyof R ? R[C] : never) : never;
+export type ResponseOf<
+  P extends keyof paths,
+  M extends keyof paths[P],
+  C extends string = '200',
+> = paths[P][M] extends { responses: infer R } ? (C extends keyof R ? R[C] : never) : never;
 /** The same, with the agent API's `{success, data, meta}` envelope removed. */
 export type DataOf<P extends keyof paths, M extends keyof paths[P], C extends string = '200'> =
   ResponseOf<P, M, C> extends { data: infer D } ? D : ResponseOf<P, M, C>;

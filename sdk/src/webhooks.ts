@@ -54,7 +54,12 @@ function standardKey(secret: string): Buffer {
  * `webhook-id.webhook-timestamp.body` and that the timestamp is within the tolerance.
  * Returns false on any mismatch.
  */
-export function verifyStandardWebhook(payload: Payload, headers: HeaderBag, secret: string, options: StandardWebhookOptions = {}): boolean {
+export function verifyStandardWebhook(
+  payload: Payload,
+  headers: HeaderBag,
+  secret: string,
+  options: StandardWebhookOptions = {},
+): boolean {
   const id = header(headers, 'webhook-id');
   const ts = header(headers, 'webhook-timestamp');
   const sigs = header(headers, 'webhook-signature');
@@ -84,10 +89,21 @@ export interface WebhookEvent<T = Record<string, unknown>> {
  * `X-Webhook-Signature` or its rotation twin) and returns the parsed event. Throws a
  * `MarketplaceError` with code WEBHOOK_VERIFICATION_FAILED when no signature matches.
  */
-export function constructWebhookEvent<T = Record<string, unknown>>(payload: Payload, headers: HeaderBag, secret: string, options: StandardWebhookOptions = {}): WebhookEvent<T> {
+export function constructWebhookEvent<T = Record<string, unknown>>(
+  payload: Payload,
+  headers: HeaderBag,
+  secret: string,
+  options: StandardWebhookOptions = {},
+): WebhookEvent<T> {
   const ok = header(headers, 'webhook-signature')
     ? verifyStandardWebhook(payload, headers, secret, options)
-    : verifyWebhook(payload, header(headers, 'x-webhook-signature'), secret) || verifyWebhook(payload, header(headers, 'x-webhook-signature-previous'), secret);
-  if (!ok) throw new MarketplaceError({ code: 'WEBHOOK_VERIFICATION_FAILED', status: 400, message: 'Webhook signature verification failed' });
+    : verifyWebhook(payload, header(headers, 'x-webhook-signature'), secret) ||
+      verifyWebhook(payload, header(headers, 'x-webhook-signature-previous'), secret);
+  if (!ok)
+    throw new MarketplaceError({
+      code: 'WEBHOOK_VERIFICATION_FAILED',
+      status: 400,
+      message: 'Webhook signature verification failed',
+    });
   return JSON.parse(bytes(payload).toString('utf8')) as WebhookEvent<T>;
 }

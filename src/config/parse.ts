@@ -1,6 +1,12 @@
 import type { TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { ConfigSchema, OAUTH_VARIABLE, OAuthSettingsSchema, type EnvSettings, type OAuthSettingName } from './schema.js';
+import {
+  ConfigSchema,
+  type EnvSettings,
+  OAUTH_VARIABLE,
+  type OAuthSettingName,
+  OAuthSettingsSchema,
+} from './schema.js';
 
 /** A setting that cannot be used: start-up stops with its message (no stack trace). */
 export class ConfigError extends Error {}
@@ -22,7 +28,9 @@ const REFINE: Partial<Record<string, (value: string) => boolean>> = {
 export function accepts(schema: TSchema): string {
   if (typeof schema['x-accepts'] === 'string') return schema['x-accepts'];
   if (schema.type === 'integer') {
-    return schema.maximum === MAX ? `an integer of at least ${schema.minimum}` : `an integer from ${schema.minimum} to ${schema.maximum}`;
+    return schema.maximum === MAX
+      ? `an integer of at least ${schema.minimum}`
+      : `an integer from ${schema.minimum} to ${schema.maximum}`;
   }
   if (schema.type === 'boolean') return '`true` or `false` (also `1`/`0`, `yes`/`no`, `on`/`off`)';
   if (Array.isArray(schema.anyOf)) return `one of ${schema.anyOf.map((s: TSchema) => `\`${s.const}\``).join(', ')}`;
@@ -55,9 +63,7 @@ function parseOne(name: string, schema: TSchema, raw: string): { value: unknown 
   const plain = (s: string) => s.replace(/`/g, '');
   if (CONTROL.test(raw)) return { problem: `${name} must not contain control characters, got ${shown(schema, raw)}` };
   const value = coerce(schema, raw);
-  const ok = Value.Check(schema, value)
-    && (!schema['x-url'] || URL.canParse(raw))
-    && (REFINE[name]?.(raw) ?? true);
+  const ok = Value.Check(schema, value) && (!schema['x-url'] || URL.canParse(raw)) && (REFINE[name]?.(raw) ?? true);
   return ok ? { value } : { problem: `${name} must be ${plain(accepts(schema))}, got ${shown(schema, raw)}` };
 }
 
@@ -101,7 +107,9 @@ export function parseEnv(env: Env): { settings: EnvSettings; oauth: ReturnType<t
   if (!Value.Check(ConfigSchema, settings)) {
     // Each variable was checked above, so only a default could fail here: a defect of the schema.
     const first = Value.Errors(ConfigSchema, settings).First();
-    throw new ConfigError(`the configuration schema's default for ${first?.path.slice(1)} is invalid: ${first?.message}`);
+    throw new ConfigError(
+      `the configuration schema's default for ${first?.path.slice(1)} is invalid: ${first?.message}`,
+    );
   }
   return { settings, oauth };
 }

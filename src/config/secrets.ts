@@ -42,7 +42,8 @@ export function loadSecrets(env: Given, dataDir: string, persist: boolean, produ
   const adminKey = env.ATOM_ADMIN_KEY || next.adminKey!;
   const encryptionKey = Buffer.from(env.ATOM_ENCRYPTION_KEY || next.encryptionKey!, 'base64');
   // A given key was checked with the other settings; this catches a damaged secrets file.
-  if (encryptionKey.length !== 32) throw new ConfigError(`the encryption key in ${file} must be 32 bytes, base64-encoded`);
+  if (encryptionKey.length !== 32)
+    throw new ConfigError(`the encryption key in ${file} must be 32 bytes, base64-encoded`);
   const jwtSecret = new TextEncoder().encode(env.ATOM_JWT_SECRET || next.jwtSecret!);
   return { adminKey, adminKeyGenerated: generatedAdmin && !env.ATOM_ADMIN_KEY, encryptionKey, jwtSecret };
 }

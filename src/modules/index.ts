@@ -4,11 +4,11 @@ import { agentTemplateRoutes } from './agent-templates/routes.js';
 import { agentRoutes } from './agents/routes.js';
 import { apiKeyRoutes } from './api-keys/routes.js';
 import { authRoutes } from './auth/routes.js';
+import { canvasRoutes } from './canvas/canvas-routes.js';
+import { canvasMarketplaceRoutes } from './canvas/marketplace-routes.js';
+import { canvasSkillRoutes } from './canvas/skill-routes.js';
 import { setupChat } from './chat/module.js';
 import { chatRoutes } from './chat/routes.js';
-import { canvasMarketplaceRoutes } from './canvas/marketplace-routes.js';
-import { canvasRoutes } from './canvas/canvas-routes.js';
-import { canvasSkillRoutes } from './canvas/skill-routes.js';
 import { consoleRoutes } from './console/routes.js';
 import { desktopRoutes } from './desktop/routes.js';
 import { domainRoutes } from './domains/routes.js';
@@ -21,14 +21,15 @@ import { examToolProvider } from './graduation/exam-tools.js';
 import { graduationRoutes } from './graduation/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { integrationRoutes } from './integrations/routes.js';
+import { reviewRoutes } from './marketplace/review-routes.js';
 import { mcpRoutes } from './mcp/routes.js';
-import { metricsRoutes } from './metrics/routes.js';
 import { invitationRoutes } from './members/invitation-routes.js';
 import { memberRoutes } from './members/routes.js';
+import { metricsRoutes } from './metrics/routes.js';
 import { setupPackages } from './packages/module.js';
 import { packageAdminRoutes, packageRoutes } from './packages/routes.js';
-import { publicMarketplaceRoutes } from './skills/public-routes.js';
 import { privateSkillRoutes } from './skills/private-routes.js';
+import { publicMarketplaceRoutes } from './skills/public-routes.js';
 import { skillRoutes } from './skills/routes.js';
 import { skillToolProvider } from './skills/tools.js';
 import { tenantRoutes } from './tenants/routes.js';
@@ -36,12 +37,11 @@ import { usageRoutes } from './usage/routes.js';
 import { setupWebhooks } from './webhooks/module.js';
 import { webhookRoutes } from './webhooks/routes.js';
 import { setupWorkflows } from './workflows/module.js';
-import { workflowRunRoutes } from './workflows/run-routes.js';
 import { workflowRoutes } from './workflows/routes.js';
+import { workflowRunRoutes } from './workflows/run-routes.js';
 import { templateRoutes } from './workflows/template-routes.js';
-import { transferRoutes } from './workflows/transfer-routes.js';
 import { templatesService } from './workflows/templates.js';
-import { reviewRoutes } from './marketplace/review-routes.js';
+import { transferRoutes } from './workflows/transfer-routes.js';
 
 /**
  * Every domain module, registered explicitly and in order. A module exports `routes(ctx)` and,
@@ -78,7 +78,16 @@ export const MODULES: Module[] = [
   { name: 'console', routes: consoleRoutes },
   { name: 'skills', routes: skillRoutes, setup: (ctx) => ctx.tools.register(skillToolProvider(ctx)) },
   { name: 'agent-templates', routes: agentTemplateRoutes },
-  { name: 'agent-template-reviews', routes: (ctx) => reviewRoutes(ctx, { kind: 'agent_template', base: '/api/agent-marketplace/agents/:id', tags: ['Agent marketplace'], notFoundCode: 'AGENT_NOT_FOUND' }) },
+  {
+    name: 'agent-template-reviews',
+    routes: (ctx) =>
+      reviewRoutes(ctx, {
+        kind: 'agent_template',
+        base: '/api/agent-marketplace/agents/:id',
+        tags: ['Agent marketplace'],
+        notFoundCode: 'AGENT_NOT_FOUND',
+      }),
+  },
   { name: 'federation', routes: federationRoutes },
   { name: 'federation-admin', routes: federationAdminRoutes },
   { name: 'workflows', routes: workflowRoutes },
@@ -86,7 +95,13 @@ export const MODULES: Module[] = [
   { name: 'workflow-templates', routes: templateRoutes },
   {
     name: 'workflow-template-reviews',
-    routes: (ctx) => reviewRoutes(ctx, { kind: 'workflow_template', base: '/api/marketplace/templates/:id', tags: ['Workflow templates'], resolve: async (viewer, id) => (await templatesService(ctx).find(viewer, id)).id }),
+    routes: (ctx) =>
+      reviewRoutes(ctx, {
+        kind: 'workflow_template',
+        base: '/api/marketplace/templates/:id',
+        tags: ['Workflow templates'],
+        resolve: async (viewer, id) => (await templatesService(ctx).find(viewer, id)).id,
+      }),
   },
   { name: 'workflow-transfer', routes: transferRoutes },
   { name: 'domains', routes: domainRoutes },

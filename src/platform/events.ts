@@ -50,13 +50,19 @@ export class Outbox {
   private readonly subscribers = new Map<string, { types: Set<string> | null }>();
 
   /** `observe` sees every event as it is written (metrics count executions and runs from them). */
-  constructor(private readonly jobs: Jobs, private readonly observe?: (type: string, data: object) => void) {}
+  constructor(
+    private readonly jobs: Jobs,
+    private readonly observe?: (type: string, data: object) => void,
+  ) {}
 
   /** `types` null: every event. Call before the job queue starts. */
   subscribe(name: string, types: string[] | null, handler: EventHandler) {
     const queue = `event.${name}`;
     this.subscribers.set(queue, { types: types ? new Set(types) : null });
-    this.jobs.register<{ event: DomainEvent }>(queue, (job) => handler(job.data.event), { retryLimit: RETRY_LIMIT, batchSize: 50 });
+    this.jobs.register<{ event: DomainEvent }>(queue, (job) => handler(job.data.event), {
+      retryLimit: RETRY_LIMIT,
+      batchSize: 50,
+    });
   }
 
   /**

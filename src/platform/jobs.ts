@@ -70,7 +70,10 @@ export class Jobs {
   private started = false;
 
   /** `wrap` decorates every handler as it is registered (metrics, tracing); decided once, at startup. */
-  constructor(private readonly db: Database, private readonly wrap?: <T>(queue: string, handler: Handler<T>) => Handler<T>) {
+  constructor(
+    private readonly db: Database,
+    private readonly wrap?: <T>(queue: string, handler: Handler<T>) => Handler<T>,
+  ) {
     this.boss = new PgBoss({
       db: db.jobsAdapter() as PgBoss.Db,
       schema: 'pgboss',
@@ -84,7 +87,10 @@ export class Jobs {
 
   /** Declare a queue and its worker. Call before `start`. */
   register<T>(queue: string, handler: Handler<T>, options: Registration['options'] = {}) {
-    this.handlers.set(queue, { handler: (this.wrap ? this.wrap(queue, handler) : handler) as Handler<unknown>, options });
+    this.handlers.set(queue, {
+      handler: (this.wrap ? this.wrap(queue, handler) : handler) as Handler<unknown>,
+      options,
+    });
   }
 
   /** A queue whose worker takes its whole batch at once; a throw fails (and retries) every job of it. */
@@ -150,16 +156,32 @@ export class Jobs {
     }
     const handler = reg.handler!;
     const outcomes = await Promise.allSettled(jobs.map((job) => handler(view(job))));
-    const failed = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [{ job: jobs[i]!, reason: o.reason as unknown }] : []));
+    const failed = outcomes.flatMap((o, i) =>
+      o.status === 'rejected' ? [{ job: jobs[i]!, reason: o.reason as unknown }] : [],
+    );
     if (failed.length && failed.length === jobs.length) throw failed[0]!.reason;
     for (const f of failed) {
-      await this.boss.fail(queue, f.job.id, { message: f.reason instanceof Error ? f.reason.message : String(f.reason) }).catch(() => undefined);
+      await this.boss
+        .fail(queue, f.job.id, { message: f.reason instanceof Error ? f.reason.message : String(f.reason) })
+        .catch(() => undefined);
     }
   }
 
-  async send<T extends object>(queue: string, data: T, options: JobOptions = {}, ex?: Executor): Promise<string | null> {
-    const db = ex ? { executeSql: async (text: string, values: unknown[]) => ({ rows: await ex.query(text, values) }) } : undefined;
-    return this.boss.send(queue, data, { retryLimit: 5, retryBackoff: true, ...options, ...(db ? { db } : {}) } as PgBoss.SendOptions);
+  async send<T extends object>(
+    queue: string,
+    data: T,
+    options: JobOptions = {},
+    ex?: Executor,
+  ): Promise<string | null> {
+    const db = ex
+      ? { executeSql: async (text: string, values: unknown[]) => ({ rows: await ex.query(text, values) }) }
+      : undefined;
+    return this.boss.send(queue, data, {
+      retryLimit: 5,
+      retryBackoff: true,
+      ...options,
+      ...(db ? { db } : {}),
+    } as PgBoss.SendOptions);
   }
 
   async healthy(): Promise<boolean> {

@@ -14,7 +14,8 @@ import type { DestinationStream, LoggerOptions } from 'pino';
  */
 export const REDACTED = '[REDACTED]';
 
-const SECRET_KEY = /(^|[_\-.])(pass(word|wd)?|pwd|secrets?|tokens?|api[_-]?keys?|apikey|private[_-]?key|client[_-]?secret|authorization|cookies?|credentials?|admin[_-]?key|federation[_-]?key|encryption[_-]?key|signing[_-]?key|session[_-]?id|jwt)$/i;
+const SECRET_KEY =
+  /(^|[_\-.])(pass(word|wd)?|pwd|secrets?|tokens?|api[_-]?keys?|apikey|private[_-]?key|client[_-]?secret|authorization|cookies?|credentials?|admin[_-]?key|federation[_-]?key|encryption[_-]?key|signing[_-]?key|session[_-]?id|jwt)$/i;
 const NOT_SECRET = /^(prompt|completion|total|max|input|output)_tokens$|^tokens_used$/i;
 
 export function isSecretKey(key: string): boolean {
@@ -45,11 +46,14 @@ export function redactDeep(value: unknown, depth = 0): unknown {
 export function redactUrl(url: string): string {
   const q = url.indexOf('?');
   if (q < 0) return url;
-  const query = url.slice(q + 1).split('&').map((pair) => {
-    const eq = pair.indexOf('=');
-    const name = decodeURIComponentSafe(eq < 0 ? pair : pair.slice(0, eq));
-    return eq >= 0 && isSecretKey(name) ? `${pair.slice(0, eq)}=${REDACTED}` : pair;
-  });
+  const query = url
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const name = decodeURIComponentSafe(eq < 0 ? pair : pair.slice(0, eq));
+      return eq >= 0 && isSecretKey(name) ? `${pair.slice(0, eq)}=${REDACTED}` : pair;
+    });
   return `${url.slice(0, q)}?${query.join('&')}`;
 }
 
@@ -100,18 +104,44 @@ export function serializeError(err: unknown, depth = 0): unknown {
 
 /** Like Fastify's request serializer, with secrets in the query string masked. */
 function serializeRequest(req: FastifyRequest) {
-  return { method: req.method, url: redactUrl(req.url ?? ''), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort };
+  return {
+    method: req.method,
+    url: redactUrl(req.url ?? ''),
+    host: req.host,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort,
+  };
 }
 
-const HEADERS = ['authorization', 'x-api-key', 'x-admin-key', 'x-federation-key', 'x-test-secret', 'cookie', 'set-cookie', 'proxy-authorization'];
+const HEADERS = [
+  'authorization',
+  'x-api-key',
+  'x-admin-key',
+  'x-federation-key',
+  'x-test-secret',
+  'cookie',
+  'set-cookie',
+  'proxy-authorization',
+];
 
 /** The logger options the server is built with; `stream` lets tests read the lines. */
-export function loggerOptions(level: string, stream?: DestinationStream): LoggerOptions & { stream?: DestinationStream } {
+export function loggerOptions(
+  level: string,
+  stream?: DestinationStream,
+): LoggerOptions & { stream?: DestinationStream } {
   return {
     level,
     ...(stream ? { stream } : {}),
     redact: {
-      paths: [...HEADERS.flatMap((h) => [`req.headers["${h}"]`, `res.headers["${h}"]`, `headers["${h}"]`]), '*.password', '*.secret', '*.token', '*.api_key', '*.client_secret', '*.private_key'],
+      paths: [
+        ...HEADERS.flatMap((h) => [`req.headers["${h}"]`, `res.headers["${h}"]`, `headers["${h}"]`]),
+        '*.password',
+        '*.secret',
+        '*.token',
+        '*.api_key',
+        '*.client_secret',
+        '*.private_key',
+      ],
       censor: REDACTED,
     },
     serializers: { err: serializeError, error: serializeError, req: serializeRequest as (req: unknown) => unknown },
@@ -120,8 +150,14 @@ export function loggerOptions(level: string, stream?: DestinationStream): Logger
       logMethod(args, method) {
         // log.error(err) takes the error's message as the line's message: the safe one instead.
         const [first, second] = args as unknown[];
-        const all = first instanceof Error && typeof second !== 'string' ? [{ err: first }, (serializeError(first) as LoggedError).message] : args;
-        method.apply(this, all.map((a) => (typeof a === 'string' ? maskSecretsInText(a) : a)) as Parameters<typeof method>);
+        const all =
+          first instanceof Error && typeof second !== 'string'
+            ? [{ err: first }, (serializeError(first) as LoggedError).message]
+            : args;
+        method.apply(
+          this,
+          all.map((a) => (typeof a === 'string' ? maskSecretsInText(a) : a)) as Parameters<typeof method>,
+        );
       },
     },
   };

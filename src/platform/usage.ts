@@ -20,7 +20,10 @@ export function nextUtcMidnight(now = new Date()): Date {
 }
 
 export async function usedToday(ex: Executor, tenantId: string, metric: string): Promise<number> {
-  const [row] = await ex.query<{ count: number }>('SELECT count FROM usage_counters WHERE tenant_id = $1 AND metric = $2 AND day = (now() AT TIME ZONE \'UTC\')::date', [tenantId, metric]);
+  const [row] = await ex.query<{ count: number }>(
+    "SELECT count FROM usage_counters WHERE tenant_id = $1 AND metric = $2 AND day = (now() AT TIME ZONE 'UTC')::date",
+    [tenantId, metric],
+  );
   return row?.count ?? 0;
 }
 
@@ -38,16 +41,22 @@ export async function consume(ex: Executor, tenantId: string, metric: string, li
 
 /** usage_counters.count is an integer: token counters saturate there instead of failing the call. */
 const COUNT_MAX = 2_147_483_647;
-const tokens = (n: unknown) => (typeof n === 'number' && Number.isFinite(n) && n > 0 ? Math.min(Math.floor(n), COUNT_MAX) : 0);
+const tokens = (n: unknown) =>
+  typeof n === 'number' && Number.isFinite(n) && n > 0 ? Math.min(Math.floor(n), COUNT_MAX) : 0;
 
 /**
  * Adds one model answer's tokens to today's counters, the three in one statement. Missing numbers
  * count 0; without a total from the model, total = prompt + completion. Returns what was counted.
  */
-export async function recordLlmUsage(ex: Executor, tenantId: string, usage: Usage | null | undefined): Promise<{ prompt: number; completion: number; total: number }> {
+export async function recordLlmUsage(
+  ex: Executor,
+  tenantId: string,
+  usage: Usage | null | undefined,
+): Promise<{ prompt: number; completion: number; total: number }> {
   const prompt = tokens(usage?.prompt_tokens);
   const completion = tokens(usage?.completion_tokens);
-  const total = typeof usage?.total_tokens === 'number' ? tokens(usage.total_tokens) : Math.min(prompt + completion, COUNT_MAX);
+  const total =
+    typeof usage?.total_tokens === 'number' ? tokens(usage.total_tokens) : Math.min(prompt + completion, COUNT_MAX);
   if (prompt === 0 && completion === 0 && total === 0) return { prompt, completion, total };
   await ex.query(
     `INSERT INTO usage_counters (tenant_id, metric, day, count)
@@ -65,19 +74,29 @@ export async function recordLlmUsage(ex: Executor, tenantId: string, usage: Usag
  * reached the plan's cap (null: unlimited). The cap is checked before a call and counted after it,
  * so the call that crosses it completes; the next one is refused until the next UTC midnight.
  */
-export async function assertLlmTokensLeft(ex: Executor, tenantId: string, plan: Plan): Promise<{ used: number; limit: number | null; remaining: number | null }> {
+export async function assertLlmTokensLeft(
+  ex: Executor,
+  tenantId: string,
+  plan: Plan,
+): Promise<{ used: number; limit: number | null; remaining: number | null }> {
   return llmTokensLeft(await usedToday(ex, tenantId, LLM_TOTAL_METRIC), plan);
 }
 
 /** assertLlmTokensLeft with today's total already read (`used`). */
-export function llmTokensLeft(used: number, plan: Plan): { used: number; limit: number | null; remaining: number | null } {
+export function llmTokensLeft(
+  used: number,
+  plan: Plan,
+): { used: number; limit: number | null; remaining: number | null } {
   const limit = PLAN_LIMITS[plan].dailyLlmTokens;
   if (limit === null) return { used, limit, remaining: null };
   if (used < limit) return { used, limit, remaining: limit - used };
   const resets = nextUtcMidnight();
-  throw new AppError('LLM_TOKEN_LIMIT_EXCEEDED', `Daily model token limit of ${limit} reached for the ${plan} plan`,
+  throw new AppError(
+    'LLM_TOKEN_LIMIT_EXCEEDED',
+    `Daily model token limit of ${limit} reached for the ${plan} plan`,
     { used, limit, plan, resets_at: resets.toISOString() },
-    { 'Retry-After': String(Math.max(1, Math.ceil((resets.getTime() - Date.now()) / 1000))) });
+    { 'Retry-After': String(Math.max(1, Math.ceil((resets.getTime() - Date.now()) / 1000))) },
+  );
 }
 
 /**
@@ -108,7 +127,11 @@ export function skillRunsLeft(used: number, plan: Plan): void {
 
 function skillLimitError(used: number, limit: number, plan: Plan): AppError {
   const details = { used, limit, plan, resets_at: nextUtcMidnight().toISOString() };
-  return new AppError('SKILL_LIMIT_EXCEEDED', `Daily skill execution limit (${limit}) reached for the ${plan} plan`, details);
+  return new AppError(
+    'SKILL_LIMIT_EXCEEDED',
+    `Daily skill execution limit (${limit}) reached for the ${plan} plan`,
+    details,
+  );
 }
 
 /**
@@ -119,7 +142,10 @@ export async function consumeWorkflowRun(ex: Executor, tenantId: string, plan: P
   const limit = PLAN_LIMITS[plan].dailyWorkflowRuns;
   if (await consume(ex, tenantId, WORKFLOW_RUN_METRIC, limit)) return null;
   const resets = nextUtcMidnight();
-  return new AppError('WORKFLOW_RUN_LIMIT_EXCEEDED', `Daily workflow run limit (${limit}) reached for the ${plan} plan`,
+  return new AppError(
+    'WORKFLOW_RUN_LIMIT_EXCEEDED',
+    `Daily workflow run limit (${limit}) reached for the ${plan} plan`,
     { used: await usedToday(ex, tenantId, WORKFLOW_RUN_METRIC), limit, plan, resets_at: resets.toISOString() },
-    { 'Retry-After': String(Math.max(1, Math.ceil((resets.getTime() - Date.now()) / 1000))) });
+    { 'Retry-After': String(Math.max(1, Math.ceil((resets.getTime() - Date.now()) / 1000))) },
+  );
 }

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { describeCycle, describeImport, findCycles, repoViolations, scanImports } from './imports.js';
 
 const MODULES = resolve(fileURLToPath(new URL('../../src/modules', import.meta.url)));
@@ -20,12 +20,19 @@ describe('module boundaries', () => {
   it('reads the import graph of src/modules', () => {
     // A scanner that found nothing would pass the rules below: the graph is hundreds of imports, some of them of repos.
     assert.ok(imports.length > 300, `only ${imports.length} imports found under ${MODULES}`);
-    assert.ok(imports.some((i) => i.to.endsWith('/repo.ts')), 'no import of any repo.ts found');
+    assert.ok(
+      imports.some((i) => i.to.endsWith('/repo.ts')),
+      'no import of any repo.ts found',
+    );
   });
 
   it("no module imports another module's repo.ts", () => {
     const bad = repoViolations(imports);
-    assert.equal(bad.length, 0, `A module's repo.ts is private to it; call its service or an exported query instead:\n  ${bad.map(describeImport).join('\n  ')}`);
+    assert.equal(
+      bad.length,
+      0,
+      `A module's repo.ts is private to it; call its service or an exported query instead:\n  ${bad.map(describeImport).join('\n  ')}`,
+    );
   });
 
   it('no import cycle among the files of src/modules (type-only imports included)', () => {
@@ -43,8 +50,14 @@ describe('the import scanner, on a fixture', () => {
   };
   put('modules/b/repo.ts', 'export const x = 1;\nexport type Row = { id: string };\n');
   put('modules/b/journal/repo.ts', 'export const y = 2;\n');
-  put('modules/b/service.ts', "import { x } from './repo.js';\nimport { y } from './journal/repo.js';\nexport const z = x + y;\n");
-  put('modules/a/service.ts', "import { z } from '../b/service.js';\nimport type {\n  Row,\n} from '../b/repo.js';\nexport const w: Row | number = z;\n");
+  put(
+    'modules/b/service.ts',
+    "import { x } from './repo.js';\nimport { y } from './journal/repo.js';\nexport const z = x + y;\n",
+  );
+  put(
+    'modules/a/service.ts',
+    "import { z } from '../b/service.js';\nimport type {\n  Row,\n} from '../b/repo.js';\nexport const w: Row | number = z;\n",
+  );
   put('modules/a/deep/view.ts', "export { y } from '../../b/journal/repo.js';\n");
   put('modules/c/one.ts', "import type { Two } from './two.js';\nexport type One = { two?: Two };\n");
   put('modules/c/two.ts', "import type { One } from './one.js';\nexport type Two = { one?: One };\n");
@@ -63,6 +76,9 @@ describe('the import scanner, on a fixture', () => {
   it('finds a cycle of type-only imports and names each import in it', () => {
     const cycles = findCycles(found);
     assert.equal(cycles.length, 1);
-    assert.equal(describeCycle(cycles[0]!, found), "modules/c/one.ts:1 imports './two.js' (modules/c/two.ts)\n    → modules/c/two.ts:1 imports './one.js' (modules/c/one.ts)");
+    assert.equal(
+      describeCycle(cycles[0]!, found),
+      "modules/c/one.ts:1 imports './two.js' (modules/c/two.ts)\n    → modules/c/two.ts:1 imports './one.js' (modules/c/one.ts)",
+    );
   });
 });

@@ -20,7 +20,13 @@ const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : /\.(ts|mts|js|mjs)$/.test(e.name) && !e.name.endsWith('.d.ts') ? [join(dir, e.name)] : []))
+    .flatMap((e) =>
+      e.isDirectory()
+        ? sourceFiles(join(dir, e.name))
+        : /\.(ts|mts|js|mjs)$/.test(e.name) && !e.name.endsWith('.d.ts')
+          ? [join(dir, e.name)]
+          : [],
+    )
     .sort();
 }
 
@@ -92,8 +98,11 @@ export const describeImport = (i: Import) => `${i.from}:${i.line} imports '${i.s
 
 /** How a failure names a cycle: each file and the import that leads on to the next. */
 export function describeCycle(cycle: string[], imports: Import[]): string {
-  return cycle.slice(0, -1).map((file, k) => {
-    const i = imports.find((x) => x.from === file && x.to === cycle[k + 1])!;
-    return describeImport(i);
-  }).join('\n    → ');
+  return cycle
+    .slice(0, -1)
+    .map((file, k) => {
+      const i = imports.find((x) => x.from === file && x.to === cycle[k + 1])!;
+      return describeImport(i);
+    })
+    .join('\n    → ');
 }

@@ -3,12 +3,14 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { buildApp, type Built } from '../../src/app.js';
-import { loadConfig, type Config } from '../../src/config.js';
+import { type Built, buildApp } from '../../src/app.js';
+import { type Config, loadConfig } from '../../src/config.js';
 import { SYSTEM } from '../../src/platform/db/index.js';
 
 const MIGRATIONS = new URL('../../migrations/', import.meta.url).pathname;
-const PGLITE_VERSION: string = JSON.parse(readFileSync(new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url), 'utf8')).version;
+const PGLITE_VERSION: string = JSON.parse(
+  readFileSync(new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url), 'utf8'),
+).version;
 
 export const ADMIN_KEY = 'adm_test_admin_key_for_tests_only';
 export const TEST_SECRET = 'test-secret-key';
@@ -19,7 +21,9 @@ export const TEST_SECRET = 'test-secret-key';
  * second pass), a new database on that PostgreSQL server, copied from a migrated template unless
  * `empty`, and dropped afterwards.
  */
-export async function freshDatabaseUrl(opts: { empty?: boolean } = {}): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function freshDatabaseUrl(
+  opts: { empty?: boolean } = {},
+): Promise<{ url: string; drop: () => Promise<void> }> {
   const base = process.env.DATABASE_URL;
   if (!base && opts.empty) return { url: 'memory://', drop: async () => {} };
   if (!base) return { url: `memory://?from=${encodeURIComponent(await migratedTemplate())}`, drop: async () => {} };
@@ -154,11 +158,15 @@ export async function startApp(overrides: Partial<Config> = {}): Promise<Built> 
  * tests on a data directory, the CLI): CI's second pass, on PostgreSQL, would run them identically
  * again, so they run in the first pass only.
  */
-export const embeddedOnly = { skip: process.env.DATABASE_URL ? 'always on the embedded database: runs in the pass without DATABASE_URL' : false } as const;
+export const embeddedOnly = {
+  skip: process.env.DATABASE_URL ? 'always on the embedded database: runs in the pass without DATABASE_URL' : false,
+} as const;
 
 /**
  * For suites whose subject does not depend on the database engine (the console in a browser, the
  * Python SDK's client side): CI's second pass, on PostgreSQL, would repeat them for nothing and
  * its time is bounded (.ci/run under 20 minutes), so they run in the first pass only.
  */
-export const firstPassOnly = { skip: process.env.DATABASE_URL ? 'engine-independent: runs in the pass without DATABASE_URL' : false } as const;
+export const firstPassOnly = {
+  skip: process.env.DATABASE_URL ? 'engine-independent: runs in the pass without DATABASE_URL' : false,
+} as const;

@@ -133,13 +133,33 @@ export const toolCall = (...calls: ToolCallSpec[]) => new Reply({ kind: 'answer'
 export const answer = ({ content = [], toolCalls = [] }: { content?: string[]; toolCalls?: ToolCallSpec[] }) =>
   new Reply({ kind: 'answer', content, toolCalls });
 export const json = (reply: Reply | string) => (typeof reply === 'string' ? text(reply) : reply).asJson();
-export const raw = ({ status = 200, headers = {}, body = '' }: { status?: number; headers?: Record<string, string>; body?: string }) =>
-  new Reply({ kind: 'raw', status, headers, body });
+export const raw = ({
+  status = 200,
+  headers = {},
+  body = '',
+}: {
+  status?: number;
+  headers?: Record<string, string>;
+  body?: string;
+}) => new Reply({ kind: 'raw', status, headers, body });
 export const refuseStreaming = (otherwise: Reply | string = 'ok') =>
   new Reply({ kind: 'refuse', otherwise: typeof otherwise === 'string' ? text(otherwise) : otherwise });
-export function error(status: number, { retryAfter, message, body }: { retryAfter?: number | string; message?: string; body?: unknown } = {}) {
-  const payload = body ?? { error: { message: message ?? `fake-llm: HTTP ${status}`, type: status === 429 ? 'rate_limit_error' : 'server_error' } };
-  return new Reply({ kind: 'error', status, retryAfter, body: typeof payload === 'string' ? payload : JSON.stringify(payload) });
+export function error(
+  status: number,
+  { retryAfter, message, body }: { retryAfter?: number | string; message?: string; body?: unknown } = {},
+) {
+  const payload = body ?? {
+    error: {
+      message: message ?? `fake-llm: HTTP ${status}`,
+      type: status === 429 ? 'rate_limit_error' : 'server_error',
+    },
+  };
+  return new Reply({
+    kind: 'error',
+    status,
+    retryAfter,
+    body: typeof payload === 'string' ? payload : JSON.stringify(payload),
+  });
 }
 
 export interface FakeLlm {
@@ -176,7 +196,8 @@ export async function fakeLlm(): Promise<FakeLlm> {
   });
 
   async function respond(r: FakeRequest, res: http.ServerResponse) {
-    if (r.method !== 'POST' || r.path !== '/v1/chat/completions') return send(res, 404, { error: { message: `fake-llm: no route ${r.method} ${r.path}` } });
+    if (r.method !== 'POST' || r.path !== '/v1/chat/completions')
+      return send(res, 404, { error: { message: `fake-llm: no route ${r.method} ${r.path}` } });
     const entry = queue.length ? queue[0] : fallback;
     if (entry === null) return send(res, 400, { error: { message: `fake-llm: nothing scripted for request #${r.n}` } });
     const reply = await resolve(entry, r);
@@ -204,10 +225,11 @@ export async function fakeLlm(): Promise<FakeLlm> {
       requests.length = 0;
       fallback = null;
     },
-    close: () => new Promise<void>((done) => {
-      server.closeAllConnections();
-      server.close(() => done());
-    }),
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
   };
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
@@ -223,9 +245,18 @@ function record(req: http.IncomingMessage, rawBody: string, n: number): FakeRequ
   }
   const messages: ChatMessage[] = Array.isArray(body?.messages) ? body.messages : [];
   return {
-    n, method: req.method ?? '', path: (req.url ?? '').split('?')[0], headers: req.headers, body, raw: rawBody,
-    stream: body?.stream === true, messages, last: messages.at(-1),
-    tools: Array.isArray(body?.tools) ? body.tools.map((t: { function?: { name?: string } }) => t.function?.name ?? '') : [],
+    n,
+    method: req.method ?? '',
+    path: (req.url ?? '').split('?')[0],
+    headers: req.headers,
+    body,
+    raw: rawBody,
+    stream: body?.stream === true,
+    messages,
+    last: messages.at(-1),
+    tools: Array.isArray(body?.tools)
+      ? body.tools.map((t: { function?: { name?: string } }) => t.function?.name ?? '')
+      : [],
   };
 }
 
@@ -236,31 +267,49 @@ async function resolve(entry: Scripted, r: FakeRequest): Promise<Reply> {
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(typeof body === 'string' ? body : JSON.stringify(body));
+  res
+    .writeHead(status, { 'content-type': 'application/json', ...headers })
+    .end(typeof body === 'string' ? body : JSON.stringify(body));
 }
 
 function play(reply: Reply, r: FakeRequest, res: http.ServerResponse) {
   const s = reply.spec;
   if (s.kind === 'raw') return void res.writeHead(s.status, s.headers).end(s.body);
-  if (s.kind === 'error') return send(res, s.status, s.body, s.retryAfter === undefined ? {} : { 'retry-after': String(s.retryAfter) });
+  if (s.kind === 'error')
+    return send(res, s.status, s.body, s.retryAfter === undefined ? {} : { 'retry-after': String(s.retryAfter) });
   if (s.kind === 'refuse') {
-    if (r.stream) return send(res, 400, { error: { message: 'stream is not supported', type: 'invalid_request_error' } });
+    if (r.stream)
+      return send(res, 400, { error: { message: 'stream is not supported', type: 'invalid_request_error' } });
     return play(s.otherwise, r, res);
   }
   if (!r.stream || reply.forceJson) return send(res, 200, completion(reply, s, r));
   streamAnswer(reply, chunks(reply, s, r), res);
 }
 
-const finishOf = (reply: Reply, s: { toolCalls: ToolCallSpec[] }) => reply.finishReason ?? (s.toolCalls.length ? 'tool_calls' : 'stop');
-const argsOf = (c: ToolCallSpec) => (c.rawArgs === undefined ? JSON.stringify(c.args ?? {}) : [c.rawArgs].flat().join(''));
+const finishOf = (reply: Reply, s: { toolCalls: ToolCallSpec[] }) =>
+  reply.finishReason ?? (s.toolCalls.length ? 'tool_calls' : 'stop');
+const argsOf = (c: ToolCallSpec) =>
+  c.rawArgs === undefined ? JSON.stringify(c.args ?? {}) : [c.rawArgs].flat().join('');
 const idOf = (c: ToolCallSpec, i: number) => c.id ?? `call_fake_${i + 1}`;
 
 function completion(reply: Reply, s: { content: string[]; toolCalls: ToolCallSpec[] }, r: FakeRequest) {
-  const tool_calls: ToolCallRequest[] = s.toolCalls.map((c, i) => ({ id: idOf(c, i), type: 'function', function: { name: c.name, arguments: argsOf(c) } }));
-  const message = { role: 'assistant', content: s.content.length ? s.content.join('') : null, ...(tool_calls.length ? { tool_calls } : {}) };
+  const tool_calls: ToolCallRequest[] = s.toolCalls.map((c, i) => ({
+    id: idOf(c, i),
+    type: 'function',
+    function: { name: c.name, arguments: argsOf(c) },
+  }));
+  const message = {
+    role: 'assistant',
+    content: s.content.length ? s.content.join('') : null,
+    ...(tool_calls.length ? { tool_calls } : {}),
+  };
   return {
-    id: `chatcmpl-fake-${r.n}`, object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: r.body?.model ?? 'fake',
-    choices: [{ index: 0, message, finish_reason: finishOf(reply, s) }], ...(reply.usage ? { usage: reply.usage } : {}),
+    id: `chatcmpl-fake-${r.n}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model: r.body?.model ?? 'fake',
+    choices: [{ index: 0, message, finish_reason: finishOf(reply, s) }],
+    ...(reply.usage ? { usage: reply.usage } : {}),
   };
 }
 
@@ -274,13 +323,29 @@ function split(value: string, n: number): string[] {
 
 /** The SSE chunks of an answer: role, content pieces, tool calls (interleaved by index), finish, usage. */
 function chunks(reply: Reply, s: { content: string[]; toolCalls: ToolCallSpec[] }, r: FakeRequest): object[] {
-  const base = { id: `chatcmpl-fake-${r.n}`, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: r.body?.model ?? 'fake' };
-  const delta = (d: object, finish_reason: string | null = null) => ({ ...base, choices: [{ index: 0, delta: d, finish_reason }] });
+  const base = {
+    id: `chatcmpl-fake-${r.n}`,
+    object: 'chat.completion.chunk',
+    created: Math.floor(Date.now() / 1000),
+    model: r.body?.model ?? 'fake',
+  };
+  const delta = (d: object, finish_reason: string | null = null) => ({
+    ...base,
+    choices: [{ index: 0, delta: d, finish_reason }],
+  });
   const out: object[] = [delta({ role: 'assistant', content: '' }), ...s.content.map((content) => delta({ content }))];
   const pieces = s.toolCalls.map((c) => (Array.isArray(c.rawArgs) ? c.rawArgs : split(argsOf(c), 3)));
-  s.toolCalls.forEach((c, index) => { out.push(delta({ tool_calls: [{ index, id: idOf(c, index), type: 'function', function: { name: c.name, arguments: '' } }] })); });
+  s.toolCalls.forEach((c, index) => {
+    out.push(
+      delta({
+        tool_calls: [{ index, id: idOf(c, index), type: 'function', function: { name: c.name, arguments: '' } }],
+      }),
+    );
+  });
   for (let k = 0; k < Math.max(0, ...pieces.map((p) => p.length)); k++) {
-    pieces.forEach((p, index) => { if (p[k] !== undefined) out.push(delta({ tool_calls: [{ index, function: { arguments: p[k] } }] })); });
+    pieces.forEach((p, index) => {
+      if (p[k] !== undefined) out.push(delta({ tool_calls: [{ index, function: { arguments: p[k] } }] }));
+    });
   }
   out.push(delta({}, finishOf(reply, s)));
   if (reply.usage && r.body?.stream_options?.include_usage) out.push({ ...base, choices: [], usage: reply.usage });
@@ -300,8 +365,12 @@ function streamAnswer(reply: Reply, events: object[], res: http.ServerResponse) 
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
   if (reply.paceMs > 0 && reply.breakAt === null && reply.hangAt === null) return void streamPaced(reply, events, res);
   const stopAt = Math.min(reply.breakAt ?? Infinity, reply.hangAt ?? Infinity);
-  const sent = events.slice(0, stopAt).map((e) => `data: ${JSON.stringify(e)}\n\n`).join('');
-  if (reply.breakAt !== null && reply.breakAt <= (reply.hangAt ?? Infinity)) return void res.write(sent, () => res.socket?.destroy());
+  const sent = events
+    .slice(0, stopAt)
+    .map((e) => `data: ${JSON.stringify(e)}\n\n`)
+    .join('');
+  if (reply.breakAt !== null && reply.breakAt <= (reply.hangAt ?? Infinity))
+    return void res.write(sent, () => res.socket?.destroy());
   if (reply.hangAt !== null) return void res.write(sent);
   res.end(`${sent}data: [DONE]\n\n`);
 }

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 
@@ -11,7 +11,11 @@ export interface ServerProcess {
 const START_DEADLINE_MS = 5 * 60_000;
 
 /** Starts `atom start` as a real process and resolves when it prints where it listens. */
-export async function startServerProcess(env: Record<string, string>, script = 'src/main.ts', args = ['start']): Promise<ServerProcess> {
+export async function startServerProcess(
+  env: Record<string, string>,
+  script = 'src/main.ts',
+  args = ['start'],
+): Promise<ServerProcess> {
   // The test runner's V8 flags (npm test's --liftoff-only), so a server process costs what a test file does.
   const v8Flags = process.execArgv.filter((a) => a === '--liftoff-only');
   const child = spawn(process.execPath, [...v8Flags, '--import', 'tsx', script, ...args], {
@@ -44,7 +48,12 @@ export async function startServerProcess(env: Record<string, string>, script = '
 }
 
 /** Secrets shared by every process of one test deployment. */
-export function sharedSecrets(): { ATOM_ADMIN_KEY: string; ATOM_JWT_SECRET: string; ATOM_ENCRYPTION_KEY: string; ATOM_RATE_LIMIT_PREFIX: string } {
+export function sharedSecrets(): {
+  ATOM_ADMIN_KEY: string;
+  ATOM_JWT_SECRET: string;
+  ATOM_ENCRYPTION_KEY: string;
+  ATOM_RATE_LIMIT_PREFIX: string;
+} {
   return {
     ATOM_RATE_LIMIT_PREFIX: `atom:test:${randomBytes(6).toString('hex')}`,
     ATOM_ADMIN_KEY: `adm_${randomBytes(12).toString('hex')}`,
@@ -53,7 +62,10 @@ export function sharedSecrets(): { ATOM_ADMIN_KEY: string; ATOM_JWT_SECRET: stri
   };
 }
 
-export async function http(url: string, init: { method?: string; headers?: Record<string, string>; body?: unknown } = {}) {
+export async function http(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: unknown } = {},
+) {
   const res = await fetch(url, {
     method: init.method ?? 'GET',
     headers: { ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(init.headers ?? {}) },

@@ -8,7 +8,11 @@ export interface Received {
 }
 
 /** A real HTTP receiver on loopback. `respond` decides each answer (status, headers, delay). */
-export async function startReceiver(respond: (r: Received, n: number) => { status: number; headers?: Record<string, string>; delayMs?: number } = () => ({ status: 200 })) {
+export async function startReceiver(
+  respond: (r: Received, n: number) => { status: number; headers?: Record<string, string>; delayMs?: number } = () => ({
+    status: 200,
+  }),
+) {
   const received: Received[] = [];
   const server = http.createServer((req, res) => {
     let body = '';
@@ -17,14 +21,21 @@ export async function startReceiver(respond: (r: Received, n: number) => { statu
       const r = { headers: req.headers, body, at: Date.now() };
       received.push(r);
       const answer = respond(r, received.length);
-      setTimeout(() => res.writeHead(answer.status, answer.headers ?? {}).end('ok, and some body the sender must not echo'), answer.delayMs ?? 0);
+      setTimeout(
+        () => res.writeHead(answer.status, answer.headers ?? {}).end('ok, and some body the sender must not echo'),
+        answer.delayMs ?? 0,
+      );
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
     received,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -41,7 +52,9 @@ export async function waitUntil(pred: () => boolean | Promise<boolean>, ms = 20_
  * once (held requests too). `received` records each request as it arrives, so a test can wait
  * until a call is in flight.
  */
-export async function startHeldReceiver(answer: { status: number; body?: unknown } = { status: 200, body: { ok: true } }) {
+export async function startHeldReceiver(
+  answer: { status: number; body?: unknown } = { status: 200, body: { ok: true } },
+) {
   const received: Received[] = [];
   let open = false;
   const held: http.ServerResponse[] = [];
@@ -66,6 +79,10 @@ export async function startHeldReceiver(answer: { status: number; body?: unknown
       open = true;
       for (const res of held.splice(0)) reply(res);
     },
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

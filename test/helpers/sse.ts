@@ -22,7 +22,10 @@ export async function openStream(url: string, headers: Record<string, string>) {
           const lines = block.split('\n');
           const comment = lines.find((l) => l.startsWith(':'));
           if (comment) comments.push(comment);
-          const data = lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+          const data = lines
+            .filter((l) => l.startsWith('data: '))
+            .map((l) => l.slice(6))
+            .join('\n');
           if (!data) continue;
           const id = lines.find((l) => l.startsWith('id: '))?.slice(4) ?? null;
           const event = lines.find((l) => l.startsWith('event: '))?.slice(7) ?? 'message';

@@ -24,7 +24,10 @@ describe('maturity above student needs GRADUATION_MANAGE', () => {
   after(() => built.close());
 
   const create = (auth: { key?: string; token?: string }, maturity_level: string) =>
-    call(built.app, 'POST', '/api/agents', { ...auth, body: { name: `A ${maturity_level} ${Date.now()}`, role: 'custom', maturity_level } });
+    call(built.app, 'POST', '/api/agents', {
+      ...auth,
+      body: { name: `A ${maturity_level} ${Date.now()}`, role: 'custom', maturity_level },
+    });
 
   it('a member (key or user token) cannot create an agent above student; an admin or owner can', async () => {
     for (const level of ['intern', 'supervised', 'autonomous']) {
@@ -39,25 +42,54 @@ describe('maturity above student needs GRADUATION_MANAGE', () => {
     assert.equal(byAdmin.status, 201, JSON.stringify(byAdmin.body));
     assert.equal(byAdmin.body.data.agent.maturity_level, 'autonomous');
     assert.equal((await create({ key: t.key }, 'supervised')).body.data.agent.maturity_level, 'supervised');
-    const names = (await call(built.app, 'GET', '/api/agents?limit=100', { key: t.key })).body.data.agents.map((a: { maturity_level: string }) => a.maturity_level).sort();
+    const names = (await call(built.app, 'GET', '/api/agents?limit=100', { key: t.key })).body.data.agents
+      .map((a: { maturity_level: string }) => a.maturity_level)
+      .sort();
     assert.deepEqual(names, ['autonomous', 'student', 'supervised'], 'refused creates left nothing behind');
   });
 
   it('an update never changes maturity, for a member or an admin (graduation does)', async () => {
     const id = (await create({ key: memberKey }, 'student')).body.data.agent.id;
     for (const key of [memberKey, adminKey]) {
-      expectError(await call(built.app, 'PUT', `/api/agents/${id}`, { key, body: { maturity_level: 'autonomous' } }), 400, 'VALIDATION_ERROR');
+      expectError(
+        await call(built.app, 'PUT', `/api/agents/${id}`, { key, body: { maturity_level: 'autonomous' } }),
+        400,
+        'VALIDATION_ERROR',
+      );
     }
-    assert.equal((await call(built.app, 'GET', `/api/agents/${id}`, { key: memberKey })).body.data.agent.maturity_level, 'student');
+    assert.equal(
+      (await call(built.app, 'GET', `/api/agents/${id}`, { key: memberKey })).body.data.agent.maturity_level,
+      'student',
+    );
   });
 
-  it('a template install starts at student for a member, at the template\'s level (intern at most) for an admin', async () => {
-    const src = await call(built.app, 'POST', '/api/agents', { key: publisher.key, body: { name: 'Closer', description: 'Closes deals', role: 'marketing-agent', maturity_level: 'autonomous', capabilities: ['sales'] } });
+  it("a template install starts at student for a member, at the template's level (intern at most) for an admin", async () => {
+    const src = await call(built.app, 'POST', '/api/agents', {
+      key: publisher.key,
+      body: {
+        name: 'Closer',
+        description: 'Closes deals',
+        role: 'marketing-agent',
+        maturity_level: 'autonomous',
+        capabilities: ['sales'],
+      },
+    });
     assert.equal(src.status, 201, JSON.stringify(src.body));
-    const pub = await call(built.app, 'POST', '/api/agent-marketplace/publish', { key: publisher.key, body: { agent_id: src.body.data.agent.id, marketplace_type: 'public', name: 'Closer', description: 'Closes deals' } });
+    const pub = await call(built.app, 'POST', '/api/agent-marketplace/publish', {
+      key: publisher.key,
+      body: {
+        agent_id: src.body.data.agent.id,
+        marketplace_type: 'public',
+        name: 'Closer',
+        description: 'Closes deals',
+      },
+    });
     assert.equal(pub.status, 201, JSON.stringify(pub.body));
     const template = pub.body.component_id as string;
-    assert.equal((await call(built.app, 'POST', `/api/agent-marketplace/agents/${template}/approve`, { admin: true })).status, 200);
+    assert.equal(
+      (await call(built.app, 'POST', `/api/agent-marketplace/agents/${template}/approve`, { admin: true })).status,
+      200,
+    );
 
     const byMember = await call(built.app, 'POST', `/api/agent-marketplace/install/${template}`, { key: memberKey });
     assert.equal(byMember.status, 200, JSON.stringify(byMember.body));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { freshDatabaseUrl } from '../helpers/app.js';
-import { http, sharedSecrets, startServerProcess, type ServerProcess } from '../helpers/processes.js';
+import { http, type ServerProcess, sharedSecrets, startServerProcess } from '../helpers/processes.js';
 
 const M = '/api/agent-marketplace';
 
@@ -29,7 +29,11 @@ describe('template install survives kill -9 mid-install', () => {
     const secrets = sharedSecrets();
     const env = { ...secrets, ATOM_DATA_DIR: dir, DATABASE_URL: pg?.url ?? '', REDIS_URL: process.env.REDIS_URL ?? '' };
     const admin = { 'x-admin-key': secrets.ATOM_ADMIN_KEY };
-    let server = await startServerProcess({ ...env, ATOM_TEST_CRASH_AT: 'template-install:after-agent' }, 'test/fixtures/exec-server.ts', []);
+    let server = await startServerProcess(
+      { ...env, ATOM_TEST_CRASH_AT: 'template-install:after-agent' },
+      'test/fixtures/exec-server.ts',
+      [],
+    );
     try {
       const post = async (path: string, headers: Record<string, string>, body: unknown, status: number) => {
         const r = await http(`${server.url}${path}`, { method: 'POST', headers, body });
@@ -38,11 +42,26 @@ describe('template install survives kill -9 mid-install', () => {
       };
       const a = { 'x-api-key': (await post('/api/tenants', admin, { name: 'Publisher', plan: 'team' }, 201)).data.key };
       const b = { 'x-api-key': (await post('/api/tenants', admin, { name: 'Installer', plan: 'team' }, 201)).data.key };
-      const own = await post('/api/v1/skills/private', a, { name: 'CRM Lookup', description: 'lookup', skill_type: 'function', code: 'function execute(i){return i}', action: 'lookup' }, 201);
+      const own = await post(
+        '/api/v1/skills/private',
+        a,
+        {
+          name: 'CRM Lookup',
+          description: 'lookup',
+          skill_type: 'function',
+          code: 'function execute(i){return i}',
+          action: 'lookup',
+        },
+        201,
+      );
       const skill = (await post('/api/skills/publish', a, { skill_id: own.skill_id }, 201)).marketplace_id;
       await post(`/api/skills/approve/${skill}`, admin, undefined, 200);
-      const agent = (await post('/api/agents', a, { name: 'Sales Bot', role: 'custom', maturity_level: 'student' }, 201)).data.agent.id;
-      const tid = (await post(`${M}/publish`, a, { agent_id: agent, marketplace_type: 'public', required_skills: [skill] }, 201)).component_id;
+      const agent = (
+        await post('/api/agents', a, { name: 'Sales Bot', role: 'custom', maturity_level: 'student' }, 201)
+      ).data.agent.id;
+      const tid = (
+        await post(`${M}/publish`, a, { agent_id: agent, marketplace_type: 'public', required_skills: [skill] }, 201)
+      ).component_id;
       await post(`${M}/agents/${tid}/approve`, admin, undefined, 200);
 
       /** What a half-done install would leave in the installer's tenant, read through the API. */
@@ -53,19 +72,35 @@ describe('template install survives kill -9 mid-install', () => {
         return { agents, installations, installs };
       };
       assert.deepEqual(await footprint(), { agents: 0, installations: 0, installs: 0 });
-      const install = () => http(`${server.url}${M}/install/${tid}`, { method: 'POST', headers: b, body: { install_config: { api_keys: { crm: 'k' } } } });
+      const install = () =>
+        http(`${server.url}${M}/install/${tid}`, {
+          method: 'POST',
+          headers: b,
+          body: { install_config: { api_keys: { crm: 'k' } } },
+        });
 
       for (const next of ['template-install:after-skills', null]) {
         const gone = exited(server);
         await assert.rejects(install(), 'the process dies before it answers');
         assert.equal(await gone, 'SIGKILL');
-        server = await startServerProcess(next ? { ...env, ATOM_TEST_CRASH_AT: next } : env, 'test/fixtures/exec-server.ts', []);
-        assert.deepEqual(await footprint(), { agents: 0, installations: 0, installs: 0 }, `nothing left after the crash before ${next ?? 'the retry'}`);
+        server = await startServerProcess(
+          next ? { ...env, ATOM_TEST_CRASH_AT: next } : env,
+          'test/fixtures/exec-server.ts',
+          [],
+        );
+        assert.deepEqual(
+          await footprint(),
+          { agents: 0, installations: 0, installs: 0 },
+          `nothing left after the crash before ${next ?? 'the retry'}`,
+        );
       }
 
       const retry = await install();
       assert.equal(retry.status, 200, JSON.stringify(retry.body));
-      assert.deepEqual([retry.body.status, retry.body.installed_skills, retry.body.api_keys_configured], ['installed', [skill], ['crm']]);
+      assert.deepEqual(
+        [retry.body.status, retry.body.installed_skills, retry.body.api_keys_configured],
+        ['installed', [skill], ['crm']],
+      );
       assert.deepEqual(await footprint(), { agents: 1, installations: 1, installs: 1 });
       const again = await install();
       assert.equal(again.body.agent_id, retry.body.agent_id, 'installing again returns the same agent');

@@ -23,8 +23,14 @@ describe('console support routes', () => {
   after(() => built.close());
 
   it('GET /api/admin/marketplace/pending: pending listings of every tenant, for the admin only', async () => {
-    const c = await call(built.app, 'POST', '/api/v1/skills/private', { key: a.key, body: { name: 'Queue me', description: 'd', skill_type: 'function', code: 'function execute(){return 1}' } });
-    const p = await call(built.app, 'POST', '/api/skills/publish', { key: a.key, body: { skill_id: c.body.skill_id, action: 'read' } });
+    const c = await call(built.app, 'POST', '/api/v1/skills/private', {
+      key: a.key,
+      body: { name: 'Queue me', description: 'd', skill_type: 'function', code: 'function execute(){return 1}' },
+    });
+    const p = await call(built.app, 'POST', '/api/skills/publish', {
+      key: a.key,
+      body: { skill_id: c.body.skill_id, action: 'read' },
+    });
     const id = p.body.marketplace_id;
     let res = await call(built.app, 'GET', '/api/admin/marketplace/pending?kind=skill', { admin: true });
     assert.equal(res.status, 200);
@@ -32,22 +38,39 @@ describe('console support routes', () => {
     assert.equal(item.tenant_id, a.id);
     assert.match(item.tenant_name, /^Tenant \d+$/);
     assert.equal(item.status, 'pending_approval');
-    assert.equal((await call(built.app, 'GET', '/api/admin/marketplace/pending?kind=domain', { admin: true })).body.data.items.length, 0);
-    expectError(await call(built.app, 'GET', '/api/admin/marketplace/pending?kind=nope', { admin: true }), 400, 'VALIDATION_ERROR');
+    assert.equal(
+      (await call(built.app, 'GET', '/api/admin/marketplace/pending?kind=domain', { admin: true })).body.data.items
+        .length,
+      0,
+    );
+    expectError(
+      await call(built.app, 'GET', '/api/admin/marketplace/pending?kind=nope', { admin: true }),
+      400,
+      'VALIDATION_ERROR',
+    );
     expectError(await call(built.app, 'GET', '/api/admin/marketplace/pending', { key: a.key }), 403, 'FORBIDDEN');
     await call(built.app, 'POST', `/api/skills/approve/${id}`, { admin: true });
     res = await call(built.app, 'GET', '/api/admin/marketplace/pending', { admin: true });
     assert.ok(!res.body.data.items.some((i: any) => i.id === id), 'approved listings leave the queue');
   });
 
-  it('POST /api/auth/switch-tenant: a user token for another of the user\'s tenants, never a stranger\'s', async () => {
+  it("POST /api/auth/switch-tenant: a user token for another of the user's tenants, never a stranger's", async () => {
     // B invites A's owner, who accepts (members join by invitation).
-    const add = await call(built.app, 'POST', '/api/members', { key: b.key, body: { email: a.ownerEmail, role: 'member' } });
+    const add = await call(built.app, 'POST', '/api/members', {
+      key: b.key,
+      body: { email: a.ownerEmail, role: 'member' },
+    });
     assert.equal(add.status, 201, JSON.stringify(add.body));
-    let login = await call(built.app, 'POST', '/api/auth/login', { body: { email: a.ownerEmail, password: a.ownerPassword } });
-    const accept = await call(built.app, 'POST', `/api/invitations/${add.body.data.invitation.id}/accept`, { token: login.body.data.access_token });
+    let login = await call(built.app, 'POST', '/api/auth/login', {
+      body: { email: a.ownerEmail, password: a.ownerPassword },
+    });
+    const accept = await call(built.app, 'POST', `/api/invitations/${add.body.data.invitation.id}/accept`, {
+      token: login.body.data.access_token,
+    });
     assert.equal(accept.status, 200, JSON.stringify(accept.body));
-    login = await call(built.app, 'POST', '/api/auth/login', { body: { email: a.ownerEmail, password: a.ownerPassword } });
+    login = await call(built.app, 'POST', '/api/auth/login', {
+      body: { email: a.ownerEmail, password: a.ownerPassword },
+    });
     const token = login.body.data.access_token;
     assert.equal(login.body.data.tenants.length, 2);
     const sw = await call(built.app, 'POST', '/api/auth/switch-tenant', { token, body: { tenant_id: b.id } });
@@ -57,11 +80,18 @@ describe('console support routes', () => {
     const me = await call(built.app, 'GET', '/api/auth/me', { token: sw.body.data.access_token });
     assert.equal(me.body.data.tenant_id, b.id);
     const c = await makeTenant(built.app, 'team');
-    expectError(await call(built.app, 'POST', '/api/auth/switch-tenant', { token, body: { tenant_id: c.id } }), 404, 'TENANT_NOT_FOUND');
-    expectError(await call(built.app, 'POST', '/api/auth/switch-tenant', { key: a.key, body: { tenant_id: b.id } }), 403, 'FORBIDDEN');
+    expectError(
+      await call(built.app, 'POST', '/api/auth/switch-tenant', { token, body: { tenant_id: c.id } }),
+      404,
+      'TENANT_NOT_FOUND',
+    );
+    expectError(
+      await call(built.app, 'POST', '/api/auth/switch-tenant', { key: a.key, body: { tenant_id: b.id } }),
+      403,
+      'FORBIDDEN',
+    );
     expectError(await call(built.app, 'POST', '/api/auth/switch-tenant', { token, body: {} }), 400, 'VALIDATION_ERROR');
   });
-
 });
 
 describe('console static serving (registerConsole)', () => {
@@ -110,7 +140,12 @@ describe('console static serving (registerConsole)', () => {
       assert.equal(res.statusCode, 404, url);
       assert.equal(JSON.parse(res.body).error.code, 'NOT_FOUND');
     }
-    for (const url of ['/../atom-console-secret.txt', '/%2e%2e/atom-console-secret.txt', '/assets/..%2f..%2fatom-console-secret.txt', '/%E0%A4%A']) {
+    for (const url of [
+      '/../atom-console-secret.txt',
+      '/%2e%2e/atom-console-secret.txt',
+      '/assets/..%2f..%2fatom-console-secret.txt',
+      '/%E0%A4%A',
+    ]) {
       const res = await get(url);
       assert.doesNotMatch(res.body, /outside/, url);
       assert.ok([200, 400, 403, 404].includes(res.statusCode), `${url}: ${res.statusCode}`);

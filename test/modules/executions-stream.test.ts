@@ -28,12 +28,20 @@ describe('GET /api/agents/{id}/executions/{execution_id}/stream', () => {
     base = `http://127.0.0.1:${(built.app.server.address() as AddressInfo).port}`;
     t = await makeTenant(built.app, 'enterprise');
     other = await makeTenant(built.app, 'enterprise');
-    agent = (await call(built.app, 'POST', '/api/agents', { key: t.key, body: { name: 'Reporter', role: 'general-assistant', maturity_level: 'student' } })).body.data.agent.id;
+    agent = (
+      await call(built.app, 'POST', '/api/agents', {
+        key: t.key,
+        body: { name: 'Reporter', role: 'general-assistant', maturity_level: 'student' },
+      })
+    ).body.data.agent.id;
   });
   after(() => built.close());
 
   it('streams the steps and progress of a slow execution live, then done, and ends', async () => {
-    const res = await call(built.app, 'POST', `/api/agents/${agent}/execute`, { key: t.key, body: { task: 'Compile the quarterly inventory digest slowly' } });
+    const res = await call(built.app, 'POST', `/api/agents/${agent}/execute`, {
+      key: t.key,
+      body: { task: 'Compile the quarterly inventory digest slowly' },
+    });
     assert.equal(res.status, 202, JSON.stringify(res.body));
     const id = res.body.data.execution_id;
     const stream = await openStream(`${base}/api/agents/${agent}/executions/${id}/stream`, { 'x-api-key': t.key });
@@ -45,23 +53,44 @@ describe('GET /api/agents/{id}/executions/{execution_id}/stream', () => {
     const done = stream.events.find((e) => e.event === 'done')!;
     assert.equal(done.data.status, 'completed');
     const steps = stream.events.filter((e) => e.event === 'step');
-    assert.ok(steps.some((s) => s.data.type === 'tool_call' && s.data.tool === 'slow_report'), JSON.stringify(steps.map((s) => s.data.type)));
-    assert.deepEqual(steps.map((s) => Number(s.id)), steps.map((_s, i) => i + 1), 'one event per step, numbered');
+    assert.ok(
+      steps.some((s) => s.data.type === 'tool_call' && s.data.tool === 'slow_report'),
+      JSON.stringify(steps.map((s) => s.data.type)),
+    );
+    assert.deepEqual(
+      steps.map((s) => Number(s.id)),
+      steps.map((_s, i) => i + 1),
+      'one event per step, numbered',
+    );
     assert.equal(steps.length, done.data.reasoning_trace.length);
     await stream.close();
 
     // Resuming after step 2 replays only what follows; a finished execution answers at once and ends.
-    const again = await openStream(`${base}/api/agents/${agent}/executions/${id}/stream`, { 'x-api-key': t.key, 'last-event-id': '2' });
+    const again = await openStream(`${base}/api/agents/${agent}/executions/${id}/stream`, {
+      'x-api-key': t.key,
+      'last-event-id': '2',
+    });
     await until(() => again.events.some((e) => e.event === 'done'));
     assert.equal(again.events.filter((e) => e.event === 'step')[0]?.id, '3');
     await again.close();
   });
 
   it('another tenant, an unknown execution and no credential are refused before the stream opens', async () => {
-    const res = await call(built.app, 'POST', `/api/agents/${agent}/execute`, { key: t.key, body: { task: 'Search the catalogue' } });
+    const res = await call(built.app, 'POST', `/api/agents/${agent}/execute`, {
+      key: t.key,
+      body: { task: 'Search the catalogue' },
+    });
     const id = res.body.data.execution_id;
-    expectError(await call(built.app, 'GET', `/api/agents/${agent}/executions/${id}/stream`, { key: other.key }), 404, 'EXECUTION_NOT_FOUND');
-    expectError(await call(built.app, 'GET', `/api/agents/${agent}/executions/exe_nope/stream`, { key: t.key }), 404, 'EXECUTION_NOT_FOUND');
+    expectError(
+      await call(built.app, 'GET', `/api/agents/${agent}/executions/${id}/stream`, { key: other.key }),
+      404,
+      'EXECUTION_NOT_FOUND',
+    );
+    expectError(
+      await call(built.app, 'GET', `/api/agents/${agent}/executions/exe_nope/stream`, { key: t.key }),
+      404,
+      'EXECUTION_NOT_FOUND',
+    );
     expectError(await call(built.app, 'GET', `/api/agents/${agent}/executions/${id}/stream`), 401, 'AUTH_REQUIRED');
   });
 });

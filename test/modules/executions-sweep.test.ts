@@ -20,18 +20,28 @@ describe('the lease sweep', () => {
     built = await startApp({ executionStaleMs: 1000, executionSweepMs: 100 });
     built.ctx.tools.register(standardKit([]));
     t = await makeTenant(built.app, 'enterprise');
-    const res = await call(built.app, 'POST', '/api/agents', { key: t.key, body: { name: 'swept', role: 'general-assistant', maturity_level: 'autonomous' } });
+    const res = await call(built.app, 'POST', '/api/agents', {
+      key: t.key,
+      body: { name: 'swept', role: 'general-assistant', maturity_level: 'autonomous' },
+    });
     agent = res.body.data.agent.id;
   });
   after(() => built.close());
 
   /** A finished run put back as a dead runner leaves it: in progress, no heartbeat for an hour. */
   const abandoned = async (attempts: number) => {
-    const res = await call(built.app, 'POST', `/api/agents/${agent}/execute`, { key: t.key, body: { task: 'Search for lease sweeps' } });
+    const res = await call(built.app, 'POST', `/api/agents/${agent}/execute`, {
+      key: t.key,
+      body: { task: 'Search for lease sweeps' },
+    });
     assert.equal(res.body.data.status, 'completed', JSON.stringify(res.body));
     const id: string = res.body.data.execution_id;
-    await built.ctx.db.query('*', `UPDATE executions SET status = 'in_progress', completed_at = NULL, attempts = $3,
-      heartbeat_at = now() - interval '1 hour' WHERE tenant_id = $1 AND id = $2`, [t.id, id, attempts]);
+    await built.ctx.db.query(
+      '*',
+      `UPDATE executions SET status = 'in_progress', completed_at = NULL, attempts = $3,
+      heartbeat_at = now() - interval '1 hour' WHERE tenant_id = $1 AND id = $2`,
+      [t.id, id, attempts],
+    );
     return id;
   };
   const settled = async (id: string) => {
@@ -48,7 +58,9 @@ describe('the lease sweep', () => {
     const id = await abandoned(1);
     const run = await settled(id);
     assert.equal(run.status, 'completed', JSON.stringify(run));
-    const [row] = await built.ctx.db.query<{ attempts: number }>('*', 'SELECT attempts FROM executions WHERE id = $1', [id]);
+    const [row] = await built.ctx.db.query<{ attempts: number }>('*', 'SELECT attempts FROM executions WHERE id = $1', [
+      id,
+    ]);
     assert.equal(row.attempts, 2);
   });
 

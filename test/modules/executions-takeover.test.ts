@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buyerModel, buyerScenario, httpSend, skillRunsToday, waitForState, type Send } from '../helpers/agent-work.js';
+import { buyerModel, buyerScenario, httpSend, type Send, skillRunsToday, waitForState } from '../helpers/agent-work.js';
 import { freshDatabaseUrl } from '../helpers/app.js';
-import { fakeLlm, type FakeLlm } from '../helpers/fake-llm.js';
-import { sharedSecrets, startServerProcess, type ServerProcess } from '../helpers/processes.js';
+import { type FakeLlm, fakeLlm } from '../helpers/fake-llm.js';
+import { type ServerProcess, sharedSecrets, startServerProcess } from '../helpers/processes.js';
 import { startReceiver } from '../helpers/receiver.js';
 
 /**
@@ -52,9 +52,15 @@ describe('a run taken over by another process repeats nothing that finished', ()
     recvB = await startReceiver((_r, n) => (n === holdCall ? { status: 200, delayMs: 12_000 } : { status: 200 }));
     if (concurrent) db = await freshDatabaseUrl();
     env = {
-      ...secrets, ATOM_DATA_DIR: dir, DATABASE_URL: db?.url ?? '', REDIS_URL: concurrent ? (process.env.REDIS_URL ?? '') : '',
-      ATOM_LLM_BASE_URL: llm.url, ATOM_LLM_MODEL: 'scripted-model', ATOM_ALLOW_INSECURE_WEBHOOKS: 'true',
-      ATOM_EXECUTION_SYNC_MS: '200', ATOM_EXECUTION_STALE_SECONDS: '2',
+      ...secrets,
+      ATOM_DATA_DIR: dir,
+      DATABASE_URL: db?.url ?? '',
+      REDIS_URL: concurrent ? (process.env.REDIS_URL ?? '') : '',
+      ATOM_LLM_BASE_URL: llm.url,
+      ATOM_LLM_MODEL: 'scripted-model',
+      ATOM_ALLOW_INSECURE_WEBHOOKS: 'true',
+      ATOM_EXECUTION_SYNC_MS: '200',
+      ATOM_EXECUTION_STALE_SECONDS: '2',
     };
     current = await start();
     ({ tenant, agent, tools } = await buyerScenario(send, secrets.ATOM_ADMIN_KEY, recvA.url, recvB.url));
@@ -67,20 +73,40 @@ describe('a run taken over by another process repeats nothing that finished', ()
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const poll = (id: string) => send('GET', `/api/agents/${agent}/executions/${id}`, { key: tenant.key }).then((r) => r.body.data);
-  const finished = (id: string) => waitForState(() => poll(id), (e) => ['completed', 'failed', 'cancelled'].includes(e?.status), 90_000);
+  const poll = (id: string) =>
+    send('GET', `/api/agents/${agent}/executions/${id}`, { key: tenant.key }).then((r) => r.body.data);
+  const finished = (id: string) =>
+    waitForState(
+      () => poll(id),
+      (e) => ['completed', 'failed', 'cancelled'].includes(e?.status),
+      90_000,
+    );
   const parkedRun = async () => {
-    const res = await send('POST', `/api/agents/${agent}/execute`, { key: tenant.key, body: { task: 'Restock SKU X1' } });
+    const res = await send('POST', `/api/agents/${agent}/execute`, {
+      key: tenant.key,
+      body: { task: 'Restock SKU X1' },
+    });
     assert.equal(res.status, 202, JSON.stringify(res.body));
-    return waitForState(() => poll(res.body.data.execution_id), (e) => !!e.awaiting_approval);
+    return waitForState(
+      () => poll(res.body.data.execution_id),
+      (e) => !!e.awaiting_approval,
+    );
   };
 
-  it('kill -9 during B\'s approval wait: approved on another process, A once, B once, quota +2', async () => {
-    const before = { a: recvA.received.length, b: recvB.received.length, llm: llm.requests.length, used: await skillRunsToday(send, tenant.key) };
+  it("kill -9 during B's approval wait: approved on another process, A once, B once, quota +2", async () => {
+    const before = {
+      a: recvA.received.length,
+      b: recvB.received.length,
+      llm: llm.requests.length,
+      used: await skillRunsToday(send, tenant.key),
+    };
     const spare = await spareNow();
     const waiting = await parkedRun();
     await takeOver(spare);
-    const approved = await send('POST', `/api/governance/approvals/${waiting.awaiting_approval}/approve`, { key: tenant.key, body: {} });
+    const approved = await send('POST', `/api/governance/approvals/${waiting.awaiting_approval}/approve`, {
+      key: tenant.key,
+      body: {},
+    });
     assert.equal(approved.status, 200, JSON.stringify(approved.body));
     const done = await finished(waiting.execution_id);
     assert.equal(done.status, 'completed', JSON.stringify(done));
@@ -91,24 +117,39 @@ describe('a run taken over by another process repeats nothing that finished', ()
     assert.equal(await skillRunsToday(send, tenant.key), before.used + 2);
   });
 
-  it('kill -9 while B\'s call is in flight: the new process calls B again with the same Idempotency-Key, counted once', async () => {
+  it("kill -9 while B's call is in flight: the new process calls B again with the same Idempotency-Key, counted once", async () => {
     const before = { a: recvA.received.length, b: recvB.received.length, used: await skillRunsToday(send, tenant.key) };
     holdCall = before.b + 1;
     const waiting = await parkedRun();
     const spare = await spareNow();
     await send('POST', `/api/governance/approvals/${waiting.awaiting_approval}/approve`, { key: tenant.key, body: {} });
-    await waitForState(async () => recvB.received.length, (n) => n > before.b, 30_000);
+    await waitForState(
+      async () => recvB.received.length,
+      (n) => n > before.b,
+      30_000,
+    );
     await takeOver(spare);
     const done = await finished(waiting.execution_id);
     assert.equal(done.status, 'completed', JSON.stringify(done));
     const calls = recvB.received.slice(before.b);
     assert.equal(calls.length, 2, 'B was called again: its answer never reached the journal');
     assert.equal(calls[0].headers['idempotency-key'], `${waiting.execution_id}:5`);
-    assert.equal(calls[1].headers['idempotency-key'], calls[0].headers['idempotency-key'], 'the same key, so B can recognise the repeat');
+    assert.equal(
+      calls[1].headers['idempotency-key'],
+      calls[0].headers['idempotency-key'],
+      'the same key, so B can recognise the repeat',
+    );
     assert.equal(recvA.received.length - before.a, 1, 'A was not called again');
     assert.equal(await skillRunsToday(send, tenant.key), before.used + 2, 'the repeated call was not counted again');
-    const steps = (await send('GET', `/api/agents/${agent}/executions/${waiting.execution_id}/journal`, { key: tenant.key })).body.data.steps;
+    const steps = (
+      await send('GET', `/api/agents/${agent}/executions/${waiting.execution_id}/journal`, { key: tenant.key })
+    ).body.data.steps;
     assert.equal(steps[4].attempts, 2);
-    assert.ok(done.reasoning_trace.some((s: { type: string; message?: string }) => s.type === 'note' && /interrupted; calling it again with the same idempotency key/.test(s.message ?? '')));
+    assert.ok(
+      done.reasoning_trace.some(
+        (s: { type: string; message?: string }) =>
+          s.type === 'note' && /interrupted; calling it again with the same idempotency key/.test(s.message ?? ''),
+      ),
+    );
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Built } from '../../src/app.js';
-import { classifyTask, DEFAULT_ACTIONS, type ActionTable } from '../../src/modules/governance/policy.js';
+import { type ActionTable, classifyTask, DEFAULT_ACTIONS } from '../../src/modules/governance/policy.js';
 import { startApp } from '../helpers/app.js';
 import { call, makeTenant, type TestTenant } from '../helpers/http.js';
 import { testTools } from '../helpers/tools.js';
@@ -118,25 +118,54 @@ describe('a student agent told what not to do is not refused for it', () => {
   const calls: { tool: string; args: Record<string, unknown> }[] = [];
   before(async () => {
     built = await startApp({ executionSyncBudgetMs: 5000 });
-    built.ctx.tools.register(testTools([
-      { def: { name: 'file_lister', description: 'List the files in my drive', action: 'list', high_risk: false }, run: () => ({ files: ['a.txt', 'b.txt'] }) },
-      // Its name matches "delete … files" better than the lister does: only the negation keeps the planner off it.
-      { def: { name: 'file_deleter', title: 'Delete Files', description: 'Delete files from my drive', action: 'delete', high_risk: false }, run: () => ({ deleted: 2 }) },
-    ], calls));
+    built.ctx.tools.register(
+      testTools(
+        [
+          {
+            def: { name: 'file_lister', description: 'List the files in my drive', action: 'list', high_risk: false },
+            run: () => ({ files: ['a.txt', 'b.txt'] }),
+          },
+          // Its name matches "delete … files" better than the lister does: only the negation keeps the planner off it.
+          {
+            def: {
+              name: 'file_deleter',
+              title: 'Delete Files',
+              description: 'Delete files from my drive',
+              action: 'delete',
+              high_risk: false,
+            },
+            run: () => ({ deleted: 2 }),
+          },
+        ],
+        calls,
+      ),
+    );
     t = await makeTenant(built.app, 'enterprise');
   });
   after(() => built.close());
 
   it('"Please do not delete anything; just list my files" runs as a list', async () => {
-    const agent = await call(built.app, 'POST', '/api/agents', { key: t.key, body: { name: 'Reader', role: 'general-assistant', maturity_level: 'student' } });
+    const agent = await call(built.app, 'POST', '/api/agents', {
+      key: t.key,
+      body: { name: 'Reader', role: 'general-assistant', maturity_level: 'student' },
+    });
     const agentId = agent.body.data.agent.id;
-    const res = await call(built.app, 'POST', `/api/agents/${agentId}/execute`, { key: t.key, body: { task: 'Please do not delete anything; just list my files' } });
+    const res = await call(built.app, 'POST', `/api/agents/${agentId}/execute`, {
+      key: t.key,
+      body: { task: 'Please do not delete anything; just list my files' },
+    });
     assert.ok([200, 202].includes(res.status), `${res.status} ${JSON.stringify(res.body)}`);
     let e = res.body.data;
     assert.deepEqual([e.action, e.complexity], ['list', 1]);
     // The same sentence with the negation taken out is a delete, which a student may not do.
-    const refused = await call(built.app, 'POST', `/api/agents/${agentId}/execute`, { key: t.key, body: { task: 'Please delete anything; just list my files' } });
-    assert.deepEqual([refused.status, refused.body.error.code, refused.body.error.details.action], [403, 'GOVERNANCE_DENIED', 'delete']);
+    const refused = await call(built.app, 'POST', `/api/agents/${agentId}/execute`, {
+      key: t.key,
+      body: { task: 'Please delete anything; just list my files' },
+    });
+    assert.deepEqual(
+      [refused.status, refused.body.error.code, refused.body.error.details.action],
+      [403, 'GOVERNANCE_DENIED', 'delete'],
+    );
     // Usually finished within the sync budget; otherwise poll the execution until it is.
     const deadline = Date.now() + 30_000;
     while (!['completed', 'failed'].includes(e.status)) {
@@ -152,8 +181,17 @@ describe('a student agent told what not to do is not refused for it', () => {
   });
 
   it('a declared action must be in the table, even one named like an Object property', async () => {
-    const agent = await call(built.app, 'POST', '/api/agents', { key: t.key, body: { name: 'Declarer', role: 'general-assistant', maturity_level: 'student' } });
-    const res = await call(built.app, 'POST', `/api/agents/${agent.body.data.agent.id}/execute`, { key: t.key, body: { task: 'Delete everything', action: 'constructor' } });
-    assert.deepEqual([res.status, res.body.error?.code, res.body.error?.details?.field], [400, 'INVALID_ENUM_VALUE', 'action']);
+    const agent = await call(built.app, 'POST', '/api/agents', {
+      key: t.key,
+      body: { name: 'Declarer', role: 'general-assistant', maturity_level: 'student' },
+    });
+    const res = await call(built.app, 'POST', `/api/agents/${agent.body.data.agent.id}/execute`, {
+      key: t.key,
+      body: { task: 'Delete everything', action: 'constructor' },
+    });
+    assert.deepEqual(
+      [res.status, res.body.error?.code, res.body.error?.details?.field],
+      [400, 'INVALID_ENUM_VALUE', 'action'],
+    );
   });
 });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Built } from '../../src/app.js';
-import { FEW_MATCHES, search, type SearchFilter } from '../../src/modules/marketplace/search.js';
-import { SYSTEM, type Executor } from '../../src/platform/db/index.js';
+import { FEW_MATCHES, type SearchFilter, search } from '../../src/modules/marketplace/search.js';
+import { type Executor, SYSTEM } from '../../src/platform/db/index.js';
 import { startApp } from '../helpers/app.js';
 
 /**
@@ -29,7 +29,8 @@ describe('marketplace search', () => {
   before(async () => {
     built = await startApp();
     sys = built.ctx.db.as(SYSTEM);
-    for (const id of [publisher, viewer]) await sys.query(`INSERT INTO tenants (id, name, slug, plan) VALUES ($1, $1, $1, 'enterprise')`, [id]);
+    for (const id of [publisher, viewer])
+      await sys.query(`INSERT INTO tenants (id, name, slug, plan) VALUES ($1, $1, $1, 'enterprise')`, [id]);
     // One statement for the whole catalogue, as a bulk import would: the counts move once.
     await sys.query(
       `INSERT INTO marketplace_listings (tenant_id, id, kind, name, description, long_description, category, price, marketplace_type, status, installs, rating_sum, rating_count, created_at)
@@ -42,25 +43,49 @@ describe('marketplace search', () => {
       [publisher],
     );
     // The viewer's own listings in every state, some matching the common word.
-    const own: [string, string, string][] = [['draft', 'public', 'own invoice draft'], ['pending_approval', 'public', 'own invoice pending'],
-      ['rejected', 'public', 'own invoice rejected'], ['approved', 'private', 'own invoice private'], ['unpublished', 'public', 'own invoice unpublished'],
-      ['approved', 'public', 'own invoice approved'], ['draft', 'private', 'own weather draft']];
+    const own: [string, string, string][] = [
+      ['draft', 'public', 'own invoice draft'],
+      ['pending_approval', 'public', 'own invoice pending'],
+      ['rejected', 'public', 'own invoice rejected'],
+      ['approved', 'private', 'own invoice private'],
+      ['unpublished', 'public', 'own invoice unpublished'],
+      ['approved', 'public', 'own invoice approved'],
+      ['draft', 'private', 'own weather draft'],
+    ];
     for (const [i, [status, type, name]] of own.entries()) {
-      await sys.query(`INSERT INTO marketplace_listings (tenant_id, id, kind, name, marketplace_type, status, installs) VALUES ($1, $2, 'skill', $3, $4, $5, $6)`,
-        [viewer, `mkt_own_${i}`, name, type, status, i * 100]);
+      await sys.query(
+        `INSERT INTO marketplace_listings (tenant_id, id, kind, name, marketplace_type, status, installs) VALUES ($1, $2, 'skill', $3, $4, $5, $6)`,
+        [viewer, `mkt_own_${i}`, name, type, status, i * 100],
+      );
     }
   });
-  after(async () => { await built?.close(); });
+  after(async () => {
+    await built?.close();
+  });
 
   /** The answer of one plain query over marketplace_listings with the visibility rule. */
   async function reference(f: SearchFilter, order: string): Promise<{ ids: string[]; total: number }> {
-    const where = [`kind = 'skill'`, `((status = 'approved' AND marketplace_type = 'public') OR (tenant_id = $1 AND status <> 'unpublished'))`];
+    const where = [
+      `kind = 'skill'`,
+      `((status = 'approved' AND marketplace_type = 'public') OR (tenant_id = $1 AND status <> 'unpublished'))`,
+    ];
     const params: unknown[] = [f.viewer];
-    if (f.query) { params.push(f.query); where.push(`search @@ plainto_tsquery('english', $2)`); }
-    if (f.category) { params.push(f.category); where.push(`category = $${params.length}`); }
-    if (f.marketplaceType) { params.push(f.marketplaceType); where.push(`marketplace_type = $${params.length}`); }
+    if (f.query) {
+      params.push(f.query);
+      where.push(`search @@ plainto_tsquery('english', $2)`);
+    }
+    if (f.category) {
+      params.push(f.category);
+      where.push(`category = $${params.length}`);
+    }
+    if (f.marketplaceType) {
+      params.push(f.marketplaceType);
+      where.push(`marketplace_type = $${params.length}`);
+    }
     const rows = await sys.query<{ id: string; total: number }>(
-      `SELECT id, count(*) OVER ()::int AS total FROM marketplace_listings WHERE ${where.join(' AND ')} ORDER BY ${order}`, params);
+      `SELECT id, count(*) OVER ()::int AS total FROM marketplace_listings WHERE ${where.join(' AND ')} ORDER BY ${order}`,
+      params,
+    );
     return { ids: rows.slice(f.offset, f.offset + f.limit).map((r) => r.id), total: rows[0]?.total ?? 0 };
   }
 
@@ -69,7 +94,11 @@ describe('marketplace search', () => {
     const got = await search(sys, full);
     const want = await reference(full, order);
     assert.equal(got.total, want.total, `total for ${JSON.stringify(f)}`);
-    assert.deepEqual(got.items.map((l) => l.id), want.ids, `page for ${JSON.stringify(f)}`);
+    assert.deepEqual(
+      got.items.map((l) => l.id),
+      want.ids,
+      `page for ${JSON.stringify(f)}`,
+    );
     return got;
   }
 
@@ -108,7 +137,7 @@ describe('marketplace search', () => {
     for (const viewerId of [null, viewer]) {
       const base = { viewer: viewerId, limit: 25, offset: 0 };
       const all = await same({ ...base, sort: 'popularity' }, ORDER.popularity);
-      assert.equal(all.total, N + (viewerId ? 6 : 1), 'public listings plus the viewer\'s live ones');
+      assert.equal(all.total, N + (viewerId ? 6 : 1), "public listings plus the viewer's live ones");
       await same({ ...base, sort: 'created_at', offset: 1_000 }, ORDER.created_at);
       await same({ ...base, sort: 'name', direction: 'asc', offset: N - 3 }, ORDER.name);
       await same({ ...base, category: 'support', sort: 'price' }, ORDER.price);
@@ -122,11 +151,14 @@ describe('marketplace search', () => {
        SELECT $1, 'mkt_tier_' || g, 'skill', CASE WHEN g % 2 = 0 THEN 'alpha ' || repeat('x ', g % 7) || 'tierword' ELSE 'plain ' || g END,
          repeat('tierword ', g % 5) || repeat('y ', g % 3) || repeat('tierword ', g % 4),
          repeat('z ', g % 6) || repeat('tierword ', 1 + g % 9), 'public', 'approved'
-       FROM generate_series(1, 60) g`, [publisher]);
+       FROM generate_series(1, 60) g`,
+      [publisher],
+    );
     const [row] = await sys.query<{ named: number; other: number }>(
       `SELECT min(ts_rank(search, q)) FILTER (WHERE to_tsvector('english', name) @@ q)::float8 AS named,
               max(ts_rank(search, q)) FILTER (WHERE NOT to_tsvector('english', name) @@ q)::float8 AS other
-       FROM marketplace_listings, plainto_tsquery('english', 'tierword') q WHERE search @@ q`);
+       FROM marketplace_listings, plainto_tsquery('english', 'tierword') q WHERE search @@ q`,
+    );
     assert.ok(row.named > row.other, `lowest with the word in the name ${row.named} > highest without ${row.other}`);
     await same({ viewer: null, query: 'tierword', sort: 'popularity', limit: 10, offset: 0 }, ORDER.ranked);
     await same({ viewer: null, query: 'tierword', sort: 'popularity', limit: 10, offset: 25 }, ORDER.ranked);
@@ -148,21 +180,56 @@ describe('marketplace search', () => {
   it('keeps the catalogue and the counts equal to the listings through every kind of change', async () => {
     assert.equal(await drift(), 0, 'after the bulk insert');
     const steps: [string, string, unknown[]][] = [
-      ['installs counted (stays in, nets to nothing)', `UPDATE marketplace_listings SET installs = installs + 1 WHERE id = 'mkt_s_3'`, []],
-      ['renamed (its words move)', `UPDATE marketplace_listings SET name = 'Renamed quasarword', description = '' WHERE id = 'mkt_s_6'`, []],
-      ['unpublished (leaves)', `UPDATE marketplace_listings SET status = 'unpublished' WHERE id IN ('mkt_s_9', 'mkt_s_12')`, []],
-      ['approved (enters)', `UPDATE marketplace_listings SET status = 'approved', marketplace_type = 'public' WHERE id = 'mkt_own_0'`, []],
-      ['made private (leaves)', `UPDATE marketplace_listings SET marketplace_type = 'private' WHERE id = 'mkt_s_15'`, []],
-      ['many at once, some entering and some leaving', `UPDATE marketplace_listings SET status = CASE WHEN status = 'approved' THEN 'rejected' ELSE 'approved' END WHERE id LIKE 'mkt_s_2%'`, []],
+      [
+        'installs counted (stays in, nets to nothing)',
+        `UPDATE marketplace_listings SET installs = installs + 1 WHERE id = 'mkt_s_3'`,
+        [],
+      ],
+      [
+        'renamed (its words move)',
+        `UPDATE marketplace_listings SET name = 'Renamed quasarword', description = '' WHERE id = 'mkt_s_6'`,
+        [],
+      ],
+      [
+        'unpublished (leaves)',
+        `UPDATE marketplace_listings SET status = 'unpublished' WHERE id IN ('mkt_s_9', 'mkt_s_12')`,
+        [],
+      ],
+      [
+        'approved (enters)',
+        `UPDATE marketplace_listings SET status = 'approved', marketplace_type = 'public' WHERE id = 'mkt_own_0'`,
+        [],
+      ],
+      [
+        'made private (leaves)',
+        `UPDATE marketplace_listings SET marketplace_type = 'private' WHERE id = 'mkt_s_15'`,
+        [],
+      ],
+      [
+        'many at once, some entering and some leaving',
+        `UPDATE marketplace_listings SET status = CASE WHEN status = 'approved' THEN 'rejected' ELSE 'approved' END WHERE id LIKE 'mkt_s_2%'`,
+        [],
+      ],
       ['deleted', `DELETE FROM marketplace_listings WHERE id IN ('mkt_s_30', 'mkt_s_31')`, []],
-      ['upserted', `INSERT INTO marketplace_listings (tenant_id, id, kind, name, marketplace_type, status) VALUES ($1, 'mkt_s_33', 'skill', 'upserted orbitword', 'public', 'approved')
-        ON CONFLICT (tenant_id, id) DO UPDATE SET name = EXCLUDED.name`, [publisher]],
+      [
+        'upserted',
+        `INSERT INTO marketplace_listings (tenant_id, id, kind, name, marketplace_type, status) VALUES ($1, 'mkt_s_33', 'skill', 'upserted orbitword', 'public', 'approved')
+        ON CONFLICT (tenant_id, id) DO UPDATE SET name = EXCLUDED.name`,
+        [publisher],
+      ],
     ];
     for (const [what, sql, params] of steps) {
       await sys.query(sql, params);
       assert.equal(await drift(), 0, what);
     }
-    const renamed = await search(sys, { kind: 'skill', viewer: null, query: 'quasarword', sort: 'created_at', limit: 5, offset: 0 });
+    const renamed = await search(sys, {
+      kind: 'skill',
+      viewer: null,
+      query: 'quasarword',
+      sort: 'created_at',
+      limit: 5,
+      offset: 0,
+    });
     assert.deepEqual([renamed.total, renamed.items.map((l) => l.id)], [1, ['mkt_s_6']]);
     await same({ viewer: null, query: 'invoice', sort: 'created_at', limit: 20, offset: 0 }, ORDER.created_at);
     await same({ viewer: null, sort: 'popularity', limit: 20, offset: 0 }, ORDER.popularity);

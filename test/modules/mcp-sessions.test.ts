@@ -12,7 +12,10 @@ async function serve(overrides: Parameters<typeof startApp>[0]) {
   return { built, url };
 }
 
-async function connect(url: string, key: string): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
+async function connect(
+  url: string,
+  key: string,
+): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
   const client = new Client({ name: 'atom-test', version: '1.0.0' });
   const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { 'x-api-key': key } } });
   await client.connect(transport);
@@ -24,7 +27,12 @@ function initialize(url: string, key: string) {
   return fetch(url, {
     method: 'POST',
     headers: { 'x-api-key': key, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-03-26', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } }),
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-03-26', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+    }),
   });
 }
 
@@ -38,7 +46,7 @@ describe('MCP sessions per tenant', () => {
   });
   after(() => s.built.close());
 
-  it('refuses a session beyond the tenant\'s cap with 429 MCP_SESSION_LIMIT; other tenants and closed sessions are unaffected', async () => {
+  it("refuses a session beyond the tenant's cap with 429 MCP_SESSION_LIMIT; other tenants and closed sessions are unaffected", async () => {
     const first = await connect(s.url, a.key);
     const second = await connect(s.url, a.key);
     await assert.rejects(connect(s.url, a.key), /429|MCP_SESSION_LIMIT/);
@@ -76,7 +84,7 @@ describe('MCP idle sessions', () => {
     const sessionId = idle.transport.sessionId!;
     assert.ok(sessionId);
     const held = await initialize(s.url, a.key);
-    assert.equal(held.status, 429, "the tenant holds its one session");
+    assert.equal(held.status, 429, 'the tenant holds its one session');
     await held.body?.cancel();
     // Wait on observable state without touching the idle session: a new session is admitted once it expired.
     const deadline = Date.now() + 60_000;
@@ -95,7 +103,12 @@ describe('MCP idle sessions', () => {
 
     const gone = await fetch(s.url, {
       method: 'POST',
-      headers: { 'x-api-key': a.key, 'mcp-session-id': sessionId, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      headers: {
+        'x-api-key': a.key,
+        'mcp-session-id': sessionId,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
       body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }),
     });
     assert.equal(gone.status, 404);

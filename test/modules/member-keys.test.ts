@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { buildApp, type Built } from '../../src/app.js';
+import { type Built, buildApp } from '../../src/app.js';
 import { freshDatabaseUrl, startApp, testConfig } from '../helpers/app.js';
 import { call, expectError, makeTenant, type TestTenant } from '../helpers/http.js';
 import { join, signUp } from '../helpers/members.js';
@@ -32,14 +32,18 @@ describe('the API keys a member minted follow the member', () => {
   async function adminWithKeys() {
     const person = await signUp(built.app);
     const token = await join(built.app, t, person, 'admin');
-    const mint = async (role: string) => (await call(built.app, 'POST', '/api/api-keys', { token, body: { name: `${role} key`, role } })).body.data;
+    const mint = async (role: string) =>
+      (await call(built.app, 'POST', '/api/api-keys', { token, body: { name: `${role} key`, role } })).body.data;
     return { person, token, adminKey: await mint('admin'), viewerKey: await mint('viewer') };
   }
 
   it('lowering the role lowers the keys above it, at once (the cached key included)', async () => {
     const { person, adminKey, viewerKey } = await adminWithKeys();
     assert.equal((await me(built, adminKey.key)).body.data.role, 'admin', 'used, hence cached');
-    const res = await call(built.app, 'PATCH', `/api/members/${person.userId}`, { key: t.key, body: { role: 'member' } });
+    const res = await call(built.app, 'PATCH', `/api/members/${person.userId}`, {
+      key: t.key,
+      body: { role: 'member' },
+    });
     assert.equal(res.status, 200);
     assert.equal((await me(built, adminKey.key)).body.data.role, 'member');
     assert.equal((await me(built, viewerKey.key)).body.data.role, 'viewer', 'a key below the new role is untouched');
@@ -48,7 +52,7 @@ describe('the API keys a member minted follow the member', () => {
     assert.equal(listed.find((k: { id: string }) => k.id === adminKey.api_key.id).role, 'member');
   });
 
-  it('removing the member revokes every key they minted; the tenant\'s other keys keep working', async () => {
+  it("removing the member revokes every key they minted; the tenant's other keys keep working", async () => {
     const { person, adminKey, viewerKey } = await adminWithKeys();
     assert.equal((await me(built, viewerKey.key)).status, 200);
     const res = await call(built.app, 'DELETE', `/api/members/${person.userId}`, { key: t.key });
@@ -64,9 +68,15 @@ describe('the API keys a member minted follow the member', () => {
   it('a pending invitation the removed admin sent is withdrawn with them', async () => {
     const { person, token } = await adminWithKeys();
     const invitee = await signUp(built.app);
-    const inv = (await call(built.app, 'POST', '/api/members', { token, body: { email: invitee.email, role: 'admin' } })).body.data.invitation;
+    const inv = (
+      await call(built.app, 'POST', '/api/members', { token, body: { email: invitee.email, role: 'admin' } })
+    ).body.data.invitation;
     await call(built.app, 'PATCH', `/api/members/${person.userId}`, { key: t.key, body: { role: 'member' } });
-    expectError(await call(built.app, 'POST', `/api/invitations/${inv.id}/accept`, { token: invitee.token }), 404, 'NOT_FOUND');
+    expectError(
+      await call(built.app, 'POST', `/api/invitations/${inv.id}/accept`, { token: invitee.token }),
+      404,
+      'NOT_FOUND',
+    );
   });
 });
 
@@ -105,21 +115,29 @@ describe('…on every process', { skip: !shared && 'needs DATABASE_URL and REDIS
     const t = await makeTenant(one.app);
     const person = await signUp(one.app);
     const token = await join(one.app, t, person, 'admin');
-    const minted = (await call(one.app, 'POST', '/api/api-keys', { token, body: { name: 'k', role: 'admin' } })).body.data;
-    const demoted = (await call(one.app, 'POST', '/api/api-keys', { token, body: { name: 'k2', role: 'admin' } })).body.data;
+    const minted = (await call(one.app, 'POST', '/api/api-keys', { token, body: { name: 'k', role: 'admin' } })).body
+      .data;
+    const demoted = (await call(one.app, 'POST', '/api/api-keys', { token, body: { name: 'k2', role: 'admin' } })).body
+      .data;
     assert.equal((await me(two, minted.key)).body.data.role, 'admin', 'cached on the second process');
     assert.equal((await me(two, demoted.key)).body.data.role, 'admin');
     const userMe = () => call(two.app, 'GET', '/api/auth/me', { token });
-    assert.equal((await userMe()).body.data.role, 'admin', 'the user token\'s role is cached there too');
+    assert.equal((await userMe()).body.data.role, 'admin', "the user token's role is cached there too");
 
     await call(one.app, 'PATCH', `/api/members/${person.userId}`, { key: t.key, body: { role: 'member' } });
-    const lowered = await eventually(() => me(two, demoted.key), (r) => r.body.data?.role === 'member');
+    const lowered = await eventually(
+      () => me(two, demoted.key),
+      (r) => r.body.data?.role === 'member',
+    );
     assert.equal(lowered.body.data.role, 'member');
     assert.equal((await eventually(userMe, (r) => r.body.data?.role === 'member')).body.data.role, 'member');
 
     const res = await call(one.app, 'DELETE', `/api/members/${person.userId}`, { key: t.key });
     assert.equal(res.status, 200);
-    const refused = await eventually(() => me(two, minted.key), (r) => r.status === 401);
+    const refused = await eventually(
+      () => me(two, minted.key),
+      (r) => r.status === 401,
+    );
     expectError(refused, 401, 'INVALID_API_KEY');
     expectError(await eventually(userMe, (r) => r.status === 401), 401, 'UNAUTHORIZED');
   });

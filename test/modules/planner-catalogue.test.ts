@@ -28,7 +28,12 @@ describe('embedded planner with the starter catalogue', () => {
       assert.ok([200, 201].includes(res.status), `${s.name}: ${JSON.stringify(res.body)}`);
     }
     const agent = async (maturity_level: string) =>
-      (await call(built.app, 'POST', '/api/agents', { key: t.key, body: { name: `${maturity_level} planner`, role: 'general-assistant', maturity_level } })).body.data.agent.id as string;
+      (
+        await call(built.app, 'POST', '/api/agents', {
+          key: t.key,
+          body: { name: `${maturity_level} planner`, role: 'general-assistant', maturity_level },
+        })
+      ).body.data.agent.id as string;
     intern = await agent('intern');
     student = await agent('student');
   });
@@ -82,11 +87,19 @@ describe('embedded planner with the starter catalogue', () => {
 
   it('Email Address Validator', async () => {
     const d = await completed('Validate this email address: Info@Example.com', 'Email Address Validator', student);
-    assert.deepEqual(d.result.output, { email: 'info@example.com', valid: true, role_address: true, disposable: false });
+    assert.deepEqual(d.result.output, {
+      email: 'info@example.com',
+      valid: true,
+      role_address: true,
+      disposable: false,
+    });
   });
 
   it('Invoice Total Calculator from a JSON object in the task', async () => {
-    const d = await completed('Calculate the invoice total for {"lines":[{"quantity":2,"unit_price":10,"discount":0.5},{"quantity":1,"unit_price":5}],"tax_rate":0.2,"currency":"EUR"}', 'Invoice Total Calculator');
+    const d = await completed(
+      'Calculate the invoice total for {"lines":[{"quantity":2,"unit_price":10,"discount":0.5},{"quantity":1,"unit_price":5}],"tax_rate":0.2,"currency":"EUR"}',
+      'Invoice Total Calculator',
+    );
     assert.deepEqual(d.result.output, { net: 15, tax: 3, total: 18, currency: 'EUR' });
     assert.equal(d.confidence, 1);
   });
@@ -98,13 +111,20 @@ describe('embedded planner with the starter catalogue', () => {
   });
 
   it('Lexicon Sentiment Scorer', async () => {
-    const d = await completed('Score the sentiment of: Great support, fast and helpful, but the app is slow', 'Lexicon Sentiment Scorer');
+    const d = await completed(
+      'Score the sentiment of: Great support, fast and helpful, but the app is slow',
+      'Lexicon Sentiment Scorer',
+    );
     assert.deepEqual(d.result.output, { score: 2, label: 'positive' });
     assert.equal(d.confidence, 0.667, '(0.5 + 0.5 × 2/3 title words) × 0.8');
   });
 
   it('Markdown Table Builder from rows: as JSON text', async () => {
-    const d = await completed('Build a markdown table from rows: [{"name":"Ada","age":36},{"name":"Bob","age":41}]', 'Markdown Table Builder', student);
+    const d = await completed(
+      'Build a markdown table from rows: [{"name":"Ada","age":36},{"name":"Bob","age":41}]',
+      'Markdown Table Builder',
+      student,
+    );
     assert.equal(d.result.output, '| name | age |\n| --- | --- |\n| Ada | 36 |\n| Bob | 41 |');
   });
 
@@ -114,7 +134,7 @@ describe('embedded planner with the starter catalogue', () => {
     assert.deepEqual(d.result.output, { score: 68, tier: 'warm' });
   });
 
-  it('inputs from the request\'s parameters', async () => {
+  it("inputs from the request's parameters", async () => {
     const d = await run('Count business days', student, { parameters: { from: '2026-12-07', to: '2026-12-12' } });
     assert.equal(d.status, 'completed', d.error);
     assert.deepEqual(d.result.output, { business_days: 5 });
@@ -123,19 +143,31 @@ describe('embedded planner with the starter catalogue', () => {
   it('a missing input fails the run, names the input, and runs no skill', async () => {
     const before = await skillRuns();
     const d = await run('Count business days from=2026-12-01', student);
-    assert.deepEqual([d.status, d.error, d.confidence, d.tools_used], ['failed', 'Business Days Between needs its input: to (string)', 0, []]);
+    assert.deepEqual(
+      [d.status, d.error, d.confidence, d.tools_used],
+      ['failed', 'Business Days Between needs its input: to (string)', 0, []],
+    );
     assert.deepEqual(d.result.missing, ['to (string)']);
     const invoice = await run('Calculate the invoice total');
-    assert.deepEqual([invoice.status, invoice.error, invoice.confidence], ['failed', 'Invoice Total Calculator needs its input: lines (array)', 0]);
+    assert.deepEqual(
+      [invoice.status, invoice.error, invoice.confidence],
+      ['failed', 'Invoice Total Calculator needs its input: lines (array)', 0],
+    );
     const lead = await run('Score this lead');
-    assert.match(lead.error, /^Lead Scorer needs at least one of its inputs: employees \(number\), budget_usd \(number\), email_opens \(number\)$/);
+    assert.match(
+      lead.error,
+      /^Lead Scorer needs at least one of its inputs: employees \(number\), budget_usd \(number\), email_opens \(number\)$/,
+    );
     assert.equal(await skillRuns(), before, 'the skill usage did not rise');
   });
 
   it('a skill that returns nothing fails the run with confidence 0', async () => {
     const before = await skillRuns();
     const d = await run('Convert this CSV to JSON: name,age', student);
-    assert.deepEqual([d.status, d.error, d.confidence, d.result.output], ['failed', 'CSV to JSON returned nothing', 0, []]);
+    assert.deepEqual(
+      [d.status, d.error, d.confidence, d.result.output],
+      ['failed', 'CSV to JSON returned nothing', 0, []],
+    );
     assert.equal(await skillRuns(), before + 1, 'it did run');
   });
 
@@ -146,7 +178,10 @@ describe('embedded planner with the starter catalogue', () => {
 
   it('no matching skill: failed, with the available skills by title; the Pandas script skill is not offered', async () => {
     const d = await run('Profile this data frame with pandas', student);
-    assert.deepEqual([d.status, d.error, d.confidence, d.tools_used], ['failed', 'No installed skill matches this task.', 0, []]);
+    assert.deepEqual(
+      [d.status, d.error, d.confidence, d.tools_used],
+      ['failed', 'No installed skill matches this task.', 0, []],
+    );
     assert.deepEqual([...d.result.details.available_skills].sort(), [...functionSkills].sort());
     assert.ok(!d.result.details.available_skills.includes('Pandas Data Profiler'));
     const tools = await call(built.app, 'POST', '/api/mcp/tools', { key: t.key, body: {} });

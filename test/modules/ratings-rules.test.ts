@@ -27,19 +27,49 @@ describe('rating rules', () => {
   after(() => built.close());
 
   async function skillListing(): Promise<string> {
-    const made = await call(built.app, 'POST', '/api/v1/skills/private', { key: pub.key, body: { name: `Rated ${Date.now()}`, description: 'd', skill_type: 'function', code: 'return 1', action: 'read' } });
-    const p = await call(built.app, 'POST', '/api/skills/publish', { key: pub.key, body: { skill_id: made.body.skill_id } });
+    const made = await call(built.app, 'POST', '/api/v1/skills/private', {
+      key: pub.key,
+      body: { name: `Rated ${Date.now()}`, description: 'd', skill_type: 'function', code: 'return 1', action: 'read' },
+    });
+    const p = await call(built.app, 'POST', '/api/skills/publish', {
+      key: pub.key,
+      body: { skill_id: made.body.skill_id },
+    });
     assert.equal(p.status, 201, JSON.stringify(p.body));
-    assert.equal((await call(built.app, 'POST', `/api/skills/approve/${p.body.marketplace_id}`, { admin: true })).status, 200);
+    assert.equal(
+      (await call(built.app, 'POST', `/api/skills/approve/${p.body.marketplace_id}`, { admin: true })).status,
+      200,
+    );
     return p.body.marketplace_id as string;
   }
 
   async function componentListing(): Promise<string> {
-    const made = await call(built.app, 'POST', '/api/canvas-skills/create', { key: pub.key, body: { name: `Widget ${Date.now()}`, description: 'A widget', category: 'ui', component_type: 'component', version: '1.0.0', code: 'export const W = 1;' } });
+    const made = await call(built.app, 'POST', '/api/canvas-skills/create', {
+      key: pub.key,
+      body: {
+        name: `Widget ${Date.now()}`,
+        description: 'A widget',
+        category: 'ui',
+        component_type: 'component',
+        version: '1.0.0',
+        code: 'export const W = 1;',
+      },
+    });
     assert.equal(made.status, 201, JSON.stringify(made.body));
     const id = made.body.component_id as string;
-    assert.equal((await call(built.app, 'POST', '/api/canvas-marketplace/components/publish', { key: pub.key, body: { component_id: id, price: 0, license: 'MIT' } })).status, 201);
-    assert.equal((await call(built.app, 'POST', `/api/canvas-marketplace/components/${id}/approve`, { admin: true })).status, 200);
+    assert.equal(
+      (
+        await call(built.app, 'POST', '/api/canvas-marketplace/components/publish', {
+          key: pub.key,
+          body: { component_id: id, price: 0, license: 'MIT' },
+        })
+      ).status,
+      201,
+    );
+    assert.equal(
+      (await call(built.app, 'POST', `/api/canvas-marketplace/components/${id}/approve`, { admin: true })).status,
+      200,
+    );
     return id;
   }
 
@@ -48,17 +78,23 @@ describe('rating rules', () => {
 
   const kinds = [
     {
-      name: 'skills', make: skillListing,
-      rate: (id: string, auth: Auth, rating: number) => call(built.app, 'POST', `/api/skills/rate/${id}`, { ...as(auth), body: { rating } }),
+      name: 'skills',
+      make: skillListing,
+      rate: (id: string, auth: Auth, rating: number) =>
+        call(built.app, 'POST', `/api/skills/rate/${id}`, { ...as(auth), body: { rating } }),
       agg: (r: { body: any }) => [r.body.new_average, r.body.total_ratings],
-      reviews: async (id: string) => (await call(built.app, 'GET', `/api/public/v1/marketplace/skills/${id}/reviews`)).body,
+      reviews: async (id: string) =>
+        (await call(built.app, 'GET', `/api/public/v1/marketplace/skills/${id}/reviews`)).body,
       notFound: 'SKILL_NOT_FOUND',
     },
     {
-      name: 'canvas components', make: componentListing,
-      rate: (id: string, auth: Auth, rating: number) => call(built.app, 'POST', `/api/canvas-marketplace/components/${id}/rate`, { ...as(auth), body: { rating } }),
+      name: 'canvas components',
+      make: componentListing,
+      rate: (id: string, auth: Auth, rating: number) =>
+        call(built.app, 'POST', `/api/canvas-marketplace/components/${id}/rate`, { ...as(auth), body: { rating } }),
       agg: (r: { body: any }) => [r.body.aggregate_rating, r.body.rating_count],
-      reviews: async (id: string) => (await call(built.app, 'GET', `/api/canvas-marketplace/components/${id}/ratings`)).body,
+      reviews: async (id: string) =>
+        (await call(built.app, 'GET', `/api/canvas-marketplace/components/${id}/ratings`)).body,
       notFound: 'COMPONENT_NOT_FOUND',
     },
   ];
@@ -78,7 +114,11 @@ describe('rating rules', () => {
       const id = await k.make();
       assert.deepEqual(k.agg(await k.rate(id, b.key, 5)), [5, 1]);
       assert.deepEqual(k.agg(await k.rate(id, c.key, 2)), [3.5, 2]);
-      assert.deepEqual(k.agg(await k.rate(id, bMember, 1)), [1.5, 2], 'B\'s member replaced B\'s rating: still two ratings');
+      assert.deepEqual(
+        k.agg(await k.rate(id, bMember, 1)),
+        [1.5, 2],
+        "B's member replaced B's rating: still two ratings",
+      );
       assert.deepEqual(k.agg(await k.rate(id, b.key, 4)), [3, 2]);
       const listed = await k.reviews(id);
       assert.equal(listed.total, 2);
@@ -88,7 +128,11 @@ describe('rating rules', () => {
 
   it('concurrent ratings by two members of one tenant leave one rating and a matching aggregate', async () => {
     const id = await skillListing();
-    const results = await Promise.all([5, 1, 4, 2].map((n, i) => call(built.app, 'POST', `/api/skills/rate/${id}`, { ...as(i % 2 ? bMember : b.key), body: { rating: n } })));
+    const results = await Promise.all(
+      [5, 1, 4, 2].map((n, i) =>
+        call(built.app, 'POST', `/api/skills/rate/${id}`, { ...as(i % 2 ? bMember : b.key), body: { rating: n } }),
+      ),
+    );
     for (const r of results) assert.equal(r.status, 200, JSON.stringify(r.body));
     const reviews = (await call(built.app, 'GET', `/api/public/v1/marketplace/skills/${id}/reviews`)).body;
     assert.equal(reviews.total, 1);

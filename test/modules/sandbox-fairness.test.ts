@@ -21,11 +21,15 @@ before(async () => {
 after(() => built.close());
 
 async function skill(t: TestTenant, code: string): Promise<string> {
-  const res = await call(built.app, 'POST', '/api/v1/skills/private', { key: t.key, body: { name: 'S', description: 'd', skill_type: 'function', code } });
+  const res = await call(built.app, 'POST', '/api/v1/skills/private', {
+    key: t.key,
+    body: { name: 'S', description: 'd', skill_type: 'function', code },
+  });
   assert.equal(res.status, 201, JSON.stringify(res.body));
   return res.body.skill_id as string;
 }
-const execute = (t: TestTenant, id: string) => call(built.app, 'POST', `/api/skills/${id}/execute`, { key: t.key, body: { input: {} } });
+const execute = (t: TestTenant, id: string) =>
+  call(built.app, 'POST', `/api/skills/${id}/execute`, { key: t.key, body: { input: {} } });
 
 /** Polls the pool until `ok` holds (or fails after `ms`). */
 async function until(what: string, ok: (s: ReturnType<typeof sandboxStats>) => boolean, ms = 30_000) {
@@ -46,7 +50,11 @@ describe('sandbox fairness between tenants', () => {
     await until('two warm workers', (s) => s.workers === 2 && s.busy === 0);
 
     const order: string[] = [];
-    const tagged = (name: string, p: Promise<Res>) => p.then((r) => { order.push(name); return r; });
+    const tagged = (name: string, p: Promise<Res>) =>
+      p.then((r) => {
+        order.push(name);
+        return r;
+      });
     // A's share: one run in progress, two waiting.
     const admitted = [1, 2, 3].map((i) => tagged(`a${i}`, execute(a, runaway)));
     await until("A's share full", (s) => s.busy === 1 && s.queued === 2);
@@ -58,7 +66,11 @@ describe('sandbox fairness between tenants', () => {
 
     // B's trivial skill runs on the worker A may not take, before any of A's runaways ends.
     const fast = await tagged('b', execute(b, trivial));
-    assert.deepEqual([fast.status, fast.body.status, fast.body.output], [200, 'completed', 'fast'], JSON.stringify(fast.body));
+    assert.deepEqual(
+      [fast.status, fast.body.status, fast.body.output],
+      [200, 'completed', 'fast'],
+      JSON.stringify(fast.body),
+    );
     const slow = await Promise.all(admitted);
     assert.equal(order[0], 'b', `completion order ${order.join(', ')}`);
     for (const r of slow) {
@@ -76,7 +88,12 @@ describe('sandbox fairness between tenants', () => {
     // A holds one worker and queues two; C, arriving after A queued, is served on the other worker at once
     // and, with more runs, alternates with A rather than waiting behind A's queue.
     const order: string[] = [];
-    const runs = [1, 2, 3].map((i) => execute(a, runaway).then((r) => { order.push(`a${i}`); return r; }));
+    const runs = [1, 2, 3].map((i) =>
+      execute(a, runaway).then((r) => {
+        order.push(`a${i}`);
+        return r;
+      }),
+    );
     await until("A's share full", (s) => s.busy === 1 && s.queued === 2);
     for (let i = 1; i <= 3; i++) {
       const r = await execute(c, trivial);
@@ -92,13 +109,23 @@ describe('the deadline holds inside native code', () => {
   // Native loops QuickJS's interrupt handler never sees. A huge fill may instead reach the 32 MiB
   // memory limit first (on this machine after 1.3 to 2.1 s): either way it must end within the bound.
   const shapes: Array<[string, string, RegExp]> = [
-    ['a native array fill', 'function execute() { return new Array(1e8).fill(0).length; }', /^SKILL_TIMEOUT: |out of memory/],
+    [
+      'a native array fill',
+      'function execute() { return new Array(1e8).fill(0).length; }',
+      /^SKILL_TIMEOUT: |out of memory/,
+    ],
     ['a native search of a huge array', 'function execute() { return new Array(1e9).indexOf(1); }', /^SKILL_TIMEOUT: /],
-    ['Array.from of a huge length', 'function execute() { return Array.from({ length: 1e9 }).length; }', /^SKILL_TIMEOUT: |out of memory/],
+    [
+      'Array.from of a huge length',
+      'function execute() { return Array.from({ length: 1e9 }).length; }',
+      /^SKILL_TIMEOUT: |out of memory/,
+    ],
     ['a catastrophic regex', "function execute() { return /(a+)+$/.test('a'.repeat(40) + 'b'); }", /^SKILL_TIMEOUT: /],
   ];
   let warm: string;
-  before(async () => { warm = await skill(c, 'function execute() { return 1; }'); });
+  before(async () => {
+    warm = await skill(c, 'function execute() { return 1; }');
+  });
   for (const [name, code, expected] of shapes) {
     it(`stops ${name} at the deadline with SKILL_TIMEOUT`, async () => {
       const id = await skill(c, code);
@@ -111,7 +138,8 @@ describe('the deadline holds inside native code', () => {
       assert.match(res.body.error, expected);
       // The limit is 2 s; before the host enforced it these ran about 5 s. The slack is for a busy machine.
       assert.ok(elapsed < 4_500, `took ${elapsed} ms`);
-      if (/^SKILL_TIMEOUT/.test(res.body.error)) assert.equal(sandboxStats().terminated_on_deadline, before + 1, 'the worker was terminated by the host');
+      if (/^SKILL_TIMEOUT/.test(res.body.error))
+        assert.equal(sandboxStats().terminated_on_deadline, before + 1, 'the worker was terminated by the host');
     });
   }
 });

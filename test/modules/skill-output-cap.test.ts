@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startApp } from '../helpers/app.js';
 import { waitForState } from '../helpers/agent-work.js';
+import { startApp } from '../helpers/app.js';
 import { call, expectError, makeTenant, type TestTenant } from '../helpers/http.js';
 
 /**
@@ -15,12 +15,20 @@ let agent: string;
 before(async () => {
   built = await startApp();
   t = await makeTenant(built.app);
-  agent = (await call(built.app, 'POST', '/api/agents', { key: t.key, body: { name: 'Reader', role: 'custom', maturity_level: 'student' } })).body.data.agent.id;
+  agent = (
+    await call(built.app, 'POST', '/api/agents', {
+      key: t.key,
+      body: { name: 'Reader', role: 'custom', maturity_level: 'student' },
+    })
+  ).body.data.agent.id;
 });
 after(() => built.close());
 
 async function skill(name: string, code: string): Promise<string> {
-  const res = await call(built.app, 'POST', '/api/v1/skills/private', { key: t.key, body: { name, description: `${name} skill`, skill_type: 'function', action: 'read', code } });
+  const res = await call(built.app, 'POST', '/api/v1/skills/private', {
+    key: t.key,
+    body: { name, description: `${name} skill`, skill_type: 'function', action: 'read', code },
+  });
   assert.equal(res.status, 201, JSON.stringify(res.body));
   return res.body.skill_id as string;
 }
@@ -37,7 +45,8 @@ async function runAgent(task: string) {
   return done.body.data;
 }
 
-const journalOf = async (id: string) => (await call(built.app, 'GET', `/api/agents/${agent}/executions/${id}/journal`, { key: t.key })).body.data.steps;
+const journalOf = async (id: string) =>
+  (await call(built.app, 'GET', `/api/agents/${agent}/executions/${id}/journal`, { key: t.key })).body.data.steps;
 
 describe('skill output cap', () => {
   const huge = 'function execute() { return "x".repeat(300 * 1024); }';
@@ -88,16 +97,30 @@ describe('a large output is stored once per execution', () => {
     const traced = e.reasoning_trace.find((s: { type: string }) => s.type === 'tool_call');
     assert.equal(traced.output.bytes, outputBytes);
     const [step] = (await journalOf(e.execution_id)).filter((s: { kind: string }) => s.kind === 'tool');
-    assert.deepEqual(step.result.output, { $ref: `/api/agents/${agent}/executions/${e.execution_id}#/result/output`, bytes: outputBytes });
+    assert.deepEqual(step.result.output, {
+      $ref: `/api/agents/${agent}/executions/${e.execution_id}#/result/output`,
+      bytes: outputBytes,
+    });
 
     // What the database holds for this execution (pg_column_size: bytes as stored, after compression).
-    const size = async (sql: string) => Number((await built.ctx.db.query<{ n: number }>('*', sql, [t.id, e.execution_id]))[0].n ?? 0);
+    const size = async (sql: string) =>
+      Number((await built.ctx.db.query<{ n: number }>('*', sql, [t.id, e.execution_id]))[0].n ?? 0);
     const bytes = {
-      execution_result: await size('SELECT pg_column_size(result) AS n FROM executions WHERE tenant_id = $1 AND id = $2'),
-      execution_trace: await size('SELECT pg_column_size(reasoning_trace) AS n FROM executions WHERE tenant_id = $1 AND id = $2'),
-      journal: await size('SELECT sum(pg_column_size(result))::int AS n FROM journal_steps WHERE tenant_id = $1 AND run_id = $2'),
-      events: await size("SELECT sum(pg_column_size(data))::int AS n FROM events WHERE tenant_id = $1 AND data->>'execution_id' = $2"),
-      jobs: await size("SELECT sum(pg_column_size(data))::int AS n FROM pgboss.job WHERE data->'event'->>'tenant_id' = $1 AND data->'event'->'data'->>'execution_id' = $2"),
+      execution_result: await size(
+        'SELECT pg_column_size(result) AS n FROM executions WHERE tenant_id = $1 AND id = $2',
+      ),
+      execution_trace: await size(
+        'SELECT pg_column_size(reasoning_trace) AS n FROM executions WHERE tenant_id = $1 AND id = $2',
+      ),
+      journal: await size(
+        'SELECT sum(pg_column_size(result))::int AS n FROM journal_steps WHERE tenant_id = $1 AND run_id = $2',
+      ),
+      events: await size(
+        "SELECT sum(pg_column_size(data))::int AS n FROM events WHERE tenant_id = $1 AND data->>'execution_id' = $2",
+      ),
+      jobs: await size(
+        "SELECT sum(pg_column_size(data))::int AS n FROM pgboss.job WHERE data->'event'->>'tenant_id' = $1 AND data->'event'->'data'->>'execution_id' = $2",
+      ),
     };
     const total = Object.values(bytes).reduce((a, b) => a + b, 0);
     ctx.diagnostic(`output ${outputBytes} B of JSON; stored ${JSON.stringify(bytes)}; total ${total} B`);

@@ -10,14 +10,34 @@ describe('QuickJS sandbox', () => {
 
   const escapes: Array<[string, string, RegExp]> = [
     ['process', 'function execute() { return process.env; }', /'?process'? is not defined/],
-    ['require', 'function execute() { return require("fs").readFileSync("/etc/passwd", "utf8"); }', /'?require'? is not defined/],
+    [
+      'require',
+      'function execute() { return require("fs").readFileSync("/etc/passwd", "utf8"); }',
+      /'?require'? is not defined/,
+    ],
     ['fetch', 'function execute() { return fetch("http://127.0.0.1"); }', /'?fetch'? is not defined/],
-    ['constructor trick', 'function execute() { return this.constructor.constructor("return process")().env; }', /'?process'? is not defined/],
-    ['globalThis probe', 'function execute() { return typeof globalThis.process + typeof globalThis.require + typeof globalThis.global; }', /^$/],
+    [
+      'constructor trick',
+      'function execute() { return this.constructor.constructor("return process")().env; }',
+      /'?process'? is not defined/,
+    ],
+    [
+      'globalThis probe',
+      'function execute() { return typeof globalThis.process + typeof globalThis.require + typeof globalThis.global; }',
+      /^$/,
+    ],
     ['infinite loop', 'function execute() { for (;;) {} }', /interrupted|time limit/i],
     ['memory bomb', 'function execute() { let s = "x"; for (;;) s += s; }', /out of memory|time limit/i], // on a busy machine the deadline may come first
-    ['allocation storm', 'function execute() { const a = []; for (;;) a.push({ x: [1, 2, 3] }); }', /out of memory|interrupted|time limit/i],
-    ['deep recursion', 'function execute() { const f = (n) => f(n + 1) + 1; return f(0); }', /stack overflow|too much recursion/i],
+    [
+      'allocation storm',
+      'function execute() { const a = []; for (;;) a.push({ x: [1, 2, 3] }); }',
+      /out of memory|interrupted|time limit/i,
+    ],
+    [
+      'deep recursion',
+      'function execute() { const f = (n) => f(n + 1) + 1; return f(0); }',
+      /stack overflow|too much recursion/i,
+    ],
   ];
   for (const [name, code, expected] of escapes) {
     it(`contains ${name}`, async () => {
@@ -44,7 +64,12 @@ describe('QuickJS sandbox', () => {
   it('keeps serving after breaches, and runs many skills at once', async () => {
     await runInSandbox('function execute() { for (;;) {} }', {}, {}, { timeoutMs: 200 });
     await runInSandbox('function execute() { let s = "x"; for (;;) s += s; }', {});
-    const runs = await Promise.all(Array.from({ length: 40 }, (_, i) => runInSandbox('function execute(i) { return i.n * 2; }', { n: i })));
-    assert.deepEqual(runs.map((r) => r.ok && r.output), Array.from({ length: 40 }, (_, i) => i * 2));
+    const runs = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => runInSandbox('function execute(i) { return i.n * 2; }', { n: i })),
+    );
+    assert.deepEqual(
+      runs.map((r) => r.ok && r.output),
+      Array.from({ length: 40 }, (_, i) => i * 2),
+    );
   });
 });

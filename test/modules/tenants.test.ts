@@ -12,7 +12,10 @@ describe('tenants', () => {
   after(() => built.close());
 
   it('the admin creates a tenant with a plan, an owner and a first key shown once', async () => {
-    const res = await call(built.app, 'POST', '/api/tenants', { admin: true, body: { name: 'Acme Corp', plan: 'team', owner_email: 'boss@acme.test', owner_password: 'a long password' } });
+    const res = await call(built.app, 'POST', '/api/tenants', {
+      admin: true,
+      body: { name: 'Acme Corp', plan: 'team', owner_email: 'boss@acme.test', owner_password: 'a long password' },
+    });
     assert.equal(res.status, 201);
     const d = res.body.data;
     assert.match(d.tenant.id, /^tnt_/);
@@ -30,15 +33,31 @@ describe('tenants', () => {
   });
 
   it('refuses bad plans and missing names; a new owner needs a password', async () => {
-    expectError(await call(built.app, 'POST', '/api/tenants', { admin: true, body: { name: 'X', plan: 'platinum' } }), 400, 'VALIDATION_ERROR');
-    expectError(await call(built.app, 'POST', '/api/tenants', { admin: true, body: { plan: 'free' } }), 400, 'VALIDATION_ERROR');
-    expectError(await call(built.app, 'POST', '/api/tenants', { admin: true, body: { name: 'X', owner_email: 'new@x.test' } }), 400, 'MISSING_REQUIRED_FIELD');
+    expectError(
+      await call(built.app, 'POST', '/api/tenants', { admin: true, body: { name: 'X', plan: 'platinum' } }),
+      400,
+      'VALIDATION_ERROR',
+    );
+    expectError(
+      await call(built.app, 'POST', '/api/tenants', { admin: true, body: { plan: 'free' } }),
+      400,
+      'VALIDATION_ERROR',
+    );
+    expectError(
+      await call(built.app, 'POST', '/api/tenants', { admin: true, body: { name: 'X', owner_email: 'new@x.test' } }),
+      400,
+      'MISSING_REQUIRED_FIELD',
+    );
   });
 
   it('lists and updates tenants only with the admin key', async () => {
     const t = await makeTenant(built.app, 'free');
     expectError(await call(built.app, 'GET', '/api/tenants'), 401, 'AUTH_REQUIRED');
-    expectError(await call(built.app, 'PATCH', `/api/tenants/${t.id}`, { key: t.key, body: { plan: 'enterprise' } }), 403, 'FORBIDDEN');
+    expectError(
+      await call(built.app, 'PATCH', `/api/tenants/${t.id}`, { key: t.key, body: { plan: 'enterprise' } }),
+      403,
+      'FORBIDDEN',
+    );
     const list = await call(built.app, 'GET', '/api/tenants?limit=100', { admin: true });
     assert.ok(list.body.data.tenants.some((x: { id: string }) => x.id === t.id));
     assert.ok(list.body.data.pagination.total >= 1);
@@ -46,6 +65,10 @@ describe('tenants', () => {
     assert.equal(up.body.data.tenant.plan, 'solo');
     const me = await call(built.app, 'GET', '/api/auth/me', { key: t.key });
     assert.equal(me.body.data.plan, 'solo', 'plan change is seen by credentials');
-    expectError(await call(built.app, 'PATCH', '/api/tenants/tnt_missing', { admin: true, body: { plan: 'solo' } }), 404, 'TENANT_NOT_FOUND');
+    expectError(
+      await call(built.app, 'PATCH', '/api/tenants/tnt_missing', { admin: true, body: { plan: 'solo' } }),
+      404,
+      'TENANT_NOT_FOUND',
+    );
   });
 });

@@ -15,16 +15,36 @@ describe('webhook delivery survives kill -9', embeddedOnly, () => {
   it('delivers exactly the missing events after a restart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'atom-whcrash-'));
     const secrets = sharedSecrets();
-    const env = { ...secrets, ATOM_DATA_DIR: dir, DATABASE_URL: '', REDIS_URL: '', ATOM_ALLOW_INSECURE_WEBHOOKS: 'true' };
+    const env = {
+      ...secrets,
+      ATOM_DATA_DIR: dir,
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      ATOM_ALLOW_INSECURE_WEBHOOKS: 'true',
+    };
     const rx = await startReceiver((_r, n) => ({ status: 200, delayMs: n === 1 ? 3000 : 0 }));
     let server = await startServerProcess(env, 'test/fixtures/exec-server.ts', []);
     try {
-      const t = (await http(`${server.url}/api/tenants`, { method: 'POST', headers: { 'x-admin-key': secrets.ATOM_ADMIN_KEY }, body: { name: 'Hooks', plan: 'team' } })).body.data;
+      const t = (
+        await http(`${server.url}/api/tenants`, {
+          method: 'POST',
+          headers: { 'x-admin-key': secrets.ATOM_ADMIN_KEY },
+          body: { name: 'Hooks', plan: 'team' },
+        })
+      ).body.data;
       const headers = { 'x-api-key': t.key };
-      await http(`${server.url}/api/webhooks`, { method: 'POST', headers, body: { url: rx.url, events: ['agent.created'] } });
+      await http(`${server.url}/api/webhooks`, {
+        method: 'POST',
+        headers,
+        body: { url: rx.url, events: ['agent.created'] },
+      });
       const events: string[] = [];
       for (let i = 0; i < 5; i++) {
-        const res = await http(`${server.url}/api/agents`, { method: 'POST', headers, body: { name: `agent ${i}`, role: 'custom', maturity_level: 'student' } });
+        const res = await http(`${server.url}/api/agents`, {
+          method: 'POST',
+          headers,
+          body: { name: `agent ${i}`, role: 'custom', maturity_level: 'student' },
+        });
         assert.equal(res.status, 201);
       }
       await waitUntil(() => rx.received.length >= 1);

@@ -25,15 +25,25 @@ async function holdingReceiver() {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slow`,
-    get open() { return open.size; },
-    get maxOpen() { return maxOpen; },
-    get received() { return received; },
+    get open() {
+      return open.size;
+    },
+    get maxOpen() {
+      return maxOpen;
+    },
+    get received() {
+      return received;
+    },
     release() {
       released = true;
       for (const res of open) res.writeHead(200).end('ok');
       open.clear();
     },
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -51,16 +61,18 @@ describe('webhook deliveries: one slow receiver does not hold the others back', 
     const fast = await startReceiver();
     try {
       const hook = async (url: string) =>
-        (await call(built.app, 'POST', '/api/webhooks', { key: t.key, body: { url, events: ['agent.created'] } })).body.data.webhook.id as string;
+        (await call(built.app, 'POST', '/api/webhooks', { key: t.key, body: { url, events: ['agent.created'] } })).body
+          .data.webhook.id as string;
       const slowId = await hook(slow.url);
       const fastId = await hook(fast.url);
       const n = 60;
       await built.ctx.db.tx(t.id, async (ex) => {
-        for (let i = 0; i < n; i++) await built.ctx.outbox.emit(ex, t.id, 'agent.created', { agent: { id: `agt_fair_${i}` } });
+        for (let i = 0; i < n; i++)
+          await built.ctx.outbox.emit(ex, t.id, 'agent.created', { agent: { id: `agt_fair_${i}` } });
       });
       const succeeded = async (id: string) =>
-        (await call(built.app, 'GET', `/api/webhooks/${id}/deliveries?status=succeeded&limit=1`, { key: t.key })).body.data.pagination
-          .total as number;
+        (await call(built.app, 'GET', `/api/webhooks/${id}/deliveries?status=succeeded&limit=1`, { key: t.key })).body
+          .data.pagination.total as number;
       await waitUntil(async () => (await succeeded(fastId)) === n, 60_000);
       assert.ok(slow.open > 0, 'the slow receiver still holds requests when the fast one has everything');
       assert.equal(await succeeded(slowId), 0);

@@ -14,8 +14,14 @@ before(async () => {
 after(() => built.close());
 
 const advanced = (over: Record<string, unknown> = {}) => ({
-  name: 'Custom Advanced Workflow', description: 'My custom workflow', category: 'Custom', author: 'Your Name', version: '1.0.0',
-  integrations: ['slack', 'email'], complexity: 'Intermediate', tags: ['custom', 'automation'],
+  name: 'Custom Advanced Workflow',
+  description: 'My custom workflow',
+  category: 'Custom',
+  author: 'Your Name',
+  version: '1.0.0',
+  integrations: ['slack', 'email'],
+  complexity: 'Intermediate',
+  tags: ['custom', 'automation'],
   input_schema: [
     { name: 'data_source', type: 'select', label: 'Data Source', required: true, options: ['gmail', 'outlook'] },
     { name: 'max_items', type: 'integer', label: 'Max items', min: 1, max: 100, default: 10 },
@@ -25,7 +31,10 @@ const advanced = (over: Record<string, unknown> = {}) => ({
     { step_id: 'validate', name: 'Validate Inputs', step_type: 'validation', estimated_duration: 30 },
     { step_id: 'fetch', name: 'Fetch Data', step_type: 'api_call', estimated_duration: 120 },
   ],
-  estimated_duration: 300, prerequisites: ['api_access'], use_cases: ['Data processing'], benefits: ['Automation', 'Efficiency'],
+  estimated_duration: 300,
+  prerequisites: ['api_access'],
+  use_cases: ['Data processing'],
+  benefits: ['Automation', 'Efficiency'],
   ...over,
 });
 
@@ -35,11 +44,17 @@ const graph = {
     { id: '2', type: 'agent', label: 'Summarise', config: { agent: 'summariser' } },
     { id: '3', type: 'output', label: 'Post to Slack' },
   ],
-  edges: [{ id: 'e1', source: '1', target: '2' }, { source: '2', target: '3', label: 'digest' }],
+  edges: [
+    { id: 'e1', source: '1', target: '2' },
+    { source: '2', target: '3', label: 'digest' },
+  ],
 };
 
 async function createTemplate(t: TestTenant, over: Record<string, unknown> = {}) {
-  const res = await call(built.app, 'POST', '/api/marketplace/templates/advanced', { key: t.key, body: advanced(over) });
+  const res = await call(built.app, 'POST', '/api/marketplace/templates/advanced', {
+    key: t.key,
+    body: advanced(over),
+  });
   assert.equal(res.status, 201, JSON.stringify(res.body));
   return res.body;
 }
@@ -47,12 +62,20 @@ async function createTemplate(t: TestTenant, over: Record<string, unknown> = {})
 function multipart(content: string | Buffer, filename = 'workflow.json', field = 'file') {
   const boundary = `----atomtest${Math.random().toString(16).slice(2)}`;
   const head = `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: application/json\r\n\r\n`;
-  return { payload: Buffer.concat([Buffer.from(head), Buffer.from(content), Buffer.from(`\r\n--${boundary}--\r\n`)]), type: `multipart/form-data; boundary=${boundary}` };
+  return {
+    payload: Buffer.concat([Buffer.from(head), Buffer.from(content), Buffer.from(`\r\n--${boundary}--\r\n`)]),
+    type: `multipart/form-data; boundary=${boundary}`,
+  };
 }
 
 async function upload(t: TestTenant, content: string | Buffer, filename?: string): Promise<Res> {
   const m = multipart(content, filename);
-  const res = await built.app.inject({ method: 'POST', url: '/api/marketplace/import', headers: { 'x-api-key': t.key, 'content-type': m.type }, payload: m.payload });
+  const res = await built.app.inject({
+    method: 'POST',
+    url: '/api/marketplace/import',
+    headers: { 'x-api-key': t.key, 'content-type': m.type },
+    payload: m.payload,
+  });
   return { status: res.statusCode, body: JSON.parse(res.body), headers: res.headers };
 }
 
@@ -62,7 +85,10 @@ describe('workflow templates', () => {
   it('types: the three documented template types', async () => {
     const res = await call(built.app, 'GET', '/api/marketplace/templates/types');
     assert.equal(res.status, 200);
-    assert.deepEqual(res.body.template_types.map((t: any) => t.value), ['legacy', 'advanced', 'industry']);
+    assert.deepEqual(
+      res.body.template_types.map((t: any) => t.value),
+      ['legacy', 'advanced', 'industry'],
+    );
     assert.deepEqual(Object.keys(res.body.template_types[0]).sort(), ['description', 'label', 'value']);
   });
 
@@ -80,19 +106,92 @@ describe('workflow templates', () => {
     const details = await call(built.app, 'GET', `/api/marketplace/templates/${created.id}`, { key: a.key });
     assert.equal(details.status, 200);
     const d = details.body;
-    for (const k of ['id', 'name', 'description', 'category', 'author', 'version', 'integrations', 'complexity', 'workflow_data', 'downloads', 'rating', 'tags']) assert.ok(k in d, k);
-    assert.deepEqual(d.workflow_data.nodes.map((n: any) => [n.id, n.type]), [['start', 'trigger'], ['validate', 'step'], ['fetch', 'step']]);
-    assert.deepEqual(d.workflow_data.edges, [{ source: 'start', target: 'validate' }, { source: 'validate', target: 'fetch' }]);
+    for (const k of [
+      'id',
+      'name',
+      'description',
+      'category',
+      'author',
+      'version',
+      'integrations',
+      'complexity',
+      'workflow_data',
+      'downloads',
+      'rating',
+      'tags',
+    ])
+      assert.ok(k in d, k);
+    assert.deepEqual(
+      d.workflow_data.nodes.map((n: any) => [n.id, n.type]),
+      [
+        ['start', 'trigger'],
+        ['validate', 'step'],
+        ['fetch', 'step'],
+      ],
+    );
+    assert.deepEqual(d.workflow_data.edges, [
+      { source: 'start', target: 'validate' },
+      { source: 'validate', target: 'fetch' },
+    ]);
     const byKey = await call(built.app, 'GET', '/api/marketplace/templates/advanced_custom_workflow', { key: a.key });
     assert.equal(byKey.body.id, created.id);
 
-    expectError(await call(built.app, 'POST', '/api/marketplace/templates/advanced', { key: a.key, body: advanced({ id: 'advanced_custom_workflow' }) }), 409, 'DUPLICATE_ENTRY');
-    const race = await Promise.all([1, 2].map(() => call(built.app, 'POST', '/api/marketplace/templates/advanced', { key: a.key, body: advanced({ id: 'raced_key' }) })));
-    assert.deepEqual(race.map((r) => r.status).sort(), [201, 409], 'one key, one template, even when created concurrently');
-    assert.equal((await call(built.app, 'POST', '/api/marketplace/templates/advanced', { key: b.key, body: advanced({ id: 'raced_key' }) })).status, 201, 'keys are per tenant');
-    expectError(await call(built.app, 'POST', '/api/marketplace/templates/advanced', { key: a.key, body: advanced({ version: 'one' }) }), 400, 'INVALID_VERSION');
-    expectError(await call(built.app, 'POST', '/api/marketplace/templates/advanced', { key: a.key, body: advanced({ complexity: 'Hard' }) }), 400, 'VALIDATION_ERROR');
-    const dupInput = await call(built.app, 'POST', '/api/marketplace/templates/advanced', { key: a.key, body: advanced({ input_schema: [{ name: 'x', type: 'text' }, { name: 'x', type: 'number' }] }) });
+    expectError(
+      await call(built.app, 'POST', '/api/marketplace/templates/advanced', {
+        key: a.key,
+        body: advanced({ id: 'advanced_custom_workflow' }),
+      }),
+      409,
+      'DUPLICATE_ENTRY',
+    );
+    const race = await Promise.all(
+      [1, 2].map(() =>
+        call(built.app, 'POST', '/api/marketplace/templates/advanced', {
+          key: a.key,
+          body: advanced({ id: 'raced_key' }),
+        }),
+      ),
+    );
+    assert.deepEqual(
+      race.map((r) => r.status).sort(),
+      [201, 409],
+      'one key, one template, even when created concurrently',
+    );
+    assert.equal(
+      (
+        await call(built.app, 'POST', '/api/marketplace/templates/advanced', {
+          key: b.key,
+          body: advanced({ id: 'raced_key' }),
+        })
+      ).status,
+      201,
+      'keys are per tenant',
+    );
+    expectError(
+      await call(built.app, 'POST', '/api/marketplace/templates/advanced', {
+        key: a.key,
+        body: advanced({ version: 'one' }),
+      }),
+      400,
+      'INVALID_VERSION',
+    );
+    expectError(
+      await call(built.app, 'POST', '/api/marketplace/templates/advanced', {
+        key: a.key,
+        body: advanced({ complexity: 'Hard' }),
+      }),
+      400,
+      'VALIDATION_ERROR',
+    );
+    const dupInput = await call(built.app, 'POST', '/api/marketplace/templates/advanced', {
+      key: a.key,
+      body: advanced({
+        input_schema: [
+          { name: 'x', type: 'text' },
+          { name: 'x', type: 'number' },
+        ],
+      }),
+    });
     expectError(dupInput, 400, 'VALIDATION_ERROR');
   });
 
@@ -101,43 +200,119 @@ describe('workflow templates', () => {
     const mine = await call(built.app, 'GET', '/api/marketplace/templates?category=Finance', { key: a.key });
     assert.ok(mine.body.some((x: any) => x.id === t.id));
     const theirs = await call(built.app, 'GET', '/api/marketplace/templates?category=Finance', { key: b.key });
-    assert.equal(theirs.body.some((x: any) => x.id === t.id), false);
+    assert.equal(
+      theirs.body.some((x: any) => x.id === t.id),
+      false,
+    );
     const anon = await call(built.app, 'GET', '/api/marketplace/templates?category=Finance');
-    assert.equal(anon.body.some((x: any) => x.id === t.id), false);
-    expectError(await call(built.app, 'GET', `/api/marketplace/templates/${t.id}`, { key: b.key }), 404, 'TEMPLATE_NOT_FOUND');
-    expectError(await call(built.app, 'POST', `/api/marketplace/templates/${t.id}/import`, { key: b.key }), 404, 'TEMPLATE_NOT_FOUND');
-    expectError(await call(built.app, 'POST', `/api/marketplace/templates/${t.id}/create-workflow`, { key: b.key, body: { workflow_name: 'x', parameters: { data_source: 'gmail' } } }), 404, 'TEMPLATE_NOT_FOUND');
-    expectError(await call(built.app, 'POST', '/api/marketplace/export', { key: b.key, body: { template_id: t.id } }), 404, 'TEMPLATE_NOT_FOUND');
+    assert.equal(
+      anon.body.some((x: any) => x.id === t.id),
+      false,
+    );
+    expectError(
+      await call(built.app, 'GET', `/api/marketplace/templates/${t.id}`, { key: b.key }),
+      404,
+      'TEMPLATE_NOT_FOUND',
+    );
+    expectError(
+      await call(built.app, 'POST', `/api/marketplace/templates/${t.id}/import`, { key: b.key }),
+      404,
+      'TEMPLATE_NOT_FOUND',
+    );
+    expectError(
+      await call(built.app, 'POST', `/api/marketplace/templates/${t.id}/create-workflow`, {
+        key: b.key,
+        body: { workflow_name: 'x', parameters: { data_source: 'gmail' } },
+      }),
+      404,
+      'TEMPLATE_NOT_FOUND',
+    );
+    expectError(
+      await call(built.app, 'POST', '/api/marketplace/export', { key: b.key, body: { template_id: t.id } }),
+      404,
+      'TEMPLATE_NOT_FOUND',
+    );
     const stats = await call(built.app, 'GET', '/api/marketplace/templates/statistics', { key: b.key });
     assert.equal(stats.body.categories.Finance, undefined, 'statistics count only what the viewer can see');
   });
 
   it('public templates wait for the platform admin; then everyone sees, imports and downloads them', async () => {
     const t = await createTemplate(a, {
-      name: 'Daily Email Summarizer', description: 'Summarize unread emails from Gmail', category: 'Productivity', template_type: 'legacy',
-      industry: 'Media', complexity: 'Beginner', tags: ['email', 'automation'], marketplace_type: 'public', input_schema: [], steps: [], workflow_data: graph,
+      name: 'Daily Email Summarizer',
+      description: 'Summarize unread emails from Gmail',
+      category: 'Productivity',
+      template_type: 'legacy',
+      industry: 'Media',
+      complexity: 'Beginner',
+      tags: ['email', 'automation'],
+      marketplace_type: 'public',
+      input_schema: [],
+      steps: [],
+      workflow_data: graph,
     });
     assert.equal(t.status, 'pending_approval');
     let list = await call(built.app, 'GET', '/api/marketplace/templates?template_type=legacy');
-    assert.equal(list.body.some((x: any) => x.id === t.id), false, 'pending: hidden from others');
-    expectError(await call(built.app, 'POST', `/api/marketplace/templates/${t.id}/approve`, { key: a.key }), 403, 'FORBIDDEN');
+    assert.equal(
+      list.body.some((x: any) => x.id === t.id),
+      false,
+      'pending: hidden from others',
+    );
+    expectError(
+      await call(built.app, 'POST', `/api/marketplace/templates/${t.id}/approve`, { key: a.key }),
+      403,
+      'FORBIDDEN',
+    );
 
     const approved = await call(built.app, 'POST', `/api/marketplace/templates/${t.id}/approve`, { admin: true });
     assert.equal(approved.status, 200);
     assert.equal(approved.body.status, 'approved');
     assert.ok(approved.body.approved_at);
-    expectError(await call(built.app, 'POST', `/api/marketplace/templates/${t.id}/reject`, { admin: true }), 409, 'CONFLICTING_OPERATION');
+    expectError(
+      await call(built.app, 'POST', `/api/marketplace/templates/${t.id}/reject`, { admin: true }),
+      409,
+      'CONFLICTING_OPERATION',
+    );
 
-    list = await call(built.app, 'GET', '/api/marketplace/templates?template_type=legacy&industry=Media&tags=email&category=Productivity');
+    list = await call(
+      built.app,
+      'GET',
+      '/api/marketplace/templates?template_type=legacy&industry=Media&tags=email&category=Productivity',
+    );
     assert.equal(list.status, 200);
     assert.ok(Array.isArray(list.body));
     const item = list.body.find((x: any) => x.id === t.id);
-    for (const k of ['id', 'name', 'description', 'category', 'author', 'version', 'integrations', 'complexity', 'tags', 'estimated_duration', 'multi_step_support', 'pause_resume_support', 'downloads', 'rating', 'template_type', 'created_at']) assert.ok(k in item, k);
+    for (const k of [
+      'id',
+      'name',
+      'description',
+      'category',
+      'author',
+      'version',
+      'integrations',
+      'complexity',
+      'tags',
+      'estimated_duration',
+      'multi_step_support',
+      'pause_resume_support',
+      'downloads',
+      'rating',
+      'template_type',
+      'created_at',
+    ])
+      assert.ok(k in item, k);
     assert.equal(item.template_type, 'legacy');
     assert.equal(list.headers['x-total-count'], String(list.body.length));
-    assert.equal((await call(built.app, 'GET', '/api/marketplace/templates?industry=Retail')).body.some((x: any) => x.id === t.id), false);
+    assert.equal(
+      (await call(built.app, 'GET', '/api/marketplace/templates?industry=Retail')).body.some((x: any) => x.id === t.id),
+      false,
+    );
     assert.equal((await call(built.app, 'GET', '/api/marketplace/templates?tags=nothing,else')).body.length, 0);
-    assert.equal((await call(built.app, 'GET', '/api/marketplace/templates?complexity=Beginner')).body.some((x: any) => x.id === t.id), true);
+    assert.equal(
+      (await call(built.app, 'GET', '/api/marketplace/templates?complexity=Beginner')).body.some(
+        (x: any) => x.id === t.id,
+      ),
+      true,
+    );
 
     const imported = await call(built.app, 'POST', `/api/marketplace/templates/${t.id}/import`, { key: b.key });
     assert.equal(imported.status, 201);
@@ -171,33 +346,66 @@ describe('workflow templates', () => {
 
   it('rejected public templates stay hidden; free plans cannot publish publicly', async () => {
     const t = await createTemplate(a, { name: 'Rejected Flow', marketplace_type: 'public' });
-    const r = await call(built.app, 'POST', `/api/marketplace/templates/${t.id}/reject?reason=Too%20vague`, { admin: true });
+    const r = await call(built.app, 'POST', `/api/marketplace/templates/${t.id}/reject?reason=Too%20vague`, {
+      admin: true,
+    });
     assert.deepEqual([r.status, r.body.status, r.body.reason], [200, 'rejected', 'Too vague']);
-    expectError(await call(built.app, 'GET', `/api/marketplace/templates/${t.id}`, { key: b.key }), 404, 'TEMPLATE_NOT_FOUND');
+    expectError(
+      await call(built.app, 'GET', `/api/marketplace/templates/${t.id}`, { key: b.key }),
+      404,
+      'TEMPLATE_NOT_FOUND',
+    );
     const free = await makeTenant(built.app, 'free');
-    expectError(await call(built.app, 'POST', '/api/marketplace/templates/advanced', { key: free.key, body: advanced({ marketplace_type: 'public' }) }), 403, 'PLAN_RESTRICTED');
+    expectError(
+      await call(built.app, 'POST', '/api/marketplace/templates/advanced', {
+        key: free.key,
+        body: advanced({ marketplace_type: 'public' }),
+      }),
+      403,
+      'PLAN_RESTRICTED',
+    );
   });
 
   it('list paginates with limit/offset and refuses a limit over 100', async () => {
     for (let i = 0; i < 3; i += 1) await createTemplate(b, { name: `Paged ${i}`, category: 'Paging' });
-    const p1 = await call(built.app, 'GET', '/api/marketplace/templates?category=Paging&limit=2&offset=0&sort_by=created_at', { key: b.key });
-    const p2 = await call(built.app, 'GET', '/api/marketplace/templates?category=Paging&limit=2&offset=2&sort_by=created_at', { key: b.key });
+    const p1 = await call(
+      built.app,
+      'GET',
+      '/api/marketplace/templates?category=Paging&limit=2&offset=0&sort_by=created_at',
+      { key: b.key },
+    );
+    const p2 = await call(
+      built.app,
+      'GET',
+      '/api/marketplace/templates?category=Paging&limit=2&offset=2&sort_by=created_at',
+      { key: b.key },
+    );
     assert.equal(p1.body.length, 2);
     assert.equal(p2.body.length, 1);
     assert.equal(p1.headers['x-total-count'], '3');
     assert.equal(new Set([...p1.body, ...p2.body].map((x: any) => x.id)).size, 3);
     expectError(await call(built.app, 'GET', '/api/marketplace/templates?limit=101'), 400, 'INVALID_LIMIT');
-    expectError(await call(built.app, 'GET', '/api/marketplace/templates?template_type=modern'), 400, 'VALIDATION_ERROR');
+    expectError(
+      await call(built.app, 'GET', '/api/marketplace/templates?template_type=modern'),
+      400,
+      'VALIDATION_ERROR',
+    );
   });
 });
 
 describe('create-workflow from a template', () => {
   let id: string;
-  before(async () => { id = (await createTemplate(a, { name: 'Parametrised' })).id; });
-  const create = (body: unknown, query = '') => call(built.app, 'POST', `/api/marketplace/templates/${id}/create-workflow${query}`, { key: a.key, body });
+  before(async () => {
+    id = (await createTemplate(a, { name: 'Parametrised' })).id;
+  });
+  const create = (body: unknown, query = '') =>
+    call(built.app, 'POST', `/api/marketplace/templates/${id}/create-workflow${query}`, { key: a.key, body });
 
   it('creates a workflow with validated inputs (defaults filled)', async () => {
-    const res = await create({ workflow_name: 'My Workflow', parameters: { data_source: 'gmail', notify: 'ops@example.com' } });
+    const res = await create({
+      workflow_name: 'My Workflow',
+      parameters: { data_source: 'gmail', notify: 'ops@example.com' },
+    });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     assert.equal(res.body.status, 'success');
     const d = res.body.workflow_definition;
@@ -223,17 +431,27 @@ describe('create-workflow from a template', () => {
     let res = await create({ workflow_name: 'W', parameters: {} });
     expectError(res, 400, 'INPUT_VALIDATION_FAILED');
     assert.deepEqual(res.body.error.details.missing_fields, ['data_source']);
-    res = await create({ workflow_name: 'W', parameters: { data_source: 'dropbox', max_items: 500, notify: 'not-an-email', extra: 1 } });
+    res = await create({
+      workflow_name: 'W',
+      parameters: { data_source: 'dropbox', max_items: 500, notify: 'not-an-email', extra: 1 },
+    });
     expectError(res, 400, 'INPUT_VALIDATION_FAILED');
     const fields = res.body.error.details.errors.map((e: any) => e.field).sort();
     assert.deepEqual(fields, ['data_source', 'extra', 'max_items', 'notify']);
-    assert.deepEqual(res.body.error.details.errors.find((e: any) => e.field === 'data_source').allowed_values, ['gmail', 'outlook']);
+    assert.deepEqual(res.body.error.details.errors.find((e: any) => e.field === 'data_source').allowed_values, [
+      'gmail',
+      'outlook',
+    ]);
     res = await create({ workflow_name: 'W', parameters: { data_source: 'gmail', max_items: 'ten' } });
     expectError(res, 400, 'INPUT_VALIDATION_FAILED');
     expectError(await create({ parameters: { data_source: 'gmail' } }), 400, 'MISSING_REQUIRED_FIELD');
     const before = (await call(built.app, 'GET', `/api/workflows?template_id=${id}`, { key: a.key })).body.total;
     await create({ workflow_name: 'W', parameters: {} });
-    assert.equal((await call(built.app, 'GET', `/api/workflows?template_id=${id}`, { key: a.key })).body.total, before, 'nothing stored on failure');
+    assert.equal(
+      (await call(built.app, 'GET', `/api/workflows?template_id=${id}`, { key: a.key })).body.total,
+      before,
+      'nothing stored on failure',
+    );
   });
 });
 
@@ -246,18 +464,41 @@ describe('workflows as tenant objects', () => {
     const list = await call(built.app, 'GET', '/api/workflows?limit=100', { key: a.key });
     assert.ok(list.body.workflows.some((w: any) => w.id === id));
     assert.equal(typeof list.body.total, 'number');
-    for (const [m, body] of [['GET', undefined], ['PUT', { name: 'x' }], ['DELETE', undefined]] as const) {
+    for (const [m, body] of [
+      ['GET', undefined],
+      ['PUT', { name: 'x' }],
+      ['DELETE', undefined],
+    ] as const) {
       expectError(await call(built.app, m, `/api/workflows/${id}`, { key: b.key, body }), 404, 'WORKFLOW_NOT_FOUND');
     }
-    expectError(await call(built.app, 'POST', '/api/marketplace/export', { key: b.key, body: { workflow_id: id } }), 404, 'WORKFLOW_NOT_FOUND');
-    assert.equal((await call(built.app, 'GET', '/api/workflows?limit=100', { key: b.key })).body.workflows.some((w: any) => w.id === id), false);
+    expectError(
+      await call(built.app, 'POST', '/api/marketplace/export', { key: b.key, body: { workflow_id: id } }),
+      404,
+      'WORKFLOW_NOT_FOUND',
+    );
+    assert.equal(
+      (await call(built.app, 'GET', '/api/workflows?limit=100', { key: b.key })).body.workflows.some(
+        (w: any) => w.id === id,
+      ),
+      false,
+    );
 
-    const u = await call(built.app, 'PUT', `/api/workflows/${id}`, { key: a.key, body: { name: 'Digest v2', nodes: graph.nodes.slice(0, 2), edges: graph.edges.slice(0, 1) } });
+    const u = await call(built.app, 'PUT', `/api/workflows/${id}`, {
+      key: a.key,
+      body: { name: 'Digest v2', nodes: graph.nodes.slice(0, 2), edges: graph.edges.slice(0, 1) },
+    });
     assert.equal(u.status, 200);
     assert.deepEqual([u.body.workflow.name, u.body.workflow.nodes.length], ['Digest v2', 2]);
-    const bad = await call(built.app, 'PUT', `/api/workflows/${id}`, { key: a.key, body: { edges: [{ source: '1', target: '9' }] } });
+    const bad = await call(built.app, 'PUT', `/api/workflows/${id}`, {
+      key: a.key,
+      body: { edges: [{ source: '1', target: '9' }] },
+    });
     expectError(bad, 400, 'VALIDATION_ERROR');
-    assert.equal((await call(built.app, 'GET', `/api/workflows/${id}`, { key: a.key })).body.workflow.edges.length, 1, 'invalid update changes nothing');
+    assert.equal(
+      (await call(built.app, 'GET', `/api/workflows/${id}`, { key: a.key })).body.workflow.edges.length,
+      1,
+      'invalid update changes nothing',
+    );
 
     const d = await call(built.app, 'DELETE', `/api/workflows/${id}`, { key: a.key });
     assert.equal(d.status, 200);
@@ -265,10 +506,15 @@ describe('workflows as tenant objects', () => {
   });
 
   it('invalid graphs are refused with details: dangling edge, unknown type, duplicate id, cycle', async () => {
-    const post = (nodes: unknown[], edges: unknown[]) => call(built.app, 'POST', '/api/workflows', { key: a.key, body: { name: 'Bad', nodes, edges } });
+    const post = (nodes: unknown[], edges: unknown[]) =>
+      call(built.app, 'POST', '/api/workflows', { key: a.key, body: { name: 'Bad', nodes, edges } });
     let res = await post(graph.nodes, [...graph.edges, { source: '3', target: 'ghost' }]);
     expectError(res, 400, 'VALIDATION_ERROR');
-    assert.deepEqual(res.body.error.details.errors[0], { code: 'DANGLING_EDGE', path: 'edges[2].target', message: "Edge target 'ghost' is not a node of this workflow" });
+    assert.deepEqual(res.body.error.details.errors[0], {
+      code: 'DANGLING_EDGE',
+      path: 'edges[2].target',
+      message: "Edge target 'ghost' is not a node of this workflow",
+    });
     res = await post([...graph.nodes, { id: '4', type: 'teleport' }], graph.edges);
     expectError(res, 400, 'VALIDATION_ERROR');
     assert.equal(res.body.error.details.errors[0].code, 'UNKNOWN_NODE_TYPE');
@@ -282,18 +528,44 @@ describe('workflows as tenant objects', () => {
     assert.match(res.body.error.details.errors[0].message, /1 → 2 → 3 → 1/);
     res = await post([{ id: 'x' }], []);
     expectError(res, 400, 'VALIDATION_ERROR');
-    const tmpl = await call(built.app, 'POST', '/api/marketplace/templates/advanced', { key: a.key, body: advanced({ workflow_data: { nodes: graph.nodes, edges: [{ source: '1', target: '2' }, { source: '2', target: 'nope' }] } }) });
+    const tmpl = await call(built.app, 'POST', '/api/marketplace/templates/advanced', {
+      key: a.key,
+      body: advanced({
+        workflow_data: {
+          nodes: graph.nodes,
+          edges: [
+            { source: '1', target: '2' },
+            { source: '2', target: 'nope' },
+          ],
+        },
+      }),
+    });
     expectError(tmpl, 400, 'VALIDATION_ERROR');
     assert.equal(tmpl.body.error.details.field, 'workflow_data');
     const types = await call(built.app, 'GET', '/api/workflows/node-types');
-    assert.deepEqual(types.body.node_types, ['trigger', 'agent', 'skill', 'condition', 'transform', 'http', 'output', 'step']);
-    assert.deepEqual([types.body.step_types.llm, types.body.step_types.api_call, types.body.step_types.validation], ['agent', 'http', 'transform']);
+    assert.deepEqual(types.body.node_types, [
+      'trigger',
+      'agent',
+      'skill',
+      'condition',
+      'transform',
+      'http',
+      'output',
+      'step',
+    ]);
+    assert.deepEqual(
+      [types.body.step_types.llm, types.body.step_types.api_call, types.body.step_types.validation],
+      ['agent', 'http', 'transform'],
+    );
   });
 });
 
 describe('import and export', () => {
   it('export → import (multipart file) → export gives the same document', async () => {
-    const first = await call(built.app, 'POST', '/api/marketplace/export', { key: a.key, body: { name: 'My Workflow', description: 'My custom workflow', ...graph } });
+    const first = await call(built.app, 'POST', '/api/marketplace/export', {
+      key: a.key,
+      body: { name: 'My Workflow', description: 'My custom workflow', ...graph },
+    });
     assert.equal(first.status, 200, JSON.stringify(first.body));
     assert.deepEqual(Object.keys(first.body).sort(), ['description', 'edges', 'metadata', 'name', 'nodes']);
     assert.equal(first.body.metadata.version, '1.0.0');
@@ -305,7 +577,10 @@ describe('import and export', () => {
     assert.deepEqual([imported.body.nodes, imported.body.edges], [graph.nodes, graph.edges]);
     assert.ok(imported.body.imported_at);
 
-    const second = await call(built.app, 'POST', '/api/marketplace/export', { key: a.key, body: { workflow_id: imported.body.id } });
+    const second = await call(built.app, 'POST', '/api/marketplace/export', {
+      key: a.key,
+      body: { workflow_id: imported.body.id },
+    });
     assert.equal(second.status, 200);
     assert.deepEqual(withoutStamp(second.body), withoutStamp(first.body));
 
@@ -319,7 +594,10 @@ describe('import and export', () => {
     assert.equal(doc.body.metadata.version, '2.1.0');
     const imported = await call(built.app, 'POST', '/api/marketplace/import', { key: a.key, body: doc.body });
     assert.equal(imported.status, 201, 'a JSON body is accepted as well as a file');
-    const again = await call(built.app, 'POST', '/api/marketplace/export', { key: a.key, body: { workflow_id: imported.body.id } });
+    const again = await call(built.app, 'POST', '/api/marketplace/export', {
+      key: a.key,
+      body: { workflow_id: imported.body.id },
+    });
     assert.deepEqual(withoutStamp(again.body), withoutStamp(doc.body));
   });
 
@@ -336,17 +614,43 @@ describe('import and export', () => {
     res = await upload(a, JSON.stringify({ name: 'No nodes' }));
     expectError(res, 400, 'VALIDATION_ERROR');
     assert.equal(res.body.error.details.field, 'nodes');
-    res = await upload(a, JSON.stringify({ name: 'Dangling', nodes: [{ id: 'a', type: 'trigger' }], edges: [{ source: 'a', target: 'b' }] }));
+    res = await upload(
+      a,
+      JSON.stringify({
+        name: 'Dangling',
+        nodes: [{ id: 'a', type: 'trigger' }],
+        edges: [{ source: 'a', target: 'b' }],
+      }),
+    );
     expectError(res, 400, 'VALIDATION_ERROR');
     assert.equal(res.body.error.details.errors[0].code, 'DANGLING_EDGE');
-    const plain = await built.app.inject({ method: 'POST', url: '/api/marketplace/import', headers: { 'x-api-key': a.key, 'content-type': 'text/plain' }, payload: 'hello' });
+    const plain = await built.app.inject({
+      method: 'POST',
+      url: '/api/marketplace/import',
+      headers: { 'x-api-key': a.key, 'content-type': 'text/plain' },
+      payload: 'hello',
+    });
     assert.equal(plain.statusCode, 415);
     const imported = await call(built.app, 'GET', '/api/workflows?source=file&limit=100', { key: a.key });
-    assert.equal(imported.body.workflows.some((w: any) => /Dangling|No nodes|big/.test(w.name)), false);
+    assert.equal(
+      imported.body.workflows.some((w: any) => /Dangling|No nodes|big/.test(w.name)),
+      false,
+    );
   });
 
   it('export needs a name and nodes when no stored workflow or template is named', async () => {
-    expectError(await call(built.app, 'POST', '/api/marketplace/export', { key: a.key, body: { nodes: [] } }), 400, 'MISSING_REQUIRED_FIELD');
-    expectError(await call(built.app, 'POST', '/api/marketplace/export', { key: a.key, body: { name: 'x', nodes: [{ id: '1', type: 'trigger' }], edges: [{ source: '1', target: '2' }] } }), 400, 'VALIDATION_ERROR');
+    expectError(
+      await call(built.app, 'POST', '/api/marketplace/export', { key: a.key, body: { nodes: [] } }),
+      400,
+      'MISSING_REQUIRED_FIELD',
+    );
+    expectError(
+      await call(built.app, 'POST', '/api/marketplace/export', {
+        key: a.key,
+        body: { name: 'x', nodes: [{ id: '1', type: 'trigger' }], edges: [{ source: '1', target: '2' }] },
+      }),
+      400,
+      'VALIDATION_ERROR',
+    );
   });
 });

@@ -14,7 +14,10 @@ function ends(cidr: string): [string, string] {
   const prefix = Number(prefixText);
   const last = Uint8Array.from(bytes);
   for (let bit = prefix; bit < bytes.length * 8; bit++) last[bit >> 3] |= 0x80 >> (bit & 7);
-  const text = (b: Uint8Array) => (b.length === 4 ? [...b].join('.') : Array.from({ length: 8 }, (_, i) => ((b[i * 2] << 8) | b[i * 2 + 1]).toString(16)).join(':'));
+  const text = (b: Uint8Array) =>
+    b.length === 4
+      ? [...b].join('.')
+      : Array.from({ length: 8 }, (_, i) => ((b[i * 2] << 8) | b[i * 2 + 1]).toString(16)).join(':');
   return [text(bytes), text(last)];
 }
 
@@ -53,20 +56,42 @@ describe('address policy: IPv6 forms that hide a non-public address', () => {
   }
 
   it('refuses each form as a URL literal before any connection', () => {
-    for (const host of ['[::127.0.0.1]', '[::ffff:0:7f00:1]', '[64:ff9b:1::a9fe:a9fe]', '[fec0::1]', '[2002:a9fe:a9fe::1]', '[64:ff9b::169.254.169.254]', '0x7f.1', '2130706433', '0251.0376.0251.0376']) {
+    for (const host of [
+      '[::127.0.0.1]',
+      '[::ffff:0:7f00:1]',
+      '[64:ff9b:1::a9fe:a9fe]',
+      '[fec0::1]',
+      '[2002:a9fe:a9fe::1]',
+      '[64:ff9b::169.254.169.254]',
+      '0x7f.1',
+      '2130706433',
+      '0251.0376.0251.0376',
+    ]) {
       assert.throws(() => checkUrl(`https://${host}/hook`), /not a public address/, host);
     }
   });
 
   it('allows public addresses, also when embedded', () => {
-    for (const a of ['8.8.8.8', '1.1.1.1', '172.32.0.1', '100.128.0.1', '192.0.3.1', '2606:4700:4700::1111', '64:ff9b::8.8.8.8', '::ffff:8.8.8.8', '2002:808:808::1']) {
+    for (const a of [
+      '8.8.8.8',
+      '1.1.1.1',
+      '172.32.0.1',
+      '100.128.0.1',
+      '192.0.3.1',
+      '2606:4700:4700::1111',
+      '64:ff9b::8.8.8.8',
+      '::ffff:8.8.8.8',
+      '2002:808:808::1',
+    ]) {
       assert.equal(isAllowedAddress(a), true, a);
     }
   });
 
   it('lets development reach loopback only, in every spelling', () => {
-    for (const a of ['127.0.0.1', '::1', '::ffff:127.0.0.1', '::127.0.0.1']) assert.equal(isAllowedAddress(a, true), true, a);
-    for (const a of ['10.0.0.1', '169.254.169.254', '::ffff:0:a9fe:a9fe', 'fec0::1']) assert.equal(isAllowedAddress(a, true), false, a);
+    for (const a of ['127.0.0.1', '::1', '::ffff:127.0.0.1', '::127.0.0.1'])
+      assert.equal(isAllowedAddress(a, true), true, a);
+    for (const a of ['10.0.0.1', '169.254.169.254', '::ffff:0:a9fe:a9fe', 'fec0::1'])
+      assert.equal(isAllowedAddress(a, true), false, a);
   });
 });
 
@@ -96,10 +121,18 @@ describe('webhooks refuse hidden loopback through the API', () => {
   });
   after(() => built.close());
 
-  for (const url of ['https://[::ffff:0:7f00:1]/hook', 'https://[::127.0.0.1]/hook', 'https://[64:ff9b:1::a9fe:a9fe]/hook', 'https://[fec0::1]/hook']) {
+  for (const url of [
+    'https://[::ffff:0:7f00:1]/hook',
+    'https://[::127.0.0.1]/hook',
+    'https://[64:ff9b:1::a9fe:a9fe]/hook',
+    'https://[fec0::1]/hook',
+  ]) {
     it(`POST /api/webhooks with ${url} is 400 VALIDATION_ERROR`, async () => {
       const t = await makeTenant(built.app);
-      const res = await call(built.app, 'POST', '/api/webhooks', { key: t.key, body: { url, events: ['agent.executed'] } });
+      const res = await call(built.app, 'POST', '/api/webhooks', {
+        key: t.key,
+        body: { url, events: ['agent.executed'] },
+      });
       expectError(res, 400, 'VALIDATION_ERROR');
       assert.equal(res.body.error.details.field, 'url');
     });

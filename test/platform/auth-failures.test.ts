@@ -45,8 +45,14 @@ describe('failed authentication is rate limited per client address', () => {
 
   it('counts every kind of refused credential: bad key format, bad bearer token, bad admin key', async () => {
     const ip = someIp();
-    const kinds: Record<string, string>[] = [{ 'x-api-key': 'sk-atomnotarealkey' }, { authorization: 'Bearer not.a.jwt' }, { 'x-admin-key': 'wrong' }, { authorization: 'Basic abc' }];
-    for (let i = 0; i < AUTH_FAILURES_PER_HOUR; i++) assert.equal((await get(ip, kinds[i % kinds.length])).statusCode, 401, `failure ${i + 1}`);
+    const kinds: Record<string, string>[] = [
+      { 'x-api-key': 'sk-atomnotarealkey' },
+      { authorization: 'Bearer not.a.jwt' },
+      { 'x-admin-key': 'wrong' },
+      { authorization: 'Basic abc' },
+    ];
+    for (let i = 0; i < AUTH_FAILURES_PER_HOUR; i++)
+      assert.equal((await get(ip, kinds[i % kinds.length])).statusCode, 401, `failure ${i + 1}`);
     for (const h of kinds) assert.equal((await get(ip, h)).statusCode, 429, JSON.stringify(h));
   });
 

@@ -54,11 +54,15 @@ describe('credentials', () => {
   });
 
   it('refuses forged, alg:none and expired JWTs with 401', async () => {
-    const login = await call(built.app, 'POST', '/api/auth/login', { body: { email: a.ownerEmail, password: a.ownerPassword } });
+    const login = await call(built.app, 'POST', '/api/auth/login', {
+      body: { email: a.ownerEmail, password: a.ownerPassword },
+    });
     assert.equal(login.status, 200);
     const [, payload] = login.body.data.token.split('.');
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
-    const forged = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('not-the-secret'));
+    const forged = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode('not-the-secret'));
     expectError(await call(built.app, 'GET', '/api/auth/me', { token: forged }), 401, 'UNAUTHORIZED');
     const none = new UnsecuredJWT(claims).encode();
     expectError(await call(built.app, 'GET', '/api/auth/me', { token: none }), 401, 'UNAUTHORIZED');
@@ -66,17 +70,29 @@ describe('credentials', () => {
       .setProtectedHeader({ alg: 'HS256' })
       .sign(built.ctx.config.jwtSecret);
     expectError(await call(built.app, 'GET', '/api/auth/me', { token: expired }), 401, 'EXPIRED_TOKEN');
-    expectError(await call(built.app, 'GET', '/api/auth/me', { headers: { authorization: 'Basic abc' } }), 401, 'UNAUTHORIZED');
+    expectError(
+      await call(built.app, 'GET', '/api/auth/me', { headers: { authorization: 'Basic abc' } }),
+      401,
+      'UNAUTHORIZED',
+    );
   });
 
   it('refuses a wrong admin key', async () => {
-    expectError(await call(built.app, 'GET', '/api/tenants', { headers: { 'x-admin-key': 'nope' } }), 401, 'UNAUTHORIZED');
+    expectError(
+      await call(built.app, 'GET', '/api/tenants', { headers: { 'x-admin-key': 'nope' } }),
+      401,
+      'UNAUTHORIZED',
+    );
   });
 
   it('a read-only key cannot write: 403 INSUFFICIENT_SCOPE', async () => {
     const k = await makeKey(built.app, a, { scope: 'read' });
     assert.equal((await call(built.app, 'GET', '/api/api-keys', { key: k.key })).status, 200);
-    expectError(await call(built.app, 'POST', '/api/api-keys', { key: k.key, body: { name: 'x' } }), 403, 'INSUFFICIENT_SCOPE');
+    expectError(
+      await call(built.app, 'POST', '/api/api-keys', { key: k.key, body: { name: 'x' } }),
+      403,
+      'INSUFFICIENT_SCOPE',
+    );
   });
 
   it('a role without the permission gets 403 INSUFFICIENT_PERMISSIONS naming it', async () => {
@@ -93,8 +109,15 @@ describe('credentials', () => {
   });
 
   it('a mismatching X-Tenant-ID is refused; a matching one is fine', async () => {
-    expectError(await call(built.app, 'GET', '/api/auth/me', { key: a.key, headers: { 'x-tenant-id': b.id } }), 403, 'TENANT_MISMATCH');
-    assert.equal((await call(built.app, 'GET', '/api/auth/me', { key: a.key, headers: { 'x-tenant-id': a.id } })).status, 200);
+    expectError(
+      await call(built.app, 'GET', '/api/auth/me', { key: a.key, headers: { 'x-tenant-id': b.id } }),
+      403,
+      'TENANT_MISMATCH',
+    );
+    assert.equal(
+      (await call(built.app, 'GET', '/api/auth/me', { key: a.key, headers: { 'x-tenant-id': a.id } })).status,
+      200,
+    );
   });
 
   it("another tenant's object is 404, not 403", async () => {
@@ -105,7 +128,11 @@ describe('credentials', () => {
 
   it('the admin key acts in a tenant only when X-Tenant-ID names an existing one', async () => {
     expectError(await call(built.app, 'GET', '/api/api-keys', { admin: true }), 404, 'TENANT_NOT_FOUND');
-    expectError(await call(built.app, 'GET', '/api/api-keys', { admin: true, headers: { 'x-tenant-id': 'tnt_nope' } }), 404, 'TENANT_NOT_FOUND');
+    expectError(
+      await call(built.app, 'GET', '/api/api-keys', { admin: true, headers: { 'x-tenant-id': 'tnt_nope' } }),
+      404,
+      'TENANT_NOT_FOUND',
+    );
     const res = await call(built.app, 'GET', '/api/api-keys', { admin: true, headers: { 'x-tenant-id': a.id } });
     assert.equal(res.status, 200);
   });
@@ -116,7 +143,10 @@ describe('credentials', () => {
 
   it('a suspended tenant is refused', async () => {
     const c = await makeTenant(built.app);
-    assert.equal((await call(built.app, 'PATCH', `/api/tenants/${c.id}`, { admin: true, body: { status: 'suspended' } })).status, 200);
+    assert.equal(
+      (await call(built.app, 'PATCH', `/api/tenants/${c.id}`, { admin: true, body: { status: 'suspended' } })).status,
+      200,
+    );
     expectError(await call(built.app, 'GET', '/api/auth/me', { key: c.key }), 403, 'TENANT_SUSPENDED');
   });
 });

@@ -9,8 +9,20 @@ import { embeddedOnly } from '../helpers/app.js';
 /** One real process loading the configuration on `dir`: what it printed, and its exit code. */
 function load(dir: string, startAt = 0): Promise<{ out: string; code: number | null; err: string }> {
   return new Promise((resolve) => {
-    const env = { ...process.env, ATOM_DATA_DIR: dir, DATABASE_URL: '', ATOM_ADMIN_KEY: '', ATOM_ENCRYPTION_KEY: '', ATOM_JWT_SECRET: '', NODE_ENV: 'development', START_AT: String(startAt) };
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/print-secrets.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = {
+      ...process.env,
+      ATOM_DATA_DIR: dir,
+      DATABASE_URL: '',
+      ATOM_ADMIN_KEY: '',
+      ATOM_ENCRYPTION_KEY: '',
+      ATOM_JWT_SECRET: '',
+      NODE_ENV: 'development',
+      START_AT: String(startAt),
+    };
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/print-secrets.ts'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));

@@ -7,13 +7,17 @@ import { startApp } from '../helpers/app.js';
 /** Every METHOD and path the seed documents name (copied to docs/seed-endpoints.txt) is served. */
 describe('seed endpoints', () => {
   let built: Built;
-  before(async () => { built = await startApp(); });
+  before(async () => {
+    built = await startApp();
+  });
   after(() => built.close());
 
   it('are all registered routes (the documentation routes answer)', async () => {
     const served = new Set(built.routes.map((r) => `${r.method} ${r.url.replace(/:[A-Za-z_]+/g, '{}')}`));
     const wanted = readFileSync(new URL('../../docs/seed-endpoints.txt', import.meta.url), 'utf8')
-      .split('\n').map((l) => l.trim()).filter((l) => /^(GET|POST|PUT|PATCH|DELETE) \//.test(l))
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => /^(GET|POST|PUT|PATCH|DELETE) \//.test(l))
       .map((l) => l.replace(/\{[^}]+\}/g, '{}'));
     assert.ok(wanted.length > 100);
     const missing = wanted.filter((w) => !served.has(w));
@@ -22,6 +26,9 @@ describe('seed endpoints', () => {
       const res = await built.app.inject({ method: 'GET', url: path });
       assert.ok(res.statusCode < 400, `${path} → ${res.statusCode}`);
     }
-    assert.deepEqual(missing.filter((w) => !['GET /api/openapi.json', 'GET /api/docs'].includes(w)), []);
+    assert.deepEqual(
+      missing.filter((w) => !['GET /api/openapi.json', 'GET /api/docs'].includes(w)),
+      [],
+    );
   });
 });

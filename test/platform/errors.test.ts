@@ -37,13 +37,21 @@ describe('errors and envelopes', () => {
   });
 
   it('malformed JSON is 400 INVALID_JSON, not a 500', async () => {
-    const res = await built.app.inject({ method: 'POST', url: '/api/api-keys', headers: { 'x-api-key': t.key, 'content-type': 'application/json' }, payload: '{"name":' });
+    const res = await built.app.inject({
+      method: 'POST',
+      url: '/api/api-keys',
+      headers: { 'x-api-key': t.key, 'content-type': 'application/json' },
+      payload: '{"name":',
+    });
     assert.equal(res.statusCode, 400);
     assert.equal(JSON.parse(res.body).error.code, 'INVALID_JSON');
   });
 
   it('a schema failure is 400 VALIDATION_ERROR naming the field', async () => {
-    const res = await call(built.app, 'POST', '/api/api-keys', { key: t.key, body: { name: 'k', scope: 'everything' } });
+    const res = await call(built.app, 'POST', '/api/api-keys', {
+      key: t.key,
+      body: { name: 'k', scope: 'everything' },
+    });
     expectError(res, 400, 'VALIDATION_ERROR');
     assert.equal(res.body.error.details.field, 'scope');
     const missing = await call(built.app, 'POST', '/api/api-keys', { key: t.key, body: {} });
@@ -60,21 +68,38 @@ describe('errors and envelopes', () => {
   it('unknown fields in a write body are never written (no mass assignment)', async () => {
     const res = await call(built.app, 'POST', '/api/tenants', {
       admin: true,
-      body: { name: 'Sneaky', plan: 'free', status: 'suspended', id: 'tnt_chosen', rate_limit_per_minute: 1_000_000, created_at: '2000-01-01T00:00:00Z' },
+      body: {
+        name: 'Sneaky',
+        plan: 'free',
+        status: 'suspended',
+        id: 'tnt_chosen',
+        rate_limit_per_minute: 1_000_000,
+        created_at: '2000-01-01T00:00:00Z',
+      },
     });
     assert.equal(res.status, 201);
     const tenant = res.body.data.tenant;
     assert.notEqual(tenant.id, 'tnt_chosen');
     assert.equal(tenant.status, 'active');
     assert.equal(tenant.rate_limit_per_minute, null);
-    const [row] = await built.ctx.db.query<{ status: string; rate_limit_per_minute: number | null }>(SYSTEM, 'SELECT status, rate_limit_per_minute FROM tenants WHERE id = $1', [tenant.id]);
+    const [row] = await built.ctx.db.query<{ status: string; rate_limit_per_minute: number | null }>(
+      SYSTEM,
+      'SELECT status, rate_limit_per_minute FROM tenants WHERE id = $1',
+      [tenant.id],
+    );
     assert.deepEqual(row, { status: 'active', rate_limit_per_minute: null });
-    const key = await call(built.app, 'POST', '/api/api-keys', { key: t.key, body: { name: 'k', tenant_id: 'tnt_other', revoked_at: null, key_hash: 'x' } });
+    const key = await call(built.app, 'POST', '/api/api-keys', {
+      key: t.key,
+      body: { name: 'k', tenant_id: 'tnt_other', revoked_at: null, key_hash: 'x' },
+    });
     assert.equal(key.status, 201);
-    const [k] = await built.ctx.db.query<{ tenant_id: string }>(SYSTEM, 'SELECT tenant_id FROM api_keys WHERE id = $1', [key.body.data.api_key.id]);
+    const [k] = await built.ctx.db.query<{ tenant_id: string }>(
+      SYSTEM,
+      'SELECT tenant_id FROM api_keys WHERE id = $1',
+      [key.body.data.api_key.id],
+    );
     assert.equal(k.tenant_id, t.id);
   });
-
 });
 
 describe('internal errors do not leak', () => {

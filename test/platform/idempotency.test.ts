@@ -13,8 +13,10 @@ before(async () => {
 after(() => built.close());
 
 const agent = (name: string) => ({ name, role: 'custom', maturity_level: 'student' });
-const count = async () => (await call(built.app, 'GET', '/api/agents?limit=100', { key: t.key })).body.data.pagination.total as number;
-const post = (key: string, idem: string, body: unknown) => call(built.app, 'POST', '/api/agents', { key, body, headers: { 'idempotency-key': idem } });
+const count = async () =>
+  (await call(built.app, 'GET', '/api/agents?limit=100', { key: t.key })).body.data.pagination.total as number;
+const post = (key: string, idem: string, body: unknown) =>
+  call(built.app, 'POST', '/api/agents', { key, body, headers: { 'idempotency-key': idem } });
 
 describe('Idempotency-Key', () => {
   it('replays the first response to a retried POST; the write happens once', async () => {
@@ -39,22 +41,46 @@ describe('Idempotency-Key', () => {
 
   it('keeps 4xx answers, not 5xx; a request still running is 409', async () => {
     // (A body that fails schema validation never reaches the handler, so it claims no key.)
-    const exec = () => call(built.app, 'POST', '/api/agents/agt_missing/execute', { key: t.key, body: { task: 'x' }, headers: { 'idempotency-key': 'k-3' } });
+    const exec = () =>
+      call(built.app, 'POST', '/api/agents/agt_missing/execute', {
+        key: t.key,
+        body: { task: 'x' },
+        headers: { 'idempotency-key': 'k-3' },
+      });
     const bad = await exec();
     assert.equal(bad.status, 404);
     const badAgain = await exec();
-    assert.deepEqual([badAgain.status, badAgain.headers['idempotent-replayed'], badAgain.body.error.code], [404, 'true', 'AGENT_NOT_FOUND']);
+    assert.deepEqual(
+      [badAgain.status, badAgain.headers['idempotent-replayed'], badAgain.body.error.code],
+      [404, 'true', 'AGENT_NOT_FOUND'],
+    );
 
-    const hash = createHash('sha256').update(`POST /api/agents\n${JSON.stringify(agent('Busy'))}`).digest('hex');
-    await built.ctx.db.query(t.id, `INSERT INTO idempotency_keys (tenant_id, credential, key, request_hash) VALUES ($1, 'x', 'busy', $2)`, [t.id, hash]);
-    const [{ credential }] = await built.ctx.db.query(t.id, `SELECT credential FROM idempotency_keys WHERE key = 'k-3'`);
-    await built.ctx.db.query(t.id, `UPDATE idempotency_keys SET credential = $2 WHERE key = 'busy' AND tenant_id = $1`, [t.id, credential]);
+    const hash = createHash('sha256')
+      .update(`POST /api/agents\n${JSON.stringify(agent('Busy'))}`)
+      .digest('hex');
+    await built.ctx.db.query(
+      t.id,
+      `INSERT INTO idempotency_keys (tenant_id, credential, key, request_hash) VALUES ($1, 'x', 'busy', $2)`,
+      [t.id, hash],
+    );
+    const [{ credential }] = await built.ctx.db.query(
+      t.id,
+      `SELECT credential FROM idempotency_keys WHERE key = 'k-3'`,
+    );
+    await built.ctx.db.query(
+      t.id,
+      `UPDATE idempotency_keys SET credential = $2 WHERE key = 'busy' AND tenant_id = $1`,
+      [t.id, credential],
+    );
     const busy = await post(t.key, 'busy', agent('Busy'));
     assert.equal(busy.status, 409);
     assert.equal(busy.body.error.code, 'IDEMPOTENCY_KEY_IN_USE');
     assert.equal(busy.headers['retry-after'], '1');
     // Abandoned (no answer for over a minute): the key is free again.
-    await built.ctx.db.query(t.id, `UPDATE idempotency_keys SET created_at = now() - interval '2 minutes' WHERE key = 'busy'`);
+    await built.ctx.db.query(
+      t.id,
+      `UPDATE idempotency_keys SET created_at = now() - interval '2 minutes' WHERE key = 'busy'`,
+    );
     assert.equal((await post(t.key, 'busy', agent('Busy'))).status, 201);
   });
 

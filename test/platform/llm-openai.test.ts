@@ -3,9 +3,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { LlmError, OpenAiCompatible } from '../../src/platform/llm/openai.js';
-import { retryAfterMs, retryDelayMs, DEFAULT_RETRY } from '../../src/platform/llm/retry.js';
+import { DEFAULT_RETRY, retryAfterMs, retryDelayMs } from '../../src/platform/llm/retry.js';
 import { assemble } from '../../src/platform/llm/stream.js';
-import { error, fakeLlm, json, raw, refuseStreaming, text, toolCall, type FakeLlm } from '../helpers/fake-llm.js';
+import { error, type FakeLlm, fakeLlm, json, raw, refuseStreaming, text, toolCall } from '../helpers/fake-llm.js';
 import { waitUntil } from '../helpers/receiver.js';
 
 const USER = [{ role: 'user' as const, content: 'Say hello' }];
@@ -41,18 +41,27 @@ describe('OpenAI-compatible client against a fake server', () => {
   });
 
   it('assembles tool calls split across chunks, two calls interleaved by index', async () => {
-    llm.script(toolCall(
-      { id: 'call_a', name: 'web_search', args: { query: 'recent agent papers', limit: 3 } },
-      { id: 'call_b', name: 'read_file', rawArgs: ['{"pa', 'th":"/tmp/', 'x.txt"}'] },
-    ));
+    llm.script(
+      toolCall(
+        { id: 'call_a', name: 'web_search', args: { query: 'recent agent papers', limit: 3 } },
+        { id: 'call_b', name: 'read_file', rawArgs: ['{"pa', 'th":"/tmp/', 'x.txt"}'] },
+      ),
+    );
     const deltas: string[] = [];
-    const tools = [{ name: 'web_search', description: 'Search', parameters: { type: 'object' } }, { name: 'read_file', description: 'Read', parameters: { type: 'object' } }];
+    const tools = [
+      { name: 'web_search', description: 'Search', parameters: { type: 'object' } },
+      { name: 'read_file', description: 'Read', parameters: { type: 'object' } },
+    ];
     const res = await client().chat(USER, tools, { onDelta: (d) => deltas.push(d) });
     assert.deepEqual(deltas, [], 'no content, no deltas');
     assert.equal(res.message.content, null);
     assert.equal(res.finish_reason, 'tool_calls');
     assert.deepEqual(res.message.tool_calls, [
-      { id: 'call_a', type: 'function', function: { name: 'web_search', arguments: JSON.stringify({ query: 'recent agent papers', limit: 3 }) } },
+      {
+        id: 'call_a',
+        type: 'function',
+        function: { name: 'web_search', arguments: JSON.stringify({ query: 'recent agent papers', limit: 3 }) },
+      },
       { id: 'call_b', type: 'function', function: { name: 'read_file', arguments: '{"path":"/tmp/x.txt"}' } },
     ]);
     assert.deepEqual(llm.requests[0].tools, ['web_search', 'read_file']);
@@ -78,8 +87,19 @@ describe('OpenAI-compatible client against a fake server', () => {
   });
 
   it('gives up after four attempts with LlmError carrying the status and a body excerpt', async () => {
-    llm.script(error(503, { message: 'model overloaded' }), error(503), error(503), error(503, { message: 'still overloaded' }), text('never asked'));
-    const err = await client({ backoffMs: 5 }).chat(USER, []).then(() => null, (e) => e);
+    llm.script(
+      error(503, { message: 'model overloaded' }),
+      error(503),
+      error(503),
+      error(503, { message: 'still overloaded' }),
+      text('never asked'),
+    );
+    const err = await client({ backoffMs: 5 })
+      .chat(USER, [])
+      .then(
+        () => null,
+        (e) => e,
+      );
     assert.ok(err instanceof LlmError, String(err));
     assert.equal(err.status, 503);
     assert.equal(err.attempts, 4);
@@ -90,7 +110,12 @@ describe('OpenAI-compatible client against a fake server', () => {
 
   it('does not retry other client errors', async () => {
     llm.script(error(401, { message: 'bad key' }), text('never asked'));
-    const err = await client({ backoffMs: 5 }).chat(USER, []).then(() => null, (e) => e);
+    const err = await client({ backoffMs: 5 })
+      .chat(USER, [])
+      .then(
+        () => null,
+        (e) => e,
+      );
     assert.ok(err instanceof LlmError);
     assert.deepEqual([err.status, err.attempts, llm.requests.length], [401, 1, 1]);
     assert.match(err.message, /bad key/);
@@ -101,7 +126,12 @@ describe('OpenAI-compatible client against a fake server', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((r) => closed.close(() => r()));
-    const err = await new OpenAiCompatible(`http://127.0.0.1:${port}/v1`, null, 'm', { backoffMs: 5 }).chat(USER, []).then(() => null, (e) => e);
+    const err = await new OpenAiCompatible(`http://127.0.0.1:${port}/v1`, null, 'm', { backoffMs: 5 })
+      .chat(USER, [])
+      .then(
+        () => null,
+        (e) => e,
+      );
     assert.ok(err instanceof LlmError, String(err));
     assert.deepEqual([err.status, err.attempts], [null, 4]);
     assert.match(err.message, /unreachable/);
@@ -115,7 +145,10 @@ describe('OpenAI-compatible client against a fake server', () => {
     assert.deepEqual([first.message.content, first.streamed, first.finish_reason], ['plain answer', false, 'stop']);
     assert.deepEqual(first.usage, { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 });
     assert.deepEqual(deltas, []);
-    assert.deepEqual(llm.requests.map((r) => r.stream), [true, false]);
+    assert.deepEqual(
+      llm.requests.map((r) => r.stream),
+      [true, false],
+    );
     assert.equal(llm.requests[1].body.stream_options, undefined);
     assert.equal(provider.streamingSupported, false);
 
@@ -131,7 +164,9 @@ describe('OpenAI-compatible client against a fake server', () => {
     const provider = client();
     const first = await provider.chat(USER, []);
     assert.equal(first.streamed, false);
-    assert.deepEqual(first.message.tool_calls, [{ id: 'c1', type: 'function', function: { name: 'lookup', arguments: '{"id":7}' } }]);
+    assert.deepEqual(first.message.tool_calls, [
+      { id: 'c1', type: 'function', function: { name: 'lookup', arguments: '{"id":7}' } },
+    ]);
     assert.equal(first.message.content, null);
     const second = await provider.chat(USER, []);
     assert.deepEqual([second.message.content, second.streamed, llm.requests[1].stream], ['streams now', true, true]);
@@ -140,7 +175,12 @@ describe('OpenAI-compatible client against a fake server', () => {
   it('throws LlmError without retrying when a stream breaks after it began', async () => {
     llm.script(text('Hel', 'lo', ' there').breakAfter(2), text('a retry would get this'));
     const deltas: string[] = [];
-    const err = await client({ backoffMs: 5 }).chat(USER, [], { onDelta: (d) => deltas.push(d) }).then(() => null, (e) => e);
+    const err = await client({ backoffMs: 5 })
+      .chat(USER, [], { onDelta: (d) => deltas.push(d) })
+      .then(
+        () => null,
+        (e) => e,
+      );
     assert.ok(err instanceof LlmError, String(err));
     assert.match(err.message, /stream broke/);
     assert.deepEqual(deltas, ['Hel']);
@@ -148,15 +188,22 @@ describe('OpenAI-compatible client against a fake server', () => {
   });
 
   it('throws LlmError when the stream reports an error or carries junk', async () => {
-    const sse = (...data: string[]) => raw({ headers: { 'content-type': 'text/event-stream' }, body: data.map((d) => `data: ${d}\n\n`).join('') });
+    const sse = (...data: string[]) =>
+      raw({ headers: { 'content-type': 'text/event-stream' }, body: data.map((d) => `data: ${d}\n\n`).join('') });
     llm.script(
       sse('{"choices":[{"index":0,"delta":{"content":"Hi"}}]}', '{"error":{"message":"upstream overloaded"}}'),
       sse('{"choices":[{"index":0,"delta":{"content":"Hi"}}]}', 'not json'),
       sse('{"choices":[{"index":0,"delta":{"content":"Hi"}}]}'),
     );
-    await assert.rejects(client().chat(USER, []), (e: unknown) => e instanceof LlmError && /upstream overloaded/.test(e.message));
+    await assert.rejects(
+      client().chat(USER, []),
+      (e: unknown) => e instanceof LlmError && /upstream overloaded/.test(e.message),
+    );
     await assert.rejects(client().chat(USER, []), (e: unknown) => e instanceof LlmError && /not JSON/.test(e.message));
-    await assert.rejects(client().chat(USER, []), (e: unknown) => e instanceof LlmError && /ended before the answer was complete/.test(e.message));
+    await assert.rejects(
+      client().chat(USER, []),
+      (e: unknown) => e instanceof LlmError && /ended before the answer was complete/.test(e.message),
+    );
     assert.equal(llm.requests.length, 3);
   });
 
@@ -164,13 +211,18 @@ describe('OpenAI-compatible client against a fake server', () => {
     llm.script(text('Hel', 'lo').hangAfter(2), text('not asked'));
     const abort = new AbortController();
     const deltas: string[] = [];
-    const err = await client().chat(USER, [], {
-      signal: abort.signal,
-      onDelta: (d) => {
-        deltas.push(d);
-        abort.abort();
-      },
-    }).then(() => null, (e) => e);
+    const err = await client()
+      .chat(USER, [], {
+        signal: abort.signal,
+        onDelta: (d) => {
+          deltas.push(d);
+          abort.abort();
+        },
+      })
+      .then(
+        () => null,
+        (e) => e,
+      );
     assert.equal((err as Error)?.name, 'AbortError', String(err));
     assert.ok(!(err instanceof LlmError));
     assert.deepEqual(deltas, ['Hel'], 'the first delta arrived while the stream was still open');
@@ -188,8 +240,16 @@ describe('OpenAI-compatible client against a fake server', () => {
   });
 
   it('times out an attempt with no answer (retried) and a stalled stream (not retried)', async () => {
-    llm.script(() => new Promise(() => {}), () => new Promise(() => {}));
-    const silent = await client({ timeoutMs: 150, maxRetries: 1, backoffMs: 5 }).chat(USER, []).then(() => null, (e) => e);
+    llm.script(
+      () => new Promise(() => {}),
+      () => new Promise(() => {}),
+    );
+    const silent = await client({ timeoutMs: 150, maxRetries: 1, backoffMs: 5 })
+      .chat(USER, [])
+      .then(
+        () => null,
+        (e) => e,
+      );
     assert.ok(silent instanceof LlmError, String(silent));
     assert.match(silent.message, /did not answer within 150 ms.*after 2 attempts/);
     assert.equal(llm.requests.length, 2);
@@ -197,25 +257,43 @@ describe('OpenAI-compatible client against a fake server', () => {
     llm.reset();
     llm.script(text('a', 'b').hangAfter(2), text('not asked'));
     // A second, so that a busy machine answering the headers late is not mistaken for a stall.
-    const stalled = await client({ timeoutMs: 1_000, backoffMs: 5 }).chat(USER, []).then(() => null, (e) => e);
+    const stalled = await client({ timeoutMs: 1_000, backoffMs: 5 })
+      .chat(USER, [])
+      .then(
+        () => null,
+        (e) => e,
+      );
     assert.ok(stalled instanceof LlmError, String(stalled));
     assert.match(stalled.message, /stalled/);
     assert.equal(llm.requests.length, 1);
   });
 
   it('a function reply answers from the request (as the agent loop will use it)', async () => {
-    llm.script((req) => (req.last?.role === 'tool' ? text(`result was ${req.last.content}`) : toolCall({ name: 'lookup', rawArgs: '{not json' })));
+    llm.script((req) =>
+      req.last?.role === 'tool'
+        ? text(`result was ${req.last.content}`)
+        : toolCall({ name: 'lookup', rawArgs: '{not json' }),
+    );
     llm.always((req) => text(`turn ${req.n}`));
     const provider = client();
     const first = await provider.chat(USER, []);
-    assert.equal(first.message.tool_calls?.[0].function.arguments, '{not json', 'malformed arguments arrive as they were sent');
-    const second = await provider.chat([...USER, first.message, { role: 'tool', tool_call_id: first.message.tool_calls![0].id, content: '42' }], []);
+    assert.equal(
+      first.message.tool_calls?.[0].function.arguments,
+      '{not json',
+      'malformed arguments arrive as they were sent',
+    );
+    const second = await provider.chat(
+      [...USER, first.message, { role: 'tool', tool_call_id: first.message.tool_calls![0].id, content: '42' }],
+      [],
+    );
     assert.equal(second.message.content, 'turn 2', 'the script was used up; always() answers');
   });
 });
 
 describe('stream assembly (pure)', () => {
-  const chunk = (delta: object, finish_reason: string | null = null) => ({ choices: [{ index: 0, delta, finish_reason }] });
+  const chunk = (delta: object, finish_reason: string | null = null) => ({
+    choices: [{ index: 0, delta, finish_reason }],
+  });
 
   it('concatenates content, assembles interleaved tool calls by index, takes usage from the choice-less chunk', () => {
     const out = assemble([
@@ -232,7 +310,8 @@ describe('stream assembly (pure)', () => {
     ]);
     assert.deepEqual(out, {
       message: {
-        role: 'assistant', content: 'Let me look.',
+        role: 'assistant',
+        content: 'Let me look.',
         tool_calls: [
           { id: 'a', type: 'function', function: { name: 'first', arguments: '{"x":1}' } },
           { id: 'b', type: 'function', function: { name: 'second', arguments: '{"y":2}' } },
@@ -244,9 +323,17 @@ describe('stream assembly (pure)', () => {
   });
 
   it('content is null without deltas, tool_calls absent without calls, a call without id gets one', () => {
-    assert.deepEqual(assemble([chunk({ role: 'assistant', content: '' }), chunk({}, 'stop')]), { message: { role: 'assistant', content: null }, finish_reason: 'stop' });
-    const out = assemble([chunk({ tool_calls: [{ function: { name: 'f', arguments: '{}' } }] }), chunk({}, 'tool_calls')]);
-    assert.deepEqual(out.message.tool_calls, [{ id: 'call_0', type: 'function', function: { name: 'f', arguments: '{}' } }]);
+    assert.deepEqual(assemble([chunk({ role: 'assistant', content: '' }), chunk({}, 'stop')]), {
+      message: { role: 'assistant', content: null },
+      finish_reason: 'stop',
+    });
+    const out = assemble([
+      chunk({ tool_calls: [{ function: { name: 'f', arguments: '{}' } }] }),
+      chunk({}, 'tool_calls'),
+    ]);
+    assert.deepEqual(out.message.tool_calls, [
+      { id: 'call_0', type: 'function', function: { name: 'f', arguments: '{}' } },
+    ]);
   });
 });
 
@@ -263,9 +350,18 @@ describe('retry timing', () => {
 
   it('backs off exponentially with jitter and caps a single wait', () => {
     const mid = () => 0.5;
-    assert.deepEqual([1, 2, 3].map((n) => retryDelayMs(DEFAULT_RETRY, n, null, mid)), [500, 1000, 2000]);
-    assert.equal(retryDelayMs(DEFAULT_RETRY, 1, null, () => 0), 375);
-    assert.equal(retryDelayMs(DEFAULT_RETRY, 1, null, () => 0.999), 625);
+    assert.deepEqual(
+      [1, 2, 3].map((n) => retryDelayMs(DEFAULT_RETRY, n, null, mid)),
+      [500, 1000, 2000],
+    );
+    assert.equal(
+      retryDelayMs(DEFAULT_RETRY, 1, null, () => 0),
+      375,
+    );
+    assert.equal(
+      retryDelayMs(DEFAULT_RETRY, 1, null, () => 0.999),
+      625,
+    );
     assert.equal(retryDelayMs(DEFAULT_RETRY, 1, 3_600_000, mid), 30_000, 'Retry-After of an hour: capped');
     assert.equal(retryDelayMs(DEFAULT_RETRY, 3, 0, mid), 0, 'Retry-After: 0 wins over backoff');
   });

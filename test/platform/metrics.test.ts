@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Built } from '../../src/app.js';
+
 /** The webhooks subscriber's queue: each event is fanned out to its deliveries by a job of it. */
 const FAN_OUT_QUEUE = 'event.webhooks';
+
 import { serveMetrics } from '../../src/platform/metrics/http.js';
 import { Metrics } from '../../src/platform/metrics/index.js';
 import { startApp } from '../helpers/app.js';
@@ -12,7 +14,9 @@ import { standardKit } from '../helpers/tools.js';
 
 /** The value of one sample in Prometheus text (0 when absent); `labels` must match exactly as rendered. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number {
-  const rendered = Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(',');
+  const rendered = Object.entries(labels)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(',');
   const head = rendered ? `${name}{${rendered}} ` : `${name} `;
   const line = text.split('\n').find((l) => l.startsWith(head));
   return line ? Number(line.slice(head.length)) : 0;
@@ -30,7 +34,11 @@ describe('GET /metrics', () => {
   };
 
   before(async () => {
-    built = await startApp({ allowInsecureWebhooks: true, webhookRetryScheduleMs: [0, 50], executionSyncBudgetMs: 5000 });
+    built = await startApp({
+      allowInsecureWebhooks: true,
+      webhookRetryScheduleMs: [0, 50],
+      executionSyncBudgetMs: 5000,
+    });
     built.ctx.tools.register(standardKit());
     t = await makeTenant(built.app);
     const body = { name: 'A', role: 'custom', maturity_level: 'student' };
@@ -57,9 +65,11 @@ describe('GET /metrics', () => {
   it('counts requests by route pattern, never the raw URL; unmatched paths share one label', async () => {
     const labels = { route: '/api/agents/:id', method: 'GET', status: '200' };
     const before = sample(await scrape(), 'atom_http_request_duration_seconds_count', labels);
-    for (let i = 0; i < 3; i++) assert.equal((await call(built.app, 'GET', `/api/agents/${agent}`, { key: t.key })).status, 200);
+    for (let i = 0; i < 3; i++)
+      assert.equal((await call(built.app, 'GET', `/api/agents/${agent}`, { key: t.key })).status, 200);
     // GET of an unknown path is the console's wildcard route (`/*`: 404 under /api); other methods match no route.
-    for (const path of ['/api/no/such/path/1', '/api/no/such/path/2']) await call(built.app, 'GET', path, { key: t.key });
+    for (const path of ['/api/no/such/path/1', '/api/no/such/path/2'])
+      await call(built.app, 'GET', path, { key: t.key });
     for (const path of ['/no/such/path/1', '/no/such/path/2']) await call(built.app, 'POST', path, { body: {} });
     const text = await scrape();
     assert.equal(sample(text, 'atom_http_request_duration_seconds_count', labels), before + 3);
@@ -67,17 +77,30 @@ describe('GET /metrics', () => {
     assert.ok(sample(text, 'atom_http_request_duration_seconds_sum', labels) > 0);
     assert.ok(!text.includes(agent), 'no raw id in any label');
     assert.ok(!text.includes('/no/such/path'));
-    assert.ok(sample(text, 'atom_http_request_duration_seconds_count', { route: '/*', method: 'GET', status: '404' }) >= 2);
-    assert.ok(sample(text, 'atom_http_request_duration_seconds_count', { route: 'unmatched', method: 'POST', status: '404' }) >= 2);
+    assert.ok(
+      sample(text, 'atom_http_request_duration_seconds_count', { route: '/*', method: 'GET', status: '404' }) >= 2,
+    );
+    assert.ok(
+      sample(text, 'atom_http_request_duration_seconds_count', { route: 'unmatched', method: 'POST', status: '404' }) >=
+        2,
+    );
   });
 
-  it('counts error responses by the envelope\'s code', async () => {
+  it("counts error responses by the envelope's code", async () => {
     const before = await scrape();
     expectError(await call(built.app, 'GET', '/api/agents/agt_missing', { key: t.key }), 404, 'AGENT_NOT_FOUND');
-    expectError(await call(built.app, 'POST', '/api/agents', { key: t.key, body: { role: 'custom' } }), 400, 'VALIDATION_ERROR');
+    expectError(
+      await call(built.app, 'POST', '/api/agents', { key: t.key, body: { role: 'custom' } }),
+      400,
+      'VALIDATION_ERROR',
+    );
     const text = await scrape();
     for (const code of ['AGENT_NOT_FOUND', 'VALIDATION_ERROR']) {
-      assert.equal(sample(text, 'atom_http_errors_total', { code }), sample(before, 'atom_http_errors_total', { code }) + 1, code);
+      assert.equal(
+        sample(text, 'atom_http_errors_total', { code }),
+        sample(before, 'atom_http_errors_total', { code }) + 1,
+        code,
+      );
     }
     assert.ok(sample(text, 'atom_http_errors_total', { code: 'NOT_FOUND' }) >= 2, 'the unmatched paths above');
   });
@@ -85,10 +108,16 @@ describe('GET /metrics', () => {
   it('counts an agent execution and a real webhook delivery to a loopback receiver, and the fan-out job', async () => {
     const rx = await startReceiver();
     receivers.push(rx);
-    const created = await call(built.app, 'POST', '/api/webhooks', { key: t.key, body: { url: rx.url, events: ['agent.executed'] } });
+    const created = await call(built.app, 'POST', '/api/webhooks', {
+      key: t.key,
+      body: { url: rx.url, events: ['agent.executed'] },
+    });
     assert.equal(created.status, 201);
     const before = await scrape();
-    const exec = await call(built.app, 'POST', `/api/agents/${agent}/execute`, { key: t.key, body: { task: 'search research papers' } });
+    const exec = await call(built.app, 'POST', `/api/agents/${agent}/execute`, {
+      key: t.key,
+      body: { task: 'search research papers' },
+    });
     assert.equal(exec.body.data.status, 'completed', JSON.stringify(exec.body));
     await waitUntil(() => rx.received.length === 1);
     const delivered = (text: string) => sample(text, 'atom_webhook_deliveries_total', { outcome: 'delivered' });
@@ -107,7 +136,10 @@ describe('GET /metrics', () => {
   it('counts a failing delivery as retry_scheduled, then failed when the schedule runs out', async () => {
     const rx = await startReceiver(() => ({ status: 500 }));
     receivers.push(rx);
-    const hook = await call(built.app, 'POST', '/api/webhooks', { key: t.key, body: { url: rx.url, events: ['agent.graduated'] } });
+    const hook = await call(built.app, 'POST', '/api/webhooks', {
+      key: t.key,
+      body: { url: rx.url, events: ['agent.graduated'] },
+    });
     const before = await scrape();
     const outcome = (text: string, o: string) => sample(text, 'atom_webhook_deliveries_total', { outcome: o });
     // Ping attempts at once (500: the retry is scheduled 50 ms later); the queued retry fails for good.
@@ -119,13 +151,19 @@ describe('GET /metrics', () => {
   });
 
   it('counts workflow runs by how they ended', async () => {
-    const nodes = [{ id: 'in', type: 'trigger' }, { id: 'out', type: 'transform', config: { expression: 'input' } }];
+    const nodes = [
+      { id: 'in', type: 'trigger' },
+      { id: 'out', type: 'transform', config: { expression: 'input' } },
+    ];
     const edges = [{ source: 'in', target: 'out' }];
     const wf = await call(built.app, 'POST', '/api/workflows', { key: t.key, body: { name: 'wf', nodes, edges } });
     assert.equal(wf.status, 201, JSON.stringify(wf.body));
     const completed = (text: string) => sample(text, 'atom_workflow_runs_total', { status: 'completed' });
     const before = completed(await scrape());
-    const run = await call(built.app, 'POST', `/api/workflows/${wf.body.workflow.id}/run`, { key: t.key, body: { input: { a: 1 } } });
+    const run = await call(built.app, 'POST', `/api/workflows/${wf.body.workflow.id}/run`, {
+      key: t.key,
+      body: { input: { a: 1 } },
+    });
     assert.ok([200, 202].includes(run.status), JSON.stringify(run.body));
     await waitUntil(async () => completed(await scrape()) === before + 1);
   });
@@ -145,7 +183,8 @@ describe('GET /metrics', () => {
     }
     // A registry of its own on the same database (a second app in this process would do the same).
     const fresh = new Metrics({ db: built.ctx.db, queues: () => built.ctx.jobs.queues() });
-    const scheduled = async () => sample(await fresh.render(), 'atom_job_queue_depth', { queue: FAN_OUT_QUEUE, state: 'scheduled' });
+    const scheduled = async () =>
+      sample(await fresh.render(), 'atom_job_queue_depth', { queue: FAN_OUT_QUEUE, state: 'scheduled' });
     // An empty batch of events, due in an hour: counted as scheduled, never run while the test lives.
     const send = () => built.ctx.jobs.send(FAN_OUT_QUEUE, { events: [] }, { startAfter: 3600 });
     await send();

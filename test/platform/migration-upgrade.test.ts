@@ -6,7 +6,13 @@ import { describe, it } from 'node:test';
 import { buildApp } from '../../src/app.js';
 import type { Config } from '../../src/config.js';
 import { openDatabase, SYSTEM } from '../../src/platform/db/index.js';
-import { ChangedMigrationError, FORMER_CHECKSUMS, migrate, MIGRATIONS_DIR, readMigrations } from '../../src/platform/db/migrate.js';
+import {
+  ChangedMigrationError,
+  FORMER_CHECKSUMS,
+  MIGRATIONS_DIR,
+  migrate,
+  readMigrations,
+} from '../../src/platform/db/migrate.js';
 import { freshDatabaseUrl, testConfig } from '../helpers/app.js';
 import { call, makeTenant } from '../helpers/http.js';
 
@@ -19,7 +25,13 @@ import { call, makeTenant } from '../helpers/http.js';
 async function persistentDatabase(): Promise<{ config: Config; drop: () => Promise<void> }> {
   const db = await freshDatabaseUrl({ empty: true });
   const config = testConfig({ databaseUrl: db.url === 'memory://' ? null : db.url });
-  return { config, drop: async () => { await db.drop(); config.cleanup(); } };
+  return {
+    config,
+    drop: async () => {
+      await db.drop();
+      config.cleanup();
+    },
+  };
 }
 
 /** Loads a fixture the way the old server's tables were made: as the application role. */
@@ -32,7 +44,10 @@ async function loadFixture(config: Config, name: string) {
   }
 }
 
-async function withDatabase<T>(config: Config, fn: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
+async function withDatabase<T>(
+  config: Config,
+  fn: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>,
+): Promise<T> {
   const db = await openDatabase(config);
   try {
     return await fn(db);
@@ -65,7 +80,11 @@ describe('upgrading a database made before 0800_marketplace_catalogue.sql was ed
           'SELECT name, checksum FROM schema_migrations ORDER BY name',
         );
         const files = readMigrations().map((f) => [f.name, f.sha256]);
-        assert.deepEqual(rows.map((r) => [r.name, r.checksum]), files, 'every file applied, each with its checksum');
+        assert.deepEqual(
+          rows.map((r) => [r.name, r.checksum]),
+          files,
+          'every file applied, each with its checksum',
+        );
         // The count table the repair created was filled from the catalogue it found.
         const [count] = await built.ctx.db.query<{ listings: number }>(
           SYSTEM,
@@ -113,13 +132,21 @@ describe('a migration changed after the database applied it', () => {
       cpSync(MIGRATIONS_DIR, dir, { recursive: true });
       const edited = join(dir, '0100_agents.sql');
       writeFileSync(edited, `${readFileSync(edited, 'utf8')}\nALTER TABLE agents ADD COLUMN nickname text;\n`);
-      const refused = await withDatabase(config, (db) => migrate(db, dir).then(() => null, (err: Error) => err));
+      const refused = await withDatabase(config, (db) =>
+        migrate(db, dir).then(
+          () => null,
+          (err: Error) => err,
+        ),
+      );
       assert.ok(refused instanceof ChangedMigrationError, String(refused));
       assert.match(refused.message, /0100_agents\.sql/);
       assert.match(refused.message, /a committed migration never changes: add a new migration/);
       // Nothing was applied: the edit did not run.
       const cols = await withDatabase(config, (db) =>
-        db.query(SYSTEM, `SELECT 1 FROM information_schema.columns WHERE table_name = 'agents' AND column_name = 'nickname'`),
+        db.query(
+          SYSTEM,
+          `SELECT 1 FROM information_schema.columns WHERE table_name = 'agents' AND column_name = 'nickname'`,
+        ),
       );
       assert.equal(cols.length, 0);
 
@@ -128,7 +155,10 @@ describe('a migration changed after the database applied it', () => {
       const record = (sum: string) => withDatabase(config, (db) => db.query(SYSTEM, update, [sum]));
       await record('0'.repeat(64));
       const rule = /a committed migration never changes: add a new migration/;
-      await assert.rejects(buildApp(config), (err: Error) => /0800_marketplace_catalogue\.sql/.test(err.message) && rule.test(err.message));
+      await assert.rejects(
+        buildApp(config),
+        (err: Error) => /0800_marketplace_catalogue\.sql/.test(err.message) && rule.test(err.message),
+      );
 
       // A text 0800 had on main before it was restored is accepted, and the file's checksum recorded.
       const former = FORMER_CHECKSUMS['0800_marketplace_catalogue.sql']![1]!.sha256;

@@ -12,12 +12,20 @@ import { call, makeTenant } from '../helpers/http.js';
  * LEAKPROOF mark), so there is nothing to warn about. Needs a real PostgreSQL (the embedded
  * database only has a superuser).
  */
-describe('on PostgreSQL as a database owner without superuser', { skip: process.env.DATABASE_URL ? false : 'needs DATABASE_URL (the embedded database has only a superuser)' }, () => {
+describe('on PostgreSQL as a database owner without superuser', {
+  skip: process.env.DATABASE_URL ? false : 'needs DATABASE_URL (the embedded database has only a superuser)',
+}, () => {
   const suffix = randomBytes(5).toString('hex');
   const role = `atom_owner_${suffix}`;
   const dbName = `atom_t_owner_${suffix}`;
   const admin = () => new pg.Client({ connectionString: process.env.DATABASE_URL });
-  const url = () => { const u = new URL(process.env.DATABASE_URL!); u.username = role; u.password = ''; u.pathname = `/${dbName}`; return u.toString(); };
+  const url = () => {
+    const u = new URL(process.env.DATABASE_URL!);
+    u.username = role;
+    u.password = '';
+    u.pathname = `/${dbName}`;
+    return u.toString();
+  };
   const warnings: { code?: string; message: string }[] = [];
   const onWarning = (w: Error & { code?: string }) => warnings.push({ code: w.code, message: w.message });
 
@@ -41,19 +49,35 @@ describe('on PostgreSQL as a database owner without superuser', { skip: process.
   async function boot() {
     const config = testConfig({ databaseUrl: url() });
     const built = await buildApp(config);
-    return { built, close: async () => { await built.close(); config.cleanup(); } };
+    return {
+      built,
+      close: async () => {
+        await built.close();
+        config.cleanup();
+      },
+    };
   }
 
   it('starts, keeps tenants apart and searches, with no warning', async () => {
     const { built, close } = await boot();
     try {
       await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
-      assert.deepEqual(warnings.filter((w) => w.code?.startsWith('ATOM_')), [], JSON.stringify(warnings));
+      assert.deepEqual(
+        warnings.filter((w) => w.code?.startsWith('ATOM_')),
+        [],
+        JSON.stringify(warnings),
+      );
       const a = await makeTenant(built.app, 'team');
       const b = await makeTenant(built.app, 'team');
-      const agent = await call(built.app, 'POST', '/api/agents', { key: a.key, body: { name: 'Owned', role: 'custom', maturity_level: 'student' } });
+      const agent = await call(built.app, 'POST', '/api/agents', {
+        key: a.key,
+        body: { name: 'Owned', role: 'custom', maturity_level: 'student' },
+      });
       assert.equal(agent.status, 201, JSON.stringify(agent.body));
-      assert.equal((await call(built.app, 'GET', `/api/agents/${agent.body.data.agent.id}`, { key: b.key })).status, 404);
+      assert.equal(
+        (await call(built.app, 'GET', `/api/agents/${agent.body.data.agent.id}`, { key: b.key })).status,
+        404,
+      );
       const found = await call(built.app, 'GET', '/api/public/v1/marketplace/skills?query=anything', { key: a.key });
       assert.equal(found.status, 200, JSON.stringify(found.body));
     } finally {

@@ -3,8 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Built } from '../../src/app.js';
 import { PLAN_LIMITS } from '../../src/platform/plans.js';
 import { startApp } from '../helpers/app.js';
-import { call, expectError, makeTenant } from '../helpers/http.js';
 import { roomInThisMinute } from '../helpers/clock.js';
+import { call, expectError, makeTenant } from '../helpers/http.js';
 
 describe('the daily request quota is per tenant', () => {
   let built: Built;
@@ -15,7 +15,13 @@ describe('the daily request quota is per tenant', () => {
 
   /** A second key of the tenant, made with the admin key (not limited, so it counts nothing). */
   const secondKey = async (tenantId: string) =>
-    (await call(built.app, 'POST', '/api/api-keys', { admin: true, headers: { 'x-tenant-id': tenantId }, body: { name: 'second' } })).body.data.key as string;
+    (
+      await call(built.app, 'POST', '/api/api-keys', {
+        admin: true,
+        headers: { 'x-tenant-id': tenantId },
+        body: { name: 'second' },
+      })
+    ).body.data.key as string;
 
   it('two keys of one free tenant share its 50 requests a day', async () => {
     const perDay = PLAN_LIMITS.free.requestsPerDay!;
@@ -32,7 +38,11 @@ describe('the daily request quota is per tenant', () => {
       assert.ok(Number(res.headers['retry-after']) >= 1);
     }
     // A key minted after the quota is spent has no fresh budget either.
-    expectError(await call(built.app, 'GET', '/api/auth/me', { key: await secondKey(t.id) }), 429, 'RATE_LIMIT_EXCEEDED');
+    expectError(
+      await call(built.app, 'GET', '/api/auth/me', { key: await secondKey(t.id) }),
+      429,
+      'RATE_LIMIT_EXCEEDED',
+    );
   });
 
   it('another tenant keeps its own daily quota', async () => {
@@ -45,7 +55,8 @@ describe('the daily request quota is per tenant', () => {
     await call(built.app, 'PATCH', `/api/tenants/${t.id}`, { admin: true, body: { rate_limit_per_minute: 2 } });
     await roomInThisMinute();
     const other = await secondKey(t.id);
-    for (let i = 0; i < 2; i++) assert.equal((await call(built.app, 'GET', '/api/auth/me', { key: t.key })).status, 200);
+    for (let i = 0; i < 2; i++)
+      assert.equal((await call(built.app, 'GET', '/api/auth/me', { key: t.key })).status, 200);
     expectError(await call(built.app, 'GET', '/api/auth/me', { key: t.key }), 429, 'RATE_LIMIT_EXCEEDED');
     assert.equal((await call(built.app, 'GET', '/api/auth/me', { key: other })).status, 200);
   });

@@ -41,7 +41,10 @@ describe('rate-limit counts from leased blocks', { skip: !enabled && 'needs REDI
     const before = commands;
     const counts: number[] = [];
     for (let i = 0; i < 2000; i++) counts.push((await store!.hit([w]))[0]!.count);
-    assert.deepEqual(counts, Array.from({ length: 2000 }, (_, i) => i + 1));
+    assert.deepEqual(
+      counts,
+      Array.from({ length: 2000 }, (_, i) => i + 1),
+    );
     assert.ok(commands - before < 2000 / 50, `${commands - before} Redis commands for 2000 requests`);
   });
 
@@ -51,12 +54,14 @@ describe('rate-limit counts from leased blocks', { skip: !enabled && 'needs REDI
     const w = { key: 'burst', windowMs: HOUR, max };
     const counts: number[] = [];
     // 4,000 requests a process, 100 at a time.
-    await Promise.all(all.map(async (s) => {
-      for (let round = 0; round < 40; round++) {
-        const hits = await Promise.all(Array.from({ length: 100 }, () => s.hit([w])));
-        counts.push(...hits.map((h) => h[0]!.count));
-      }
-    }));
+    await Promise.all(
+      all.map(async (s) => {
+        for (let round = 0; round < 40; round++) {
+          const hits = await Promise.all(Array.from({ length: 100 }, () => s.hit([w])));
+          counts.push(...hits.map((h) => h[0]!.count));
+        }
+      }),
+    );
     assert.equal(new Set(counts).size, counts.length, 'no number is given twice');
     const admitted = counts.filter((n) => n <= max).length;
     assert.ok(admitted <= max, `admitted ${admitted}`);
@@ -69,7 +74,10 @@ describe('rate-limit counts from leased blocks', { skip: !enabled && 'needs REDI
     const w = { key: 'small', windowMs: HOUR, max: 30 };
     const hits = await Promise.all(Array.from({ length: 60 }, (_, i) => all[i % 3]!.hit([w])));
     const counts = hits.map((h) => h[0]!.count).sort((a, b) => a - b);
-    assert.deepEqual(counts, Array.from({ length: 60 }, (_, i) => i + 1));
+    assert.deepEqual(
+      counts,
+      Array.from({ length: 60 }, (_, i) => i + 1),
+    );
   });
 
   it('a window without a limit is counted request by request', async () => {
@@ -86,10 +94,23 @@ describe('rate-limit counts from leased blocks', { skip: !enabled && 'needs REDI
     while (Date.now() % windowMs > 500) await new Promise((r) => setImmediate(r));
     const start = Math.floor(Date.now() / windowMs);
     let hits: Hit[] = [];
-    for (let i = 0; i < 10; i++) hits = await store!.hit([{ key: 'short', windowMs, max: 100_000 }, { key: 'long', windowMs: HOUR, max: 100_000 }]);
-    assert.deepEqual(hits.map((h) => h.count), [10, 10]);
+    for (let i = 0; i < 10; i++)
+      hits = await store!.hit([
+        { key: 'short', windowMs, max: 100_000 },
+        { key: 'long', windowMs: HOUR, max: 100_000 },
+      ]);
+    assert.deepEqual(
+      hits.map((h) => h.count),
+      [10, 10],
+    );
     while (Math.floor(Date.now() / windowMs) === start) await new Promise((r) => setTimeout(r, 20));
-    hits = await store!.hit([{ key: 'short', windowMs, max: 100_000 }, { key: 'long', windowMs: HOUR, max: 100_000 }]);
-    assert.deepEqual(hits.map((h) => h.count), [1, 11]);
+    hits = await store!.hit([
+      { key: 'short', windowMs, max: 100_000 },
+      { key: 'long', windowMs: HOUR, max: 100_000 },
+    ]);
+    assert.deepEqual(
+      hits.map((h) => h.count),
+      [1, 11],
+    );
   });
 });

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Built } from '../../src/app.js';
 import { startApp } from '../helpers/app.js';
-import { call, expectError, makeTenant } from '../helpers/http.js';
 import { roomInThisMinute } from '../helpers/clock.js';
+import { call, expectError, makeTenant } from '../helpers/http.js';
 
 describe('rate limits', () => {
   let built: Built;
@@ -42,7 +42,8 @@ describe('rate limits', () => {
     const t = await makeTenant(built.app, 'enterprise');
     await call(built.app, 'PATCH', `/api/tenants/${t.id}`, { admin: true, body: { rate_limit_per_minute: 3 } });
     await roomInThisMinute();
-    for (let i = 0; i < 3; i++) assert.equal((await call(built.app, 'GET', '/api/auth/me', { key: t.key })).status, 200);
+    for (let i = 0; i < 3; i++)
+      assert.equal((await call(built.app, 'GET', '/api/auth/me', { key: t.key })).status, 200);
     const res = await call(built.app, 'GET', '/api/auth/me', { key: t.key });
     expectError(res, 429, 'RATE_LIMIT_EXCEEDED');
     assert.equal(res.body.error.details.window, 'minute');
@@ -53,7 +54,11 @@ describe('rate limits', () => {
     const t = await makeTenant(built.app, 'enterprise');
     await call(built.app, 'PATCH', `/api/tenants/${t.id}`, { admin: true, body: { rate_limit_per_minute: 2 } });
     await roomInThisMinute();
-    const other = await call(built.app, 'POST', '/api/api-keys', { admin: true, headers: { 'x-tenant-id': t.id }, body: { name: 'second' } });
+    const other = await call(built.app, 'POST', '/api/api-keys', {
+      admin: true,
+      headers: { 'x-tenant-id': t.id },
+      body: { name: 'second' },
+    });
     await call(built.app, 'GET', '/api/auth/me', { key: t.key });
     await call(built.app, 'GET', '/api/auth/me', { key: t.key });
     expectError(await call(built.app, 'GET', '/api/auth/me', { key: t.key }), 429, 'RATE_LIMIT_EXCEEDED');

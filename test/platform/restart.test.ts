@@ -17,7 +17,9 @@ describe('embedded restart', embeddedOnly, () => {
       const me = await call(second.app, 'GET', '/api/auth/me', { key: t.key });
       assert.equal(me.status, 200);
       assert.equal(me.body.data.tenant_id, t.id);
-      const login = await call(second.app, 'POST', '/api/auth/login', { body: { email: t.ownerEmail, password: t.ownerPassword } });
+      const login = await call(second.app, 'POST', '/api/auth/login', {
+        body: { email: t.ownerEmail, password: t.ownerPassword },
+      });
       assert.equal(login.status, 200);
     } finally {
       await second.close();

@@ -19,17 +19,27 @@ describe(`row level security (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
   after(() => built.close());
 
   it('the app does not act as a superuser', async () => {
-    const [me] = await built.ctx.db.query<{ rolsuper: boolean; rolbypassrls: boolean }>(SYSTEM, 'SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user');
+    const [me] = await built.ctx.db.query<{ rolsuper: boolean; rolbypassrls: boolean }>(
+      SYSTEM,
+      'SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user',
+    );
     assert.deepEqual(me, { rolsuper: false, rolbypassrls: false });
   });
 
   it('an unfiltered query in a tenant context sees only that tenant', async () => {
     for (const table of ['api_keys', 'memberships', 'events']) {
       const rows = await built.ctx.db.query<{ tenant_id: string }>(a.id, `SELECT DISTINCT tenant_id FROM ${table}`);
-      assert.deepEqual(rows.map((r) => r.tenant_id), [a.id], table);
+      assert.deepEqual(
+        rows.map((r) => r.tenant_id),
+        [a.id],
+        table,
+      );
     }
     const tenants = await built.ctx.db.query<{ id: string }>(a.id, 'SELECT id FROM tenants');
-    assert.deepEqual(tenants.map((r) => r.id), [a.id]);
+    assert.deepEqual(
+      tenants.map((r) => r.id),
+      [a.id],
+    );
   });
 
   it('inside a transaction too, and writes into another tenant are refused', async () => {
@@ -38,10 +48,17 @@ describe(`row level security (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
       assert.equal(rows[0].n, 1);
     });
     await assert.rejects(
-      built.ctx.db.query(a.id, `INSERT INTO api_keys (tenant_id, id, name, prefix, key_hash, scope, role) VALUES ($1, 'key_x', 'x', 'x', 'hash_x', 'read', 'viewer')`, [b.id]),
+      built.ctx.db.query(
+        a.id,
+        `INSERT INTO api_keys (tenant_id, id, name, prefix, key_hash, scope, role) VALUES ($1, 'key_x', 'x', 'x', 'hash_x', 'read', 'viewer')`,
+        [b.id],
+      ),
       /row-level security/,
     );
-    const updated = await built.ctx.db.query(a.id, 'UPDATE api_keys SET name = $2 WHERE tenant_id = $1 RETURNING id', [b.id, 'hijacked']);
+    const updated = await built.ctx.db.query(a.id, 'UPDATE api_keys SET name = $2 WHERE tenant_id = $1 RETURNING id', [
+      b.id,
+      'hijacked',
+    ]);
     assert.equal(updated.length, 0);
   });
 
@@ -55,9 +72,15 @@ describe(`row level security (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
     const runs = await Promise.all(
       Array.from({ length: 40 }, (_, i) => {
         const t = i % 2 ? a : b;
-        return built.ctx.db.query<{ tenant_id: string }>(t.id, 'SELECT DISTINCT tenant_id FROM api_keys').then((rows) => ({ t: t.id, rows }));
+        return built.ctx.db
+          .query<{ tenant_id: string }>(t.id, 'SELECT DISTINCT tenant_id FROM api_keys')
+          .then((rows) => ({ t: t.id, rows }));
       }),
     );
-    for (const r of runs) assert.deepEqual(r.rows.map((x) => x.tenant_id), [r.t]);
+    for (const r of runs)
+      assert.deepEqual(
+        r.rows.map((x) => x.tenant_id),
+        [r.t],
+      );
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Built, RouteInfo } from '../../src/app.js';
-import { ROLE_PERMISSIONS, type Permission } from '../../src/platform/auth/permissions.js';
+import { type Permission, ROLE_PERMISSIONS } from '../../src/platform/auth/permissions.js';
 import { startApp } from '../helpers/app.js';
 import { call, makeKey, makeTenant, type TestTenant } from '../helpers/http.js';
 
@@ -56,7 +56,9 @@ describe('every route', () => {
   });
 
   it('with a role lacking the permission: 403 INSUFFICIENT_PERMISSIONS', async () => {
-    const denied = routes((r) => r.auth === 'tenant' && !!r.permission && !ROLE_PERMISSIONS.viewer.has(r.permission as Permission));
+    const denied = routes(
+      (r) => r.auth === 'tenant' && !!r.permission && !ROLE_PERMISSIONS.viewer.has(r.permission as Permission),
+    );
     for (const r of denied) {
       const res = await call(built.app, r.method, concrete(r.url), { key: viewerKey });
       assert.equal(res.status, 403, `${r.method} ${r.url}`);

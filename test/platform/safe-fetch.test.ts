@@ -7,19 +7,42 @@ import { BlockedDestinationError, checkUrl, safeFetch } from '../../src/platform
 
 describe('address policy', () => {
   it('blocks private, loopback, link-local, CGNAT, metadata and reserved ranges', () => {
-    for (const a of ['10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '127.0.0.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1', '255.255.255.255', '::1', '::', 'fe80::1', 'fc00::1', 'fd00:ec2::254']) {
+    for (const a of [
+      '10.1.2.3',
+      '172.16.0.1',
+      '172.31.255.255',
+      '192.168.1.1',
+      '127.0.0.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '224.0.0.1',
+      '255.255.255.255',
+      '::1',
+      '::',
+      'fe80::1',
+      'fc00::1',
+      'fd00:ec2::254',
+    ]) {
       assert.equal(isAllowedAddress(a), false, a);
     }
   });
   it('blocks IPv4 hidden in IPv6 (mapped, NAT64, 6to4)', () => {
     assert.equal(embeddedIPv4('::ffff:127.0.0.1'), '127.0.0.1');
     assert.equal(embeddedIPv4('::ffff:7f00:1'), '127.0.0.1');
-    for (const a of ['::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:a9fe:a9fe', '64:ff9b::10.0.0.1', '2002:c0a8:0101::1']) {
+    for (const a of [
+      '::ffff:127.0.0.1',
+      '::ffff:7f00:1',
+      '::ffff:a9fe:a9fe',
+      '64:ff9b::10.0.0.1',
+      '2002:c0a8:0101::1',
+    ]) {
       assert.equal(isAllowedAddress(a), false, a);
     }
   });
   it('allows public addresses', () => {
-    for (const a of ['8.8.8.8', '1.1.1.1', '2606:4700:4700::1111', '172.32.0.1']) assert.equal(isAllowedAddress(a), true, a);
+    for (const a of ['8.8.8.8', '1.1.1.1', '2606:4700:4700::1111', '172.32.0.1'])
+      assert.equal(isAllowedAddress(a), true, a);
   });
   it('allows loopback only when explicitly enabled', () => {
     assert.equal(isAllowedAddress('127.0.0.1', true), true);

@@ -3,8 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Built } from '../../src/app.js';
 import { startApp } from '../helpers/app.js';
 import { fakeLlm, text } from '../helpers/fake-llm.js';
-import { eventHandled } from '../helpers/jobs.js';
 import { call, makeTenant, type TestTenant } from '../helpers/http.js';
+import { eventHandled } from '../helpers/jobs.js';
 import { startReceiver, waitUntil } from '../helpers/receiver.js';
 import { standardKit } from '../helpers/tools.js';
 
@@ -71,7 +71,10 @@ describe('OpenTelemetry tracing to an OTLP/HTTP receiver', () => {
     const body = { name: 'S', description: 'd', skill_type: 'function', code };
     const skill = await call(built.app, 'POST', '/api/v1/skills/private', { key: t.key, body });
     assert.equal(skill.status, 201, JSON.stringify(skill.body));
-    const res = await call(built.app, 'POST', `/api/skills/${skill.body.skill_id}/execute`, { key: t.key, body: { input: { n: 21 } } });
+    const res = await call(built.app, 'POST', `/api/skills/${skill.body.skill_id}/execute`, {
+      key: t.key,
+      body: { input: { n: 21 } },
+    });
     assert.deepEqual(res.body.output, { doubled: 42 });
     const all = await flushed();
     const http = serverSpan(all, 'POST /api/skills/:id/execute');
@@ -89,31 +92,45 @@ describe('OpenTelemetry tracing to an OTLP/HTTP receiver', () => {
     // A transaction (the skill's creation writes one) is a span under its request, its statements its children.
     const create = serverSpan(all, 'POST /api/v1/skills/private');
     const tx = childrenOf(all, create).filter((s) => s.name === 'transaction');
-    assert.ok(tx.length >= 1, childrenOf(all, create).map((s) => s.name).join(', '));
-    assert.ok(childrenOf(all, tx[0]).some((s) => s.name === 'INSERT'), 'statements inside the transaction');
+    assert.ok(
+      tx.length >= 1,
+      childrenOf(all, create)
+        .map((s) => s.name)
+        .join(', '),
+    );
+    assert.ok(
+      childrenOf(all, tx[0]).some((s) => s.name === 'INSERT'),
+      'statements inside the transaction',
+    );
   });
 
-  it('continues the caller\'s trace from a traceparent header', async () => {
+  it("continues the caller's trace from a traceparent header", async () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const parent = '00f067aa0ba902b7';
-    const res = await call(built.app, 'GET', '/api/agents', { key: t.key, headers: { traceparent: `00-${traceId}-${parent}-01` } });
+    const res = await call(built.app, 'GET', '/api/agents', {
+      key: t.key,
+      headers: { traceparent: `00-${traceId}-${parent}-01` },
+    });
     assert.equal(res.status, 200);
     const http = serverSpan(await flushed(), 'GET /api/agents');
     assert.equal(http.traceId, traceId);
     assert.equal(http.parentSpanId, parent);
   });
 
-  it('a model call is a client span inside the execution\'s request, with its token usage', async () => {
+  it("a model call is a client span inside the execution's request, with its token usage", async () => {
     llm.script(text('All ', 'done.'));
     const body = { name: 'A', role: 'general-assistant', maturity_level: 'student' };
     const agent = (await call(built.app, 'POST', '/api/agents', { key: t.key, body })).body.data.agent.id;
-    const exec = await call(built.app, 'POST', `/api/agents/${agent}/execute`, { key: t.key, body: { task: 'say something' } });
+    const exec = await call(built.app, 'POST', `/api/agents/${agent}/execute`, {
+      key: t.key,
+      body: { task: 'say something' },
+    });
     assert.equal(exec.body.data.status, 'completed', JSON.stringify(exec.body));
     const all = await flushed();
     const http = serverSpan(all, 'POST /api/agents/:id/execute');
     const chat = all.filter((s) => s.name === 'chat test-model');
     assert.equal(chat.length, 1);
-    assert.equal(chat[0].traceId, http.traceId, 'in the request\'s trace');
+    assert.equal(chat[0].traceId, http.traceId, "in the request's trace");
     assert.equal(attr(chat[0], 'gen_ai.usage.input_tokens'), 10);
     assert.equal(attr(chat[0], 'gen_ai.usage.output_tokens'), 5);
   });
@@ -124,10 +141,13 @@ describe('OpenTelemetry tracing to an OTLP/HTTP receiver', () => {
     const jobs = all.filter((s) => s.name === 'job event.webhooks');
     assert.ok(jobs.length >= 1, all.map((s) => s.name).join(', '));
     for (const job of jobs) assert.equal(job.parentSpanId || undefined, undefined, 'a root');
-    assert.ok(jobs.some((j) => childrenOf(all, j).some((s) => attr(s, 'db.system.name') === 'postgresql')), 'the subscriber\'s SQL');
+    assert.ok(
+      jobs.some((j) => childrenOf(all, j).some((s) => attr(s, 'db.system.name') === 'postgresql')),
+      "the subscriber's SQL",
+    );
   });
 
-  it('a client error (404) leaves the server span\'s status unset', async () => {
+  it("a client error (404) leaves the server span's status unset", async () => {
     const res = await call(built.app, 'GET', '/api/agents/agt_missing', { key: t.key });
     assert.equal(res.status, 404);
     const http = serverSpan(await flushed(), 'GET /api/agents/:id');

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { freshDatabaseUrl } from '../helpers/app.js';
-import { http, sharedSecrets, startServerProcess, type ServerProcess } from '../helpers/processes.js';
-import { waitUntil } from '../helpers/receiver.js';
 import { roomInThisMinute } from '../helpers/clock.js';
+import { http, type ServerProcess, sharedSecrets, startServerProcess } from '../helpers/processes.js';
+import { waitUntil } from '../helpers/receiver.js';
 
 /**
  * Three server processes on one PostgreSQL and one Redis (CI's second pass provides both; the
@@ -25,7 +25,13 @@ describe('three processes on PostgreSQL + Redis', { skip: !enabled && 'needs DAT
     const db = await freshDatabaseUrl();
     drop = db.drop;
     dir = mkdtempSync(join(tmpdir(), 'atom-scale-'));
-    const env = { ...secrets, DATABASE_URL: db.url, REDIS_URL: process.env.REDIS_URL!, ATOM_DATA_DIR: dir, ATOM_API_KEY_CACHE_SECONDS: '300' };
+    const env = {
+      ...secrets,
+      DATABASE_URL: db.url,
+      REDIS_URL: process.env.REDIS_URL!,
+      ATOM_DATA_DIR: dir,
+      ATOM_API_KEY_CACHE_SECONDS: '300',
+    };
     const started = await Promise.allSettled([0, 1, 2].map(() => startServerProcess(env)));
     servers = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     const failed = started.find((r) => r.status === 'rejected');
@@ -38,10 +44,18 @@ describe('three processes on PostgreSQL + Redis', { skip: !enabled && 'needs DAT
   });
 
   async function tenantWithLimit(perMinute: number) {
-    const created = await http(`${servers[0].url}/api/tenants`, { method: 'POST', headers: admin, body: { name: 'Scale', plan: 'enterprise' } });
+    const created = await http(`${servers[0].url}/api/tenants`, {
+      method: 'POST',
+      headers: admin,
+      body: { name: 'Scale', plan: 'enterprise' },
+    });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const id = created.body.data.tenant.id;
-    await http(`${servers[1].url}/api/tenants/${id}`, { method: 'PATCH', headers: admin, body: { rate_limit_per_minute: perMinute } });
+    await http(`${servers[1].url}/api/tenants/${id}`, {
+      method: 'PATCH',
+      headers: admin,
+      body: { rate_limit_per_minute: perMinute },
+    });
     return { id, key: created.body.data.key as string };
   }
 
@@ -50,7 +64,9 @@ describe('three processes on PostgreSQL + Redis', { skip: !enabled && 'needs DAT
     // Windows are fixed minutes: keep the burst inside one.
     await roomInThisMinute();
     const results = await Promise.all(
-      Array.from({ length: 60 }, (_, i) => http(`${servers[i % 3].url}/api/auth/me`, { headers: { 'x-api-key': t.key } })),
+      Array.from({ length: 60 }, (_, i) =>
+        http(`${servers[i % 3].url}/api/auth/me`, { headers: { 'x-api-key': t.key } }),
+      ),
     );
     const ok = results.filter((r) => r.status === 200).length;
     const limited = results.filter((r) => r.status === 429).length;
@@ -60,13 +76,29 @@ describe('three processes on PostgreSQL + Redis', { skip: !enabled && 'needs DAT
 
   it('a key revoked on one process is refused by all of them at once, despite a 300 s cache', async () => {
     const t = await tenantWithLimit(1000);
-    const made = await http(`${servers[0].url}/api/api-keys`, { method: 'POST', headers: { 'x-api-key': t.key }, body: { name: 'shared' } });
+    const made = await http(`${servers[0].url}/api/api-keys`, {
+      method: 'POST',
+      headers: { 'x-api-key': t.key },
+      body: { name: 'shared' },
+    });
     const key = made.body.data.key;
-    for (const s of servers) assert.equal((await http(`${s.url}/api/auth/me`, { headers: { 'x-api-key': key } })).status, 200, 'cached everywhere');
-    const revoke = await http(`${servers[2].url}/api/api-keys/${made.body.data.api_key.id}`, { method: 'DELETE', headers: { 'x-api-key': t.key } });
+    for (const s of servers)
+      assert.equal(
+        (await http(`${s.url}/api/auth/me`, { headers: { 'x-api-key': key } })).status,
+        200,
+        'cached everywhere',
+      );
+    const revoke = await http(`${servers[2].url}/api/api-keys/${made.body.data.api_key.id}`, {
+      method: 'DELETE',
+      headers: { 'x-api-key': t.key },
+    });
     assert.equal(revoke.status, 200);
     // The Redis broadcast reaches each process within moments; the key's cache entry lives 300 s.
-    for (const s of servers) await waitUntil(async () => (await http(`${s.url}/api/auth/me`, { headers: { 'x-api-key': key } })).status === 401, 10_000);
+    for (const s of servers)
+      await waitUntil(
+        async () => (await http(`${s.url}/api/auth/me`, { headers: { 'x-api-key': key } })).status === 401,
+        10_000,
+      );
   });
 
   it('killing one process loses nothing: the others serve the same data', async () => {
@@ -92,7 +124,14 @@ describe('npm run start:cluster', { skip: !enabled && 'needs DATABASE_URL and RE
       });
     });
     const cluster = await startServerProcess(
-      { ...sharedSecrets(), DATABASE_URL: db.url, REDIS_URL: process.env.REDIS_URL!, ATOM_DATA_DIR: dir, ATOM_WORKERS: '2', PORT: String(port) },
+      {
+        ...sharedSecrets(),
+        DATABASE_URL: db.url,
+        REDIS_URL: process.env.REDIS_URL!,
+        ATOM_DATA_DIR: dir,
+        ATOM_WORKERS: '2',
+        PORT: String(port),
+      },
       'src/cluster.ts',
       [],
     );

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { AtomClient, GovernanceDeniedError, NotFoundError, Page, TimeoutError } from '@atom-platform/sdk';
 import { makeTenant, type TestTenant } from '../helpers/http.js';
 import { standardKit } from '../helpers/tools.js';
-import { startServer, type Server } from './server.js';
+import { type Server, startServer } from './server.js';
 
 describe('AtomClient against the real server', () => {
   let srv: Server;
@@ -18,7 +18,11 @@ describe('AtomClient against the real server', () => {
   after(() => srv.close());
 
   it('agents.create/get/update/list/delete', async () => {
-    const agent = await client.agents.create({ name: 'Research Assistant', role: 'general-assistant', maturity_level: 'student' });
+    const agent = await client.agents.create({
+      name: 'Research Assistant',
+      role: 'general-assistant',
+      maturity_level: 'student',
+    });
     assert.match(agent.id, /^agt_/);
     assert.equal(agent.maturity_level, 'student');
     const detail = await client.agents.get(agent.id);
@@ -30,11 +34,15 @@ describe('AtomClient against the real server', () => {
     assert.ok(list.some((a) => a.id === agent.id));
     assert.equal(list.pagination?.page, 1);
     assert.deepEqual(await client.agents.delete(agent.id), { deleted: true, agent_id: agent.id });
-    await assert.rejects(client.agents.get(agent.id), (e) => e instanceof NotFoundError && (e as NotFoundError).code === 'AGENT_NOT_FOUND');
+    await assert.rejects(
+      client.agents.get(agent.id),
+      (e) => e instanceof NotFoundError && (e as NotFoundError).code === 'AGENT_NOT_FOUND',
+    );
   });
 
   it('iterates every page of agents', async () => {
-    for (let i = 0; i < 5; i += 1) await client.agents.create({ name: `bulk ${i}`, role: 'custom', maturity_level: 'intern' });
+    for (let i = 0; i < 5; i += 1)
+      await client.agents.create({ name: `bulk ${i}`, role: 'custom', maturity_level: 'intern' });
     const seen: string[] = [];
     for await (const a of client.agents.iterate({ maturity_level: 'intern', limit: 2 })) seen.push(a.name);
     assert.equal(seen.length, 5);
@@ -46,17 +54,35 @@ describe('AtomClient against the real server', () => {
     const quick = await client.agents.execute(agent.id, { task: 'Search for AI papers' });
     assert.equal(quick.status, 'completed');
     assert.deepEqual(quick.tools_used, ['web_search']);
-    const polled = await client.agents.execute(agent.id, { task: 'search papers', parameters: { async: true } }, { pollIntervalMs: 100 });
+    const polled = await client.agents.execute(
+      agent.id,
+      { task: 'search papers', parameters: { async: true } },
+      { pollIntervalMs: 100 },
+    );
     assert.equal(polled.status, 'completed');
     assert.equal(polled.progress, 100);
-    const slow = await client.agents.execute(agent.id, { task: 'compile the quarterly inventory digest' }, { pollIntervalMs: 200 });
+    const slow = await client.agents.execute(
+      agent.id,
+      { task: 'compile the quarterly inventory digest' },
+      { pollIntervalMs: 200 },
+    );
     assert.equal(slow.status, 'completed');
     assert.ok((slow.duration_seconds ?? 0) >= 3);
-    const pending = await client.agents.execute(agent.id, { task: 'compile the quarterly inventory digest' }, { wait: false });
+    const pending = await client.agents.execute(
+      agent.id,
+      { task: 'compile the quarterly inventory digest' },
+      { wait: false },
+    );
     assert.equal(pending.status, 'in_progress');
     const cancelled = await client.agents.cancelExecution(agent.id, pending.execution_id);
     assert.equal(cancelled.execution_id, pending.execution_id);
-    const timedOut = await client.agents.execute(agent.id, { task: 'compile the quarterly inventory digest' }, { pollIntervalMs: 100, waitTimeoutMs: 300 }).catch((e) => e);
+    const timedOut = await client.agents
+      .execute(
+        agent.id,
+        { task: 'compile the quarterly inventory digest' },
+        { pollIntervalMs: 100, waitTimeoutMs: 300 },
+      )
+      .catch((e) => e);
     assert.ok(timedOut instanceof TimeoutError);
     assert.equal((timedOut.details as { execution: { status: string } }).execution.status, 'in_progress');
     const runs = await client.agents.listExecutions(agent.id);

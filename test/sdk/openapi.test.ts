@@ -5,7 +5,7 @@ import { GENERATED_FILE, renderOpenApiTypes } from '../../scripts/sdk-types.js';
 import { OPERATIONS } from '../../sdk/src/generated/openapi.js';
 import { call } from '../helpers/http.js';
 import { missingFrom, routesHere } from './routes.js';
-import { startServer, type Server } from './server.js';
+import { type Server, startServer } from './server.js';
 
 describe('SDK and server cannot drift', () => {
   let srv: Server;
@@ -23,9 +23,18 @@ describe('SDK and server cannot drift', () => {
       const a = fresh.split('\n');
       const b = committed.split('\n');
       const line = a.findIndex((l, i) => l !== b[i]);
-      assert.fail(`generated types are stale from line ${line + 1}: server has ${JSON.stringify(a[line])}, file has ${JSON.stringify(b[line])}. Run \`npm run sdk:types\`.`);
+      assert.fail(
+        `generated types are stale from line ${line + 1}: server has ${JSON.stringify(a[line])}, file has ${JSON.stringify(b[line])}. Run \`npm run sdk:types\`.`,
+      );
     }
-    assert.equal(OPERATIONS.length, Object.values(doc.paths).reduce((n: number, p: any) => n + Object.keys(p).filter((m) => ['get', 'put', 'post', 'delete', 'patch'].includes(m)).length, 0));
+    assert.equal(
+      OPERATIONS.length,
+      Object.values(doc.paths).reduce(
+        (n: number, p: any) =>
+          n + Object.keys(p).filter((m) => ['get', 'put', 'post', 'delete', 'patch'].includes(m)).length,
+        0,
+      ),
+    );
   });
 
   it('every route the SDK calls (outside the marketplaces built on other branches) is in the OpenAPI document', () => {
@@ -34,7 +43,12 @@ describe('SDK and server cannot drift', () => {
   });
 
   it('the check catches a route the server does not serve', () => {
-    assert.deepEqual(missingFrom(doc, [['bogus', { method: 'GET', path: '/api/agents/{id}/nothing' }], ['wrongMethod', { method: 'PATCH', path: '/api/agents/{id}' }]]),
-      ['bogus: GET /api/agents/{id}/nothing', 'wrongMethod: PATCH /api/agents/{id}']);
+    assert.deepEqual(
+      missingFrom(doc, [
+        ['bogus', { method: 'GET', path: '/api/agents/{id}/nothing' }],
+        ['wrongMethod', { method: 'PATCH', path: '/api/agents/{id}' }],
+      ]),
+      ['bogus: GET /api/agents/{id}/nothing', 'wrongMethod: PATCH /api/agents/{id}'],
+    );
   });
 });

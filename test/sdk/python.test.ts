@@ -19,7 +19,11 @@ describe('Python SDK', { skip: (!usable && `${python} >= 3.10 not found`) || fir
     const db = await freshDatabaseUrl();
     try {
       const env = { ...process.env, PYTHONPATH: join(SDK, 'src'), PYTHONDONTWRITEBYTECODE: '1', DATABASE_URL: db.url };
-      const child = spawn(python, ['-m', 'unittest', 'discover', '-s', 'tests', '-t', '.'], { cwd: SDK, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(python, ['-m', 'unittest', 'discover', '-s', 'tests', '-t', '.'], {
+        cwd: SDK,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let output = '';
       child.stdout.on('data', (d) => (output += d));
       child.stderr.on('data', (d) => (output += d));

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { makeTenant, type TestTenant } from '../helpers/http.js';
-import { startServer, type Server } from './server.js';
+import { type Server, startServer } from './server.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -19,18 +19,32 @@ describe('sdk/examples/quickstart.ts', () => {
   after(() => srv.close());
 
   it('runs against a live server with ATOM_URL and ATOM_API_KEY', async () => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'sdk/examples/quickstart.ts'], { cwd: ROOT, env: { ...process.env, ATOM_URL: srv.url, ATOM_API_KEY: t.key }, timeout: 60_000 });
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'sdk/examples/quickstart.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, ATOM_URL: srv.url, ATOM_API_KEY: t.key },
+      timeout: 60_000,
+    });
     assert.match(stdout, /created agent agt_\S+ \(student\)/);
-    assert.match(stdout, /execution exe_\S+: failed \(No installed skill matches this task\.\)/, 'a fresh tenant has no skills; the execution was polled to its end');
+    assert.match(
+      stdout,
+      /execution exe_\S+: failed \(No installed skill matches this task\.\)/,
+      'a fresh tenant has no skills; the execution was polled to its end',
+    );
     assert.match(stdout, /webhook \S+ → https:\/\/example\.com\/atom-hooks, secret whsec_/);
     assert.match(stdout, /deleted agent agt_/);
   });
 
   it('exits 1 with the error code on a bad key, 2 without one', async () => {
-    const bad = await run(process.execPath, ['--import', 'tsx', 'sdk/examples/quickstart.ts'], { cwd: ROOT, env: { ...process.env, ATOM_URL: srv.url, ATOM_API_KEY: 'sk-atomnotarealkey' } }).catch((e) => e);
+    const bad = await run(process.execPath, ['--import', 'tsx', 'sdk/examples/quickstart.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, ATOM_URL: srv.url, ATOM_API_KEY: 'sk-atomnotarealkey' },
+    }).catch((e) => e);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /INVALID_API_KEY \(401\)/);
-    const none = await run(process.execPath, ['--import', 'tsx', 'sdk/examples/quickstart.ts'], { cwd: ROOT, env: { ...process.env, ATOM_URL: srv.url, ATOM_API_KEY: '' } }).catch((e) => e);
+    const none = await run(process.execPath, ['--import', 'tsx', 'sdk/examples/quickstart.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, ATOM_URL: srv.url, ATOM_API_KEY: '' },
+    }).catch((e) => e);
     assert.equal(none.code, 2);
   });
 });

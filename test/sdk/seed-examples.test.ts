@@ -5,7 +5,7 @@ import { call, makeTenant, type TestTenant } from '../helpers/http.js';
 import { startReceiver, waitUntil } from '../helpers/receiver.js';
 import { standardKit } from '../helpers/tools.js';
 import { runExample } from './seed-runner.js';
-import { envelope, startScripted, startServer, type Server } from './server.js';
+import { envelope, type Server, startScripted, startServer } from './server.js';
 
 /**
  * The seeds' TypeScript examples that use routes of this branch, run against a real server with
@@ -41,14 +41,35 @@ describe('seed examples', () => {
 
   it('marketplace-api.txt: client.skills.browse / install / rate', async () => {
     const publisher = await makeTenant(srv.app, 'team');
-    const skill = await call(srv.app, 'POST', '/api/v1/skills/private', { key: publisher.key, body: { name: 'Inbox Digest', description: 'Summarise unread email', skill_type: 'function', code: 'function execute(i) { return i; }', category: 'productivity' } });
-    const listing = await new MarketplaceClient({ baseUrl: srv.url, apiKey: publisher.key }).publishSkill({ skillId: skill.body.skill_id, action: 'summarize' });
+    const skill = await call(srv.app, 'POST', '/api/v1/skills/private', {
+      key: publisher.key,
+      body: {
+        name: 'Inbox Digest',
+        description: 'Summarise unread email',
+        skill_type: 'function',
+        code: 'function execute(i) { return i; }',
+        category: 'productivity',
+      },
+    });
+    const listing = await new MarketplaceClient({ baseUrl: srv.url, apiKey: publisher.key }).publishSkill({
+      skillId: skill.body.skill_id,
+      action: 'summarize',
+    });
     await call(srv.app, 'POST', `/api/skills/approve/${listing.componentId}`, { admin: true });
-    const agent = (await call(srv.app, 'POST', '/api/agents', { key: t.key, body: { name: 'Mail', role: 'general-assistant', maturity_level: 'intern' } })).body.data.agent;
+    const agent = (
+      await call(srv.app, 'POST', '/api/agents', {
+        key: t.key,
+        body: { name: 'Mail', role: 'general-assistant', maturity_level: 'intern' },
+      })
+    ).body.data.agent;
 
     const { exports: x } = await runExample('marketplace-api-js-sdk.ts', {
       env: { ATOM_URL: srv.url },
-      replace: [['sk-your-key', t.key], ['skill-uuid-123', listing.componentId], ['agent-uuid-456', agent.id]],
+      replace: [
+        ['sk-your-key', t.key],
+        ['skill-uuid-123', listing.componentId],
+        ['agent-uuid-456', agent.id],
+      ],
       exports: ['skills', 'result'],
     });
     assert.ok(x.skills.some((s: { id: string }) => s.id === listing.componentId));
@@ -57,19 +78,37 @@ describe('seed examples', () => {
     assert.equal(detail.body.skill.rating, 5, 'the example rated it');
   });
 
-  it('developer guide: createWebhook, then a delivery the seed\'s own verifyWebhook and the SDK\'s both accept', async () => {
+  it("developer guide: createWebhook, then a delivery the seed's own verifyWebhook and the SDK's both accept", async () => {
     const receiver = await startReceiver();
     try {
       const { exports: x } = await runExample('dev-guide-create-webhook.ts', {
-        replace: [['https://atom-saas.fly.dev/api', `${srv.url}/api`], ['your-tenant-id', t.id], ['your-api-token', t.key], ['https://your-app.com/webhooks/marketplace', receiver.url]],
+        replace: [
+          ['https://atom-saas.fly.dev/api', `${srv.url}/api`],
+          ['your-tenant-id', t.id],
+          ['your-api-token', t.key],
+          ['https://your-app.com/webhooks/marketplace', receiver.url],
+        ],
         exports: ['webhook'],
       });
       assert.deepEqual(x.webhook.events, ['component.installed', 'component.updated', 'component.rated']);
-      const seed = (await runExample('dev-guide-verify-webhook.ts', { exports: ['verifyWebhook'] })).exports.verifyWebhook as (p: string, s: string, k: string) => boolean;
+      const seed = (await runExample('dev-guide-verify-webhook.ts', { exports: ['verifyWebhook'] })).exports
+        .verifyWebhook as (p: string, s: string, k: string) => boolean;
 
       const publisher = await makeTenant(srv.app, 'team');
-      const skill = await call(srv.app, 'POST', '/api/v1/skills/private', { key: publisher.key, body: { name: 'Hooked', description: 'd', skill_type: 'function', code: 'function execute(i) { return i; }', action: 'read' } });
-      const pub = await call(srv.app, 'POST', '/api/skills/publish', { key: publisher.key, body: { skill_id: skill.body.skill_id } });
+      const skill = await call(srv.app, 'POST', '/api/v1/skills/private', {
+        key: publisher.key,
+        body: {
+          name: 'Hooked',
+          description: 'd',
+          skill_type: 'function',
+          code: 'function execute(i) { return i; }',
+          action: 'read',
+        },
+      });
+      const pub = await call(srv.app, 'POST', '/api/skills/publish', {
+        key: publisher.key,
+        body: { skill_id: skill.body.skill_id },
+      });
       await call(srv.app, 'POST', `/api/skills/approve/${pub.body.marketplace_id}`, { admin: true });
       await call(srv.app, 'POST', '/api/skills/install', { key: t.key, body: { skill_id: pub.body.marketplace_id } });
       await waitUntil(() => receiver.received.length > 0);
@@ -85,9 +124,16 @@ describe('seed examples', () => {
     }
   });
 
-  it('developer guide: withRetry catches the SDK\'s RateLimitError and waits retryAfter', async () => {
-    const s = await startScripted((_, n) => (n === 1 ? { status: 429, headers: { 'retry-after': '1' }, body: envelope('RATE_LIMIT_EXCEEDED', 'Rate limit exceeded. Retry after 1 seconds.', { retry_after: 1 }) }
-      : { status: 200, body: { skills: [{ id: 'mkt_1', name: 'x' }], total: 1 } }));
+  it("developer guide: withRetry catches the SDK's RateLimitError and waits retryAfter", async () => {
+    const s = await startScripted((_, n) =>
+      n === 1
+        ? {
+            status: 429,
+            headers: { 'retry-after': '1' },
+            body: envelope('RATE_LIMIT_EXCEEDED', 'Rate limit exceeded. Retry after 1 seconds.', { retry_after: 1 }),
+          }
+        : { status: 200, body: { skills: [{ id: 'mkt_1', name: 'x' }], total: 1 } },
+    );
     try {
       const { exports: x, logs } = await runExample('dev-guide-with-retry.ts', { exports: ['withRetry'] });
       const client = new MarketplaceClient({ baseUrl: s.url, maxRetries: 0 });
@@ -112,7 +158,14 @@ describe('seed examples', () => {
 
   it('integration guide: basic setup from the environment', async () => {
     const { exports: x } = await runExample('integration-setup.ts', {
-      env: { ATOM_BASE_URL: `${srv.url}/api`, ATOM_TENANT_ID: t.id, ATOM_API_TOKEN: t.key, ATOM_FEDERATION_URL: `${srv.url}/api/federation`, ATOM_FEDERATION_KEY: 'fed-key', ATOM_INSTANCE_URL: 'https://b.example' },
+      env: {
+        ATOM_BASE_URL: `${srv.url}/api`,
+        ATOM_TENANT_ID: t.id,
+        ATOM_API_TOKEN: t.key,
+        ATOM_FEDERATION_URL: `${srv.url}/api/federation`,
+        ATOM_FEDERATION_KEY: 'fed-key',
+        ATOM_INSTANCE_URL: 'https://b.example',
+      },
       exports: ['marketplace', 'federation'],
     });
     assert.ok(x.marketplace instanceof MarketplaceClient && x.federation instanceof FederationClient);

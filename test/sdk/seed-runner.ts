@@ -20,7 +20,10 @@ export interface RunOptions {
  * its import line changed. A copy with the placeholders replaced is imported (tsx compiles it), so
  * its top-level code runs against the real server; console.log output is collected.
  */
-export async function runExample(file: string, o: RunOptions = {}): Promise<{ exports: Record<string, any>; logs: string[] }> {
+export async function runExample(
+  file: string,
+  o: RunOptions = {},
+): Promise<{ exports: Record<string, any>; logs: string[] }> {
   let text = readFileSync(join(EXAMPLES_DIR, file), 'utf8');
   for (const [from, to] of o.replace ?? []) {
     assert.ok(text.includes(from), `placeholder ${from} not in ${file}`);

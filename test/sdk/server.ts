@@ -13,8 +13,19 @@ export async function startServer(overrides: Partial<Config> = {}) {
 
 export type Server = Awaited<ReturnType<typeof startServer>>;
 
-export interface Answer { status: number; headers?: Record<string, string>; body?: unknown; delayMs?: number }
-export interface Seen { method: string; url: string; headers: http.IncomingHttpHeaders; body: string; at: number }
+export interface Answer {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+  delayMs?: number;
+}
+export interface Seen {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  at: number;
+}
 
 /**
  * A small real HTTP server on loopback whose answers a test scripts (429 with Retry-After,
@@ -31,7 +42,9 @@ export async function startScripted(answer: (seen: Seen, n: number) => Answer) {
       const a = answer(s, seen.length);
       const timer = setTimeout(() => {
         if (res.destroyed) return;
-        res.writeHead(a.status, { 'content-type': 'application/json', ...(a.headers ?? {}) }).end(a.body === undefined ? '' : JSON.stringify(a.body));
+        res
+          .writeHead(a.status, { 'content-type': 'application/json', ...(a.headers ?? {}) })
+          .end(a.body === undefined ? '' : JSON.stringify(a.body));
       }, a.delayMs ?? 0);
       res.on('close', () => clearTimeout(timer));
     });
@@ -40,10 +53,19 @@ export async function startScripted(answer: (seen: Seen, n: number) => Answer) {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     seen,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
 /** The server's error envelope, as a scripted server sends it. */
-export const envelope = (code: string, message: string, details?: Record<string, unknown>) =>
-  ({ success: false, error: { code, message, ...(details ? { details } : {}) }, code, message, meta: { timestamp: new Date().toISOString(), request_id: 'req_test' } });
+export const envelope = (code: string, message: string, details?: Record<string, unknown>) => ({
+  success: false,
+  error: { code, message, ...(details ? { details } : {}) },
+  code,
+  message,
+  meta: { timestamp: new Date().toISOString(), request_id: 'req_test' },
+});

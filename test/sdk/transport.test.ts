@@ -1,19 +1,38 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
-  AtomClient, AuthenticationError, ComponentNotFoundError, ConnectionError, InsufficientPermissionsError, MarketplaceClient,
-  MarketplaceError, NotFoundError, RateLimitError, ServerError, TimeoutError, ValidationError, normaliseBaseUrl,
+  AtomClient,
+  AuthenticationError,
+  ComponentNotFoundError,
+  ConnectionError,
+  InsufficientPermissionsError,
+  MarketplaceClient,
+  MarketplaceError,
+  NotFoundError,
+  normaliseBaseUrl,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+  ValidationError,
 } from '@atom-platform/sdk';
 import { makeKey, makeTenant, type TestTenant } from '../helpers/http.js';
-import { envelope, startScripted, startServer, type Server } from './server.js';
+import { envelope, type Server, startScripted, startServer } from './server.js';
 
 const fast = { retryDelayMs: 10, maxRetryDelayMs: 5_000 };
 
 describe('transport against scripted loopback servers', () => {
   it('retries 429 after Retry-After and 503 with backoff, keeping one Idempotency-Key per POST', async () => {
-    const s = await startScripted((_, n) => (n === 1 ? { status: 429, headers: { 'retry-after': '1' }, body: envelope('RATE_LIMIT_EXCEEDED', 'slow down', { retry_after: 1 }) }
-      : n === 2 ? { status: 503, body: envelope('SERVICE_UNAVAILABLE', 'busy') }
-        : { status: 201, body: { success: true, data: { agent: { id: 'agt_1', name: 'x' } }, meta: {} } }));
+    const s = await startScripted((_, n) =>
+      n === 1
+        ? {
+            status: 429,
+            headers: { 'retry-after': '1' },
+            body: envelope('RATE_LIMIT_EXCEEDED', 'slow down', { retry_after: 1 }),
+          }
+        : n === 2
+          ? { status: 503, body: envelope('SERVICE_UNAVAILABLE', 'busy') }
+          : { status: 201, body: { success: true, data: { agent: { id: 'agt_1', name: 'x' } }, meta: {} } },
+    );
     try {
       const client = new AtomClient({ baseUrl: `${s.url}/api`, apiKey: 'sk-atomtest', ...fast });
       const agent = await client.agents.create({ name: 'x', role: 'general-assistant' });
@@ -33,7 +52,11 @@ describe('transport against scripted loopback servers', () => {
   });
 
   it('gives up after maxRetries with the typed error; RateLimitError carries retryAfter', async () => {
-    const s = await startScripted(() => ({ status: 429, headers: { 'retry-after': '0' }, body: envelope('RATE_LIMIT_EXCEEDED', 'Rate limit exceeded', { retry_after: 0 }) }));
+    const s = await startScripted(() => ({
+      status: 429,
+      headers: { 'retry-after': '0' },
+      body: envelope('RATE_LIMIT_EXCEEDED', 'Rate limit exceeded', { retry_after: 0 }),
+    }));
     try {
       const client = new MarketplaceClient({ baseUrl: s.url, maxRetries: 2, ...fast });
       const err = await client.listSkills().catch((e) => e);
@@ -48,8 +71,11 @@ describe('transport against scripted loopback servers', () => {
   });
 
   it('does not wait for a Retry-After beyond maxRetryDelayMs, and never retries 4xx', async () => {
-    const s = await startScripted((r) => (r.url.startsWith('/api/skills/marketplace') ? { status: 429, headers: { 'retry-after': '3600' }, body: envelope('RATE_LIMIT_EXCEEDED', 'x') }
-      : { status: 400, body: envelope('VALIDATION_ERROR', 'body/rating must be <= 5', { field: 'rating' }) }));
+    const s = await startScripted((r) =>
+      r.url.startsWith('/api/skills/marketplace')
+        ? { status: 429, headers: { 'retry-after': '3600' }, body: envelope('RATE_LIMIT_EXCEEDED', 'x') }
+        : { status: 400, body: envelope('VALIDATION_ERROR', 'body/rating must be <= 5', { field: 'rating' }) },
+    );
     try {
       const client = new MarketplaceClient({ baseUrl: s.url, ...fast });
       const started = Date.now();
@@ -81,7 +107,10 @@ describe('transport against scripted loopback servers', () => {
   });
 
   it('a caller abort stops at once; a closed port is a ConnectionError; 500 is a ServerError', async () => {
-    const s = await startScripted(() => ({ status: 500, body: envelope('INTERNAL_ERROR', 'An internal error occurred') }));
+    const s = await startScripted(() => ({
+      status: 500,
+      body: envelope('INTERNAL_ERROR', 'An internal error occurred'),
+    }));
     try {
       const client = new MarketplaceClient({ baseUrl: s.url, maxRetries: 1, ...fast });
       const err = await client.listInstallations().catch((e) => e);
@@ -90,7 +119,9 @@ describe('transport against scripted loopback servers', () => {
       const ac = new AbortController();
       setTimeout(() => ac.abort(new Error('stop')), 50);
       const slow = await startScripted(() => ({ status: 200, delayMs: 2_000 }));
-      const aborted = await new MarketplaceClient({ baseUrl: slow.url }).t.call({ method: 'GET', path: '/api/health' }, { signal: ac.signal }).catch((e) => e);
+      const aborted = await new MarketplaceClient({ baseUrl: slow.url }).t
+        .call({ method: 'GET', path: '/api/health' }, { signal: ac.signal })
+        .catch((e) => e);
       assert.equal((aborted as Error).message, 'stop');
       await slow.close();
     } finally {
@@ -101,7 +132,10 @@ describe('transport against scripted loopback servers', () => {
   });
 
   it('a POST that may have run (500) is retried with the same Idempotency-Key; retryNonIdempotent: false sends it once', async () => {
-    const s = await startScripted(() => ({ status: 500, body: envelope('INTERNAL_ERROR', 'An internal error occurred') }));
+    const s = await startScripted(() => ({
+      status: 500,
+      body: envelope('INTERNAL_ERROR', 'An internal error occurred'),
+    }));
     try {
       const safe = new MarketplaceClient({ baseUrl: s.url, maxRetries: 2, retryNonIdempotent: false, ...fast });
       assert.ok((await safe.installSkill('mkt_1').catch((e) => e)) instanceof ServerError);
@@ -109,13 +143,25 @@ describe('transport against scripted loopback servers', () => {
       const retrying = new MarketplaceClient({ baseUrl: s.url, maxRetries: 2, ...fast });
       await retrying.installSkill('mkt_1').catch(() => {});
       assert.equal(s.seen.length, 4, 'by default: three attempts');
-      assert.equal(new Set(s.seen.slice(1).map((r) => r.headers['idempotency-key'])).size, 1, 'one key for every attempt');
+      assert.equal(
+        new Set(s.seen.slice(1).map((r) => r.headers['idempotency-key'])).size,
+        1,
+        'one key for every attempt',
+      );
     } finally {
       await s.close();
     }
     const slow = await startScripted(() => ({ status: 200, delayMs: 1_000, body: {} }));
     try {
-      const err = await new MarketplaceClient({ baseUrl: slow.url, timeoutMs: 150, maxRetries: 2, retryNonIdempotent: false, ...fast }).rateSkill('mkt_1', 5).catch((e) => e);
+      const err = await new MarketplaceClient({
+        baseUrl: slow.url,
+        timeoutMs: 150,
+        maxRetries: 2,
+        retryNonIdempotent: false,
+        ...fast,
+      })
+        .rateSkill('mkt_1', 5)
+        .catch((e) => e);
       assert.ok(err instanceof TimeoutError);
       assert.equal(slow.seen.length, 1, 'opted out: POST after a timeout once');
     } finally {
@@ -123,7 +169,9 @@ describe('transport against scripted loopback servers', () => {
     }
     const closed = await startScripted(() => ({ status: 200 }));
     await closed.close();
-    const refused = await new MarketplaceClient({ baseUrl: closed.url, maxRetries: 1, ...fast }).installSkill('mkt_1').catch((e) => e);
+    const refused = await new MarketplaceClient({ baseUrl: closed.url, maxRetries: 1, ...fast })
+      .installSkill('mkt_1')
+      .catch((e) => e);
     assert.ok(refused instanceof ConnectionError);
     assert.equal(refused.code, 'CONNECTION_REFUSED', 'a refused connection never ran, so POST retries it too');
   });
@@ -154,7 +202,9 @@ describe('typed errors from the real server', () => {
     assert.match(e401.requestId ?? '', /.+/);
 
     const viewer = await makeKey(srv.app, t, { role: 'viewer' });
-    const e403 = await new AtomClient({ baseUrl: srv.url, apiKey: viewer.key }).agents.create({ name: 'n', role: 'general-assistant' }).catch((e) => e);
+    const e403 = await new AtomClient({ baseUrl: srv.url, apiKey: viewer.key }).agents
+      .create({ name: 'n', role: 'general-assistant' })
+      .catch((e) => e);
     assert.ok(e403 instanceof InsufficientPermissionsError);
     assert.equal(e403.requiredPermission, 'AGENT_MANAGE');
 
@@ -164,12 +214,16 @@ describe('typed errors from the real server', () => {
     assert.equal(e404.componentId, 'mkt_missing');
     assert.equal(e404.code, 'SKILL_NOT_FOUND');
 
-    const e400 = await new AtomClient({ baseUrl: srv.url, apiKey: t.key }).agents.create({ name: '', role: 'general-assistant' }).catch((e) => e);
+    const e400 = await new AtomClient({ baseUrl: srv.url, apiKey: t.key }).agents
+      .create({ name: '', role: 'general-assistant' })
+      .catch((e) => e);
     assert.ok(e400 instanceof ValidationError);
     assert.equal(e400.status, 400);
 
     const other = await makeTenant(srv.app, 'team');
-    const mismatch = await new MarketplaceClient({ baseUrl: srv.url, apiToken: t.key, tenantId: other.id }).listSkills().catch((e) => e);
+    const mismatch = await new MarketplaceClient({ baseUrl: srv.url, apiToken: t.key, tenantId: other.id })
+      .listSkills()
+      .catch((e) => e);
     assert.equal(mismatch.code, 'TENANT_MISMATCH');
   });
 });

@@ -40,18 +40,36 @@ describe('web console in headless Chromium', firstPassOnly, () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     built = await startApp({
-      allowInsecureWebhooks: true, webhookRetryScheduleMs: [0, 300, 300], publicUrl: base,
-      oauth: { github: { clientId: 'atom-client', clientSecret: 'atom-secret', authorizeUrl: `${issuer}/authorize`, tokenUrl: `${issuer}/token`, testUrl: `${issuer}/userinfo`, revokeUrl: `${issuer}/revoke` } },
+      allowInsecureWebhooks: true,
+      webhookRetryScheduleMs: [0, 300, 300],
+      publicUrl: base,
+      oauth: {
+        github: {
+          clientId: 'atom-client',
+          clientSecret: 'atom-secret',
+          authorizeUrl: `${issuer}/authorize`,
+          tokenUrl: `${issuer}/token`,
+          testUrl: `${issuer}/userinfo`,
+          revokeUrl: `${issuer}/revoke`,
+        },
+      },
     });
     built.ctx.tools.register(standardKit());
     await built.app.listen({ port, host: '127.0.0.1' });
     a = await makeTenant(built.app, 'team', 'Acme Robotics');
     b = await makeTenant(built.app, 'team', 'Beta Labs');
     // A's owner also belongs to B (invited, and accepted), so the tenant switcher has something to switch to.
-    const m = await call(built.app, 'POST', '/api/members', { key: b.key, body: { email: a.ownerEmail, role: 'admin' } });
+    const m = await call(built.app, 'POST', '/api/members', {
+      key: b.key,
+      body: { email: a.ownerEmail, role: 'admin' },
+    });
     assert.equal(m.status, 201, JSON.stringify(m.body));
-    const owner = await call(built.app, 'POST', '/api/auth/login', { body: { email: a.ownerEmail, password: a.ownerPassword } });
-    const accepted = await call(built.app, 'POST', `/api/invitations/${m.body.data.invitation.id}/accept`, { token: owner.body.data.access_token });
+    const owner = await call(built.app, 'POST', '/api/auth/login', {
+      body: { email: a.ownerEmail, password: a.ownerPassword },
+    });
+    const accepted = await call(built.app, 'POST', `/api/invitations/${m.body.data.invitation.id}/accept`, {
+      token: owner.body.data.access_token,
+    });
     assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
     rx = await startReceiver();
     browser = await openBrowser(consoleErrors);
@@ -66,10 +84,15 @@ describe('web console in headless Chromium', firstPassOnly, () => {
   });
 
   // Where the page stood when each step ended, for debugging a failure (not committed).
-  afterEach(async (t) => { await page?.screenshot({ path: join(tmpdir(), `atom-console-${t.name.slice(0, 24).replace(/\W+/g, '-')}.png`) }).catch(() => undefined); });
+  afterEach(async (t) => {
+    await page
+      ?.screenshot({ path: join(tmpdir(), `atom-console-${t.name.slice(0, 24).replace(/\W+/g, '-')}.png`) })
+      .catch(() => undefined);
+  });
 
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  const nav = (label: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
+  const nav = (label: string) =>
+    page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
   const signOut = () => page.getByRole('button', { name: 'Sign out' }).click();
 
   it('serves the console at / and index.html for client routes, never for /api', async () => {
@@ -127,7 +150,11 @@ describe('web console in headless Chromium', firstPassOnly, () => {
     await progress.getByText(/Reasoning trace \(\d+ steps\)/).click();
     await progress.getByText(/embedded deterministic planner/).waitFor();
     await progress.getByText(/Reasoning trace \(\d+ steps\)/).click();
-    await page.getByRole('region', { name: 'Recent executions' }).getByText('Search for recent AI research papers').first().waitFor();
+    await page
+      .getByRole('region', { name: 'Recent executions' })
+      .getByText('Search for recent AI research papers')
+      .first()
+      .waitFor();
     await page.getByRole('region', { name: 'Episodes' }).getByText('Search for recent AI research papers').waitFor();
     await page.getByRole('img', { name: 'Readiness components' }).waitFor();
 
@@ -138,7 +165,11 @@ describe('web console in headless Chromium', firstPassOnly, () => {
     // A second run: readiness over time is charted after each episode, with its components.
     await page.getByLabel('Task', { exact: true }).fill('Find recent papers on agents');
     await page.getByRole('button', { name: 'Execute' }).click();
-    await page.getByRole('region', { name: 'Recent executions' }).getByText('Find recent papers on agents').first().waitFor();
+    await page
+      .getByRole('region', { name: 'Recent executions' })
+      .getByText('Find recent papers on agents')
+      .first()
+      .waitFor();
     await page.getByRole('img', { name: /Readiness over time: after episode 1 .*after episode 2 / }).waitFor();
     await page.getByText('■ zero intervention').waitFor();
     await shot('agent-detail');
@@ -166,7 +197,10 @@ describe('web console in headless Chromium', firstPassOnly, () => {
       await page.getByRole('button', { name: 'Refresh' }).click();
     }
     assert.equal(await executedOk.count(), 2, 'both agent.executed deliveries succeeded');
-    assert.ok(rx.received.some((r) => r.body.includes('agent.executed')), 'the receiver got agent.executed');
+    assert.ok(
+      rx.received.some((r) => r.body.includes('agent.executed')),
+      'the receiver got agent.executed',
+    );
     const before = rx.received.length;
     await log.getByRole('row').filter({ hasText: 'agent.created' }).getByRole('button', { name: 'Redeliver' }).click();
     for (let i = 0; i < 50 && rx.received.length === before; i++) await page.waitForTimeout(100);
@@ -203,7 +237,10 @@ describe('web console in headless Chromium', firstPassOnly, () => {
   });
 
   it('a supervised agent waits for a human: approve it on the Approvals page and the execution finishes', async () => {
-    const created = await call(built.app, 'POST', '/api/agents', { key: a.key, body: { name: 'Mailer', role: 'custom', maturity_level: 'supervised' } });
+    const created = await call(built.app, 'POST', '/api/agents', {
+      key: a.key,
+      body: { name: 'Mailer', role: 'custom', maturity_level: 'supervised' },
+    });
     const agentId = created.body.data.agent.id;
     await page.goto(`${base}/agents/${agentId}`);
     await page.getByLabel('Task', { exact: true }).fill('Send email to customers about the renewal');
@@ -217,8 +254,19 @@ describe('web console in headless Chromium', firstPassOnly, () => {
     await page.getByRole('tab', { name: 'approved' }).click();
     await page.getByText('Note: Renewal mail is fine').waitFor();
     await page.goto(`${base}/agents/${agentId}`);
-    const row = page.getByRole('region', { name: 'Recent executions' }).getByRole('row').filter({ hasText: 'Send email to customers' });
-    for (let i = 0; i < 30 && !(await row.getByText('completed').isVisible().catch(() => false)); i++) {
+    const row = page
+      .getByRole('region', { name: 'Recent executions' })
+      .getByRole('row')
+      .filter({ hasText: 'Send email to customers' });
+    for (
+      let i = 0;
+      i < 30 &&
+      !(await row
+        .getByText('completed')
+        .isVisible()
+        .catch(() => false));
+      i++
+    ) {
       await page.waitForTimeout(300);
       await page.reload();
     }
@@ -240,7 +288,9 @@ describe('web console in headless Chromium', firstPassOnly, () => {
     await page.getByLabel('Governance action').selectOption('summarize');
     await page.getByLabel('Category').fill('productivity');
     await page.getByLabel('Tags').fill('data, csv');
-    await page.getByLabel('Configuration schema (JSON Schema, optional)').fill('{"type":"object","required":["region"],"properties":{"region":{"type":"string"}}}');
+    await page
+      .getByLabel('Configuration schema (JSON Schema, optional)')
+      .fill('{"type":"object","required":["region"],"properties":{"region":{"type":"string"}}}');
     await page.getByRole('button', { name: 'Submit for review' }).click();
     await page.getByRole('heading', { name: 'CSV Summariser' }).waitFor();
     listingUrl = new URL(page.url()).pathname;
@@ -257,8 +307,19 @@ describe('web console in headless Chromium', firstPassOnly, () => {
   });
 
   it('rejects a spam listing with a reason and approves the skill in the review queue as the platform admin', async () => {
-    const spam = await call(built.app, 'POST', '/api/v1/skills/private', { key: a.key, body: { name: 'Spam skill', description: 'Buy now', skill_type: 'function', code: 'function execute(){return 1}' } });
-    await call(built.app, 'POST', '/api/skills/publish', { key: a.key, body: { skill_id: spam.body.skill_id, action: 'read' } });
+    const spam = await call(built.app, 'POST', '/api/v1/skills/private', {
+      key: a.key,
+      body: {
+        name: 'Spam skill',
+        description: 'Buy now',
+        skill_type: 'function',
+        code: 'function execute(){return 1}',
+      },
+    });
+    await call(built.app, 'POST', '/api/skills/publish', {
+      key: a.key,
+      body: { skill_id: spam.body.skill_id, action: 'read' },
+    });
     await signOut();
     // Keyboard only: arrow keys move between the sign-in tabs, Enter submits.
     await page.getByRole('tab', { name: 'API key' }).focus();
@@ -297,7 +358,10 @@ describe('web console in headless Chromium', firstPassOnly, () => {
     await card.getByText(/No key issued/).waitFor();
     await card.getByRole('button', { name: 'Issue a key' }).click();
     const key = (await page.getByTestId('secret-value').textContent()) ?? '';
-    const discover = () => fetch(`${base}/api/federation/v1/marketplace/skills`, { headers: { 'x-federation-key': key, 'x-federation-source': base } });
+    const discover = () =>
+      fetch(`${base}/api/federation/v1/marketplace/skills`, {
+        headers: { 'x-federation-key': key, 'x-federation-source': base },
+      });
     assert.equal((await discover()).status, 200, 'the issued key opens the federation API');
     await page.getByRole('button', { name: 'I have stored it' }).click();
     await shot('federation');
@@ -325,7 +389,10 @@ describe('web console in headless Chromium', firstPassOnly, () => {
     await page.getByRole('button', { name: 'Install' }).click();
     const err = page.getByRole('alert').filter({ hasText: 'Not installed' });
     await err.waitFor();
-    assert.match((await err.textContent()) ?? '', /configuration does not fit this listing.*required property 'region'/);
+    assert.match(
+      (await err.textContent()) ?? '',
+      /configuration does not fit this listing.*required property 'region'/,
+    );
     await page.getByLabel('Configuration (JSON)').fill('{"region": "eu"}');
     await page.getByRole('button', { name: 'Install' }).click();
     await page.getByText('Skill installed successfully').waitFor();
@@ -377,7 +444,11 @@ describe('web console in headless Chromium', firstPassOnly, () => {
     await page.keyboard.press('Enter');
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 400, `no horizontal scroll at phone width (${width}px)`);
-    assert.deepEqual(consoleErrors.filter((e) => !/status of (4\d\d)/.test(e)), [], 'no script errors (CSP included)');
+    assert.deepEqual(
+      consoleErrors.filter((e) => !/status of (4\d\d)/.test(e)),
+      [],
+      'no script errors (CSP included)',
+    );
   });
 
   it('browses, installs and rates every other marketplace kind from the seeded catalogue', async () => {
@@ -395,7 +466,10 @@ describe('web console in headless Chromium', firstPassOnly, () => {
       await page.getByRole('heading', { name: k.item }).waitFor();
       if (k.nav === 'Canvas components') await page.getByLabel('Name of the new canvas').fill('Pipeline board');
       await page.getByRole('button', { name: 'Install' }).click();
-      await page.locator('.notice').filter({ hasText: /installed/i }).waitFor();
+      await page
+        .locator('.notice')
+        .filter({ hasText: /installed/i })
+        .waitFor();
       await page.getByLabel('5 stars').check();
       await page.getByRole('button', { name: 'Submit rating' }).click();
       await page.getByText('your 5-star rating is saved').waitFor();
@@ -404,6 +478,10 @@ describe('web console in headless Chromium', firstPassOnly, () => {
     const board = canvases.body.canvases.find((c: { name: string }) => c.name === 'Pipeline board');
     assert.ok(board, 'the new canvas was created');
     const detail = await call(built.app, 'GET', `/api/canvases/${board.id}`, { key: a.key });
-    assert.deepEqual(detail.body.canvas.components.map((c: { name: string }) => c.name), ['Data Table'], 'the component went into the new canvas');
+    assert.deepEqual(
+      detail.body.canvas.components.map((c: { name: string }) => c.name),
+      ['Data Table'],
+      'the component went into the new canvas',
+    );
   });
 });

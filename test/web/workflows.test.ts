@@ -25,7 +25,10 @@ const GRAPH = {
     { id: 'greet', type: 'transform', label: 'Greet', config: { expression: '{"greeting": \'Hello \' & input.name}' } },
     { id: 'done', type: 'output', label: 'Result' },
   ],
-  edges: [{ source: 'start', target: 'greet' }, { source: 'greet', target: 'done' }],
+  edges: [
+    { source: 'start', target: 'greet' },
+    { source: 'greet', target: 'done' },
+  ],
 };
 const NODE_IDS = GRAPH.nodes.map((n) => n.id);
 
@@ -34,7 +37,10 @@ async function workflowWithSchema(built: Built, t: TestTenant): Promise<string> 
   const tpl = await call(built.app, 'POST', '/api/marketplace/templates/advanced', {
     key: t.key,
     body: {
-      name: 'Greeter', description: 'Says hello to someone', category: 'demo', workflow_data: GRAPH,
+      name: 'Greeter',
+      description: 'Says hello to someone',
+      category: 'demo',
+      workflow_data: GRAPH,
       input_schema: [{ name: 'name', type: 'text', label: 'Name', required: true, description: 'Who to greet' }],
     },
   });
@@ -42,7 +48,10 @@ async function workflowWithSchema(built: Built, t: TestTenant): Promise<string> 
   const imported = await call(built.app, 'POST', `/api/marketplace/templates/${tpl.body.id}/import`, { key: t.key });
   assert.equal(imported.status, 201, JSON.stringify(imported.body));
   // An import is named "Imported: …": the console shows the name it is given.
-  const renamed = await call(built.app, 'PUT', `/api/workflows/${imported.body.id}`, { key: t.key, body: { name: 'Greeter' } });
+  const renamed = await call(built.app, 'PUT', `/api/workflows/${imported.body.id}`, {
+    key: t.key,
+    body: { name: 'Greeter' },
+  });
   assert.equal(renamed.status, 200, JSON.stringify(renamed.body));
   return imported.body.id;
 }
@@ -53,15 +62,29 @@ async function heldEndpoint() {
   let arrived: () => void = () => undefined;
   const server = http.createServer((req, res) => {
     req.resume();
-    req.on('end', () => { waiting.push(res); arrived(); });
+    req.on('end', () => {
+      waiting.push(res);
+      arrived();
+    });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slow`,
     /** Resolves once a request is being held. */
-    held: () => new Promise<void>((r) => { if (waiting.length) r(); else arrived = r; }),
-    release: () => { for (const res of waiting.splice(0)) res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'); },
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    held: () =>
+      new Promise<void>((r) => {
+        if (waiting.length) r();
+        else arrived = r;
+      }),
+    release: () => {
+      for (const res of waiting.splice(0))
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    },
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -89,7 +112,10 @@ describe('workflows in the web console (headless Chromium)', firstPassOnly, () =
     await built.app.listen({ port, host: '127.0.0.1' });
     a = await makeTenant(built.app, 'team', 'Acme Robotics');
     greeterId = await workflowWithSchema(built, a);
-    const plain = await call(built.app, 'POST', '/api/workflows', { key: a.key, body: { name: 'Plain greeter', ...GRAPH } });
+    const plain = await call(built.app, 'POST', '/api/workflows', {
+      key: a.key,
+      body: { name: 'Plain greeter', ...GRAPH },
+    });
     assert.equal(plain.status, 201, JSON.stringify(plain.body));
     plainId = plain.body.workflow.id;
     slow = await heldEndpoint();
@@ -97,21 +123,48 @@ describe('workflows in the web console (headless Chromium)', firstPassOnly, () =
       key: a.key,
       body: {
         name: 'Slow caller',
-        nodes: [{ id: 'start', type: 'trigger' }, { id: 'call', type: 'http', label: 'Call the slow service', config: { method: 'POST', url: slow.url, body: {} } }, { id: 'done', type: 'output' }],
-        edges: [{ source: 'start', target: 'call' }, { source: 'call', target: 'done' }],
+        nodes: [
+          { id: 'start', type: 'trigger' },
+          {
+            id: 'call',
+            type: 'http',
+            label: 'Call the slow service',
+            config: { method: 'POST', url: slow.url, body: {} },
+          },
+          { id: 'done', type: 'output' },
+        ],
+        edges: [
+          { source: 'start', target: 'call' },
+          { source: 'call', target: 'done' },
+        ],
       },
     });
     assert.equal(slowWf.status, 201, JSON.stringify(slowWf.body));
     slowId = slowWf.body.workflow.id;
     // A supervised agent asks a human before it sends mail: its node parks the run.
-    const agent = await call(built.app, 'POST', '/api/agents', { key: a.key, body: { name: 'Mailer', role: 'custom', maturity_level: 'supervised' } });
+    const agent = await call(built.app, 'POST', '/api/agents', {
+      key: a.key,
+      body: { name: 'Mailer', role: 'custom', maturity_level: 'supervised' },
+    });
     assert.equal(agent.status, 201, JSON.stringify(agent.body));
     const mailer = await call(built.app, 'POST', '/api/workflows', {
       key: a.key,
       body: {
         name: 'Renewal mail',
-        nodes: [{ id: 'start', type: 'trigger' }, { id: 'mail', type: 'agent', label: 'Mail the customers', config: { agent: 'Mailer', task: 'Send email to customers about the renewal' } }, { id: 'done', type: 'output' }],
-        edges: [{ source: 'start', target: 'mail' }, { source: 'mail', target: 'done' }],
+        nodes: [
+          { id: 'start', type: 'trigger' },
+          {
+            id: 'mail',
+            type: 'agent',
+            label: 'Mail the customers',
+            config: { agent: 'Mailer', task: 'Send email to customers about the renewal' },
+          },
+          { id: 'done', type: 'output' },
+        ],
+        edges: [
+          { source: 'start', target: 'mail' },
+          { source: 'mail', target: 'done' },
+        ],
       },
     });
     assert.equal(mailer.status, 201, JSON.stringify(mailer.body));
@@ -127,11 +180,17 @@ describe('workflows in the web console (headless Chromium)', firstPassOnly, () =
     await built?.close();
   });
 
-  afterEach(async (t) => { await page?.screenshot({ path: join(tmpdir(), `atom-workflows-${t.name.slice(0, 24).replace(/\W+/g, '-')}.png`) }).catch(() => undefined); });
+  afterEach(async (t) => {
+    await page
+      ?.screenshot({ path: join(tmpdir(), `atom-workflows-${t.name.slice(0, 24).replace(/\W+/g, '-')}.png`) })
+      .catch(() => undefined);
+  });
 
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  const nav = (label: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
-  const graphNode = (id: string, state?: string) => page.locator(`.react-flow__node[data-id="${id}"]${state ? `[data-state="${state}"]` : ''}`);
+  const nav = (label: string) =>
+    page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
+  const graphNode = (id: string, state?: string) =>
+    page.locator(`.react-flow__node[data-id="${id}"]${state ? `[data-state="${state}"]` : ''}`);
 
   it('lists the workflows and draws one as a graph (React Flow) with its triggers', async () => {
     await page.goto(`${base}/`);
@@ -177,7 +236,9 @@ describe('workflows in the web console (headless Chromium)', firstPassOnly, () =
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     const form = page.getByRole('form', { name: 'Run Greeter' });
     await form.getByRole('textbox', { name: 'Name (required)' }).waitFor();
-    const refused = page.waitForResponse((r) => r.url().endsWith(`/api/workflows/${greeterId}/run`) && r.request().method() === 'POST');
+    const refused = page.waitForResponse(
+      (r) => r.url().endsWith(`/api/workflows/${greeterId}/run`) && r.request().method() === 'POST',
+    );
     await form.getByRole('button', { name: 'Start run' }).click();
     assert.equal((await refused).status(), 400);
     await form.getByRole('alert').filter({ hasText: 'The run did not start' }).waitFor();
@@ -241,11 +302,18 @@ describe('workflows in the web console (headless Chromium)', firstPassOnly, () =
     await graphNode('done', 'pending').waitFor();
     await page.getByRole('button', { name: 'Cancel run' }).waitFor();
     await shot('workflow-run-live');
-    const marker = await page.evaluate(() => { (window as unknown as { marker: number }).marker = 1; return 1; });
+    const marker = await page.evaluate(() => {
+      (window as unknown as { marker: number }).marker = 1;
+      return 1;
+    });
     slow.release();
     await graphNode('done', 'completed').waitFor();
     await page.getByTestId('run-status').filter({ hasText: 'completed' }).waitFor();
-    assert.equal(await page.evaluate(() => (window as unknown as { marker?: number }).marker), marker, 'updated in place, not reloaded');
+    assert.equal(
+      await page.evaluate(() => (window as unknown as { marker?: number }).marker),
+      marker,
+      'updated in place, not reloaded',
+    );
     assert.equal(await page.getByRole('button', { name: 'Cancel run' }).count(), 0);
   });
 
@@ -288,6 +356,10 @@ describe('workflows in the web console (headless Chromium)', firstPassOnly, () =
     await page.getByTestId('workflow-graph').waitFor();
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 400, `no horizontal scroll at phone width (${width}px)`);
-    assert.deepEqual(consoleErrors.filter((e) => !/status of (4\d\d)/.test(e)), [], 'no script errors (CSP included)');
+    assert.deepEqual(
+      consoleErrors.filter((e) => !/status of (4\d\d)/.test(e)),
+      [],
+      'no script errors (CSP included)',
+    );
   });
 });

@@ -1,9 +1,9 @@
 import { useCallback, useMemo, useState } from 'react';
 import { setApiSession } from './api';
+import { SignIn } from './pages/SignIn';
 import { navigate } from './router';
 import { Shell } from './Shell';
-import { SignIn } from './pages/SignIn';
-import { loadSession, saveSession, SessionContext, type Session } from './session';
+import { loadSession, type Session, SessionContext, saveSession } from './session';
 
 export function App() {
   const [session, setSession] = useState<Session | null>(() => loadSession());
@@ -13,12 +13,19 @@ export function App() {
     setSession(null);
     navigate('/', true);
   }, []);
-  const signIn = useCallback((s: Session) => {
-    saveSession(s);
-    setApiSession(s, signOut);
-    setSession(s);
-  }, [signOut]);
+  const signIn = useCallback(
+    (s: Session) => {
+      saveSession(s);
+      setApiSession(s, signOut);
+      setSession(s);
+    },
+    [signOut],
+  );
   setApiSession(session, signOut);
   const value = useMemo(() => ({ session, signIn, signOut }), [session, signIn, signOut]);
-  return <SessionContext.Provider value={value}>{session ? <Shell key={`${session.mode}:${session.tenantId}`} /> : <SignIn />}</SessionContext.Provider>;
+  return (
+    <SessionContext.Provider value={value}>
+      {session ? <Shell key={`${session.mode}:${session.tenantId}`} /> : <SignIn />}
+    </SessionContext.Provider>
+  );
 }

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { switchTenant } from './auth';
 import { KINDS } from './pages/marketplace/kinds';
-import { ROUTES } from './routes';
 import { Link, match, navigate, useLocation } from './router';
+import { ROUTES } from './routes';
 import { isPlatformAdmin, useSession } from './session';
 import { ErrorBox, errorText } from './ui';
 
@@ -64,30 +64,52 @@ export function Shell() {
 
   return (
     <div className="layout">
-      <a className="skip" href="#main">Skip to content</a>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
       <header className="top">
         <strong className="brand">ATOM</strong>
-        <button type="button" className="menu-toggle secondary" aria-expanded={menuOpen} aria-controls="nav" onClick={() => setMenuOpen(!menuOpen)}>Menu</button>
+        <button
+          type="button"
+          className="menu-toggle secondary"
+          aria-expanded={menuOpen}
+          aria-controls="nav"
+          onClick={() => setMenuOpen(!menuOpen)}
+        >
+          Menu
+        </button>
         <div className="who">
           {session!.tenants.length > 1 || (admin && session!.tenants.length > 0) ? (
             <label className="inline">
               <span className="sr-only">Tenant</span>
               <select aria-label="Tenant" value={session!.tenantId ?? ''} onChange={(e) => onSwitch(e.target.value)}>
                 {admin && <option value="">No tenant (review only)</option>}
-                {session!.tenants.map((t) => <option key={t.tenant_id} value={t.tenant_id}>{t.tenant_name} ({t.plan})</option>)}
+                {session!.tenants.map((t) => (
+                  <option key={t.tenant_id} value={t.tenant_id}>
+                    {t.tenant_name} ({t.plan})
+                  </option>
+                ))}
               </select>
             </label>
           ) : (
             <span className="muted">{current?.tenant_name ?? session!.tenantId ?? ''}</span>
           )}
-          <span className="badge neutral" title="How you are signed in">{admin ? 'platform admin' : `${session!.role ?? ''}${session!.plan ? ` · ${session!.plan}` : ''}`}</span>
-          <button type="button" className="secondary" onClick={signOut}>Sign out</button>
+          <span className="badge neutral" title="How you are signed in">
+            {admin ? 'platform admin' : `${session!.role ?? ''}${session!.plan ? ` · ${session!.plan}` : ''}`}
+          </span>
+          <button type="button" className="secondary" onClick={signOut}>
+            Sign out
+          </button>
         </div>
       </header>
       <nav id="nav" aria-label="Main" className={menuOpen ? 'side open' : 'side'}>
         <ul>
           {items.map((i) => (
-            <li key={i.to}><Link to={i.to} aria-current={path === i.to || path.startsWith(`${i.to}/`) ? 'page' : undefined}>{i.label}</Link></li>
+            <li key={i.to}>
+              <Link to={i.to} aria-current={path === i.to || path.startsWith(`${i.to}/`) ? 'page' : undefined}>
+                {i.label}
+              </Link>
+            </li>
           ))}
         </ul>
       </nav>
@@ -100,7 +122,9 @@ export function Shell() {
             route.r.render(route.p!)
           )
         ) : (
-          <p className="empty">Page not found. <Link to="/">Go home</Link></p>
+          <p className="empty">
+            Page not found. <Link to="/">Go home</Link>
+          </p>
         )}
       </main>
     </div>

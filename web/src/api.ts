@@ -2,7 +2,12 @@ import type { Session } from './session';
 
 /** An API failure, with the server's error code and a sentence a person can act on. */
 export class ApiError extends Error {
-  constructor(public status: number, public code: string, message: string, public details?: unknown) {
+  constructor(
+    public status: number,
+    public code: string,
+    message: string,
+    public details?: unknown,
+  ) {
     super(message);
   }
 }
@@ -22,8 +27,16 @@ export function authHeaders(s: Session | null = current): Record<string, string>
   return { Authorization: `Bearer ${s.secret}` };
 }
 
-export async function api<T = unknown>(method: string, path: string, body?: unknown, session?: Session | null): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json', ...authHeaders(session === undefined ? current : session) };
+export async function api<T = unknown>(
+  method: string,
+  path: string,
+  body?: unknown,
+  session?: Session | null,
+): Promise<T> {
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    ...authHeaders(session === undefined ? current : session),
+  };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let res: Response;
   try {
@@ -32,7 +45,12 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
     throw new ApiError(0, 'NETWORK_ERROR', 'The server could not be reached. Check your connection and try again.');
   }
   const text = await res.text();
-  let json: { success?: boolean; code?: string; message?: string; error?: { code?: string; message?: string; details?: unknown } } | null = null;
+  let json: {
+    success?: boolean;
+    code?: string;
+    message?: string;
+    error?: { code?: string; message?: string; details?: unknown };
+  } | null = null;
   try {
     json = text ? JSON.parse(text) : null;
   } catch {
@@ -42,7 +60,12 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
     const err = json?.error ?? {};
     const code = err.code ?? json?.code ?? `HTTP_${res.status}`;
     if (res.status === 401 && session === undefined) onUnauthorized();
-    throw new ApiError(res.status, code, plainMessage(res.status, code, err.message ?? json?.message, err.details), err.details);
+    throw new ApiError(
+      res.status,
+      code,
+      plainMessage(res.status, code, err.message ?? json?.message, err.details),
+      err.details,
+    );
   }
   return json as T;
 }
@@ -54,7 +77,9 @@ function plainMessage(status: number, code: string, message: string | undefined,
     case 'CONFIG_SCHEMA_INVALID': {
       const errors = (details?.errors ?? []) as { path?: unknown; message?: string }[];
       const parts = errors.map((e) => {
-        const where = String(e.path ?? '/').replace(/^\//, '').replace(/\//g, '.');
+        const where = String(e.path ?? '/')
+          .replace(/^\//, '')
+          .replace(/\//g, '.');
         return `${where ? `"${where}"` : 'the configuration'} ${e.message ?? 'is invalid'}`;
       });
       return `The configuration does not fit this listing${parts.length ? `: ${parts.join('; ')}` : ''}.`;
@@ -67,7 +92,9 @@ function plainMessage(status: number, code: string, message: string | undefined,
     case 'PLAN_RESTRICTED':
       return message ?? 'Your plan does not allow this. Upgrade to use it.';
     case 'VALIDATION_ERROR':
-      return details?.message ? `Please check the form: ${details.message}.` : 'Please check the form: a field is missing or invalid.';
+      return details?.message
+        ? `Please check the form: ${details.message}.`
+        : 'Please check the form: a field is missing or invalid.';
     case 'INVALID_API_KEY':
       return 'That API key is not valid (wrong, revoked or expired).';
     case 'INVALID_CREDENTIALS':

@@ -1,4 +1,4 @@
-import { useEffect, useState, type AnchorHTMLAttributes, type MouseEvent } from 'react';
+import { type AnchorHTMLAttributes, type MouseEvent, useEffect, useState } from 'react';
 
 /** A small history-API router: the server answers every non-/api path with index.html. */
 const listeners = new Set<() => void>();
@@ -6,7 +6,9 @@ const listeners = new Set<() => void>();
 export function navigate(to: string, replace = false) {
   if (replace) history.replaceState(null, '', to);
   else history.pushState(null, '', to);
-  listeners.forEach((l) => { l(); });
+  listeners.forEach((l) => {
+    l();
+  });
   window.scrollTo(0, 0);
 }
 

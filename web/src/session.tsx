@@ -44,5 +44,6 @@ export interface SessionApi {
 export const SessionContext = createContext<SessionApi>({ session: null, signIn: () => {}, signOut: () => {} });
 export const useSession = () => useContext(SessionContext);
 
-export const can = (s: Session | null, permission: string) => !!s && (s.mode === 'admin' || s.permissions.includes(permission));
+export const can = (s: Session | null, permission: string) =>
+  !!s && (s.mode === 'admin' || s.permissions.includes(permission));
 export const isPlatformAdmin = (s: Session | null) => s?.mode === 'admin';

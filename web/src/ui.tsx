@@ -1,4 +1,14 @@
-import { cloneElement, useCallback, useEffect, useId, useRef, useState, type KeyboardEvent, type ReactElement, type ReactNode } from 'react';
+import {
+  cloneElement,
+  type KeyboardEvent,
+  type ReactElement,
+  type ReactNode,
+  useCallback,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+} from 'react';
 import { ApiError } from './api';
 
 export function errorText(e: unknown): string {
@@ -52,7 +62,11 @@ export function ErrorBox({ error, title = 'Something went wrong' }: { error: unk
 }
 
 export function Loading({ what = 'Loading' }: { what?: string }) {
-  return <p className="muted" role="status" aria-live="polite">{what}…</p>;
+  return (
+    <p className="muted" role="status" aria-live="polite">
+      {what}…
+    </p>
+  );
 }
 
 export function Empty({ children }: { children: ReactNode }) {
@@ -64,45 +78,93 @@ export function SecretOnce({ label, value, onDone }: { label: string; value: str
   const [copied, setCopied] = useState(false);
   return (
     <div className="secret" role="status" aria-live="polite">
-      <p><strong>{label}</strong> — shown only this once. Store it now.</p>
+      <p>
+        <strong>{label}</strong> — shown only this once. Store it now.
+      </p>
       <code data-testid="secret-value">{value}</code>
       <div className="row">
-        <button type="button" onClick={() => navigator.clipboard?.writeText(value).then(() => setCopied(true), () => {})}>{copied ? 'Copied' : 'Copy'}</button>
-        <button type="button" className="secondary" onClick={onDone}>I have stored it</button>
+        <button
+          type="button"
+          onClick={() =>
+            navigator.clipboard?.writeText(value).then(
+              () => setCopied(true),
+              () => {},
+            )
+          }
+        >
+          {copied ? 'Copied' : 'Copy'}
+        </button>
+        <button type="button" className="secondary" onClick={onDone}>
+          I have stored it
+        </button>
       </div>
     </div>
   );
 }
 
 /** A labelled control: the label names the control, the hint describes it (not part of its name). */
-export function Field({ label, children, hint }: { label: string; children: ReactElement<Record<string, unknown>>; hint?: string }) {
+export function Field({
+  label,
+  children,
+  hint,
+}: {
+  label: string;
+  children: ReactElement<Record<string, unknown>>;
+  hint?: string;
+}) {
   const id = useId();
   const hintId = `${id}-hint`;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
       {cloneElement(children, { id, ...(hint ? { 'aria-describedby': hintId } : {}) })}
-      {hint && <small id={hintId} className="muted">{hint}</small>}
+      {hint && (
+        <small id={hintId} className="muted">
+          {hint}
+        </small>
+      )}
     </div>
   );
 }
 
 export const when = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString() : '—');
 
-export function Badge({ children, tone = 'neutral' }: { children: ReactNode; tone?: 'neutral' | 'good' | 'bad' | 'warn' }) {
+export function Badge({
+  children,
+  tone = 'neutral',
+}: {
+  children: ReactNode;
+  tone?: 'neutral' | 'good' | 'bad' | 'warn';
+}) {
   return <span className={`badge ${tone}`}>{children}</span>;
 }
 
 export const statusTone = (s: string): 'good' | 'bad' | 'warn' | 'neutral' =>
-  ['completed', 'active', 'approved', 'connected', 'delivered', 'installed', 'succeeded', 'success'].includes(s) ? 'good'
-    : ['failed', 'rejected', 'revoked', 'disabled', 'error', 'cancelled'].includes(s) ? 'bad'
-      : ['pending', 'in_progress', 'pending_approval', 'retrying'].includes(s) ? 'warn' : 'neutral';
+  ['completed', 'active', 'approved', 'connected', 'delivered', 'installed', 'succeeded', 'success'].includes(s)
+    ? 'good'
+    : ['failed', 'rejected', 'revoked', 'disabled', 'error', 'cancelled'].includes(s)
+      ? 'bad'
+      : ['pending', 'in_progress', 'pending_approval', 'retrying'].includes(s)
+        ? 'warn'
+        : 'neutral';
 
 /**
  * A tab list by the ARIA pattern: one tab in the Tab order, arrow keys (and Home/End) move and
  * select. `controls` names the panel the tabs drive.
  */
-export function Tabs<T extends string>({ label, tabs, value, onChange, controls }: { label: string; tabs: { id: T; label: string }[]; value: T; onChange: (id: T) => void; controls: string }) {
+export function Tabs<T extends string>({
+  label,
+  tabs,
+  value,
+  onChange,
+  controls,
+}: {
+  label: string;
+  tabs: { id: T; label: string }[];
+  value: T;
+  onChange: (id: T) => void;
+  controls: string;
+}) {
   const refs = useRef<(HTMLButtonElement | null)[]>([]);
   const move = (i: number) => {
     const n = (i + tabs.length) % tabs.length;
@@ -110,7 +172,9 @@ export function Tabs<T extends string>({ label, tabs, value, onChange, controls 
     refs.current[n]?.focus();
   };
   const onKey = (e: KeyboardEvent, i: number) => {
-    const to = { ArrowRight: i + 1, ArrowDown: i + 1, ArrowLeft: i - 1, ArrowUp: i - 1, Home: 0, End: tabs.length - 1 }[e.key];
+    const to = { ArrowRight: i + 1, ArrowDown: i + 1, ArrowLeft: i - 1, ArrowUp: i - 1, Home: 0, End: tabs.length - 1 }[
+      e.key
+    ];
     if (to === undefined) return;
     e.preventDefault();
     move(to);
@@ -118,8 +182,21 @@ export function Tabs<T extends string>({ label, tabs, value, onChange, controls 
   return (
     <div role="tablist" aria-label={label} className="tabs">
       {tabs.map((t, i) => (
-        <button key={t.id} ref={(el) => { refs.current[i] = el; }} id={`tab-${controls}-${t.id}`} role="tab" type="button" aria-selected={value === t.id} aria-controls={controls}
-          tabIndex={value === t.id ? 0 : -1} className={value === t.id ? 'tab active' : 'tab'} onClick={() => onChange(t.id)} onKeyDown={(e) => onKey(e, i)}>
+        <button
+          key={t.id}
+          ref={(el) => {
+            refs.current[i] = el;
+          }}
+          id={`tab-${controls}-${t.id}`}
+          role="tab"
+          type="button"
+          aria-selected={value === t.id}
+          aria-controls={controls}
+          tabIndex={value === t.id ? 0 : -1}
+          className={value === t.id ? 'tab active' : 'tab'}
+          onClick={() => onChange(t.id)}
+          onKeyDown={(e) => onKey(e, i)}
+        >
           {t.label}
         </button>
       ))}

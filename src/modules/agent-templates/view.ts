@@ -9,7 +9,16 @@ export function publicationStatus(l: Listing): string {
 /** marketplace-api.txt `GET /api/agent-marketplace/browse` item. */
 export function toBrowseItem(l: Listing) {
   const s = readSnapshot(l.content);
-  return { id: l.id, name: l.name, description: l.description, category: l.category, price: l.price, rating: l.rating, installs: l.installs, version: s.version };
+  return {
+    id: l.id,
+    name: l.name,
+    description: l.description,
+    category: l.category,
+    price: l.price,
+    rating: l.rating,
+    installs: l.installs,
+    version: s.version,
+  };
 }
 
 /** The guides' agent item (`items[]` of `GET /api/agent-marketplace/agents`). */
@@ -59,5 +68,12 @@ export function toStatus(l: Listing) {
 export function toDetail(l: Listing) {
   const s = readSnapshot(l.content);
   const { success: _s, ...publication } = toStatus(l);
-  return { ...toItem(l), long_description: l.long_description, required_skills: s.required_skills, required_credentials: s.required_credentials, snapshot: s, publication };
+  return {
+    ...toItem(l),
+    long_description: l.long_description,
+    required_skills: s.required_skills,
+    required_credentials: s.required_credentials,
+    snapshot: s,
+    publication,
+  };
 }

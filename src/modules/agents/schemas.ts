@@ -1,6 +1,6 @@
-import { Type, type Static } from '@sinclair/typebox';
-import { MATURITY_LEVELS } from '../governance/policy.js';
+import { type Static, Type } from '@sinclair/typebox';
 import { Pagination } from '../../platform/http/pagination.js';
+import { MATURITY_LEVELS } from '../governance/policy.js';
 
 export const ROLES = ['general-assistant', 'finance-agent', 'marketing-agent', 'developer-agent', 'custom'] as const;
 export const Maturity = Type.Union(MATURITY_LEVELS.map((m) => Type.Literal(m)));
@@ -9,8 +9,19 @@ export const Status = Type.Union([Type.Literal('active'), Type.Literal('inactive
 const Capabilities = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 50 });
 export const MAX_TURNS = { default: 8, max: 32 } as const;
 const Configuration = Type.Object(
-  { max_turns: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_TURNS.max, description: `Model turns a run may take (default ${MAX_TURNS.default})` })) },
-  { additionalProperties: true, description: 'LLM configuration (temperature, max_tokens, system_prompt, max_turns, …)' },
+  {
+    max_turns: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: MAX_TURNS.max,
+        description: `Model turns a run may take (default ${MAX_TURNS.default})`,
+      }),
+    ),
+  },
+  {
+    additionalProperties: true,
+    description: 'LLM configuration (temperature, max_tokens, system_prompt, max_turns, …)',
+  },
 );
 const Time = Type.String({ format: 'date-time' });
 
@@ -85,7 +96,9 @@ export const ListQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
   maturity_level: Type.Optional(Maturity),
   status: Type.Optional(Status),
-  sort: Type.Union([Type.Literal('created_at'), Type.Literal('name'), Type.Literal('updated_at')], { default: 'created_at' }),
+  sort: Type.Union([Type.Literal('created_at'), Type.Literal('name'), Type.Literal('updated_at')], {
+    default: 'created_at',
+  }),
   order: Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'desc' }),
   q: Type.Optional(Type.String({ maxLength: 200 })),
 });

@@ -1,12 +1,12 @@
 import type { AppContext } from '../../platform/context.js';
+import type { Executor } from '../../platform/db/index.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import type { Executor } from '../../platform/db/index.js';
-import { PLAN_LIMITS, PLANS, upgradeFrom, type Plan } from '../../platform/plans.js';
+import { PLAN_LIMITS, PLANS, type Plan, upgradeFrom } from '../../platform/plans.js';
 import * as executions from '../executions/queries.js';
-import * as episodes from '../graduation/episodes.js';
-import { readiness, WINDOW, type EpisodeFacts } from '../graduation/readiness.js';
 import type { Maturity } from '../governance/policy.js';
+import * as episodes from '../graduation/episodes.js';
+import { type EpisodeFacts, readiness, WINDOW } from '../graduation/readiness.js';
 import * as repo from './repo.js';
 import type { CreateAgentBody, ListQuery, UpdateAgentBody } from './schemas.js';
 
@@ -14,8 +14,13 @@ import type { CreateAgentBody, ListQuery, UpdateAgentBody } from './schemas.js';
 export async function episodeFacts(ctx: AppContext, tenantId: string, agentId: string): Promise<EpisodeFacts[]> {
   const rows = await episodes.recentForReadiness(ctx.db.as(tenantId), tenantId, agentId, WINDOW);
   return rows.map((r) => ({
-    success: r.success, confidence: r.confidence, interventions: r.interventions, violations: r.violations,
-    tools_used: r.skills_used, approvals_approved: r.approvals_approved, approvals_rejected: r.approvals_rejected,
+    success: r.success,
+    confidence: r.confidence,
+    interventions: r.interventions,
+    violations: r.violations,
+    tools_used: r.skills_used,
+    approvals_approved: r.approvals_approved,
+    approvals_rejected: r.approvals_rejected,
   }));
 }
 
@@ -44,7 +49,11 @@ async function insertWithinLimit(ex: Executor, tenantId: string, fields: repo.Ne
   const current = limit === null ? 0 : await repo.countAgents(ex, tenantId);
   if (limit !== null && current >= limit) {
     const next = upgradeFrom(plan);
-    throw new AppError('AGENT_LIMIT_EXCEEDED', `Tenant has reached maximum agent limit (${limit}).${next ? ` Upgrade to the ${next} plan for more agents.` : ''}`, { current, limit, plan, upgrade_to: next });
+    throw new AppError(
+      'AGENT_LIMIT_EXCEEDED',
+      `Tenant has reached maximum agent limit (${limit}).${next ? ` Upgrade to the ${next} plan for more agents.` : ''}`,
+      { current, limit, plan, upgrade_to: next },
+    );
   }
   return repo.insertAgent(ex, tenantId, fields);
 }
@@ -64,19 +73,42 @@ export function agentsService(ctx: AppContext) {
    * An agent starts above student only for a caller who may graduate agents (GRADUATION_MANAGE):
    * otherwise a member could skip graduation by creating an autonomous agent.
    */
-  async function createIn(ex: Executor, tenantId: string, createdBy: string | null, input: CreateAgentBody, opts: { mayGraduate?: boolean; plan?: Plan } = {}) {
+  async function createIn(
+    ex: Executor,
+    tenantId: string,
+    createdBy: string | null,
+    input: CreateAgentBody,
+    opts: { mayGraduate?: boolean; plan?: Plan } = {},
+  ) {
     if (input.maturity_level !== 'student' && !opts.mayGraduate) {
-      throw new AppError('INSUFFICIENT_PERMISSIONS', `Creating an agent at maturity ${input.maturity_level} requires the GRADUATION_MANAGE permission; create it as student and graduate it`, {
-        required_permission: 'GRADUATION_MANAGE', field: 'maturity_level',
-      });
+      throw new AppError(
+        'INSUFFICIENT_PERMISSIONS',
+        `Creating an agent at maturity ${input.maturity_level} requires the GRADUATION_MANAGE permission; create it as student and graduate it`,
+        {
+          required_permission: 'GRADUATION_MANAGE',
+          field: 'maturity_level',
+        },
+      );
     }
     const fields = {
-      id: newId('agt'), name: input.name, description: input.description ?? null, role: input.role, maturity_level: input.maturity_level,
-      capabilities: input.capabilities ?? [], configuration: input.configuration ?? {}, createdBy,
+      id: newId('agt'),
+      name: input.name,
+      description: input.description ?? null,
+      role: input.role,
+      maturity_level: input.maturity_level,
+      capabilities: input.capabilities ?? [],
+      configuration: input.configuration ?? {},
+      createdBy,
     };
     const limited = opts.plan !== undefined && PLAN_LIMITS[opts.plan].maxAgents !== null;
-    const agent = (!limited && (await repo.insertAgentIfPlanIn(ex, tenantId, fields, UNLIMITED_AGENT_PLANS))) || (await insertWithinLimit(ex, tenantId, fields));
-    await ctx.outbox.emit(ex, tenantId, 'agent.created', { agent_id: agent.id, name: agent.name, maturity_level: agent.maturity_level });
+    const agent =
+      (!limited && (await repo.insertAgentIfPlanIn(ex, tenantId, fields, UNLIMITED_AGENT_PLANS))) ||
+      (await insertWithinLimit(ex, tenantId, fields));
+    await ctx.outbox.emit(ex, tenantId, 'agent.created', {
+      agent_id: agent.id,
+      name: agent.name,
+      maturity_level: agent.maturity_level,
+    });
     return agent;
   }
 
@@ -90,8 +122,12 @@ export function agentsService(ctx: AppContext) {
     },
 
     /** A new agent in its own transaction (quota and maturity rules: `createIn`). */
-    create: (tenantId: string, createdBy: string | null, input: CreateAgentBody, opts: { mayGraduate?: boolean; plan?: Plan } = {}) =>
-      ctx.db.tx(tenantId, (ex) => createIn(ex, tenantId, createdBy, input, opts)),
+    create: (
+      tenantId: string,
+      createdBy: string | null,
+      input: CreateAgentBody,
+      opts: { mayGraduate?: boolean; plan?: Plan } = {},
+    ) => ctx.db.tx(tenantId, (ex) => createIn(ex, tenantId, createdBy, input, opts)),
 
     /** `create` inside the caller's transaction `ex` (a change of several steps that commits as one). */
     createIn,
@@ -107,21 +143,38 @@ export function agentsService(ctx: AppContext) {
         statistics: {
           total_executions: s.total_executions,
           successful_executions: s.successful_executions,
-          success_rate: s.total_executions ? Math.round((s.successful_executions / s.total_executions) * 1000) / 1000 : 0,
+          success_rate: s.total_executions
+            ? Math.round((s.successful_executions / s.total_executions) * 1000) / 1000
+            : 0,
           avg_confidence: s.avg_confidence === null ? null : Math.round(s.avg_confidence * 1000) / 1000,
           last_execution: s.last_execution ? new Date(s.last_execution).toISOString() : null,
         },
-        graduation: { current_level: r.current_level, readiness_score: r.readiness_score, eligible_levels: r.eligible_levels, episodes_until_exam: r.episodes_until_exam },
+        graduation: {
+          current_level: r.current_level,
+          readiness_score: r.readiness_score,
+          eligible_levels: r.eligible_levels,
+          episodes_until_exam: r.episodes_until_exam,
+        },
       };
     },
 
     async update(tenantId: string, id: string, patch: UpdateAgentBody) {
       if (patch.role !== undefined || patch.maturity_level !== undefined) {
         const field = patch.role !== undefined ? 'role' : 'maturity_level';
-        throw new AppError('VALIDATION_ERROR', `${field} cannot be changed here${field === 'maturity_level' ? ': maturity changes only through graduation' : ''}`, { field });
+        throw new AppError(
+          'VALIDATION_ERROR',
+          `${field} cannot be changed here${field === 'maturity_level' ? ': maturity changes only through graduation' : ''}`,
+          { field },
+        );
       }
       return ctx.db.tx(tenantId, async (ex) => {
-        const agent = await repo.updateAgent(ex, tenantId, id, { name: patch.name, description: patch.description, capabilities: patch.capabilities, configuration: patch.configuration, status: patch.status });
+        const agent = await repo.updateAgent(ex, tenantId, id, {
+          name: patch.name,
+          description: patch.description,
+          capabilities: patch.capabilities,
+          configuration: patch.configuration,
+          status: patch.status,
+        });
         if (!agent) throw notFound('AGENT_NOT_FOUND', 'Agent', id);
         await ctx.outbox.emit(ex, tenantId, 'agent.updated', { agent_id: id, changes: Object.keys(patch) });
         return agent;
@@ -134,7 +187,10 @@ export function agentsService(ctx: AppContext) {
         const agent = await repo.getAgent(ex, tenantId, id, true);
         if (!agent) throw notFound('AGENT_NOT_FOUND', 'Agent', id);
         const open = await executions.openCount(ex, tenantId, id);
-        if (open > 0) throw new AppError('CONFLICT', `Agent has ${open} active execution(s); cancel them or wait`, { active_executions: open });
+        if (open > 0)
+          throw new AppError('CONFLICT', `Agent has ${open} active execution(s); cancel them or wait`, {
+            active_executions: open,
+          });
         await repo.deleteAgent(ex, tenantId, id);
         await ctx.outbox.emit(ex, tenantId, 'agent.deleted', { agent_id: id });
       });

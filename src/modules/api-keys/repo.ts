@@ -1,6 +1,6 @@
+import type { Role } from '../../platform/auth/permissions.js';
 import type { Executor } from '../../platform/db/index.js';
 import { pageQuery } from '../../platform/db/paging.js';
-import type { Role } from '../../platform/auth/permissions.js';
 import type { ApiKey } from './schemas.js';
 
 const COLUMNS = 'id, name, prefix, scope, role, expires_at, revoked_at, last_used_at, created_at';
@@ -42,13 +42,29 @@ export async function insertKey(ex: Executor, tenantId: string, k: NewKey): Prom
   return toApiKey(row);
 }
 
-export async function listKeys(ex: Executor, tenantId: string, limit: number, offset: number): Promise<{ items: ApiKey[]; total: number }> {
-  const { rows, total } = await pageQuery(ex, { columns: COLUMNS, from: 'FROM api_keys WHERE tenant_id = $1', params: [tenantId], orderBy: 'created_at DESC, id', limit, offset });
+export async function listKeys(
+  ex: Executor,
+  tenantId: string,
+  limit: number,
+  offset: number,
+): Promise<{ items: ApiKey[]; total: number }> {
+  const { rows, total } = await pageQuery(ex, {
+    columns: COLUMNS,
+    from: 'FROM api_keys WHERE tenant_id = $1',
+    params: [tenantId],
+    orderBy: 'created_at DESC, id',
+    limit,
+    offset,
+  });
   return { items: rows.map(toApiKey), total };
 }
 
 /** Marks the key revoked; returns its hash so caches can forget it, or null if there is no such key. */
-export async function revokeKey(ex: Executor, tenantId: string, id: string): Promise<{ key: ApiKey; hash: string } | null> {
+export async function revokeKey(
+  ex: Executor,
+  tenantId: string,
+  id: string,
+): Promise<{ key: ApiKey; hash: string } | null> {
   const [row] = await ex.query(
     `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE tenant_id = $1 AND id = $2 RETURNING ${COLUMNS}, key_hash`,
     [tenantId, id],
@@ -66,7 +82,13 @@ export async function revokeKeysOf(ex: Executor, tenantId: string, userId: strin
 }
 
 /** Lowers to `role` the live keys a user minted with a role in `above`; returns their hashes. */
-export async function lowerKeysOf(ex: Executor, tenantId: string, userId: string, role: Role, above: readonly Role[]): Promise<string[]> {
+export async function lowerKeysOf(
+  ex: Executor,
+  tenantId: string,
+  userId: string,
+  role: Role,
+  above: readonly Role[],
+): Promise<string[]> {
   if (above.length === 0) return [];
   const rows = await ex.query<{ key_hash: string }>(
     'UPDATE api_keys SET role = $3 WHERE tenant_id = $1 AND created_by = $2 AND revoked_at IS NULL AND role = ANY($4::text[]) RETURNING key_hash',

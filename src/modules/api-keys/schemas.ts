@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import { ROLES } from '../../platform/auth/permissions.js';
 import { Nullable, StringEnum } from '../../platform/http/schema.js';
 
@@ -31,4 +31,7 @@ export const CreateApiKeyBody = Type.Object(
 );
 export type CreateApiKeyBody = Static<typeof CreateApiKeyBody>;
 
-export const IssuedKey = Type.Object({ api_key: ApiKey, key: Type.String({ description: 'The secret key; shown only once' }) });
+export const IssuedKey = Type.Object({
+  api_key: ApiKey,
+  key: Type.String({ description: 'The secret key; shown only once' }),
+});

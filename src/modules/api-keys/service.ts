@@ -1,5 +1,5 @@
 import { displayPrefix, generateApiKey } from '../../platform/auth/api-key-format.js';
-import { ROLES, roleAtMost, type Role } from '../../platform/auth/permissions.js';
+import { ROLES, type Role, roleAtMost } from '../../platform/auth/permissions.js';
 import { KEY_REVOKED_CHANNEL } from '../../platform/auth/resolver.js';
 import type { AppContext } from '../../platform/context.js';
 import { sha256Hex } from '../../platform/crypto.js';
@@ -24,10 +24,18 @@ export interface Issuer {
 }
 
 /** Writes a new key inside the caller's transaction; the secret is returned here and never again. */
-export async function issueKey(ex: Executor, tenantId: string, issuer: Issuer, input: IssueKeyInput): Promise<{ api_key: ApiKey; key: string }> {
+export async function issueKey(
+  ex: Executor,
+  tenantId: string,
+  issuer: Issuer,
+  input: IssueKeyInput,
+): Promise<{ api_key: ApiKey; key: string }> {
   const role = input.role ?? (issuer.role === 'owner' ? 'admin' : issuer.role);
   if (!roleAtMost(role, issuer.role)) {
-    throw new AppError('INSUFFICIENT_PERMISSIONS', `A ${issuer.role} cannot create a key with role ${role}`, { required_permission: 'API_KEY_MANAGE', role: issuer.role });
+    throw new AppError('INSUFFICIENT_PERMISSIONS', `A ${issuer.role} cannot create a key with role ${role}`, {
+      required_permission: 'API_KEY_MANAGE',
+      role: issuer.role,
+    });
   }
   const expiresAt = expiry(input);
   const key = generateApiKey();
@@ -51,7 +59,8 @@ function expiry(input: IssueKeyInput): Date | null {
   if (input.expires_in_days) return new Date(Date.now() + input.expires_in_days * 86_400_000);
   if (!input.expires_at) return null;
   const at = new Date(input.expires_at);
-  if (at.getTime() <= Date.now()) throw new AppError('VALIDATION_ERROR', 'expires_at must be in the future', { field: 'expires_at' });
+  if (at.getTime() <= Date.now())
+    throw new AppError('VALIDATION_ERROR', 'expires_at must be in the future', { field: 'expires_at' });
   return at;
 }
 
@@ -60,9 +69,20 @@ function expiry(input: IssueKeyInput): Date | null {
  * tenant is revoked; when their role is lowered, keys above the new role are lowered to it. Runs
  * in the caller's transaction (the membership change); pass the hashes to `forgetKeys` after commit.
  */
-export async function keysFollowMember(ex: Executor, tenantId: string, userId: string, newRole: Role | null): Promise<string[]> {
+export async function keysFollowMember(
+  ex: Executor,
+  tenantId: string,
+  userId: string,
+  newRole: Role | null,
+): Promise<string[]> {
   if (newRole === null) return repo.revokeKeysOf(ex, tenantId, userId);
-  return repo.lowerKeysOf(ex, tenantId, userId, newRole, ROLES.filter((r) => !roleAtMost(r, newRole)));
+  return repo.lowerKeysOf(
+    ex,
+    tenantId,
+    userId,
+    newRole,
+    ROLES.filter((r) => !roleAtMost(r, newRole)),
+  );
 }
 
 /**
@@ -78,9 +98,11 @@ export async function forgetKeys(ctx: AppContext, hashes: string[]): Promise<voi
 
 export function apiKeysService(ctx: AppContext) {
   return {
-    create: (tenantId: string, issuer: Issuer, input: IssueKeyInput) => ctx.db.tx(tenantId, (ex) => issueKey(ex, tenantId, issuer, input)),
+    create: (tenantId: string, issuer: Issuer, input: IssueKeyInput) =>
+      ctx.db.tx(tenantId, (ex) => issueKey(ex, tenantId, issuer, input)),
 
-    list: (tenantId: string, limit: number, offset: number) => repo.listKeys(ctx.db.as(tenantId), tenantId, limit, offset),
+    list: (tenantId: string, limit: number, offset: number) =>
+      repo.listKeys(ctx.db.as(tenantId), tenantId, limit, offset),
 
     /** Revocation is immediate on this process and, through the bus, on every other one. */
     async revoke(tenantId: string, id: string): Promise<ApiKey> {

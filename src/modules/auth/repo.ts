@@ -1,5 +1,5 @@
-import type { Executor } from '../../platform/db/index.js';
 import type { Role } from '../../platform/auth/permissions.js';
+import type { Executor } from '../../platform/db/index.js';
 
 export interface UserRow {
   id: string;
@@ -16,7 +16,10 @@ export interface MembershipView {
   role: Role;
 }
 
-export async function insertUser(ex: Executor, u: { id: string; email: string; name: string | null; passwordHash: string }): Promise<UserRow> {
+export async function insertUser(
+  ex: Executor,
+  u: { id: string; email: string; name: string | null; passwordHash: string },
+): Promise<UserRow> {
   const [row] = await ex.query<UserRow>(
     'INSERT INTO users (id, email, name, password_hash) VALUES ($1, $2, $3, $4) RETURNING *',
     [u.id, u.email, u.name, u.passwordHash],

@@ -22,7 +22,11 @@ export function authService(ctx: AppContext) {
         ? new AppError('TENANT_NOT_FOUND', `You are not a member of tenant '${tenantId}'`)
         : new AppError('TENANT_NOT_FOUND', 'This user belongs to no tenant');
     }
-    const token = await signAccessToken(ctx.config.jwtSecret, { userId, tenantId: current.tenant_id }, ctx.config.jwtTtlSeconds);
+    const token = await signAccessToken(
+      ctx.config.jwtSecret,
+      { userId, tenantId: current.tenant_id },
+      ctx.config.jwtTtlSeconds,
+    );
     return {
       access_token: token,
       token,
@@ -39,9 +43,15 @@ export function authService(ctx: AppContext) {
     /** A new user with a new tenant (free plan) that they own. */
     async signup(input: { email: string; password: string; name?: string; tenant_name: string }) {
       if (await repo.findUserByEmail(ctx.db.as(SYSTEM), input.email)) {
-        throw new AppError('EMAIL_TAKEN', 'An account with this email already exists; log in instead', { field: 'email' });
+        throw new AppError('EMAIL_TAKEN', 'An account with this email already exists; log in instead', {
+          field: 'email',
+        });
       }
-      const created = await createTenant(ctx, { name: input.tenant_name, plan: 'free', owner: { email: input.email, password: input.password, name: input.name } });
+      const created = await createTenant(ctx, {
+        name: input.tenant_name,
+        plan: 'free',
+        owner: { email: input.email, password: input.password, name: input.name },
+      });
       return session(created.owner!.id, created.tenant.id);
     },
 
@@ -65,13 +75,24 @@ export function authService(ctx: AppContext) {
       const ex = ctx.db.as(SYSTEM);
       const tenantExists = (await ex.query('SELECT 1 FROM tenants WHERE id = $1', [TEST_TENANT_ID])).length > 0;
       let user = await repo.findUserByEmail(ex, input.email);
-      if (user && !(await verifyPassword(input.password, user.password_hash))) throw new AppError('INVALID_CREDENTIALS', 'Invalid email or password');
+      if (user && !(await verifyPassword(input.password, user.password_hash)))
+        throw new AppError('INVALID_CREDENTIALS', 'Invalid email or password');
       if (!tenantExists) {
-        await createTenant(ctx, { id: TEST_TENANT_ID, name: 'Test Tenant', plan: 'enterprise', owner: { email: input.email, password: input.password } });
+        await createTenant(ctx, {
+          id: TEST_TENANT_ID,
+          name: 'Test Tenant',
+          plan: 'enterprise',
+          owner: { email: input.email, password: input.password },
+        });
         user = await repo.findUserByEmail(ex, input.email);
       } else if (!user) {
         user = await ctx.db.tx(SYSTEM, async (tx) => {
-          const u = await repo.insertUser(tx, { id: `usr_test_${Date.now().toString(36)}`, email: input.email, name: null, passwordHash: await hashPassword(input.password) });
+          const u = await repo.insertUser(tx, {
+            id: `usr_test_${Date.now().toString(36)}`,
+            email: input.email,
+            name: null,
+            passwordHash: await hashPassword(input.password),
+          });
           await repo.insertMembership(tx, TEST_TENANT_ID, u.id, 'owner');
           return u;
         });

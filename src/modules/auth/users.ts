@@ -4,4 +4,4 @@
  * (test/architecture/boundaries.test.ts).
  */
 export type { UserRow } from './repo.js';
-export { getUser, findUserByEmail, insertUser, insertMembership } from './repo.js';
+export { findUserByEmail, getUser, insertMembership, insertUser } from './repo.js';

@@ -16,7 +16,17 @@ export function consoleService(ctx: AppContext) {
 
 function summary(l: Listing & { tenant_name: string | null }) {
   return {
-    id: l.id, kind: l.kind, tenant_id: l.tenant_id, tenant_name: l.tenant_name, name: l.name, description: l.description, category: l.category,
-    subtype: l.subtype, tags: l.tags, marketplace_type: l.marketplace_type, status: l.status, created_at: l.created_at,
+    id: l.id,
+    kind: l.kind,
+    tenant_id: l.tenant_id,
+    tenant_name: l.tenant_name,
+    name: l.name,
+    description: l.description,
+    category: l.category,
+    subtype: l.subtype,
+    tags: l.tags,
+    marketplace_type: l.marketplace_type,
+    status: l.status,
+    created_at: l.created_at,
   };
 }

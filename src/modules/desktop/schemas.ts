@@ -5,24 +5,44 @@ const Time = Type.String({ format: 'date-time' });
 const MaybeTime = Type.Union([Time, Type.Null()]);
 
 export const Device = Type.Object({
-  id: Type.String(), name: Type.String(), platform: Type.Union([Type.String(), Type.Null()]), capabilities: Type.Array(Type.String()),
-  online: Type.Boolean(), last_seen_at: MaybeTime, created_at: Time,
+  id: Type.String(),
+  name: Type.String(),
+  platform: Type.Union([Type.String(), Type.Null()]),
+  capabilities: Type.Array(Type.String()),
+  online: Type.Boolean(),
+  last_seen_at: MaybeTime,
+  created_at: Time,
 });
 
 export const Action = Type.Object({
-  id: Type.String(), device_id: Type.String(), kind: Kind, payload: Type.Record(Type.String(), Type.Unknown()),
+  id: Type.String(),
+  device_id: Type.String(),
+  kind: Kind,
+  payload: Type.Record(Type.String(), Type.Unknown()),
   status: Type.Union(['queued', 'delivered', 'completed', 'failed', 'expired'].map((s) => Type.Literal(s))),
   result: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
-  expires_at: Time, delivered_at: MaybeTime, completed_at: MaybeTime, created_at: Time, poll_url: Type.String(),
+  expires_at: Time,
+  delivered_at: MaybeTime,
+  completed_at: MaybeTime,
+  created_at: Time,
+  poll_url: Type.String(),
 });
 
 export const RegisterBody = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 100 }), platform: Type.Optional(Type.String({ maxLength: 40 })), capabilities: Type.Optional(Type.Array(Kind, { minItems: 1, maxItems: 3, uniqueItems: true })) },
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    platform: Type.Optional(Type.String({ maxLength: 40 })),
+    capabilities: Type.Optional(Type.Array(Kind, { minItems: 1, maxItems: 3, uniqueItems: true })),
+  },
   { additionalProperties: false },
 );
 
 export const ActionBody = Type.Object(
-  { device_id: Type.String(), action: Type.String({ minLength: 1, maxLength: 100, description: 'e.g. open_url, screenshot, notify' }), params: Type.Optional(Type.Record(Type.String(), Type.Unknown())) },
+  {
+    device_id: Type.String(),
+    action: Type.String({ minLength: 1, maxLength: 100, description: 'e.g. open_url, screenshot, notify' }),
+    params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
   { additionalProperties: false },
 );
 

@@ -20,13 +20,29 @@ const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 export function deviceView(d: repo.DeviceRow) {
   const seen = d.last_seen_at ? new Date(d.last_seen_at).getTime() : 0;
-  return { id: d.id, name: d.name, platform: d.platform, capabilities: d.capabilities, online: Date.now() - seen < ONLINE_WINDOW_MS, last_seen_at: iso(d.last_seen_at), created_at: iso(d.created_at)! };
+  return {
+    id: d.id,
+    name: d.name,
+    platform: d.platform,
+    capabilities: d.capabilities,
+    online: Date.now() - seen < ONLINE_WINDOW_MS,
+    last_seen_at: iso(d.last_seen_at),
+    created_at: iso(d.created_at)!,
+  };
 }
 
 export function actionView(a: repo.ActionRow) {
   return {
-    id: a.id, device_id: a.device_id, kind: a.kind, payload: a.payload, status: a.status, result: a.result,
-    expires_at: iso(a.expires_at)!, delivered_at: iso(a.delivered_at), completed_at: iso(a.completed_at), created_at: iso(a.created_at)!,
+    id: a.id,
+    device_id: a.device_id,
+    kind: a.kind,
+    payload: a.payload,
+    status: a.status,
+    result: a.result,
+    expires_at: iso(a.expires_at)!,
+    delivered_at: iso(a.delivered_at),
+    completed_at: iso(a.completed_at),
+    created_at: iso(a.created_at)!,
     poll_url: `/api/desktop/actions/${a.id}`,
   };
 }
@@ -39,10 +55,19 @@ export function desktopService(ctx: AppContext) {
   }
 
   return {
-    async register(tenantId: string, by: string | null, input: { name: string; platform?: string; capabilities?: Kind[] }) {
+    async register(
+      tenantId: string,
+      by: string | null,
+      input: { name: string; platform?: string; capabilities?: Kind[] },
+    ) {
       const token = `dvc_${randomBytes(24).toString('base64url')}`;
       const device = await repo.insertDevice(ctx.db.as(tenantId), tenantId, {
-        id: newId('dev'), name: input.name, platform: input.platform ?? null, capabilities: input.capabilities ?? [...KINDS], tokenHash: sha256Hex(token), by,
+        id: newId('dev'),
+        name: input.name,
+        platform: input.platform ?? null,
+        capabilities: input.capabilities ?? [...KINDS],
+        tokenHash: sha256Hex(token),
+        by,
       });
       return { device: deviceView(device), device_token: token };
     },
@@ -55,7 +80,13 @@ export function desktopService(ctx: AppContext) {
       const ex = ctx.db.as(tenantId);
       await repo.expireActions(ex, tenantId);
       const devices = (await repo.listDevices(ex, tenantId)).map(deviceView);
-      return { relay: true, executes_on_server: false, devices, online: devices.some((d) => d.online), actions: await repo.countByStatus(ex, tenantId) };
+      return {
+        relay: true,
+        executes_on_server: false,
+        devices,
+        online: devices.some((d) => d.online),
+        actions: await repo.countByStatus(ex, tenantId),
+      };
     },
 
     /** Queues work for a device that is registered for this kind of work. */
@@ -64,10 +95,19 @@ export function desktopService(ctx: AppContext) {
       const device = await repo.getDevice(ex, tenantId, deviceId);
       if (!device) throw notFound('NOT_FOUND', 'Device', deviceId);
       if (!device.capabilities.includes(kind)) {
-        throw new AppError('FORBIDDEN', `Device '${device.name}' does not accept ${kind} requests`, { capabilities: device.capabilities });
+        throw new AppError('FORBIDDEN', `Device '${device.name}' does not accept ${kind} requests`, {
+          capabilities: device.capabilities,
+        });
       }
       const action = await ctx.db.tx(tenantId, async (tx) => {
-        const row = await repo.insertAction(tx, tenantId, { id: newId('dact'), deviceId, kind, payload, by, expiresAt: new Date(Date.now() + ACTION_TTL_MS) });
+        const row = await repo.insertAction(tx, tenantId, {
+          id: newId('dact'),
+          deviceId,
+          kind,
+          payload,
+          by,
+          expiresAt: new Date(Date.now() + ACTION_TTL_MS),
+        });
         await ctx.outbox.emit(tx, tenantId, 'desktop.action_queued', { action_id: row.id, device_id: deviceId, kind });
         return row;
       });
@@ -89,13 +129,30 @@ export function desktopService(ctx: AppContext) {
       return { device_id: device.id, actions: actions.map(actionView) };
     },
 
-    async report(token: string | undefined, actionId: string, outcome: { status: 'completed' | 'failed'; output?: unknown; exit_code?: number; error?: string }) {
+    async report(
+      token: string | undefined,
+      actionId: string,
+      outcome: { status: 'completed' | 'failed'; output?: unknown; exit_code?: number; error?: string },
+    ) {
       const device = await authenticateDevice(token);
       const tenantId = device.tenant_id;
       const action = await ctx.db.tx(tenantId, async (tx) => {
-        const row = await repo.completeAction(tx, tenantId, device.id, actionId, outcome.status, { output: outcome.output ?? null, exit_code: outcome.exit_code ?? null, error: outcome.error ?? null });
-        if (!row) throw new AppError('CONFLICT', 'No delivered action with this id for this device (unknown, not yet pulled, or already reported)');
-        await ctx.outbox.emit(tx, tenantId, 'desktop.action_completed', { action_id: row.id, device_id: device.id, kind: row.kind, status: row.status });
+        const row = await repo.completeAction(tx, tenantId, device.id, actionId, outcome.status, {
+          output: outcome.output ?? null,
+          exit_code: outcome.exit_code ?? null,
+          error: outcome.error ?? null,
+        });
+        if (!row)
+          throw new AppError(
+            'CONFLICT',
+            'No delivered action with this id for this device (unknown, not yet pulled, or already reported)',
+          );
+        await ctx.outbox.emit(tx, tenantId, 'desktop.action_completed', {
+          action_id: row.id,
+          device_id: device.id,
+          kind: row.kind,
+          status: row.status,
+        });
         return row;
       });
       return actionView(action);

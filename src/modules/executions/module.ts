@@ -10,6 +10,10 @@ import { LEASE_SWEEP, leaseSweep } from './sweep.js';
 export function setupExecutions(ctx: AppContext) {
   const runner = runnerFor(ctx);
   const executions = executionsService(ctx, runner);
-  ctx.jobs.register<{ tenantId: string; executionId: string }>(RUN_QUEUE, (job) => executions.runFromQueue(job.data.tenantId, job.data.executionId), { batchSize: 10 });
+  ctx.jobs.register<{ tenantId: string; executionId: string }>(
+    RUN_QUEUE,
+    (job) => executions.runFromQueue(job.data.tenantId, job.data.executionId),
+    { batchSize: 10 },
+  );
   ctx.jobs.addLoop(LEASE_SWEEP, leaseSweep(ctx, runner));
 }

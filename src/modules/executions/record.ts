@@ -5,7 +5,12 @@ import { insertEpisodeForExecution } from '../graduation/episodes.js';
 import type { ExecutionRow } from './repo.js';
 import { executedEvent } from './view.js';
 
-const EPISODE_SOURCE: Record<string, string> = { api: 'execution', training: 'training', exam: 'exam', canvas: 'canvas' };
+const EPISODE_SOURCE: Record<string, string> = {
+  api: 'execution',
+  training: 'training',
+  exam: 'exam',
+  canvas: 'canvas',
+};
 
 /**
  * Everything that follows the end of an execution, in its transaction: the episode that records

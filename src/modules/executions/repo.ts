@@ -49,8 +49,10 @@ export interface ExecutionRow {
   created_at: Date;
 }
 
-export type NewExecution = Pick<ExecutionRow, 'id' | 'agent_id' | 'task' | 'context' | 'parameters' | 'source' | 'action' | 'complexity' | 'maturity_at_start'>
-  & { requestedBy: string | null; claimed?: boolean };
+export type NewExecution = Pick<
+  ExecutionRow,
+  'id' | 'agent_id' | 'task' | 'context' | 'parameters' | 'source' | 'action' | 'complexity' | 'maturity_at_start'
+> & { requestedBy: string | null; claimed?: boolean };
 
 /**
  * A new execution: pending, or with `claimed` already taken by its first attempt (in progress,
@@ -62,8 +64,20 @@ export async function insertExecution(ex: Executor, tenantId: string, e: NewExec
                              attempts, heartbeat_at, started_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $12 THEN 'in_progress' ELSE 'pending' END, $8, $9, $10, $11,
              CASE WHEN $12 THEN 1 ELSE 0 END, CASE WHEN $12 THEN now() END, CASE WHEN $12 THEN now() END) RETURNING *`,
-    [tenantId, e.id, e.agent_id, e.task, JSON.stringify(e.context), JSON.stringify(e.parameters), e.source, e.action, e.complexity, e.maturity_at_start,
-      e.requestedBy, e.claimed === true],
+    [
+      tenantId,
+      e.id,
+      e.agent_id,
+      e.task,
+      JSON.stringify(e.context),
+      JSON.stringify(e.parameters),
+      e.source,
+      e.action,
+      e.complexity,
+      e.maturity_at_start,
+      e.requestedBy,
+      e.claimed === true,
+    ],
   );
   return row;
 }
@@ -77,8 +91,15 @@ export interface Admission {
   usage: Record<string, number>;
 }
 
-export async function admission(ex: Executor, tenantId: string, agentId: string, metrics: string[]): Promise<Admission | null> {
-  const [row] = await ex.query<AgentRow & { plan: Plan; overrides: Record<string, number>; usage: Record<string, number> | null }>(
+export async function admission(
+  ex: Executor,
+  tenantId: string,
+  agentId: string,
+  metrics: string[],
+): Promise<Admission | null> {
+  const [row] = await ex.query<
+    AgentRow & { plan: Plan; overrides: Record<string, number>; usage: Record<string, number> | null }
+  >(
     `SELECT a.tenant_id, a.id, a.name, a.description, a.role, a.maturity_level, a.status, a.capabilities, a.configuration, a.created_at, a.updated_at,
             t.plan,
             (SELECT coalesce(jsonb_object_agg(o.action, o.complexity), '{}'::jsonb) FROM governance_overrides o WHERE o.tenant_id = $1) AS overrides,
@@ -90,19 +111,39 @@ export async function admission(ex: Executor, tenantId: string, agentId: string,
   if (!row) return null;
   const { plan, overrides, usage, ...agent } = row;
   const at = (d: unknown) => new Date(d as string).toISOString();
-  return { agent: { ...agent, created_at: at(agent.created_at), updated_at: at(agent.updated_at) }, plan, overrides, usage: usage ?? {} };
+  return {
+    agent: { ...agent, created_at: at(agent.created_at), updated_at: at(agent.updated_at) },
+    plan,
+    overrides,
+    usage: usage ?? {},
+  };
 }
 
 export async function getExecution(ex: Executor, tenantId: string, id: string): Promise<ExecutionRow | null> {
-  const [row] = await ex.query<ExecutionRow>('SELECT * FROM executions WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+  const [row] = await ex.query<ExecutionRow>('SELECT * FROM executions WHERE tenant_id = $1 AND id = $2', [
+    tenantId,
+    id,
+  ]);
   return row ?? null;
 }
 
-export async function listExecutions(ex: Executor, tenantId: string, agentId: string, f: { status?: string; limit: number; offset: number }) {
+export async function listExecutions(
+  ex: Executor,
+  tenantId: string,
+  agentId: string,
+  f: { status?: string; limit: number; offset: number },
+) {
   const params: unknown[] = [tenantId, agentId];
   let where = 'WHERE tenant_id = $1 AND agent_id = $2';
   if (f.status) where += ` AND status = $${params.push(f.status)}`;
-  return pageQuery<ExecutionRow & Record<string, unknown>>(ex, { columns: '*', from: `FROM executions ${where}`, params, orderBy: 'created_at DESC, id', limit: f.limit, offset: f.offset });
+  return pageQuery<ExecutionRow & Record<string, unknown>>(ex, {
+    columns: '*',
+    from: `FROM executions ${where}`,
+    params,
+    orderBy: 'created_at DESC, id',
+    limit: f.limit,
+    offset: f.offset,
+  });
 }
 
 /**
@@ -124,7 +165,11 @@ export async function claim(ex: Executor, tenantId: string, id: string, staleMs:
  * Runs whose lease expired: in progress, with no heartbeat for `staleMs` (their process died or was
  * released at shutdown), oldest first. SYSTEM executor: the sweep looks across tenants.
  */
-export async function expiredLeases(sys: Executor, staleMs: number, limit: number): Promise<{ tenant_id: string; id: string }[]> {
+export async function expiredLeases(
+  sys: Executor,
+  staleMs: number,
+  limit: number,
+): Promise<{ tenant_id: string; id: string }[]> {
   return sys.query<{ tenant_id: string; id: string }>(
     `SELECT tenant_id, id FROM executions
       WHERE status = 'in_progress' AND heartbeat_at < now() - make_interval(secs => $1::double precision / 1000)
@@ -139,7 +184,12 @@ export async function expiredLeases(sys: Executor, staleMs: number, limit: numbe
  * (attempts moved on), the heartbeat finds nothing and the old runner stops.
  */
 export async function heartbeat(
-  ex: Executor, tenantId: string, id: string, attempt: number, progress: number, trace: TraceStep[],
+  ex: Executor,
+  tenantId: string,
+  id: string,
+  attempt: number,
+  progress: number,
+  trace: TraceStep[],
 ): Promise<{ cancel_requested: boolean } | null> {
   const [row] = await ex.query<{ cancel_requested: boolean }>(
     `UPDATE executions SET heartbeat_at = now(), progress = $4, reasoning_trace = $5
@@ -150,7 +200,13 @@ export async function heartbeat(
 }
 
 /** The trace as it stands, written with each journal step so the two never disagree; false when the attempt lost its lease. */
-export async function saveTrace(ex: Executor, tenantId: string, id: string, attempt: number, trace: TraceStep[]): Promise<boolean> {
+export async function saveTrace(
+  ex: Executor,
+  tenantId: string,
+  id: string,
+  attempt: number,
+  trace: TraceStep[],
+): Promise<boolean> {
   const rows = await ex.query(
     'UPDATE executions SET reasoning_trace = $4 WHERE tenant_id = $1 AND id = $2 AND attempts = $3 RETURNING 1',
     [tenantId, id, attempt, JSON.stringify(trace)],
@@ -160,7 +216,10 @@ export async function saveTrace(ex: Executor, tenantId: string, id: string, atte
 
 /** Gives up a running execution so another process may take it at once (graceful shutdown). */
 export async function release(ex: Executor, tenantId: string, id: string): Promise<void> {
-  await ex.query("UPDATE executions SET heartbeat_at = 'epoch' WHERE tenant_id = $1 AND id = $2 AND status = 'in_progress'", [tenantId, id]);
+  await ex.query(
+    "UPDATE executions SET heartbeat_at = 'epoch' WHERE tenant_id = $1 AND id = $2 AND status = 'in_progress'",
+    [tenantId, id],
+  );
 }
 
 export interface Outcome {
@@ -182,15 +241,30 @@ export async function finish(ex: Executor, tenantId: string, id: string, o: Outc
             violations = violations || $9::jsonb, progress = CASE WHEN $3 = 'completed' THEN 100 ELSE progress END,
             completed_at = now(), duration_ms = (extract(epoch FROM now() - coalesce(started_at, created_at)) * 1000)::int
       WHERE tenant_id = $1 AND id = $2 AND status IN ('pending', 'in_progress') AND ($10::int IS NULL OR attempts = $10) RETURNING *`,
-    [tenantId, id, o.status, o.result ? JSON.stringify(o.result) : null, o.error, o.confidence, JSON.stringify(o.trace), o.toolsUsed,
-      JSON.stringify(o.violations), o.attempt ?? null],
+    [
+      tenantId,
+      id,
+      o.status,
+      o.result ? JSON.stringify(o.result) : null,
+      o.error,
+      o.confidence,
+      JSON.stringify(o.trace),
+      o.toolsUsed,
+      JSON.stringify(o.violations),
+      o.attempt ?? null,
+    ],
   );
   return row ?? null;
 }
 
 /** Parks a run until a human decides; it goes back to pending for whoever resumes it. */
 export async function awaitApproval(
-  ex: Executor, tenantId: string, id: string, approvalId: string, trace: TraceStep[], attempt: number | null = null,
+  ex: Executor,
+  tenantId: string,
+  id: string,
+  approvalId: string,
+  trace: TraceStep[],
+  attempt: number | null = null,
 ): Promise<boolean> {
   const rows = await ex.query(
     `UPDATE executions SET status = 'pending', awaiting_approval = $3, interventions = interventions + 1, reasoning_trace = $4, heartbeat_at = NULL
@@ -200,7 +274,12 @@ export async function awaitApproval(
   return rows.length > 0;
 }
 
-export async function approvalDecided(ex: Executor, tenantId: string, id: string, approvedTool: string | null): Promise<void> {
+export async function approvalDecided(
+  ex: Executor,
+  tenantId: string,
+  id: string,
+  approvedTool: string | null,
+): Promise<void> {
   await ex.query(
     `UPDATE executions SET awaiting_approval = NULL, approved_tools = CASE WHEN $3::text IS NULL THEN approved_tools ELSE array_append(approved_tools, $3::text) END
       WHERE tenant_id = $1 AND id = $2`,
@@ -221,7 +300,10 @@ export async function requestCancel(ex: Executor, tenantId: string, id: string):
 }
 
 export async function openCount(ex: Executor, tenantId: string, agentId: string): Promise<number> {
-  const [{ n }] = await ex.query<{ n: number }>("SELECT count(*)::int AS n FROM executions WHERE tenant_id = $1 AND agent_id = $2 AND status IN ('pending', 'in_progress')", [tenantId, agentId]);
+  const [{ n }] = await ex.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM executions WHERE tenant_id = $1 AND agent_id = $2 AND status IN ('pending', 'in_progress')",
+    [tenantId, agentId],
+  );
   return n;
 }
 

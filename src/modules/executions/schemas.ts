@@ -17,7 +17,14 @@ export const Execution = Type.Object({
   action: Type.String(),
   complexity: Type.Integer(),
   maturity_at_start: Type.String(),
-  governance_violations: Type.Array(Type.Object({ action: Type.String(), tool: Type.Union([Type.String(), Type.Null()]), severity: Type.String(), reason: Type.String() })),
+  governance_violations: Type.Array(
+    Type.Object({
+      action: Type.String(),
+      tool: Type.Union([Type.String(), Type.Null()]),
+      severity: Type.String(),
+      reason: Type.String(),
+    }),
+  ),
   human_interventions: Type.Integer(),
   awaiting_approval: Type.Union([Type.String(), Type.Null()]),
   started_at: MaybeTime,
@@ -32,8 +39,17 @@ export const ExecuteBody = Type.Object(
   {
     task: Type.String({ minLength: 1, maxLength: 10_000 }),
     context: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-    parameters: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Execution parameters; `async: true` answers at once with a poll_url' })),
-    action: Type.Optional(Type.String({ maxLength: 64, description: 'Declare the governance action instead of letting ATOM read it from the task' })),
+    parameters: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), {
+        description: 'Execution parameters; `async: true` answers at once with a poll_url',
+      }),
+    ),
+    action: Type.Optional(
+      Type.String({
+        maxLength: 64,
+        description: 'Declare the governance action instead of letting ATOM read it from the task',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -7,7 +7,10 @@
  */
 export const INLINE_OUTPUT_BYTES = 16 * 1024;
 
-export interface OutputRef { $ref: string; bytes: number }
+export interface OutputRef {
+  $ref: string;
+  bytes: number;
+}
 
 export const jsonBytes = (v: unknown): number => Buffer.byteLength(JSON.stringify(v ?? null));
 

@@ -21,9 +21,13 @@ export function leaseSweep(ctx: AppContext, runner: ExecutionRunner): Loop {
 
   async function sweep(): Promise<void> {
     for (;;) {
-      const due = (await expiredLeases(ctx.db.as(SYSTEM), ctx.config.executionStaleMs, BATCH)).filter((r) => !runner.isRunning(r.id));
+      const due = (await expiredLeases(ctx.db.as(SYSTEM), ctx.config.executionStaleMs, BATCH)).filter(
+        (r) => !runner.isRunning(r.id),
+      );
       // Awaits the claims (not the runs): the next query no longer sees what was just taken.
-      await Promise.all(due.map((r) => runner.begin(r.tenant_id, r.id).catch((err) => void ctx.jobs.boss.emit('error', err))));
+      await Promise.all(
+        due.map((r) => runner.begin(r.tenant_id, r.id).catch((err) => void ctx.jobs.boss.emit('error', err))),
+      );
       if (due.length < BATCH || stopped) return;
     }
   }

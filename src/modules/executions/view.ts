@@ -37,5 +37,13 @@ export function executionView(e: ExecutionRow) {
  * into one job per subscriber and into webhook deliveries: large result fields are references.
  */
 export function executedEvent(e: ExecutionRow) {
-  return { agent_id: e.agent_id, execution_id: e.id, status: e.status, result: compactResult(e.result, pollUrl(e)), confidence: e.confidence, duration_seconds: e.duration_ms === null ? null : e.duration_ms / 1000, error: e.error };
+  return {
+    agent_id: e.agent_id,
+    execution_id: e.id,
+    status: e.status,
+    result: compactResult(e.result, pollUrl(e)),
+    confidence: e.confidence,
+    duration_seconds: e.duration_ms === null ? null : e.duration_ms / 1000,
+    error: e.error,
+  };
 }

@@ -13,7 +13,8 @@ export async function setupFederation(ctx: AppContext, log: FastifyBaseLogger): 
   const svc = federationService(ctx);
   ctx.resolver.federation = async (key, source) => {
     const { principal, reason } = await svc.authenticate(key, source);
-    if (!principal) log.warn({ federation_source: source ?? null, reason, key_prefix: key.slice(0, 14) }, 'federation key refused');
+    if (!principal)
+      log.warn({ federation_source: source ?? null, reason, key_prefix: key.slice(0, 14) }, 'federation key refused');
     return principal;
   };
 }

@@ -1,11 +1,23 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  sign,
+  verify,
+} from 'node:crypto';
 import type { AppContext } from '../../platform/context.js';
 import { decryptSecret, encryptSecret } from '../../platform/crypto.js';
 import { SYSTEM } from '../../platform/db/index.js';
 import * as repo from './repo.js';
 
 /** A published verification key: `public_key` is the raw 32-byte Ed25519 key, base64url (= JWK `x`). */
-export interface PublicKeyInfo { key_id: string; alg: 'ed25519'; public_key: string }
+export interface PublicKeyInfo {
+  key_id: string;
+  alg: 'ed25519';
+  public_key: string;
+}
 
 const aad = (keyId: string) => `federation-instance-key:${keyId}`;
 /** key_id: the first 16 bytes of SHA-256 over the raw public key, base64url. */
@@ -18,7 +30,12 @@ export function publicKeyFromRaw(b64url: string): KeyObject {
 /** Ed25519 over the 32 raw digest bytes (the hex `digest.value` decoded). */
 export function verifyDigest(publicKey: string, digestHex: string, signatureB64url: string): boolean {
   try {
-    return verify(null, Buffer.from(digestHex, 'hex'), publicKeyFromRaw(publicKey), Buffer.from(signatureB64url, 'base64url'));
+    return verify(
+      null,
+      Buffer.from(digestHex, 'hex'),
+      publicKeyFromRaw(publicKey),
+      Buffer.from(signatureB64url, 'base64url'),
+    );
   } catch {
     return false;
   }
@@ -39,14 +56,20 @@ export function instanceKeys(ctx: AppContext) {
     const keyId = keyIdOf(raw);
     const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
     // Two processes starting together: the unique index keeps one, the other's insert is dropped.
-    await repo.insertInstanceKey(sys, { key_id: keyId, public_key: raw.toString('base64url'), private_key_sealed: encryptSecret(ctx.config.encryptionKey, pem, aad(keyId)) });
+    await repo.insertInstanceKey(sys, {
+      key_id: keyId,
+      public_key: raw.toString('base64url'),
+      private_key_sealed: encryptSecret(ctx.config.encryptionKey, pem, aad(keyId)),
+    });
   }
 
   async function signer() {
     if (cached) return cached;
     await ensure();
     const row = (await repo.activeInstanceKey(sys))!;
-    const privateKey = createPrivateKey(decryptSecret(ctx.config.encryptionKey, row.private_key_sealed, aad(row.key_id)));
+    const privateKey = createPrivateKey(
+      decryptSecret(ctx.config.encryptionKey, row.private_key_sealed, aad(row.key_id)),
+    );
     cached = { keyId: row.key_id, privateKey };
     return cached;
   }
@@ -60,7 +83,11 @@ export function instanceKeys(ctx: AppContext) {
     },
     async published(): Promise<PublicKeyInfo[]> {
       await ensure();
-      return (await repo.instanceKeys(sys)).map((k) => ({ key_id: k.key_id, alg: 'ed25519' as const, public_key: k.public_key }));
+      return (await repo.instanceKeys(sys)).map((k) => ({
+        key_id: k.key_id,
+        alg: 'ed25519' as const,
+        public_key: k.public_key,
+      }));
     },
   };
 }

@@ -3,4 +3,4 @@
  * governance module's repo.ts is private to it; test/architecture/boundaries.test.ts).
  */
 export type { ApprovalRow } from './repo.js';
-export { insertApproval, decideApproval, getApproval } from './repo.js';
+export { decideApproval, getApproval, insertApproval } from './repo.js';

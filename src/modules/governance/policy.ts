@@ -10,22 +10,69 @@ export type Maturity = (typeof MATURITY_LEVELS)[number];
 
 export const DEFAULT_ACTIONS: Record<string, 1 | 2 | 3 | 4> = {
   // 1: read-only
-  read: 1, search: 1, list: 1, summarize: 1, summarise: 1, find: 1, lookup: 1, view: 1, get: 1, fetch: 1, query: 1, respond: 1,
+  read: 1,
+  search: 1,
+  list: 1,
+  summarize: 1,
+  summarise: 1,
+  find: 1,
+  lookup: 1,
+  view: 1,
+  get: 1,
+  fetch: 1,
+  query: 1,
+  respond: 1,
   // 2: thinking about things, proposing
-  analyze: 2, analyse: 2, draft: 2, suggest: 2, plan: 2, compare: 2, recommend: 2, forecast: 2, report: 2, evaluate: 2, review: 2,
+  analyze: 2,
+  analyse: 2,
+  draft: 2,
+  suggest: 2,
+  plan: 2,
+  compare: 2,
+  recommend: 2,
+  forecast: 2,
+  report: 2,
+  evaluate: 2,
+  review: 2,
   // 3: changing things, talking to people
-  create: 3, update: 3, send_email: 3, post_message: 3, schedule: 3, send: 3, post: 3, write: 3, edit: 3, modify: 3, book: 3,
+  create: 3,
+  update: 3,
+  send_email: 3,
+  post_message: 3,
+  schedule: 3,
+  send: 3,
+  post: 3,
+  write: 3,
+  edit: 3,
+  modify: 3,
+  book: 3,
   // 4: irreversible, money, authority, scale
-  delete: 4, execute: 4, deploy: 4, payment: 4, pay: 4, transfer: 4, approve: 4, bulk: 4, remove: 4, purge: 4, drop: 4,
+  delete: 4,
+  execute: 4,
+  deploy: 4,
+  payment: 4,
+  pay: 4,
+  transfer: 4,
+  approve: 4,
+  bulk: 4,
+  remove: 4,
+  purge: 4,
+  drop: 4,
 };
 
 /** The least maturity allowed to perform an action of each complexity. */
-export const REQUIRED_MATURITY: Record<1 | 2 | 3 | 4, Maturity> = { 1: 'student', 2: 'intern', 3: 'supervised', 4: 'autonomous' };
+export const REQUIRED_MATURITY: Record<1 | 2 | 3 | 4, Maturity> = {
+  1: 'student',
+  2: 'intern',
+  3: 'supervised',
+  4: 'autonomous',
+};
 
 const REASONS: Record<Maturity, string> = {
   student: 'Student agents are read-only. Graduate agent to intern for proposal permissions.',
   intern: 'Intern agents may analyze and propose. Graduate agent to supervised to create or send.',
-  supervised: 'Supervised agents may create and send under approval. Graduate agent to autonomous for high-risk actions.',
+  supervised:
+    'Supervised agents may create and send under approval. Graduate agent to autonomous for high-risk actions.',
   autonomous: 'Autonomous agents may perform every action.',
 };
 
@@ -51,8 +98,10 @@ export function decide(maturity: Maturity, action: string, complexity: number, h
   const required = REQUIRED_MATURITY[level];
   const base = { action, complexity: level, current_maturity: maturity, required_maturity: required };
   if (rank(maturity) < rank(required)) return { ...base, outcome: 'deny', reason: REASONS[maturity] };
-  if (maturity === 'supervised' && level >= 3) return { ...base, outcome: 'approval', reason: 'Supervised agents need a human approval for level-3 actions.' };
-  if (highRisk) return { ...base, outcome: 'approval', reason: 'High-risk tools need a human approval before they run.' };
+  if (maturity === 'supervised' && level >= 3)
+    return { ...base, outcome: 'approval', reason: 'Supervised agents need a human approval for level-3 actions.' };
+  if (highRisk)
+    return { ...base, outcome: 'approval', reason: 'High-risk tools need a human approval before they run.' };
   return { ...base, outcome: 'allow', reason: REASONS[maturity] };
 }
 

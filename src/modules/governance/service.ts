@@ -1,6 +1,6 @@
 import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
-import { DEFAULT_ACTIONS, REQUIRED_MATURITY, type ActionTable } from './policy.js';
+import { type ActionTable, DEFAULT_ACTIONS, REQUIRED_MATURITY } from './policy.js';
 import * as repo from './repo.js';
 
 /**
@@ -34,12 +34,22 @@ export function governanceService(ctx: AppContext) {
       const table: ActionTable = { ...DEFAULT_ACTIONS, ...overrides };
       return Object.entries(table)
         .sort(([a, x], [b, y]) => x - y || a.localeCompare(b))
-        .map(([action, complexity]) => ({ action, complexity, required_maturity: REQUIRED_MATURITY[complexity as 1 | 2 | 3 | 4], overridden: action in overrides }));
+        .map(([action, complexity]) => ({
+          action,
+          complexity,
+          required_maturity: REQUIRED_MATURITY[complexity as 1 | 2 | 3 | 4],
+          overridden: action in overrides,
+        }));
     },
 
     async setAction(tenantId: string, action: string, complexity: number) {
       await repo.setOverride(ctx.db.as(tenantId), tenantId, action, complexity);
-      return { action, complexity, required_maturity: REQUIRED_MATURITY[complexity as 1 | 2 | 3 | 4], overridden: true };
+      return {
+        action,
+        complexity,
+        required_maturity: REQUIRED_MATURITY[complexity as 1 | 2 | 3 | 4],
+        overridden: true,
+      };
     },
 
     async resetAction(tenantId: string, action: string) {

@@ -5,8 +5,6 @@
  */
 export type { EpisodeRow } from './repo.js';
 /** The episode of a finished execution (executions' recordEnd). */
-export { insertEpisodeForExecution } from './repo.js';
 /** An agent's most relevant past episodes for a task (episodic memory for a run). */
-export { recall } from './repo.js';
 /** The episodes readiness is computed over (most recent first), and how many real ones there are. */
-export { recentForReadiness, countForReadiness } from './repo.js';
+export { countForReadiness, insertEpisodeForExecution, recall, recentForReadiness } from './repo.js';

@@ -71,7 +71,8 @@ const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.l
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
 export function components(episodes: EpisodeFacts[]): Record<keyof typeof WEIGHTS, number> {
-  if (episodes.length === 0) return Object.fromEntries(Object.keys(WEIGHTS).map((k) => [k, 0])) as Record<keyof typeof WEIGHTS, number>;
+  if (episodes.length === 0)
+    return Object.fromEntries(Object.keys(WEIGHTS).map((k) => [k, 0])) as Record<keyof typeof WEIGHTS, number>;
   const success = mean(episodes.map((e) => (e.success ? 1 : 0)));
   const supervised = episodes.filter((e) => e.interventions > 0);
   const decided = episodes.reduce((n, e) => n + e.approvals_approved + e.approvals_rejected, 0);
@@ -79,7 +80,9 @@ export function components(episodes: EpisodeFacts[]): Record<keyof typeof WEIGHT
   const tools = new Set(episodes.flatMap((e) => e.tools_used));
   return {
     zero_intervention: mean(episodes.map((e) => (e.interventions === 0 ? 1 : 0))),
-    constitutional: mean(episodes.map((e) => Math.max(0, 1 - e.violations.reduce((s, v) => s + (SEVERITY_WEIGHT[v.severity] ?? 1), 0)))),
+    constitutional: mean(
+      episodes.map((e) => Math.max(0, 1 - e.violations.reduce((s, v) => s + (SEVERITY_WEIGHT[v.severity] ?? 1), 0))),
+    ),
     confidence: mean(episodes.map((e) => e.confidence ?? 0)),
     success_rate: success,
     supervision_success: supervised.length ? mean(supervised.map((e) => (e.success ? 1 : 0))) : success,
@@ -116,9 +119,12 @@ export function readiness(level: Maturity, recentFirst: EpisodeFacts[], realEpis
   const next = MATURITY_LEVELS[MATURITY_LEVELS.indexOf(level) + 1] ?? null;
   const rule = next ? THRESHOLDS[next as Exclude<Maturity, 'student'>] : null;
   const eligible = !!rule && score >= rule.score && realEpisodes >= rule.min_episodes;
-  const gaps = rule && score < rule.score
-    ? (Object.keys(WEIGHTS) as (keyof typeof WEIGHTS)[]).filter((k) => parts[k] < rule.score).map((k) => ({ component: k, value: round(parts[k]), needed: rule.score }))
-    : [];
+  const gaps =
+    rule && score < rule.score
+      ? (Object.keys(WEIGHTS) as (keyof typeof WEIGHTS)[])
+          .filter((k) => parts[k] < rule.score)
+          .map((k) => ({ component: k, value: round(parts[k]), needed: rule.score }))
+      : [];
   return {
     current_level: level,
     next_level: next,
@@ -138,13 +144,25 @@ export function readiness(level: Maturity, recentFirst: EpisodeFacts[], realEpis
  * stored): for up to `points` evenly spaced moments, the score and components of the 50-episode
  * window ending there. `oldestFirst` should reach WINDOW episodes further back than the first moment.
  */
-export function readinessHistory<T extends EpisodeFacts & { at: string }>(level: Maturity, oldestFirst: T[], span: number, points: number) {
+export function readinessHistory<T extends EpisodeFacts & { at: string }>(
+  level: Maturity,
+  oldestFirst: T[],
+  span: number,
+  points: number,
+) {
   const first = Math.max(1, oldestFirst.length - span + 1);
   const count = Math.min(points, oldestFirst.length - first + 1);
   if (count <= 0) return [];
-  const cuts = Array.from({ length: count }, (_, i) => (count === 1 ? oldestFirst.length : Math.round(first + (i * (oldestFirst.length - first)) / (count - 1))));
+  const cuts = Array.from({ length: count }, (_, i) =>
+    count === 1 ? oldestFirst.length : Math.round(first + (i * (oldestFirst.length - first)) / (count - 1)),
+  );
   return [...new Set(cuts)].map((cut) => {
     const r = readiness(level, oldestFirst.slice(Math.max(0, cut - WINDOW), cut).reverse());
-    return { at: oldestFirst[cut - 1]!.at, episode_number: cut, readiness_score: r.readiness_score, components: r.components };
+    return {
+      at: oldestFirst[cut - 1]!.at,
+      episode_number: cut,
+      readiness_score: r.readiness_score,
+      components: r.components,
+    };
   });
 }

@@ -32,7 +32,10 @@ const EPISODE = `id, agent_id, execution_id, source, task, maturity_level, outco
 
 /** The episode of a finished execution (`end`: its row as the end wrote it), written in the same transaction as its end. */
 export async function insertEpisodeForExecution(
-  ex: Executor, end: { tenant_id: string; id: string; status: string; result: unknown }, id: string, source: string,
+  ex: Executor,
+  end: { tenant_id: string; id: string; status: string; result: unknown },
+  id: string,
+  source: string,
 ): Promise<void> {
   await ex.query(
     `INSERT INTO episodes (tenant_id, id, agent_id, execution_id, source, task, maturity_level, outcome, success, real_outcome, confidence, interventions,
@@ -63,14 +66,26 @@ export async function listEpisodes(ex: Executor, tenantId: string, agentId: stri
   if (f.success !== undefined) where += ` AND success = $${params.push(f.success)}`;
   if (f.source) where += ` AND source = $${params.push(f.source)}`;
   if (f.since) where += ` AND created_at >= $${params.push(f.since)}`;
-  return pageQuery<EpisodeRow & Record<string, unknown>>(ex, { columns: EPISODE, from: `FROM episodes ${where}`, params, orderBy: 'created_at DESC, id', limit: f.limit, offset: f.offset });
+  return pageQuery<EpisodeRow & Record<string, unknown>>(ex, {
+    columns: EPISODE,
+    from: `FROM episodes ${where}`,
+    params,
+    orderBy: 'created_at DESC, id',
+    limit: f.limit,
+    offset: f.offset,
+  });
 }
 
 /**
  * The readiness window, newest first: episodes other than exam runs (exams do not grade
  * themselves), without completed ones that did nothing real; failures stay (readiness.ts).
  */
-export async function recentForReadiness(ex: Executor, tenantId: string, agentId: string, limit: number): Promise<EpisodeRow[]> {
+export async function recentForReadiness(
+  ex: Executor,
+  tenantId: string,
+  agentId: string,
+  limit: number,
+): Promise<EpisodeRow[]> {
   return ex.query<EpisodeRow>(
     `SELECT ${EPISODE} FROM episodes WHERE tenant_id = $1 AND agent_id = $2 AND source <> 'exam' AND (outcome <> 'completed' OR real_outcome)
       ORDER BY created_at DESC, id LIMIT $3`,
@@ -80,17 +95,42 @@ export async function recentForReadiness(ex: Executor, tenantId: string, agentId
 
 /** Episodes towards the minimum a promotion needs: only those with a real outcome, exam runs excluded. */
 export async function countForReadiness(ex: Executor, tenantId: string, agentId: string): Promise<number> {
-  const [{ n }] = await ex.query<{ n: number }>("SELECT count(*)::int AS n FROM episodes WHERE tenant_id = $1 AND agent_id = $2 AND source <> 'exam' AND real_outcome", [tenantId, agentId]);
+  const [{ n }] = await ex.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM episodes WHERE tenant_id = $1 AND agent_id = $2 AND source <> 'exam' AND real_outcome",
+    [tenantId, agentId],
+  );
   return n;
 }
 
 export async function getEpisode(ex: Executor, tenantId: string, id: string): Promise<EpisodeRow | null> {
-  const [row] = await ex.query<EpisodeRow>(`SELECT ${EPISODE} FROM episodes WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+  const [row] = await ex.query<EpisodeRow>(`SELECT ${EPISODE} FROM episodes WHERE tenant_id = $1 AND id = $2`, [
+    tenantId,
+    id,
+  ]);
   return row ?? null;
 }
 
-export async function insertFeedback(ex: Executor, tenantId: string, f: { id: string; episodeId: string; userId: string | null; score: number; category: string | null; text: string | null }) {
-  const [row] = await ex.query<{ id: string; episode_id: string; user_id: string | null; score: number; category: string | null; text: string | null; created_at: Date }>(
+export async function insertFeedback(
+  ex: Executor,
+  tenantId: string,
+  f: {
+    id: string;
+    episodeId: string;
+    userId: string | null;
+    score: number;
+    category: string | null;
+    text: string | null;
+  },
+) {
+  const [row] = await ex.query<{
+    id: string;
+    episode_id: string;
+    user_id: string | null;
+    score: number;
+    category: string | null;
+    text: string | null;
+    created_at: Date;
+  }>(
     'INSERT INTO episode_feedback (tenant_id, id, episode_id, user_id, score, category, text) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, episode_id, user_id, score, category, text, created_at',
     [tenantId, f.id, f.episodeId, f.userId, f.score, f.category, f.text],
   );
@@ -104,7 +144,15 @@ export async function insertFeedback(ex: Executor, tenantId: string, f: { id: st
 }
 
 export async function listFeedback(ex: Executor, tenantId: string, episodeId: string) {
-  return ex.query<{ id: string; episode_id: string; user_id: string | null; score: number; category: string | null; text: string | null; created_at: Date }>(
+  return ex.query<{
+    id: string;
+    episode_id: string;
+    user_id: string | null;
+    score: number;
+    category: string | null;
+    text: string | null;
+    created_at: Date;
+  }>(
     'SELECT id, episode_id, user_id, score, category, text, created_at FROM episode_feedback WHERE tenant_id = $1 AND episode_id = $2 ORDER BY created_at, id',
     [tenantId, episodeId],
   );
@@ -115,7 +163,14 @@ export async function listFeedback(ex: Executor, tenantId: string, episodeId: st
  * (ts_rank over the task words, OR-ed) + recency (1 / (1 + age in days)) × 0.3 + feedback × 0.2
  * + 0.5 when the episode touched the same canvas.
  */
-export async function recall(ex: Executor, tenantId: string, agentId: string, task: string, canvasId: string | null, limit: number) {
+export async function recall(
+  ex: Executor,
+  tenantId: string,
+  agentId: string,
+  task: string,
+  canvasId: string | null,
+  limit: number,
+) {
   const words = (task.toLowerCase().match(/[a-z0-9]+/g) ?? []).filter((w) => w.length > 2).slice(0, 32);
   if (words.length === 0) return [];
   return ex.query<EpisodeRow & { relevance: number; score: number }>(
@@ -131,24 +186,51 @@ export async function recall(ex: Executor, tenantId: string, agentId: string, ta
 
 export async function listEdgeCases(ex: Executor, tenantId: string, limit: number, offset: number) {
   return pageQuery<Record<string, unknown>>(ex, {
-    columns: "id, CASE WHEN tenant_id = '*' THEN 'global' ELSE 'tenant' END AS scope, input, expected_behavior, expected_output_contains, severity, description, created_at",
-    from: "FROM edge_cases WHERE tenant_id IN ($1, '*')", params: [tenantId], orderBy: 'created_at, id', limit, offset,
+    columns:
+      "id, CASE WHEN tenant_id = '*' THEN 'global' ELSE 'tenant' END AS scope, input, expected_behavior, expected_output_contains, severity, description, created_at",
+    from: "FROM edge_cases WHERE tenant_id IN ($1, '*')",
+    params: [tenantId],
+    orderBy: 'created_at, id',
+    limit,
+    offset,
   });
 }
 
 export async function countEdgeCases(ex: Executor, tenantId: string): Promise<number> {
-  const [{ n }] = await ex.query<{ n: number }>("SELECT count(*)::int AS n FROM edge_cases WHERE tenant_id IN ($1, '*')", [tenantId]);
+  const [{ n }] = await ex.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM edge_cases WHERE tenant_id IN ($1, '*')",
+    [tenantId],
+  );
   return n;
 }
 
 export async function allEdgeCases(ex: Executor, tenantId: string) {
-  return ex.query<{ id: string; scope: 'global' | 'tenant'; input: string; expected_behavior: ExpectedBehavior; expected_output_contains: string | null; severity: string }>(
+  return ex.query<{
+    id: string;
+    scope: 'global' | 'tenant';
+    input: string;
+    expected_behavior: ExpectedBehavior;
+    expected_output_contains: string | null;
+    severity: string;
+  }>(
     "SELECT id, CASE WHEN tenant_id = '*' THEN 'global' ELSE 'tenant' END AS scope, input, expected_behavior, expected_output_contains, severity FROM edge_cases WHERE tenant_id IN ($1, '*') ORDER BY created_at, id",
     [tenantId],
   );
 }
 
-export async function insertEdgeCase(ex: Executor, scopeTenant: string, c: { id: string; input: string; expected_behavior: string; expected_output_contains: string | null; severity: string; description: string | null; by: string | null }) {
+export async function insertEdgeCase(
+  ex: Executor,
+  scopeTenant: string,
+  c: {
+    id: string;
+    input: string;
+    expected_behavior: string;
+    expected_output_contains: string | null;
+    severity: string;
+    description: string | null;
+    by: string | null;
+  },
+) {
   await ex.query(
     'INSERT INTO edge_cases (tenant_id, id, input, expected_behavior, expected_output_contains, severity, description, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
     [scopeTenant, c.id, c.input, c.expected_behavior, c.expected_output_contains, c.severity, c.description, c.by],
@@ -163,11 +245,36 @@ export async function lastExam(ex: Executor, tenantId: string, agentId: string) 
   return row ?? null;
 }
 
-export async function insertExam(ex: Executor, tenantId: string, e: { id: string; agentId: string; from: string; target: string; passed: boolean; readiness: number; results: unknown; reasons: string[]; cooldownUntil: Date | null }) {
+export async function insertExam(
+  ex: Executor,
+  tenantId: string,
+  e: {
+    id: string;
+    agentId: string;
+    from: string;
+    target: string;
+    passed: boolean;
+    readiness: number;
+    results: unknown;
+    reasons: string[];
+    cooldownUntil: Date | null;
+  },
+) {
   await ex.query(
     `INSERT INTO graduation_exams (tenant_id, id, agent_id, from_level, target_level, passed, readiness_score, results, reasons, cooldown_until)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [tenantId, e.id, e.agentId, e.from, e.target, e.passed, e.readiness, JSON.stringify(e.results), JSON.stringify(e.reasons), e.cooldownUntil],
+    [
+      tenantId,
+      e.id,
+      e.agentId,
+      e.from,
+      e.target,
+      e.passed,
+      e.readiness,
+      JSON.stringify(e.results),
+      JSON.stringify(e.reasons),
+      e.cooldownUntil,
+    ],
   );
 }
 
@@ -178,7 +285,21 @@ export async function listExams(ex: Executor, tenantId: string, agentId: string)
   );
 }
 
-export async function insertChange(ex: Executor, tenantId: string, c: { id: string; agentId: string; from: string; to: string; kind: string; justification: string | null; readiness: number | null; examId: string | null; by: string | null }) {
+export async function insertChange(
+  ex: Executor,
+  tenantId: string,
+  c: {
+    id: string;
+    agentId: string;
+    from: string;
+    to: string;
+    kind: string;
+    justification: string | null;
+    readiness: number | null;
+    examId: string | null;
+    by: string | null;
+  },
+) {
   await ex.query(
     `INSERT INTO maturity_changes (tenant_id, id, agent_id, from_level, to_level, kind, justification, readiness_score, exam_id, changed_by)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,

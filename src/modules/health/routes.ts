@@ -1,5 +1,5 @@
-import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../../platform/context.js';
 import { SYSTEM } from '../../platform/db/index.js';
 import { Meta, ok } from '../../platform/http/envelope.js';
@@ -83,17 +83,15 @@ export const healthRoutes =
           services,
         };
         const { success, meta } = ok(req, data);
-        return reply
-          .status(healthy ? 200 : 503)
-          .send({
-            success,
-            status: healthy ? 'healthy' : 'degraded',
-            version,
-            timestamp: meta.timestamp,
-            services,
-            data,
-            meta,
-          });
+        return reply.status(healthy ? 200 : 503).send({
+          success,
+          status: healthy ? 'healthy' : 'degraded',
+          version,
+          timestamp: meta.timestamp,
+          services,
+          data,
+          meta,
+        });
       },
     );
   };

@@ -29,11 +29,20 @@ export function pkcePair(): { verifier: string; challenge: string } {
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }
 
-export function authorizationUrl(p: ResolvedProvider, a: { redirectUri: string; state: string; challenge: string; scopes: string[] }): string {
+export function authorizationUrl(
+  p: ResolvedProvider,
+  a: { redirectUri: string; state: string; challenge: string; scopes: string[] },
+): string {
   const url = new URL(p.authorizeUrl);
   const params = {
-    response_type: 'code', client_id: p.clientId!, redirect_uri: a.redirectUri, state: a.state,
-    scope: a.scopes.join(' '), code_challenge: a.challenge, code_challenge_method: 'S256', ...(p.extraParams ?? {}),
+    response_type: 'code',
+    client_id: p.clientId!,
+    redirect_uri: a.redirectUri,
+    state: a.state,
+    scope: a.scopes.join(' '),
+    code_challenge: a.challenge,
+    code_challenge_method: 'S256',
+    ...(p.extraParams ?? {}),
   };
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
   return url.toString();
@@ -48,7 +57,10 @@ async function tokenRequest(p: ResolvedProvider, form: Record<string, string>): 
     body,
     signal: AbortSignal.timeout(10_000),
   });
-  const json = (await res.json().catch(() => ({}))) as Partial<TokenSet> & { error?: string; error_description?: string };
+  const json = (await res.json().catch(() => ({}))) as Partial<TokenSet> & {
+    error?: string;
+    error_description?: string;
+  };
   if (!res.ok || json.error || typeof json.access_token !== 'string') {
     const reason = json.error_description ?? json.error ?? `HTTP ${res.status}`;
     throw new OAuthError(`token endpoint refused: ${reason}`, res.status, json.error ?? null);
@@ -56,8 +68,18 @@ async function tokenRequest(p: ResolvedProvider, form: Record<string, string>): 
   return json as TokenSet;
 }
 
-export function exchangeCode(p: ResolvedProvider, code: string, verifier: string, redirectUri: string): Promise<TokenSet> {
-  return tokenRequest(p, { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: redirectUri });
+export function exchangeCode(
+  p: ResolvedProvider,
+  code: string,
+  verifier: string,
+  redirectUri: string,
+): Promise<TokenSet> {
+  return tokenRequest(p, {
+    grant_type: 'authorization_code',
+    code,
+    code_verifier: verifier,
+    redirect_uri: redirectUri,
+  });
 }
 
 export function refreshTokens(p: ResolvedProvider, refreshToken: string): Promise<TokenSet> {
@@ -69,13 +91,21 @@ export async function revokeToken(p: ResolvedProvider, token: string): Promise<b
   if (!p.revokeUrl) return false;
   const body = new URLSearchParams({ token, client_id: p.clientId! });
   if (p.clientSecret) body.set('client_secret', p.clientSecret);
-  const res = await fetch(p.revokeUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body, signal: AbortSignal.timeout(10_000) }).catch(() => null);
+  const res = await fetch(p.revokeUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+    signal: AbortSignal.timeout(10_000),
+  }).catch(() => null);
   return !!res?.ok;
 }
 
 /** An authenticated GET; the status tells whether the token is accepted. */
 export async function probe(p: ResolvedProvider, accessToken: string): Promise<{ status: number; ok: boolean }> {
-  const res = await fetch(p.testUrl, { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' }, signal: AbortSignal.timeout(10_000) });
+  const res = await fetch(p.testUrl, {
+    headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+    signal: AbortSignal.timeout(10_000),
+  });
   await res.arrayBuffer().catch(() => undefined);
   return { status: res.status, ok: res.ok };
 }

@@ -29,7 +29,20 @@ export interface IntegrationRow {
   updated_at: Date;
 }
 
-export async function insertState(ex: Executor, tenantId: string, s: { hash: string; provider: string; userId: string | null; verifier: string; redirectUri: string; scopes: string[]; returnTo: string | null; expiresAt: Date }) {
+export async function insertState(
+  ex: Executor,
+  tenantId: string,
+  s: {
+    hash: string;
+    provider: string;
+    userId: string | null;
+    verifier: string;
+    redirectUri: string;
+    scopes: string[];
+    returnTo: string | null;
+    expiresAt: Date;
+  },
+) {
   await ex.query(
     `INSERT INTO oauth_states (tenant_id, state_hash, provider, user_id, code_verifier, redirect_uri, scopes, return_to, expires_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
@@ -55,7 +68,10 @@ export async function deleteExpiredStates(ex: Executor): Promise<void> {
 }
 
 export async function getIntegration(ex: Executor, tenantId: string, provider: string): Promise<IntegrationRow | null> {
-  const [row] = await ex.query<IntegrationRow>('SELECT * FROM integrations WHERE tenant_id = $1 AND provider = $2', [tenantId, provider]);
+  const [row] = await ex.query<IntegrationRow>('SELECT * FROM integrations WHERE tenant_id = $1 AND provider = $2', [
+    tenantId,
+    provider,
+  ]);
   return row ?? null;
 }
 
@@ -71,7 +87,13 @@ export interface TokenFields {
   expiresAt: Date | null;
 }
 
-export async function saveConnection(ex: Executor, tenantId: string, provider: string, userId: string | null, t: TokenFields): Promise<IntegrationRow> {
+export async function saveConnection(
+  ex: Executor,
+  tenantId: string,
+  provider: string,
+  userId: string | null,
+  t: TokenFields,
+): Promise<IntegrationRow> {
   const [row] = await ex.query<IntegrationRow>(
     `INSERT INTO integrations (tenant_id, provider, status, access_token, refresh_token, token_type, scopes, expires_at, connected_by, connected_at, last_error)
      VALUES ($1, $2, 'connected', $3, $4, $5, $6, $7, $8, now(), NULL)
@@ -83,7 +105,12 @@ export async function saveConnection(ex: Executor, tenantId: string, provider: s
   return row;
 }
 
-export async function saveRefresh(ex: Executor, tenantId: string, provider: string, t: Omit<TokenFields, 'scopes'>): Promise<IntegrationRow> {
+export async function saveRefresh(
+  ex: Executor,
+  tenantId: string,
+  provider: string,
+  t: Omit<TokenFields, 'scopes'>,
+): Promise<IntegrationRow> {
   const [row] = await ex.query<IntegrationRow>(
     `UPDATE integrations SET access_token = $3, refresh_token = coalesce($4, refresh_token), token_type = coalesce($5, token_type),
        expires_at = $6, refreshed_at = now(), status = 'connected', last_error = NULL, updated_at = now()
@@ -93,11 +120,25 @@ export async function saveRefresh(ex: Executor, tenantId: string, provider: stri
   return row;
 }
 
-export async function markStatus(ex: Executor, tenantId: string, provider: string, status: IntegrationRow['status'], error: string | null) {
-  await ex.query('UPDATE integrations SET status = $3, last_error = $4, updated_at = now() WHERE tenant_id = $1 AND provider = $2', [tenantId, provider, status, error]);
+export async function markStatus(
+  ex: Executor,
+  tenantId: string,
+  provider: string,
+  status: IntegrationRow['status'],
+  error: string | null,
+) {
+  await ex.query(
+    'UPDATE integrations SET status = $3, last_error = $4, updated_at = now() WHERE tenant_id = $1 AND provider = $2',
+    [tenantId, provider, status, error],
+  );
 }
 
-export async function saveSettings(ex: Executor, tenantId: string, provider: string, settings: Record<string, unknown>): Promise<IntegrationRow> {
+export async function saveSettings(
+  ex: Executor,
+  tenantId: string,
+  provider: string,
+  settings: Record<string, unknown>,
+): Promise<IntegrationRow> {
   const [row] = await ex.query<IntegrationRow>(
     `INSERT INTO integrations (tenant_id, provider, status, settings) VALUES ($1, $2, 'disconnected', $3)
      ON CONFLICT (tenant_id, provider) DO UPDATE SET settings = $3, updated_at = now() RETURNING *`,
@@ -106,7 +147,14 @@ export async function saveSettings(ex: Executor, tenantId: string, provider: str
   return row;
 }
 
-export async function deleteIntegration(ex: Executor, tenantId: string, provider: string): Promise<IntegrationRow | null> {
-  const [row] = await ex.query<IntegrationRow>('DELETE FROM integrations WHERE tenant_id = $1 AND provider = $2 RETURNING *', [tenantId, provider]);
+export async function deleteIntegration(
+  ex: Executor,
+  tenantId: string,
+  provider: string,
+): Promise<IntegrationRow | null> {
+  const [row] = await ex.query<IntegrationRow>(
+    'DELETE FROM integrations WHERE tenant_id = $1 AND provider = $2 RETURNING *',
+    [tenantId, provider],
+  );
   return row ?? null;
 }

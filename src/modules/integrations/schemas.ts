@@ -20,7 +20,9 @@ export const ProviderParams = Type.Object({ provider: Type.String({ maxLength: 4
 export const ConnectBody = Type.Object(
   {
     scopes: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 50 })),
-    return_to: Type.Optional(Type.String({ maxLength: 500, description: 'A path on this server to send the browser to after the callback' })),
+    return_to: Type.Optional(
+      Type.String({ maxLength: 500, description: 'A path on this server to send the browser to after the callback' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -42,7 +44,9 @@ export const CallbackQuery = Type.Object({
 
 export const ConfigBody = Type.Object(
   {
-    settings: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Non-secret settings (base_id, workspace, …)' })),
+    settings: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), { description: 'Non-secret settings (base_id, workspace, …)' }),
+    ),
     access_token: Type.Optional(Type.String({ maxLength: 8192 })),
     refresh_token: Type.Optional(Type.String({ maxLength: 8192 })),
     token_expires_at: Type.Optional(Type.String({ format: 'date-time' })),

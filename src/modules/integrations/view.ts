@@ -6,7 +6,13 @@ const iso = (v: Date | string | null | undefined) => (v ? new Date(v).toISOStrin
 /** What users see of a connection: state and metadata, never a token. */
 export function toView(p: ResolvedProvider, row: IntegrationRow | null) {
   const expired = !!row?.expires_at && new Date(row.expires_at).getTime() <= Date.now() && !row.refresh_token;
-  const status = !row ? 'not_connected' : row.status === 'connected' && expired ? 'expired' : row.status === 'disconnected' ? 'not_connected' : row.status;
+  const status = !row
+    ? 'not_connected'
+    : row.status === 'connected' && expired
+      ? 'expired'
+      : row.status === 'disconnected'
+        ? 'not_connected'
+        : row.status;
   return {
     provider: p.id,
     name: p.name,

@@ -1,5 +1,5 @@
-import { PLAN_PER_CALL, type Executor } from '../../platform/db/index.js';
-import { COLUMNS, toListing, type Listing, type ListingKind } from './repo.js';
+import { type Executor, PLAN_PER_CALL } from '../../platform/db/index.js';
+import { COLUMNS, type Listing, type ListingKind, toListing } from './repo.js';
 
 /**
  * Marketplace search: what a viewer may see is the public catalogue (every approved public
@@ -28,7 +28,15 @@ export interface SearchFilter {
   direction?: 'asc' | 'desc';
 }
 
-type SortKey = 'installs' | 'rating_count' | 'rating_avg' | 'created_at' | 'updated_at' | 'sort_name' | 'price' | 'rank';
+type SortKey =
+  | 'installs'
+  | 'rating_count'
+  | 'rating_avg'
+  | 'created_at'
+  | 'updated_at'
+  | 'sort_name'
+  | 'price'
+  | 'rank';
 const KEYS: Record<SearchFilter['sort'], SortKey[]> = {
   popularity: ['installs', 'rating_count'],
   installs: ['installs'],
@@ -43,31 +51,47 @@ const KEYS: Record<SearchFilter['sort'], SortKey[]> = {
 type Source = { from: string; alias: string; key: (k: SortKey, tsq: string) => string };
 
 /** Where a visible listing is found, and how each place names a sort key. */
-const CATALOGUE: Source = { from: 'marketplace_catalogue c', alias: 'c', key: (k, tsq) => (k === 'rank' ? `ts_rank(c.search, ${tsq})` : `c.${k}`) };
+const CATALOGUE: Source = {
+  from: 'marketplace_catalogue c',
+  alias: 'c',
+  key: (k, tsq) => (k === 'rank' ? `ts_rank(c.search, ${tsq})` : `c.${k}`),
+};
 const OWN: Source = {
   from: 'marketplace_listings l',
   alias: 'l',
   key: (k, tsq) =>
-    k === 'rank' ? `ts_rank(l.search, ${tsq})`
-    : k === 'rating_avg' ? `CASE WHEN l.rating_count > 0 THEN l.rating_sum::float8 / l.rating_count ELSE 0 END`
-    : k === 'sort_name' ? 'lower(l.name)'
-    : `l.${k}`,
+    k === 'rank'
+      ? `ts_rank(l.search, ${tsq})`
+      : k === 'rating_avg'
+        ? `CASE WHEN l.rating_count > 0 THEN l.rating_sum::float8 / l.rating_count ELSE 0 END`
+        : k === 'sort_name'
+          ? 'lower(l.name)'
+          : `l.${k}`,
 };
 
 type Condition = { catalogue: string; own: string };
 
 /** Each filter other than the query, as a condition on the catalogue and on the viewer's own listings. */
 function conditions(f: SearchFilter, p: (v: unknown) => string): Condition[] {
-  const both = (sql: string, v: unknown): Condition => { const at = p(v); return { catalogue: `c.${sql.replace('?', at)}`, own: `l.${sql.replace('?', at)}` }; };
+  const both = (sql: string, v: unknown): Condition => {
+    const at = p(v);
+    return { catalogue: `c.${sql.replace('?', at)}`, own: `l.${sql.replace('?', at)}` };
+  };
   const out: Condition[] = [];
   if (f.category) out.push(both('category = ?', f.category));
   if (f.tags?.length) out.push(both('tags && ?', f.tags));
   if (f.subtype) out.push(both('subtype = ?', f.subtype));
   if (f.contentMatch && Object.keys(f.contentMatch).length) {
     const at = p(JSON.stringify(f.contentMatch));
-    out.push({ catalogue: `EXISTS (SELECT 1 FROM marketplace_listings x WHERE x.id = c.id AND x.content @> ${at}::jsonb)`, own: `l.content @> ${at}::jsonb` });
+    out.push({
+      catalogue: `EXISTS (SELECT 1 FROM marketplace_listings x WHERE x.id = c.id AND x.content @> ${at}::jsonb)`,
+      own: `l.content @> ${at}::jsonb`,
+    });
   }
-  if (f.minRating !== undefined) { const at = p(f.minRating); out.push({ catalogue: `c.rating_avg >= ${at}`, own: `${OWN.key('rating_avg', '')} >= ${at}` }); }
+  if (f.minRating !== undefined) {
+    const at = p(f.minRating);
+    out.push({ catalogue: `c.rating_avg >= ${at}`, own: `${OWN.key('rating_avg', '')} >= ${at}` });
+  }
   if (f.minPrice !== undefined) out.push(both('price >= ?', f.minPrice));
   if (f.maxPrice !== undefined) out.push(both('price <= ?', f.maxPrice));
   if (f.featured) out.push({ catalogue: 'c.featured', own: 'l.featured' });
@@ -87,33 +111,64 @@ type Place = { src: Source; where: () => string[] };
 /** The parts every statement of one search shares: its parameters, places and order. */
 function parts(f: SearchFilter, tier: Tier = {}) {
   const params: unknown[] = [f.kind];
-  const p = (v: unknown) => { params.push(v); return `$${params.length}`; };
+  const p = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
   // Parameters a statement may not use (the count table needs neither) are added when first used:
   // PostgreSQL refuses a parameter whose type nothing in the statement tells.
-  const once = (make: () => string) => { let v: string | undefined; return () => (v ??= make()); };
+  const once = (make: () => string) => {
+    let v: string | undefined;
+    return () => (v ??= make());
+  };
   const tsq = f.query ? once(() => `plainto_tsquery('english', ${p(f.query)})`) : null;
   const type = f.marketplaceType ? once(() => p(f.marketplaceType)) : null;
   const filters = conditions(f, p);
-  const places: Place[] = [{
-    src: CATALOGUE,
-    // The catalogue holds public listings only.
-    where: () => ['c.kind = $1', ...(tsq ? [`c.${tier.names ? 'name_search' : 'search'} @@ ${tsq()}`] : []), ...filters.map((c) => c.catalogue), ...(type ? [`${type()} = 'public'`] : [])],
-  }];
+  const places: Place[] = [
+    {
+      src: CATALOGUE,
+      // The catalogue holds public listings only.
+      where: () => [
+        'c.kind = $1',
+        ...(tsq ? [`c.${tier.names ? 'name_search' : 'search'} @@ ${tsq()}`] : []),
+        ...filters.map((c) => c.catalogue),
+        ...(type ? [`${type()} = 'public'`] : []),
+      ],
+    },
+  ];
   if (f.viewer !== null) {
-    const own = [`l.tenant_id = ${p(f.viewer)}`, 'l.kind = $1', `l.status <> 'unpublished'`, `NOT (l.status = 'approved' AND l.marketplace_type = 'public')`];
-    places.push({ src: OWN, where: () => [...own, ...(tsq ? [`l.search @@ ${tsq()}`] : []), ...(type ? [`l.marketplace_type = ${type()}`] : []), ...filters.map((c) => c.own)] });
+    const own = [
+      `l.tenant_id = ${p(f.viewer)}`,
+      'l.kind = $1',
+      `l.status <> 'unpublished'`,
+      `NOT (l.status = 'approved' AND l.marketplace_type = 'public')`,
+    ];
+    places.push({
+      src: OWN,
+      where: () => [
+        ...own,
+        ...(tsq ? [`l.search @@ ${tsq()}`] : []),
+        ...(type ? [`l.marketplace_type = ${type()}`] : []),
+        ...filters.map((c) => c.own),
+      ],
+    });
   }
   const keys = KEYS[ranked(f) ? 'relevance' : f.sort === 'relevance' ? 'created_at' : f.sort];
   const dir = f.direction === 'asc' ? 'ASC' : 'DESC';
   const keyOf = (src: Source, k: SortKey) => src.key(k, k === 'rank' && tsq ? tsq() : '');
   return {
-    params, places, p,
+    params,
+    places,
+    p,
     /** The page's order over the merged rows (`at` = '' or 'page.'), or over one place's columns. */
-    order: (at: string, src?: Source) => `${keys.map((k) => `${src ? keyOf(src, k) : at + k} ${dir}`).join(', ')}, ${src ? `${src.alias}.` : at}id`,
+    order: (at: string, src?: Source) =>
+      `${keys.map((k) => `${src ? keyOf(src, k) : at + k} ${dir}`).join(', ')}, ${src ? `${src.alias}.` : at}id`,
     select: (src: Source) => `${src.alias}.id, ${keys.map((k) => `${keyOf(src, k)} AS ${k}`).join(', ')}`,
     from: ({ src, where }: Place) => `FROM ${src.from} WHERE ${where().join(' AND ')}`,
     page: () => `LIMIT ${p(f.limit)} OFFSET ${p(f.offset)}`,
-    full: (page: string, extra = '') => `${PLAN_PER_CALL} SELECT ${COLUMNS.split(',').map((c) => `m.${c.trim()}`).join(', ')}${extra}
+    full: (page: string, extra = '') => `${PLAN_PER_CALL} SELECT ${COLUMNS.split(',')
+      .map((c) => `m.${c.trim()}`)
+      .join(', ')}${extra}
       FROM (${page}) page JOIN marketplace_listings m ON m.id = page.id ORDER BY `,
   };
 }
@@ -137,9 +192,11 @@ export type Words = { term?: string };
 export function countSql(f: SearchFilter, words: Words = {}): Statement {
   const q = parts(f);
   const term = f.query ? words.term : '';
-  const counts = q.places.map((s, i) => (i === 0 && countable(f) && term !== undefined
-    ? `coalesce((SELECT listings FROM marketplace_catalogue_counts WHERE kind = $1 AND lexeme = ${q.p(term)}), 0)`
-    : `(SELECT count(*) ${q.from(s)})`));
+  const counts = q.places.map((s, i) =>
+    i === 0 && countable(f) && term !== undefined
+      ? `coalesce((SELECT listings FROM marketplace_catalogue_counts WHERE kind = $1 AND lexeme = ${q.p(term)}), 0)`
+      : `(SELECT count(*) ${q.from(s)})`,
+  );
   return { params: q.params, text: `${PLAN_PER_CALL} SELECT ${counts.join(' + ')} AS total` };
 }
 
@@ -176,12 +233,16 @@ export function pageSql(f: SearchFilter, total: number, tier: Tier = {}): Statem
   const limit = q.page();
   const fromMatches = total <= FEW_MATCHES || depth(f) > total / 4;
   const hits = fromMatches
-    // Materialized: the matches are found first, whatever the planner guesses of their number.
-    ? `WITH hits AS MATERIALIZED (${q.places.map((s) => `SELECT ${q.select(s.src)} ${q.from(s)}`).join(' UNION ALL ')})
+    ? // Materialized: the matches are found first, whatever the planner guesses of their number.
+      `WITH hits AS MATERIALIZED (${q.places.map((s) => `SELECT ${q.select(s.src)} ${q.from(s)}`).join(' UNION ALL ')})
        SELECT * FROM hits ORDER BY ${q.order('')} ${limit}`
-    // Each place gives its first offset+limit rows in its index order; they are merged.
-    : `SELECT * FROM (${q.places.map((s) => `(SELECT ${q.select(s.src)} ${q.from(s)} ORDER BY ${q.order('', s.src)}
-       LIMIT ${depth(f)})`).join(' UNION ALL ')}) hits ORDER BY ${q.order('')} ${limit}`;
+    : // Each place gives its first offset+limit rows in its index order; they are merged.
+      `SELECT * FROM (${q.places
+        .map(
+          (s) => `(SELECT ${q.select(s.src)} ${q.from(s)} ORDER BY ${q.order('', s.src)}
+       LIMIT ${depth(f)})`,
+        )
+        .join(' UNION ALL ')}) hits ORDER BY ${q.order('')} ${limit}`;
   return { params: q.params, text: q.full(hits) + q.order('page.') };
 }
 
@@ -209,7 +270,8 @@ export async function search(sys: Executor, f: SearchFilter): Promise<{ items: L
   if (ranked(f) && words.term === undefined) {
     const { text, params } = rankedSql(f);
     const rows = await sys.query(text, params);
-    if (rows.length || f.offset === 0) return { items: rows.map(toListing), total: rows.length ? Number(rows[0].total) : 0 };
+    if (rows.length || f.offset === 0)
+      return { items: rows.map(toListing), total: rows.length ? Number(rows[0].total) : 0 };
   }
   const count = countSql(f, words);
   const total = Number((await sys.query<{ total: number }>(count.text, count.params))[0].total);

@@ -1,13 +1,13 @@
 import Ajv from 'ajv';
 import type { AppContext } from '../../platform/context.js';
-import { SYSTEM, type Executor } from '../../platform/db/index.js';
+import { type Executor, SYSTEM } from '../../platform/db/index.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { PLAN_LIMITS, type Plan } from '../../platform/plans.js';
+import type { Listing, ListingKind, NewListing } from './repo.js';
 import * as repo from './repo.js';
 import * as reviewRepo from './review-repo.js';
-import type { Listing, ListingKind, NewListing } from './repo.js';
-import { search, type SearchFilter } from './search.js';
+import { type SearchFilter, search } from './search.js';
 
 export type { Listing, ListingKind } from './repo.js';
 
@@ -103,16 +103,35 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
     return (await repo.listingOfInstall(ctx.db.as(tenantId), tenantId, id)) ?? id;
   }
 
-  async function publishIn(ex: Executor, caller: Caller, input: PublishInput, opts: { draft?: boolean } = {}): Promise<Listing> {
+  async function publishIn(
+    ex: Executor,
+    caller: Caller,
+    input: PublishInput,
+    opts: { draft?: boolean } = {},
+  ): Promise<Listing> {
     assertMayPublish(caller.plan, input.marketplace_type);
     const status = opts.draft ? 'draft' : submittedStatus(input.marketplace_type);
     const l = await repo.insertListing(ex, caller.tenantId, { ...input, id: input.id ?? newId('mkt'), kind, status });
     const v = await repo.insertVersion(ex, caller.tenantId, {
-      id: newId('ver'), listingId: l.id, name: 'v1', description: 'Initial version', content: l.content, schema: l.config_schema,
+      id: newId('ver'),
+      listingId: l.id,
+      name: 'v1',
+      description: 'Initial version',
+      content: l.content,
+      schema: l.config_schema,
     });
-    await ex.query('UPDATE marketplace_listings SET current_version_id = $2 WHERE tenant_id = $1 AND id = $3', [caller.tenantId, v.version_id, l.id]);
+    await ex.query('UPDATE marketplace_listings SET current_version_id = $2 WHERE tenant_id = $1 AND id = $3', [
+      caller.tenantId,
+      v.version_id,
+      l.id,
+    ]);
     await emit(ex, caller.tenantId, 'component.published', {
-      kind, listing_id: l.id, version_id: v.version_id, name: l.name, status, marketplace_type: l.marketplace_type,
+      kind,
+      listing_id: l.id,
+      version_id: v.version_id,
+      name: l.name,
+      status,
+      marketplace_type: l.marketplace_type,
     });
     return { ...l, current_version_id: v.version_id };
   }
@@ -122,21 +141,46 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
    * moves them all with `countInstalled`, in one order, at the end of its transaction (two
    * installs that count the same listings in opposite orders could otherwise deadlock).
    */
-  async function installIn(ex: Executor, caller: Caller, l: Listing, config: Record<string, unknown>, targetId: string | null, deferCount?: string[]) {
+  async function installIn(
+    ex: Executor,
+    caller: Caller,
+    l: Listing,
+    config: Record<string, unknown>,
+    targetId: string | null,
+    deferCount?: string[],
+  ) {
     if (l.status !== 'approved') throw missing(l.id);
     const existing = await repo.findInstall(ex, caller.tenantId, l.id);
     if (existing) return { install_id: existing.id, version_id: existing.version_id, created: false, listing: l };
     const max = PLAN_LIMITS[caller.plan].maxInstalledSkills;
     if (kind === 'skill' && max !== null && (await repo.countInstalls(ex, caller.tenantId, kind)) >= max) {
-      throw new AppError('TENANT_LIMIT_EXCEEDED', `The ${caller.plan} plan allows ${max} installed skills`, { limit: max, plan: caller.plan });
+      throw new AppError('TENANT_LIMIT_EXCEEDED', `The ${caller.plan} plan allows ${max} installed skills`, {
+        limit: max,
+        plan: caller.plan,
+      });
     }
     const installed = await repo.installedListingIds(ex, caller.tenantId);
     const absent = l.dependencies.filter((d) => !installed.has(d));
-    if (absent.length) throw new AppError('DEPENDENCY_MISSING', 'Install the declared dependencies first', { missing_dependencies: absent });
+    if (absent.length)
+      throw new AppError('DEPENDENCY_MISSING', 'Install the declared dependencies first', {
+        missing_dependencies: absent,
+      });
     validateConfig(l.config_schema, config);
     const installId = newId('ins');
-    await repo.insertInstall(ex, caller.tenantId, { id: installId, listingId: l.id, kind, versionId: l.current_version_id, targetId, config });
-    await emit(ex, caller.tenantId, 'component.installed', { kind, listing_id: l.id, install_id: installId, version_id: l.current_version_id });
+    await repo.insertInstall(ex, caller.tenantId, {
+      id: installId,
+      listingId: l.id,
+      kind,
+      versionId: l.current_version_id,
+      targetId,
+      config,
+    });
+    await emit(ex, caller.tenantId, 'component.installed', {
+      kind,
+      listing_id: l.id,
+      install_id: installId,
+      version_id: l.current_version_id,
+    });
     if (deferCount) deferCount.push(l.id);
     else await repo.bumpInstalls(ex, [l.id], 1);
     return { install_id: installId, version_id: l.current_version_id, created: true, listing: l };

@@ -41,7 +41,9 @@ export function mcpSessions(ctx: AppContext) {
   function newServer(s: Owner): Server {
     const server = new Server({ name: 'atom', version: '0.1.0' }, { capabilities: { tools: {} } });
     server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: await mcp.tools(s.tenantId, s.agentId) }));
-    server.setRequestHandler(CallToolRequestSchema, async (req) => mcp.callAsMcp(s.tenantId, s.userId, s.agentId, req.params.name, req.params.arguments ?? {}));
+    server.setRequestHandler(CallToolRequestSchema, async (req) =>
+      mcp.callAsMcp(s.tenantId, s.userId, s.agentId, req.params.name, req.params.arguments ?? {}),
+    );
     return server;
   }
 
@@ -65,11 +67,18 @@ export function mcpSessions(ctx: AppContext) {
   async function open(owner: Owner): Promise<{ id: string; transport: StreamableHTTPServerTransport }> {
     const held = countOf(owner.tenantId);
     if (held >= perTenant) {
-      throw new AppError('MCP_SESSION_LIMIT', `This tenant already has ${held} open MCP sessions (the limit is ${perTenant}); close some (DELETE /api/mcp) or let idle ones expire`, {
-        limit: perTenant, idle_expiry_seconds: Math.round(idleMs / 1000),
-      }, { 'retry-after': String(Math.max(1, Math.ceil(Math.min(idleMs, 60_000) / 1000))) });
+      throw new AppError(
+        'MCP_SESSION_LIMIT',
+        `This tenant already has ${held} open MCP sessions (the limit is ${perTenant}); close some (DELETE /api/mcp) or let idle ones expire`,
+        {
+          limit: perTenant,
+          idle_expiry_seconds: Math.round(idleMs / 1000),
+        },
+        { 'retry-after': String(Math.max(1, Math.ceil(Math.min(idleMs, 60_000) / 1000))) },
+      );
     }
-    if (sessions.size >= MAX_SESSIONS) throw new AppError('SERVICE_UNAVAILABLE', 'Too many open MCP sessions on this server; try again later');
+    if (sessions.size >= MAX_SESSIONS)
+      throw new AppError('SERVICE_UNAVAILABLE', 'Too many open MCP sessions on this server; try again later');
     const id = randomUUID();
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => id });
     transport.onclose = () => void sessions.delete(id);
@@ -83,11 +92,20 @@ export function mcpSessions(ctx: AppContext) {
      * Runs one HTTP request on its session's transport: the session named by Mcp-Session-Id (404
      * when unknown here, or another tenant's), or a new one for a request without it (initialize).
      */
-    async handle(sessionId: string | undefined, owner: Owner, stream: boolean, run: (t: StreamableHTTPServerTransport) => Promise<void>): Promise<void> {
+    async handle(
+      sessionId: string | undefined,
+      owner: Owner,
+      stream: boolean,
+      run: (t: StreamableHTTPServerTransport) => Promise<void>,
+    ): Promise<void> {
       let id = sessionId;
       if (id) {
         const s = sessions.get(id);
-        if (!s || s.tenantId !== owner.tenantId) throw new AppError('NOT_FOUND', 'MCP session not found (it expired, was closed, or lives in another server process); initialize a new one');
+        if (!s || s.tenantId !== owner.tenantId)
+          throw new AppError(
+            'NOT_FOUND',
+            'MCP session not found (it expired, was closed, or lives in another server process); initialize a new one',
+          );
       } else {
         id = (await open(owner)).id;
       }

@@ -16,7 +16,8 @@ export interface InvitationRow {
   responded_at: string | null;
 }
 
-const COLUMNS = 'i.id, i.tenant_id, i.email, i.role, i.status, i.invited_by, i.expires_at, i.created_at, i.responded_at';
+const COLUMNS =
+  'i.id, i.tenant_id, i.email, i.role, i.status, i.invited_by, i.expires_at, i.created_at, i.responded_at';
 const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
 
 /** A pending invitation past its expiry reads as `expired`. */
@@ -32,7 +33,11 @@ function toInvitation(r: Record<string, unknown>): InvitationRow {
 }
 
 /** One pending invitation per tenant and email: inviting again renews it (role, expiry, inviter). */
-export async function upsertPending(ex: Executor, tenantId: string, i: { id: string; email: string; role: Role; invitedBy: string | null; expiresAt: Date }): Promise<InvitationRow> {
+export async function upsertPending(
+  ex: Executor,
+  tenantId: string,
+  i: { id: string; email: string; role: Role; invitedBy: string | null; expiresAt: Date },
+): Promise<InvitationRow> {
   const [row] = await ex.query(
     `INSERT INTO member_invitations AS i (tenant_id, id, email, role, invited_by, expires_at) VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (tenant_id, lower(email)) WHERE status = 'pending'
@@ -44,12 +49,22 @@ export async function upsertPending(ex: Executor, tenantId: string, i: { id: str
 }
 
 export async function listForTenant(ex: Executor, tenantId: string, limit: number, offset: number) {
-  const { rows, total } = await pageQuery(ex, { columns: COLUMNS, from: 'FROM member_invitations i WHERE i.tenant_id = $1', params: [tenantId], orderBy: 'i.created_at DESC, i.id', limit, offset });
+  const { rows, total } = await pageQuery(ex, {
+    columns: COLUMNS,
+    from: 'FROM member_invitations i WHERE i.tenant_id = $1',
+    params: [tenantId],
+    orderBy: 'i.created_at DESC, i.id',
+    limit,
+    offset,
+  });
   return { items: rows.map(toInvitation), total };
 }
 
 /** Pending, unexpired invitations addressed to an email, in every tenant (platform context). */
-export async function pendingForEmail(sys: Executor, email: string): Promise<(InvitationRow & { tenant_name: string })[]> {
+export async function pendingForEmail(
+  sys: Executor,
+  email: string,
+): Promise<(InvitationRow & { tenant_name: string })[]> {
   const rows = await sys.query(
     `SELECT ${COLUMNS}, t.name AS tenant_name FROM member_invitations i JOIN tenants t ON t.id = i.tenant_id
      WHERE lower(i.email) = lower($1) AND i.status = 'pending' AND i.expires_at > now() ORDER BY i.created_at DESC, i.id`,
@@ -59,7 +74,11 @@ export async function pendingForEmail(sys: Executor, email: string): Promise<(In
 }
 
 /** The pending, unexpired invitation `id` addressed to `email`, or null (platform context). */
-export async function findPendingForEmail(sys: Executor, id: string, email: string): Promise<(InvitationRow & { tenant_name: string }) | null> {
+export async function findPendingForEmail(
+  sys: Executor,
+  id: string,
+  email: string,
+): Promise<(InvitationRow & { tenant_name: string }) | null> {
   const [row] = await sys.query(
     `SELECT ${COLUMNS}, t.name AS tenant_name FROM member_invitations i JOIN tenants t ON t.id = i.tenant_id
      WHERE i.id = $1 AND lower(i.email) = lower($2) AND i.status = 'pending' AND i.expires_at > now()`,
@@ -77,7 +96,12 @@ export async function lockPending(ex: Executor, tenantId: string, id: string): P
   return row ? toInvitation(row) : null;
 }
 
-export async function setStatus(ex: Executor, tenantId: string, id: string, status: 'accepted' | 'declined' | 'revoked'): Promise<InvitationRow | null> {
+export async function setStatus(
+  ex: Executor,
+  tenantId: string,
+  id: string,
+  status: 'accepted' | 'declined' | 'revoked',
+): Promise<InvitationRow | null> {
   const [row] = await ex.query(
     `UPDATE member_invitations i SET status = $3, responded_at = now() WHERE i.tenant_id = $1 AND i.id = $2 AND i.status = 'pending' RETURNING ${COLUMNS}`,
     [tenantId, id, status],
@@ -86,7 +110,12 @@ export async function setStatus(ex: Executor, tenantId: string, id: string, stat
 }
 
 /** A member leaves or is demoted: the pending invitations they sent above what they now hold are revoked. */
-export async function revokeSentBy(ex: Executor, tenantId: string, userId: string, roles: readonly string[]): Promise<number> {
+export async function revokeSentBy(
+  ex: Executor,
+  tenantId: string,
+  userId: string,
+  roles: readonly string[],
+): Promise<number> {
   if (roles.length === 0) return 0;
   const rows = await ex.query(
     `UPDATE member_invitations SET status = 'revoked', responded_at = now()

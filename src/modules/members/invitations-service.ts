@@ -7,7 +7,13 @@ import * as repo from './repo.js';
 
 /** The invitee's view: which tenant, which role, until when. */
 const inviteeView = (i: invitations.InvitationRow & { tenant_name: string }) => ({
-  id: i.id, tenant_id: i.tenant_id, tenant_name: i.tenant_name, role: i.role, status: i.status, expires_at: i.expires_at, created_at: i.created_at,
+  id: i.id,
+  tenant_id: i.tenant_id,
+  tenant_name: i.tenant_name,
+  role: i.role,
+  status: i.status,
+  expires_at: i.expires_at,
+  created_at: i.created_at,
 });
 
 /**
@@ -41,7 +47,8 @@ export function invitationsService(ctx: AppContext) {
       const done = await ctx.db.tx(tenantId, async (ex) => {
         const locked = await invitations.lockPending(ex, tenantId, id);
         if (!locked) throw notFound('NOT_FOUND', 'Invitation', id);
-        if (await repo.getMember(ex, tenantId, userId)) throw new AppError('ALREADY_EXISTS', 'You are already a member of this tenant');
+        if (await repo.getMember(ex, tenantId, userId))
+          throw new AppError('ALREADY_EXISTS', 'You are already a member of this tenant');
         await users.insertMembership(ex, tenantId, userId, locked.role);
         const accepted = (await invitations.setStatus(ex, tenantId, id, 'accepted'))!;
         await ctx.outbox.emit(ex, tenantId, 'member.added', { user_id: userId, role: locked.role, invitation_id: id });

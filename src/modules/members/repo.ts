@@ -13,10 +13,20 @@ export interface MemberRow {
 const COLUMNS = 'm.user_id, u.email, u.name, m.role, m.created_at AS joined_at';
 const FROM = 'FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.tenant_id = $1';
 
-const toMember = (r: Record<string, unknown>): MemberRow => ({ ...(r as unknown as MemberRow), joined_at: new Date(r.joined_at as string).toISOString() });
+const toMember = (r: Record<string, unknown>): MemberRow => ({
+  ...(r as unknown as MemberRow),
+  joined_at: new Date(r.joined_at as string).toISOString(),
+});
 
 export async function listMembers(ex: Executor, tenantId: string, limit: number, offset: number) {
-  const { rows, total } = await pageQuery(ex, { columns: COLUMNS, from: FROM, params: [tenantId], orderBy: 'm.created_at, m.user_id', limit, offset });
+  const { rows, total } = await pageQuery(ex, {
+    columns: COLUMNS,
+    from: FROM,
+    params: [tenantId],
+    orderBy: 'm.created_at, m.user_id',
+    limit,
+    offset,
+  });
   return { items: rows.map(toMember), total };
 }
 
@@ -35,11 +45,17 @@ export async function removeMember(ex: Executor, tenantId: string, userId: strin
 
 /** Owners, locked for the rest of the transaction so two demotions cannot race past the last one. */
 export async function lockOwners(ex: Executor, tenantId: string): Promise<string[]> {
-  const rows = await ex.query<{ user_id: string }>("SELECT user_id FROM memberships WHERE tenant_id = $1 AND role = 'owner' FOR UPDATE", [tenantId]);
+  const rows = await ex.query<{ user_id: string }>(
+    "SELECT user_id FROM memberships WHERE tenant_id = $1 AND role = 'owner' FOR UPDATE",
+    [tenantId],
+  );
   return rows.map((r) => r.user_id);
 }
 
 export async function isMemberEmail(ex: Executor, tenantId: string, email: string): Promise<boolean> {
-  const rows = await ex.query('SELECT 1 FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.tenant_id = $1 AND lower(u.email) = lower($2)', [tenantId, email]);
+  const rows = await ex.query(
+    'SELECT 1 FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.tenant_id = $1 AND lower(u.email) = lower($2)',
+    [tenantId, email],
+  );
   return rows.length > 0;
 }

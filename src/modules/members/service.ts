@@ -1,4 +1,4 @@
-import { ROLES, roleAtMost, type Role } from '../../platform/auth/permissions.js';
+import { ROLES, type Role, roleAtMost } from '../../platform/auth/permissions.js';
 import { MEMBER_CHANGED_CHANNEL } from '../../platform/auth/resolver.js';
 import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db/index.js';
@@ -20,14 +20,18 @@ export interface Acting {
 function ensureCanManage(actor: Acting, ...roles: Role[]) {
   for (const role of roles) {
     if (!roleAtMost(role, actor.role)) {
-      throw new AppError('INSUFFICIENT_PERMISSIONS', `A ${actor.role} cannot manage the ${role} role`, { required_permission: 'MEMBER_MANAGE', role: actor.role });
+      throw new AppError('INSUFFICIENT_PERMISSIONS', `A ${actor.role} cannot manage the ${role} role`, {
+        required_permission: 'MEMBER_MANAGE',
+        role: actor.role,
+      });
     }
   }
 }
 
 async function ensureOwnerRemains(ex: Executor, tenantId: string, leaving: string) {
   const owners = await repo.lockOwners(ex, tenantId);
-  if (owners.length === 1 && owners[0] === leaving) throw new AppError('CONFLICT', 'A tenant must keep at least one owner');
+  if (owners.length === 1 && owners[0] === leaving)
+    throw new AppError('CONFLICT', 'A tenant must keep at least one owner');
 }
 
 /** Public view of an invitation for the tenant's admins. */
@@ -46,14 +50,25 @@ export function membersService(ctx: AppContext) {
    * they minted (revoked, or lowered to the new role) and the pending invitations they sent above
    * the role they keep. Returns the key hashes to forget once committed.
    */
-  async function credentialsFollow(ex: Executor, tenantId: string, userId: string, newRole: Role | null): Promise<string[]> {
+  async function credentialsFollow(
+    ex: Executor,
+    tenantId: string,
+    userId: string,
+    newRole: Role | null,
+  ): Promise<string[]> {
     const hashes = await keysFollowMember(ex, tenantId, userId, newRole);
-    await invitations.revokeSentBy(ex, tenantId, userId, ROLES.filter((r) => newRole === null || !roleAtMost(r, newRole)));
+    await invitations.revokeSentBy(
+      ex,
+      tenantId,
+      userId,
+      ROLES.filter((r) => newRole === null || !roleAtMost(r, newRole)),
+    );
     return hashes;
   }
 
   return {
-    list: (tenantId: string, limit: number, offset: number) => repo.listMembers(ctx.db.as(tenantId), tenantId, limit, offset),
+    list: (tenantId: string, limit: number, offset: number) =>
+      repo.listMembers(ctx.db.as(tenantId), tenantId, limit, offset),
 
     listInvitations: async (tenantId: string, limit: number, offset: number) => {
       const { items, total } = await invitations.listForTenant(ctx.db.as(tenantId), tenantId, limit, offset);
@@ -67,11 +82,20 @@ export function membersService(ctx: AppContext) {
     async invite(tenantId: string, actor: Acting, input: { email: string; role: Role }) {
       ensureCanManage(actor, input.role);
       return ctx.db.tx(tenantId, async (ex) => {
-        if (await repo.isMemberEmail(ex, tenantId, input.email)) throw new AppError('ALREADY_EXISTS', `${input.email} is already a member`);
+        if (await repo.isMemberEmail(ex, tenantId, input.email))
+          throw new AppError('ALREADY_EXISTS', `${input.email} is already a member`);
         const inv = await invitations.upsertPending(ex, tenantId, {
-          id: newId('inv'), email: input.email, role: input.role, invitedBy: actor.userId, expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
+          id: newId('inv'),
+          email: input.email,
+          role: input.role,
+          invitedBy: actor.userId,
+          expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
         });
-        await ctx.outbox.emit(ex, tenantId, 'member.invited', { invitation_id: inv.id, email: inv.email, role: inv.role });
+        await ctx.outbox.emit(ex, tenantId, 'member.invited', {
+          invitation_id: inv.id,
+          email: inv.email,
+          role: inv.role,
+        });
         return adminView(inv);
       });
     },
@@ -93,7 +117,11 @@ export function membersService(ctx: AppContext) {
         if (current.role === 'owner' && role !== 'owner') await ensureOwnerRemains(ex, tenantId, userId);
         await repo.setRole(ex, tenantId, userId, role);
         const lowered = await credentialsFollow(ex, tenantId, userId, role);
-        await ctx.outbox.emit(ex, tenantId, 'member.updated', { user_id: userId, role, api_keys_lowered: lowered.length });
+        await ctx.outbox.emit(ex, tenantId, 'member.updated', {
+          user_id: userId,
+          role,
+          api_keys_lowered: lowered.length,
+        });
         return { member: { ...current, role }, hashes: lowered };
       });
       await broadcast(ctx, tenantId, userId, hashes);

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { AppContext } from '../../platform/context.js';
-import { packagesService, type AdvisoryInput } from './service.js';
+import { type AdvisoryInput, packagesService } from './service.js';
 
 const ADVISORIES_FILE = new URL('./advisories.json', import.meta.url);
 

@@ -15,7 +15,8 @@ function parts(v: string): { nums: number[]; pre: string } {
 
 /** Negative when a < b, zero when equal, positive when a > b. */
 export function compareVersions(a: string, b: string): number {
-  const x = parts(a), y = parts(b);
+  const x = parts(a),
+    y = parts(b);
   for (let i = 0; i < Math.max(x.nums.length, y.nums.length); i++) {
     const d = (x.nums[i] ?? 0) - (y.nums[i] ?? 0);
     if (d !== 0) return d;
@@ -28,7 +29,13 @@ export function compareVersions(a: string, b: string): number {
 
 export function isValidRange(range: string): boolean {
   if (range.trim() === '*') return true;
-  return range.split('||').every((alt) => alt.trim().split(/[\s,]+/).filter(Boolean).every((c) => COMPARATOR.test(c)));
+  return range.split('||').every((alt) =>
+    alt
+      .trim()
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .every((c) => COMPARATOR.test(c)),
+  );
 }
 
 export function isValidVersion(v: string): boolean {
@@ -38,17 +45,29 @@ export function isValidVersion(v: string): boolean {
 /** Whether `version` falls inside `range`. An unparsable comparator never matches. */
 export function satisfies(version: string, range: string): boolean {
   if (range.trim() === '*') return true;
-  return range.split('||').some((alt) => alt.trim().split(/[\s,]+/).filter(Boolean).every((c) => {
-    const m = COMPARATOR.exec(c);
-    if (!m) return false;
-    const d = compareVersions(version, m[2]!);
-    switch (m[1] ?? '=') {
-      case '<': return d < 0;
-      case '<=': return d <= 0;
-      case '>': return d > 0;
-      case '>=': return d >= 0;
-      case '!=': return d !== 0;
-      default: return d === 0;
-    }
-  }));
+  return range.split('||').some((alt) =>
+    alt
+      .trim()
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .every((c) => {
+        const m = COMPARATOR.exec(c);
+        if (!m) return false;
+        const d = compareVersions(version, m[2]!);
+        switch (m[1] ?? '=') {
+          case '<':
+            return d < 0;
+          case '<=':
+            return d <= 0;
+          case '>':
+            return d > 0;
+          case '>=':
+            return d >= 0;
+          case '!=':
+            return d !== 0;
+          default:
+            return d === 0;
+        }
+      }),
+  );
 }

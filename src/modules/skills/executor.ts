@@ -7,12 +7,16 @@ import type { Plan } from '../../platform/plans.js';
 import { traceSkillRun } from '../../platform/tracing/index.js';
 import { consumeSkillRun } from '../../platform/usage.js';
 import type { Listing } from '../marketplace/service.js';
-import { declaredIntegrations, grantsFor, redactSecrets, type IntegrationGrant } from './integrations.js';
-import { runInSandbox, sandboxAdmits, type SandboxResult, type SandboxTenancy } from './sandbox/index.js';
+import { declaredIntegrations, grantsFor, type IntegrationGrant, redactSecrets } from './integrations.js';
 import * as repo from './repo.js';
+import { runInSandbox, type SandboxResult, type SandboxTenancy, sandboxAdmits } from './sandbox/index.js';
 
 export interface ExecutionOutcome {
-  execution_id: string; status: 'completed' | 'failed'; output: unknown; error: string | null; duration_ms: number;
+  execution_id: string;
+  status: 'completed' | 'failed';
+  output: unknown;
+  error: string | null;
+  duration_ms: number;
   /** With `deferRecord`: the run's record in skill_executions, for the caller to write in its transaction. */
   record?: (ex: Executor) => Promise<void>;
 }
@@ -22,20 +26,35 @@ type Dispatched = { ok: boolean; output: unknown; error: string | null; code?: s
 
 /** The tenant's share of the sandbox pool, from the configuration. */
 const tenancyOf = (ctx: AppContext, tenantId: string): SandboxTenancy => ({
-  tenant: tenantId, workers: ctx.config.sandboxWorkers, maxActive: ctx.config.sandboxTenantActive, maxQueued: ctx.config.sandboxTenantQueue,
+  tenant: tenantId,
+  workers: ctx.config.sandboxWorkers,
+  maxActive: ctx.config.sandboxTenantActive,
+  maxQueued: ctx.config.sandboxTenantQueue,
 });
 
 function sandboxBusy(ctx: AppContext, message: string, retryAfterS: number): AppError {
-  return new AppError('SANDBOX_BUSY', message, {
-    retry_after_seconds: retryAfterS, max_active: ctx.config.sandboxTenantActive, max_queued: ctx.config.sandboxTenantQueue,
-  }, { 'retry-after': String(retryAfterS) });
+  return new AppError(
+    'SANDBOX_BUSY',
+    message,
+    {
+      retry_after_seconds: retryAfterS,
+      max_active: ctx.config.sandboxTenantActive,
+      max_queued: ctx.config.sandboxTenantQueue,
+    },
+    { 'retry-after': String(retryAfterS) },
+  );
 }
 
 /** A failure the pool or a limit decided carries its code in front, as agents' tool errors do (`SKILL_TIMEOUT: …`). */
 function fromSandbox(ctx: AppContext, r: SandboxResult): Dispatched {
   if (r.ok) return { ok: true, output: r.output, error: null };
   if (r.code === 'SANDBOX_BUSY') throw sandboxBusy(ctx, r.error, r.retry_after_s ?? 2);
-  return { ok: false, output: null, error: r.code ? `${r.code}: ${r.error}` : r.error, ...(r.code ? { code: r.code } : {}) };
+  return {
+    ok: false,
+    output: null,
+    error: r.code ? `${r.code}: ${r.error}` : r.error,
+    ...(r.code ? { code: r.code } : {}),
+  };
 }
 
 /** An api skill's answer is held to the same output limit as a function skill's. */
@@ -43,7 +62,12 @@ function capped(ctx: AppContext, output: unknown): Dispatched {
   const bytes = Buffer.byteLength(JSON.stringify(output ?? null));
   const max = ctx.config.skillOutputMaxBytes;
   if (bytes <= max) return { ok: true, output, error: null };
-  return { ok: false, output: null, error: `SKILL_OUTPUT_TOO_LARGE: Skill output is ${bytes} bytes of JSON; the limit is ${max}`, code: 'SKILL_OUTPUT_TOO_LARGE' };
+  return {
+    ok: false,
+    output: null,
+    error: `SKILL_OUTPUT_TOO_LARGE: Skill output is ${bytes} bytes of JSON; the limit is ${max}`,
+    code: 'SKILL_OUTPUT_TOO_LARGE',
+  };
 }
 
 /** Counts the run against the plan's daily skill executions (the same counter agents' tool calls use). */
@@ -59,19 +83,34 @@ async function consumeQuota(ctx: AppContext, tenantId: string, plan: Plan) {
  */
 function integrationHeaders(grants: Record<string, IntegrationGrant>): Record<string, string> {
   const entries = Object.entries(grants);
-  const headers: Record<string, string> = Object.fromEntries(entries.map(([p, g]) => [`x-integration-token-${p}`, g.access_token]));
+  const headers: Record<string, string> = Object.fromEntries(
+    entries.map(([p, g]) => [`x-integration-token-${p}`, g.access_token]),
+  );
   if (entries.length === 1) headers.authorization = `Bearer ${entries[0][1].access_token}`;
   return headers;
 }
 
-async function callApi(ctx: AppContext, endpoint: string, input: unknown, idempotencyKey: string, grants: Record<string, IntegrationGrant>): Promise<unknown> {
+async function callApi(
+  ctx: AppContext,
+  endpoint: string,
+  input: unknown,
+  idempotencyKey: string,
+  grants: Record<string, IntegrationGrant>,
+): Promise<unknown> {
   const res = await safeFetch(endpoint, {
-    method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey, ...integrationHeaders(grants) }, body: JSON.stringify(input ?? {}),
-    timeoutMs: 10_000, allowLoopback: ctx.config.allowInsecureWebhooks,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey, ...integrationHeaders(grants) },
+    body: JSON.stringify(input ?? {}),
+    timeoutMs: 10_000,
+    allowLoopback: ctx.config.allowInsecureWebhooks,
   });
   const text = res.body.toString('utf8');
   if (res.status >= 400) throw new Error(`Skill endpoint answered HTTP ${res.status}`);
-  try { return JSON.parse(text); } catch { return text; }
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 /**
@@ -81,11 +120,23 @@ async function callApi(ctx: AppContext, endpoint: string, input: unknown, idempo
  * Tokens of the declared integrations reach a function skill as `env.integrations.<provider>` and an
  * api skill as headers (see integrationHeaders).
  */
-async function dispatch(ctx: AppContext, tenantId: string, l: RunnableSkill, input: unknown, env: Record<string, string>, idempotencyKey: string, grants: Record<string, IntegrationGrant>): Promise<Dispatched> {
+async function dispatch(
+  ctx: AppContext,
+  tenantId: string,
+  l: RunnableSkill,
+  input: unknown,
+  env: Record<string, string>,
+  idempotencyKey: string,
+  grants: Record<string, IntegrationGrant>,
+): Promise<Dispatched> {
   const content = l.content as { code?: string | null; endpoint?: string | null };
   if (l.subtype === 'function') {
     if (!content.code) return { ok: false, output: null, error: 'Skill has no code' };
-    const fullEnv = { ...env, idempotency_key: idempotencyKey, ...(Object.keys(grants).length ? { integrations: grants } : {}) };
+    const fullEnv = {
+      ...env,
+      idempotency_key: idempotencyKey,
+      ...(Object.keys(grants).length ? { integrations: grants } : {}),
+    };
     const { code } = content;
     const limits = { timeoutMs: ctx.config.skillTimeoutMs, outputMaxBytes: ctx.config.skillOutputMaxBytes };
     const run = () => runInSandbox(code, input, fullEnv, limits, tenancyOf(ctx, tenantId));
@@ -93,10 +144,17 @@ async function dispatch(ctx: AppContext, tenantId: string, l: RunnableSkill, inp
   }
   if (l.subtype === 'api') {
     if (!content.endpoint) return { ok: false, output: null, error: 'Skill has no endpoint' };
-    try { return capped(ctx, await callApi(ctx, content.endpoint, input, idempotencyKey, grants)); }
-    catch (e) { return { ok: false, output: null, error: e instanceof Error ? e.message : String(e) }; }
+    try {
+      return capped(ctx, await callApi(ctx, content.endpoint, input, idempotencyKey, grants));
+    } catch (e) {
+      return { ok: false, output: null, error: e instanceof Error ? e.message : String(e) };
+    }
   }
-  throw new AppError('SKILL_TYPE_NOT_EXECUTABLE', `Skills of type '${l.subtype}' are stored but cannot be executed on this server; only 'function' and 'api' skills run here`, { skill_type: l.subtype, executable_types: ['function', 'api'] });
+  throw new AppError(
+    'SKILL_TYPE_NOT_EXECUTABLE',
+    `Skills of type '${l.subtype}' are stored but cannot be executed on this server; only 'function' and 'api' skills run here`,
+    { skill_type: l.subtype, executable_types: ['function', 'api'] },
+  );
 }
 
 /**
@@ -115,21 +173,52 @@ async function dispatch(ctx: AppContext, tenantId: string, l: RunnableSkill, inp
  * skillOutputMaxBytes fails the run with SKILL_OUTPUT_TOO_LARGE: recorded as failed, and for a direct
  * run answered as 422 (an agent's tool call gets it as the call's error).
  */
-export async function executeSkill(ctx: AppContext, tenantId: string, plan: Plan, l: RunnableSkill, input: unknown, env: Record<string, string>, run: { quota: 'consume' | 'counted'; idempotencyKey?: string; deferRecord?: boolean }): Promise<ExecutionOutcome> {
+export async function executeSkill(
+  ctx: AppContext,
+  tenantId: string,
+  plan: Plan,
+  l: RunnableSkill,
+  input: unknown,
+  env: Record<string, string>,
+  run: { quota: 'consume' | 'counted'; idempotencyKey?: string; deferRecord?: boolean },
+): Promise<ExecutionOutcome> {
   const grants = await grantsFor(ctx, tenantId, declaredIntegrations(l.content));
   if (l.subtype === 'function' && !sandboxAdmits(tenancyOf(ctx, tenantId))) {
-    throw sandboxBusy(ctx, `This tenant already has ${ctx.config.sandboxTenantActive} skill runs in progress and ${ctx.config.sandboxTenantQueue} waiting; try again shortly`, 2);
+    throw sandboxBusy(
+      ctx,
+      `This tenant already has ${ctx.config.sandboxTenantActive} skill runs in progress and ${ctx.config.sandboxTenantQueue} waiting; try again shortly`,
+      2,
+    );
   }
   if (run.quota === 'consume') await consumeQuota(ctx, tenantId, plan);
   const id = newId('sxe');
   const started = Date.now();
-  const r = redactSecrets(await dispatch(ctx, tenantId, l, input, env, run.idempotencyKey ?? id, grants), Object.values(grants).map((g) => g.access_token));
-  const out: ExecutionOutcome = { execution_id: id, status: r.ok ? 'completed' : 'failed', output: r.output, error: r.error, duration_ms: Date.now() - started };
-  const record = (ex: Executor) => repo.insertExecution(ex, tenantId, { id: out.execution_id, listingId: l.id, status: out.status, durationMs: out.duration_ms, error: out.error });
+  const r = redactSecrets(
+    await dispatch(ctx, tenantId, l, input, env, run.idempotencyKey ?? id, grants),
+    Object.values(grants).map((g) => g.access_token),
+  );
+  const out: ExecutionOutcome = {
+    execution_id: id,
+    status: r.ok ? 'completed' : 'failed',
+    output: r.output,
+    error: r.error,
+    duration_ms: Date.now() - started,
+  };
+  const record = (ex: Executor) =>
+    repo.insertExecution(ex, tenantId, {
+      id: out.execution_id,
+      listingId: l.id,
+      status: out.status,
+      durationMs: out.duration_ms,
+      error: out.error,
+    });
   if (run.deferRecord) out.record = record;
   else await record(ctx.db.as(tenantId));
   if (r.code === 'SKILL_OUTPUT_TOO_LARGE' && run.quota === 'consume') {
-    throw new AppError('SKILL_OUTPUT_TOO_LARGE', r.error!.replace(/^SKILL_OUTPUT_TOO_LARGE: /, ''), { execution_id: id, limit_bytes: ctx.config.skillOutputMaxBytes });
+    throw new AppError('SKILL_OUTPUT_TOO_LARGE', r.error!.replace(/^SKILL_OUTPUT_TOO_LARGE: /, ''), {
+      execution_id: id,
+      limit_bytes: ctx.config.skillOutputMaxBytes,
+    });
   }
   return out;
 }

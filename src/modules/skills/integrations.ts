@@ -24,9 +24,15 @@ export interface IntegrationGrant {
 export function assertIntegrations(list: string[] | undefined): void {
   const unknown = (list ?? []).filter((p) => !INTEGRATION_PROVIDERS.includes(p));
   if (unknown.length) {
-    throw new AppError('INVALID_ENUM_VALUE', `integrations must be among ${INTEGRATION_PROVIDERS.join(', ')}; unknown: ${unknown.join(', ')}`, {
-      field: 'integrations', invalid_values: unknown, allowed_values: INTEGRATION_PROVIDERS,
-    });
+    throw new AppError(
+      'INVALID_ENUM_VALUE',
+      `integrations must be among ${INTEGRATION_PROVIDERS.join(', ')}; unknown: ${unknown.join(', ')}`,
+      {
+        field: 'integrations',
+        invalid_values: unknown,
+        allowed_values: INTEGRATION_PROVIDERS,
+      },
+    );
   }
 }
 
@@ -41,13 +47,22 @@ export function declaredIntegrations(content: unknown): string[] {
  * the tenant has not connected stops the run before it starts (AppError INTEGRATION_NOT_CONNECTED
  * naming the provider, `details.provider`).
  */
-export async function grantsFor(ctx: AppContext, tenantId: string, providers: string[]): Promise<Record<string, IntegrationGrant>> {
+export async function grantsFor(
+  ctx: AppContext,
+  tenantId: string,
+  providers: string[],
+): Promise<Record<string, IntegrationGrant>> {
   if (!providers.length) return {};
   const integrations = integrationsService(ctx);
   const grants: Record<string, IntegrationGrant> = {};
   for (const p of providers) {
     const c = await integrations.credentials(tenantId, p);
-    grants[p] = { access_token: c.access_token, token_type: c.token_type, expires_at: c.expires_at ? new Date(c.expires_at).toISOString() : null, settings: c.settings ?? {} };
+    grants[p] = {
+      access_token: c.access_token,
+      token_type: c.token_type,
+      expires_at: c.expires_at ? new Date(c.expires_at).toISOString() : null,
+      settings: c.settings ?? {},
+    };
   }
   return grants;
 }

@@ -1,7 +1,10 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import { PLANS } from '../../platform/plans.js';
 
-export const PlanSchema = Type.Union(PLANS.map((p) => Type.Literal(p)), { description: 'free | solo | team | enterprise' });
+export const PlanSchema = Type.Union(
+  PLANS.map((p) => Type.Literal(p)),
+  { description: 'free | solo | team | enterprise' },
+);
 
 export const Tenant = Type.Object({
   id: Type.String(),

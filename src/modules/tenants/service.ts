@@ -1,11 +1,11 @@
 import type { AppContext } from '../../platform/context.js';
 import { hashPassword } from '../../platform/crypto.js';
-import { SYSTEM, type Executor } from '../../platform/db/index.js';
+import { type Executor, SYSTEM } from '../../platform/db/index.js';
 import { AppError, isUniqueViolation, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import type { Plan } from '../../platform/plans.js';
-import { issueKey } from '../api-keys/service.js';
 import type { ApiKey } from '../api-keys/schemas.js';
+import { issueKey } from '../api-keys/service.js';
 import * as users from '../auth/users.js';
 import * as repo from './repo.js';
 import type { Tenant, UpdateTenantBody } from './schemas.js';
@@ -26,7 +26,14 @@ export interface CreatedTenant {
 }
 
 function slugify(name: string): string {
-  return name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'tenant';
+  return (
+    name
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'tenant'
+  );
 }
 
 async function freeSlug(ex: Executor, name: string): Promise<string> {
@@ -46,18 +53,36 @@ export async function createTenant(ctx: AppContext, input: NewTenant): Promise<C
   const passwordHash = input.owner?.password ? await hashPassword(input.owner.password) : null;
   try {
     return await ctx.db.tx(SYSTEM, async (ex) => {
-      const tenant = await repo.insertTenant(ex, { id, name: input.name, slug: await freeSlug(ex, input.name), plan: input.plan ?? 'free' });
+      const tenant = await repo.insertTenant(ex, {
+        id,
+        name: input.name,
+        slug: await freeSlug(ex, input.name),
+        plan: input.plan ?? 'free',
+      });
       let owner: CreatedTenant['owner'] = null;
       if (input.owner) {
         let user = await users.findUserByEmail(ex, input.owner.email);
         if (!user) {
-          if (!passwordHash) throw new AppError('MISSING_REQUIRED_FIELD', 'owner_password is required for a new owner', { field: 'owner_password' });
-          user = await users.insertUser(ex, { id: newId('usr'), email: input.owner.email, name: input.owner.name ?? null, passwordHash });
+          if (!passwordHash)
+            throw new AppError('MISSING_REQUIRED_FIELD', 'owner_password is required for a new owner', {
+              field: 'owner_password',
+            });
+          user = await users.insertUser(ex, {
+            id: newId('usr'),
+            email: input.owner.email,
+            name: input.owner.name ?? null,
+            passwordHash,
+          });
         }
         await users.insertMembership(ex, id, user.id, 'owner');
         owner = { id: user.id, email: user.email };
       }
-      const issued = await issueKey(ex, id, { userId: owner?.id ?? null, role: 'owner' }, { name: 'First key', role: 'owner' });
+      const issued = await issueKey(
+        ex,
+        id,
+        { userId: owner?.id ?? null, role: 'owner' },
+        { name: 'First key', role: 'owner' },
+      );
       await ctx.outbox.emit(ex, id, 'tenant.created', { tenant_id: id, name: tenant.name, plan: tenant.plan });
       return { tenant, owner, ...issued };
     });

@@ -38,7 +38,10 @@ export interface Answer {
 /** The secrets that sign now: the current one, and the previous one during a rotation's grace period. */
 function signingSecrets(ctx: AppContext, e: repo.ClaimedEndpoint): string[] {
   const open = (sealed: string) => decryptSecret(ctx.config.encryptionKey, sealed, secretAad(e.tenant_id, e.id));
-  const previous = e.previous_secret && e.previous_secret_expires_at && new Date(e.previous_secret_expires_at).getTime() > Date.now() ? open(e.previous_secret) : null;
+  const previous =
+    e.previous_secret && e.previous_secret_expires_at && new Date(e.previous_secret_expires_at).getTime() > Date.now()
+      ? open(e.previous_secret)
+      : null;
   return previous ? [open(e.secret), previous] : [open(e.secret)];
 }
 
@@ -54,7 +57,11 @@ export async function post(ctx: AppContext, e: repo.ClaimedEndpoint, d: repo.Del
       allowLoopback: ctx.config.allowInsecureWebhooks,
       pooled: true,
     });
-    return { code: res.status, retryAfter: res.headers['retry-after'] as string | undefined, error: res.status >= 200 && res.status < 300 ? null : `HTTP ${res.status}` };
+    return {
+      code: res.status,
+      retryAfter: res.headers['retry-after'] as string | undefined,
+      error: res.status >= 200 && res.status < 300 ? null : `HTTP ${res.status}`,
+    };
   } catch (err) {
     const blocked = err instanceof BlockedDestinationError;
     const error = `${blocked ? 'blocked' : 'network error'}: ${(err as Error).message}`.slice(0, 300);
@@ -63,30 +70,72 @@ export async function post(ctx: AppContext, e: repo.ClaimedEndpoint, d: repo.Del
 }
 
 /** A delivery whose endpoint was switched off fails without a POST. */
-export async function failDisabled(ctx: AppContext, d: repo.DeliveryRow, e: repo.ClaimedEndpoint): Promise<AttemptResult> {
+export async function failDisabled(
+  ctx: AppContext,
+  d: repo.DeliveryRow,
+  e: repo.ClaimedEndpoint,
+): Promise<AttemptResult> {
   const error = `endpoint disabled: ${e.disabled_reason ?? ''}`;
-  await repo.finishAttempt(ctx.db.as(d.tenant_id), d.tenant_id, d.id, { status: 'failed', code: null, error, nextAt: null });
-  return countDelivery(ctx.metrics, { delivery_id: d.id, status: 'failed', status_code: null, error: 'endpoint disabled', next_attempt_at: null });
+  await repo.finishAttempt(ctx.db.as(d.tenant_id), d.tenant_id, d.id, {
+    status: 'failed',
+    code: null,
+    error,
+    nextAt: null,
+  });
+  return countDelivery(ctx.metrics, {
+    delivery_id: d.id,
+    status: 'failed',
+    status_code: null,
+    error: 'endpoint disabled',
+    next_attempt_at: null,
+  });
 }
 
 /**
  * A failed attempt: schedule the next one (the delivery row is due again then), or give up;
  * disable the endpoint on 410 Gone or after repeated failed deliveries.
  */
-export async function settleFailure(ctx: AppContext, d: repo.DeliveryRow, e: repo.ClaimedEndpoint, r: Answer): Promise<AttemptResult> {
+export async function settleFailure(
+  ctx: AppContext,
+  d: repo.DeliveryRow,
+  e: repo.ClaimedEndpoint,
+  r: Answer,
+): Promise<AttemptResult> {
   const tenantId = d.tenant_id;
   const gone = r.code === 410;
-  const delay = gone ? null : nextDelay(d.attempts, parseRetryAfter(r.retryAfter, Date.now()), ctx.config.webhookRetryScheduleMs ?? RETRY_SCHEDULE_MS);
+  const delay = gone
+    ? null
+    : nextDelay(
+        d.attempts,
+        parseRetryAfter(r.retryAfter, Date.now()),
+        ctx.config.webhookRetryScheduleMs ?? RETRY_SCHEDULE_MS,
+      );
   const nextAt = delay === null ? null : new Date(Date.now() + delay);
   await ctx.db.tx(tenantId, async (ex) => {
-    await repo.finishAttempt(ex, tenantId, d.id, { status: nextAt ? 'pending' : 'failed', code: r.code, error: r.error, nextAt });
+    await repo.finishAttempt(ex, tenantId, d.id, {
+      status: nextAt ? 'pending' : 'failed',
+      code: r.code,
+      error: r.error,
+      nextAt,
+    });
     if (gone) await repo.disableEndpoint(ex, tenantId, e.id, 'the receiver answered 410 Gone');
     else if (!nextAt && (await repo.recordOutcome(ex, tenantId, e.id, false)) >= DISABLE_AFTER_FAILED_DELIVERIES) {
-      await repo.disableEndpoint(ex, tenantId, e.id, `${DISABLE_AFTER_FAILED_DELIVERIES} deliveries in a row failed after every retry; last error: ${r.error}`);
+      await repo.disableEndpoint(
+        ex,
+        tenantId,
+        e.id,
+        `${DISABLE_AFTER_FAILED_DELIVERIES} deliveries in a row failed after every retry; last error: ${r.error}`,
+      );
     }
   });
   const status = nextAt ? 'pending' : 'failed';
-  return countDelivery(ctx.metrics, { delivery_id: d.id, status, status_code: r.code, error: r.error, next_attempt_at: nextAt?.toISOString() ?? null });
+  return countDelivery(ctx.metrics, {
+    delivery_id: d.id,
+    status,
+    status_code: r.code,
+    error: r.error,
+    next_attempt_at: nextAt?.toISOString() ?? null,
+  });
 }
 
 /**
@@ -103,5 +152,11 @@ export async function attempt(ctx: AppContext, tenantId: string, deliveryId: str
   if (r.error !== null) return settleFailure(ctx, d, e, r);
   await repo.finishAttempt(db, tenantId, d.id, { status: 'succeeded', code: r.code, error: null, nextAt: null });
   await repo.recordOutcome(db, tenantId, e.id, true);
-  return countDelivery(ctx.metrics, { delivery_id: d.id, status: 'succeeded', status_code: r.code, error: null, next_attempt_at: null });
+  return countDelivery(ctx.metrics, {
+    delivery_id: d.id,
+    status: 'succeeded',
+    status_code: r.code,
+    error: null,
+    next_attempt_at: null,
+  });
 }

@@ -1,4 +1,4 @@
-import { PLAN_PER_CALL, type Executor } from '../../platform/db/index.js';
+import { type Executor, PLAN_PER_CALL } from '../../platform/db/index.js';
 import { pageQuery } from '../../platform/db/paging.js';
 
 export interface EndpointRow {
@@ -33,7 +33,11 @@ export interface DeliveryRow {
   delivered_at: Date | null;
 }
 
-export async function insertEndpoint(ex: Executor, tenantId: string, e: { id: string; url: string; description: string | null; events: string[]; secret: string; by: string | null }) {
+export async function insertEndpoint(
+  ex: Executor,
+  tenantId: string,
+  e: { id: string; url: string; description: string | null; events: string[]; secret: string; by: string | null },
+) {
   const [row] = await ex.query<EndpointRow>(
     'INSERT INTO webhook_endpoints (tenant_id, id, url, description, events, secret, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *',
     [tenantId, e.id, e.url, e.description, e.events, e.secret, e.by],
@@ -42,22 +46,45 @@ export async function insertEndpoint(ex: Executor, tenantId: string, e: { id: st
 }
 
 export async function getEndpoint(ex: Executor, tenantId: string, id: string): Promise<EndpointRow | null> {
-  const [row] = await ex.query<EndpointRow>('SELECT * FROM webhook_endpoints WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+  const [row] = await ex.query<EndpointRow>('SELECT * FROM webhook_endpoints WHERE tenant_id = $1 AND id = $2', [
+    tenantId,
+    id,
+  ]);
   return row ?? null;
 }
 
 export async function listEndpoints(ex: Executor, tenantId: string, limit: number, offset: number) {
-  return pageQuery<EndpointRow & Record<string, unknown>>(ex, { columns: '*', from: 'FROM webhook_endpoints WHERE tenant_id = $1', params: [tenantId], orderBy: 'created_at DESC, id', limit, offset });
+  return pageQuery<EndpointRow & Record<string, unknown>>(ex, {
+    columns: '*',
+    from: 'FROM webhook_endpoints WHERE tenant_id = $1',
+    params: [tenantId],
+    orderBy: 'created_at DESC, id',
+    limit,
+    offset,
+  });
 }
 
-export async function updateEndpoint(ex: Executor, tenantId: string, id: string, p: { url?: string; description?: string | null; events?: string[]; status?: 'active' | 'disabled' }) {
+export async function updateEndpoint(
+  ex: Executor,
+  tenantId: string,
+  id: string,
+  p: { url?: string; description?: string | null; events?: string[]; status?: 'active' | 'disabled' },
+) {
   const [row] = await ex.query<EndpointRow>(
     `UPDATE webhook_endpoints SET url = coalesce($3, url), description = CASE WHEN $4::boolean THEN $5 ELSE description END,
             events = coalesce($6, events), status = coalesce($7, status),
             disabled_reason = CASE WHEN $7 = 'active' THEN NULL WHEN $7 = 'disabled' THEN 'disabled by a user' ELSE disabled_reason END,
             consecutive_failures = CASE WHEN $7 = 'active' THEN 0 ELSE consecutive_failures END, updated_at = now()
       WHERE tenant_id = $1 AND id = $2 RETURNING *`,
-    [tenantId, id, p.url ?? null, p.description !== undefined, p.description ?? null, p.events ?? null, p.status ?? null],
+    [
+      tenantId,
+      id,
+      p.url ?? null,
+      p.description !== undefined,
+      p.description ?? null,
+      p.events ?? null,
+      p.status ?? null,
+    ],
   );
   return row ?? null;
 }
@@ -72,11 +99,17 @@ export async function rotateSecret(ex: Executor, tenantId: string, id: string, s
 }
 
 export async function deleteEndpoint(ex: Executor, tenantId: string, id: string): Promise<boolean> {
-  return (await ex.query('DELETE FROM webhook_endpoints WHERE tenant_id = $1 AND id = $2 RETURNING id', [tenantId, id])).length > 0;
+  return (
+    (await ex.query('DELETE FROM webhook_endpoints WHERE tenant_id = $1 AND id = $2 RETURNING id', [tenantId, id]))
+      .length > 0
+  );
 }
 
 export async function disableEndpoint(ex: Executor, tenantId: string, id: string, reason: string) {
-  await ex.query("UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2", [tenantId, id, reason]);
+  await ex.query(
+    "UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2",
+    [tenantId, id, reason],
+  );
 }
 
 export async function recordOutcome(ex: Executor, tenantId: string, id: string, succeeded: boolean): Promise<number> {
@@ -90,7 +123,11 @@ export async function recordOutcome(ex: Executor, tenantId: string, id: string, 
 /** One delivery per endpoint and event: a replayed event finds the row already there. */
 type NewDelivery = { id: string; endpointId: string; eventId: string; eventType: string; body: string };
 
-export async function insertDelivery(ex: Executor, tenantId: string, d: NewDelivery & { dueInMs?: number }): Promise<DeliveryRow | null> {
+export async function insertDelivery(
+  ex: Executor,
+  tenantId: string,
+  d: NewDelivery & { dueInMs?: number },
+): Promise<DeliveryRow | null> {
   const [row] = await ex.query<DeliveryRow>(
     `INSERT INTO webhook_deliveries (tenant_id, id, endpoint_id, event_id, event_type, body, next_attempt_at)
      VALUES ($1, $2, $3, $4, $5, $6, now() + $7 * interval '1 millisecond')
@@ -101,19 +138,39 @@ export async function insertDelivery(ex: Executor, tenantId: string, d: NewDeliv
 }
 
 export async function getDelivery(ex: Executor, tenantId: string, id: string): Promise<DeliveryRow | null> {
-  const [row] = await ex.query<DeliveryRow>('SELECT * FROM webhook_deliveries WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+  const [row] = await ex.query<DeliveryRow>('SELECT * FROM webhook_deliveries WHERE tenant_id = $1 AND id = $2', [
+    tenantId,
+    id,
+  ]);
   return row ?? null;
 }
 
-export async function listDeliveries(ex: Executor, tenantId: string, endpointId: string, f: { status?: string; limit: number; offset: number }) {
+export async function listDeliveries(
+  ex: Executor,
+  tenantId: string,
+  endpointId: string,
+  f: { status?: string; limit: number; offset: number },
+) {
   const params: unknown[] = [tenantId, endpointId];
   let where = 'WHERE tenant_id = $1 AND endpoint_id = $2';
   if (f.status) where += ` AND status = $${params.push(f.status)}`;
-  return pageQuery<DeliveryRow & Record<string, unknown>>(ex, { columns: '*', from: `FROM webhook_deliveries ${where}`, params, orderBy: 'created_at DESC, id', limit: f.limit, offset: f.offset });
+  return pageQuery<DeliveryRow & Record<string, unknown>>(ex, {
+    columns: '*',
+    from: `FROM webhook_deliveries ${where}`,
+    params,
+    orderBy: 'created_at DESC, id',
+    limit: f.limit,
+    offset: f.offset,
+  });
 }
 
 /** Counts the attempt before it is made, so a crash mid-send is still an attempt; leased like a claimed delivery. */
-export async function startAttempt(ex: Executor, tenantId: string, id: string, leaseMs: number): Promise<DeliveryRow | null> {
+export async function startAttempt(
+  ex: Executor,
+  tenantId: string,
+  id: string,
+  leaseMs: number,
+): Promise<DeliveryRow | null> {
   const [row] = await ex.query<DeliveryRow>(
     `UPDATE webhook_deliveries SET attempts = attempts + 1, next_attempt_at = now() + $3 * interval '1 millisecond'
       WHERE tenant_id = $1 AND id = $2 AND status = 'pending' RETURNING *`,
@@ -122,7 +179,12 @@ export async function startAttempt(ex: Executor, tenantId: string, id: string, l
   return row ?? null;
 }
 
-export async function finishAttempt(ex: Executor, tenantId: string, id: string, o: { status: DeliveryRow['status']; code: number | null; error: string | null; nextAt: Date | null }) {
+export async function finishAttempt(
+  ex: Executor,
+  tenantId: string,
+  id: string,
+  o: { status: DeliveryRow['status']; code: number | null; error: string | null; nextAt: Date | null },
+) {
   await ex.query(
     `UPDATE webhook_deliveries SET status = $3, last_status_code = $4, last_error = $5, next_attempt_at = $6,
             delivered_at = CASE WHEN $3 = 'succeeded' THEN now() ELSE delivered_at END
@@ -132,7 +194,12 @@ export async function finishAttempt(ex: Executor, tenantId: string, id: string, 
 }
 
 /** Pending again, leased (`leaseMs`) for the attempt the caller makes now. */
-export async function resetForRedelivery(ex: Executor, tenantId: string, id: string, leaseMs: number): Promise<DeliveryRow | null> {
+export async function resetForRedelivery(
+  ex: Executor,
+  tenantId: string,
+  id: string,
+  leaseMs: number,
+): Promise<DeliveryRow | null> {
   const [row] = await ex.query<DeliveryRow>(
     `UPDATE webhook_deliveries SET status = 'pending', attempts = 0, last_error = NULL,
             next_attempt_at = now() + $3 * interval '1 millisecond'
@@ -160,12 +227,24 @@ export async function insertDeliveries(ex: Executor, tenantId: string, rows: New
            AS r(id, endpoint_id, event_id, event_type, body)
        ON CONFLICT (tenant_id, endpoint_id, event_id) DO NOTHING RETURNING 1)
      SELECT pg_notify($7, 'webhooks.deliver') WHERE EXISTS (SELECT 1 FROM ins)`,
-    [tenantId, ...(['id', 'endpointId', 'eventId', 'eventType', 'body'] as const).map((k) => rows.map((r) => r[k])), notify],
+    [
+      tenantId,
+      ...(['id', 'endpointId', 'eventId', 'eventType', 'body'] as const).map((k) => rows.map((r) => r[k])),
+      notify,
+    ],
   );
 }
 
 export type ClaimedEndpoint = Pick<
-  EndpointRow, 'tenant_id' | 'id' | 'url' | 'secret' | 'previous_secret' | 'previous_secret_expires_at' | 'status' | 'disabled_reason'
+  EndpointRow,
+  | 'tenant_id'
+  | 'id'
+  | 'url'
+  | 'secret'
+  | 'previous_secret'
+  | 'previous_secret_expires_at'
+  | 'status'
+  | 'disabled_reason'
 >;
 export type ClaimedDelivery = DeliveryRow & { endpoint: ClaimedEndpoint };
 
@@ -215,9 +294,14 @@ export async function claimDue(ex: Executor, claim: Claim): Promise<ClaimedDeliv
   return rows.map((r) => ({
     ...r,
     endpoint: {
-      tenant_id: r.tenant_id, id: r.endpoint_id, url: r.e_url as string, secret: r.e_secret as string,
-      previous_secret: r.e_previous_secret as string | null, previous_secret_expires_at: r.e_previous_secret_expires_at as Date | null,
-      status: r.e_status as EndpointRow['status'], disabled_reason: r.e_disabled_reason as string | null,
+      tenant_id: r.tenant_id,
+      id: r.endpoint_id,
+      url: r.e_url as string,
+      secret: r.e_secret as string,
+      previous_secret: r.e_previous_secret as string | null,
+      previous_secret_expires_at: r.e_previous_secret_expires_at as Date | null,
+      status: r.e_status as EndpointRow['status'],
+      disabled_reason: r.e_disabled_reason as string | null,
     },
   }));
 }

@@ -3,7 +3,16 @@
  * 10 h (8 attempts over about 28 hours). A receiver's Retry-After is honoured when it asks for
  * longer (capped at 24 h). Each delay gets up to 10% jitter so retries of many deliveries spread out.
  */
-export const RETRY_SCHEDULE_MS = [0, 5_000, 5 * 60_000, 30 * 60_000, 2 * 3600_000, 5 * 3600_000, 10 * 3600_000, 10 * 3600_000];
+export const RETRY_SCHEDULE_MS = [
+  0,
+  5_000,
+  5 * 60_000,
+  30 * 60_000,
+  2 * 3600_000,
+  5 * 3600_000,
+  10 * 3600_000,
+  10 * 3600_000,
+];
 const MAX_RETRY_AFTER_MS = 24 * 3600_000;
 
 /** Seconds (`120`) or an HTTP date, as RFC 9110 allows; null when absent or unreadable. */
@@ -18,7 +27,12 @@ export function parseRetryAfter(value: string | undefined | null, now: number): 
  * The delay before the next attempt after `attempts` attempts, or null when the schedule is used
  * up. `random` is injectable so tests can pin the jitter.
  */
-export function nextDelay(attempts: number, retryAfterMs: number | null, schedule = RETRY_SCHEDULE_MS, random = Math.random): number | null {
+export function nextDelay(
+  attempts: number,
+  retryAfterMs: number | null,
+  schedule = RETRY_SCHEDULE_MS,
+  random = Math.random,
+): number | null {
   if (attempts >= schedule.length) return null;
   const base = schedule[attempts];
   const jittered = Math.round(base * (1 + 0.1 * random()));

@@ -25,7 +25,12 @@ export function standardSignature(secret: string, id: string, timestamp: number,
 }
 
 /** Headers for one attempt. During a rotation's grace period both secrets sign. */
-export function signatureHeaders(secrets: string[], id: string, body: string, now = Date.now()): Record<string, string> {
+export function signatureHeaders(
+  secrets: string[],
+  id: string,
+  body: string,
+  now = Date.now(),
+): Record<string, string> {
   const timestamp = Math.floor(now / 1000);
   return {
     'webhook-id': id,

@@ -2,8 +2,8 @@ import { CronExpressionParser } from 'cron-parser';
 import { AppError } from '../../platform/errors.js';
 import { compile, ExpressionError, referencedNodes, templateExpressions } from './expressions.js';
 import type { WorkflowEdge, WorkflowNode } from './graph.js';
-import { runnableType, type RunnableType } from './node-kinds.js';
-import { ancestors, branchKey, planOf, type Plan } from './run/plan.js';
+import { type RunnableType, runnableType } from './node-kinds.js';
+import { ancestors, branchKey, type Plan, planOf } from './run/plan.js';
 
 /**
  * What makes a workflow's nodes right, beyond the graph's shape (graph.ts): expressions that parse

@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { AppError } from '../../platform/errors.js';
@@ -7,9 +7,32 @@ import { AppError } from '../../platform/errors.js';
  * An advanced template's `input_schema` is a list of form fields (the seed's shape). Parameters
  * for a new workflow are checked against the JSON Schema these fields describe, with ajv.
  */
-export const FIELD_TYPES = ['text', 'string', 'textarea', 'number', 'integer', 'boolean', 'select', 'multiselect', 'email', 'url', 'date', 'json', 'object', 'array'] as const;
+export const FIELD_TYPES = [
+  'text',
+  'string',
+  'textarea',
+  'number',
+  'integer',
+  'boolean',
+  'select',
+  'multiselect',
+  'email',
+  'url',
+  'date',
+  'json',
+  'object',
+  'array',
+] as const;
 
-const Option = Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Object({ value: Type.Union([Type.String(), Type.Number(), Type.Boolean()]), label: Type.Optional(Type.String()) })]);
+const Option = Type.Union([
+  Type.String(),
+  Type.Number(),
+  Type.Boolean(),
+  Type.Object({
+    value: Type.Union([Type.String(), Type.Number(), Type.Boolean()]),
+    label: Type.Optional(Type.String()),
+  }),
+]);
 export const InputField = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }),
   type: Type.Unsafe<(typeof FIELD_TYPES)[number]>({ type: 'string', enum: [...FIELD_TYPES] }),
@@ -31,22 +54,45 @@ const optionValue = (o: Static<typeof Option>) => (typeof o === 'object' ? o.val
 
 function fieldSchema(f: InputField): Record<string, unknown> {
   const values = f.options?.length ? f.options.map(optionValue) : undefined;
-  const numeric = { ...(f.min !== undefined ? { minimum: f.min } : {}), ...(f.max !== undefined ? { maximum: f.max } : {}) };
-  const textual = { ...(f.min !== undefined ? { minLength: f.min } : {}), ...(f.max !== undefined ? { maxLength: f.max } : {})};
+  const numeric = {
+    ...(f.min !== undefined ? { minimum: f.min } : {}),
+    ...(f.max !== undefined ? { maximum: f.max } : {}),
+  };
+  const textual = {
+    ...(f.min !== undefined ? { minLength: f.min } : {}),
+    ...(f.max !== undefined ? { maxLength: f.max } : {}),
+  };
   const base: Record<string, unknown> = f.default !== undefined ? { default: f.default } : {};
   switch (f.type) {
-    case 'number': return { ...base, type: 'number', ...numeric };
-    case 'integer': return { ...base, type: 'integer', ...numeric };
-    case 'boolean': return { ...base, type: 'boolean' };
-    case 'select': return values ? { ...base, enum: values } : { ...base, type: 'string', ...textual };
-    case 'multiselect': return { ...base, type: 'array', items: values ? { enum: values } : { type: 'string' }, uniqueItems: true };
-    case 'email': return { ...base, type: 'string', format: 'email' };
-    case 'url': return { ...base, type: 'string', format: 'uri' };
-    case 'date': return { ...base, type: 'string', format: 'date' };
-    case 'json': return { ...base };
-    case 'object': return { ...base, type: 'object' };
-    case 'array': return { ...base, type: 'array', ...(f.min !== undefined ? { minItems: f.min } : {}), ...(f.max !== undefined ? { maxItems: f.max } : {}) };
-    default: return { ...base, type: 'string', ...textual };
+    case 'number':
+      return { ...base, type: 'number', ...numeric };
+    case 'integer':
+      return { ...base, type: 'integer', ...numeric };
+    case 'boolean':
+      return { ...base, type: 'boolean' };
+    case 'select':
+      return values ? { ...base, enum: values } : { ...base, type: 'string', ...textual };
+    case 'multiselect':
+      return { ...base, type: 'array', items: values ? { enum: values } : { type: 'string' }, uniqueItems: true };
+    case 'email':
+      return { ...base, type: 'string', format: 'email' };
+    case 'url':
+      return { ...base, type: 'string', format: 'uri' };
+    case 'date':
+      return { ...base, type: 'string', format: 'date' };
+    case 'json':
+      return { ...base };
+    case 'object':
+      return { ...base, type: 'object' };
+    case 'array':
+      return {
+        ...base,
+        type: 'array',
+        ...(f.min !== undefined ? { minItems: f.min } : {}),
+        ...(f.max !== undefined ? { maxItems: f.max } : {}),
+      };
+    default:
+      return { ...base, type: 'string', ...textual };
   }
 }
 
@@ -64,7 +110,11 @@ export function toJsonSchema(fields: InputField[]): Record<string, unknown> {
 export function assertValidInputSchema(fields: InputField[]): void {
   const seen = new Set<string>();
   fields.forEach((f, i) => {
-    if (seen.has(f.name)) throw new AppError('VALIDATION_ERROR', 'Validation failed', { field: `input_schema.${i}.name`, message: `Input '${f.name}' is declared more than once` });
+    if (seen.has(f.name))
+      throw new AppError('VALIDATION_ERROR', 'Validation failed', {
+        field: `input_schema.${i}.name`,
+        message: `Input '${f.name}' is declared more than once`,
+      });
     seen.add(f.name);
   });
   const schema = toJsonSchema(fields);
@@ -72,7 +122,10 @@ export function assertValidInputSchema(fields: InputField[]): void {
     ajv.compile(schema);
     ajv.removeSchema(schema);
   } catch (err) {
-    throw new AppError('VALIDATION_ERROR', 'Validation failed', { field: 'input_schema', message: `input_schema is not usable: ${(err as Error).message}` });
+    throw new AppError('VALIDATION_ERROR', 'Validation failed', {
+      field: 'input_schema',
+      message: `input_schema is not usable: ${(err as Error).message}`,
+    });
   }
 }
 
@@ -84,13 +137,28 @@ export function validateParameters(fields: InputField[], parameters: Record<stri
   const values = structuredClone(parameters);
   if (check(values)) return values;
   const errors = (check.errors ?? []).map((e) => {
-    const field = e.keyword === 'required' ? String(e.params.missingProperty)
-      : e.keyword === 'additionalProperties' ? String(e.params.additionalProperty)
-      : e.instancePath.replace(/^\//, '').replace(/\//g, '.');
-    return { field, keyword: e.keyword, message: e.message ?? 'is invalid', ...(e.keyword === 'enum' ? { allowed_values: e.params.allowedValues } : {}) };
+    const field =
+      e.keyword === 'required'
+        ? String(e.params.missingProperty)
+        : e.keyword === 'additionalProperties'
+          ? String(e.params.additionalProperty)
+          : e.instancePath.replace(/^\//, '').replace(/\//g, '.');
+    return {
+      field,
+      keyword: e.keyword,
+      message: e.message ?? 'is invalid',
+      ...(e.keyword === 'enum' ? { allowed_values: e.params.allowedValues } : {}),
+    };
   });
   const missing = errors.filter((e) => e.keyword === 'required').map((e) => e.field);
-  throw new AppError('INPUT_VALIDATION_FAILED', `Parameters do not match the template's input_schema: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, {
-    errors, missing_fields: missing, expected_schema: schema, provided_parameters: parameters,
-  });
+  throw new AppError(
+    'INPUT_VALIDATION_FAILED',
+    `Parameters do not match the template's input_schema: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`,
+    {
+      errors,
+      missing_fields: missing,
+      expected_schema: schema,
+      provided_parameters: parameters,
+    },
+  );
 }

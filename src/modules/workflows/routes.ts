@@ -1,5 +1,5 @@
-import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import { tenantOf } from '../../platform/auth/guard.js';
 import type { AppContext } from '../../platform/context.js';
 import { OffsetQuery } from '../../platform/http/pagination.js';
@@ -7,7 +7,7 @@ import { StringEnum } from '../../platform/http/schema.js';
 import { NODE_TYPES } from './graph.js';
 import { STEP_TYPES } from './node-kinds.js';
 import { CreateWorkflowBody, UpdateWorkflowBody, WorkflowView } from './schemas.js';
-import { workflowsService, type Workflow } from './service.js';
+import { type Workflow, workflowsService } from './service.js';
 import { activationService, webhookPath } from './triggers/activation.js';
 
 const tags = ['Workflows'];

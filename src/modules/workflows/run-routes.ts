@@ -1,17 +1,17 @@
-import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import { tenantOf } from '../../platform/auth/guard.js';
 import type { AppContext } from '../../platform/context.js';
 import { endAllStreams } from '../../platform/http/sse.js';
-import { RunBody, RunsQuery, RunView, Schedule } from './run/schemas.js';
+import { workflowView } from './routes.js';
 import { workflowRunnerFor } from './run/runner.js';
+import { RunBody, RunsQuery, RunView, Schedule } from './run/schemas.js';
 import { workflowRunsService } from './run/service.js';
 import { streamRun } from './run/stream.js';
 import { WorkflowView } from './schemas.js';
 import { activationService } from './triggers/activation.js';
 import { startScheduler } from './triggers/scheduler.js';
 import { webhookTrigger } from './triggers/webhook.js';
-import { workflowView } from './routes.js';
 
 const tags = ['Workflow runs'];
 const Id = Type.Object({ id: Type.String({ maxLength: 200 }) });
@@ -228,15 +228,13 @@ export const workflowRunRoutes =
         async (req, reply) => {
           const { id } = req.params as { id: string };
           const r = await trigger(id, req.headers, typeof req.body === 'string' ? req.body : '');
-          return reply
-            .status(202)
-            .send({
-              success: true,
-              run_id: r.run.id,
-              status: r.run.status,
-              poll_url: r.run.poll_url,
-              stream_url: r.run.stream_url,
-            });
+          return reply.status(202).send({
+            success: true,
+            run_id: r.run.id,
+            status: r.run.status,
+            poll_url: r.run.poll_url,
+            stream_url: r.run.stream_url,
+          });
         },
       );
     });

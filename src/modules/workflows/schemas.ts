@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import { Nullable, StringEnum } from '../../platform/http/schema.js';
 import { Edges, Nodes } from './graph.js';
 import { InputSchema } from './inputs.js';
@@ -29,51 +29,95 @@ export const Step = Type.Object({
 export type Step = Static<typeof Step>;
 
 /** The seed's advanced template body, plus what legacy/industry templates and the publishing lifecycle need. */
-export const CreateTemplateBody = Type.Object({
-  id: Type.Optional(Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.-]+$', description: "The author's key for the template; lookups accept it as well as the listing id" })),
-  name: Type.String({ minLength: 1, maxLength: 200 }),
-  description: Type.Optional(Str(2000)),
-  long_description: Type.Optional(Str(20_000)),
-  category: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-  author: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-  version: Type.Optional(Type.String({ maxLength: 50 })),
-  integrations: Type.Optional(StrList()),
-  complexity: Type.Optional(StringEnum(COMPLEXITIES)),
-  tags: Type.Optional(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 20 })),
-  template_type: Type.Optional(StringEnum(TEMPLATE_TYPE_VALUES)),
-  industry: Type.Optional(Type.String({ maxLength: 100 })),
-  input_schema: Type.Optional(InputSchema),
-  steps: Type.Optional(Type.Array(Step, { maxItems: 200 })),
-  workflow_data: Type.Optional(WorkflowData),
-  estimated_duration: Type.Optional(Type.Integer({ minimum: 0 })),
-  multi_step_support: Type.Optional(Type.Boolean()),
-  pause_resume_support: Type.Optional(Type.Boolean()),
-  prerequisites: Type.Optional(StrList()),
-  use_cases: Type.Optional(StrList()),
-  benefits: Type.Optional(StrList()),
-  marketplace_type: Type.Optional(StringEnum(['private', 'public'] as const, { description: 'private (default): visible to your tenant at once; public: visible to all after platform review' })),
-}, { additionalProperties: false });
+export const CreateTemplateBody = Type.Object(
+  {
+    id: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 100,
+        pattern: '^[A-Za-z0-9_.-]+$',
+        description: "The author's key for the template; lookups accept it as well as the listing id",
+      }),
+    ),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    description: Type.Optional(Str(2000)),
+    long_description: Type.Optional(Str(20_000)),
+    category: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    author: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    version: Type.Optional(Type.String({ maxLength: 50 })),
+    integrations: Type.Optional(StrList()),
+    complexity: Type.Optional(StringEnum(COMPLEXITIES)),
+    tags: Type.Optional(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 20 })),
+    template_type: Type.Optional(StringEnum(TEMPLATE_TYPE_VALUES)),
+    industry: Type.Optional(Type.String({ maxLength: 100 })),
+    input_schema: Type.Optional(InputSchema),
+    steps: Type.Optional(Type.Array(Step, { maxItems: 200 })),
+    workflow_data: Type.Optional(WorkflowData),
+    estimated_duration: Type.Optional(Type.Integer({ minimum: 0 })),
+    multi_step_support: Type.Optional(Type.Boolean()),
+    pause_resume_support: Type.Optional(Type.Boolean()),
+    prerequisites: Type.Optional(StrList()),
+    use_cases: Type.Optional(StrList()),
+    benefits: Type.Optional(StrList()),
+    marketplace_type: Type.Optional(
+      StringEnum(['private', 'public'] as const, {
+        description: 'private (default): visible to your tenant at once; public: visible to all after platform review',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
 export type CreateTemplateBody = Static<typeof CreateTemplateBody>;
 
 export const TemplateSummary = Type.Object({
-  id: Type.String(), template_key: Nullable(Type.String()), name: Type.String(), description: Type.String(), category: Type.String(),
-  author: Type.String(), version: Type.String(), integrations: Type.Array(Type.String()), complexity: Type.String(),
-  tags: Type.Array(Type.String()), estimated_duration: Type.Integer(), multi_step_support: Type.Boolean(), pause_resume_support: Type.Boolean(),
-  downloads: Type.Integer(), rating: Type.Number(), rating_count: Type.Integer(), template_type: Type.String(), industry: Nullable(Type.String()),
-  status: Type.String(), marketplace_type: Type.String(), is_featured: Type.Boolean(), created_at: Type.String(),
+  id: Type.String(),
+  template_key: Nullable(Type.String()),
+  name: Type.String(),
+  description: Type.String(),
+  category: Type.String(),
+  author: Type.String(),
+  version: Type.String(),
+  integrations: Type.Array(Type.String()),
+  complexity: Type.String(),
+  tags: Type.Array(Type.String()),
+  estimated_duration: Type.Integer(),
+  multi_step_support: Type.Boolean(),
+  pause_resume_support: Type.Boolean(),
+  downloads: Type.Integer(),
+  rating: Type.Number(),
+  rating_count: Type.Integer(),
+  template_type: Type.String(),
+  industry: Nullable(Type.String()),
+  status: Type.String(),
+  marketplace_type: Type.String(),
+  is_featured: Type.Boolean(),
+  created_at: Type.String(),
 });
 
-export const TemplateDetails = Type.Composite([TemplateSummary, Type.Object({
-  long_description: Type.String(), workflow_data: WorkflowData, input_schema: InputSchema, steps: Type.Array(Step),
-  prerequisites: Type.Array(Type.String()), use_cases: Type.Array(Type.String()), benefits: Type.Array(Type.String()),
-})]);
+export const TemplateDetails = Type.Composite([
+  TemplateSummary,
+  Type.Object({
+    long_description: Type.String(),
+    workflow_data: WorkflowData,
+    input_schema: InputSchema,
+    steps: Type.Array(Step),
+    prerequisites: Type.Array(Type.String()),
+    use_cases: Type.Array(Type.String()),
+    benefits: Type.Array(Type.String()),
+  }),
+]);
 
 export const TemplatesQuery = Type.Object({
   category: Type.Optional(Type.String({ maxLength: 100 })),
   template_type: Type.Optional(StringEnum(TEMPLATE_TYPE_VALUES)),
   industry: Type.Optional(Type.String({ maxLength: 100 })),
   complexity: Type.Optional(StringEnum(COMPLEXITIES)),
-  tags: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 20, description: 'Repeat the parameter or separate with commas' })),
+  tags: Type.Optional(
+    Type.Array(Type.String({ maxLength: 200 }), {
+      maxItems: 20,
+      description: 'Repeat the parameter or separate with commas',
+    }),
+  ),
   query: Type.Optional(Type.String({ maxLength: 200 })),
   sort_by: Type.Optional(StringEnum(['popularity', 'rating', 'installs', 'created_at'] as const)),
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
@@ -81,7 +125,11 @@ export const TemplatesQuery = Type.Object({
 });
 
 export const ImportedWorkflow = Type.Object({
-  id: Type.String(), name: Type.String(), nodes: Nodes, edges: Edges, imported_at: Type.String(),
+  id: Type.String(),
+  name: Type.String(),
+  nodes: Nodes,
+  edges: Edges,
+  imported_at: Type.String(),
 });
 
 export const WorkflowDocument = Type.Object({
@@ -113,24 +161,48 @@ export const ExportBody = Type.Object({
 });
 
 export const WorkflowView = Type.Object({
-  id: Type.String(), name: Type.String(), description: Type.String(), category: Nullable(Type.String()),
-  nodes: Nodes, edges: Edges, version: Type.String(), source: Type.String(), template_id: Nullable(Type.String()),
-  input_schema: Nullable(InputSchema), steps: Nullable(Type.Array(Step)), user_inputs: Nullable(Json),
-  imported_at: Nullable(Type.String()), created_at: Type.String(), updated_at: Type.String(),
-  active: Type.Boolean({ description: 'Only an active workflow fires its webhook and schedule triggers' }),
-  activated_at: Nullable(Type.String()),
-  webhook_url: Nullable(Type.String({ description: "The webhook trigger's URL while active (POST a signed JSON body)" })),
-  schedules: Type.Optional(Type.Array(Type.Object({
-    node_id: Type.String(), cron: Type.String(), timezone: Type.String(), next_at: Type.String(), last_fired_at: Nullable(Type.String()),
-  }))),
-});
-
-export const CreateWorkflowBody = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 200 }),
-  description: Type.Optional(Type.String({ maxLength: 2000 })),
-  category: Type.Optional(Type.String({ maxLength: 100 })),
+  id: Type.String(),
+  name: Type.String(),
+  description: Type.String(),
+  category: Nullable(Type.String()),
   nodes: Nodes,
   edges: Edges,
-}, { additionalProperties: false });
+  version: Type.String(),
+  source: Type.String(),
+  template_id: Nullable(Type.String()),
+  input_schema: Nullable(InputSchema),
+  steps: Nullable(Type.Array(Step)),
+  user_inputs: Nullable(Json),
+  imported_at: Nullable(Type.String()),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+  active: Type.Boolean({ description: 'Only an active workflow fires its webhook and schedule triggers' }),
+  activated_at: Nullable(Type.String()),
+  webhook_url: Nullable(
+    Type.String({ description: "The webhook trigger's URL while active (POST a signed JSON body)" }),
+  ),
+  schedules: Type.Optional(
+    Type.Array(
+      Type.Object({
+        node_id: Type.String(),
+        cron: Type.String(),
+        timezone: Type.String(),
+        next_at: Type.String(),
+        last_fired_at: Nullable(Type.String()),
+      }),
+    ),
+  ),
+});
+
+export const CreateWorkflowBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    description: Type.Optional(Type.String({ maxLength: 2000 })),
+    category: Type.Optional(Type.String({ maxLength: 100 })),
+    nodes: Nodes,
+    edges: Edges,
+  },
+  { additionalProperties: false },
+);
 
 export const UpdateWorkflowBody = Type.Partial(CreateWorkflowBody, { additionalProperties: false });

@@ -3,10 +3,10 @@ import type { Executor } from '../../platform/db/index.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { assertNoIssues, runIssues, saveIssues } from './checks.js';
-import { syncSchedules } from './triggers/schedules.js';
 import { assertValidGraph, type WorkflowEdge, type WorkflowNode } from './graph.js';
-import * as repo from './repo.js';
 import type { NewWorkflow, Workflow, WorkflowSource } from './repo.js';
+import * as repo from './repo.js';
+import { syncSchedules } from './triggers/schedules.js';
 
 export type { Workflow } from './repo.js';
 
@@ -39,11 +39,17 @@ export function workflowsService(ctx: AppContext) {
     assertSavable(draft.nodes, draft.edges);
     const w: NewWorkflow = { ...draft, id: newId('wfl'), imported: draft.imported ?? false };
     const out = await repo.insert(ex, tenantId, w);
-    await ctx.outbox.emit(ex, tenantId, 'workflow.created', { workflow_id: out.id, name: out.name, source: out.source, template_id: out.template_id });
+    await ctx.outbox.emit(ex, tenantId, 'workflow.created', {
+      workflow_id: out.id,
+      name: out.name,
+      source: out.source,
+      template_id: out.template_id,
+    });
     return out;
   }
 
-  const create = (tenantId: string, draft: WorkflowDraft): Promise<Workflow> => ctx.db.tx(tenantId, (ex) => createIn(ex, tenantId, draft));
+  const create = (tenantId: string, draft: WorkflowDraft): Promise<Workflow> =>
+    ctx.db.tx(tenantId, (ex) => createIn(ex, tenantId, draft));
 
   return {
     create,
@@ -55,16 +61,23 @@ export function workflowsService(ctx: AppContext) {
       return w;
     },
 
-    list: (tenantId: string, f: { source?: WorkflowSource; template_id?: string; limit: number; offset: number }) => repo.list(ctx.db.as(tenantId), tenantId, f),
+    list: (tenantId: string, f: { source?: WorkflowSource; template_id?: string; limit: number; offset: number }) =>
+      repo.list(ctx.db.as(tenantId), tenantId, f),
 
-    async update(tenantId: string, id: string, p: { name?: string; description?: string; category?: string; nodes?: WorkflowNode[]; edges?: WorkflowEdge[] }): Promise<Workflow> {
+    async update(
+      tenantId: string,
+      id: string,
+      p: { name?: string; description?: string; category?: string; nodes?: WorkflowNode[]; edges?: WorkflowEdge[] },
+    ): Promise<Workflow> {
       return ctx.db.tx(tenantId, async (ex) => {
         const current = await repo.find(ex, tenantId, id);
         if (!current) throw missing(id);
-        const nodes = p.nodes ?? current.nodes, edges = p.edges ?? current.edges;
+        const nodes = p.nodes ?? current.nodes,
+          edges = p.edges ?? current.edges;
         assertSavable(nodes, edges);
         // An active workflow stays runnable, and its schedules follow its trigger nodes.
-        if (current.active) assertNoIssues(runIssues(nodes, edges), 'An active workflow must stay runnable (deactivate it first)');
+        if (current.active)
+          assertNoIssues(runIssues(nodes, edges), 'An active workflow must stay runnable (deactivate it first)');
         const out = (await repo.update(ex, tenantId, id, { ...p, nodes, edges }))!;
         await syncSchedules(ex, tenantId, id, nodes, current.active);
         await ctx.outbox.emit(ex, tenantId, 'workflow.updated', { workflow_id: id, name: out.name });
@@ -80,24 +93,55 @@ export function workflowsService(ctx: AppContext) {
     },
 
     /** Imports a portable document as a new workflow named "Imported: …" (the seed's naming). */
-    importDocument(tenantId: string, doc: Omit<WorkflowDocument, 'metadata'> & { metadata?: { version?: string } }): Promise<Workflow> {
+    importDocument(
+      tenantId: string,
+      doc: Omit<WorkflowDocument, 'metadata'> & { metadata?: { version?: string } },
+    ): Promise<Workflow> {
       return create(tenantId, {
-        name: `${IMPORTED_PREFIX}${doc.name}`, document_name: doc.name, description: doc.description, category: null,
-        nodes: doc.nodes, edges: doc.edges, version: doc.metadata?.version ?? EXPORT_FORMAT_VERSION,
-        source: 'file', template_id: null, input_schema: null, steps: null, user_inputs: null, imported: true,
+        name: `${IMPORTED_PREFIX}${doc.name}`,
+        document_name: doc.name,
+        description: doc.description,
+        category: null,
+        nodes: doc.nodes,
+        edges: doc.edges,
+        version: doc.metadata?.version ?? EXPORT_FORMAT_VERSION,
+        source: 'file',
+        template_id: null,
+        input_schema: null,
+        steps: null,
+        user_inputs: null,
+        imported: true,
       });
     },
 
     /** The portable document for a stored workflow: it carries the name it was imported under, so export → import → export is stable. */
     exportWorkflow(w: Workflow): WorkflowDocument {
-      return toDocument({ name: w.document_name ?? w.name, description: w.description, nodes: w.nodes, edges: w.edges, version: w.version });
+      return toDocument({
+        name: w.document_name ?? w.name,
+        description: w.description,
+        nodes: w.nodes,
+        edges: w.edges,
+        version: w.version,
+      });
     },
   };
 }
 
-export function toDocument(d: { name: string; description: string; nodes: WorkflowNode[]; edges: WorkflowEdge[]; version?: string }): WorkflowDocument {
+export function toDocument(d: {
+  name: string;
+  description: string;
+  nodes: WorkflowNode[];
+  edges: WorkflowEdge[];
+  version?: string;
+}): WorkflowDocument {
   assertValidGraph(d.nodes, d.edges);
-  return { name: d.name, description: d.description, nodes: d.nodes, edges: d.edges, metadata: { exported_at: new Date().toISOString(), version: d.version ?? EXPORT_FORMAT_VERSION } };
+  return {
+    name: d.name,
+    description: d.description,
+    nodes: d.nodes,
+    edges: d.edges,
+    metadata: { exported_at: new Date().toISOString(), version: d.version ?? EXPORT_FORMAT_VERSION },
+  };
 }
 
 /** The error for an uploaded document that is not a workflow. */

@@ -1,4 +1,4 @@
-import { SYSTEM, type Database } from '../db/index.js';
+import { type Database, SYSTEM } from '../db/index.js';
 import type { Plan } from '../plans.js';
 import type { Role } from './permissions.js';
 
@@ -32,7 +32,11 @@ export async function findKeyByHash(db: Database, hash: string): Promise<KeyRow 
   return rows[0] ?? null;
 }
 
-export async function findMembership(db: Database, tenantId: string, userId: string): Promise<(TenantRow & { role: Role }) | null> {
+export async function findMembership(
+  db: Database,
+  tenantId: string,
+  userId: string,
+): Promise<(TenantRow & { role: Role }) | null> {
   const rows = await db.query<TenantRow & { role: Role }>(
     SYSTEM,
     `SELECT m.role, t.id, t.plan, t.status, t.rate_limit_per_minute
@@ -44,10 +48,17 @@ export async function findMembership(db: Database, tenantId: string, userId: str
 }
 
 export async function findTenant(db: Database, tenantId: string): Promise<TenantRow | null> {
-  const rows = await db.query<TenantRow>(SYSTEM, 'SELECT id, plan, status, rate_limit_per_minute FROM tenants WHERE id = $1', [tenantId]);
+  const rows = await db.query<TenantRow>(
+    SYSTEM,
+    'SELECT id, plan, status, rate_limit_per_minute FROM tenants WHERE id = $1',
+    [tenantId],
+  );
   return rows[0] ?? null;
 }
 
 export async function touchKey(db: Database, tenantId: string, keyId: string): Promise<void> {
-  await db.query(tenantId, 'UPDATE api_keys SET last_used_at = now() WHERE tenant_id = $1 AND id = $2', [tenantId, keyId]);
+  await db.query(tenantId, 'UPDATE api_keys SET last_used_at = now() WHERE tenant_id = $1 AND id = $2', [
+    tenantId,
+    keyId,
+  ]);
 }

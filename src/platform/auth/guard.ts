@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
-import { enforceRateLimit, throttleAuthFailure, type RateStore } from '../ratelimit/index.js';
+import { enforceRateLimit, type RateStore, throttleAuthFailure } from '../ratelimit/index.js';
 import type { Permission } from './permissions.js';
 import type { Principal } from './principal.js';
 import type { CredentialResolver } from './resolver.js';
@@ -36,7 +36,9 @@ export function registerGuard(app: FastifyInstance, resolver: CredentialResolver
     const cfg = req.routeOptions.config ?? {};
     const mode: AuthMode = cfg.auth ?? 'tenant';
     if (mode === 'public') return;
-    const principal = await resolver.resolve(req.headers, req.raw.socket).catch((err) => throttleAuthFailure(rates, req, err));
+    const principal = await resolver
+      .resolve(req.headers, req.raw.socket)
+      .catch((err) => throttleAuthFailure(rates, req, err));
     requireCredential(mode, principal);
     await enforceRateLimit(rates, req, reply, principal);
     if (principal) authorise(req, principal, cfg.permission, cfg.write ?? !READ_METHODS.has(req.method));
@@ -64,11 +66,15 @@ function requireCredential(mode: AuthMode, principal: Principal | null) {
 function authorise(req: FastifyRequest, principal: Principal, permission: Permission | undefined, write: boolean) {
   const claimed = req.headers['x-tenant-id'];
   if (typeof claimed === 'string' && claimed !== '' && principal.tenantId && claimed !== principal.tenantId) {
-    throw new AppError('TENANT_MISMATCH', 'X-Tenant-ID does not match the credential\'s tenant', { credential_tenant: principal.tenantId });
+    throw new AppError('TENANT_MISMATCH', "X-Tenant-ID does not match the credential's tenant", {
+      credential_tenant: principal.tenantId,
+    });
   }
   if (principal.tenant?.status === 'suspended') throw new AppError('TENANT_SUSPENDED', 'This tenant is suspended');
   if (write && principal.scope === 'read') {
-    throw new AppError('INSUFFICIENT_SCOPE', 'Read-only key cannot perform write operations', { required_scope: 'read_write' });
+    throw new AppError('INSUFFICIENT_SCOPE', 'Read-only key cannot perform write operations', {
+      required_scope: 'read_write',
+    });
   }
   if (permission && !principal.permissions.has(permission)) {
     throw new AppError('INSUFFICIENT_PERMISSIONS', `This operation requires the ${permission} permission`, {

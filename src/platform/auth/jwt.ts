@@ -1,4 +1,4 @@
-import { SignJWT, jwtVerify, errors } from 'jose';
+import { errors, jwtVerify, SignJWT } from 'jose';
 import { AppError } from '../errors.js';
 
 const ISSUER = 'atom';

@@ -22,7 +22,14 @@ export const PERMISSIONS = [
 export type Permission = (typeof PERMISSIONS)[number];
 
 const VIEWER: Permission[] = ['AGENT_VIEW', 'SKILL_VIEW'];
-const MEMBER: Permission[] = [...VIEWER, 'AGENT_MANAGE', 'AGENT_EXECUTE', 'SKILL_MANAGE', 'MARKETPLACE_PUBLISH', 'MARKETPLACE_INSTALL'];
+const MEMBER: Permission[] = [
+  ...VIEWER,
+  'AGENT_MANAGE',
+  'AGENT_EXECUTE',
+  'SKILL_MANAGE',
+  'MARKETPLACE_PUBLISH',
+  'MARKETPLACE_INSTALL',
+];
 const ADMIN: Permission[] = [
   ...MEMBER,
   'GOVERNANCE_APPROVE',

@@ -5,7 +5,7 @@ import { safeEqual, sha256Hex } from '../crypto.js';
 import type { Database } from '../db/index.js';
 import { AppError } from '../errors.js';
 import { isWellFormedApiKey, looksLikeApiKey } from './api-key-format.js';
-import { findKeyByHash, findMembership, findTenant, touchKey, type TenantRow } from './credential-repo.js';
+import { findKeyByHash, findMembership, findTenant, type TenantRow, touchKey } from './credential-repo.js';
 import { verifyAccessToken } from './jwt.js';
 import { PERMISSIONS, ROLE_PERMISSIONS, type Role } from './permissions.js';
 import type { Principal } from './principal.js';
@@ -111,10 +111,15 @@ export class CredentialResolver {
       const value: Principal | 'invalid' =
         !row || row.revoked_at
           ? 'invalid'
-          : {
+          : ({
               kind: 'api_key',
               tenantId: row.tenant_id,
-              tenant: { id: row.id, plan: row.plan, status: row.status, rate_limit_per_minute: row.rate_limit_per_minute },
+              tenant: {
+                id: row.id,
+                plan: row.plan,
+                status: row.status,
+                rate_limit_per_minute: row.rate_limit_per_minute,
+              },
               userId: row.created_by,
               keyId: row.key_id,
               role: row.role,
@@ -122,7 +127,7 @@ export class CredentialResolver {
               permissions: ROLE_PERMISSIONS[row.role],
               rateKey: `key:${row.key_id}`,
               expiresAt: row.expires_at ? new Date(row.expires_at).getTime() : null,
-            } as Principal & { expiresAt: number | null };
+            } as Principal & { expiresAt: number | null });
       entry = { value, until: now + this.config.apiKeyCacheSeconds * 1000 };
       this.remember(this.keys, hash, entry);
     }
@@ -142,7 +147,10 @@ export class CredentialResolver {
     const now = Date.now();
     let entry = this.members.get(id);
     if (!entry || entry.until <= now) {
-      entry = { value: await findMembership(this.db, claims.tenantId, claims.userId), until: now + this.config.apiKeyCacheSeconds * 1000 };
+      entry = {
+        value: await findMembership(this.db, claims.tenantId, claims.userId),
+        until: now + this.config.apiKeyCacheSeconds * 1000,
+      };
       this.remember(this.members, id, entry);
     }
     const m = entry.value;

@@ -14,7 +14,8 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
   if (!url) return openPglite(`${config.dataDir}/pglite`);
   if (url === 'memory://') return openPglite(null);
   // An in-memory database started from a snapshot file (the test suite's migrated template).
-  if (url.startsWith('memory://?from=')) return openPglite(null, decodeURIComponent(url.slice('memory://?from='.length)));
+  if (url.startsWith('memory://?from='))
+    return openPglite(null, decodeURIComponent(url.slice('memory://?from='.length)));
   if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url);
   throw new Error(`DATABASE_URL must be a postgres:// URL or memory://, got "${url.split('://')[0]}://…"`);
 }

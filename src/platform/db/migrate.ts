@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SYSTEM, type Database } from './database.js';
+import { type Database, SYSTEM } from './database.js';
 
 export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../../migrations');
 const LOCK = 4_242_001;
@@ -31,7 +31,11 @@ export const FORMER_CHECKSUMS: Readonly<Record<string, readonly { sha256: string
 
 /** A migration the database applied has changed since: the server refuses to start. */
 export class ChangedMigrationError extends Error {
-  constructor(readonly file: string, readonly recorded: string, readonly current: string) {
+  constructor(
+    readonly file: string,
+    readonly recorded: string,
+    readonly current: string,
+  ) {
     super(
       `migration ${file} has changed since this database applied it (recorded sha256 ${recorded}, ` +
         `the file now ${current}): a committed migration never changes: add a new migration instead ` +
@@ -100,7 +104,10 @@ export async function migrate(db: Database, dir = MIGRATIONS_DIR): Promise<strin
  * file's checksum recorded; any other difference throws.
  */
 async function verifyApplied(db: Database, files: File[]): Promise<void> {
-  const rows = await db.query<{ name: string; checksum: string | null }>(SYSTEM, 'SELECT name, checksum FROM schema_migrations');
+  const rows = await db.query<{ name: string; checksum: string | null }>(
+    SYSTEM,
+    'SELECT name, checksum FROM schema_migrations',
+  );
   const recorded = new Map(rows.map((r) => [r.name, r.checksum]));
   for (const file of files) {
     if (!recorded.has(file.name)) continue;
@@ -109,11 +116,11 @@ async function verifyApplied(db: Database, files: File[]): Promise<void> {
     const known = !sum || FORMER_CHECKSUMS[file.name]?.some((f) => f.sha256 === sum);
     if (!known) throw new ChangedMigrationError(file.name, sum, file.sha256);
     // Only the row as it was read is updated, so two processes starting together agree.
-    await db.query(SYSTEM, 'UPDATE schema_migrations SET checksum = $1 WHERE name = $2 AND checksum IS NOT DISTINCT FROM $3', [
-      file.sha256,
-      file.name,
-      sum,
-    ]);
+    await db.query(
+      SYSTEM,
+      'UPDATE schema_migrations SET checksum = $1 WHERE name = $2 AND checksum IS NOT DISTINCT FROM $3',
+      [file.sha256, file.name, sum],
+    );
   }
 }
 

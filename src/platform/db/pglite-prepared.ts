@@ -1,4 +1,4 @@
-import { parse, protocol, type PGlite } from '@electric-sql/pglite';
+import { type PGlite, parse, protocol } from '@electric-sql/pglite';
 
 /**
  * Named prepared statements on PGlite, as node-postgres keeps them on PostgreSQL: a statement is
@@ -39,7 +39,8 @@ export class PreparedStatements {
       return await this.execute<T>(text, params ?? [], syncToFs);
     } catch (err) {
       // A table changed under a cached statement (0A000: "cached plan must not change result type"): prepare it again.
-      if ((err as { code?: string }).code !== '0A000' || !this.statements.delete(text)) throw decorate(err, text, params);
+      if ((err as { code?: string }).code !== '0A000' || !this.statements.delete(text))
+        throw decorate(err, text, params);
       try {
         return await this.execute<T>(text, params ?? [], syncToFs);
       } catch (again) {
@@ -50,15 +51,26 @@ export class PreparedStatements {
 
   private async execute<T>(text: string, params: readonly unknown[], syncToFs: boolean): Promise<T[]> {
     const s = this.statements.get(text) ?? (await this.prepare(text));
-    const values = params.map((p, i) => (p === null || p === undefined ? null : (this.pg.serializers[s.types[i]!]?.(p) ?? String(p))));
-    const message = concat([serialize.bind({ statement: s.name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]);
+    const values = params.map((p, i) =>
+      p === null || p === undefined ? null : (this.pg.serializers[s.types[i]!]?.(p) ?? String(p)),
+    );
+    const message = concat([
+      serialize.bind({ statement: s.name, values }),
+      serialize.describe({ type: 'P' }),
+      serialize.execute({}),
+      serialize.sync(),
+    ]);
     const { messages } = await this.pg.execProtocol(message, { syncToFs });
     return (parse.parseResults(messages, this.pg.parsers)[0]?.rows ?? []) as T[];
   }
 
   private async prepare(text: string): Promise<Statement> {
     const name = `atom_${++this.count}`;
-    const message = concat([serialize.parse({ name, text }), serialize.describe({ type: 'S', name }), serialize.sync()]);
+    const message = concat([
+      serialize.parse({ name, text }),
+      serialize.describe({ type: 'S', name }),
+      serialize.sync(),
+    ]);
     const { messages } = await this.pg.execProtocol(message, { syncToFs: false });
     const statement = { name, types: parse.parseDescribeStatementResults(messages) };
     this.statements.set(text, statement);

@@ -1,6 +1,15 @@
-import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { APP_ROLE, closedJobsAnswer, PLAN_PER_CALL, SET_CONTEXT_SQL, SET_LOCAL_CONTEXT_SQL, type Database, type Executor, type Row } from './database.js';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import {
+  APP_ROLE,
+  closedJobsAnswer,
+  type Database,
+  type Executor,
+  PLAN_PER_CALL,
+  type Row,
+  SET_CONTEXT_SQL,
+  SET_LOCAL_CONTEXT_SQL,
+} from './database.js';
 import { PreparedStatements } from './pglite-prepared.js';
 import { ensureAppRole } from './role.js';
 
@@ -30,7 +39,8 @@ export async function openPglite(dataDir: string | null, from?: string): Promise
   const prepared = new PreparedStatements(pg);
   /** One statement; `tx` when inside a transaction (PGlite syncs its files after statements outside one). */
   async function run<T>(text: string, params: readonly unknown[] | undefined, tx?: Transaction): Promise<T[]> {
-    if (text.startsWith(PLAN_PER_CALL) || !prepared.has(text)) return (await (tx ?? pg).query<T>(text, params as unknown[] | undefined)).rows;
+    if (text.startsWith(PLAN_PER_CALL) || !prepared.has(text))
+      return (await (tx ?? pg).query<T>(text, params as unknown[] | undefined)).rows;
     return pg.runExclusive(() => prepared.run<T>(text, params, !tx));
   }
 
@@ -82,5 +92,7 @@ export async function openPglite(dataDir: string | null, from?: string): Promise
 }
 
 function wrap(pg: PGlite): Executor {
-  return { query: async <T>(text: string, params?: readonly unknown[]) => (await pg.query<T>(text, params as unknown[])).rows };
+  return {
+    query: async <T>(text: string, params?: readonly unknown[]) => (await pg.query<T>(text, params as unknown[])).rows,
+  };
 }

@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { APP_ROLE, closedJobsAnswer, PLAN_PER_CALL, SET_CONTEXT_SQL, type Database, type Executor, type Row } from './database.js';
+import {
+  APP_ROLE,
+  closedJobsAnswer,
+  type Database,
+  type Executor,
+  PLAN_PER_CALL,
+  type Row,
+  SET_CONTEXT_SQL,
+} from './database.js';
 import { pgListener } from './listen.js';
 import { ensureAppRole } from './role.js';
 
@@ -88,7 +96,10 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
       withClient(ctx, async (c) => {
         await c.query('BEGIN');
         try {
-          const ex: Executor = { query: async <R>(t: string, p?: readonly unknown[]) => (await c.query(statement(t, p)).catch(withText(t))).rows as R[] };
+          const ex: Executor = {
+            query: async <R>(t: string, p?: readonly unknown[]) =>
+              (await c.query(statement(t, p)).catch(withText(t))).rows as R[],
+          };
           const out = await fn(ex);
           await c.query('COMMIT');
           return out;
@@ -104,11 +115,13 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
     jobsAdapter: () => ({
       // pg-boss completes jobs without awaiting: after close it is answered (closedJobsAnswer).
       executeSql: (text: string, values?: unknown[]) =>
-        closed ? Promise.resolve(closedJobsAnswer(text)) : withClient(null, async (c) => {
-          const res = await runText(c, text, values);
-          const last = Array.isArray(res) ? res.at(-1) : res;
-          return { rows: (last?.rows ?? []) as Row[] };
-        }),
+        closed
+          ? Promise.resolve(closedJobsAnswer(text))
+          : withClient(null, async (c) => {
+              const res = await runText(c, text, values);
+              const last = Array.isArray(res) ? res.at(-1) : res;
+              return { rows: (last?.rows ?? []) as Row[] };
+            }),
     }),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     listen: (channel, handler) => listener.listen(channel, handler),
@@ -135,10 +148,13 @@ async function runText(c: pg.PoolClient, text: string, values?: unknown[]): Prom
 }
 
 /** A failed statement's error carries its text (as PGlite's does), so the error log can name it; never its values. */
-const withText = (text: string) => (err: unknown): never => {
-  if (err && typeof err === 'object' && !('query' in err)) Object.defineProperty(err, 'query', { value: text, enumerable: false, configurable: true });
-  throw err;
-};
+const withText =
+  (text: string) =>
+  (err: unknown): never => {
+    if (err && typeof err === 'object' && !('query' in err))
+      Object.defineProperty(err, 'query', { value: text, enumerable: false, configurable: true });
+    throw err;
+  };
 
 function isConnectionError(err: unknown): boolean {
   const code = (err as { code?: string }).code ?? '';

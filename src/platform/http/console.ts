@@ -46,7 +46,8 @@ export async function registerConsole(app: FastifyInstance, dir = CONSOLE_DIR) {
     });
     scope.get('/*', { schema: { hide: true } }, async (req, reply) => {
       const path = safeDecode(req.url.split('?')[0]);
-      if (path === '/api' || path.startsWith('/api/')) throw apiNotFound(req.method, path, app.initialConfig.maxParamLength ?? 100);
+      if (path === '/api' || path.startsWith('/api/'))
+        throw apiNotFound(req.method, path, app.initialConfig.maxParamLength ?? 100);
       const file = resolve(dir, `.${path}`);
       if (file.startsWith(dir + sep) && isFile(file)) {
         const immutable = file.startsWith(join(dir, 'assets') + sep);

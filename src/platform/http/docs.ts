@@ -17,10 +17,16 @@ export async function registerDocs(app: FastifyInstance, publicUrl: string) {
   const operations = new OperationCatalogue();
   app.addHook('onRoute', (route) => operations.add(route));
   await app.register(swagger, {
-    transformObject: (doc) => operations.complete(('openapiObject' in doc ? doc.openapiObject : doc.swaggerObject) as object) as object,
+    transformObject: (doc) =>
+      operations.complete(('openapiObject' in doc ? doc.openapiObject : doc.swaggerObject) as object) as object,
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'ATOM API', version: '8.0.0', description: 'Multi-tenant AI-agent platform: agents, governance, graduation, marketplaces, webhooks, federation.' },
+      info: {
+        title: 'ATOM API',
+        version: '8.0.0',
+        description:
+          'Multi-tenant AI-agent platform: agents, governance, graduation, marketplaces, webhooks, federation.',
+      },
       servers: [{ url: publicUrl }],
       components: {
         securitySchemes: {
@@ -39,7 +45,10 @@ export async function registerDocs(app: FastifyInstance, publicUrl: string) {
     scope.addHook('onRoute', (route) => {
       route.config = { ...(route.config ?? {}), auth: 'public' };
     });
-    await scope.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
+    await scope.register(swaggerUi, {
+      routePrefix: '/api/docs',
+      uiConfig: { docExpansion: 'list', deepLinking: true },
+    });
   });
   app.get('/api/openapi.json', { schema: { hide: true }, config: { auth: 'public' } }, async () => app.swagger());
   app.get('/api/redoc', { schema: { hide: true }, config: { auth: 'public' } }, async (_req, reply) =>

@@ -1,5 +1,5 @@
+import { type TSchema, Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { Type, type TSchema } from '@sinclair/typebox';
 
 /** `{success, data, meta}`: the agent API's success shape. */
 export function ok<T>(req: FastifyRequest, data: T) {

@@ -14,14 +14,24 @@ function fromValidation(err: FastifyError): AppError {
   const issue = (err.validation?.[0] ?? {}) as ValidationIssue;
   const context = (err as FastifyError & { validationContext?: string }).validationContext ?? 'body';
   let field = (issue.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
-  if (issue.keyword === 'required') field = [field, String(issue.params?.missingProperty ?? '')].filter(Boolean).join('.');
-  if (issue.keyword === 'additionalProperties') field = [field, String(issue.params?.additionalProperty ?? '')].filter(Boolean).join('.');
+  if (issue.keyword === 'required')
+    field = [field, String(issue.params?.missingProperty ?? '')].filter(Boolean).join('.');
+  if (issue.keyword === 'additionalProperties')
+    field = [field, String(issue.params?.additionalProperty ?? '')].filter(Boolean).join('.');
   if (context === 'querystring' && field === 'limit' && issue.keyword === 'maximum') {
-    return new AppError('INVALID_LIMIT', `Maximum limit is ${issue.params?.limit}`, { field, maximum: issue.params?.limit });
+    return new AppError('INVALID_LIMIT', `Maximum limit is ${issue.params?.limit}`, {
+      field,
+      maximum: issue.params?.limit,
+    });
   }
   const message = `${field || context} ${issue.message ?? 'is invalid'}`.trim();
   const allowed = issue.keyword === 'enum' ? { allowed: issue.params?.allowedValues } : {};
-  return new AppError('VALIDATION_ERROR', 'Validation failed', { field: field || context, location: context, message, ...allowed });
+  return new AppError('VALIDATION_ERROR', 'Validation failed', {
+    field: field || context,
+    location: context,
+    message,
+    ...allowed,
+  });
 }
 
 const FASTIFY_CODES: Record<string, [string, string]> = {
@@ -52,18 +62,23 @@ const BAD_VALUE = new Set(['22001', '22003', '22P02', '2201W', '2201X', '22007',
  * A multipart body the parser could not read to its end (cut before the closing boundary, a
  * malformed part header): busboy's errors carry no code or status.
  */
-const MULTIPART_CUT = /^(Unexpected end of (form|file|multipart data)|Malformed part header|Multipart: Boundary not found)/;
+const MULTIPART_CUT =
+  /^(Unexpected end of (form|file|multipart data)|Malformed part header|Multipart: Boundary not found)/;
 
 export function toAppError(err: FastifyError | AppError | Error): AppError {
   if (err instanceof AppError) return err;
   const fe = err as FastifyError;
-  if (fe.code && UNSTORABLE_TEXT.has(fe.code)) return new AppError('INVALID_INPUT', 'Text must not contain NUL (\\u0000) characters');
-  if (fe.code && BAD_VALUE.has(fe.code) && !fe.statusCode) return new AppError('INVALID_INPUT', 'A value in the request is out of range or malformed');
-  if (!fe.code && !fe.statusCode && MULTIPART_CUT.test(err.message ?? '')) return new AppError('INVALID_INPUT', `The multipart body could not be read: ${err.message}`);
+  if (fe.code && UNSTORABLE_TEXT.has(fe.code))
+    return new AppError('INVALID_INPUT', 'Text must not contain NUL (\\u0000) characters');
+  if (fe.code && BAD_VALUE.has(fe.code) && !fe.statusCode)
+    return new AppError('INVALID_INPUT', 'A value in the request is out of range or malformed');
+  if (!fe.code && !fe.statusCode && MULTIPART_CUT.test(err.message ?? ''))
+    return new AppError('INVALID_INPUT', `The multipart body could not be read: ${err.message}`);
   if (fe.validation) return fromValidation(fe);
   const known = fe.code ? FASTIFY_CODES[fe.code] : undefined;
   if (known) return new AppError(known[0], known[1]);
-  if (fe.statusCode === 400 && err instanceof SyntaxError) return new AppError('INVALID_JSON', 'Body is not valid JSON');
+  if (fe.statusCode === 400 && err instanceof SyntaxError)
+    return new AppError('INVALID_JSON', 'Body is not valid JSON');
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
     const code = Object.keys(ERROR_STATUS).find((c) => ERROR_STATUS[c] === fe.statusCode) ?? 'INVALID_INPUT';
     return new AppError(code, fe.message);
@@ -81,7 +96,11 @@ export function sendError(req: FastifyRequest, reply: FastifyReply, error: AppEr
     ...(typeof error.details?.retry_after === 'number' ? { retry_after: error.details.retry_after } : {}),
     meta: meta(req),
   };
-  return reply.status(error.status).headers(error.headers).type('application/json; charset=utf-8').send(JSON.stringify(body));
+  return reply
+    .status(error.status)
+    .headers(error.headers)
+    .type('application/json; charset=utf-8')
+    .send(JSON.stringify(body));
 }
 
 export function registerErrorHandling(app: FastifyInstance) {

@@ -21,7 +21,12 @@ function nulIn(where: 'params' | 'query', value: unknown): AppError | null {
   const values = value as Record<string, unknown>;
   for (const k in values) {
     const v = values[k];
-    if (k.includes(NUL) || (typeof v === 'string' ? v.includes(NUL) : Array.isArray(v) && v.some((x) => typeof x === 'string' && x.includes(NUL)))) {
+    if (
+      k.includes(NUL) ||
+      (typeof v === 'string'
+        ? v.includes(NUL)
+        : Array.isArray(v) && v.some((x) => typeof x === 'string' && x.includes(NUL)))
+    ) {
       return nulError(`${where}.${printable(k)}`);
     }
   }
@@ -31,7 +36,12 @@ function nulIn(where: 'params' | 'query', value: unknown): AppError | null {
 function nulInHeaders(headers: Record<string, string | string[] | undefined>): AppError | null {
   for (const name in headers) {
     const v = headers[name];
-    if (typeof v === 'string' ? v.includes(NUL) : Array.isArray(v) && v.some((x) => typeof x === 'string' && x.includes(NUL))) return nulError(`headers.${name}`);
+    if (
+      typeof v === 'string'
+        ? v.includes(NUL)
+        : Array.isArray(v) && v.some((x) => typeof x === 'string' && x.includes(NUL))
+    )
+      return nulError(`headers.${name}`);
   }
   return null;
 }
@@ -42,7 +52,11 @@ const LOCATION: Record<string, string> = { body: 'body', query: 'querystring', p
 
 function nulError(field: string) {
   const location = LOCATION[field.split('.')[0]];
-  return new AppError('VALIDATION_ERROR', 'Validation failed', { field, location, message: `${field} must not contain NUL (\\u0000) characters` });
+  return new AppError('VALIDATION_ERROR', 'Validation failed', {
+    field,
+    location,
+    message: `${field} must not contain NUL (\\u0000) characters`,
+  });
 }
 
 /** Walks the parsed body without recursion (a deep array must not overflow this walk either). */
@@ -53,7 +67,10 @@ function scanBody(body: unknown): AppError | null {
   while (stack.length) {
     const [value, path, depth] = stack.pop()!;
     if (depth > MAX_DEPTH) {
-      return new AppError('VALIDATION_ERROR', 'Validation failed', { field: path, message: `The body is nested deeper than ${MAX_DEPTH} levels` });
+      return new AppError('VALIDATION_ERROR', 'Validation failed', {
+        field: path,
+        message: `The body is nested deeper than ${MAX_DEPTH} levels`,
+      });
     }
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
       const at = `${path}.${printable(k)}`;
@@ -73,16 +90,30 @@ function nonFinite(req: FastifyRequest): AppError | null {
     for (const k in values) {
       const v = values[k];
       if (typeof v !== 'number' || Number.isFinite(v)) continue;
-      const schema = req.routeOptions.schema?.querystring as { properties?: Record<string, { maximum?: number }> } | undefined;
+      const schema = req.routeOptions.schema?.querystring as
+        | { properties?: Record<string, { maximum?: number }> }
+        | undefined;
       const max = schema?.properties?.[k]?.maximum;
-      if (where === 'query' && k === 'limit' && max !== undefined) return new AppError('INVALID_LIMIT', `Maximum limit is ${max}`, { field: k, maximum: max });
-      return new AppError('VALIDATION_ERROR', 'Validation failed', { field: k, location: where === 'query' ? 'querystring' : 'params', message: `${k} must be a finite number` });
+      if (where === 'query' && k === 'limit' && max !== undefined)
+        return new AppError('INVALID_LIMIT', `Maximum limit is ${max}`, { field: k, maximum: max });
+      return new AppError('VALIDATION_ERROR', 'Validation failed', {
+        field: k,
+        location: where === 'query' ? 'querystring' : 'params',
+        message: `${k} must be a finite number`,
+      });
     }
   }
   return null;
 }
 
-type JsonSchema = { type?: unknown; properties?: Record<string, JsonSchema>; maximum?: number; minimum?: number; exclusiveMaximum?: unknown; exclusiveMinimum?: unknown };
+type JsonSchema = {
+  type?: unknown;
+  properties?: Record<string, JsonSchema>;
+  maximum?: number;
+  minimum?: number;
+  exclusiveMaximum?: unknown;
+  exclusiveMinimum?: unknown;
+};
 
 /** A copy of a query/params object schema whose unbounded numbers get ±MAX_SAFE_INTEGER. */
 function bounded<T>(schema: T): T {
@@ -104,7 +135,11 @@ function bounded<T>(schema: T): T {
 export function registerHostileInputGuards(app: FastifyInstance) {
   app.addHook('onRoute', (route: RouteOptions) => {
     if (!route.schema) return;
-    route.schema = { ...route.schema, querystring: bounded(route.schema.querystring), params: bounded(route.schema.params) };
+    route.schema = {
+      ...route.schema,
+      querystring: bounded(route.schema.querystring),
+      params: bounded(route.schema.params),
+    };
     if (route.schema.querystring === undefined) delete route.schema.querystring;
     if (route.schema.params === undefined) delete route.schema.params;
   });
@@ -113,7 +148,7 @@ export function registerHostileInputGuards(app: FastifyInstance) {
     done(nulIn('params', req.params) ?? nulIn('query', req.query) ?? nulInHeaders(req.headers) ?? undefined);
   });
   app.addHook('preValidation', (req, _reply, done) => {
-    done(req.body === undefined ? undefined : scanBody(req.body) ?? undefined);
+    done(req.body === undefined ? undefined : (scanBody(req.body) ?? undefined));
   });
   app.addHook('preHandler', (req, _reply, done) => {
     done(nonFinite(req) ?? undefined);

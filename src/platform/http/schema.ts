@@ -1,4 +1,4 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
 
 /**
  * Schema helpers that serialize fast. TypeBox unions become `anyOf`, which fast-json-stringify

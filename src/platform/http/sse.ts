@@ -24,7 +24,12 @@ export function openSse(ctx: AppContext, req: FastifyRequest, reply: FastifyRepl
   reply.hijack();
   const raw = reply.raw;
   for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined) raw.setHeader(k, v as string);
-  raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  raw.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
   raw.write('retry: 2000\n\n');
   const open = streams.get(ctx) ?? new Set<() => void>();
   streams.set(ctx, open);
@@ -51,6 +56,8 @@ export function openSse(ctx: AppContext, req: FastifyRequest, reply: FastifyRepl
     },
     end,
     onClose: (fn) => closers.push(fn),
-    get live() { return live; },
+    get live() {
+      return live;
+    },
   };
 }

@@ -10,7 +10,10 @@ export class V1Aliases {
   /** For an onRoute hook: every `/api/…` route pattern (`:id` segments match any one segment). */
   add(url: string) {
     if (!url.startsWith('/api/')) return;
-    const source = url.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+').replace(/\*/g, '.*');
+    const source = url
+      .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+      .replace(/:[A-Za-z0-9_]+/g, '[^/]+')
+      .replace(/\*/g, '.*');
     this.patterns.push(new RegExp(`^${source}/?$`));
   }
 

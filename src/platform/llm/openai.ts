@@ -1,10 +1,14 @@
 import type { ChatMessage, ChatOptions, ChatResult, LlmProvider, ToolSpec } from './provider.js';
-import { DEFAULT_RETRY, IdleTimeout, retryAfterMs, retryDelayMs, sleep, type RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY, IdleTimeout, type RetryPolicy, retryAfterMs, retryDelayMs, sleep } from './retry.js';
 import { addChunk, newAssembly, readChunks, result, StreamError } from './stream.js';
 
 /** The model call failed for good: `status` is the last HTTP status (null: no answer), `attempts` how many were made. */
 export class LlmError extends Error {
-  constructor(message: string, readonly status: number | null, public attempts = 1) {
+  constructor(
+    message: string,
+    readonly status: number | null,
+    public attempts = 1,
+  ) {
     super(message);
     this.name = 'LlmError';
   }
@@ -12,7 +16,11 @@ export class LlmError extends Error {
 
 /** A failure worth another attempt: 429, 5xx, or no answer at all (unreachable, timed out before the headers). */
 class Retryable extends Error {
-  constructor(message: string, readonly status: number | null, readonly retryAfter: number | null) {
+  constructor(
+    message: string,
+    readonly status: number | null,
+    readonly retryAfter: number | null,
+  ) {
     super(message);
   }
 }
@@ -66,7 +74,10 @@ export class OpenAiCompatible implements LlmProvider {
       ...(tools.length ? { tools: tools.map((t) => ({ type: 'function', function: t })), tool_choice: 'auto' } : {}),
     };
     if (this.streaming) {
-      const streamed = await this.withRetries(() => this.attempt({ ...body, stream: true, stream_options: { include_usage: true } }, options), options.signal);
+      const streamed = await this.withRetries(
+        () => this.attempt({ ...body, stream: true, stream_options: { include_usage: true } }, options),
+        options.signal,
+      );
       if (streamed !== REFUSED) return streamed;
       this.streaming = false;
     }
@@ -111,11 +122,20 @@ export class OpenAiCompatible implements LlmProvider {
       ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}),
     };
     try {
-      return await fetch(`${this.baseUrl.replace(/\/$/, '')}/chat/completions`, { method: 'POST', headers, body: JSON.stringify(body), signal });
+      return await fetch(`${this.baseUrl.replace(/\/$/, '')}/chat/completions`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(body),
+        signal,
+      });
     } catch (err) {
       if (caller?.aborted) throw caller.reason;
       const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
-      throw new Retryable(signal.aborted ? `LLM did not answer within ${this.timeoutMs} ms` : `LLM unreachable: ${cause}`, null, null);
+      throw new Retryable(
+        signal.aborted ? `LLM did not answer within ${this.timeoutMs} ms` : `LLM unreachable: ${cause}`,
+        null,
+        null,
+      );
     }
   }
 
@@ -123,11 +143,17 @@ export class OpenAiCompatible implements LlmProvider {
     const text = await res.text().catch(() => '');
     if (streaming && REFUSAL_STATUSES.has(res.status) && /stream/i.test(text)) return REFUSED;
     const message = `LLM answered HTTP ${res.status}: ${excerpt(text)}`;
-    if (res.status === 429 || res.status >= 500) throw new Retryable(message, res.status, retryAfterMs(res.headers.get('retry-after')));
+    if (res.status === 429 || res.status >= 500)
+      throw new Retryable(message, res.status, retryAfterMs(res.headers.get('retry-after')));
     throw new LlmError(message, res.status);
   }
 
-  private async readStream(res: Response, idle: IdleTimeout, caller: AbortSignal | undefined, onDelta?: (text: string) => void): Promise<ChatResult> {
+  private async readStream(
+    res: Response,
+    idle: IdleTimeout,
+    caller: AbortSignal | undefined,
+    onDelta?: (text: string) => void,
+  ): Promise<ChatResult> {
     if (!res.body) throw new LlmError('LLM answered a stream without a body', res.status);
     const a = newAssembly();
     let callbackError: unknown;
@@ -171,6 +197,11 @@ export class OpenAiCompatible implements LlmProvider {
     if (!m) throw new LlmError('LLM answer has no choices', res.status);
     const message: ChatMessage = { ...m, role: 'assistant', content: m.content ?? null };
     if (!message.tool_calls?.length) delete message.tool_calls;
-    return { message, finish_reason: json.choices![0].finish_reason ?? null, ...(json.usage ? { usage: json.usage } : {}), streamed: false };
+    return {
+      message,
+      finish_reason: json.choices![0].finish_reason ?? null,
+      ...(json.usage ? { usage: json.usage } : {}),
+      streamed: false,
+    };
   }
 }

@@ -24,7 +24,12 @@ export function retryAfterMs(header: string | null | undefined, now = Date.now()
 }
 
 /** The wait before retry number `retry` (1-based): the server's Retry-After if given, else backoff. */
-export function retryDelayMs(policy: RetryPolicy, retry: number, retryAfter: number | null, random = Math.random): number {
+export function retryDelayMs(
+  policy: RetryPolicy,
+  retry: number,
+  retryAfter: number | null,
+  random = Math.random,
+): number {
   const backoff = policy.backoffMs * 2 ** (retry - 1) * (0.75 + random() * 0.5);
   return Math.min(policy.maxWaitMs, Math.round(retryAfter ?? backoff));
 }

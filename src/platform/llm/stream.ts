@@ -68,7 +68,11 @@ function addToolDelta(calls: Map<number, ToolCallRequest>, d: ToolCallDelta) {
 /** The assembled answer: content is the deltas concatenated (null when none), tool calls by index. */
 export function result(a: Assembly): Omit<ChatResult, 'streamed'> {
   const calls = [...a.calls.entries()].sort(([x], [y]) => x - y).map(([i, c]) => ({ ...c, id: c.id || `call_${i}` }));
-  const message: ChatMessage = { role: 'assistant', content: a.content.length ? a.content.join('') : null, ...(calls.length ? { tool_calls: calls } : {}) };
+  const message: ChatMessage = {
+    role: 'assistant',
+    content: a.content.length ? a.content.join('') : null,
+    ...(calls.length ? { tool_calls: calls } : {}),
+  };
   return { message, finish_reason: a.finish_reason, ...(a.usage ? { usage: a.usage } : {}) };
 }
 
@@ -87,7 +91,10 @@ export class StreamError extends Error {}
  * that is not JSON or that carries an `error`; errors of the body itself (connection reset,
  * abort) are rethrown as they are.
  */
-export async function readChunks(body: ReadableStream<Uint8Array>, onChunk: (chunk: ChatChunk) => void): Promise<boolean> {
+export async function readChunks(
+  body: ReadableStream<Uint8Array>,
+  onChunk: (chunk: ChatChunk) => void,
+): Promise<boolean> {
   // (TextDecoderStream's writable side is typed for any BufferSource; a response body is bytes.)
   const decoder = new TextDecoderStream() as unknown as ReadableWritablePair<string, Uint8Array>;
   const reader = body.pipeThrough(decoder).pipeThrough(new EventSourceParserStream()).getReader();
@@ -114,7 +121,7 @@ function parseChunk(data: string): ChatChunk {
     throw new StreamError(`stream carried a payload that is not JSON: ${data.slice(0, 200)}`);
   }
   if (chunk?.error) {
-    const msg = typeof chunk.error === 'string' ? chunk.error : chunk.error.message ?? JSON.stringify(chunk.error);
+    const msg = typeof chunk.error === 'string' ? chunk.error : (chunk.error.message ?? JSON.stringify(chunk.error));
     throw new StreamError(`stream reported an error: ${msg.slice(0, 200)}`);
   }
   return chunk;

@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { SYSTEM, type Database } from '../db/index.js';
+import { type Database, SYSTEM } from '../db/index.js';
 
 /** The skill sandbox pool as it stands (skills/sandbox `sandboxStats()`). */
 export interface SandboxStats {
@@ -30,7 +30,12 @@ const QUEUE_SQL = `SELECT name, start_after <= now() AS due, count(*)::int AS jo
   EXTRACT(EPOCH FROM now() - min(start_after))::float8 AS oldest_s
   FROM pgboss.job WHERE state < 'active' GROUP BY name, start_after <= now()`;
 
-interface QueueRow { name: string; due: boolean; jobs: number; oldest_s: number }
+interface QueueRow {
+  name: string;
+  due: boolean;
+  jobs: number;
+  oldest_s: number;
+}
 
 /** One read shared by the scrapes within the TTL (and by the two gauges of one scrape). */
 function cachedQueueRows(db: Database): () => Promise<QueueRow[]> {
@@ -48,8 +53,10 @@ function queueGauges(registry: Registry, s: CollectorSources) {
   const rows = cachedQueueRows(s.db);
   const registers = [registry];
   new Gauge({
-    name: 'atom_job_queue_depth', help: 'Jobs waiting in a queue: ready (due now) or scheduled (start later, retries with backoff)',
-    labelNames: ['queue', 'state'], registers,
+    name: 'atom_job_queue_depth',
+    help: 'Jobs waiting in a queue: ready (due now) or scheduled (start later, retries with backoff)',
+    labelNames: ['queue', 'state'],
+    registers,
     async collect() {
       const found = await rows();
       this.reset();
@@ -58,8 +65,10 @@ function queueGauges(registry: Registry, s: CollectorSources) {
     },
   });
   new Gauge({
-    name: 'atom_job_queue_oldest_age_seconds', help: 'How long the oldest ready job of a queue has been due (0: none waiting)',
-    labelNames: ['queue'], registers,
+    name: 'atom_job_queue_oldest_age_seconds',
+    help: 'How long the oldest ready job of a queue has been due (0: none waiting)',
+    labelNames: ['queue'],
+    registers,
     async collect() {
       const found = await rows();
       this.reset();
@@ -72,14 +81,33 @@ function queueGauges(registry: Registry, s: CollectorSources) {
 function sandboxGauges(registry: Registry, read: () => SandboxStats) {
   const registers = [registry];
   const gauge = (name: string, help: string, pick: (s: SandboxStats) => number) =>
-    new Gauge({ name, help, registers, collect() { this.set(pick(read())); } });
+    new Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        this.set(pick(read()));
+      },
+    });
   gauge('atom_sandbox_workers', 'Skill sandbox worker threads alive', (s) => s.workers);
   gauge('atom_sandbox_workers_busy', 'Skill sandbox workers running a skill', (s) => s.busy);
   gauge('atom_sandbox_pool_size', 'Skill sandbox workers the pool keeps at most', (s) => s.pool_size);
   gauge('atom_sandbox_queue_length', 'Skill runs waiting for a sandbox worker', (s) => s.queued);
   const counter = (name: string, help: string, pick: (s: SandboxStats) => number) =>
-    new Counter({ name, help, registers, collect() { this.reset(); this.inc(pick(read())); } });
-  counter('atom_sandbox_deadline_terminations_total', 'Sandbox workers terminated at a run\'s deadline', (s) => s.terminated_on_deadline);
+    new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        this.reset();
+        this.inc(pick(read()));
+      },
+    });
+  counter(
+    'atom_sandbox_deadline_terminations_total',
+    "Sandbox workers terminated at a run's deadline",
+    (s) => s.terminated_on_deadline,
+  );
   counter('atom_sandbox_refused_total', 'Skill runs refused as SANDBOX_BUSY (this process)', (s) => s.refused_busy);
 }
 
@@ -88,8 +116,10 @@ function poolGauges(registry: Registry, db: Database) {
   const stats = db.poolStats?.bind(db);
   if (!stats) return;
   new Gauge({
-    name: 'atom_db_pool_connections', help: 'PostgreSQL pool connections: open (total) and idle',
-    labelNames: ['state'], registers: [registry],
+    name: 'atom_db_pool_connections',
+    help: 'PostgreSQL pool connections: open (total) and idle',
+    labelNames: ['state'],
+    registers: [registry],
     collect() {
       const s = stats();
       this.set({ state: 'total' }, s.total);
@@ -97,8 +127,12 @@ function poolGauges(registry: Registry, db: Database) {
     },
   });
   new Gauge({
-    name: 'atom_db_pool_waiting', help: 'Queries waiting for a PostgreSQL pool connection', registers: [registry],
-    collect() { this.set(stats().waiting); },
+    name: 'atom_db_pool_waiting',
+    help: 'Queries waiting for a PostgreSQL pool connection',
+    registers: [registry],
+    collect() {
+      this.set(stats().waiting);
+    },
   });
 }
 

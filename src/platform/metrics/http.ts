@@ -42,7 +42,8 @@ export async function serveMetrics(metrics: Metrics, port: number, host: string)
       return;
     }
     metrics.render().then(
-      (text) => res.writeHead(200, { 'content-type': metrics.contentType }).end(req.method === 'HEAD' ? undefined : text),
+      (text) =>
+        res.writeHead(200, { 'content-type': metrics.contentType }).end(req.method === 'HEAD' ? undefined : text),
       () => res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end('metrics unavailable\n'),
     );
   });
@@ -54,9 +55,10 @@ export async function serveMetrics(metrics: Metrics, port: number, host: string)
   const shown = address.includes(':') ? `[${address}]` : address;
   return {
     url: `http://${shown}:${bound}`,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

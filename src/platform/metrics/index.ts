@@ -1,5 +1,5 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import { registerCollectors, type CollectorSources } from './collectors.js';
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { type CollectorSources, registerCollectors } from './collectors.js';
 
 /** Seconds; from a cached read (~1 ms) to a slow model-backed request. */
 const HTTP_BUCKETS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -38,13 +38,21 @@ export class Metrics {
     this.http = new Histogram({
       name: 'atom_http_request_duration_seconds',
       help: 'HTTP requests by route pattern, method and status, and how long they took',
-      labelNames: ['route', 'method', 'status'], buckets: HTTP_BUCKETS, registers,
+      labelNames: ['route', 'method', 'status'],
+      buckets: HTTP_BUCKETS,
+      registers,
     });
     this.errors = new Counter({
-      name: 'atom_http_errors_total', help: 'Error responses by the envelope\'s error code', labelNames: ['code'], registers,
+      name: 'atom_http_errors_total',
+      help: "Error responses by the envelope's error code",
+      labelNames: ['code'],
+      registers,
     });
     this.deliveries = new Counter({
-      name: 'atom_webhook_deliveries_total', help: 'Webhook delivery attempts by outcome', labelNames: ['outcome'], registers,
+      name: 'atom_webhook_deliveries_total',
+      help: 'Webhook delivery attempts by outcome',
+      labelNames: ['outcome'],
+      registers,
     });
     const counter = <L extends string>(name: string, help: string, labelNames: L[]) =>
       new Counter<L>({ name, help, labelNames, registers });
@@ -53,8 +61,11 @@ export class Metrics {
     this.events = counter('atom_events_emitted_total', 'Domain events written to the outbox, by type', ['type']);
     this.jobs = counter('atom_jobs_total', 'Queue jobs this process ran, by queue and outcome', ['queue', 'outcome']);
     this.jobSeconds = new Histogram({
-      name: 'atom_job_duration_seconds', help: 'How long this process took to run a queue job',
-      labelNames: ['queue'], buckets: JOB_BUCKETS, registers,
+      name: 'atom_job_duration_seconds',
+      help: 'How long this process took to run a queue job',
+      labelNames: ['queue'],
+      buckets: JOB_BUCKETS,
+      registers,
     });
     registerCollectors(this.registry, sources);
   }
@@ -84,8 +95,7 @@ export class Metrics {
     this.events.inc({ type });
     if (type === 'agent.executed') {
       this.executions.inc({ status: String((data as { status?: unknown }).status ?? 'unknown') });
-    }
-    else if (type.startsWith('workflow.run.')) this.workflowRuns.inc({ status: type.slice('workflow.run.'.length) });
+    } else if (type.startsWith('workflow.run.')) this.workflowRuns.inc({ status: type.slice('workflow.run.'.length) });
   }
 
   /** Wraps a queue handler so each job is counted and timed. */

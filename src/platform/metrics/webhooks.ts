@@ -1,6 +1,9 @@
 import type { Metrics } from './index.js';
 
-interface Attempt { status: 'pending' | 'succeeded' | 'failed'; error: string | null }
+interface Attempt {
+  status: 'pending' | 'succeeded' | 'failed';
+  error: string | null;
+}
 
 /**
  * Counts a webhook delivery attempt by what it ended as, and hands the result back: delivered (2xx),

@@ -84,7 +84,9 @@ export function blockedRange(address: string): SpecialRange | null {
   if (blocked) return blocked.range;
   const v4 = embeddedIPv4(address);
   if (v4) return blockedRange(v4);
-  return matches(bytes, GLOBAL_UNICAST) ? null : { cidr: '::/0', rfc: 'RFC 4291', name: 'not global unicast (outside 2000::/3)' };
+  return matches(bytes, GLOBAL_UNICAST)
+    ? null
+    : { cidr: '::/0', rfc: 'RFC 4291', name: 'not global unicast (outside 2000::/3)' };
 }
 
 export function isLoopback(address: string): boolean {

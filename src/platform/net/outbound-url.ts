@@ -10,10 +10,31 @@ export const MAX_OUTBOUND_URL_LENGTH = 2000;
  * 2024, test/example/invalid RFC 2606, onion RFC 7686) and common intranet ones.
  */
 const METADATA_HOSTS = new Set([
-  'metadata', 'metadata.google.internal', 'metadata.goog', 'instance-data', 'instance-data.ec2.internal', 'metadata.azure.com',
-  'metadata.tencentyun.com', 'metadata.platformequinix.com', 'kubernetes.default', 'kubernetes.default.svc',
+  'metadata',
+  'metadata.google.internal',
+  'metadata.goog',
+  'instance-data',
+  'instance-data.ec2.internal',
+  'metadata.azure.com',
+  'metadata.tencentyun.com',
+  'metadata.platformequinix.com',
+  'kubernetes.default',
+  'kubernetes.default.svc',
 ]);
-const PRIVATE_SUFFIXES = ['localhost', 'local', 'internal', 'home.arpa', 'test', 'example', 'invalid', 'onion', 'lan', 'intranet', 'corp', 'localdomain'];
+const PRIVATE_SUFFIXES = [
+  'localhost',
+  'local',
+  'internal',
+  'home.arpa',
+  'test',
+  'example',
+  'invalid',
+  'onion',
+  'lan',
+  'intranet',
+  'corp',
+  'localdomain',
+];
 
 /** Why a URL may not be stored as an outbound target, or null when it may. */
 export function outboundUrlProblem(raw: unknown, allowInsecure = false): string | null {
@@ -29,13 +50,17 @@ export function outboundUrlProblem(raw: unknown, allowInsecure = false): string 
   } catch (err) {
     return err instanceof BlockedDestinationError ? err.message : 'must be a URL';
   }
-  const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  const host = url.hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
   if (!host) return 'must name a host';
   if (isIP(host)) return null;
   if (allowInsecure && host === 'localhost') return null;
   if (METADATA_HOSTS.has(host)) return `destination ${host} is a cloud metadata service`;
   if (!host.includes('.')) return `destination ${host} is not a public host name`;
-  if (PRIVATE_SUFFIXES.some((s) => host === s || host.endsWith(`.${s}`))) return `destination ${host} is a private or reserved host name`;
+  if (PRIVATE_SUFFIXES.some((s) => host === s || host.endsWith(`.${s}`)))
+    return `destination ${host} is a private or reserved host name`;
   return null;
 }
 
@@ -47,5 +72,6 @@ export function outboundUrlProblem(raw: unknown, allowInsecure = false): string 
  */
 export function assertOutboundUrl(raw: unknown, field: string, allowInsecure = false): void {
   const problem = outboundUrlProblem(raw, allowInsecure);
-  if (problem) throw new AppError('VALIDATION_ERROR', `${field}: ${problem}`, { field, message: `${field} ${problem}` });
+  if (problem)
+    throw new AppError('VALIDATION_ERROR', `${field}: ${problem}`, { field, message: `${field} ${problem}` });
 }

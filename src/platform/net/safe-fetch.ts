@@ -49,7 +49,8 @@ export function checkUrl(raw: string, allowLoopback = false): URL {
   } catch {
     throw new BlockedDestinationError('not a valid URL');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new BlockedDestinationError('only http(s) URLs are allowed');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new BlockedDestinationError('only http(s) URLs are allowed');
   if (url.username || url.password) throw new BlockedDestinationError('URLs must not carry credentials');
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (url.protocol === 'http:' && !(allowLoopback && (isLoopback(host) || host === 'localhost'))) {
@@ -57,7 +58,9 @@ export function checkUrl(raw: string, allowLoopback = false): URL {
   }
   if (isIP(host) && !isAllowedAddress(host, allowLoopback)) {
     const range = blockedRange(host);
-    throw new BlockedDestinationError(`destination ${host} is not a public address${range ? ` (${range.name}, ${range.rfc})` : ''}`);
+    throw new BlockedDestinationError(
+      `destination ${host} is not a public address${range ? ` (${range.name}, ${range.rfc})` : ''}`,
+    );
   }
   return url;
 }
@@ -74,7 +77,8 @@ function guardedLookup(allowLoopback: boolean): LookupFunction {
       if (bad || addresses.length === 0) {
         return callback(new BlockedDestinationError(`destination ${hostname} resolves to a non-public address`), '', 0);
       }
-      if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      if ((options as { all?: boolean }).all)
+        return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
       callback(null, addresses[0].address, addresses[0].family);
     });
   };
@@ -90,7 +94,13 @@ function pooledAgent(https_: boolean, allowLoopback: boolean): http.Agent {
   let agent = pools.get(key);
   if (!agent) {
     const lookup = guardedLookup(allowLoopback);
-    const options = { keepAlive: true, maxSockets: POOL_SOCKETS, maxTotalSockets: 1024, scheduling: 'lifo' as const, lookup };
+    const options = {
+      keepAlive: true,
+      maxSockets: POOL_SOCKETS,
+      maxTotalSockets: 1024,
+      scheduling: 'lifo' as const,
+      lookup,
+    };
     agent = https_ ? new https.Agent(options) : new http.Agent(options);
     pools.set(key, agent);
   }
@@ -107,7 +117,11 @@ export async function safeFetch(rawUrl: string, opts: SafeFetchOptions = {}): Pr
     const req = transport.request(url, {
       method: opts.method ?? 'GET',
       // A body goes with its Content-Length, never chunked: receivers that read Content-Length get it whole.
-      headers: { 'user-agent': 'ATOM/0.1', ...(opts.body !== undefined ? { 'content-length': String(Buffer.byteLength(opts.body)) } : {}), ...(opts.headers ?? {}) },
+      headers: {
+        'user-agent': 'ATOM/0.1',
+        ...(opts.body !== undefined ? { 'content-length': String(Buffer.byteLength(opts.body)) } : {}),
+        ...(opts.headers ?? {}),
+      },
       lookup: guardedLookup(allowLoopback),
       timeout: timeoutMs,
       signal: opts.signal,
@@ -117,7 +131,8 @@ export async function safeFetch(rawUrl: string, opts: SafeFetchOptions = {}): Pr
     req.on('socket', (socket) => {
       const check = () => {
         const address = socket.remoteAddress ?? '';
-        if (!isAllowedAddress(address, allowLoopback)) req.destroy(new BlockedDestinationError(`connected to non-public address ${address}`));
+        if (!isAllowedAddress(address, allowLoopback))
+          req.destroy(new BlockedDestinationError(`connected to non-public address ${address}`));
         else if (opts.pooled) checked.add(socket);
       };
       // A kept-alive socket was checked when it connected: nothing to add to it.
@@ -140,7 +155,12 @@ export async function safeFetch(rawUrl: string, opts: SafeFetchOptions = {}): Pr
       });
       res.on('end', () => {
         clearTimeout(deadline);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), address: res.socket?.remoteAddress ?? '' });
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks),
+          address: res.socket?.remoteAddress ?? '',
+        });
       });
       res.on('error', (err) => {
         clearTimeout(deadline);

@@ -47,7 +47,12 @@ export const IPV6_SPECIAL: readonly SpecialRange[] = [
   { cidr: '::/96', rfc: 'RFC 4291', name: 'IPv4-compatible (deprecated)', embedded: 'last32' },
   { cidr: '::ffff:0:0/96', rfc: 'RFC 4291', name: 'IPv4-mapped Address', embedded: 'last32' },
   { cidr: '::ffff:0:0:0/96', rfc: 'RFC 2765', name: 'IPv4-translated Address (SIIT)', embedded: 'last32' },
-  { cidr: '64:ff9b::/96', rfc: 'RFC 6052', name: 'IPv4-IPv6 Translation (NAT64 well-known prefix)', embedded: 'last32' },
+  {
+    cidr: '64:ff9b::/96',
+    rfc: 'RFC 6052',
+    name: 'IPv4-IPv6 Translation (NAT64 well-known prefix)',
+    embedded: 'last32',
+  },
   { cidr: '64:ff9b:1::/48', rfc: 'RFC 8215', name: 'IPv4-IPv6 Translation (local-use NAT64)' },
   { cidr: '100::/64', rfc: 'RFC 6666', name: 'Discard-Only Address Block' },
   { cidr: '100:0:0:1::/64', rfc: 'RFC 9780', name: 'Dummy IPv6 Prefix' },

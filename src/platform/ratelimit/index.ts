@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../errors.js';
 import type { Principal } from '../auth/principal.js';
-import { AUTH_FAILURE_WINDOW_MS, AUTH_FAILURES_PER_HOUR, limitsFor, type Limit } from './limits.js';
+import { AppError } from '../errors.js';
+import { AUTH_FAILURE_WINDOW_MS, AUTH_FAILURES_PER_HOUR, type Limit, limitsFor } from './limits.js';
 import type { RateStore } from './store.js';
 
 export * from './store.js';
@@ -11,7 +11,12 @@ export * from './store.js';
  * X-RateLimit-* (seconds since epoch for Reset, as the seeds show) and the IETF RateLimit /
  * RateLimit-Policy fields. Over the limit: 429 RATE_LIMIT_EXCEEDED with Retry-After.
  */
-export async function enforceRateLimit(store: RateStore, req: FastifyRequest, reply: FastifyReply, principal: Principal | null) {
+export async function enforceRateLimit(
+  store: RateStore,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  principal: Principal | null,
+) {
   const limits = limitsFor(principal);
   if (limits.length === 0) return;
   const subject = principal ? principal.rateKey : `ip:${req.ip}`;
@@ -50,7 +55,13 @@ export async function enforceRateLimit(store: RateStore, req: FastifyRequest, re
  * address keep working, so one client behind a shared address cannot lock the others out.
  */
 export async function throttleAuthFailure(store: RateStore, req: FastifyRequest, err: unknown): Promise<never> {
-  if (!(err instanceof AppError) || err.status !== 401 || err.code === 'EXPIRED_TOKEN' || err.details?.reason === 'expired') throw err;
+  if (
+    !(err instanceof AppError) ||
+    err.status !== 401 ||
+    err.code === 'EXPIRED_TOKEN' ||
+    err.details?.reason === 'expired'
+  )
+    throw err;
   const [hit] = await store.hit([{ key: `authfail:ip:${req.ip}:hour`, windowMs: AUTH_FAILURE_WINDOW_MS }]);
   if (hit.count <= AUTH_FAILURES_PER_HOUR) throw err;
   const retryAfter = Math.max(1, Math.ceil((hit.resetMs - Date.now()) / 1000));
@@ -58,6 +69,11 @@ export async function throttleAuthFailure(store: RateStore, req: FastifyRequest,
     'RATE_LIMIT_EXCEEDED',
     `Too many failed authentications from this address. Retry after ${retryAfter} seconds.`,
     { retry_after: retryAfter, limit: AUTH_FAILURES_PER_HOUR, window: 'hour', reason: 'authentication_failures' },
-    { 'Retry-After': String(retryAfter), 'X-RateLimit-Limit': String(AUTH_FAILURES_PER_HOUR), 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(Math.ceil(hit.resetMs / 1000)) },
+    {
+      'Retry-After': String(retryAfter),
+      'X-RateLimit-Limit': String(AUTH_FAILURES_PER_HOUR),
+      'X-RateLimit-Remaining': '0',
+      'X-RateLimit-Reset': String(Math.ceil(hit.resetMs / 1000)),
+    },
   );
 }

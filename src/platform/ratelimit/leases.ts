@@ -116,7 +116,7 @@ export function leasedRateStore(redis: Redis, prefix = 'atom:rl'): RateStore {
     const now = Date.now();
     const at = windows.map((w) => slotOf(w, now));
     const out: Array<Hit | undefined> = new Array(windows.length);
-    for (let open = windows.length; open > 0;) {
+    for (let open = windows.length; open > 0; ) {
       const direct: number[] = [];
       const waits: Promise<unknown>[] = [];
       for (let i = 0; i < windows.length; i++) {
@@ -137,14 +137,20 @@ export function leasedRateStore(redis: Redis, prefix = 'atom:rl'): RateStore {
       }
       if (direct.length > 0) {
         // Counted request by request: concurrent requests do not wait on each other.
-        waits.push(incr(direct.map((i) => at[i]![0]), direct.map(() => 1), direct.map((i) => windows[i]!.windowMs)).then((counts) => {
-          direct.forEach((i, j) => {
-            const slot = at[i]![1];
-            slot.known = Math.max(slot.known, counts[j]!);
-            out[i] = { count: counts[j]!, resetMs: slot.resetMs };
-            open--;
-          });
-        }));
+        waits.push(
+          incr(
+            direct.map((i) => at[i]![0]),
+            direct.map(() => 1),
+            direct.map((i) => windows[i]!.windowMs),
+          ).then((counts) => {
+            direct.forEach((i, j) => {
+              const slot = at[i]![1];
+              slot.known = Math.max(slot.known, counts[j]!);
+              out[i] = { count: counts[j]!, resetMs: slot.resetMs };
+              open--;
+            });
+          }),
+        );
       }
       if (waits.length > 0) await Promise.all(waits);
     }

@@ -1,5 +1,5 @@
-import { PLAN_LIMITS } from '../plans.js';
 import type { Principal } from '../auth/principal.js';
+import { PLAN_LIMITS } from '../plans.js';
 
 export interface Limit {
   name: 'minute' | 'hour' | 'day';
@@ -33,6 +33,7 @@ export function limitsFor(principal: Principal | null): Limit[] {
   const plan = PLAN_LIMITS[tenant.plan];
   const perMinute = tenant.rate_limit_per_minute ?? plan.requestsPerMinute;
   const limits: Limit[] = [{ name: 'minute', max: perMinute, windowMs: MINUTE }];
-  if (plan.requestsPerDay !== null) limits.push({ name: 'day', max: plan.requestsPerDay, windowMs: DAY, per: 'tenant' });
+  if (plan.requestsPerDay !== null)
+    limits.push({ name: 'day', max: plan.requestsPerDay, windowMs: DAY, per: 'tenant' });
   return limits;
 }

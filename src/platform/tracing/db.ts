@@ -27,13 +27,17 @@ function attributes(kind: Database['kind'], text: string): Record<string, string
  */
 export function tracedDatabase(db: Database, child: ChildSpan): Database {
   const statement = <T>(text: string, run: () => Promise<T>) => child(operation(text), attributes(db.kind, text), run);
-  const executor = (ex: Executor): Executor => ({ query: (text, params) => statement(text, () => ex.query(text, params)) });
+  const executor = (ex: Executor): Executor => ({
+    query: (text, params) => statement(text, () => ex.query(text, params)),
+  });
   const query: Database['query'] = (ctx, text, params) => statement(text, () => db.query(ctx, text, params));
   const traced: Database = {
     kind: db.kind,
     query,
-    tx: (ctx, fn) => child('transaction', { 'db.system.name': 'postgresql', 'atom.db.engine': db.kind }, () =>
-      db.tx(ctx, (ex) => fn(executor(ex)))),
+    tx: (ctx, fn) =>
+      child('transaction', { 'db.system.name': 'postgresql', 'atom.db.engine': db.kind }, () =>
+        db.tx(ctx, (ex) => fn(executor(ex))),
+      ),
     as: (ctx) => ({ query: (text, params) => query(ctx, text, params) }),
     exec: (text) => db.exec(text),
     jobsAdapter: () => db.jobsAdapter(),

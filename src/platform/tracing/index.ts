@@ -29,16 +29,27 @@ export interface TracingOptions {
   serviceName?: string;
 }
 
-export async function startTracing(opts: { otlpTracesUrl: string | null; otelServiceName: string }): Promise<Tracing | null> {
+export async function startTracing(opts: {
+  otlpTracesUrl: string | null;
+  otelServiceName: string;
+}): Promise<Tracing | null> {
   if (!opts.otlpTracesUrl) return null;
   const { createTracing } = await import('./sdk.js');
   return createTracing({ url: opts.otlpTracesUrl, serviceName: opts.otelServiceName });
 }
 
 /** A skill's sandbox run, traced when tracing is on (a plain call otherwise). */
-export function traceSkillRun<T>(tracing: Tracing | null, skill: { id: string; name?: string }, run: () => Promise<T>): Promise<T> {
+export function traceSkillRun<T>(
+  tracing: Tracing | null,
+  skill: { id: string; name?: string },
+  run: () => Promise<T>,
+): Promise<T> {
   if (!tracing) return run();
-  return tracing.span('skill.run', { 'atom.skill.id': skill.id, ...(skill.name ? { 'atom.skill.name': skill.name } : {}) }, run);
+  return tracing.span(
+    'skill.run',
+    { 'atom.skill.id': skill.id, ...(skill.name ? { 'atom.skill.name': skill.name } : {}) },
+    run,
+  );
 }
 
 /** The model provider, decorated when tracing is on. */

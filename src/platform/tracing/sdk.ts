@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { defaultTextMapGetter, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Span, SpanOptions, Tracer } from '@opentelemetry/api';
+import { defaultTextMapGetter, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -30,19 +30,26 @@ export function createTracing(opts: TracingOptions): Tracing {
   const current = new AsyncLocalStorage<Span>();
   const within = (parent: Span | undefined) => (parent ? trace.setSpan(ROOT_CONTEXT, parent) : ROOT_CONTEXT);
 
-  function inSpan<T>(name: string, options: SpanOptions, fn: (span: Span) => Promise<T>, parent = current.getStore()): Promise<T> {
+  function inSpan<T>(
+    name: string,
+    options: SpanOptions,
+    fn: (span: Span) => Promise<T>,
+    parent = current.getStore(),
+  ): Promise<T> {
     const span = tracer.startSpan(name, options, within(parent));
-    return current.run(span, async () => fn(span)).then(
-      (value) => {
-        span.end();
-        return value;
-      },
-      (err: unknown) => {
-        failed(span, err);
-        span.end();
-        throw err;
-      },
-    );
+    return current
+      .run(span, async () => fn(span))
+      .then(
+        (value) => {
+          span.end();
+          return value;
+        },
+        (err: unknown) => {
+          failed(span, err);
+          span.end();
+          throw err;
+        },
+      );
   }
 
   const child = <T>(name: string, attributes: Record<string, string>, fn: () => Promise<T>): Promise<T> =>
@@ -52,7 +59,10 @@ export function createTracing(opts: TracingOptions): Tracing {
     http: (app) => httpSpans(app, tracer, current),
     db: (db) => tracedDatabase(db, child),
     job: (queue, handler) => {
-      const options = { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'pg-boss', 'messaging.destination.name': queue } };
+      const options = {
+        kind: SpanKind.CONSUMER,
+        attributes: { 'messaging.system': 'pg-boss', 'messaging.destination.name': queue },
+      };
       return (job) => inSpan(`job ${queue}`, options, () => handler(job), undefined);
     },
     llm: (provider) => tracedLlm(provider, inSpan),
@@ -79,10 +89,14 @@ function httpSpans(app: FastifyInstance, tracer: Tracer, current: AsyncLocalStor
   app.addHook('onRequest', (req, _reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
     const parent = propagator.extract(ROOT_CONTEXT, req.headers, defaultTextMapGetter);
-    const span = tracer.startSpan(`${req.method} ${route}`, {
-      kind: SpanKind.SERVER,
-      attributes: { 'http.request.method': req.method, 'http.route': route, 'url.path': req.url.split('?')[0] },
-    }, parent);
+    const span = tracer.startSpan(
+      `${req.method} ${route}`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: { 'http.request.method': req.method, 'http.route': route, 'url.path': req.url.split('?')[0] },
+      },
+      parent,
+    );
     req.otelSpan = span;
     current.enterWith(span);
     done();
@@ -110,15 +124,25 @@ function tracedLlm(provider: LlmProvider, inSpan: InSpan): LlmProvider {
     name: provider.name,
     model: provider.model,
     chat: (messages, tools, options) =>
-      inSpan(`chat ${provider.model}`, {
-        kind: SpanKind.CLIENT,
-        attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.system': provider.name, 'gen_ai.request.model': provider.model },
-      }, async (span) => {
-        const r = await provider.chat(messages, tools, options);
-        if (r.usage?.prompt_tokens !== undefined) span.setAttribute('gen_ai.usage.input_tokens', r.usage.prompt_tokens);
-        if (r.usage?.completion_tokens !== undefined) span.setAttribute('gen_ai.usage.output_tokens', r.usage.completion_tokens);
-        if (r.finish_reason) span.setAttribute('gen_ai.response.finish_reasons', [r.finish_reason]);
-        return r;
-      }),
+      inSpan(
+        `chat ${provider.model}`,
+        {
+          kind: SpanKind.CLIENT,
+          attributes: {
+            'gen_ai.operation.name': 'chat',
+            'gen_ai.system': provider.name,
+            'gen_ai.request.model': provider.model,
+          },
+        },
+        async (span) => {
+          const r = await provider.chat(messages, tools, options);
+          if (r.usage?.prompt_tokens !== undefined)
+            span.setAttribute('gen_ai.usage.input_tokens', r.usage.prompt_tokens);
+          if (r.usage?.completion_tokens !== undefined)
+            span.setAttribute('gen_ai.usage.output_tokens', r.usage.completion_tokens);
+          if (r.finish_reason) span.setAttribute('gen_ai.response.finish_reasons', [r.finish_reason]);
+          return r;
+        },
+      ),
   };
 }

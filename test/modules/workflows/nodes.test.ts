@@ -23,7 +23,13 @@ after(async () => {
   await built.close();
 });
 
-type Run = { id: string; status: string; output: any; error: { node_id: string | null; message: string } | null; nodes: any[] };
+type Run = {
+  id: string;
+  status: string;
+  output: any;
+  error: { node_id: string | null; message: string } | null;
+  nodes: any[];
+};
 const FINAL = ['completed', 'failed', 'cancelled'];
 
 const createWorkflow = async (nodes: unknown[], edges: unknown[], name = 'wf') => {
@@ -32,7 +38,8 @@ const createWorkflow = async (nodes: unknown[], edges: unknown[], name = 'wf') =
   return res.body.workflow.id as string;
 };
 const chain = (ids: string[]) => ids.slice(1).map((id, i) => ({ source: ids[i], target: id }));
-const getRun = async (id: string): Promise<Run> => (await call(built.app, 'GET', `/api/workflow-runs/${id}`, { key: t.key })).body.run;
+const getRun = async (id: string): Promise<Run> =>
+  (await call(built.app, 'GET', `/api/workflow-runs/${id}`, { key: t.key })).body.run;
 const until = (id: string, pred: (r: Run) => boolean) => waitForState(() => getRun(id), pred);
 const startRun = async (wf: string, input: unknown = {}): Promise<Run> => {
   const res = await call(built.app, 'POST', `/api/workflows/${wf}/run`, { key: t.key, body: { input } });
@@ -46,29 +53,42 @@ const runToEnd = async (wf: string, input: unknown = {}) => {
 const node = (r: Run, id: string) => r.nodes.find((n) => n.node_id === id);
 
 async function createSkill(body: Record<string, unknown>) {
-  const res = await call(built.app, 'POST', '/api/v1/skills/private', { key: t.key, body: { skill_type: 'function', ...body } });
+  const res = await call(built.app, 'POST', '/api/v1/skills/private', {
+    key: t.key,
+    body: { skill_type: 'function', ...body },
+  });
   assert.equal(res.status, 201, JSON.stringify(res.body));
   return res.body.skill_id as string;
 }
 const agentOf = async (name: string, maturity_level: string) =>
-  (await call(built.app, 'POST', '/api/agents', { key: t.key, body: { name, role: 'general-assistant', maturity_level } })).body.data.agent.id as string;
+  (
+    await call(built.app, 'POST', '/api/agents', {
+      key: t.key,
+      body: { name, role: 'general-assistant', maturity_level },
+    })
+  ).body.data.agent.id as string;
 
 describe('skill nodes', () => {
   let shout: string;
   before(async () => {
     shout = await createSkill({
-      name: 'Shouter', description: 'Shout a text back in capitals', action: 'read',
+      name: 'Shouter',
+      description: 'Shout a text back in capitals',
+      action: 'read',
       code: 'function execute(i) { return { loud: i.text.toUpperCase() + "!", words: i.text.split(" ").length }; }',
       input_schema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] },
     });
   });
 
   it('runs an installed skill on inputs mapped by templates; its output is the node output; counted once', async () => {
-    const wf = await createWorkflow([
-      { id: 'in', type: 'trigger' },
-      { id: 'say', type: 'skill', config: { skill_id: shout, inputs: { text: 'hi {{input.text}}' } } },
-      { id: 'out', type: 'output', config: { expression: 'nodes.say' } },
-    ], chain(['in', 'say', 'out']));
+    const wf = await createWorkflow(
+      [
+        { id: 'in', type: 'trigger' },
+        { id: 'say', type: 'skill', config: { skill_id: shout, inputs: { text: 'hi {{input.text}}' } } },
+        { id: 'out', type: 'output', config: { expression: 'nodes.say' } },
+      ],
+      chain(['in', 'say', 'out']),
+    );
     const used = await skillRunsToday(injectSend(built.app), t.key);
     const r = await runToEnd(wf, { text: 'there you' });
     assert.equal(r.status, 'completed', JSON.stringify(r));
@@ -78,10 +98,13 @@ describe('skill nodes', () => {
   });
 
   it('a skill that is not installed: activation is refused with 400 naming the node', async () => {
-    const wf = await createWorkflow([
-      { id: 'in', type: 'trigger' },
-      { id: 'ghost', type: 'skill', config: { skill_id: 'skill_mkt_nope', inputs: {} } },
-    ], chain(['in', 'ghost']));
+    const wf = await createWorkflow(
+      [
+        { id: 'in', type: 'trigger' },
+        { id: 'ghost', type: 'skill', config: { skill_id: 'skill_mkt_nope', inputs: {} } },
+      ],
+      chain(['in', 'ghost']),
+    );
     const res = await call(built.app, 'POST', `/api/workflows/${wf}/activate`, { key: t.key, body: {} });
     expectError(res, 400, 'VALIDATION_ERROR');
     assert.equal(res.body.error.details.node_id, 'ghost');
@@ -90,12 +113,20 @@ describe('skill nodes', () => {
   });
 
   it('a skill that throws fails the run with the node id', async () => {
-    const boom = await createSkill({ name: 'Exploder', description: 'Always fails', action: 'read', code: 'function execute() { throw new Error("kaboom"); }' });
-    const wf = await createWorkflow([
-      { id: 'in', type: 'trigger' },
-      { id: 'blow', type: 'skill', config: { skill_id: boom } },
-      { id: 'out', type: 'output' },
-    ], chain(['in', 'blow', 'out']));
+    const boom = await createSkill({
+      name: 'Exploder',
+      description: 'Always fails',
+      action: 'read',
+      code: 'function execute() { throw new Error("kaboom"); }',
+    });
+    const wf = await createWorkflow(
+      [
+        { id: 'in', type: 'trigger' },
+        { id: 'blow', type: 'skill', config: { skill_id: boom } },
+        { id: 'out', type: 'output' },
+      ],
+      chain(['in', 'blow', 'out']),
+    );
     const r = await runToEnd(wf);
     assert.equal(r.status, 'failed');
     assert.equal(r.error?.node_id, 'blow');
@@ -108,12 +139,18 @@ describe('skill nodes', () => {
 describe('agent nodes', () => {
   before(async () => {
     await createSkill({
-      name: 'Word Counter', description: 'Count the words in a text', action: 'read', tags: ['words', 'count'],
+      name: 'Word Counter',
+      description: 'Count the words in a text',
+      action: 'read',
+      tags: ['words', 'count'],
       code: 'function execute(i) { return { words: i.text.trim().split(/\\s+/).length }; }',
       input_schema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] },
     });
     await createSkill({
-      name: 'Ticket Creator', description: 'Create a support ticket', action: 'create', tags: ['ticket'],
+      name: 'Ticket Creator',
+      description: 'Create a support ticket',
+      action: 'create',
+      tags: ['ticket'],
       code: 'function execute(i) { return { ticket: "T-1", title: i.title }; }',
       input_schema: { type: 'object', properties: { title: { type: 'string' } }, required: ['title'] },
     });
@@ -121,12 +158,19 @@ describe('agent nodes', () => {
 
   it('without a model: the embedded planner runs a task rendered from earlier outputs', async () => {
     const agent = await agentOf('Counter', 'intern');
-    const wf = await createWorkflow([
-      { id: 'in', type: 'trigger' },
-      { id: 'text', type: 'transform', config: { expression: '$join(input.words, " ")' } },
-      { id: 'count', type: 'agent', config: { agent_id: agent, task: 'Count the words in: {{nodes.text}}' } },
-      { id: 'out', type: 'output', config: { value: { n: '{{nodes.count.result.output.words}}', execution: '{{nodes.count.execution_id}}' } } },
-    ], chain(['in', 'text', 'count', 'out']));
+    const wf = await createWorkflow(
+      [
+        { id: 'in', type: 'trigger' },
+        { id: 'text', type: 'transform', config: { expression: '$join(input.words, " ")' } },
+        { id: 'count', type: 'agent', config: { agent_id: agent, task: 'Count the words in: {{nodes.text}}' } },
+        {
+          id: 'out',
+          type: 'output',
+          config: { value: { n: '{{nodes.count.result.output.words}}', execution: '{{nodes.count.execution_id}}' } },
+        },
+      ],
+      chain(['in', 'text', 'count', 'out']),
+    );
     const r = await runToEnd(wf, { words: ['one', 'small', 'step', 'today'] });
     assert.equal(r.status, 'completed', JSON.stringify(r));
     const out = node(r, 'count').output;
@@ -142,28 +186,36 @@ describe('agent nodes', () => {
   });
 
   const parked = async (agent: string, title: string) => {
-    const wf = await createWorkflow([
-      { id: 'in', type: 'trigger' },
-      { id: 'file', type: 'agent', config: { agent: 'Filer', task: 'Create a support ticket: {{input.title}}' } },
-      { id: 'out', type: 'output', config: { expression: 'nodes.file.result.output' } },
-    ], chain(['in', 'file', 'out']));
+    const wf = await createWorkflow(
+      [
+        { id: 'in', type: 'trigger' },
+        { id: 'file', type: 'agent', config: { agent: 'Filer', task: 'Create a support ticket: {{input.title}}' } },
+        { id: 'out', type: 'output', config: { expression: 'nodes.file.result.output' } },
+      ],
+      chain(['in', 'file', 'out']),
+    );
     const r = await startRun(wf, { title });
     const waiting = await until(r.id, (x) => x.status === 'awaiting_approval' || FINAL.includes(x.status));
     assert.equal(waiting.status, 'awaiting_approval', JSON.stringify(waiting));
     const n = node(waiting, 'file');
     assert.equal(n.state, 'awaiting_approval');
     assert.match(n.approval_id, /./);
-    const e = (await call(built.app, 'GET', `/api/agents/${agent}/executions/${n.execution_id}`, { key: t.key })).body.data;
-    assert.equal(e.awaiting_approval, n.approval_id, 'the node waits on its execution\'s approval');
+    const e = (await call(built.app, 'GET', `/api/agents/${agent}/executions/${n.execution_id}`, { key: t.key })).body
+      .data;
+    assert.equal(e.awaiting_approval, n.approval_id, "the node waits on its execution's approval");
     return { run: waiting, approval: n.approval_id as string, execution: n.execution_id as string };
   };
   const executionsOf = async (agent: string) =>
-    (await call(built.app, 'GET', `/api/agents/${agent}/executions?limit=100`, { key: t.key })).body.data.executions as { execution_id: string }[];
+    (await call(built.app, 'GET', `/api/agents/${agent}/executions?limit=100`, { key: t.key })).body.data
+      .executions as { execution_id: string }[];
 
   it('an approval parks the run; approving through the API completes it, the execution ran once', async () => {
     const agent = await agentOf('Filer', 'supervised');
     const { run, approval, execution } = await parked(agent, 'Printer on fire');
-    const ok = await call(built.app, 'POST', `/api/governance/approvals/${approval}/approve`, { key: t.key, body: { note: 'go' } });
+    const ok = await call(built.app, 'POST', `/api/governance/approvals/${approval}/approve`, {
+      key: t.key,
+      body: { note: 'go' },
+    });
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
     const done = await until(run.id, (x) => FINAL.includes(x.status));
     assert.equal(done.status, 'completed', JSON.stringify(done));
@@ -171,13 +223,20 @@ describe('agent nodes', () => {
     assert.equal(node(done, 'file').state, 'completed');
     assert.equal(node(done, 'file').execution_id, execution);
     const list = await executionsOf(agent);
-    assert.deepEqual(list.map((e) => e.execution_id), [execution], 'one execution: the resumed node found it');
+    assert.deepEqual(
+      list.map((e) => e.execution_id),
+      [execution],
+      'one execution: the resumed node found it',
+    );
     const e = (await call(built.app, 'GET', `/api/agents/${agent}/executions/${execution}`, { key: t.key })).body.data;
     assert.equal(e.human_interventions, 1);
 
     // The rejection of the next one fails the run naming the node.
     const second = await parked(agent, 'Coffee machine');
-    const no = await call(built.app, 'POST', `/api/governance/approvals/${second.approval}/reject`, { key: t.key, body: { note: 'not now' } });
+    const no = await call(built.app, 'POST', `/api/governance/approvals/${second.approval}/reject`, {
+      key: t.key,
+      body: { note: 'not now' },
+    });
     assert.equal(no.status, 200, JSON.stringify(no.body));
     const failed = await until(second.run.id, (x) => FINAL.includes(x.status));
     assert.equal(failed.status, 'failed', JSON.stringify(failed));
@@ -190,7 +249,8 @@ describe('agent nodes', () => {
     const third = await parked(agent, 'Broken chair');
     const cancelled = await call(built.app, 'POST', `/api/workflow-runs/${third.run.id}/cancel`, { key: t.key });
     assert.equal(cancelled.body.run.status, 'cancelled');
-    const e3 = (await call(built.app, 'GET', `/api/agents/${agent}/executions/${third.execution}`, { key: t.key })).body.data;
+    const e3 = (await call(built.app, 'GET', `/api/agents/${agent}/executions/${third.execution}`, { key: t.key })).body
+      .data;
     assert.equal(e3.status, 'cancelled');
     const pending = (await call(built.app, 'GET', '/api/governance/approvals?status=pending', { key: t.key })).body;
     assert.ok(!JSON.stringify(pending).includes(third.approval), 'the approval is no longer pending');
@@ -199,11 +259,14 @@ describe('agent nodes', () => {
 
 describe('cancel and deadlines', () => {
   it('cancels a run whose http node waits on a held receiver; cancelling again is 409', async () => {
-    const wf = await createWorkflow([
-      { id: 'in', type: 'trigger' },
-      { id: 'wait', type: 'http', config: { method: 'POST', url: held.url, body: { x: 1 } } },
-      { id: 'out', type: 'output' },
-    ], chain(['in', 'wait', 'out']));
+    const wf = await createWorkflow(
+      [
+        { id: 'in', type: 'trigger' },
+        { id: 'wait', type: 'http', config: { method: 'POST', url: held.url, body: { x: 1 } } },
+        { id: 'out', type: 'output' },
+      ],
+      chain(['in', 'wait', 'out']),
+    );
     const before = held.received.length;
     const res = await call(built.app, 'POST', `/api/workflows/${wf}/run`, { key: t.key, body: { async: true } });
     assert.equal(res.status, 202, JSON.stringify(res.body));
@@ -214,14 +277,21 @@ describe('cancel and deadlines', () => {
     assert.equal(done.status, 'cancelled');
     assert.equal(node(done, 'wait').state, 'cancelled');
     assert.equal(node(done, 'out').state, 'pending');
-    expectError(await call(built.app, 'POST', `/api/workflow-runs/${done.id}/cancel`, { key: t.key }), 409, 'CONFLICTING_OPERATION');
+    expectError(
+      await call(built.app, 'POST', `/api/workflow-runs/${done.id}/cancel`, { key: t.key }),
+      409,
+      'CONFLICTING_OPERATION',
+    );
   });
 
   it('a node past its timeout_ms fails the run naming the node', async () => {
-    const wf = await createWorkflow([
-      { id: 'in', type: 'trigger' },
-      { id: 'slow', type: 'http', config: { method: 'GET', url: held.url, timeout_ms: 300 } },
-    ], chain(['in', 'slow']));
+    const wf = await createWorkflow(
+      [
+        { id: 'in', type: 'trigger' },
+        { id: 'slow', type: 'http', config: { method: 'GET', url: held.url, timeout_ms: 300 } },
+      ],
+      chain(['in', 'slow']),
+    );
     const r = await runToEnd(wf);
     assert.equal(r.status, 'failed', JSON.stringify(r));
     assert.equal(r.error?.node_id, 'slow');

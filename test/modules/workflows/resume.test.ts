@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { httpSend, makeTenantVia, waitForState, type Send } from '../../helpers/agent-work.js';
+import { httpSend, makeTenantVia, type Send, waitForState } from '../../helpers/agent-work.js';
 import { freshDatabaseUrl } from '../../helpers/app.js';
-import { sharedSecrets, startServerProcess, type ServerProcess } from '../../helpers/processes.js';
+import { type ServerProcess, sharedSecrets, startServerProcess } from '../../helpers/processes.js';
 import { startHeldReceiver, startReceiver } from '../../helpers/receiver.js';
 
 /**
@@ -38,8 +38,13 @@ describe('a workflow run taken over after kill -9 repeats no finished node', () 
     recvB = await startHeldReceiver({ status: 200, body: { booked: true } });
     if (concurrent) db = await freshDatabaseUrl();
     env = {
-      ...secrets, ATOM_DATA_DIR: dir, DATABASE_URL: db?.url ?? '', REDIS_URL: concurrent ? (process.env.REDIS_URL ?? '') : '',
-      ATOM_ALLOW_INSECURE_WEBHOOKS: 'true', ATOM_EXECUTION_SYNC_MS: '200', ATOM_EXECUTION_STALE_SECONDS: '2',
+      ...secrets,
+      ATOM_DATA_DIR: dir,
+      DATABASE_URL: db?.url ?? '',
+      REDIS_URL: concurrent ? (process.env.REDIS_URL ?? '') : '',
+      ATOM_ALLOW_INSECURE_WEBHOOKS: 'true',
+      ATOM_EXECUTION_SYNC_MS: '200',
+      ATOM_EXECUTION_STALE_SECONDS: '2',
     };
     current = await start();
   });
@@ -59,25 +64,47 @@ describe('a workflow run taken over after kill -9 repeats no finished node', () 
         nodes: [
           { id: 'start', type: 'trigger' },
           { id: 'a', type: 'http', config: { method: 'POST', url: recvA.url, body: { order: '{{input.order}}' } } },
-          { id: 'b', type: 'http', config: { method: 'POST', url: recvB.url, body: { order: '{{input.order}}', a_status: '{{nodes.a.status}}' } } },
+          {
+            id: 'b',
+            type: 'http',
+            config: {
+              method: 'POST',
+              url: recvB.url,
+              body: { order: '{{input.order}}', a_status: '{{nodes.a.status}}' },
+            },
+          },
           { id: 'out', type: 'output', config: { value: { a: '{{nodes.a.status}}', b: '{{nodes.b.body}}' } } },
         ],
-        edges: [{ source: 'start', target: 'a' }, { source: 'a', target: 'b' }, { source: 'b', target: 'out' }],
+        edges: [
+          { source: 'start', target: 'a' },
+          { source: 'a', target: 'b' },
+          { source: 'b', target: 'out' },
+        ],
       },
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const wf = created.body.workflow.id as string;
 
     const spare = concurrent ? await start() : null;
-    const started = await send('POST', `/api/workflows/${wf}/run`, { key: tenant.key, body: { input: { order: 'X1' }, async: true } });
+    const started = await send('POST', `/api/workflows/${wf}/run`, {
+      key: tenant.key,
+      body: { input: { order: 'X1' }, async: true },
+    });
     assert.equal(started.status, 202, JSON.stringify(started.body));
     const runId = started.body.run.id as string;
 
     // B has the request: A finished and B is in flight.
-    await waitForState(async () => recvB.received.length, (n) => n === 1, 30_000);
+    await waitForState(
+      async () => recvB.received.length,
+      (n) => n === 1,
+      30_000,
+    );
     const mid = (await send('GET', `/api/workflow-runs/${runId}`, { key: tenant.key })).body.run;
     assert.equal(mid.status, 'running');
-    assert.deepEqual(mid.nodes.map((n: { state: string }) => n.state), ['completed', 'completed', 'running', 'pending']);
+    assert.deepEqual(
+      mid.nodes.map((n: { state: string }) => n.state),
+      ['completed', 'completed', 'running', 'pending'],
+    );
 
     await current.kill('SIGKILL');
     current = spare ?? (await start());
@@ -85,7 +112,8 @@ describe('a workflow run taken over after kill -9 repeats no finished node', () 
 
     const done = await waitForState(
       () => send('GET', `/api/workflow-runs/${runId}`, { key: tenant.key }).then((r) => r.body.run),
-      (r) => ['completed', 'failed', 'cancelled'].includes(r?.status), 90_000,
+      (r) => ['completed', 'failed', 'cancelled'].includes(r?.status),
+      90_000,
     );
     assert.equal(done.status, 'completed', JSON.stringify(done));
     assert.deepEqual(done.output, { a: 200, b: { booked: true } });
@@ -93,17 +121,29 @@ describe('a workflow run taken over after kill -9 repeats no finished node', () 
     assert.equal(recvB.received.length, 2, "B's answer never reached the journal, so B was called again");
     const [first, second] = recvB.received;
     assert.ok(first.headers['idempotency-key']);
-    assert.equal(second.headers['idempotency-key'], first.headers['idempotency-key'], 'the same key: B can recognise the repeat');
-    assert.deepEqual(JSON.parse(second.body), { order: 'X1', a_status: 200 }, "B's input was rendered from A's journaled output");
+    assert.equal(
+      second.headers['idempotency-key'],
+      first.headers['idempotency-key'],
+      'the same key: B can recognise the repeat',
+    );
+    assert.deepEqual(
+      JSON.parse(second.body),
+      { order: 'X1', a_status: 200 },
+      "B's input was rendered from A's journaled output",
+    );
     const byId = Object.fromEntries(done.nodes.map((n: { node_id: string }) => [n.node_id, n]));
     assert.equal(byId.a.attempts, 1);
     assert.equal(byId.b.attempts, 1, 'the interrupted call is the same attempt, not a retry');
     assert.ok(done.attempts >= 2, 'another runner took the run over');
 
     // The stream's log tells A once: it finished in the first process only.
-    const stream = await fetch(`${current.url}/api/workflow-runs/${runId}/stream`, { headers: { 'x-api-key': tenant.key } });
+    const stream = await fetch(`${current.url}/api/workflow-runs/${runId}/stream`, {
+      headers: { 'x-api-key': tenant.key },
+    });
     const text = await stream.text();
-    const aDone = text.split('\n\n').filter((e) => e.includes('event: node') && e.includes('"node_id":"a"') && e.includes('"state":"completed"'));
+    const aDone = text
+      .split('\n\n')
+      .filter((e) => e.includes('event: node') && e.includes('"node_id":"a"') && e.includes('"state":"completed"'));
     assert.equal(aDone.length, 1, text);
   });
 });

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { waitForState } from '../../helpers/agent-work.js';
 import { freshDatabaseUrl, startApp } from '../../helpers/app.js';
 import { call, expectError, makeTenant, type TestTenant } from '../../helpers/http.js';
-import { http, sharedSecrets, startServerProcess, type ServerProcess } from '../../helpers/processes.js';
+import { http, type ServerProcess, sharedSecrets, startServerProcess } from '../../helpers/processes.js';
 import { waitUntil } from '../../helpers/receiver.js';
 
 /**
@@ -24,15 +24,28 @@ const graph = (trigger: Record<string, unknown>) => ({
     { id: 'stamp', type: 'transform', config: { expression: '{"tick": true, "who": input.who}' } },
     { id: 'out', type: 'output', config: { expression: 'nodes.stamp' } },
   ],
-  edges: [{ source: 'clock', target: 'stamp' }, { source: 'stamp', target: 'out' }],
+  edges: [
+    { source: 'clock', target: 'stamp' },
+    { source: 'stamp', target: 'out' },
+  ],
 });
 
-interface RunLite { id: string; status: string; trigger: string; scheduled_for: string | null; created_at: string }
+interface RunLite {
+  id: string;
+  status: string;
+  trigger: string;
+  scheduled_for: string | null;
+  created_at: string;
+}
 
 /** Every scheduled_for is a distinct tick of the cron (an even second, to the millisecond), and no run came before its tick. */
 function assertOneRunPerTick(runs: RunLite[]) {
   const ticks = runs.map((r) => Date.parse(r.scheduled_for!));
-  assert.equal(new Set(ticks).size, ticks.length, `two runs for one tick: ${runs.map((r) => r.scheduled_for).join(', ')}`);
+  assert.equal(
+    new Set(ticks).size,
+    ticks.length,
+    `two runs for one tick: ${runs.map((r) => r.scheduled_for).join(', ')}`,
+  );
   for (const r of runs) {
     assert.equal(r.trigger, 'schedule');
     assert.equal(Date.parse(r.scheduled_for!) % TICK_MS, 0, `${r.scheduled_for} is not a tick of ${EVERY_2S}`);
@@ -60,7 +73,11 @@ describe('schedule trigger, one process', () => {
     (await call(built.app, 'GET', `/api/workflows/${id}/runs?limit=100`, admin())).body.runs;
 
   it('fires runs with trigger "schedule" once per tick while active, each completing; deactivation stops them', async () => {
-    const id = await create('every two seconds', { cron: EVERY_2S, timezone: 'UTC', who: 'ignored: config is not input' });
+    const id = await create('every two seconds', {
+      cron: EVERY_2S,
+      timezone: 'UTC',
+      who: 'ignored: config is not input',
+    });
     // A second scheduled workflow keeps ticking after the first is switched off: the clock the test watches.
     const control = await create('control', { cron: EVERY_2S, timezone: 'UTC' });
     const on = await call(built.app, 'POST', `/api/workflows/${id}/activate`, { key: t.key });
@@ -70,12 +87,21 @@ describe('schedule trigger, one process', () => {
     assert.equal(schedule.cron, EVERY_2S);
     assert.equal(schedule.timezone, 'UTC');
     assert.equal(Date.parse(schedule.next_at) % TICK_MS, 0);
-    assert.ok(Date.parse(schedule.next_at) > Date.now() - TICK_MS && Date.parse(schedule.next_at) <= Date.now() + TICK_MS, schedule.next_at);
+    assert.ok(
+      Date.parse(schedule.next_at) > Date.now() - TICK_MS && Date.parse(schedule.next_at) <= Date.now() + TICK_MS,
+      schedule.next_at,
+    );
     assert.equal((await call(built.app, 'POST', `/api/workflows/${control}/activate`, { key: t.key })).status, 200);
 
-    const runs = await waitForState(() => runsOf(id), (rs) => rs.filter((r) => r.status === 'completed').length >= 3, 30_000);
+    const runs = await waitForState(
+      () => runsOf(id),
+      (rs) => rs.filter((r) => r.status === 'completed').length >= 3,
+      30_000,
+    );
     assertOneRunPerTick(runs);
-    const done = (await call(built.app, 'GET', `/api/workflow-runs/${runs.find((r) => r.status === 'completed')!.id}`, admin())).body.run;
+    const done = (
+      await call(built.app, 'GET', `/api/workflow-runs/${runs.find((r) => r.status === 'completed')!.id}`, admin())
+    ).body.run;
     assert.deepEqual(done.output, { tick: true }, 'a scheduled run starts with an empty input');
     const shown = (await call(built.app, 'GET', `/api/workflows/${id}`, { key: t.key })).body.workflow.schedules[0];
     assert.ok(shown.last_fired_at, 'the workflow shows when its schedule last fired');
@@ -83,17 +109,25 @@ describe('schedule trigger, one process', () => {
 
     const off = await call(built.app, 'POST', `/api/workflows/${id}/deactivate`, { key: t.key });
     assert.equal(off.status, 200, JSON.stringify(off.body));
-    assert.deepEqual((await call(built.app, 'GET', `/api/workflows/${id}`, { key: t.key })).body.workflow.schedules, [], 'the schedule row is gone');
+    assert.deepEqual(
+      (await call(built.app, 'GET', `/api/workflows/${id}`, { key: t.key })).body.workflow.schedules,
+      [],
+      'the schedule row is gone',
+    );
     // A tick in flight when deactivation came has committed by now (it holds the row the deactivation deletes).
     const firedWhileActive = (await runsOf(id)).length;
     const switchedOffAt = Date.now();
     // Two more ticks of the control workflow: the scheduler has passed over the deactivated one at least twice.
-    await waitForState(() => runsOf(control), (rs) => rs.filter((r) => Date.parse(r.scheduled_for!) > switchedOffAt).length >= 2, 30_000);
+    await waitForState(
+      () => runsOf(control),
+      (rs) => rs.filter((r) => Date.parse(r.scheduled_for!) > switchedOffAt).length >= 2,
+      30_000,
+    );
     assert.equal((await runsOf(id)).length, firedWhileActive, 'no run after deactivation');
     await call(built.app, 'POST', `/api/workflows/${control}/deactivate`, { key: t.key });
   });
 
-  it('computes the next tick in the trigger\'s time zone', async () => {
+  it("computes the next tick in the trigger's time zone", async () => {
     const id = await create('tokyo mornings', { cron: '0 9 * * *', timezone: 'Asia/Tokyo' });
     const on = await call(built.app, 'POST', `/api/workflows/${id}/activate`, { key: t.key });
     assert.equal(on.status, 200, JSON.stringify(on.body));
@@ -109,7 +143,11 @@ describe('schedule trigger, one process', () => {
       [{ cron: 'every morning', timezone: 'UTC' }, 'nodes[0].config.cron', /cron 'every morning' is not valid/],
       [{ cron: '61 * * * * *' }, 'nodes[0].config.cron', /is not valid/],
       [{ cron: 7 }, 'nodes[0].config.cron', /cron must be a string/],
-      [{ cron: EVERY_2S, timezone: 'Mars/Olympus_Mons' }, 'nodes[0].config.timezone', /unknown time zone 'Mars\/Olympus_Mons'/],
+      [
+        { cron: EVERY_2S, timezone: 'Mars/Olympus_Mons' },
+        'nodes[0].config.timezone',
+        /unknown time zone 'Mars\/Olympus_Mons'/,
+      ],
     ];
     for (const [trigger, field, message] of cases) {
       const id = await create('bad schedule', trigger);
@@ -123,7 +161,10 @@ describe('schedule trigger, one process', () => {
 
     const id = await create('good, then bad', { cron: '0 9 * * *' });
     assert.equal((await call(built.app, 'POST', `/api/workflows/${id}/activate`, { key: t.key })).status, 200);
-    const bad = await call(built.app, 'PUT', `/api/workflows/${id}`, { key: t.key, body: graph({ cron: '0 25 * * *' }) });
+    const bad = await call(built.app, 'PUT', `/api/workflows/${id}`, {
+      key: t.key,
+      body: graph({ cron: '0 25 * * *' }),
+    });
     expectError(bad, 400, 'VALIDATION_ERROR');
     assert.equal(bad.body.error.details.field, 'nodes[0].config.cron');
     const kept = (await call(built.app, 'GET', `/api/workflows/${id}`, { key: t.key })).body.workflow.schedules;
@@ -166,14 +207,24 @@ describe('schedule trigger across server processes', () => {
   before(async () => {
     if (concurrent) db = await freshDatabaseUrl();
     env = {
-      ...secrets, ATOM_DATA_DIR: dir, DATABASE_URL: db?.url ?? '', REDIS_URL: concurrent ? (process.env.REDIS_URL ?? '') : '',
+      ...secrets,
+      ATOM_DATA_DIR: dir,
+      DATABASE_URL: db?.url ?? '',
+      REDIS_URL: concurrent ? (process.env.REDIS_URL ?? '') : '',
       ATOM_SCHEDULER_INTERVAL_MS: '200',
     };
     await startAll();
-    const made = await http(`${live[0].url}/api/tenants`, { method: 'POST', headers: adminHeaders, body: { name: 'Clockwork', plan: 'team' } });
+    const made = await http(`${live[0].url}/api/tenants`, {
+      method: 'POST',
+      headers: adminHeaders,
+      body: { name: 'Clockwork', plan: 'team' },
+    });
     assert.equal(made.status, 201, JSON.stringify(made.body));
     tenant = { id: made.body.data.tenant.id, key: made.body.data.key };
-    const created = await api('/api/workflows', { method: 'POST', body: { name: 'every two seconds', ...graph({ cron: EVERY_2S, timezone: 'UTC' }) } });
+    const created = await api('/api/workflows', {
+      method: 'POST',
+      body: { name: 'every two seconds', ...graph({ cron: EVERY_2S, timezone: 'UTC' }) },
+    });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     workflowId = created.body.workflow.id;
   });
@@ -190,7 +241,10 @@ describe('schedule trigger across server processes', () => {
     assertOneRunPerTick(fired);
     // Ticks are 2 s apart; the runs between the first and the last tick seen are at most one per tick.
     const ticks = fired.map((r) => Date.parse(r.scheduled_for!)).sort((a, b) => a - b);
-    assert.ok(ticks.length <= (ticks.at(-1)! - ticks[0]) / TICK_MS + 1, `${ticks.length} runs over ${(ticks.at(-1)! - ticks[0]) / 1000} s`);
+    assert.ok(
+      ticks.length <= (ticks.at(-1)! - ticks[0]) / TICK_MS + 1,
+      `${ticks.length} runs over ${(ticks.at(-1)! - ticks[0]) / 1000} s`,
+    );
     const failed = fired.filter((r) => r.status === 'failed');
     assert.deepEqual(failed, [], 'no scheduled run failed');
   });
@@ -204,18 +258,33 @@ describe('schedule trigger across server processes', () => {
     await waitUntil(() => Date.now() > stoppedAt + 3 * TICK_MS + 500, 30_000);
     const restartedAt = Date.now();
     await startAll();
-    const all = await waitForState(runs, (rs) => rs.filter((r) => Date.parse(r.scheduled_for!) > restartedAt).length >= 2, 60_000);
+    const all = await waitForState(
+      runs,
+      (rs) => rs.filter((r) => Date.parse(r.scheduled_for!) > restartedAt).length >= 2,
+      60_000,
+    );
     assertOneRunPerTick(all);
     const before = all.filter((r) => Date.parse(r.created_at) < stoppedAt);
     const fresh = all.filter((r) => Date.parse(r.created_at) >= restartedAt);
     assert.equal(before.length + fresh.length, all.length, 'no run was created while the deployment was down');
     const lastBefore = Math.max(...before.map((r) => Date.parse(r.scheduled_for!)));
     const missed = fresh.filter((r) => Date.parse(r.scheduled_for!) < restartedAt);
-    assert.equal(missed.length, 1, `one catch-up run for the missed ticks, got: ${missed.map((r) => r.scheduled_for).join(', ')}`);
+    assert.equal(
+      missed.length,
+      1,
+      `one catch-up run for the missed ticks, got: ${missed.map((r) => r.scheduled_for).join(', ')}`,
+    );
     const catchUp = Date.parse(missed[0].scheduled_for!);
-    assert.ok(catchUp > lastBefore && catchUp <= stoppedAt + TICK_MS, `the catch-up run is the tick that was due at the stop (${missed[0].scheduled_for})`);
+    assert.ok(
+      catchUp > lastBefore && catchUp <= stoppedAt + TICK_MS,
+      `the catch-up run is the tick that was due at the stop (${missed[0].scheduled_for})`,
+    );
     const missedTicks = Math.floor((restartedAt - catchUp) / TICK_MS) + 1;
     assert.ok(missedTicks >= 3, `${missedTicks} ticks were missed`);
-    await waitForState(runs, (rs) => rs.filter((r) => fresh.some((f) => f.id === r.id)).every((r) => r.status === 'completed'), 30_000);
+    await waitForState(
+      runs,
+      (rs) => rs.filter((r) => fresh.some((f) => f.id === r.id)).every((r) => r.status === 'completed'),
+      30_000,
+    );
   });
 });

@@ -22,14 +22,21 @@ before(async () => {
   const res = await call(built.app, 'POST', '/api/workflows', {
     key: a.key,
     body: {
-      name: 'guarded', nodes: [{ id: 'in', type: 'trigger' }, { id: 'echo', type: 'transform', config: { expression: 'input' } }],
+      name: 'guarded',
+      nodes: [
+        { id: 'in', type: 'trigger' },
+        { id: 'echo', type: 'transform', config: { expression: 'input' } },
+      ],
       edges: [{ source: 'in', target: 'echo' }],
     },
   });
   wf = res.body.workflow.id;
   const run = await call(built.app, 'POST', `/api/workflows/${wf}/run`, { key: a.key, body: { input: { x: 1 } } });
   runId = run.body.run.id;
-  await waitForState(() => call(built.app, 'GET', `/api/workflow-runs/${runId}`, { key: a.key }), (r) => r.body.run.status === 'completed');
+  await waitForState(
+    () => call(built.app, 'GET', `/api/workflow-runs/${runId}`, { key: a.key }),
+    (r) => r.body.run.status === 'completed',
+  );
 });
 after(() => built.close());
 
@@ -57,11 +64,20 @@ describe('workflow-run routes: authorisation', () => {
     const readOnly = await makeKey(built.app, a, { scope: 'read', role: 'owner' });
     const viewer = await makeKey(built.app, a, { role: 'viewer' });
     for (const r of routes().filter((x) => x.write)) {
-      expectError(await call(built.app, r.method, r.url, { key: readOnly.key, body: r.body }), 403, 'INSUFFICIENT_SCOPE');
-      expectError(await call(built.app, r.method, r.url, { key: viewer.key, body: r.body }), 403, 'INSUFFICIENT_PERMISSIONS');
+      expectError(
+        await call(built.app, r.method, r.url, { key: readOnly.key, body: r.body }),
+        403,
+        'INSUFFICIENT_SCOPE',
+      );
+      expectError(
+        await call(built.app, r.method, r.url, { key: viewer.key, body: r.body }),
+        403,
+        'INSUFFICIENT_PERMISSIONS',
+      );
     }
     for (const r of routes().filter((x) => !x.write && !x.url.endsWith('/stream'))) {
-      for (const key of [readOnly.key, viewer.key]) assert.equal((await call(built.app, r.method, r.url, { key })).status, 200, r.url);
+      for (const key of [readOnly.key, viewer.key])
+        assert.equal((await call(built.app, r.method, r.url, { key })).status, 200, r.url);
     }
     const run = await call(built.app, 'GET', `/api/workflow-runs/${runId}`, { key: a.key });
     assert.equal(run.body.run.status, 'completed', 'refused writes changed nothing');
@@ -83,10 +99,16 @@ describe('workflow-run routes: authorisation', () => {
 describe('workflow-run routes: hostile input', () => {
   it('NUL bytes in ids: 4xx in the error envelope', async () => {
     for (const url of [
-      '/api/workflows/wfl_%00x/run', '/api/workflows/%00/runs', '/api/workflow-runs/wfr_%00', '/api/workflow-runs/%00/stream',
-      '/api/workflow-runs/%00/cancel', '/api/workflows/%00/activate', '/api/workflows/%00/deactivate',
+      '/api/workflows/wfl_%00x/run',
+      '/api/workflows/%00/runs',
+      '/api/workflow-runs/wfr_%00',
+      '/api/workflow-runs/%00/stream',
+      '/api/workflow-runs/%00/cancel',
+      '/api/workflows/%00/activate',
+      '/api/workflows/%00/deactivate',
     ]) {
-      const method = url.endsWith('runs') || url.endsWith('stream') || /workflow-runs\/wfr_%00$/.test(url) ? 'GET' : 'POST';
+      const method =
+        url.endsWith('runs') || url.endsWith('stream') || /workflow-runs\/wfr_%00$/.test(url) ? 'GET' : 'POST';
       const res = await call(built.app, method, url, { key: a.key, ...(method === 'POST' ? { body: {} } : {}) });
       assert.ok(res.status >= 400 && res.status < 500, `${method} ${url} → ${res.status} ${JSON.stringify(res.body)}`);
       assert.equal(res.body.success, false, url);
@@ -94,31 +116,64 @@ describe('workflow-run routes: hostile input', () => {
   });
 
   it('NUL bytes in the run input: 400 VALIDATION_ERROR (refused at the edge, hostile.ts), no run created, nothing counted', async () => {
-    const runs = async () => (await call(built.app, 'GET', `/api/workflows/${wf}/runs`, { key: a.key })).body.total as number;
+    const runs = async () =>
+      (await call(built.app, 'GET', `/api/workflows/${wf}/runs`, { key: a.key })).body.total as number;
     const before = await runs();
-    const usage = async () => JSON.stringify((await call(built.app, 'GET', '/api/usage', { key: a.key })).body.data.quotas);
+    const usage = async () =>
+      JSON.stringify((await call(built.app, 'GET', '/api/usage', { key: a.key })).body.data.quotas);
     const used = await usage();
     for (const input of [{ text: 'va\u0000lue' }, { 'k\u0000ey': 1 }, { nested: [{ deep: '\u0000' }] }]) {
-      expectError(await call(built.app, 'POST', `/api/workflows/${wf}/run`, { key: a.key, body: { input } }), 400, 'VALIDATION_ERROR');
+      expectError(
+        await call(built.app, 'POST', `/api/workflows/${wf}/run`, { key: a.key, body: { input } }),
+        400,
+        'VALIDATION_ERROR',
+      );
     }
     assert.equal(await runs(), before);
     assert.equal(await usage(), used, 'the refused runs were not counted against the quota');
   });
 
   it('a 20-digit limit or offset, and junk bodies: 4xx in the error envelope', async () => {
-    for (const q of ['limit=99999999999999999999', 'offset=99999999999999999999', 'limit=-1', 'offset=abc', 'status=%00']) {
+    for (const q of [
+      'limit=99999999999999999999',
+      'offset=99999999999999999999',
+      'limit=-1',
+      'offset=abc',
+      'status=%00',
+    ]) {
       envelope(await call(built.app, 'GET', `/api/workflows/${wf}/runs?${q}`, { key: a.key }), 400);
     }
-    envelope(await call(built.app, 'GET', `/api/workflow-runs/${runId}/stream?last_event_id=99999999999999999999`, { key: a.key }), 400);
-    envelope(await call(built.app, 'POST', `/api/workflows/${wf}/run`, { key: a.key, body: { input: 'not an object' } }), 400);
-    envelope(await call(built.app, 'POST', `/api/workflows/${wf}/activate`, { key: a.key, body: { rotate_secret: 'yes please' } }), 400);
-    const big = await call(built.app, 'POST', `/api/workflows/${wf}/run`, { key: a.key, body: { input: { blob: 'x'.repeat(300 * 1024) } } });
+    envelope(
+      await call(built.app, 'GET', `/api/workflow-runs/${runId}/stream?last_event_id=99999999999999999999`, {
+        key: a.key,
+      }),
+      400,
+    );
+    envelope(
+      await call(built.app, 'POST', `/api/workflows/${wf}/run`, { key: a.key, body: { input: 'not an object' } }),
+      400,
+    );
+    envelope(
+      await call(built.app, 'POST', `/api/workflows/${wf}/activate`, {
+        key: a.key,
+        body: { rotate_secret: 'yes please' },
+      }),
+      400,
+    );
+    const big = await call(built.app, 'POST', `/api/workflows/${wf}/run`, {
+      key: a.key,
+      body: { input: { blob: 'x'.repeat(300 * 1024) } },
+    });
     assert.ok(big.status >= 400 && big.status < 500, `${big.status}`);
     assert.equal(big.body.success, false);
   });
 
   it('a Last-Event-ID header that is not a number is ignored, not an error', async () => {
-    const res = await built.app.inject({ method: 'GET', url: `/api/workflow-runs/${runId}/stream`, headers: { 'x-api-key': a.key, 'last-event-id': '\u0001junk' } });
+    const res = await built.app.inject({
+      method: 'GET',
+      url: `/api/workflow-runs/${runId}/stream`,
+      headers: { 'x-api-key': a.key, 'last-event-id': '\u0001junk' },
+    });
     assert.equal(res.statusCode, 200);
     assert.match(res.body, /event: done/);
   });

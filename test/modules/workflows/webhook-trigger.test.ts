@@ -3,11 +3,11 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { SYSTEM } from '../../../src/platform/db/index.js';
-import { startApp } from '../../helpers/app.js';
 import { waitForState } from '../../helpers/agent-work.js';
+import { startApp } from '../../helpers/app.js';
+import { roomInThisMinute } from '../../helpers/clock.js';
 import { call, expectError, makeTenant, type Res, type TestTenant } from '../../helpers/http.js';
 import { startReceiver, waitUntil } from '../../helpers/receiver.js';
-import { roomInThisMinute } from '../../helpers/clock.js';
 
 /**
  * The webhook trigger over real loopback HTTP (the signature is over the exact bytes on the wire):
@@ -34,10 +34,17 @@ after(async () => {
 const GRAPH = {
   nodes: [
     { id: 'in', type: 'trigger' },
-    { id: 'shape', type: 'transform', config: { expression: '{"greeting": "hello " & input.name, "count": $count(input.items)}' } },
+    {
+      id: 'shape',
+      type: 'transform',
+      config: { expression: '{"greeting": "hello " & input.name, "count": $count(input.items)}' },
+    },
     { id: 'out', type: 'output', config: { expression: 'nodes.shape' } },
   ],
-  edges: [{ source: 'in', target: 'shape' }, { source: 'shape', target: 'out' }],
+  edges: [
+    { source: 'in', target: 'shape' },
+    { source: 'shape', target: 'out' },
+  ],
 };
 
 const create = async (t: TestTenant, graph: { nodes: unknown[]; edges: unknown[] } = GRAPH, name = 'hooked') => {
@@ -45,7 +52,8 @@ const create = async (t: TestTenant, graph: { nodes: unknown[]; edges: unknown[]
   assert.equal(res.status, 201, JSON.stringify(res.body));
   return res.body.workflow.id as string;
 };
-const activate = (t: TestTenant, id: string, body?: unknown) => call(built.app, 'POST', `/api/workflows/${id}/activate`, { key: t.key, body });
+const activate = (t: TestTenant, id: string, body?: unknown) =>
+  call(built.app, 'POST', `/api/workflows/${id}/activate`, { key: t.key, body });
 const secretOf = async (t: TestTenant, id: string) => {
   const res = await activate(t, id);
   assert.equal(res.status, 200, JSON.stringify(res.body));
@@ -56,16 +64,30 @@ const secretOf = async (t: TestTenant, id: string) => {
 /** The two schemes our outgoing webhooks sign with, computed here independently of the server. */
 const standardHeaders = (secret: string, body: string, at = new Date()) => {
   const id = `msg_${randomUUID()}`;
-  return { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new StandardWebhook(secret).sign(id, at, body) };
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+    'webhook-signature': new StandardWebhook(secret).sign(id, at, body),
+  };
 };
-const seedHeaders = (secret: string, body: string) => ({ 'x-webhook-signature': createHmac('sha256', secret).update(body).digest('hex') });
+const seedHeaders = (secret: string, body: string) => ({
+  'x-webhook-signature': createHmac('sha256', secret).update(body).digest('hex'),
+});
 
 /** A POST to the webhook URL over loopback, with the raw body exactly as given. */
 async function hook(id: string, body: string, headers: Record<string, string> = {}): Promise<Res> {
-  const res = await fetch(`${base}/api/workflows/${id}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const res = await fetch(`${base}/api/workflows/${id}/webhook`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
   const text = await res.text();
   let parsed: unknown = text;
-  try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
   return { status: res.status, body: parsed as any, headers: Object.fromEntries(res.headers) };
 }
 const signed = (id: string, secret: string, payload: unknown) => {
@@ -77,8 +99,12 @@ const signed = (id: string, secret: string, payload: unknown) => {
 const asAdmin = (t: TestTenant) => ({ admin: true, headers: { 'x-tenant-id': t.id } });
 const getRun = (t: TestTenant, runId: string) => call(built.app, 'GET', `/api/workflow-runs/${runId}`, asAdmin(t));
 const finished = (t: TestTenant, runId: string) =>
-  waitForState(() => getRun(t, runId), (r) => ['completed', 'failed', 'cancelled'].includes(r.body.run?.status)).then((r) => r.body.run);
-const runCount = async (t: TestTenant, id: string) => (await call(built.app, 'GET', `/api/workflows/${id}/runs?limit=1`, asAdmin(t))).body.total as number;
+  waitForState(
+    () => getRun(t, runId),
+    (r) => ['completed', 'failed', 'cancelled'].includes(r.body.run?.status),
+  ).then((r) => r.body.run);
+const runCount = async (t: TestTenant, id: string) =>
+  (await call(built.app, 'GET', `/api/workflows/${id}/runs?limit=1`, asAdmin(t))).body.total as number;
 
 describe('webhook trigger: activation', () => {
   it('gives the URL and a secret once; activating again keeps the secret; rotating replaces it and the old one stops working', async () => {
@@ -92,7 +118,10 @@ describe('webhook trigger: activation', () => {
     assert.ok(url.endsWith(`/api/workflows/${id}/webhook`), url);
     assert.match(secret, /^whsec_/);
     assert.equal(first.body.workflow.active, true);
-    assert.ok(!JSON.stringify((await call(built.app, 'GET', `/api/workflows/${id}`, { key: team.key })).body).includes(secret), 'the secret is never shown again');
+    assert.ok(
+      !JSON.stringify((await call(built.app, 'GET', `/api/workflows/${id}`, { key: team.key })).body).includes(secret),
+      'the secret is never shown again',
+    );
 
     const again = await activate(team, id);
     assert.equal(again.status, 200);
@@ -132,7 +161,10 @@ describe('webhook trigger: signed calls', () => {
     assert.equal(run.workflow_id, id);
     assert.deepEqual(run.input, payload);
     assert.deepEqual(run.output, { greeting: 'hello ada', count: 3 });
-    assert.deepEqual(run.nodes.map((n: any) => n.state), ['completed', 'completed', 'completed']);
+    assert.deepEqual(
+      run.nodes.map((n: any) => n.state),
+      ['completed', 'completed', 'completed'],
+    );
   });
 
   it('X-Webhook-Signature (hex HMAC of the raw body, bare or sha256=-prefixed) → 202, and the run completes', async () => {
@@ -145,7 +177,9 @@ describe('webhook trigger: signed calls', () => {
     assert.deepEqual(run.input, { items: ['x'], name: 'grace' });
     assert.deepEqual(run.output, { greeting: 'hello grace', count: 1 });
 
-    const prefixed = await hook(id, body, { 'x-webhook-signature': `sha256=${seedHeaders(secret, body)['x-webhook-signature']}` });
+    const prefixed = await hook(id, body, {
+      'x-webhook-signature': `sha256=${seedHeaders(secret, body)['x-webhook-signature']}`,
+    });
     assert.equal(prefixed.status, 202, JSON.stringify(prefixed.body));
   });
 
@@ -153,7 +187,11 @@ describe('webhook trigger: signed calls', () => {
     const before = await runCount(team, id);
     const body = JSON.stringify({ name: 'mallory', items: [] });
 
-    const wrongKey = await hook(id, body, standardHeaders(`whsec_${Buffer.from('not the secret at all, 24b').toString('base64')}`, body));
+    const wrongKey = await hook(
+      id,
+      body,
+      standardHeaders(`whsec_${Buffer.from('not the secret at all, 24b').toString('base64')}`, body),
+    );
     expectError(wrongKey, 401, 'INVALID_SIGNATURE');
     assert.equal(wrongKey.body.success, false);
     assert.match(wrongKey.body.error.message, /webhook-signature does not match/);
@@ -161,13 +199,21 @@ describe('webhook trigger: signed calls', () => {
     const otherBytes = { ...standardHeaders(secret, body) };
     expectError(await hook(id, body.replace('mallory', 'mallorx'), otherBytes), 401, 'INVALID_SIGNATURE');
     expectError(await hook(id, body, { 'x-webhook-signature': 'ab'.repeat(32) }), 401, 'INVALID_SIGNATURE');
-    expectError(await hook(id, body.replace('mallory', 'mallorx'), seedHeaders(secret, body)), 401, 'INVALID_SIGNATURE');
+    expectError(
+      await hook(id, body.replace('mallory', 'mallorx'), seedHeaders(secret, body)),
+      401,
+      'INVALID_SIGNATURE',
+    );
 
     // Correctly signed, but outside the five minutes Standard Webhooks allows: a replay.
     const stale = await hook(id, body, standardHeaders(secret, body, new Date(Date.now() - 6 * 60_000)));
     expectError(stale, 401, 'INVALID_SIGNATURE');
     assert.match(stale.body.error.message, /timestamp/);
-    expectError(await hook(id, body, standardHeaders(secret, body, new Date(Date.now() + 6 * 60_000))), 401, 'INVALID_SIGNATURE');
+    expectError(
+      await hook(id, body, standardHeaders(secret, body, new Date(Date.now() + 6 * 60_000))),
+      401,
+      'INVALID_SIGNATURE',
+    );
 
     const unsigned = await hook(id, body);
     expectError(unsigned, 401, 'INVALID_SIGNATURE');
@@ -185,7 +231,11 @@ describe('webhook trigger: signed calls', () => {
     }
     // Whatever the content type says: the body is read raw and parsed by the trigger.
     const form = 'a=1';
-    expectError(await hook(id, form, { ...standardHeaders(secret, form), 'content-type': 'application/x-www-form-urlencoded' }), 400, 'VALIDATION_ERROR');
+    expectError(
+      await hook(id, form, { ...standardHeaders(secret, form), 'content-type': 'application/x-www-form-urlencoded' }),
+      400,
+      'VALIDATION_ERROR',
+    );
     assert.equal(await runCount(team, id), before);
   });
 
@@ -217,18 +267,22 @@ describe('webhook trigger: signed calls', () => {
 });
 
 describe('webhook trigger: limits and events', () => {
-  it('rate limits calls per workflow at the tenant\'s per-minute limit: 429 RATE_LIMIT_EXCEEDED with Retry-After', async () => {
+  it("rate limits calls per workflow at the tenant's per-minute limit: 429 RATE_LIMIT_EXCEEDED with Retry-After", async () => {
     const t = await makeTenant(built.app, 'enterprise');
     const id = await create(t);
     const secret = await secretOf(t, id);
     const second = await create(t, GRAPH, 'second');
     const secondSecret = await secretOf(t, second);
-    const patched = await call(built.app, 'PATCH', `/api/tenants/${t.id}`, { admin: true, body: { rate_limit_per_minute: 3 } });
+    const patched = await call(built.app, 'PATCH', `/api/tenants/${t.id}`, {
+      admin: true,
+      body: { rate_limit_per_minute: 3 },
+    });
     assert.equal(patched.status, 200, JSON.stringify(patched.body));
     // Refused calls are turned away before the limiter: they do not spend the workflow's budget.
     expectError(await hook(id, '{}'), 401, 'INVALID_SIGNATURE');
     await roomInThisMinute();
-    for (let i = 0; i < 3; i++) assert.equal((await signed(id, secret, { name: `n${i}`, items: [] })).status, 202, `call ${i + 1}`);
+    for (let i = 0; i < 3; i++)
+      assert.equal((await signed(id, secret, { name: `n${i}`, items: [] })).status, 202, `call ${i + 1}`);
     const limited = await signed(id, secret, { name: 'too many', items: [] });
     expectError(limited, 429, 'RATE_LIMIT_EXCEEDED');
     const retryAfter = Number(limited.headers['retry-after']);
@@ -245,20 +299,30 @@ describe('webhook trigger: limits and events', () => {
   it('announces workflow.run.completed and workflow.run.failed to a subscribed outgoing webhook', async () => {
     const rx = await startReceiver();
     receivers.push(rx);
-    const sub = await call(built.app, 'POST', '/api/webhooks', { key: team.key, body: { url: rx.url, events: ['workflow.run.completed', 'workflow.run.failed'] } });
+    const sub = await call(built.app, 'POST', '/api/webhooks', {
+      key: team.key,
+      body: { url: rx.url, events: ['workflow.run.completed', 'workflow.run.failed'] },
+    });
     assert.equal(sub.status, 201, JSON.stringify(sub.body));
     const endpointSecret = sub.body.data.secret as string;
 
     const good = await create(team, GRAPH, 'announced');
     const goodSecret = await secretOf(team, good);
-    const bad = await create(team, {
-      nodes: [
-        { id: 'in', type: 'trigger' },
-        { id: 'boom', type: 'transform', config: { expression: '$error("no " & input.what)' } },
-        { id: 'out', type: 'output', config: { expression: 'nodes.boom' } },
-      ],
-      edges: [{ source: 'in', target: 'boom' }, { source: 'boom', target: 'out' }],
-    }, 'fails');
+    const bad = await create(
+      team,
+      {
+        nodes: [
+          { id: 'in', type: 'trigger' },
+          { id: 'boom', type: 'transform', config: { expression: '$error("no " & input.what)' } },
+          { id: 'out', type: 'output', config: { expression: 'nodes.boom' } },
+        ],
+        edges: [
+          { source: 'in', target: 'boom' },
+          { source: 'boom', target: 'out' },
+        ],
+      },
+      'fails',
+    );
     const badSecret = await secretOf(team, bad);
 
     const ok = await signed(good, goodSecret, { name: 'ev', items: [1] });
@@ -267,7 +331,12 @@ describe('webhook trigger: limits and events', () => {
     assert.equal(ko.status, 202, JSON.stringify(ko.body));
 
     const events = () => rx.received.map((r) => ({ ...r, event: JSON.parse(r.body) }));
-    await waitUntil(() => events().some((e) => e.event.data?.run_id === ok.body.run_id) && events().some((e) => e.event.data?.run_id === ko.body.run_id), 30_000);
+    await waitUntil(
+      () =>
+        events().some((e) => e.event.data?.run_id === ok.body.run_id) &&
+        events().some((e) => e.event.data?.run_id === ko.body.run_id),
+      30_000,
+    );
     const completed = events().find((e) => e.event.data.run_id === ok.body.run_id)!;
     assert.equal(completed.event.event, 'workflow.run.completed');
     assert.equal(completed.event.data.workflow_id, good);
@@ -275,7 +344,10 @@ describe('webhook trigger: limits and events', () => {
     assert.equal(completed.event.data.trigger, 'webhook');
     assert.deepEqual(completed.event.data.output, { greeting: 'hello ev', count: 1 });
     // Signed like every outgoing delivery.
-    assert.equal(completed.headers['x-webhook-signature'], createHmac('sha256', endpointSecret).update(completed.body).digest('hex'));
+    assert.equal(
+      completed.headers['x-webhook-signature'],
+      createHmac('sha256', endpointSecret).update(completed.body).digest('hex'),
+    );
 
     const failed = events().find((e) => e.event.data.run_id === ko.body.run_id)!;
     assert.equal(failed.event.event, 'workflow.run.failed');
@@ -293,9 +365,12 @@ describe('webhook trigger: limits and events', () => {
     const id = await create(free);
     const secret = await secretOf(free, id);
     // 99 runs already today (a hundred real runs would only make the test slow): the next is the 100th.
-    await built.ctx.db.query(SYSTEM,
+    await built.ctx.db.query(
+      SYSTEM,
       `INSERT INTO usage_counters (tenant_id, metric, day, count) VALUES ($1, 'workflow_runs', (now() AT TIME ZONE 'UTC')::date, 99)
-       ON CONFLICT (tenant_id, metric, day) DO UPDATE SET count = 99`, [free.id]);
+       ON CONFLICT (tenant_id, metric, day) DO UPDATE SET count = 99`,
+      [free.id],
+    );
     const hundredth = await signed(id, secret, { name: 'last', items: [] });
     assert.equal(hundredth.status, 202, JSON.stringify(hundredth.body));
     assert.equal((await finished(free, hundredth.body.run_id)).status, 'completed');
@@ -308,13 +383,23 @@ describe('webhook trigger: limits and events', () => {
     const retryAfter = Number(refused.headers['retry-after']);
     assert.ok(retryAfter >= 1 && retryAfter <= 86_400, `Retry-After ${refused.headers['retry-after']}`);
     // Whatever fires it: a manual run is refused the same way.
-    expectError(await call(built.app, 'POST', `/api/workflows/${id}/run`, { key: free.key, body: { input: { name: 'm', items: [] } } }), 429, 'WORKFLOW_RUN_LIMIT_EXCEEDED');
+    expectError(
+      await call(built.app, 'POST', `/api/workflows/${id}/run`, {
+        key: free.key,
+        body: { input: { name: 'm', items: [] } },
+      }),
+      429,
+      'WORKFLOW_RUN_LIMIT_EXCEEDED',
+    );
     assert.equal(await runCount(free, id), 1, 'refused calls leave no run behind');
 
     const usage = await call(built.app, 'GET', '/api/usage', { key: free.key });
     assert.equal(usage.status, 200, JSON.stringify(usage.body));
     const quota = usage.body.data.quotas.find((q: { metric: string }) => q.metric === 'workflow_runs');
-    assert.deepEqual({ used: quota.used, limit: quota.limit, remaining: quota.remaining }, { used: 100, limit: 100, remaining: 0 });
+    assert.deepEqual(
+      { used: quota.used, limit: quota.limit, remaining: quota.remaining },
+      { used: 100, limit: 100, remaining: 0 },
+    );
     assert.ok(Date.parse(quota.resets_at) > Date.now());
   });
 });

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { type FormEvent, useState } from 'react';
 import { signInAsAdmin, signInWithKey, signInWithPassword } from '../auth';
 import { useSession } from '../session';
 import { ErrorBox, Field, Tabs, useAction } from '../ui';
@@ -22,7 +22,11 @@ export function SignIn() {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const s = await action.run(() =>
-      method === 'key' ? signInWithKey(key) : method === 'password' ? signInWithPassword(email, password) : signInAsAdmin(key, tenant.trim() || null),
+      method === 'key'
+        ? signInWithKey(key)
+        : method === 'password'
+          ? signInWithPassword(email, password)
+          : signInAsAdmin(key, tenant.trim() || null),
     );
     if (s) signIn(s);
   };
@@ -30,10 +34,26 @@ export function SignIn() {
   return (
     <main className="signin" id="main">
       <h1>Sign in to ATOM</h1>
-      <Tabs label="Sign-in method" tabs={METHODS} value={method} controls="signin-panel" onChange={(m) => { setMethod(m); action.setError(null); }} />
+      <Tabs
+        label="Sign-in method"
+        tabs={METHODS}
+        value={method}
+        controls="signin-panel"
+        onChange={(m) => {
+          setMethod(m);
+          action.setError(null);
+        }}
+      />
       <form onSubmit={submit} className="card" aria-label="Sign in" id="signin-panel" role="tabpanel">
         {method !== 'password' && (
-          <Field label={method === 'admin' ? 'Admin key' : 'API key'} hint={method === 'key' ? 'Starts with sk-atom. Kept only for this browser tab.' : 'The server\'s ATOM_ADMIN_KEY: reviews marketplace submissions.'}>
+          <Field
+            label={method === 'admin' ? 'Admin key' : 'API key'}
+            hint={
+              method === 'key'
+                ? 'Starts with sk-atom. Kept only for this browser tab.'
+                : "The server's ATOM_ADMIN_KEY: reviews marketplace submissions."
+            }
+          >
             <input type="password" autoComplete="off" required value={key} onChange={(e) => setKey(e.target.value)} />
           </Field>
         )}
@@ -45,15 +65,29 @@ export function SignIn() {
         {method === 'password' && (
           <>
             <Field label="Email">
-              <input type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
+              <input
+                type="email"
+                autoComplete="username"
+                required
+                value={email}
+                onChange={(e) => setEmail(e.target.value)}
+              />
             </Field>
             <Field label="Password">
-              <input type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+              <input
+                type="password"
+                autoComplete="current-password"
+                required
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+              />
             </Field>
           </>
         )}
         <ErrorBox error={action.error} title="Could not sign in" />
-        <button type="submit" disabled={action.busy}>{action.busy ? 'Signing in…' : 'Sign in'}</button>
+        <button type="submit" disabled={action.busy}>
+          {action.busy ? 'Signing in…' : 'Sign in'}
+        </button>
       </form>
     </main>
   );

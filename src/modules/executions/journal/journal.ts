@@ -16,7 +16,10 @@ export class Superseded extends Error {}
  * journal belongs to a leased run (an execution): null when the lease is gone, else whether the
  * quota admitted the call.
  */
-export type LeasedStart = (s: Omit<repo.NewStep, 'status' | 'digest' | 'approvalId'>, quota: repo.Quota) => Promise<{ held: boolean; started: boolean }>;
+export type LeasedStart = (
+  s: Omit<repo.NewStep, 'status' | 'digest' | 'approvalId'>,
+  quota: repo.Quota,
+) => Promise<{ held: boolean; started: boolean }>;
 
 export const digestOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 
@@ -86,7 +89,8 @@ export class Journal {
       if (this.pending === held) this.pending = null;
       return out;
     } catch (err) {
-      if (isUniqueViolation(err)) throw new Superseded(`another attempt wrote step ${this.cursor} of ${this.runId} first`);
+      if (isUniqueViolation(err))
+        throw new Superseded(`another attempt wrote step ${this.cursor} of ${this.runId} first`);
       throw err;
     }
   }
@@ -105,7 +109,11 @@ export class Journal {
   }
 
   /** A step written once, already finished (a recalled memory, a refused tool call). */
-  private async insertFinished(ex: Executor, s: Omit<repo.NewStep, 'traceLen' | 'status'>, end: Omit<repo.StepEnd, 'traceLen'>) {
+  private async insertFinished(
+    ex: Executor,
+    s: Omit<repo.NewStep, 'traceLen' | 'status'>,
+    end: Omit<repo.StepEnd, 'traceLen'>,
+  ) {
     await this.insert(ex, { ...s, status: 'started' });
     await this.finish(ex, s.stepNo, end);
   }
@@ -116,7 +124,9 @@ export class Journal {
     if (prior?.status === 'completed') return (prior.result as { value: T }).value;
     const value = await compute();
     const end = { status: 'completed' as const, result: { value: value as unknown }, error: null, durationMs: 0 };
-    await this.write((ex) => (prior ? this.finish(ex, no, end) : this.insertFinished(ex, { stepNo: no, kind: 'recall', name }, end)));
+    await this.write((ex) =>
+      prior ? this.finish(ex, no, end) : this.insertFinished(ex, { stepNo: no, kind: 'recall', name }, end),
+    );
     return value;
   }
 
@@ -126,8 +136,11 @@ export class Journal {
    * A step that started but never finished (the process died) acts again.
    */
   async act<T extends Record<string, unknown>>(
-    kind: repo.StepKind, name: string, request: { summary: unknown; digest: string },
-    run: () => Promise<T>, settle: (ex: Executor, out: T) => Promise<Record<string, number> | null>,
+    kind: repo.StepKind,
+    name: string,
+    request: { summary: unknown; digest: string },
+    run: () => Promise<T>,
+    settle: (ex: Executor, out: T) => Promise<Record<string, number> | null>,
   ): Promise<T> {
     const { no, prior } = this.next(kind, name);
     if (prior && prior.digest !== request.digest) {
@@ -137,27 +150,50 @@ export class Journal {
       );
     }
     if (prior?.status === 'completed') return prior.result as T;
-    await this.write((ex) => (prior
-      ? this.restart(ex, no)
-      : this.insert(ex, { stepNo: no, kind, name, status: 'started', request: request.summary, digest: request.digest })));
+    await this.write((ex) =>
+      prior
+        ? this.restart(ex, no)
+        : this.insert(ex, {
+            stepNo: no,
+            kind,
+            name,
+            status: 'started',
+            request: request.summary,
+            digest: request.digest,
+          }),
+    );
     const started = Date.now();
     let out: T;
     try {
       out = await run();
     } catch (err) {
       const error = (err as Error).message;
-      await this.write((ex) => this.finish(ex, no, { status: 'failed', result: null, error, durationMs: Date.now() - started }));
+      await this.write((ex) =>
+        this.finish(ex, no, { status: 'failed', result: null, error, durationMs: Date.now() - started }),
+      );
       throw err;
     }
     await this.write(async (ex) => {
       const usage = await settle(ex, out);
-      await this.finish(ex, no, { status: 'completed', result: out, error: null, usage, durationMs: Date.now() - started });
+      await this.finish(ex, no, {
+        status: 'completed',
+        result: out,
+        error: null,
+        usage,
+        durationMs: Date.now() - started,
+      });
     });
     return out;
   }
 
   /** Writes a tool call that will not run: governance denied it, or the quota is spent. */
-  recordRefusal(no: number, name: string, args: unknown, result: Record<string, unknown>, error: string): Promise<void> {
+  recordRefusal(
+    no: number,
+    name: string,
+    args: unknown,
+    result: Record<string, unknown>,
+    error: string,
+  ): Promise<void> {
     const end = { status: 'failed' as const, result, error, durationMs: 0 };
     return this.write((ex) => this.insertFinished(ex, { stepNo: no, kind: 'tool', name, request: args }, end));
   }
@@ -169,10 +205,18 @@ export class Journal {
    * its quota (`quota`, the same counter `admit` consumes); a refused one is then written as below.
    */
   async startTool(
-    no: number, name: string, args: unknown, prior: repo.StepRow | null, admit: (ex: Executor) => Promise<string | null>, quota?: repo.Quota,
+    no: number,
+    name: string,
+    args: unknown,
+    prior: repo.StepRow | null,
+    admit: (ex: Executor) => Promise<string | null>,
+    quota?: repo.Quota,
   ): Promise<string | null> {
     if (!prior && !this.pending && quota && this.leasedStart) {
-      const r = await this.leasedStart({ stepNo: no, kind: 'tool', name, request: args, traceLen: this.traceLen() }, quota).catch((err) => {
+      const r = await this.leasedStart(
+        { stepNo: no, kind: 'tool', name, request: args, traceLen: this.traceLen() },
+        quota,
+      ).catch((err) => {
         if (isUniqueViolation(err)) throw new Superseded(`another attempt wrote step ${no} of ${this.runId} first`);
         throw err;
       });
@@ -202,9 +246,24 @@ export class Journal {
    * again on resume, with the same idempotency key. `record` (the tool provider's record of the
    * call: a skill run) is written with it.
    */
-  finishTool(no: number, r: { ok: boolean; output: unknown; error?: string }, durationMs: number, record?: (ex: Executor) => Promise<void>): void {
+  finishTool(
+    no: number,
+    r: { ok: boolean; output: unknown; error?: string },
+    durationMs: number,
+    record?: (ex: Executor) => Promise<void>,
+  ): void {
     const status = r.ok ? ('completed' as const) : ('failed' as const);
-    this.pending = { no, end: { status, result: { output: r.output ?? null }, error: r.error ?? null, durationMs, traceLen: this.traceLen() }, record };
+    this.pending = {
+      no,
+      end: {
+        status,
+        result: { output: r.output ?? null },
+        error: r.error ?? null,
+        durationMs,
+        traceLen: this.traceLen(),
+      },
+      record,
+    };
   }
 
   /** Writes the tool call's end still held, in the caller's transaction (which keeps the trace beside it). */
@@ -231,11 +290,16 @@ export class Journal {
  * also writes the execution's reasoning trace, and is refused once another attempt has claimed it.
  */
 export function executionJournal(
-  ctx: AppContext, e: { tenant_id: string; id: string; attempts: number }, rows: repo.StepRow[], trace: { steps: TraceStep[] },
+  ctx: AppContext,
+  e: { tenant_id: string; id: string; attempts: number },
+  rows: repo.StepRow[],
+  trace: { steps: TraceStep[] },
 ): Journal {
   const keepTrace = async (ex: Executor) => {
-    if (!(await saveTrace(ex, e.tenant_id, e.id, e.attempts, trace.steps))) throw new Superseded('another attempt took this run over');
+    if (!(await saveTrace(ex, e.tenant_id, e.id, e.attempts, trace.steps)))
+      throw new Superseded('another attempt took this run over');
   };
-  const leasedStart: LeasedStart = (s, quota) => repo.startLeased(ctx.db.as(e.tenant_id), e.tenant_id, e.id, e.attempts, trace.steps, s, quota);
+  const leasedStart: LeasedStart = (s, quota) =>
+    repo.startLeased(ctx.db.as(e.tenant_id), e.tenant_id, e.id, e.attempts, trace.steps, s, quota);
   return new Journal(ctx, e.tenant_id, e.id, rows, keepTrace, () => trace.steps.length, leasedStart);
 }

@@ -2,7 +2,14 @@ import type { Executor } from '../../../platform/db/index.js';
 
 export type StepKind = 'model' | 'tool' | 'recall' | 'node';
 export type StepStatus =
-  'started' | 'completed' | 'failed' | 'awaiting_approval' | 'approved' | 'rejected' | 'skipped' | 'cancelled';
+  | 'started'
+  | 'completed'
+  | 'failed'
+  | 'awaiting_approval'
+  | 'approved'
+  | 'rejected'
+  | 'skipped'
+  | 'cancelled';
 
 export interface StepRow {
   step_no: number;
@@ -93,7 +100,10 @@ export async function insert(ex: Executor, tenantId: string, runId: string, s: N
 }
 
 /** A daily quota a step counts against: today's counter of `metric`, up to `limit` (null: unlimited). */
-export interface Quota { metric: string; limit: number | null }
+export interface Quota {
+  metric: string;
+  limit: number | null;
+}
 
 /**
  * A tool call's start in one statement, for the attempt that holds the execution's lease
@@ -103,7 +113,13 @@ export interface Quota { metric: string; limit: number | null }
  * trace was written). Fails with a unique violation if the step was already written.
  */
 export async function startLeased(
-  ex: Executor, tenantId: string, runId: string, attempt: number, trace: unknown[], s: Omit<NewStep, 'status' | 'digest' | 'approvalId'>, quota: Quota,
+  ex: Executor,
+  tenantId: string,
+  runId: string,
+  attempt: number,
+  trace: unknown[],
+  s: Omit<NewStep, 'status' | 'digest' | 'approvalId'>,
+  quota: Quota,
 ): Promise<{ held: boolean; started: boolean }> {
   const [row] = await ex.query<{ held: boolean; started: boolean }>(
     `WITH lease AS (
@@ -120,8 +136,19 @@ export async function startLeased(
        RETURNING 1
      )
      SELECT EXISTS (SELECT 1 FROM lease) AS held, EXISTS (SELECT 1 FROM step) AS started`,
-    [tenantId, runId, attempt, JSON.stringify(trace), quota.metric, quota.limit, s.stepNo, s.kind, s.name,
-      s.request === undefined ? null : JSON.stringify(s.request), s.traceLen],
+    [
+      tenantId,
+      runId,
+      attempt,
+      JSON.stringify(trace),
+      quota.metric,
+      quota.limit,
+      s.stepNo,
+      s.kind,
+      s.name,
+      s.request === undefined ? null : JSON.stringify(s.request),
+      s.traceLen,
+    ],
   );
   return row!;
 }
@@ -247,7 +274,14 @@ export async function runAwaiting(ex: Executor, tenantId: string, executionId: s
  * A run that ended with a tool's large output as its result: the tool's journal step now refers to
  * the execution's result instead of holding a second copy (a finished run never replays).
  */
-export async function referToResult(ex: Executor, tenantId: string, runId: string, output: unknown, ref: string, bytes: number): Promise<void> {
+export async function referToResult(
+  ex: Executor,
+  tenantId: string,
+  runId: string,
+  output: unknown,
+  ref: string,
+  bytes: number,
+): Promise<void> {
   await ex.query(
     `UPDATE journal_steps SET result = jsonb_build_object('output', jsonb_build_object('$ref', $4::text, 'bytes', $5::int))
       WHERE tenant_id = $1 AND run_id = $2 AND kind = 'tool' AND status = 'completed' AND result->'output' = $3::jsonb`,

@@ -6,7 +6,9 @@ const Maybe = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t,
 
 export const JournalStep = Type.Object({
   step_no: Type.Integer(),
-  kind: Type.String({ description: 'model (a turn of the model), tool (a tool call) or recall (memory read once per run)' }),
+  kind: Type.String({
+    description: 'model (a turn of the model), tool (a tool call) or recall (memory read once per run)',
+  }),
   name: Type.String({ description: 'The model, the tool, or what was recalled' }),
   status: Type.String({ description: 'started, completed, failed, awaiting_approval, approved or rejected' }),
   idempotency_key: Type.Union([Type.String(), Type.Null()], {

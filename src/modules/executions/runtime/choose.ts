@@ -8,11 +8,32 @@ import type { ToolDef } from '../../../platform/tools.js';
  * Words are compared after a light stemmer, so validate/validator/validation, statistic(s) and
  * score/scorer/scoring meet.
  */
-const STOP = new Set(('a an and are as at be by do for from has have i if in into is it its me my no not of on or our so than that the then this to up us was we were will with you your ' +
-  'please can could would should give let make run use just also some any all these those what which how who').split(' '));
+const STOP = new Set(
+  (
+    'a an and are as at be by do for from has have i if in into is it its me my no not of on or our so than that the then this to up us was we were will with you your ' +
+    'please can could would should give let make run use just also some any all these those what which how who'
+  ).split(' '),
+);
 
 /** Derivational endings, longest first; one is removed, leaving a stem of three letters or more. */
-const ENDINGS = ['ization', 'ation', 'ator', 'ness', 'ment', 'able', 'ible', 'ify', 'ing', 'ity', 'ate', 'ive', 'ic', 'al', 'er', 'ed'];
+const ENDINGS = [
+  'ization',
+  'ation',
+  'ator',
+  'ness',
+  'ment',
+  'able',
+  'ible',
+  'ify',
+  'ing',
+  'ity',
+  'ate',
+  'ive',
+  'ic',
+  'al',
+  'er',
+  'ed',
+];
 
 export function stem(word: string): string {
   let w = word.toLowerCase();
@@ -57,15 +78,21 @@ export function scoreTool(text: string, tool: ToolDef): Candidate {
     else if (description.has(w)) hits.description.push(w);
   }
   return {
-    tool, score: 3 * hits.name.length + 2 * hits.tag.length + hits.description.length,
-    name_hits: hits.name, tag_hits: hits.tag, description_hits: hits.description,
+    tool,
+    score: 3 * hits.name.length + 2 * hits.tag.length + hits.description.length,
+    name_hits: hits.name,
+    tag_hits: hits.tag,
+    description_hits: hits.description,
     name_share: name.size ? hits.name.length / name.size : 0,
     qualifies: hits.name.length > 0 || hits.tag.length + hits.description.length >= 2,
   };
 }
 
 const order = (a: Candidate, b: Candidate) =>
-  b.score - a.score || b.name_hits.length - a.name_hits.length || cmp(a.tool.title, b.tool.title) || cmp(a.tool.name, b.tool.name);
+  b.score - a.score ||
+  b.name_hits.length - a.name_hits.length ||
+  cmp(a.tool.title, b.tool.title) ||
+  cmp(a.tool.name, b.tool.name);
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
@@ -76,7 +103,10 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 export function chooseTool(task: string, tools: ToolDef[]): { ranked: Candidate[]; scoredOn: string } {
   const head = instruction(task).trim();
   for (const text of head && head !== task.trim() ? [head, task] : [task]) {
-    const ranked = tools.map((t) => scoreTool(text, t)).filter((c) => c.qualifies).sort(order);
+    const ranked = tools
+      .map((t) => scoreTool(text, t))
+      .filter((c) => c.qualifies)
+      .sort(order);
     if (ranked.length) return { ranked, scoredOn: text };
   }
   return { ranked: [], scoredOn: task };

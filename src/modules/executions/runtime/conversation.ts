@@ -23,12 +23,19 @@ function wellFormed(raw: unknown): ChatMessage | null {
   }
   if (m.role !== 'assistant') return null;
   const calls = Array.isArray(m.tool_calls)
-    ? m.tool_calls.filter((c): c is ToolCallRequest => !!c && typeof c.id === 'string'
-      && typeof c.function?.name === 'string' && typeof c.function?.arguments === 'string')
+    ? m.tool_calls.filter(
+        (c): c is ToolCallRequest =>
+          !!c &&
+          typeof c.id === 'string' &&
+          typeof c.function?.name === 'string' &&
+          typeof c.function?.arguments === 'string',
+      )
     : [];
   if (content === null && calls.length === 0) return null;
   const clean = calls.map((c) => ({
-    id: c.id, type: 'function' as const, function: { name: c.function.name, arguments: c.function.arguments },
+    id: c.id,
+    type: 'function' as const,
+    function: { name: c.function.name, arguments: c.function.arguments },
   }));
   return { role: 'assistant', content, ...(clean.length ? { tool_calls: clean } : {}) };
 }
@@ -48,7 +55,9 @@ function close(x: ChatMessage[], open: Set<string>): ChatMessage[] {
 function exchanges(raw: unknown): ChatMessage[][] {
   const out: ChatMessage[][] = [];
   let open = new Set<string>();
-  const closeLast = () => { if (out.length) out[out.length - 1] = close(out.at(-1)!, open); };
+  const closeLast = () => {
+    if (out.length) out[out.length - 1] = close(out.at(-1)!, open);
+  };
   for (const m of (Array.isArray(raw) ? raw : []).map(wellFormed)) {
     if (!m) continue;
     if (m.role === 'user') {
@@ -82,10 +91,15 @@ export function trimHistory(raw: unknown, budget: number): ChatMessage[] {
 /** Fields that steer ATOM itself (chat plumbing, `async`), not the task. */
 const PRIVATE_CONTEXT = new Set(['history', 'session_id']);
 const PRIVATE_PARAMETERS = new Set(['async']);
-const without = (o: Record<string, unknown>, keys: Set<string>) => Object.fromEntries(Object.entries(o).filter(([k]) => !keys.has(k)));
+const without = (o: Record<string, unknown>, keys: Set<string>) =>
+  Object.fromEntries(Object.entries(o).filter(([k]) => !keys.has(k)));
 
 /** The task as the user's message; other context and parameters follow it as JSON. */
-export function userMessage(task: string, context: Record<string, unknown>, parameters: Record<string, unknown>): ChatMessage {
+export function userMessage(
+  task: string,
+  context: Record<string, unknown>,
+  parameters: Record<string, unknown>,
+): ChatMessage {
   const extra = { ...without(context, PRIVATE_CONTEXT), ...without(parameters, PRIVATE_PARAMETERS) };
   return { role: 'user', content: Object.keys(extra).length ? `${task}\n\nContext: ${JSON.stringify(extra)}` : task };
 }
@@ -97,11 +111,15 @@ export function userMessage(task: string, context: Record<string, unknown>, para
 export function conversationOf(steps: StepRow[]): ChatMessage[] {
   const models = steps.filter((s) => s.kind === 'model' && s.status === 'completed');
   const out: ChatMessage[] = [];
-  for (const s of models) out.push(...(((s.request as { messages_added?: ChatMessage[] } | null)?.messages_added) ?? []));
+  for (const s of models) out.push(...((s.request as { messages_added?: ChatMessage[] } | null)?.messages_added ?? []));
   const last = models.at(-1)?.result as { message?: ChatMessage } | undefined;
   if (last?.message) {
     const calls = last.message.tool_calls ?? [];
-    out.push({ role: 'assistant', content: last.message.content ?? null, ...(calls.length ? { tool_calls: calls } : {}) });
+    out.push({
+      role: 'assistant',
+      content: last.message.content ?? null,
+      ...(calls.length ? { tool_calls: calls } : {}),
+    });
   }
   return out;
 }

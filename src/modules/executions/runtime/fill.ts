@@ -30,16 +30,34 @@ const typesOf = (s: unknown): string[] => {
   return typeof t === 'string' ? [t] : Array.isArray(t) ? t.filter((x): x is string => typeof x === 'string') : [];
 };
 const labelOf = (props: Record<string, unknown>, n: string) => `${n} (${typesOf(props[n]).join(' or ') || 'any'})`;
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 const parseJson = (s: string): unknown => {
-  try { return JSON.parse(s); } catch { return undefined; }
+  try {
+    return JSON.parse(s);
+  } catch {
+    return undefined;
+  }
 };
 
 function toType(type: string, v: unknown): unknown {
   switch (type) {
-    case 'string': return typeof v === 'string' ? (v.trim() ? v : undefined) : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
-    case 'number': case 'integer': {
-      const n = typeof v === 'number' ? v : typeof v === 'string' && /^[-+]?(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?$/i.test(v.trim()) ? Number(v) : NaN;
+    case 'string':
+      return typeof v === 'string'
+        ? v.trim()
+          ? v
+          : undefined
+        : typeof v === 'number' || typeof v === 'boolean'
+          ? String(v)
+          : undefined;
+    case 'number':
+    case 'integer': {
+      const n =
+        typeof v === 'number'
+          ? v
+          : typeof v === 'string' && /^[-+]?(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?$/i.test(v.trim())
+            ? Number(v)
+            : NaN;
       return Number.isFinite(n) && (type === 'number' || Number.isInteger(n)) ? n : undefined;
     }
     case 'boolean': {
@@ -47,9 +65,16 @@ function toType(type: string, v: unknown): unknown {
       const s = typeof v === 'string' ? v.trim().toLowerCase() : '';
       return s === 'true' || s === 'yes' ? true : s === 'false' || s === 'no' ? false : undefined;
     }
-    case 'array': { const a = typeof v === 'string' ? parseJson(v) : v; return Array.isArray(a) ? a : undefined; }
-    case 'object': { const o = typeof v === 'string' ? parseJson(v) : v; return isPlainObject(o) ? o : undefined; }
-    default: return undefined;
+    case 'array': {
+      const a = typeof v === 'string' ? parseJson(v) : v;
+      return Array.isArray(a) ? a : undefined;
+    }
+    case 'object': {
+      const o = typeof v === 'string' ? parseJson(v) : v;
+      return isPlainObject(o) ? o : undefined;
+    }
+    default:
+      return undefined;
   }
 }
 
@@ -99,7 +124,7 @@ export function jsonObjectIn(text: string): { value: Record<string, unknown>; st
 /** A pair's value: trimmed, without trailing `,` `;` or `and` (separators between pairs), unquoted. */
 function clean(raw: string): string {
   let v = raw.trim();
-  for (let prev = ''; prev !== v;) {
+  for (let prev = ''; prev !== v; ) {
     prev = v;
     if (v.endsWith(',') || v.endsWith(';')) v = v.slice(0, -1).trimEnd();
     else if (/\sand$/i.test(v)) v = v.slice(0, -3).trimEnd();
@@ -113,7 +138,10 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** `key: value` and `key=value` pairs for the given keys, in text order. */
 export function pairsIn(text: string, keys: string[]): [string, string][] {
   if (keys.length === 0) return [];
-  const alt = [...keys].sort((a, b) => b.length - a.length).map(escapeRe).join('|');
+  const alt = [...keys]
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRe)
+    .join('|');
   const hits = [...text.matchAll(new RegExp(`(?<![\\w])(${alt})\\s*[:=]`, 'gi'))];
   return hits.map((m, i): [string, string] => {
     const end = i + 1 < hits.length ? hits[i + 1].index! : text.length;
@@ -127,7 +155,12 @@ function fallbackText(task: string): { text: string; source: Source } {
   return colon >= 0 ? { text: clean(task.slice(colon + 1)), source: 'colon' } : { text: clean(task), source: 'task' };
 }
 
-export function fillInputs(schema: Schema, task: string, context: Record<string, unknown>, parameters: Record<string, unknown>): Filled {
+export function fillInputs(
+  schema: Schema,
+  task: string,
+  context: Record<string, unknown>,
+  parameters: Record<string, unknown>,
+): Filled {
   const props = isPlainObject(schema.properties) ? schema.properties : {};
   const names = Object.keys(props).filter((n) => n !== '__proto__');
   const byLower = new Map(names.map((n) => [n.toLowerCase(), n]));
@@ -148,14 +181,17 @@ export function fillInputs(schema: Schema, task: string, context: Record<string,
   for (const [k, v] of pairsIn(rest, names)) offer('text', k, v);
   for (const [k, v] of Object.entries(parameters)) offer('parameters', k, v);
   for (const [k, v] of Object.entries(context)) offer('context', k, v);
-  const required = (Array.isArray(schema.required) ? schema.required : []).filter((n): n is string => typeof n === 'string');
+  const required = (Array.isArray(schema.required) ? schema.required : []).filter(
+    (n): n is string => typeof n === 'string',
+  );
   const strings = required.filter((n) => typesOf(props[n]).includes('string'));
   if (strings.length === 1 && !(strings[0] in inputs)) {
     const { text, source } = fallbackText(task);
     offer(source, strings[0], text);
   }
   return {
-    inputs, sources,
+    inputs,
+    sources,
     missing: required.filter((n) => !(n in inputs)).map((n) => labelOf(props, n)),
     nothing: names.length > 0 && required.length === 0 && Object.keys(inputs).length === 0,
     guessed: Object.values(sources).some((s) => s === 'colon' || s === 'task'),
@@ -164,8 +200,11 @@ export function fillInputs(schema: Schema, task: string, context: Record<string,
 
 /** Why a skill cannot run with what was found, or null when it can. */
 export function missingMessage(title: string, schema: Schema, filled: Filled): string | null {
-  if (filled.missing.length) return `${title} needs its input${filled.missing.length > 1 ? 's' : ''}: ${filled.missing.join(', ')}`;
+  if (filled.missing.length)
+    return `${title} needs its input${filled.missing.length > 1 ? 's' : ''}: ${filled.missing.join(', ')}`;
   if (!filled.nothing) return null;
   const props = schema.properties as Record<string, unknown>;
-  return `${title} needs at least one of its inputs: ${Object.keys(props).map((n) => labelOf(props, n)).join(', ')}`;
+  return `${title} needs at least one of its inputs: ${Object.keys(props)
+    .map((n) => labelOf(props, n))
+    .join(', ')}`;
 }

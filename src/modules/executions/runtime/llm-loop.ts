@@ -1,6 +1,13 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import type { Executor } from '../../../platform/db/index.js';
-import type { ChatMessage, ChatResult, LlmProvider, ToolCallRequest, ToolSpec, Usage } from '../../../platform/llm/provider.js';
+import type {
+  ChatMessage,
+  ChatResult,
+  LlmProvider,
+  ToolCallRequest,
+  ToolSpec,
+  Usage,
+} from '../../../platform/llm/provider.js';
 import type { ToolDef } from '../../../platform/tools.js';
 import { digestOf, type Journal } from '../journal/journal.js';
 import { trimHistory, userMessage } from './conversation.js';
@@ -68,7 +75,9 @@ function parseArguments(tool: ToolDef, raw: string): { args: Record<string, unkn
   try {
     args = JSON.parse(raw || '{}');
   } catch (e) {
-    return { error: `arguments were not valid JSON (${(e as Error).message}); send a JSON object matching the tool's parameters` };
+    return {
+      error: `arguments were not valid JSON (${(e as Error).message}); send a JSON object matching the tool's parameters`,
+    };
   }
   if (!args || typeof args !== 'object' || Array.isArray(args)) return { error: 'arguments must be a JSON object' };
   const validate = validatorFor(tool);
@@ -79,7 +88,12 @@ function parseArguments(tool: ToolDef, raw: string): { args: Record<string, unkn
   return { args: args as Record<string, unknown> };
 }
 
-async function answerCall(call: ToolCallRequest, tools: Map<string, ToolDef>, gate: ToolGate, signal: AbortSignal): Promise<string> {
+async function answerCall(
+  call: ToolCallRequest,
+  tools: Map<string, ToolDef>,
+  gate: ToolGate,
+  signal: AbortSignal,
+): Promise<string> {
   const { name, arguments: raw } = call.function;
   const tool = tools.get(name);
   if (!tool) return JSON.stringify({ error: `unknown tool '${name}'; the tools are: ${[...tools.keys()].join(', ')}` });
@@ -87,26 +101,41 @@ async function answerCall(call: ToolCallRequest, tools: Map<string, ToolDef>, ga
   if ('error' in parsed) return JSON.stringify(parsed);
   const res = await gate.call(tool, parsed.args, signal);
   const text = JSON.stringify(res.ok ? { output: res.output } : { error: res.error });
-  return text.length > TOOL_ANSWER_CHARS ? `${text.slice(0, TOOL_ANSWER_CHARS)}… [cut at ${TOOL_ANSWER_CHARS} characters]` : text;
+  return text.length > TOOL_ANSWER_CHARS
+    ? `${text.slice(0, TOOL_ANSWER_CHARS)}… [cut at ${TOOL_ANSWER_CHARS} characters]`
+    : text;
 }
 
 function firstMessages(req: LlmRequest): ChatMessage[] {
   return [
-    { role: 'system', content: [req.system, ...(req.recall.length ? ['Relevant past episodes:', ...req.recall] : [])].join('\n') },
+    {
+      role: 'system',
+      content: [req.system, ...(req.recall.length ? ['Relevant past episodes:', ...req.recall] : [])].join('\n'),
+    },
     ...trimHistory(req.context.history, req.historyTokens),
     userMessage(req.task, req.context, req.parameters),
   ];
 }
 
 /** Where the conversation stands before turn `n`: `messages[fresh…]` were added since the last turn. */
-interface TurnState { n: number; messages: ChatMessage[]; fresh: number; specs: ToolSpec[] }
+interface TurnState {
+  n: number;
+  messages: ChatMessage[];
+  fresh: number;
+  specs: ToolSpec[];
+}
 
 /**
  * One model turn, a step of the journal: answered from it when it finished before (no tokens
  * spent, no cap to check), else asked (streaming each piece of the answer) and written with its
  * token usage.
  */
-async function turn(llm: LlmProvider, req: LlmRequest, deps: LoopDeps, { n, messages, fresh, specs }: TurnState): Promise<ChatResult> {
+async function turn(
+  llm: LlmProvider,
+  req: LlmRequest,
+  deps: LoopDeps,
+  { n, messages, fresh, specs }: TurnState,
+): Promise<ChatResult> {
   const summary = { message_count: messages.length, messages_added: messages.slice(fresh) };
   const request = { summary, digest: digestOf({ messages, tools: specs }) };
   const ask = async () => {
@@ -132,22 +161,36 @@ async function turn(llm: LlmProvider, req: LlmRequest, deps: LoopDeps, { n, mess
 export async function runLlm(llm: LlmProvider, req: LlmRequest, deps: LoopDeps): Promise<LoopOutcome> {
   const { gate, trace } = deps;
   const byWire = new Map(req.tools.map((t) => [wireName(t.name), t]));
-  const specs = req.tools.map((t) => ({ name: wireName(t.name), description: t.description, parameters: t.input_schema }));
+  const specs = req.tools.map((t) => ({
+    name: wireName(t.name),
+    description: t.description,
+    parameters: t.input_schema,
+  }));
   const messages = firstMessages(req);
   let fresh = messages.length - 1;
   trace.add('plan', {
-    planner: `LLM ${llm.model} (${llm.name})`, tools_offered: specs.map((s) => s.name),
-    max_turns: req.maxTurns, history_messages: messages.length - 2,
+    planner: `LLM ${llm.model} (${llm.name})`,
+    tools_offered: specs.map((s) => s.name),
+    max_turns: req.maxTurns,
+    history_messages: messages.length - 2,
   });
   for (let n = 1; n <= req.maxTurns; n++) {
     if (req.signal.aborted) throw req.signal.reason;
     const reply = await turn(llm, req, deps, { n, messages, fresh, specs });
     fresh = messages.length;
     const calls = reply.message.tool_calls ?? [];
-    messages.push({ role: 'assistant', content: reply.message.content ?? null, ...(calls.length ? { tool_calls: calls } : {}) });
+    messages.push({
+      role: 'assistant',
+      content: reply.message.content ?? null,
+      ...(calls.length ? { tool_calls: calls } : {}),
+    });
     trace.add('llm', {
-      turn: n, content: reply.message.content ?? null, tool_calls: calls.map((c) => c.function.name),
-      finish_reason: reply.finish_reason, usage: reply.usage ?? null, streamed: reply.streamed ?? false,
+      turn: n,
+      content: reply.message.content ?? null,
+      tool_calls: calls.map((c) => c.function.name),
+      finish_reason: reply.finish_reason,
+      usage: reply.usage ?? null,
+      streamed: reply.streamed ?? false,
     });
     if (calls.length === 0) return finalAnswer(reply, gate, trace);
     for (const call of calls) {

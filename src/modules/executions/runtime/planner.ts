@@ -1,10 +1,10 @@
 import type { ToolDef } from '../../../platform/tools.js';
 import { declinedActions } from '../../governance/verbs.js';
-import { chooseTool, type Candidate } from './choose.js';
+import { inlineOrRef } from '../stored.js';
+import { type Candidate, chooseTool } from './choose.js';
 import { fillInputs, missingMessage } from './fill.js';
 import type { ToolGate } from './gate.js';
 import type { Trace } from './trace.js';
-import { inlineOrRef } from '../stored.js';
 
 /**
  * The embedded default when no LLM is configured: a deterministic planner that does one useful
@@ -20,7 +20,11 @@ import { inlineOrRef } from '../stored.js';
  * rounded to 3 decimals; 0 when no skill matched, an input was missing, or the call failed or
  * returned nothing. E.g. "Convert this CSV to JSON: name,age\nAda,36" → (0.5 + 0.5 × 2/2) × 0.8 = 0.8.
  */
-export interface PlanOutcome { result: Record<string, unknown>; confidence: number; success: boolean }
+export interface PlanOutcome {
+  result: Record<string, unknown>;
+  confidence: number;
+  success: boolean;
+}
 
 const PLANNER = 'embedded deterministic planner (no LLM configured: set ATOM_LLM_BASE_URL to use a model)';
 
@@ -37,7 +41,10 @@ export function isEmptyOutput(v: unknown): boolean {
 }
 
 const candidateView = (c: Candidate) => ({
-  skill: c.tool.title, tool: c.tool.name, score: c.score, name_share: Math.round(c.name_share * 1000) / 1000,
+  skill: c.tool.title,
+  tool: c.tool.name,
+  score: c.score,
+  name_share: Math.round(c.name_share * 1000) / 1000,
   matched: { name: c.name_hits, tags: c.tag_hits, description: c.description_hits },
 });
 
@@ -47,30 +54,64 @@ function fail(trace: Trace, summary: string, extra: Record<string, unknown>): Pl
 }
 
 export async function runPlanner(
-  req: { task: string; context: Record<string, unknown>; parameters: Record<string, unknown>; tools: ToolDef[]; signal: AbortSignal; progress: (n: number) => void },
+  req: {
+    task: string;
+    context: Record<string, unknown>;
+    parameters: Record<string, unknown>;
+    tools: ToolDef[];
+    signal: AbortSignal;
+    progress: (n: number) => void;
+  },
   gate: ToolGate,
   trace: Trace,
 ): Promise<PlanOutcome> {
   // "Do not delete anything; just list my files": a tool for an action the task declines is not a candidate.
   const declined = new Set(declinedActions(req.task, gate.actions));
-  const { ranked, scoredOn } = chooseTool(req.task, req.tools.filter((t) => !declined.has(t.action)));
+  const { ranked, scoredOn } = chooseTool(
+    req.task,
+    req.tools.filter((t) => !declined.has(t.action)),
+  );
   const best = ranked[0];
-  trace.add('plan', { planner: PLANNER, scored_on: scoredOn, chosen: best?.tool.title ?? null, candidates: ranked.slice(0, 5).map(candidateView), ...(declined.size ? { declined_actions: [...declined] } : {}) });
-  if (!best) return fail(trace, 'No installed skill matches this task.', { details: { available_skills: req.tools.map((t) => t.title) } });
+  trace.add('plan', {
+    planner: PLANNER,
+    scored_on: scoredOn,
+    chosen: best?.tool.title ?? null,
+    candidates: ranked.slice(0, 5).map(candidateView),
+    ...(declined.size ? { declined_actions: [...declined] } : {}),
+  });
+  if (!best)
+    return fail(trace, 'No installed skill matches this task.', {
+      details: { available_skills: req.tools.map((t) => t.title) },
+    });
   const { tool } = best;
   const filled = fillInputs(tool.input_schema, req.task, req.context, req.parameters);
-  trace.add('inputs', { skill: tool.title, tool: tool.name, inputs: filled.inputs, sources: filled.sources, missing: filled.missing });
+  trace.add('inputs', {
+    skill: tool.title,
+    tool: tool.name,
+    inputs: filled.inputs,
+    sources: filled.sources,
+    missing: filled.missing,
+  });
   const base = { skill: tool.title, inputs: filled.inputs };
   const missing = missingMessage(tool.title, tool.input_schema, filled);
   if (missing) return fail(trace, missing, { ...base, missing: filled.missing });
   if (req.signal.aborted) throw req.signal.reason;
   const res = await gate.call(tool, filled.inputs, req.signal);
   req.progress(90);
-  if (!res.ok) return fail(trace, `${tool.title} failed: ${res.error ?? 'no reason given'}`, { ...base, errors: { [tool.title]: res.error ?? 'failed' } });
+  if (!res.ok)
+    return fail(trace, `${tool.title} failed: ${res.error ?? 'no reason given'}`, {
+      ...base,
+      errors: { [tool.title]: res.error ?? 'failed' },
+    });
   // `details` repeats the output: a large one is referenced, not copied (stored.ts).
   const details = { [tool.title]: inlineOrRef(res.output, '#/output') };
-  if (isEmptyOutput(res.output)) return fail(trace, `${tool.title} returned nothing`, { ...base, output: res.output ?? null, details });
+  if (isEmptyOutput(res.output))
+    return fail(trace, `${tool.title} returned nothing`, { ...base, output: res.output ?? null, details });
   const summary = `Ran ${tool.title}.`;
   trace.add('final', { outcome: 'completed', summary });
-  return { result: { summary, ...base, output: res.output, details }, confidence: confidenceOf(best.name_share, filled.guessed), success: true };
+  return {
+    result: { summary, ...base, output: res.output, details },
+    confidence: confidenceOf(best.name_share, filled.guessed),
+    success: true,
+  };
 }

@@ -1,29 +1,29 @@
 import type { AppContext } from '../../../platform/context.js';
 import type { Executor } from '../../../platform/db/index.js';
 import { newId } from '../../../platform/ids.js';
-import type { LlmProvider } from '../../../platform/llm/provider.js';
 import { OpenAiCompatible } from '../../../platform/llm/openai.js';
+import type { LlmProvider } from '../../../platform/llm/provider.js';
 import type { Plan } from '../../../platform/plans.js';
 import { traceLlm } from '../../../platform/tracing/index.js';
 import { assertLlmTokensLeft, recordLlmUsage } from '../../../platform/usage.js';
 import * as agents from '../../agents/queries.js';
 import { MAX_TURNS } from '../../agents/schemas.js';
-import { actionTable } from '../../governance/service.js';
 import * as approvals from '../../governance/approvals.js';
 import type { ActionTable, Maturity } from '../../governance/policy.js';
+import { actionTable } from '../../governance/service.js';
 import { recall as recallEpisodes } from '../../graduation/episodes.js';
+import { executionChannel } from '../channel.js';
 import { executionJournal, type Journal, Superseded } from '../journal/journal.js';
 import { keepLease } from '../journal/lease.js';
 import * as journalRepo from '../journal/repo.js';
-import * as repo from '../repo.js';
 import { recordEnd } from '../record.js';
-import { executionChannel } from '../channel.js';
+import * as repo from '../repo.js';
 import { INLINE_OUTPUT_BYTES, jsonBytes } from '../stored.js';
 import { pollUrl } from '../view.js';
 import { ApprovalNeeded, ToolGate } from './gate.js';
-import { runLlm, type LoopOutcome, type Meter } from './llm-loop.js';
+import { type LoopOutcome, type Meter, runLlm } from './llm-loop.js';
 import { runPlanner } from './planner.js';
-import { TokenStream, type TokenListener } from './tokens.js';
+import { type TokenListener, TokenStream } from './tokens.js';
 import { Trace } from './trace.js';
 
 const HEARTBEAT_MS = 1000;
@@ -40,10 +40,19 @@ class ShuttingDown extends Error {}
 type Outcome = Pick<repo.Outcome, 'status' | 'result' | 'confidence' | 'error'>;
 
 /** What a run needs beside its row; the request that admitted it has read it already. */
-export interface Known { agent: agents.AgentRow; plan: Plan; table: ActionTable }
+export interface Known {
+  agent: agents.AgentRow;
+  plan: Plan;
+  table: ActionTable;
+}
 
 /** One attempt at a run: its trace, journal and abort signal, and what is known up front (null: read it). */
-interface Attempt { trace: Trace; journal: Journal; signal: AbortSignal; known: Known | null }
+interface Attempt {
+  trace: Trace;
+  journal: Journal;
+  signal: AbortSignal;
+  known: Known | null;
+}
 
 /**
  * Runs executions. Whoever claims an execution (the request that created it, or the job queue
@@ -57,7 +66,8 @@ async function storeOutputOnce(ex: Executor, e: repo.ExecutionRow): Promise<void
   const output = e.result?.output;
   if (output === undefined || output === null) return;
   const bytes = jsonBytes(output);
-  if (bytes > INLINE_OUTPUT_BYTES) await journalRepo.referToResult(ex, e.tenant_id, e.id, output, `${pollUrl(e)}#/result/output`, bytes);
+  if (bytes > INLINE_OUTPUT_BYTES)
+    await journalRepo.referToResult(ex, e.tenant_id, e.id, output, `${pollUrl(e)}#/result/output`, bytes);
 }
 
 export class ExecutionRunner {
@@ -150,7 +160,9 @@ export class ExecutionRunner {
     const journal = executionJournal(this.ctx, e, rows, trace);
     if (last && ['approved', 'rejected'].includes(last.status)) {
       const replayed = rows.length - 1;
-      trace.add('note', { message: `resuming after the reviewer's decision: ${replayed} journaled steps are replayed, not repeated` });
+      trace.add('note', {
+        message: `resuming after the reviewer's decision: ${replayed} journaled steps are replayed, not repeated`,
+      });
     } else if (e.attempts > 1) {
       const from = rows.length ? ` from the journal (${rows.length} steps replayed, not repeated)` : '';
       trace.add('note', { message: `attempt ${e.attempts}: the previous runner stopped; resuming${from}` });
@@ -163,12 +175,18 @@ export class ExecutionRunner {
   private async known(e: repo.ExecutionRow): Promise<Known | null> {
     const tenantId = e.tenant_id;
     const agent = await agents.getAgent(this.ctx.db.as(tenantId), tenantId, e.agent_id);
-    const [tenant] = await this.ctx.db.query<{ plan: Plan }>(tenantId, 'SELECT plan FROM tenants WHERE id = $1', [tenantId]);
+    const [tenant] = await this.ctx.db.query<{ plan: Plan }>(tenantId, 'SELECT plan FROM tenants WHERE id = $1', [
+      tenantId,
+    ]);
     if (!agent || !tenant) return null;
     return { agent, plan: tenant.plan, table: await actionTable(this.ctx, tenantId) };
   }
 
-  private async execute(e: repo.ExecutionRow, a: Attempt, progress: (n: number) => void): Promise<repo.ExecutionRow | null> {
+  private async execute(
+    e: repo.ExecutionRow,
+    a: Attempt,
+    progress: (n: number) => void,
+  ): Promise<repo.ExecutionRow | null> {
     const { trace, journal, signal } = a;
     const tenantId = e.tenant_id;
     if (e.attempts > MAX_ATTEMPTS) {
@@ -177,12 +195,23 @@ export class ExecutionRunner {
     }
     const known = a.known ?? (await this.known(e));
     if (!known) {
-      return this.end(e, a, { status: 'failed', error: 'The agent no longer exists', result: null, confidence: null }, null);
+      return this.end(
+        e,
+        a,
+        { status: 'failed', error: 'The agent no longer exists', result: null, confidence: null },
+        null,
+      );
     }
     const { agent, plan, table } = known;
     const scope = {
-      tenantId, plan, agentId: agent.id, executionId: e.id, maturity: agent.maturity_level as Maturity,
-      table, approved: e.approved_tools, taskComplexity: e.complexity,
+      tenantId,
+      plan,
+      agentId: agent.id,
+      executionId: e.id,
+      maturity: agent.maturity_level as Maturity,
+      table,
+      approved: e.approved_tools,
+      taskComplexity: e.complexity,
     };
     const gate = new ToolGate(this.ctx, scope, trace, journal);
     const tokens = new TokenStream((chunk) => this.publishTokens(e, chunk));
@@ -190,12 +219,22 @@ export class ExecutionRunner {
       const tools = await this.ctx.tools.list(tenantId, agent.id, { source: e.source });
       const request = { task: e.task, context: e.context, parameters: e.parameters, tools, signal, progress };
       // A model reads the recalled episodes, so they are journaled (later they may differ); the planner only shows them.
-      const recall = this.llm ? await journal.remember('recall', () => this.recall(e, trace)) : await this.recall(e, trace);
+      const recall = this.llm
+        ? await journal.remember('recall', () => this.recall(e, trace))
+        : await this.recall(e, trace);
       const out: LoopOutcome = this.llm
-        ? await runLlm(this.llm, {
-          ...request, system: this.systemPrompt(agent), recall, tokens,
-          maxTurns: Number(agent.configuration.max_turns ?? MAX_TURNS.default), historyTokens: this.ctx.config.llm.historyTokens,
-        }, { gate, trace, journal, meter: this.meter(tenantId, plan) })
+        ? await runLlm(
+            this.llm,
+            {
+              ...request,
+              system: this.systemPrompt(agent),
+              recall,
+              tokens,
+              maxTurns: Number(agent.configuration.max_turns ?? MAX_TURNS.default),
+              historyTokens: this.ctx.config.llm.historyTokens,
+            },
+            { gate, trace, journal, meter: this.meter(tenantId, plan) },
+          )
         : await runPlanner(request, gate, trace);
       await tokens.drain();
       if (signal.aborted) throw signal.reason;
@@ -217,16 +256,26 @@ export class ExecutionRunner {
   }
 
   private systemPrompt(agent: agents.AgentRow): string {
-    const fallback = `You are ${agent.name}, a ${agent.role} agent at maturity ${agent.maturity_level}. `
-      + 'Use the tools when they help; answer concisely.';
+    const fallback =
+      `You are ${agent.name}, a ${agent.role} agent at maturity ${agent.maturity_level}. ` +
+      'Use the tools when they help; answer concisely.';
     return String(agent.configuration.system_prompt ?? fallback);
   }
 
-  private async fail(e: repo.ExecutionRow, a: Attempt, gate: ToolGate, err: unknown): Promise<repo.ExecutionRow | null> {
+  private async fail(
+    e: repo.ExecutionRow,
+    a: Attempt,
+    gate: ToolGate,
+    err: unknown,
+  ): Promise<repo.ExecutionRow | null> {
     const { trace, journal, signal } = a;
     if (err instanceof ApprovalNeeded) return this.park(e, trace, journal, err);
     // Released for another process to take over: a tool call's end still held is written first, so it is not repeated.
-    if (signal.reason instanceof ShuttingDown) return journal.flushAlone().then(() => null, () => null);
+    if (signal.reason instanceof ShuttingDown)
+      return journal.flushAlone().then(
+        () => null,
+        () => null,
+      );
     // Taken over already: nothing is written here.
     if (signal.reason instanceof Superseded || err instanceof Superseded) return null;
     if (err instanceof Cancelled || signal.aborted) {
@@ -239,7 +288,9 @@ export class ExecutionRunner {
 
   /** Each piece of the answer: announced on the execution's channel (SSE in any process), then to listeners. */
   private async publishTokens(e: repo.ExecutionRow, chunk: { turn: number; seq: number; text: string }) {
-    await this.ctx.bus.publish(executionChannel(e.tenant_id, e.id), JSON.stringify({ type: 'token', ...chunk })).catch(() => undefined);
+    await this.ctx.bus
+      .publish(executionChannel(e.tenant_id, e.id), JSON.stringify({ type: 'token', ...chunk }))
+      .catch(() => undefined);
     for (const listener of this.tokenListeners) await listener(e, chunk).catch(() => undefined);
   }
 
@@ -249,10 +300,16 @@ export class ExecutionRunner {
     const found = await recallEpisodes(this.ctx.db.as(e.tenant_id), e.tenant_id, e.agent_id, e.task, canvas, 3);
     if (found.length === 0) return [];
     const episodes = found.map((x) => ({
-      episode_id: x.id, task: x.task, outcome: x.outcome, feedback_score: x.feedback_score, score: Math.round(x.score * 1000) / 1000,
+      episode_id: x.id,
+      task: x.task,
+      outcome: x.outcome,
+      feedback_score: x.feedback_score,
+      score: Math.round(x.score * 1000) / 1000,
     }));
     trace.add('recall', { episodes });
-    return found.map((x) => `- "${x.task}" → ${x.outcome}${x.feedback_score !== null ? ` (feedback ${x.feedback_score})` : ''}`);
+    return found.map(
+      (x) => `- "${x.task}" → ${x.outcome}${x.feedback_score !== null ? ` (feedback ${x.feedback_score})` : ''}`,
+    );
   }
 
   /**
@@ -260,10 +317,19 @@ export class ExecutionRunner {
    * the last tool call's journal end, the episode and the agent.executed event. Null when the run
    * was no longer this attempt's.
    */
-  private async end(e: repo.ExecutionRow, a: Attempt, o: Outcome, gate: ToolGate | null): Promise<repo.ExecutionRow | null> {
+  private async end(
+    e: repo.ExecutionRow,
+    a: Attempt,
+    o: Outcome,
+    gate: ToolGate | null,
+  ): Promise<repo.ExecutionRow | null> {
     return this.ctx.db.tx(e.tenant_id, async (ex) => {
       const done = await repo.finish(ex, e.tenant_id, e.id, {
-        ...o, trace: a.trace.steps, toolsUsed: gate ? [...gate.used] : [], violations: gate?.violations ?? [], attempt: e.attempts,
+        ...o,
+        trace: a.trace.steps,
+        toolsUsed: gate ? [...gate.used] : [],
+        violations: gate?.violations ?? [],
+        attempt: e.attempts,
       });
       if (!done) return null;
       await a.journal.flush(ex);
@@ -278,20 +344,35 @@ export class ExecutionRunner {
     const d = need.decision;
     const { tool, stepNo } = need;
     trace.add('governance', {
-      tool: tool.name, title: tool.title, step_no: stepNo, outcome: 'approval_requested',
-      action: d.action, complexity: d.complexity, reason: d.reason,
+      tool: tool.name,
+      title: tool.title,
+      step_no: stepNo,
+      outcome: 'approval_requested',
+      action: d.action,
+      complexity: d.complexity,
+      reason: d.reason,
     });
     await this.ctx.db.tx(e.tenant_id, async (ex) => {
       const approval = await approvals.insertApproval(ex, e.tenant_id, {
-        id: newId('apr'), agentId: e.agent_id, executionId: e.id, action: d.action, tool: tool.name,
-        complexity: d.complexity, reason: d.reason,
+        id: newId('apr'),
+        agentId: e.agent_id,
+        executionId: e.id,
+        action: d.action,
+        tool: tool.name,
+        complexity: d.complexity,
+        reason: d.reason,
       });
       await journal.park(ex, stepNo, tool.name, need.args, approval.id);
       if (!(await repo.awaitApproval(ex, e.tenant_id, e.id, approval.id, trace.steps, e.attempts))) {
         throw new Superseded('another attempt took this run over');
       }
       await this.ctx.outbox.emit(ex, e.tenant_id, 'governance.approval_requested', {
-        approval_id: approval.id, agent_id: e.agent_id, execution_id: e.id, action: d.action, tool: tool.name, step_no: stepNo,
+        approval_id: approval.id,
+        agent_id: e.agent_id,
+        execution_id: e.id,
+        action: d.action,
+        tool: tool.name,
+        step_no: stepNo,
       });
     });
     return null;

@@ -1,5 +1,8 @@
 /** A tenant's share of the sandbox pool: runs in progress, and runs waiting beyond those. */
-export interface Share { maxActive: number; maxQueued: number }
+export interface Share {
+  maxActive: number;
+  maxQueued: number;
+}
 
 /**
  * Waiting runs, one queue per tenant, served round robin: the next free worker goes to the next

@@ -3,7 +3,12 @@ import { Worker } from 'node:worker_threads';
 import { FairQueue, type Share } from './fair-queue.js';
 import type { SandboxJob, WorkerReply } from './worker.js';
 
-export const SANDBOX_LIMITS = { timeoutMs: 2_000, memoryBytes: 32 * 1024 * 1024, stackBytes: 256 * 1024, outputMaxBytes: 256 * 1024 };
+export const SANDBOX_LIMITS = {
+  timeoutMs: 2_000,
+  memoryBytes: 32 * 1024 * 1024,
+  stackBytes: 256 * 1024,
+  outputMaxBytes: 256 * 1024,
+};
 /** Worker threads kept warm by default (each runs one skill at a time); ATOM_SANDBOX_WORKERS (config) overrides. */
 export const DEFAULT_WORKERS = Math.max(1, Math.min(4, availableParallelism()));
 /** Runs waiting beyond this, all tenants together, are refused at once rather than queued for ever. */
@@ -30,11 +35,26 @@ export type SandboxResult =
   | { ok: false; error: string; code?: SandboxCode; retry_after_s?: number; duration_ms: number };
 
 /** Who runs, and the share of the pool they may hold (see FairQueue). */
-export interface SandboxTenancy extends Share { tenant: string; workers?: number }
+export interface SandboxTenancy extends Share {
+  tenant: string;
+  workers?: number;
+}
 
-interface Pending { job: SandboxJob; tenant: string; share: Share; started: number; resolve: (r: SandboxResult) => void }
+interface Pending {
+  job: SandboxJob;
+  tenant: string;
+  share: Share;
+  started: number;
+  resolve: (r: SandboxResult) => void;
+}
 interface Slot {
-  worker: Worker; ready: Promise<void>; isReady: boolean; busy: Pending | null; runs: number; timer?: NodeJS.Timeout; id: number;
+  worker: Worker;
+  ready: Promise<void>;
+  isReady: boolean;
+  busy: Pending | null;
+  runs: number;
+  timer?: NodeJS.Timeout;
+  id: number;
   /** Served its runs: it goes once this successor is ready and it is idle. */
   successor?: Slot;
 }
@@ -56,7 +76,14 @@ function spawn(): Slot {
   const worker = new Worker(WORKER_URL, {
     resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
   });
-  const slot: Slot = { worker, busy: null, runs: 0, id: 0, isReady: false, ready: new Promise((r) => worker.once('message', () => r())) };
+  const slot: Slot = {
+    worker,
+    busy: null,
+    runs: 0,
+    id: 0,
+    isReady: false,
+    ready: new Promise((r) => worker.once('message', () => r())),
+  };
   void slot.ready.then(() => {
     slot.isReady = true;
     // The worker this one succeeds goes now if idle, else when its run ends.
@@ -66,7 +93,11 @@ function spawn(): Slot {
   worker.on('message', (m: WorkerReply | { ready: true }) => {
     if (!('id' in m) || m.id !== slot.id || !slot.busy) return;
     const p = settle(slot);
-    p.resolve(m.ok ? { ok: true, output: m.output, duration_ms: Date.now() - p.started } : { ok: false, error: m.error, ...(m.code ? { code: m.code } : {}), duration_ms: Date.now() - p.started });
+    p.resolve(
+      m.ok
+        ? { ok: true, output: m.output, duration_ms: Date.now() - p.started }
+        : { ok: false, error: m.error, ...(m.code ? { code: m.code } : {}), duration_ms: Date.now() - p.started },
+    );
     if ((!m.ok && m.breach) || slot.successor?.isReady) replace(slot);
     else if (slot.runs >= RUNS_PER_WORKER) retire(slot);
     pump();
@@ -115,7 +146,12 @@ function onDeadline(s: Slot, p: Pending) {
   if (s.busy !== p) return;
   settle(s);
   counters.terminated_on_deadline += 1;
-  p.resolve({ ok: false, error: `Execution exceeded its ${p.job.timeoutMs} ms time limit`, code: 'SKILL_TIMEOUT', duration_ms: Date.now() - p.started });
+  p.resolve({
+    ok: false,
+    error: `Execution exceeded its ${p.job.timeoutMs} ms time limit`,
+    code: 'SKILL_TIMEOUT',
+    duration_ms: Date.now() - p.started,
+  });
   replace(s);
   pump();
 }
@@ -159,7 +195,13 @@ function pump() {
 function busy(message: string): SandboxResult {
   counters.refused_busy += 1;
   // A run lasts at most its deadline: by then a place has come free.
-  return { ok: false, error: message, code: 'SANDBOX_BUSY', retry_after_s: Math.ceil(SANDBOX_LIMITS.timeoutMs / 1000), duration_ms: 0 };
+  return {
+    ok: false,
+    error: message,
+    code: 'SANDBOX_BUSY',
+    retry_after_s: Math.ceil(SANDBOX_LIMITS.timeoutMs / 1000),
+    duration_ms: 0,
+  };
 }
 
 /** Whether a run for this tenant would be queued or started now, rather than refused as busy. */
@@ -176,22 +218,43 @@ export function sandboxAdmits(t: SandboxTenancy): boolean {
  * round robin over the tenants with waiting runs, so one tenant's runaways cannot starve the others.
  */
 export function runInSandbox(
-  code: string, input: unknown, env: Record<string, unknown> = {}, limits: Partial<typeof SANDBOX_LIMITS> = {}, tenancy?: SandboxTenancy,
+  code: string,
+  input: unknown,
+  env: Record<string, unknown> = {},
+  limits: Partial<typeof SANDBOX_LIMITS> = {},
+  tenancy?: SandboxTenancy,
 ): Promise<SandboxResult> {
   if (tenancy?.workers) poolSize = Math.max(1, tenancy.workers);
   const tenant = tenancy?.tenant ?? '';
   const share: Share = tenancy ?? { maxActive: Number.MAX_SAFE_INTEGER, maxQueued: Number.MAX_SAFE_INTEGER };
-  if (queue.size >= MAX_WAITING) return Promise.resolve(busy(`The sandbox is busy (${queue.size} runs waiting); try again shortly`));
+  if (queue.size >= MAX_WAITING)
+    return Promise.resolve(busy(`The sandbox is busy (${queue.size} runs waiting); try again shortly`));
   if (!queue.admits(tenant, share)) {
-    return Promise.resolve(busy(`This tenant already has ${share.maxActive} skill runs in progress and ${share.maxQueued} waiting; try again shortly`));
+    return Promise.resolve(
+      busy(
+        `This tenant already has ${share.maxActive} skill runs in progress and ${share.maxQueued} waiting; try again shortly`,
+      ),
+    );
   }
   return new Promise((resolve) => {
-    queue.push(tenant, share, { job: { code, input, env, ...SANDBOX_LIMITS, ...limits }, tenant, share, started: Date.now(), resolve });
+    queue.push(tenant, share, {
+      job: { code, input, env, ...SANDBOX_LIMITS, ...limits },
+      tenant,
+      share,
+      started: Date.now(),
+      resolve,
+    });
     pump();
   });
 }
 
 /** The pool as it stands (for tests and metrics). */
 export function sandboxStats() {
-  return { workers: slots.filter((s) => !s.successor).length, pool_size: poolSize, busy: slots.filter((s) => s.busy).length, queued: queue.size, ...counters };
+  return {
+    workers: slots.filter((s) => !s.successor).length,
+    pool_size: poolSize,
+    busy: slots.filter((s) => s.busy).length,
+    queued: queue.size,
+    ...counters,
+  };
 }

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { agentsService } from '../../agents/service.js';
+import { executionChannel } from '../../executions/channel.js';
 import { runnerFor } from '../../executions/runtime/shared.js';
 import { executionsService } from '../../executions/service.js';
-import { executionChannel } from '../../executions/channel.js';
-import { PermanentNodeError, type NodeResult, type NodeRun } from './node-run.js';
+import { type NodeResult, type NodeRun, PermanentNodeError } from './node-run.js';
 
 const POLL_MS = 1000;
 const FINAL = new Set(['completed', 'failed', 'cancelled']);

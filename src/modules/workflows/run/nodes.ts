@@ -6,8 +6,8 @@ import type { ToolDef } from '../../../platform/tools.js';
 import { consumeSkillRun } from '../../../platform/usage.js';
 import { evaluate, render } from '../expressions.js';
 import { runAgentNode } from './agent-node.js';
+import { type NodeResult, type NodeRun, PermanentNodeError } from './node-run.js';
 import { chooseBranches } from './plan.js';
-import { PermanentNodeError, type NodeResult, type NodeRun } from './node-run.js';
 
 const c = (n: NodeRun) => (n.node.config ?? {}) as Record<string, unknown>;
 const MAX_OUTPUT_BYTES = 1024 * 1024;

@@ -9,9 +9,9 @@ import { runnerFor } from '../../executions/runtime/shared.js';
 import { executionsService } from '../../executions/service.js';
 import { assertNoIssues, runIssues } from '../checks.js';
 import { validateParameters } from '../inputs.js';
-import { workflowsService, type Workflow } from '../service.js';
-import { runEvent } from './run-events.js';
+import { type Workflow, workflowsService } from '../service.js';
 import * as repo from './repo.js';
+import { runEvent } from './run-events.js';
 import { runChannel, workflowRunnerFor } from './runner.js';
 import { runView } from './view.js';
 

@@ -1,6 +1,6 @@
 import type { StepRow } from '../../executions/journal/steps.js';
 import { runnableType } from '../node-kinds.js';
-import { planOf, type NodeState } from './plan.js';
+import { type NodeState, planOf } from './plan.js';
 import type { RunRow } from './repo.js';
 
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);

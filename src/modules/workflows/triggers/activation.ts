@@ -3,10 +3,10 @@ import { decryptSecret, encryptSecret } from '../../../platform/crypto.js';
 import { AppError } from '../../../platform/errors.js';
 import { agentsService } from '../../agents/service.js';
 import { generateSecret } from '../../webhooks/signing.js';
-import { assertNoIssues, runIssues, type NodeIssue } from '../checks.js';
+import { assertNoIssues, type NodeIssue, runIssues } from '../checks.js';
 import { runnableType } from '../node-kinds.js';
 import { findSkill } from '../run/nodes.js';
-import { workflowsService, type Workflow } from '../service.js';
+import { type Workflow, workflowsService } from '../service.js';
 import * as repo from './repo.js';
 import { scheduleView, syncSchedules } from './schedules.js';
 

@@ -1,7 +1,7 @@
 import type { AppContext } from '../../../platform/context.js';
 import { SYSTEM } from '../../../platform/db/index.js';
-import { workflowRunsService } from '../run/service.js';
 import { find as findWorkflow } from '../repo.js';
+import { workflowRunsService } from '../run/service.js';
 import * as repo from './repo.js';
 import { nextTick } from './schedules.js';
 

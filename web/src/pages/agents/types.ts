@@ -13,8 +13,19 @@ export interface Agent {
   created_at: string;
   updated_at: string;
   configuration?: Record<string, unknown>;
-  statistics?: { total_executions: number; successful_executions: number; success_rate: number; avg_confidence: number | null; last_execution: string | null };
-  graduation?: { current_level: string; readiness_score: number; eligible_levels: string[]; episodes_until_exam: number };
+  statistics?: {
+    total_executions: number;
+    successful_executions: number;
+    success_rate: number;
+    avg_confidence: number | null;
+    last_execution: string | null;
+  };
+  graduation?: {
+    current_level: string;
+    readiness_score: number;
+    eligible_levels: string[];
+    episodes_until_exam: number;
+  };
 }
 
 export interface Execution {

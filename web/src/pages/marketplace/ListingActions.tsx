@@ -1,10 +1,20 @@
-import { useState, type FormEvent } from 'react';
+import { type FormEvent, useState } from 'react';
 import { api } from '../../api';
 import { ErrorBox, Field, useAction, useAsync } from '../../ui';
 import type { KindConfig } from './kinds';
 
 /** Install with an optional JSON configuration; validation failures are shown in plain words. */
-export function InstallForm({ k, id, schema, onDone }: { k: KindConfig; id: string; schema: unknown; onDone: () => void }) {
+export function InstallForm({
+  k,
+  id,
+  schema,
+  onDone,
+}: {
+  k: KindConfig;
+  id: string;
+  schema: unknown;
+  onDone: () => void;
+}) {
   const [config, setConfig] = useState('{}');
   const [done, setDone] = useState<string | null>(null);
   const [target, setTarget] = useState('');
@@ -27,7 +37,10 @@ export function InstallForm({ k, id, schema, onDone }: { k: KindConfig; id: stri
     }
     const res = await action.run(async () => {
       let targetId = target;
-      if (k.target && !targetId) targetId = k.target.createdId(await api('POST', k.target.create, { name: newTarget || `My ${k.target.label.toLowerCase()}` }));
+      if (k.target && !targetId)
+        targetId = k.target.createdId(
+          await api('POST', k.target.create, { name: newTarget || `My ${k.target.label.toLowerCase()}` }),
+        );
       const req = k.install!(id, parsed, targetId || undefined);
       return api<any>(req.method, req.path, req.body);
     });
@@ -41,7 +54,10 @@ export function InstallForm({ k, id, schema, onDone }: { k: KindConfig; id: stri
     <form className="card" onSubmit={submit} aria-label={`Install this ${k.noun}`}>
       <h2>Install</h2>
       {k.id === 'skills' && (
-        <Field label="Configuration (JSON)" hint={hasSchema ? 'This listing checks its configuration against the schema below.' : 'Optional.'}>
+        <Field
+          label="Configuration (JSON)"
+          hint={hasSchema ? 'This listing checks its configuration against the schema below.' : 'Optional.'}
+        >
           <textarea value={config} onChange={(e) => setConfig(e.target.value)} spellCheck={false} />
         </Field>
       )}
@@ -50,16 +66,40 @@ export function InstallForm({ k, id, schema, onDone }: { k: KindConfig; id: stri
           <Field label={k.target.label}>
             <select value={target} onChange={(e) => setTarget(e.target.value)}>
               <option value="">A new {k.target.label.toLowerCase()}…</option>
-              {targetList.map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}
+              {targetList.map((t) => (
+                <option key={t.id} value={t.id}>
+                  {t.name}
+                </option>
+              ))}
             </select>
           </Field>
-          {!target && <Field label={`Name of the new ${k.target.label.toLowerCase()}`}><input value={newTarget} maxLength={200} onChange={(e) => setNewTarget(e.target.value)} placeholder={`My ${k.target.label.toLowerCase()}`} /></Field>}
+          {!target && (
+            <Field label={`Name of the new ${k.target.label.toLowerCase()}`}>
+              <input
+                value={newTarget}
+                maxLength={200}
+                onChange={(e) => setNewTarget(e.target.value)}
+                placeholder={`My ${k.target.label.toLowerCase()}`}
+              />
+            </Field>
+          )}
         </div>
       )}
-      {hasSchema && <details><summary>Configuration schema</summary><pre>{JSON.stringify(schema, null, 2)}</pre></details>}
+      {hasSchema && (
+        <details>
+          <summary>Configuration schema</summary>
+          <pre>{JSON.stringify(schema, null, 2)}</pre>
+        </details>
+      )}
       <ErrorBox error={action.error} title="Not installed" />
-      {done && <p className="notice" role="status">{done}</p>}
-      <button type="submit" disabled={action.busy}>Install</button>
+      {done && (
+        <p className="notice" role="status">
+          {done}
+        </p>
+      )}
+      <button type="submit" disabled={action.busy}>
+        Install
+      </button>
     </form>
   );
 }
@@ -75,7 +115,9 @@ export function RateForm({ k, id, onDone }: { k: KindConfig; id: string; onDone:
     const req = k.rate!(id, rating, review);
     const res = await action.run(() => api<any>(req.method, req.path, req.body));
     if (res) {
-      setDone(`Thanks: your ${rating}-star rating is saved${typeof res.new_average === 'number' ? `; the average is now ${res.new_average.toFixed(1)}` : ''}.`);
+      setDone(
+        `Thanks: your ${rating}-star rating is saved${typeof res.new_average === 'number' ? `; the average is now ${res.new_average.toFixed(1)}` : ''}.`,
+      );
       onDone();
     }
   };
@@ -85,13 +127,31 @@ export function RateForm({ k, id, onDone }: { k: KindConfig; id: string; onDone:
       <fieldset className="row" style={{ border: 0, padding: 0 }}>
         <legend>Your rating</legend>
         {[1, 2, 3, 4, 5].map((n) => (
-          <label key={n} className="inline"><input type="radio" name="rating" value={n} checked={rating === n} onChange={() => setRating(n)} style={{ width: 'auto', minHeight: 0 }} />{n} star{n > 1 ? 's' : ''}</label>
+          <label key={n} className="inline">
+            <input
+              type="radio"
+              name="rating"
+              value={n}
+              checked={rating === n}
+              onChange={() => setRating(n)}
+              style={{ width: 'auto', minHeight: 0 }}
+            />
+            {n} star{n > 1 ? 's' : ''}
+          </label>
         ))}
       </fieldset>
-      <Field label="Review (optional)"><textarea maxLength={5000} value={review} onChange={(e) => setReview(e.target.value)} /></Field>
+      <Field label="Review (optional)">
+        <textarea maxLength={5000} value={review} onChange={(e) => setReview(e.target.value)} />
+      </Field>
       <ErrorBox error={action.error} title="Rating not saved" />
-      {done && <p className="notice" role="status">{done}</p>}
-      <button type="submit" disabled={action.busy}>Submit rating</button>
+      {done && (
+        <p className="notice" role="status">
+          {done}
+        </p>
+      )}
+      <button type="submit" disabled={action.busy}>
+        Submit rating
+      </button>
     </form>
   );
 }

@@ -4,8 +4,14 @@ export function Stars({ rating, count }: { rating: number | null; count?: number
   const full = Math.round(rating);
   return (
     <span>
-      <span className="stars" aria-hidden="true">{'★'.repeat(full)}{'☆'.repeat(Math.max(0, 5 - full))}</span>{' '}
-      <span>{rating.toFixed(1)}{count !== null && count !== undefined ? ` (${count})` : ''}</span>
+      <span className="stars" aria-hidden="true">
+        {'★'.repeat(full)}
+        {'☆'.repeat(Math.max(0, 5 - full))}
+      </span>{' '}
+      <span>
+        {rating.toFixed(1)}
+        {count !== null && count !== undefined ? ` (${count})` : ''}
+      </span>
       <span className="sr-only"> out of 5</span>
     </span>
   );

@@ -14,7 +14,13 @@ export interface Item {
   raw: Record<string, any>;
 }
 
-export interface SearchParams { query: string; category: string; sort: string; limit: number; offset: number }
+export interface SearchParams {
+  query: string;
+  category: string;
+  sort: string;
+  limit: number;
+  offset: number;
+}
 type Req = { method: string; path: string; body?: unknown };
 
 /**
@@ -35,7 +41,13 @@ export interface KindConfig {
   extra?(id: string): string;
   install?(id: string, config: Record<string, unknown>, targetId?: string): Req;
   /** Where an install goes, when the kind installs into a tenant object (canvas components go into a canvas). */
-  target?: { label: string; list: string; create: string; items(res: any): { id: string; name: string }[]; createdId(res: any): string };
+  target?: {
+    label: string;
+    list: string;
+    create: string;
+    items(res: any): { id: string; name: string }[];
+    createdId(res: any): string;
+  };
   rate?(id: string, rating: number, review: string): Req;
   reviews?(id: string): string;
   versions?(id: string): string;
@@ -52,7 +64,9 @@ const SORTS = [
 
 const enc = encodeURIComponent;
 /** Rating a listing: the same body on every kind, only the path differs. */
-const rating = (path: (id: string) => string): KindConfig['rate'] => (id, stars, review) => ({ method: 'POST', path: path(id), body: { rating: stars, review: review || undefined } });
+const rating =
+  (path: (id: string) => string): KindConfig['rate'] =>
+  (id, stars, review) => ({ method: 'POST', path: path(id), body: { rating: stars, review: review || undefined } });
 /** Approve, and reject with the reason as a query parameter (as every kind's route takes it). */
 const moderation = (approve: (id: string) => string, reject: (id: string) => string): KindConfig['review'] => ({
   approve: (id) => ({ method: 'POST', path: approve(id) }),
@@ -61,7 +75,10 @@ const moderation = (approve: (id: string) => string, reject: (id: string) => str
 /** Kinds whose rate, approve and reject routes sit under the listing's own path. */
 const nested = (listing: (id: string) => string) => ({
   rate: rating((id) => `${listing(id)}/rate`),
-  review: moderation((id) => `${listing(id)}/approve`, (id) => `${listing(id)}/reject`),
+  review: moderation(
+    (id) => `${listing(id)}/approve`,
+    (id) => `${listing(id)}/reject`,
+  ),
 });
 const agentPath = (id: string) => `/api/agent-marketplace/agents/${enc(id)}`;
 const domainPath = (id: string) => `/api/v1/domains/marketplace/${enc(id)}`;
@@ -70,22 +87,39 @@ const templatePath = (id: string) => `/api/marketplace/templates/${enc(id)}`;
 
 export const KINDS: KindConfig[] = [
   {
-    id: 'skills', engineKind: 'skill', nav: 'Skills', title: 'Skill marketplace', noun: 'skill',
-    search: (p) => `/api/skills/marketplace${qs({ query: p.query, category: p.category, sort_by: p.sort, limit: p.limit, offset: p.offset })}`,
+    id: 'skills',
+    engineKind: 'skill',
+    nav: 'Skills',
+    title: 'Skill marketplace',
+    noun: 'skill',
+    search: (p) =>
+      `/api/skills/marketplace${qs({ query: p.query, category: p.category, sort_by: p.sort, limit: p.limit, offset: p.offset })}`,
     categories: '/api/public/v1/marketplace/categories',
     sorts: SORTS,
     detail: (id) => `/api/skills/${enc(id)}`,
     extra: (id) => `/api/public/v1/marketplace/skills/${enc(id)}`,
-    install: (id, config) => ({ method: 'POST', path: '/api/skills/install', body: { skill_id: id, config_overrides: config } }),
+    install: (id, config) => ({
+      method: 'POST',
+      path: '/api/skills/install',
+      body: { skill_id: id, config_overrides: config },
+    }),
     rate: rating((id) => `/api/skills/rate/${enc(id)}`),
     reviews: (id) => `/api/public/v1/marketplace/skills/${enc(id)}/reviews`,
     versions: (id) => `/api/skills/history/${enc(id)}`,
     canPublish: true,
-    review: moderation((id) => `/api/skills/approve/${enc(id)}`, (id) => `/api/skills/reject/${enc(id)}`),
+    review: moderation(
+      (id) => `/api/skills/approve/${enc(id)}`,
+      (id) => `/api/skills/reject/${enc(id)}`,
+    ),
   },
   {
-    id: 'agents', engineKind: 'agent_template', nav: 'Agent templates', title: 'Agent template marketplace', noun: 'agent template',
-    search: (p) => `/api/agent-marketplace/agents${qs({ query: p.query, category: p.category, page: Math.floor(p.offset / p.limit) + 1, page_size: p.limit })}`,
+    id: 'agents',
+    engineKind: 'agent_template',
+    nav: 'Agent templates',
+    title: 'Agent template marketplace',
+    noun: 'agent template',
+    search: (p) =>
+      `/api/agent-marketplace/agents${qs({ query: p.query, category: p.category, page: Math.floor(p.offset / p.limit) + 1, page_size: p.limit })}`,
     sorts: [],
     detail: agentPath,
     install: (id) => ({ method: 'POST', path: `/api/agent-marketplace/install/${enc(id)}` }),
@@ -94,29 +128,58 @@ export const KINDS: KindConfig[] = [
     canPublish: false,
   },
   {
-    id: 'domains', engineKind: 'domain', nav: 'Domains', title: 'Domain marketplace', noun: 'domain',
-    search: (p) => `/api/v1/domains/marketplace/search${qs({ q: p.query, category: p.category, limit: p.limit, offset: p.offset })}`,
+    id: 'domains',
+    engineKind: 'domain',
+    nav: 'Domains',
+    title: 'Domain marketplace',
+    noun: 'domain',
+    search: (p) =>
+      `/api/v1/domains/marketplace/search${qs({ q: p.query, category: p.category, limit: p.limit, offset: p.offset })}`,
     sorts: [],
     detail: domainPath,
-    install: (id) => ({ method: 'POST', path: '/api/v1/domains/marketplace/install', body: { template_domain_id: id } }),
+    install: (id) => ({
+      method: 'POST',
+      path: '/api/v1/domains/marketplace/install',
+      body: { template_domain_id: id },
+    }),
     ...nested(domainPath),
     canPublish: false,
   },
   {
-    id: 'canvas', engineKind: 'canvas_component', nav: 'Canvas components', title: 'Canvas component marketplace', noun: 'component',
-    search: (p) => `/api/canvas-marketplace/components${qs({ query: p.query, category: p.category, sort_by: p.sort, limit: p.limit, offset: p.offset })}`,
+    id: 'canvas',
+    engineKind: 'canvas_component',
+    nav: 'Canvas components',
+    title: 'Canvas component marketplace',
+    noun: 'component',
+    search: (p) =>
+      `/api/canvas-marketplace/components${qs({ query: p.query, category: p.category, sort_by: p.sort, limit: p.limit, offset: p.offset })}`,
     categories: '/api/canvas-marketplace/categories',
     sorts: SORTS,
     detail: componentPath,
-    install: (id, config, canvasId) => ({ method: 'POST', path: '/api/canvas-marketplace/components/install', body: { component_id: id, canvas_id: canvasId, config } }),
-    target: { label: 'Canvas', list: '/api/canvases?limit=100', create: '/api/canvases', items: (r) => r.canvases ?? [], createdId: (r) => r.canvas.id },
+    install: (id, config, canvasId) => ({
+      method: 'POST',
+      path: '/api/canvas-marketplace/components/install',
+      body: { component_id: id, canvas_id: canvasId, config },
+    }),
+    target: {
+      label: 'Canvas',
+      list: '/api/canvases?limit=100',
+      create: '/api/canvases',
+      items: (r) => r.canvases ?? [],
+      createdId: (r) => r.canvas.id,
+    },
     ...nested(componentPath),
     reviews: (id) => `${componentPath(id)}/ratings`,
     canPublish: false,
   },
   {
-    id: 'workflows', engineKind: 'workflow_template', nav: 'Workflow templates', title: 'Workflow template marketplace', noun: 'workflow template',
-    search: (p) => `/api/marketplace/templates${qs({ query: p.query, category: p.category, limit: p.limit, offset: p.offset })}`,
+    id: 'workflows',
+    engineKind: 'workflow_template',
+    nav: 'Workflow templates',
+    title: 'Workflow template marketplace',
+    noun: 'workflow template',
+    search: (p) =>
+      `/api/marketplace/templates${qs({ query: p.query, category: p.category, limit: p.limit, offset: p.offset })}`,
     sorts: [],
     detail: templatePath,
     install: (id) => ({ method: 'POST', path: `${templatePath(id)}/import` }),

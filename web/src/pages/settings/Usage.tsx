@@ -16,16 +16,30 @@ function HistoryChart({ h }: { h: Usage['history'] }) {
     return { day: d, count: byDay.get(d) ?? 0 };
   });
   const max = Math.max(1, ...days.map((d) => d.count));
-  const W = 28, H = 120, T = 14;
+  const W = 28,
+    H = 120,
+    T = 14;
   return (
-    <svg viewBox={`0 0 ${days.length * W} ${T + H + 22}`} width="100%" style={{ maxWidth: `${days.length * W}px` }} role="img" aria-label={`Skill executions per day: ${days.map((d) => `${d.day} ${d.count}`).join(', ')}`}>
+    <svg
+      viewBox={`0 0 ${days.length * W} ${T + H + 22}`}
+      width="100%"
+      style={{ maxWidth: `${days.length * W}px` }}
+      role="img"
+      aria-label={`Skill executions per day: ${days.map((d) => `${d.day} ${d.count}`).join(', ')}`}
+    >
       {days.map((d, i) => {
         const hgt = (d.count / max) * H;
         return (
           <g key={d.day}>
             <rect x={i * W + 4} y={T + H - hgt} width={W - 8} height={hgt} fill="#2952cc" rx={2} />
-            {d.count > 0 && <text x={i * W + W / 2} y={T + H - hgt - 3} fontSize="10" textAnchor="middle">{d.count}</text>}
-            <text x={i * W + W / 2} y={T + H + 14} fontSize="9" textAnchor="middle" fill="#5a6472">{d.day.slice(8)}</text>
+            {d.count > 0 && (
+              <text x={i * W + W / 2} y={T + H - hgt - 3} fontSize="10" textAnchor="middle">
+                {d.count}
+              </text>
+            )}
+            <text x={i * W + W / 2} y={T + H + 14} fontSize="9" textAnchor="middle" fill="#5a6472">
+              {d.day.slice(8)}
+            </text>
           </g>
         );
       })}
@@ -35,7 +49,13 @@ function HistoryChart({ h }: { h: Usage['history'] }) {
 
 export function Usage() {
   const usage = useAsync(() => api<{ data: Usage }>('GET', '/api/usage'), []);
-  if (usage.error) return <><h1>Usage</h1><ErrorBox error={usage.error} title="Usage could not be loaded" /></>;
+  if (usage.error)
+    return (
+      <>
+        <h1>Usage</h1>
+        <ErrorBox error={usage.error} title="Usage could not be loaded" />
+      </>
+    );
   if (!usage.data) return <Loading />;
   const u = usage.data.data;
   return (
@@ -47,9 +67,18 @@ export function Usage() {
           return (
             <div className="card" key={q.metric}>
               <strong>{q.label}</strong>
-              <p>{q.used} {q.limit === null ? '(unlimited)' : `of ${q.limit}`}</p>
+              <p>
+                {q.used} {q.limit === null ? '(unlimited)' : `of ${q.limit}`}
+              </p>
               {q.limit !== null && (
-                <div className="progress" role="progressbar" aria-label={`${q.label} used`} aria-valuemin={0} aria-valuemax={q.limit} aria-valuenow={q.used}>
+                <div
+                  className="progress"
+                  role="progressbar"
+                  aria-label={`${q.label} used`}
+                  aria-valuemin={0}
+                  aria-valuemax={q.limit}
+                  aria-valuenow={q.used}
+                >
                   <div style={{ width: `${pct}%`, background: pct >= 90 ? '#b42318' : undefined }} />
                 </div>
               )}
@@ -57,7 +86,10 @@ export function Usage() {
           );
         })}
       </div>
-      <p className="muted">Request limits: {u.rate_limits.requests_per_minute} per minute{u.rate_limits.requests_per_day !== null ? `, ${u.rate_limits.requests_per_day} per day` : ''}.</p>
+      <p className="muted">
+        Request limits: {u.rate_limits.requests_per_minute} per minute
+        {u.rate_limits.requests_per_day !== null ? `, ${u.rate_limits.requests_per_day} per day` : ''}.
+      </p>
       <h2>Skill executions, last {u.history.days} days</h2>
       <HistoryChart h={u.history} />
     </>

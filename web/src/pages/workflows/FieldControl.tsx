@@ -1,5 +1,5 @@
-import { useId, type ReactNode } from 'react';
-import { fieldLabel, JSON_TYPES, optionKey, optionLabel, type FormValue } from './inputForm';
+import { type ReactNode, useId } from 'react';
+import { type FormValue, fieldLabel, JSON_TYPES, optionKey, optionLabel } from './inputForm';
 import type { InputField } from './types';
 
 interface Props {

@@ -1,9 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { type FormEvent, useState } from 'react';
 import { api } from '../../api';
 import { navigate } from '../../router';
-import { ErrorBox, Field, errorText } from '../../ui';
+import { ErrorBox, errorText, Field } from '../../ui';
 import { FieldControl } from './FieldControl';
-import { fieldErrors, formInput, initialValues, type FormValues } from './inputForm';
+import { type FormValues, fieldErrors, formInput, initialValues } from './inputForm';
 import type { RunView, Workflow } from './types';
 
 /** Without an input schema the input is free JSON, an object. */

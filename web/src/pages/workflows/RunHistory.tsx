@@ -2,8 +2,8 @@ import { useState } from 'react';
 import { api, qs } from '../../api';
 import { Link } from '../../router';
 import { Badge, Empty, ErrorBox, Field, Loading, statusTone, useAsync, when } from '../../ui';
+import { type Page, RUN_STATUSES, type RunView } from './types';
 import { Pager } from './WorkflowList';
-import { RUN_STATUSES, type Page, type RunView } from './types';
 
 const LIMIT = 10;
 
@@ -78,24 +78,24 @@ export function RunHistory({ workflowId }: { workflowId: string }) {
         </button>
       </div>
       <search aria-label="Filter runs">
-      <form className="filters" onSubmit={(e) => e.preventDefault()}>
-        <Field label="Run status">
-          <select
-            value={status}
-            onChange={(e) => {
-              setStatus(e.target.value);
-              setOffset(0);
-            }}
-          >
-            <option value="">Any</option>
-            {RUN_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s.replace('_', ' ')}
-              </option>
-            ))}
-          </select>
-        </Field>
-      </form>
+        <form className="filters" onSubmit={(e) => e.preventDefault()}>
+          <Field label="Run status">
+            <select
+              value={status}
+              onChange={(e) => {
+                setStatus(e.target.value);
+                setOffset(0);
+              }}
+            >
+              <option value="">Any</option>
+              {RUN_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {s.replace('_', ' ')}
+                </option>
+              ))}
+            </select>
+          </Field>
+        </form>
       </search>
       <ErrorBox error={list.error} title="Runs could not be loaded" />
       {list.loading && !data && <Loading what="Loading runs" />}

@@ -7,7 +7,7 @@ import { Graph } from './Graph';
 import { nodeName } from './layout';
 import { NodeBadge, NodePanel } from './NodePanel';
 import { duration, runDuration } from './RunHistory';
-import { RUN_FINISHED, type NodeRun, type RunView } from './types';
+import { type NodeRun, RUN_FINISHED, type RunView } from './types';
 import { useRunStream } from './useRunStream';
 
 /** The graph to colour: the one the run started with. */

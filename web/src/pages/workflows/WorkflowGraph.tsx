@@ -1,18 +1,18 @@
 import {
   Background,
   Controls,
+  type Edge,
   Handle,
   MarkerType,
+  type Node,
+  type NodeProps,
   Position,
   ReactFlow,
   useReactFlow,
   useStore,
-  type Edge,
-  type Node,
-  type NodeProps,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { memo, useEffect, useMemo, type KeyboardEvent } from 'react';
+import { type KeyboardEvent, memo, useEffect, useMemo } from 'react';
 import { edgeId, edgeLabel, nodeName, positions, stepType } from './layout';
 import type { GraphEdge, GraphNode, NodeRun } from './types';
 

@@ -103,7 +103,10 @@ export function fieldErrors(e: unknown): Record<string, string> {
     const name = field.replace(/^(input|parameters)\./, '').split('.')[0];
     out[name] = [out[name], typeof message === 'string' ? message : 'is invalid'].filter(Boolean).join('; ');
   };
-  if (Array.isArray(d.errors)) d.errors.forEach((x) => { put(x?.field, x?.message); });
+  if (Array.isArray(d.errors))
+    d.errors.forEach((x) => {
+      put(x?.field, x?.message);
+    });
   if (!Array.isArray(d.errors) || !d.errors.length) put(d.field, d.message ?? e.message);
   return out;
 }

@@ -21,7 +21,9 @@ export function depths(nodes: GraphNode[], edges: GraphEdge[]): Map<string, numb
   }
   const depth = new Map<string, number>();
   const queue = nodes.filter((n) => indeg.get(n.id) === 0).map((n) => n.id);
-  queue.forEach((id) => { depth.set(id, 0); });
+  queue.forEach((id) => {
+    depth.set(id, 0);
+  });
   while (queue.length) {
     const id = queue.shift()!;
     for (const t of out.get(id)!) {

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../../api';
 import { readEvents, type SseMessage } from '../../sse';
-import { RUN_FINISHED, type NodeRun, type RunView } from './types';
+import { type NodeRun, RUN_FINISHED, type RunView } from './types';
 
 const DONE_STATES = new Set(['completed', 'failed', 'skipped', 'cancelled']);
 const RETRY_MS = [500, 1000, 2000, 4000];
