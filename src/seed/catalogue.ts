@@ -11,7 +11,9 @@ export const SKILLS = [
     tags: ['csv', 'json', 'data'],
     description: 'Parse CSV text (first row = header) into an array of objects',
     code: fn(
-      `  const [head, ...rows] = String(input.csv || '').trim().split(/\\r?\\n/);\n  if (!head) return [];\n  const cols = head.split(',').map((c) => c.trim());\n  return rows.map((r) => Object.fromEntries(r.split(',').map((v, i) => [cols[i], v.trim()])));`,
+      `  const [head, ...rows] = String(input.csv || '').trim().split(/\\r?\\n/);\n  if (!head) return [];\n  const ` +
+        `cols = head.split(',').map((c) => c.trim());\n  return rows.map((r) => ` +
+        `Object.fromEntries(r.split(',').map((v, i) => [cols[i], v.trim()])));`,
     ),
     input_schema: { type: 'object', properties: { csv: { type: 'string' } }, required: ['csv'] },
     action: 'read',
@@ -22,7 +24,9 @@ export const SKILLS = [
     tags: ['text', 'analysis'],
     description: 'Count words, sentences and characters, with reading time',
     code: fn(
-      `  const t = String(input.text || '');\n  const words = t.split(/\\s+/).filter(Boolean).length;\n  return { words, sentences: t.split(/[.!?]+/).filter((s) => s.trim()).length, characters: t.length, reading_minutes: Math.ceil(words / 200) };`,
+      `  const t = String(input.text || '');\n  const words = t.split(/\\s+/).filter(Boolean).length;\n  return { ` +
+        `words, sentences: t.split(/[.!?]+/).filter((s) => s.trim()).length, characters: t.length, reading_minutes: ` +
+        `Math.ceil(words / 200) };`,
     ),
     input_schema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] },
     action: 'analyze',
@@ -33,7 +37,8 @@ export const SKILLS = [
     tags: ['text', 'url'],
     description: 'Turn a title into a URL slug',
     code: fn(
-      `  return String(input.title || '').toLowerCase().normalize('NFKD').replace(/[\\u0300-\\u036f]/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');`,
+      `  return String(input.title || '').toLowerCase().normalize('NFKD').replace(/[\\u0300-\\u036f]/g, ` +
+        `'').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');`,
     ),
     input_schema: { type: 'object', properties: { title: { type: 'string' } }, required: ['title'] },
     action: 'read',
@@ -44,7 +49,10 @@ export const SKILLS = [
     tags: ['email', 'validation', 'crm'],
     description: 'Check email syntax and flag role and disposable addresses',
     code: fn(
-      `  const e = String(input.email || '').trim().toLowerCase();\n  const ok = /^[^\\s@]+@[^\\s@]+\\.[a-z]{2,}$/.test(e);\n  const [local, domain] = e.split('@');\n  return { email: e, valid: ok, role_address: ['info', 'sales', 'admin', 'support', 'noreply'].includes(local), disposable: ['mailinator.com', 'tempmail.com', '10minutemail.com'].includes(domain) };`,
+      `  const e = String(input.email || '').trim().toLowerCase();\n  const ok = ` +
+        `/^[^\\s@]+@[^\\s@]+\\.[a-z]{2,}$/.test(e);\n  const [local, domain] = e.split('@');\n  return { email: e, ` +
+        `valid: ok, role_address: ['info', 'sales', 'admin', 'support', 'noreply'].includes(local), disposable: ` +
+        `['mailinator.com', 'tempmail.com', '10minutemail.com'].includes(domain) };`,
     ),
     input_schema: { type: 'object', properties: { email: { type: 'string' } }, required: ['email'] },
     action: 'read',
@@ -55,7 +63,9 @@ export const SKILLS = [
     tags: ['invoice', 'tax', 'finance'],
     description: 'Sum invoice lines with quantity, unit price, discount and tax',
     code: fn(
-      `  const lines = input.lines || [];\n  const net = lines.reduce((s, l) => s + l.quantity * l.unit_price * (1 - (l.discount || 0)), 0);\n  const tax = net * (input.tax_rate || 0);\n  const r = (n) => Math.round(n * 100) / 100;\n  return { net: r(net), tax: r(tax), total: r(net + tax), currency: input.currency || 'USD' };`,
+      `  const lines = input.lines || [];\n  const net = lines.reduce((s, l) => s + l.quantity * l.unit_price * (1 ` +
+        `- (l.discount || 0)), 0);\n  const tax = net * (input.tax_rate || 0);\n  const r = (n) => Math.round(n * ` +
+        `100) / 100;\n  return { net: r(net), tax: r(tax), total: r(net + tax), currency: input.currency || 'USD' };`,
     ),
     input_schema: {
       type: 'object',
@@ -70,7 +80,9 @@ export const SKILLS = [
     tags: ['dates', 'scheduling'],
     description: 'Count working days between two ISO dates (Mon–Fri)',
     code: fn(
-      `  let d = new Date(input.from), end = new Date(input.to), n = 0;\n  while (d < end) { const w = d.getUTCDay(); if (w !== 0 && w !== 6) n++; d = new Date(d.getTime() + 86400000); }\n  return { business_days: n };`,
+      `  let d = new Date(input.from), end = new Date(input.to), n = 0;\n  while (d < end) { const w = ` +
+        `d.getUTCDay(); if (w !== 0 && w !== 6) n++; d = new Date(d.getTime() + 86400000); }\n  return { ` +
+        `business_days: n };`,
     ),
     input_schema: {
       type: 'object',
@@ -85,7 +97,11 @@ export const SKILLS = [
     tags: ['sentiment', 'nlp', 'reviews'],
     description: 'Score text sentiment from a small positive/negative lexicon',
     code: fn(
-      `  const pos = ['good', 'great', 'excellent', 'love', 'happy', 'fast', 'helpful'], neg = ['bad', 'poor', 'slow', 'hate', 'broken', 'angry', 'late'];\n  const w = String(input.text || '').toLowerCase().match(/[a-z']+/g) || [];\n  const score = w.reduce((s, x) => s + (pos.includes(x) ? 1 : neg.includes(x) ? -1 : 0), 0);\n  return { score, label: score > 0 ? 'positive' : score < 0 ? 'negative' : 'neutral' };`,
+      `  const pos = ['good', 'great', 'excellent', 'love', 'happy', 'fast', 'helpful'], neg = ['bad', 'poor', ` +
+        `'slow', 'hate', 'broken', 'angry', 'late'];\n  const w = String(input.text || ` +
+        `'').toLowerCase().match(/[a-z']+/g) || [];\n  const score = w.reduce((s, x) => s + (pos.includes(x) ? 1 : ` +
+        `neg.includes(x) ? -1 : 0), 0);\n  return { score, label: score > 0 ? 'positive' : score < 0 ? 'negative' : ` +
+        `'neutral' };`,
     ),
     input_schema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] },
     action: 'analyze',
@@ -96,7 +112,9 @@ export const SKILLS = [
     tags: ['markdown', 'docs'],
     description: 'Render an array of objects as a Markdown table',
     code: fn(
-      `  const rows = input.rows || [];\n  if (!rows.length) return '';\n  const cols = Object.keys(rows[0]);\n  return ['| ' + cols.join(' | ') + ' |', '|' + cols.map(() => ' --- |').join(''), ...rows.map((r) => '| ' + cols.map((c) => String(r[c] ?? '')).join(' | ') + ' |')].join('\\n');`,
+      `  const rows = input.rows || [];\n  if (!rows.length) return '';\n  const cols = Object.keys(rows[0]);\n  ` +
+        `return ['| ' + cols.join(' | ') + ' |', '|' + cols.map(() => ' --- |').join(''), ...rows.map((r) => '| ' + ` +
+        `cols.map((c) => String(r[c] ?? '')).join(' | ') + ' |')].join('\\n');`,
     ),
     input_schema: { type: 'object', properties: { rows: { type: 'array' } }, required: ['rows'] },
     action: 'read',
@@ -107,7 +125,10 @@ export const SKILLS = [
     tags: ['crm', 'leads', 'sales'],
     description: 'Score a lead 0–100 from company size, budget and engagement',
     code: fn(
-      `  const size = Math.min(40, (input.employees || 0) / 25);\n  const budget = Math.min(40, (input.budget_usd || 0) / 2500);\n  const engaged = Math.min(20, (input.email_opens || 0) * 2);\n  const score = Math.round(size + budget + engaged);\n  return { score, tier: score >= 70 ? 'hot' : score >= 40 ? 'warm' : 'cold' };`,
+      `  const size = Math.min(40, (input.employees || 0) / 25);\n  const budget = Math.min(40, (input.budget_usd ` +
+        `|| 0) / 2500);\n  const engaged = Math.min(20, (input.email_opens || 0) * 2);\n  const score = ` +
+        `Math.round(size + budget + engaged);\n  return { score, tier: score >= 70 ? 'hot' : score >= 40 ? 'warm' : ` +
+        `'cold' };`,
     ),
     input_schema: {
       type: 'object',
@@ -122,7 +143,9 @@ export const SKILLS = [
     description:
       'Profile a data frame: types, nulls, distributions (Python script; runs where a Python runtime is attached)',
     skill_type: 'script',
-    code: 'import pandas as pd\n\ndef execute(input):\n    df = pd.DataFrame(input["rows"])\n    return df.describe(include="all").to_dict()\n',
+    code:
+      'import pandas as pd\n\ndef execute(input):\n    df = pd.DataFrame(input["rows"])\n    return ' +
+      'df.describe(include="all").to_dict()\n',
     python_packages: [{ name: 'pandas', version: '2.2.2' }],
     license: 'MIT',
     action: 'analyze',
@@ -242,7 +265,9 @@ export const COMPONENTS = [
     category: 'data',
     tags: ['table', 'data', 'ui'],
     description: 'Sortable, paginated table',
-    code: 'export function DataTable({ rows = [], pageSize = 20 }) { return { type: "table", rows: rows.slice(0, pageSize) }; }',
+    code:
+      'export function DataTable({ rows = [], pageSize = 20 }) { return { type: "table", rows: rows.slice(0, ' +
+      'pageSize) }; }',
     config_schema: { type: 'object', properties: { page_size: { type: 'integer', minimum: 5, maximum: 200 } } },
   },
   {
@@ -258,7 +283,9 @@ export const COMPONENTS = [
     category: 'sales',
     tags: ['kanban', 'crm'],
     description: 'Deals by stage as a board',
-    code: 'export function PipelineBoard({ deals = [] }) { return { type: "board", columns: [...new Set(deals.map((d) => d.stage))] }; }',
+    code:
+      'export function PipelineBoard({ deals = [] }) { return { type: "board", columns: [...new ' +
+      'Set(deals.map((d) => d.stage))] }; }',
     config_schema: null,
   },
   {
@@ -274,7 +301,9 @@ export const COMPONENTS = [
     category: 'governance',
     tags: ['approvals', 'workflow'],
     description: 'Approve or reject a pending agent action',
-    code: 'export function ApprovalCard({ approval }) { return { type: "approval", id: approval.id, actions: ["approve", "reject"] }; }',
+    code:
+      'export function ApprovalCard({ approval }) { return { type: "approval", id: approval.id, actions: ' +
+      '["approve", "reject"] }; }',
     config_schema: null,
   },
   {
@@ -422,7 +451,8 @@ export const WORKFLOWS = [
         {
           when: true,
           expression:
-            '{"decision": "needs_approval", "reason": "total " & $string(nodes.total.total) & " exceeds " & $string(input.threshold_usd)}',
+            '{"decision": "needs_approval", "reason": "total " & $string(nodes.total.total) & " exceeds " & ' +
+            '$string(input.threshold_usd)}',
         },
         { depends_on: ['check'] },
       ),
@@ -537,7 +567,8 @@ export const WORKFLOWS = [
     steps: [
       step('compare', 'Compare to last week', 'transform', {
         expression:
-          '{"rows": [input.metrics.{"metric": name, "this_week": this_week, "last_week": last_week, "change_pct": last_week = 0 ? null : $round((this_week - last_week) / last_week * 100, 1)}]}',
+          '{"rows": [input.metrics.{"metric": name, "this_week": this_week, "last_week": last_week, "change_pct": ' +
+          'last_week = 0 ? null : $round((this_week - last_week) / last_week * 100, 1)}]}',
       }),
       step('table', 'Write the table', 'skill', {
         skill: 'Markdown Table Builder',

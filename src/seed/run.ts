@@ -61,7 +61,8 @@ export async function seedCatalogue(
   async function seedKind<T extends { name: string }>(kind: string, items: T[], publish: (item: T) => Promise<string>) {
     const rows = await ctx.db.query<{ id: string; name: string }>(
       SYSTEM,
-      `SELECT id, name FROM marketplace_listings WHERE tenant_id = $1 AND kind = $2 AND marketplace_type = 'public' AND status = 'approved'`,
+      `SELECT id, name FROM marketplace_listings WHERE tenant_id = $1 AND kind = $2 AND marketplace_type = 'public'
+           AND status = 'approved'`,
       [tenantId, kind],
     );
     const ids = new Map(rows.map((r) => [r.name, r.id]));
