@@ -27,7 +27,8 @@ WITH ev AS (
   INSERT INTO events (tenant_id, id, type, data) VALUES ($1, $2, $3, $4::jsonb)
   RETURNING to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at
 ), job AS (
-  INSERT INTO pgboss.job (name, data, retry_limit, retry_delay, retry_backoff, expire_in, keep_until, dead_letter, policy)
+  INSERT INTO pgboss.job (name, data, retry_limit, retry_delay, retry_backoff, expire_in, keep_until, dead_letter,
+    policy)
   SELECT q.name,
          jsonb_build_object('event', jsonb_build_object(
            'id', $2::text, 'tenant_id', $1::text, 'type', $3::text, 'data', $4::jsonb, 'created_at', ev.created_at)),

@@ -17,7 +17,8 @@ export async function pageQuery<T extends Row>(
 ): Promise<{ rows: T[]; total: number }> {
   const n = q.params.length;
   const rows = await ex.query<T & { __total: number }>(
-    `SELECT ${q.columns}, (SELECT count(*) ${q.from})::int AS __total ${q.from} ORDER BY ${q.orderBy} LIMIT $${n + 1} OFFSET $${n + 2}`,
+    `SELECT ${q.columns}, (SELECT count(*) ${q.from})::int AS __total ${q.from} ORDER BY ${q.orderBy} LIMIT
+         $${n + 1} OFFSET $${n + 2}`,
     [...q.params, q.limit, q.offset],
   );
   if (rows.length > 0) {

@@ -63,7 +63,8 @@ async function finish(db: Database, req: FastifyRequest, reply: FastifyReply, pa
   if (reply.statusCode < 500 && (typeof payload === 'string' || Buffer.isBuffer(payload))) {
     await db.query(
       c.tenantId,
-      `UPDATE idempotency_keys SET status = 'done', status_code = $4, content_type = $5, body = $6 WHERE tenant_id = $1 AND credential = $2 AND key = $3`,
+      `UPDATE idempotency_keys SET status = 'done', status_code = $4, content_type = $5, body = $6
+           WHERE tenant_id = $1 AND credential = $2 AND key = $3`,
       [
         c.tenantId,
         c.credential,
@@ -88,9 +89,11 @@ async function claimOrReplay(db: Database, c: Claim, hash: string, reply: Fastif
   const claimed = await db.query(
     c.tenantId,
     `INSERT INTO idempotency_keys (tenant_id, credential, key, request_hash) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (tenant_id, credential, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, status = 'processing', body = NULL, created_at = now()
+     ON CONFLICT (tenant_id, credential, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, status =
+       'processing', body = NULL, created_at = now()
        WHERE idempotency_keys.created_at < now() - interval '24 hours'
-          OR (idempotency_keys.status = 'processing' AND idempotency_keys.created_at < now() - interval '${ABANDONED_SECONDS} seconds')
+          OR (idempotency_keys.status = 'processing' AND idempotency_keys.created_at < now() - interval
+            '${ABANDONED_SECONDS} seconds')
      RETURNING key`,
     params,
   );
@@ -111,7 +114,8 @@ async function claimOrReplay(db: Database, c: Claim, hash: string, reply: Fastif
     body: string;
   }>(
     c.tenantId,
-    'SELECT request_hash, status, status_code, content_type, body FROM idempotency_keys WHERE tenant_id = $1 AND credential = $2 AND key = $3',
+    'SELECT request_hash, status, status_code, content_type, body FROM idempotency_keys WHERE tenant_id = $1 ' +
+      'AND credential = $2 AND key = $3',
     params.slice(0, 3),
   );
   if (!row) return false;
