@@ -142,7 +142,9 @@ function blockIssues(n: WorkflowNode, i: number, type: RunnableType, plan: Plan)
   if (type === 'condition') {
     for (const e of plan.outgoing.get(n.id)!) {
       if (branchKey(e) !== null) continue;
-      const message = `the edge ${e.source} → ${e.target} leaves condition '${n.id}' without a branch: set "when" (true, false, a value, or default)`;
+      const message =
+        `the edge ${e.source} → ${e.target} leaves condition '${n.id}' without a branch: set "when" ` +
+        `(true, false, a value, or default)`;
       issues.push({ node_id: n.id, field: 'edges', message });
     }
   }

@@ -31,7 +31,9 @@ export type NewWorkflow = Omit<Workflow, 'created_at' | 'updated_at' | 'imported
   imported: boolean;
 };
 
-const COLUMNS = `id, name, description, category, nodes, edges, version, source, template_id, document_name, input_schema, steps, user_inputs, imported_at, active, activated_at, created_at, updated_at`;
+const COLUMNS =
+  `id, name, description, category, nodes, edges, version, source, template_id, document_name, ` +
+  `input_schema, steps, user_inputs, imported_at, active, activated_at, created_at, updated_at`;
 const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
 
@@ -47,7 +49,8 @@ function toWorkflow(r: Record<string, unknown>): Workflow {
 
 export async function insert(ex: Executor, tenantId: string, w: NewWorkflow): Promise<Workflow> {
   const [row] = await ex.query(
-    `INSERT INTO workflows (tenant_id, id, name, description, category, nodes, edges, version, source, template_id, document_name, input_schema, steps, user_inputs, imported_at)
+    `INSERT INTO workflows (tenant_id, id, name, description, category, nodes, edges, version, source, template_id,
+         document_name, input_schema, steps, user_inputs, imported_at)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14, CASE WHEN $15 THEN now() END) RETURNING ${COLUMNS}`,
     [
       tenantId,
@@ -106,7 +109,8 @@ export async function update(
   p: { name?: string; description?: string; category?: string; nodes: WorkflowNode[]; edges: WorkflowEdge[] },
 ): Promise<Workflow | null> {
   const [row] = await ex.query(
-    `UPDATE workflows SET name = coalesce($3, name), description = coalesce($4, description), category = coalesce($5, category),
+    `UPDATE workflows SET name = coalesce($3, name), description = coalesce($4, description), category = coalesce($5,
+         category),
        nodes = $6, edges = $7, document_name = CASE WHEN $3::text IS NULL THEN document_name END, updated_at = now()
      WHERE tenant_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
     [
@@ -171,8 +175,10 @@ export interface Bucket {
 /** Totals over the templates the viewer can see, grouped by category, template type and complexity. */
 export async function statistics(sys: Executor, viewer: string | null) {
   const rows = await sys.query(
-    `SELECT category, coalesce(subtype, 'legacy') AS template_type, coalesce(content->>'complexity', 'Unspecified') AS complexity,
-       count(*)::int AS count, sum(installs)::int AS downloads, sum(rating_sum)::int AS rating_sum, sum(rating_count)::int AS rating_count
+    `SELECT category, coalesce(subtype, 'legacy') AS template_type, coalesce(content->>'complexity', 'Unspecified')
+         AS complexity,
+       count(*)::int AS count, sum(installs)::int AS downloads, sum(rating_sum)::int AS rating_sum,
+         sum(rating_count)::int AS rating_count
      FROM marketplace_listings WHERE ${KIND} AND ${VISIBLE} GROUP BY 1, 2, 3`,
     [viewer],
   );

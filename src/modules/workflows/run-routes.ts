@@ -39,7 +39,8 @@ export const workflowRunRoutes =
           params: Id,
           body: Type.Optional(RunBody),
           summary:
-            'Run a workflow: 200 with the run when it finishes within a short budget, else 202 (poll poll_url or stream stream_url)',
+            'Run a workflow: 200 with the run when it finishes within a short budget, else 202 (poll poll_url or ' +
+            'stream stream_url)',
           response: { 200: OneRun, 202: OneRun },
         },
         config: { permission: 'AGENT_EXECUTE' },

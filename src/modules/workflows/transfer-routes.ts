@@ -106,7 +106,8 @@ export const transferRoutes =
         schema: {
           tags,
           summary:
-            'Export a workflow (given inline, or a stored workflow_id / visible template_id) as a JSON document import accepts',
+            'Export a workflow (given inline, or a stored workflow_id / visible template_id) as a JSON document ' +
+            'import accepts',
           body: ExportBody,
           response: { 200: WorkflowDocument },
         },

@@ -140,7 +140,9 @@ async function callHttp(n: NodeRun, input: Record<string, unknown>): Promise<unk
       /* kept as text */
     }
   if (res.status >= 400) {
-    const msg = `node '${n.node.id}': ${input.method} ${url.origin}${url.pathname} answered HTTP ${res.status}: ${text.slice(0, 300)}`;
+    const msg =
+      `node '${n.node.id}': ${input.method} ${url.origin}${url.pathname} answered ` +
+      `HTTP ${res.status}: ${text.slice(0, 300)}`;
     throw res.status >= 500 || res.status === 429 || res.status === 408 ? new Error(msg) : new PermanentNodeError(msg);
   }
   return { status: res.status, headers: { 'content-type': type }, body: parsed };
@@ -161,7 +163,8 @@ async function callSkill(n: NodeRun, input: Record<string, unknown>, admit: Admi
   const tool = await findSkill(n.ctx, n.tenantId, String(input.skill ?? ''));
   if (!tool) {
     throw new PermanentNodeError(
-      `node '${n.node.id}': no installed skill '${String(input.skill)}' in this tenant (install it from the skills marketplace)`,
+      `node '${n.node.id}': no installed skill '${String(input.skill)}' in this tenant (install it from the skills ` +
+        `marketplace)`,
     );
   }
   await admit(async (ex) => {

@@ -47,7 +47,8 @@ export interface NewRun {
  */
 export async function insert(ex: Executor, tenantId: string, r: NewRun, refusal?: string): Promise<RunRow> {
   const [row] = await ex.query<RunRow>(
-    `INSERT INTO workflow_runs (tenant_id, id, workflow_id, trigger, input, graph, requested_by, scheduled_for, status, error, finished_at)
+    `INSERT INTO workflow_runs (tenant_id, id, workflow_id, trigger, input, graph, requested_by, scheduled_for,
+         status, error, finished_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $9::jsonb IS NULL THEN 'queued' ELSE 'failed' END, $9,
        CASE WHEN $9::jsonb IS NULL THEN NULL ELSE now() END) RETURNING *`,
     [
@@ -91,9 +92,11 @@ export async function list(
  */
 export async function claim(ex: Executor, tenantId: string, id: string, staleMs: number): Promise<RunRow | null> {
   const [row] = await ex.query<RunRow>(
-    `UPDATE workflow_runs SET status = 'running', attempts = attempts + 1, heartbeat_at = now(), started_at = coalesce(started_at, now())
+    `UPDATE workflow_runs SET status = 'running', attempts = attempts + 1, heartbeat_at = now(), started_at =
+         coalesce(started_at, now())
       WHERE tenant_id = $1 AND id = $2 AND NOT cancel_requested
-        AND (status = 'queued' OR (status = 'running' AND heartbeat_at < now() - make_interval(secs => $3::double precision / 1000)))
+        AND (status = 'queued' OR (status = 'running' AND heartbeat_at < now() - make_interval(secs => $3::double
+          precision / 1000)))
       RETURNING *`,
     [tenantId, id, staleMs],
   );
@@ -108,7 +111,8 @@ export async function heartbeat(
   attempt: number,
 ): Promise<{ cancel_requested: boolean } | null> {
   const [row] = await ex.query<{ cancel_requested: boolean }>(
-    `UPDATE workflow_runs SET heartbeat_at = now() WHERE tenant_id = $1 AND id = $2 AND attempts = $3 AND status = 'running'
+    `UPDATE workflow_runs SET heartbeat_at = now() WHERE tenant_id = $1 AND id = $2 AND attempts = $3
+         AND status = 'running'
       RETURNING cancel_requested`,
     [tenantId, id, attempt],
   );
@@ -158,7 +162,8 @@ export async function park(ex: Executor, tenantId: string, id: string, attempt: 
 
 export async function wake(ex: Executor, tenantId: string, id: string): Promise<boolean> {
   const rows = await ex.query(
-    `UPDATE workflow_runs SET status = 'queued' WHERE tenant_id = $1 AND id = $2 AND status = 'awaiting_approval' RETURNING id`,
+    `UPDATE workflow_runs SET status = 'queued' WHERE tenant_id = $1 AND id = $2 AND status = 'awaiting_approval'
+         RETURNING id`,
     [tenantId, id],
   );
   return rows.length > 0;
@@ -167,7 +172,8 @@ export async function wake(ex: Executor, tenantId: string, id: string): Promise<
 /** Lets another process take the run at once (graceful shutdown). */
 export async function release(ex: Executor, tenantId: string, id: string, attempt: number): Promise<void> {
   await ex.query(
-    `UPDATE workflow_runs SET status = 'queued', heartbeat_at = NULL WHERE tenant_id = $1 AND id = $2 AND attempts = $3 AND status = 'running'`,
+    `UPDATE workflow_runs SET status = 'queued', heartbeat_at = NULL WHERE tenant_id = $1 AND id = $2
+         AND attempts = $3 AND status = 'running'`,
     [tenantId, id, attempt],
   );
 }
@@ -180,7 +186,8 @@ export async function requestCancel(ex: Executor, tenantId: string, id: string):
   const [row] = await ex.query<RunRow>(
     `UPDATE workflow_runs SET cancel_requested = true,
         status = CASE WHEN status IN ('queued', 'awaiting_approval') THEN 'cancelled' ELSE status END,
-        error = CASE WHEN status IN ('queued', 'awaiting_approval') THEN '{"node_id":null,"message":"Cancelled by user"}'::jsonb ELSE error END,
+        error = CASE WHEN status IN ('queued', 'awaiting_approval') THEN
+          '{"node_id":null,"message":"Cancelled by user"}'::jsonb ELSE error END,
         finished_at = CASE WHEN status IN ('queued', 'awaiting_approval') THEN now() ELSE finished_at END
       WHERE tenant_id = $1 AND id = $2 RETURNING *`,
     [tenantId, id],
@@ -230,7 +237,8 @@ export async function eventsAfter(
   limit = 500,
 ): Promise<RunEvent[]> {
   return ex.query<RunEvent>(
-    `SELECT seq, type, data, created_at FROM workflow_run_events WHERE tenant_id = $1 AND run_id = $2 AND seq > $3 ORDER BY seq LIMIT $4`,
+    `SELECT seq, type, data, created_at FROM workflow_run_events WHERE tenant_id = $1 AND run_id = $2 AND seq > $3
+         ORDER BY seq LIMIT $4`,
     [tenantId, runId, after, limit],
   );
 }

@@ -26,7 +26,8 @@ export async function replaceSchedules(
   await ex.query('DELETE FROM workflow_schedules WHERE tenant_id = $1 AND workflow_id = $2', [tenantId, workflowId]);
   for (const r of rows) {
     await ex.query(
-      'INSERT INTO workflow_schedules (tenant_id, workflow_id, node_id, cron, timezone, next_at) VALUES ($1, $2, $3, $4, $5, $6)',
+      'INSERT INTO workflow_schedules (tenant_id, workflow_id, node_id, cron, timezone, next_at) ' +
+        'VALUES ($1, $2, $3, $4, $5, $6)',
       [tenantId, workflowId, r.node_id, r.cron, r.timezone, r.next_at],
     );
   }
@@ -45,7 +46,8 @@ export async function claimDue(sys: Executor, limit: number): Promise<ScheduleRo
 
 export async function advance(sys: Executor, s: ScheduleRow, nextAt: Date): Promise<void> {
   await sys.query(
-    `UPDATE workflow_schedules SET next_at = $4, last_fired_at = now() WHERE tenant_id = $1 AND workflow_id = $2 AND node_id = $3`,
+    `UPDATE workflow_schedules SET next_at = $4, last_fired_at = now() WHERE tenant_id = $1 AND workflow_id = $2
+         AND node_id = $3`,
     [s.tenant_id, s.workflow_id, s.node_id, nextAt],
   );
 }
