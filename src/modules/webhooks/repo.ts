@@ -39,7 +39,8 @@ export async function insertEndpoint(
   e: { id: string; url: string; description: string | null; events: string[]; secret: string; by: string | null },
 ) {
   const [row] = await ex.query<EndpointRow>(
-    'INSERT INTO webhook_endpoints (tenant_id, id, url, description, events, secret, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *',
+    'INSERT INTO webhook_endpoints (tenant_id, id, url, description, events, secret, created_by) ' +
+      'VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *',
     [tenantId, e.id, e.url, e.description, e.events, e.secret, e.by],
   );
   return row;
@@ -71,9 +72,11 @@ export async function updateEndpoint(
   p: { url?: string; description?: string | null; events?: string[]; status?: 'active' | 'disabled' },
 ) {
   const [row] = await ex.query<EndpointRow>(
-    `UPDATE webhook_endpoints SET url = coalesce($3, url), description = CASE WHEN $4::boolean THEN $5 ELSE description END,
+    `UPDATE webhook_endpoints SET url = coalesce($3, url), description = CASE WHEN $4::boolean THEN $5 ELSE
+         description END,
             events = coalesce($6, events), status = coalesce($7, status),
-            disabled_reason = CASE WHEN $7 = 'active' THEN NULL WHEN $7 = 'disabled' THEN 'disabled by a user' ELSE disabled_reason END,
+            disabled_reason = CASE WHEN $7 = 'active' THEN NULL WHEN $7 = 'disabled' THEN 'disabled by a user' ELSE
+              disabled_reason END,
             consecutive_failures = CASE WHEN $7 = 'active' THEN 0 ELSE consecutive_failures END, updated_at = now()
       WHERE tenant_id = $1 AND id = $2 RETURNING *`,
     [
@@ -91,7 +94,8 @@ export async function updateEndpoint(
 
 export async function rotateSecret(ex: Executor, tenantId: string, id: string, secret: string, graceUntil: Date) {
   const [row] = await ex.query<EndpointRow>(
-    `UPDATE webhook_endpoints SET previous_secret = secret, previous_secret_expires_at = $4, secret = $3, updated_at = now()
+    `UPDATE webhook_endpoints SET previous_secret = secret, previous_secret_expires_at = $4, secret = $3, updated_at
+         = now()
       WHERE tenant_id = $1 AND id = $2 RETURNING *`,
     [tenantId, id, secret, graceUntil],
   );
@@ -107,14 +111,16 @@ export async function deleteEndpoint(ex: Executor, tenantId: string, id: string)
 
 export async function disableEndpoint(ex: Executor, tenantId: string, id: string, reason: string) {
   await ex.query(
-    "UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2",
+    "UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = $3, updated_at = now() " +
+      'WHERE tenant_id = $1 AND id = $2',
     [tenantId, id, reason],
   );
 }
 
 export async function recordOutcome(ex: Executor, tenantId: string, id: string, succeeded: boolean): Promise<number> {
   const [row] = await ex.query<{ consecutive_failures: number }>(
-    `UPDATE webhook_endpoints SET consecutive_failures = CASE WHEN $3 THEN 0 ELSE consecutive_failures + 1 END WHERE tenant_id = $1 AND id = $2 RETURNING consecutive_failures`,
+    `UPDATE webhook_endpoints SET consecutive_failures = CASE WHEN $3 THEN 0 ELSE consecutive_failures + 1 END
+         WHERE tenant_id = $1 AND id = $2 RETURNING consecutive_failures`,
     [tenantId, id, succeeded],
   );
   return row?.consecutive_failures ?? 0;
@@ -223,7 +229,8 @@ export async function insertDeliveries(ex: Executor, tenantId: string, rows: New
   await ex.query(
     `WITH ins AS (
        INSERT INTO webhook_deliveries (tenant_id, id, endpoint_id, event_id, event_type, body, next_attempt_at)
-       SELECT $1, id, endpoint_id, event_id, event_type, body, now() FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+       SELECT $1, id, endpoint_id, event_id, event_type, body, now()
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
            AS r(id, endpoint_id, event_id, event_type, body)
        ON CONFLICT (tenant_id, endpoint_id, event_id) DO NOTHING RETURNING 1)
      SELECT pg_notify($7, 'webhooks.deliver') WHERE EXISTS (SELECT 1 FROM ins)`,
@@ -312,7 +319,8 @@ export async function recordSucceeded(ex: Executor, done: { tenantId: string; id
   await ex.query(
     `WITH d AS (
        UPDATE webhook_deliveries d
-          SET status = 'succeeded', last_status_code = u.code, last_error = NULL, next_attempt_at = NULL, delivered_at = now()
+          SET status = 'succeeded', last_status_code = u.code, last_error = NULL, next_attempt_at = NULL,
+            delivered_at = now()
          FROM unnest($1::text[], $2::text[], $3::int[]) AS u(tenant_id, id, code)
         WHERE d.tenant_id = u.tenant_id AND d.id = u.id
        RETURNING d.tenant_id, d.endpoint_id)
