@@ -9,7 +9,8 @@ import {
 
 /** Today's (UTC) counter of a metric; the metric is one of our constants, never input. */
 const today = (metric: string) =>
-  `coalesce((SELECT count FROM usage_counters WHERE tenant_id = $1 AND metric = '${metric}' AND day = (now() AT TIME ZONE 'UTC')::date), 0)::int`;
+  `coalesce((SELECT count FROM usage_counters WHERE tenant_id = $1 AND metric = '${metric}' ` +
+  `AND day = (now() AT TIME ZONE 'UTC')::date), 0)::int`;
 
 /** What a tenant holds and used today: one round trip. */
 export async function currentCounts(ex: Executor, tenantId: string) {
@@ -23,7 +24,8 @@ export async function currentCounts(ex: Executor, tenantId: string) {
     workflow_runs_today: number;
   }>(
     `SELECT (SELECT count(*)::int FROM agents WHERE tenant_id = $1) AS agents,
-            (SELECT count(*)::int FROM marketplace_installs WHERE tenant_id = $1 AND kind = 'skill') AS installed_skills,
+            (SELECT count(*)::int FROM marketplace_installs WHERE tenant_id = $1
+              AND kind = 'skill') AS installed_skills,
             ${today(SKILL_METRIC)} AS skill_runs_today,
             ${today(LLM_PROMPT_METRIC)} AS llm_prompt,
             ${today(LLM_COMPLETION_METRIC)} AS llm_completion,

@@ -40,7 +40,8 @@ const Usage = Type.Object({
   rate_limit_remaining: Nullable(Type.Integer()),
   storage_used: Type.Integer({
     description:
-      "Bytes of the tenant's stored rows (agents, executions and their journals, episodes, listings, workflows and runs, events…)",
+      "Bytes of the tenant's stored rows (agents, executions and their journals, episodes, listings, workflows and " +
+      'runs, events…)',
   }),
   storage_limit: Nullable(Type.Integer({ description: 'null: no plan limits storage' })),
   features: Type.Object({ public_marketplace_publish: Type.Boolean() }),
@@ -64,7 +65,8 @@ export const usageRoutes =
         schema: {
           tags: ['Usage'],
           summary:
-            "Usage against plan quotas (model tokens included), this credential's rate limit, and skill executions per day",
+            "Usage against plan quotas (model tokens included), this credential's rate limit, and skill executions " +
+            'per day',
           querystring: Type.Object({ days: Type.Integer({ minimum: 1, maximum: 90, default: 14 }) }),
           response: { 200: Envelope(Usage) },
         },
