@@ -152,15 +152,16 @@ async function dispatch(
   }
   throw new AppError(
     'SKILL_TYPE_NOT_EXECUTABLE',
-    `Skills of type '${l.subtype}' are stored but cannot be executed on this server; only 'function' and 'api' skills run here`,
+    `Skills of type '${l.subtype}' are stored but cannot be executed on this server; only 'function' and 'api' ` +
+      `skills run here`,
     { skill_type: l.subtype, executable_types: ['function', 'api'] },
   );
 }
 
 /**
  * Runs a skill and keeps a durable record of the run (or, with `deferRecord`, hands it to the caller's
- * transaction: an agent's tool call writes it with the call's end in the journal). `quota: 'consume'` counts it against the daily
- * limit (direct runs); agents' tool calls were counted when the execution journal recorded the call.
+ * transaction: an agent's tool call writes it with the call's end in the journal). `quota: 'consume'` counts it against
+ * the daily limit (direct runs); agents' tool calls were counted when the execution journal recorded the call.
  * A direct run's idempotency key is its own run id; an agent's tool call brings the journal's.
  *
  * A skill that declares integrations gets the tenant's tokens; a provider the tenant has not
@@ -186,7 +187,8 @@ export async function executeSkill(
   if (l.subtype === 'function' && !sandboxAdmits(tenancyOf(ctx, tenantId))) {
     throw sandboxBusy(
       ctx,
-      `This tenant already has ${ctx.config.sandboxTenantActive} skill runs in progress and ${ctx.config.sandboxTenantQueue} waiting; try again shortly`,
+      `This tenant already has ${ctx.config.sandboxTenantActive} skill runs in progress ` +
+        `and ${ctx.config.sandboxTenantQueue} waiting; try again shortly`,
       2,
     );
   }

@@ -144,7 +144,8 @@ export const privateSkillRoutes =
                   {
                     maxProperties: 50,
                     description:
-                      'Sealed at rest; passed to function skills as the second argument of execute(input, env); never returned',
+                      'Sealed at rest; passed to function skills as the second argument of execute(input, env); ' +
+                      'never returned',
                   },
                 ),
               ),

@@ -33,7 +33,8 @@ export async function runnableSkillWithEnv(sys: Executor, tenantId: string, id: 
     sealed: string | null;
   }>(
     `SELECT l.id, l.name, l.subtype, l.content,
-            (SELECT e.sealed FROM skill_environments e WHERE e.tenant_id = $1 AND e.listing_id = l.id) AS sealed ${runnable(true)}`,
+            (SELECT e.sealed FROM skill_environments e WHERE e.tenant_id = $1
+              AND e.listing_id = l.id) AS sealed ${runnable(true)}`,
     [tenantId, id],
   );
   return row ?? null;
@@ -56,7 +57,8 @@ export async function setEnvironment(
 ) {
   await ex.query(
     `INSERT INTO skill_environments (tenant_id, listing_id, sealed, names) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (tenant_id, listing_id) DO UPDATE SET sealed = EXCLUDED.sealed, names = EXCLUDED.names, updated_at = now()`,
+     ON CONFLICT (tenant_id, listing_id) DO UPDATE SET sealed = EXCLUDED.sealed, names = EXCLUDED.names, updated_at =
+       now()`,
     [tenantId, listingId, sealed, names],
   );
 }

@@ -34,7 +34,9 @@ export const CreatePrivateSkillBody = Type.Object(
         maxItems: 10,
         uniqueItems: true,
         description:
-          "OAuth integrations the skill uses (github, google, slack, …): each run gets a fresh access token from the tenant's connection (function skills: env.integrations.<provider>; api skills: Authorization: Bearer when exactly one). Not connected: the call fails with INTEGRATION_NOT_CONNECTED",
+          'OAuth integrations the skill uses (github, google, slack, …): each run gets a fresh access token from ' +
+          "the tenant's connection (function skills: env.integrations.<provider>; api skills: Authorization: " +
+          'Bearer when exactly one). Not connected: the call fails with INTEGRATION_NOT_CONNECTED',
       }),
     ),
     license: Type.Optional(Type.String({ maxLength: 100 })),
@@ -61,7 +63,9 @@ export const PublishBody = Type.Object(
       Type.String({
         pattern: ACTION_PATTERN,
         description:
-          'Governance action the skill performs, one of GET /api/governance/actions; recorded on the listing and the private skill. Required unless the private skill declares one: a skill without an action counts as `execute` (level 4, autonomous agents only)',
+          'Governance action the skill performs, one of GET /api/governance/actions; recorded on the listing and ' +
+          'the private skill. Required unless the private skill declares one: a skill without an action counts as ' +
+          '`execute` (level 4, autonomous agents only)',
       }),
     ),
   },

@@ -35,7 +35,8 @@ export function toSummary(l: Listing) {
     rating_count: l.rating_count,
     installs: l.installs,
     tags: l.tags,
-    // A private skill is usable by its tenant at once, but nobody reviewed it: only a reviewed public listing is approved.
+    // A private skill is usable by its tenant at once, but nobody reviewed it: only a reviewed public listing is
+    // approved.
     is_approved: l.status === 'approved' && l.marketplace_type === 'public',
     created_at: l.created_at,
     action: declaredAction(l.content) ?? UNDECLARED_ACTION,
@@ -150,7 +151,9 @@ export function skillsService(ctx: AppContext) {
       const level = Math.min(4, Math.max(1, table[UNDECLARED_ACTION] ?? 4)) as 1 | 2 | 3 | 4;
       throw new AppError(
         'MISSING_REQUIRED_FIELD',
-        `Publishing a skill requires its governance action (one of GET /api/governance/actions), in the body or on the private skill. A skill without one counts as '${UNDECLARED_ACTION}' (level ${level}), and agents below ${REQUIRED_MATURITY[level]} could not use it.`,
+        `Publishing a skill requires its governance action (one of GET /api/governance/actions), in the body or on ` +
+          `the private skill. A skill without one counts as '${UNDECLARED_ACTION}' (level ${level}), and agents ` +
+          `below ${REQUIRED_MATURITY[level]} could not use it.`,
         { field: 'action', default_action: UNDECLARED_ACTION, allowed_values: allowed },
       );
     }

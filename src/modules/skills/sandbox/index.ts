@@ -232,7 +232,8 @@ export function runInSandbox(
   if (!queue.admits(tenant, share)) {
     return Promise.resolve(
       busy(
-        `This tenant already has ${share.maxActive} skill runs in progress and ${share.maxQueued} waiting; try again shortly`,
+        `This tenant already has ${share.maxActive} skill runs in progress and ${share.maxQueued} waiting; try ` +
+          `again shortly`,
       ),
     );
   }

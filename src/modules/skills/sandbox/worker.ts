@@ -34,8 +34,11 @@ function run(job: SandboxJob): { ok: true; output: unknown } | Failure {
     // `integrations`) arrive as a second argument, frozen all the way down.
     const literal = (v: unknown) => `JSON.parse(${JSON.stringify(JSON.stringify(v))})`;
     const freeze =
-      '(function deepFreeze(o) { if (o && typeof o === "object") { Object.freeze(o); for (const k of Object.keys(o)) deepFreeze(o[k]); } return o; })';
-    const program = `${job.code}\n;JSON.stringify({ v: execute(${literal(job.input ?? null)}, ${freeze}(${literal(job.env ?? {})})) })`;
+      '(function deepFreeze(o) { if (o && typeof o === "object") { Object.freeze(o); for (const k of ' +
+      'Object.keys(o)) deepFreeze(o[k]); } return o; })';
+    const program =
+      `${job.code}\n;JSON.stringify({ v: ` +
+      `execute(${literal(job.input ?? null)}, ${freeze}(${literal(job.env ?? {})})) })`;
     const result = vm.evalCode(program, 'skill.js');
     if (result.error) {
       const err = vm.dump(result.error);
