@@ -24,7 +24,8 @@ export interface PackageRequest {
 const toRequest = (r: Record<string, unknown>): PackageRequest =>
   ({ ...r, reviewed_at: iso(r.reviewed_at), created_at: iso(r.created_at)! }) as PackageRequest;
 const REQUEST_COLUMNS =
-  'id, tenant_id, package_type, name, version, reason, requested_by, status, scope, review_reason, reviewed_at, created_at';
+  'id, tenant_id, package_type, name, version, reason, requested_by, status, scope, review_reason, reviewed_at, ' +
+  'created_at';
 
 export async function insertRequest(
   ex: Executor,
@@ -32,7 +33,8 @@ export async function insertRequest(
   r: { id: string; type: PackageType; name: string; version: string | null; reason: string; by: string | null },
 ) {
   const [row] = await ex.query(
-    `INSERT INTO package_requests (tenant_id, id, package_type, name, version, reason, requested_by) VALUES ($1, $2, $3, $4, $5, $6, $7)
+    `INSERT INTO package_requests (tenant_id, id, package_type, name, version, reason, requested_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
      ON CONFLICT (tenant_id, package_type, name) WHERE status = 'pending' DO NOTHING RETURNING ${REQUEST_COLUMNS}`,
     [tenantId, r.id, r.type, r.name, r.version, r.reason, r.by],
   );
@@ -41,7 +43,8 @@ export async function insertRequest(
 
 export async function findPendingRequest(ex: Executor, tenantId: string, type: PackageType, name: string) {
   const [row] = await ex.query(
-    `SELECT ${REQUEST_COLUMNS} FROM package_requests WHERE tenant_id = $1 AND package_type = $2 AND name = $3 AND status = 'pending'`,
+    `SELECT ${REQUEST_COLUMNS} FROM package_requests WHERE tenant_id = $1 AND package_type = $2 AND name = $3
+         AND status = 'pending'`,
     [tenantId, type, name],
   );
   return row ? toRequest(row) : null;
@@ -87,7 +90,8 @@ export async function decideRequest(
   d: { status: 'approved' | 'rejected'; scope: 'tenant' | 'platform' | null; reason: string | null },
 ) {
   const [row] = await ex.query(
-    `UPDATE package_requests SET status = $2, scope = $3, review_reason = $4, reviewed_at = now() WHERE id = $1 AND status = 'pending' RETURNING ${REQUEST_COLUMNS}`,
+    `UPDATE package_requests SET status = $2, scope = $3, review_reason = $4, reviewed_at = now() WHERE id = $1
+         AND status = 'pending' RETURNING ${REQUEST_COLUMNS}`,
     [id, d.status, d.scope, d.reason],
   );
   return row ? toRequest(row) : null;
@@ -107,8 +111,10 @@ export async function upsertWhitelist(
   e: { tenantId: string; type: PackageType; name: string; range: string; reason: string | null; by: string | null },
 ) {
   await ex.query(
-    `INSERT INTO package_whitelist (tenant_id, package_type, name, version_range, reason, approved_by) VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (tenant_id, package_type, name) DO UPDATE SET version_range = EXCLUDED.version_range, reason = EXCLUDED.reason, approved_by = EXCLUDED.approved_by`,
+    `INSERT INTO package_whitelist (tenant_id, package_type, name, version_range, reason, approved_by)
+         VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (tenant_id, package_type, name) DO UPDATE SET version_range = EXCLUDED.version_range, reason =
+       EXCLUDED.reason, approved_by = EXCLUDED.approved_by`,
     [e.tenantId, e.type, e.name, e.range, e.reason, e.by],
   );
 }
@@ -137,7 +143,8 @@ export async function whitelistFor(
 ): Promise<WhitelistEntry[]> {
   const rows = names
     ? await ex.query<WhitelistEntry>(
-        `SELECT * FROM package_whitelist WHERE tenant_id IN ('*', $1) AND (package_type || ':' || name) = ANY($2::text[])`,
+        `SELECT * FROM package_whitelist WHERE tenant_id IN ('*', $1)
+             AND (package_type || ':' || name) = ANY($2::text[])`,
         [tenantId, names.map((n) => `${n.type}:${n.name}`)],
       )
     : await ex.query<WhitelistEntry>(
@@ -178,7 +185,8 @@ export async function upsertAdvisory(
          safe_version = EXCLUDED.safe_version, source = EXCLUDED.source, updated_at = now()`
     : 'DO NOTHING';
   const [row] = await ex.query(
-    `INSERT INTO package_advisories (id, package_type, name, cve, severity, description, affected, safe_version, source) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+    `INSERT INTO package_advisories (id, package_type, name, cve, severity, description, affected, safe_version,
+         source) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      ON CONFLICT (package_type, name, cve) ${onConflict} RETURNING *`,
     [a.id, a.package_type, a.name, a.cve, a.severity, a.description, a.affected, a.safe_version, a.source],
   );
@@ -203,7 +211,8 @@ export async function deleteAdvisory(ex: Executor, id: string): Promise<boolean>
 
 export async function advisoriesFor(ex: Executor, name: string, type?: PackageType): Promise<Advisory[]> {
   const rows = await ex.query(
-    `SELECT * FROM package_advisories WHERE name = $1 AND ($2::text IS NULL OR package_type = $2) ORDER BY package_type, cve`,
+    `SELECT * FROM package_advisories WHERE name = $1 AND ($2::text IS NULL OR package_type = $2)
+         ORDER BY package_type, cve`,
     [name, type ?? null],
   );
   return rows.map((r) => ({ ...r, updated_at: iso(r.updated_at)! }) as Advisory);
@@ -218,7 +227,8 @@ export async function recordTenantPackages(
   for (const p of pkgs) {
     await ex.query(
       `INSERT INTO tenant_packages (tenant_id, package_type, name, version, required_by) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (tenant_id, package_type, name) DO UPDATE SET version = EXCLUDED.version, required_by = EXCLUDED.required_by`,
+       ON CONFLICT (tenant_id, package_type, name) DO UPDATE SET version = EXCLUDED.version, required_by =
+         EXCLUDED.required_by`,
       [tenantId, p.type, p.name, p.version, requiredBy],
     );
   }
@@ -226,7 +236,8 @@ export async function recordTenantPackages(
 
 export async function tenantPackages(ex: Executor, tenantId: string) {
   const rows = await ex.query(
-    'SELECT package_type, name, version, required_by, created_at FROM tenant_packages WHERE tenant_id = $1 ORDER BY package_type, name',
+    'SELECT package_type, name, version, required_by, created_at FROM tenant_packages WHERE tenant_id = $1 ' +
+      'ORDER BY package_type, name',
     [tenantId],
   );
   return rows.map((r) => ({
