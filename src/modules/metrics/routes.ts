@@ -19,7 +19,8 @@ export const metricsRoutes =
           tags: ['Metrics'],
           summary: 'Prometheus metrics of this process (text exposition format)',
           description:
-            'Requests by route, errors by code, job queues, webhook deliveries, executions, sandbox and database pool. Admin key only.',
+            'Requests by route, errors by code, job queues, webhook deliveries, executions, sandbox and database ' +
+            'pool. Admin key only.',
           produces: ['text/plain'],
           response: { 200: Type.String({ description: 'Prometheus text format 0.0.4' }) },
         },
