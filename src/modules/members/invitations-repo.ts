@@ -39,9 +39,11 @@ export async function upsertPending(
   i: { id: string; email: string; role: Role; invitedBy: string | null; expiresAt: Date },
 ): Promise<InvitationRow> {
   const [row] = await ex.query(
-    `INSERT INTO member_invitations AS i (tenant_id, id, email, role, invited_by, expires_at) VALUES ($1, $2, $3, $4, $5, $6)
+    `INSERT INTO member_invitations AS i (tenant_id, id, email, role, invited_by, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (tenant_id, lower(email)) WHERE status = 'pending'
-     DO UPDATE SET role = EXCLUDED.role, invited_by = EXCLUDED.invited_by, expires_at = EXCLUDED.expires_at, created_at = now()
+     DO UPDATE SET role = EXCLUDED.role, invited_by = EXCLUDED.invited_by, expires_at = EXCLUDED.expires_at,
+       created_at = now()
      RETURNING ${COLUMNS}`,
     [tenantId, i.id, i.email, i.role, i.invitedBy, i.expiresAt],
   );
@@ -67,7 +69,8 @@ export async function pendingForEmail(
 ): Promise<(InvitationRow & { tenant_name: string })[]> {
   const rows = await sys.query(
     `SELECT ${COLUMNS}, t.name AS tenant_name FROM member_invitations i JOIN tenants t ON t.id = i.tenant_id
-     WHERE lower(i.email) = lower($1) AND i.status = 'pending' AND i.expires_at > now() ORDER BY i.created_at DESC, i.id`,
+     WHERE lower(i.email) = lower($1) AND i.status = 'pending' AND i.expires_at > now()
+       ORDER BY i.created_at DESC, i.id`,
     [email],
   );
   return rows.map((r) => ({ ...toInvitation(r), tenant_name: r.tenant_name as string }));
@@ -90,7 +93,8 @@ export async function findPendingForEmail(
 /** Locks a still-pending invitation of the tenant for an answer; null when it is gone or no longer pending. */
 export async function lockPending(ex: Executor, tenantId: string, id: string): Promise<InvitationRow | null> {
   const [row] = await ex.query(
-    `SELECT ${COLUMNS} FROM member_invitations i WHERE i.tenant_id = $1 AND i.id = $2 AND i.status = 'pending' AND i.expires_at > now() FOR UPDATE`,
+    `SELECT ${COLUMNS} FROM member_invitations i WHERE i.tenant_id = $1 AND i.id = $2 AND i.status = 'pending'
+         AND i.expires_at > now() FOR UPDATE`,
     [tenantId, id],
   );
   return row ? toInvitation(row) : null;
@@ -103,7 +107,8 @@ export async function setStatus(
   status: 'accepted' | 'declined' | 'revoked',
 ): Promise<InvitationRow | null> {
   const [row] = await ex.query(
-    `UPDATE member_invitations i SET status = $3, responded_at = now() WHERE i.tenant_id = $1 AND i.id = $2 AND i.status = 'pending' RETURNING ${COLUMNS}`,
+    `UPDATE member_invitations i SET status = $3, responded_at = now() WHERE i.tenant_id = $1 AND i.id = $2
+         AND i.status = 'pending' RETURNING ${COLUMNS}`,
     [tenantId, id, status],
   );
   return row ? toInvitation(row) : null;

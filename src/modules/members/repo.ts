@@ -54,7 +54,8 @@ export async function lockOwners(ex: Executor, tenantId: string): Promise<string
 
 export async function isMemberEmail(ex: Executor, tenantId: string, email: string): Promise<boolean> {
   const rows = await ex.query(
-    'SELECT 1 FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.tenant_id = $1 AND lower(u.email) = lower($2)',
+    'SELECT 1 FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.tenant_id = $1 ' +
+      'AND lower(u.email) = lower($2)',
     [tenantId, email],
   );
   return rows.length > 0;

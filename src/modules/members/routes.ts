@@ -43,7 +43,8 @@ export const memberRoutes =
         schema: {
           tags,
           summary:
-            'Invite someone by email: a pending invitation (7 days) they accept once signed in; the answer is the same whether or not the email has an account',
+            'Invite someone by email: a pending invitation (7 days) they accept once signed in; the answer is the ' +
+            'same whether or not the email has an account',
           body: AddMemberBody,
           response: { 201: Envelope(Type.Object({ invitation: Invitation })) },
         },
