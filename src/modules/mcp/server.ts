@@ -30,8 +30,8 @@ const MAX_SESSIONS = 1000;
  * Sessions live in the memory of the process that opened them. A tenant may hold
  * `mcpSessionsPerTenant` of them (more: 429 MCP_SESSION_LIMIT); one without a request for
  * `mcpSessionIdleMs` is closed by a sweeper (an open GET stream alone does not keep it: clients
- * hold one for as long as they exist, abandoned ones too), and a request for a closed or unknown session gets 404, on which MCP
- * clients open a new session (the Streamable HTTP spec's rule).
+ * hold one for as long as they exist, abandoned ones too), and a request for a closed or unknown session gets 404, on
+ * which MCP clients open a new session (the Streamable HTTP spec's rule).
  */
 export function mcpSessions(ctx: AppContext) {
   const mcp = mcpService(ctx);
@@ -69,7 +69,8 @@ export function mcpSessions(ctx: AppContext) {
     if (held >= perTenant) {
       throw new AppError(
         'MCP_SESSION_LIMIT',
-        `This tenant already has ${held} open MCP sessions (the limit is ${perTenant}); close some (DELETE /api/mcp) or let idle ones expire`,
+        `This tenant already has ${held} open MCP sessions (the limit is ${perTenant}); close some (DELETE ` +
+          `/api/mcp) or let idle ones expire`,
         {
           limit: perTenant,
           idle_expiry_seconds: Math.round(idleMs / 1000),
