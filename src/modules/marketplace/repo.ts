@@ -74,7 +74,8 @@ export type NewListing = Pick<
 
 export async function insertListing(ex: Executor, tenantId: string, l: NewListing): Promise<Listing> {
   const [row] = await ex.query(
-    `INSERT INTO marketplace_listings (tenant_id, id, kind, source_id, name, description, long_description, category, subtype, tags,
+    `INSERT INTO marketplace_listings (tenant_id, id, kind, source_id, name, description, long_description, category,
+         subtype, tags,
        price, documentation_url, marketplace_type, status, content, config_schema, dependencies)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17) RETURNING ${COLUMNS}`,
     [
@@ -161,7 +162,8 @@ export async function setContent(
   versionId: string | null,
 ): Promise<Listing> {
   const [row] = await ex.query(
-    `UPDATE marketplace_listings SET content = $3, config_schema = $4, current_version_id = coalesce($5, current_version_id), updated_at = now()
+    `UPDATE marketplace_listings SET content = $3, config_schema = $4, current_version_id = coalesce($5,
+         current_version_id), updated_at = now()
      WHERE tenant_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
     [tenantId, id, JSON.stringify(content), schema ? JSON.stringify(schema) : null, versionId],
   );
@@ -196,7 +198,8 @@ export async function insertVersion(
 
 export async function listVersions(ex: Executor, tenantId: string, listingId: string) {
   const rows = await ex.query(
-    `SELECT id, version_name, description, created_at FROM marketplace_versions WHERE tenant_id = $1 AND listing_id = $2 ORDER BY created_at, id`,
+    `SELECT id, version_name, description, created_at FROM marketplace_versions WHERE tenant_id = $1
+         AND listing_id = $2 ORDER BY created_at, id`,
     [tenantId, listingId],
   );
   return rows.map((r) => ({
@@ -240,7 +243,8 @@ export async function installedForTarget(
   targetId: string,
 ): Promise<string[]> {
   const rows = await ex.query(
-    `SELECT listing_id FROM marketplace_installs WHERE tenant_id = $1 AND kind = $2 AND target_id = $3 ORDER BY created_at, id`,
+    `SELECT listing_id FROM marketplace_installs WHERE tenant_id = $1 AND kind = $2 AND target_id = $3
+         ORDER BY created_at, id`,
     [tenantId, kind, targetId],
   );
   return rows.map((r) => r.listing_id as string);
@@ -255,7 +259,8 @@ export async function findLiveBySource(
   marketplaceType: string,
 ): Promise<Listing | null> {
   const [row] = await ex.query(
-    `SELECT ${COLUMNS} FROM marketplace_listings WHERE tenant_id = $1 AND kind = $2 AND source_id = $3 AND marketplace_type = $4
+    `SELECT ${COLUMNS} FROM marketplace_listings WHERE tenant_id = $1 AND kind = $2 AND source_id = $3
+         AND marketplace_type = $4
        AND status IN ('draft', 'pending_approval', 'approved') ORDER BY created_at DESC LIMIT 1`,
     [tenantId, kind, sourceId, marketplaceType],
   );
@@ -288,7 +293,8 @@ export async function insertInstall(
   },
 ) {
   await ex.query(
-    `INSERT INTO marketplace_installs (tenant_id, id, listing_id, kind, version_id, target_id, config) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
+    `INSERT INTO marketplace_installs (tenant_id, id, listing_id, kind, version_id, target_id, config)
+         VALUES ($1,$2,$3,$4,$5,$6,$7)`,
     [tenantId, i.id, i.listingId, i.kind, i.versionId, i.targetId, JSON.stringify(i.config)],
   );
 }
@@ -334,12 +340,14 @@ export async function upsertRating(
   await sys.query('SELECT 1 FROM marketplace_listings WHERE id = $1 FOR UPDATE', [r.listingId]);
   await sys.query(
     `INSERT INTO marketplace_ratings (tenant_id, id, listing_id, rater, rating, review) VALUES ($1,$2,$3,$4,$5,$6)
-     ON CONFLICT (listing_id, tenant_id) DO UPDATE SET rater = EXCLUDED.rater, rating = EXCLUDED.rating, review = EXCLUDED.review, updated_at = now()`,
+     ON CONFLICT (listing_id, tenant_id) DO UPDATE SET rater = EXCLUDED.rater, rating = EXCLUDED.rating, review =
+       EXCLUDED.review, updated_at = now()`,
     [tenantId, r.id, r.listingId, r.rater, r.rating, r.review],
   );
   const [row] = await sys.query(
     `UPDATE marketplace_listings l SET rating_sum = s.total, rating_count = s.n
-       FROM (SELECT coalesce(sum(rating), 0) AS total, count(*)::int AS n FROM marketplace_ratings WHERE listing_id = $1) s
+       FROM (SELECT coalesce(sum(rating), 0) AS total, count(*)::int AS n FROM marketplace_ratings
+         WHERE listing_id = $1) s
       WHERE l.id = $1 RETURNING ${COLUMNS}`,
     [r.listingId],
   );
@@ -402,7 +410,8 @@ export async function customizeInstall(
   p: { name?: string; description?: string; config?: unknown },
 ): Promise<boolean> {
   const rows = await ex.query(
-    `UPDATE marketplace_installs SET custom_name = coalesce($3, custom_name), custom_description = coalesce($4, custom_description),
+    `UPDATE marketplace_installs SET custom_name = coalesce($3, custom_name), custom_description = coalesce($4,
+         custom_description),
        config = coalesce($5, config) WHERE tenant_id = $1 AND listing_id = $2 RETURNING id`,
     [
       tenantId,
@@ -422,7 +431,8 @@ export async function renameListing(
   p: { name?: string; description?: string },
 ): Promise<void> {
   await ex.query(
-    `UPDATE marketplace_listings SET name = coalesce($3, name), description = coalesce($4, description), updated_at = now() WHERE tenant_id = $1 AND id = $2`,
+    `UPDATE marketplace_listings SET name = coalesce($3, name), description = coalesce($4, description), updated_at =
+         now() WHERE tenant_id = $1 AND id = $2`,
     [tenantId, id, p.name ?? null, p.description ?? null],
   );
 }
@@ -440,7 +450,8 @@ export async function categories(sys: Executor, kind: ListingKind): Promise<stri
 
 export async function tagCounts(sys: Executor, kind: ListingKind): Promise<{ name: string; count: number }[]> {
   const rows = await sys.query(
-    `SELECT t AS name, count(*)::int AS count FROM marketplace_catalogue, unnest(tags) AS t WHERE kind = $1 GROUP BY t ORDER BY count DESC, t LIMIT 100`,
+    `SELECT t AS name, count(*)::int AS count FROM marketplace_catalogue, unnest(tags) AS t WHERE kind = $1
+         GROUP BY t ORDER BY count DESC, t LIMIT 100`,
     [kind],
   );
   return rows.map((r) => ({ name: r.name as string, count: Number(r.count) }));
@@ -455,7 +466,8 @@ export async function moveStatus(
   to: ListingStatus,
 ): Promise<Listing | null> {
   const [row] = await ex.query(
-    `UPDATE marketplace_listings SET status = $4, updated_at = now() WHERE tenant_id = $1 AND id = $2 AND status = ANY($3::text[]) RETURNING ${COLUMNS}`,
+    `UPDATE marketplace_listings SET status = $4, updated_at = now() WHERE tenant_id = $1 AND id = $2
+         AND status = ANY($3::text[]) RETURNING ${COLUMNS}`,
     [tenantId, id, from, to],
   );
   return row ? toListing(row) : null;
@@ -463,7 +475,8 @@ export async function moveStatus(
 
 export async function categoryCounts(sys: Executor, kind: ListingKind): Promise<{ name: string; count: number }[]> {
   const rows = await sys.query(
-    `SELECT category AS name, count(*)::int AS count FROM marketplace_catalogue WHERE kind = $1 GROUP BY category ORDER BY count DESC, category`,
+    `SELECT category AS name, count(*)::int AS count FROM marketplace_catalogue WHERE kind = $1 GROUP BY category
+         ORDER BY count DESC, category`,
     [kind],
   );
   return rows.map((r) => ({ name: r.name as string, count: Number(r.count) }));
@@ -511,9 +524,12 @@ export async function resubmitListing(
   versionId: string,
 ): Promise<Listing> {
   const [row] = await ex.query(
-    `UPDATE marketplace_listings SET name = $3, description = $4, long_description = $5, category = $6, subtype = $7, tags = $8, price = $9,
-       documentation_url = $10, marketplace_type = $11, status = $12, content = $13, config_schema = $14, dependencies = $15,
-       current_version_id = $16, rejection_reason = NULL, updated_at = now(), approved_at = CASE WHEN $12 = 'approved' THEN now() ELSE NULL END
+    `UPDATE marketplace_listings SET name = $3, description = $4, long_description = $5, category = $6, subtype = $7,
+         tags = $8, price = $9,
+       documentation_url = $10, marketplace_type = $11, status = $12, content = $13, config_schema = $14,
+         dependencies = $15,
+       current_version_id = $16, rejection_reason = NULL, updated_at = now(), approved_at = CASE WHEN $12 =
+         'approved' THEN now() ELSE NULL END
      WHERE tenant_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
     [
       tenantId,

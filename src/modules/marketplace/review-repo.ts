@@ -13,7 +13,8 @@ export interface Review {
   author_response_at: string | null;
 }
 const REVIEW_COLUMNS =
-  'r.id, r.rating, r.review, r.created_at, r.helpful_count, r.not_helpful_count, r.author_response, r.author_response_at';
+  'r.id, r.rating, r.review, r.created_at, r.helpful_count, r.not_helpful_count, r.author_response, ' +
+  'r.author_response_at';
 const toReview = (r: Record<string, unknown>): Review => ({
   id: r.id as string,
   rating: Number(r.rating),
@@ -41,7 +42,8 @@ export async function findVisibleReview(
   reviewId: string,
 ): Promise<(Review & { owner: string }) | null> {
   const [row] = await sys.query(
-    `SELECT ${REVIEW_COLUMNS}, l.tenant_id AS owner FROM marketplace_ratings r JOIN marketplace_listings l ON l.id = r.listing_id
+    `SELECT ${REVIEW_COLUMNS}, l.tenant_id AS owner FROM marketplace_ratings r
+         JOIN marketplace_listings l ON l.id = r.listing_id
      WHERE r.id = $1 AND NOT r.flagged AND ((l.${PUBLIC.replace(' AND ', ' AND l.')}) OR l.tenant_id = $2)`,
     [reviewId, viewer],
   );
@@ -68,7 +70,8 @@ export async function voteReview(
   const was = prev ? (prev.helpful ? 'helpful' : 'not') : null;
   const up = (k: 'helpful' | 'not') => (helpful === (k === 'helpful') ? 1 : 0) - (was === k ? 1 : 0);
   const [row] = await ex.query(
-    `UPDATE marketplace_ratings r SET helpful_count = helpful_count + $2, not_helpful_count = not_helpful_count + $3 WHERE r.id = $1 RETURNING ${REVIEW_COLUMNS}`,
+    `UPDATE marketplace_ratings r SET helpful_count = helpful_count + $2, not_helpful_count = not_helpful_count + $3
+         WHERE r.id = $1 RETURNING ${REVIEW_COLUMNS}`,
     [reviewId, up('helpful'), up('not')],
   );
   return toReview(row);
@@ -76,7 +79,8 @@ export async function voteReview(
 
 export async function respondToReview(ex: Executor, reviewId: string, response: string): Promise<Review> {
   const [row] = await ex.query(
-    `UPDATE marketplace_ratings r SET author_response = $2, author_response_at = now() WHERE r.id = $1 RETURNING ${REVIEW_COLUMNS}`,
+    `UPDATE marketplace_ratings r SET author_response = $2, author_response_at = now() WHERE r.id = $1
+         RETURNING ${REVIEW_COLUMNS}`,
     [reviewId, response],
   );
   return toReview(row);
@@ -86,7 +90,8 @@ export async function respondToReview(ex: Executor, reviewId: string, response: 
 export async function flagReview(sys: Executor, viewer: string, reviewId: string): Promise<boolean> {
   const rows = await sys.query(
     `UPDATE marketplace_ratings r SET flagged = true FROM marketplace_listings l
-     WHERE r.id = $1 AND l.id = r.listing_id AND ((l.${PUBLIC.replace(' AND ', ' AND l.')}) OR l.tenant_id = $2) RETURNING r.id`,
+     WHERE r.id = $1 AND l.id = r.listing_id AND ((l.${PUBLIC.replace(' AND ', ' AND l.')}) OR l.tenant_id = $2)
+       RETURNING r.id`,
     [reviewId, viewer],
   );
   return rows.length > 0;
