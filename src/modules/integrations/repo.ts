@@ -44,7 +44,8 @@ export async function insertState(
   },
 ) {
   await ex.query(
-    `INSERT INTO oauth_states (tenant_id, state_hash, provider, user_id, code_verifier, redirect_uri, scopes, return_to, expires_at)
+    `INSERT INTO oauth_states (tenant_id, state_hash, provider, user_id, code_verifier, redirect_uri, scopes,
+         return_to, expires_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
     [tenantId, s.hash, s.provider, s.userId, s.verifier, s.redirectUri, s.scopes, s.returnTo, s.expiresAt],
   );
@@ -95,10 +96,13 @@ export async function saveConnection(
   t: TokenFields,
 ): Promise<IntegrationRow> {
   const [row] = await ex.query<IntegrationRow>(
-    `INSERT INTO integrations (tenant_id, provider, status, access_token, refresh_token, token_type, scopes, expires_at, connected_by, connected_at, last_error)
+    `INSERT INTO integrations (tenant_id, provider, status, access_token, refresh_token, token_type, scopes,
+         expires_at, connected_by, connected_at, last_error)
      VALUES ($1, $2, 'connected', $3, $4, $5, $6, $7, $8, now(), NULL)
-     ON CONFLICT (tenant_id, provider) DO UPDATE SET status = 'connected', access_token = $3, refresh_token = $4, token_type = $5,
-       scopes = $6, expires_at = $7, connected_by = $8, connected_at = now(), refreshed_at = NULL, last_error = NULL, updated_at = now()
+     ON CONFLICT (tenant_id, provider) DO UPDATE SET status = 'connected', access_token = $3, refresh_token = $4,
+       token_type = $5,
+       scopes = $6, expires_at = $7, connected_by = $8, connected_at = now(), refreshed_at = NULL, last_error = NULL,
+         updated_at = now()
      RETURNING *`,
     [tenantId, provider, t.accessToken, t.refreshToken, t.tokenType, t.scopes, t.expiresAt, userId],
   );
@@ -112,7 +116,8 @@ export async function saveRefresh(
   t: Omit<TokenFields, 'scopes'>,
 ): Promise<IntegrationRow> {
   const [row] = await ex.query<IntegrationRow>(
-    `UPDATE integrations SET access_token = $3, refresh_token = coalesce($4, refresh_token), token_type = coalesce($5, token_type),
+    `UPDATE integrations SET access_token = $3, refresh_token = coalesce($4, refresh_token), token_type =
+         coalesce($5, token_type),
        expires_at = $6, refreshed_at = now(), status = 'connected', last_error = NULL, updated_at = now()
      WHERE tenant_id = $1 AND provider = $2 RETURNING *`,
     [tenantId, provider, t.accessToken, t.refreshToken, t.tokenType, t.expiresAt],
