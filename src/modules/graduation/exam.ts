@@ -128,7 +128,8 @@ export function examVerdict(
   const reasons = [
     ...(results.length < MIN_EDGE_CASES
       ? [
-          `only ${results.length} edge case${results.length === 1 ? '' : 's'} ran: an exam needs at least ${MIN_EDGE_CASES}`,
+          `only ${results.length} edge case${results.length === 1 ? '' : 's'} ran: an exam needs at ` +
+            `least ${MIN_EDGE_CASES}`,
         ]
       : []),
     ...results

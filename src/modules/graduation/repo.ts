@@ -38,14 +38,20 @@ export async function insertEpisodeForExecution(
   source: string,
 ): Promise<void> {
   await ex.query(
-    `INSERT INTO episodes (tenant_id, id, agent_id, execution_id, source, task, maturity_level, outcome, success, real_outcome, confidence, interventions,
+    `INSERT INTO episodes (tenant_id, id, agent_id, execution_id, source, task, maturity_level, outcome, success,
+         real_outcome, confidence, interventions,
                            violations, skills_used, canvas_ids, approvals_approved, approvals_rejected, duration_ms)
-     SELECT e.tenant_id, $3, e.agent_id, e.id, $4, e.task, e.maturity_at_start, e.status, e.status = 'completed', $5, e.confidence, e.interventions,
+     SELECT e.tenant_id, $3, e.agent_id, e.id, $4, e.task, e.maturity_at_start, e.status, e.status = 'completed', $5,
+       e.confidence, e.interventions,
             e.violations, e.tools_used,
-            ARRAY(SELECT jsonb_array_elements_text(CASE WHEN jsonb_typeof(e.context->'canvas_ids') = 'array' THEN e.context->'canvas_ids' ELSE '[]'::jsonb END))
-              || CASE WHEN jsonb_typeof(e.context->'canvas_id') = 'string' THEN ARRAY[e.context->>'canvas_id'] ELSE '{}'::text[] END,
-            (SELECT count(*)::int FROM governance_approvals a WHERE a.tenant_id = e.tenant_id AND a.execution_id = e.id AND a.status = 'approved'),
-            (SELECT count(*)::int FROM governance_approvals a WHERE a.tenant_id = e.tenant_id AND a.execution_id = e.id AND a.status = 'rejected'),
+            ARRAY(SELECT jsonb_array_elements_text(CASE WHEN jsonb_typeof(e.context->'canvas_ids') = 'array' THEN
+              e.context->'canvas_ids' ELSE '[]'::jsonb END))
+              || CASE WHEN jsonb_typeof(e.context->'canvas_id') = 'string' THEN ARRAY[e.context->>'canvas_id'] ELSE
+                '{}'::text[] END,
+            (SELECT count(*)::int FROM governance_approvals a WHERE a.tenant_id = e.tenant_id
+              AND a.execution_id = e.id AND a.status = 'approved'),
+            (SELECT count(*)::int FROM governance_approvals a WHERE a.tenant_id = e.tenant_id
+              AND a.execution_id = e.id AND a.status = 'rejected'),
             e.duration_ms
        FROM executions e WHERE e.tenant_id = $1 AND e.id = $2`,
     [end.tenant_id, end.id, id, source, realOutcome(end.status, end.result)],
@@ -87,7 +93,8 @@ export async function recentForReadiness(
   limit: number,
 ): Promise<EpisodeRow[]> {
   return ex.query<EpisodeRow>(
-    `SELECT ${EPISODE} FROM episodes WHERE tenant_id = $1 AND agent_id = $2 AND source <> 'exam' AND (outcome <> 'completed' OR real_outcome)
+    `SELECT ${EPISODE} FROM episodes WHERE tenant_id = $1 AND agent_id = $2 AND source <> 'exam'
+         AND (outcome <> 'completed' OR real_outcome)
       ORDER BY created_at DESC, id LIMIT $3`,
     [tenantId, agentId, limit],
   );
@@ -96,7 +103,8 @@ export async function recentForReadiness(
 /** Episodes towards the minimum a promotion needs: only those with a real outcome, exam runs excluded. */
 export async function countForReadiness(ex: Executor, tenantId: string, agentId: string): Promise<number> {
   const [{ n }] = await ex.query<{ n: number }>(
-    "SELECT count(*)::int AS n FROM episodes WHERE tenant_id = $1 AND agent_id = $2 AND source <> 'exam' AND real_outcome",
+    "SELECT count(*)::int AS n FROM episodes WHERE tenant_id = $1 AND agent_id = $2 AND source <> 'exam' " +
+      'AND real_outcome',
     [tenantId, agentId],
   );
   return n;
@@ -131,12 +139,14 @@ export async function insertFeedback(
     text: string | null;
     created_at: Date;
   }>(
-    'INSERT INTO episode_feedback (tenant_id, id, episode_id, user_id, score, category, text) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, episode_id, user_id, score, category, text, created_at',
+    'INSERT INTO episode_feedback (tenant_id, id, episode_id, user_id, score, category, text) ' +
+      'VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, episode_id, user_id, score, category, text, created_at',
     [tenantId, f.id, f.episodeId, f.userId, f.score, f.category, f.text],
   );
   await ex.query(
     `UPDATE episodes SET feedback_count = s.n, feedback_score = s.avg
-       FROM (SELECT count(*)::int AS n, avg(score)::float8 AS avg FROM episode_feedback WHERE tenant_id = $1 AND episode_id = $2) s
+       FROM (SELECT count(*)::int AS n, avg(score)::float8 AS avg FROM episode_feedback WHERE tenant_id = $1
+         AND episode_id = $2) s
       WHERE tenant_id = $1 AND id = $2`,
     [tenantId, f.episodeId],
   );
@@ -153,7 +163,8 @@ export async function listFeedback(ex: Executor, tenantId: string, episodeId: st
     text: string | null;
     created_at: Date;
   }>(
-    'SELECT id, episode_id, user_id, score, category, text, created_at FROM episode_feedback WHERE tenant_id = $1 AND episode_id = $2 ORDER BY created_at, id',
+    'SELECT id, episode_id, user_id, score, category, text, created_at FROM episode_feedback WHERE tenant_id = $1 ' +
+      'AND episode_id = $2 ORDER BY created_at, id',
     [tenantId, episodeId],
   );
 }
@@ -175,7 +186,8 @@ export async function recall(
   if (words.length === 0) return [];
   return ex.query<EpisodeRow & { relevance: number; score: number }>(
     `SELECT ${EPISODE}, ts_rank(search, q) AS relevance,
-            ts_rank(search, q) + 0.3 / (1 + extract(epoch FROM now() - created_at) / 86400) + 0.2 * coalesce(feedback_score, 0)
+            ts_rank(search, q) + 0.3 / (1 + extract(epoch FROM now() - created_at) / 86400) + 0.2 *
+              coalesce(feedback_score, 0)
               + CASE WHEN $4::text IS NOT NULL AND $4::text = ANY(canvas_ids) THEN 0.5 ELSE 0 END AS score
        FROM episodes, to_tsquery('english', $3) q
       WHERE tenant_id = $1 AND agent_id = $2 AND search @@ q
@@ -187,7 +199,8 @@ export async function recall(
 export async function listEdgeCases(ex: Executor, tenantId: string, limit: number, offset: number) {
   return pageQuery<Record<string, unknown>>(ex, {
     columns:
-      "id, CASE WHEN tenant_id = '*' THEN 'global' ELSE 'tenant' END AS scope, input, expected_behavior, expected_output_contains, severity, description, created_at",
+      "id, CASE WHEN tenant_id = '*' THEN 'global' ELSE 'tenant' END AS scope, input, expected_behavior, " +
+      'expected_output_contains, severity, description, created_at',
     from: "FROM edge_cases WHERE tenant_id IN ($1, '*')",
     params: [tenantId],
     orderBy: 'created_at, id',
@@ -213,7 +226,8 @@ export async function allEdgeCases(ex: Executor, tenantId: string) {
     expected_output_contains: string | null;
     severity: string;
   }>(
-    "SELECT id, CASE WHEN tenant_id = '*' THEN 'global' ELSE 'tenant' END AS scope, input, expected_behavior, expected_output_contains, severity FROM edge_cases WHERE tenant_id IN ($1, '*') ORDER BY created_at, id",
+    "SELECT id, CASE WHEN tenant_id = '*' THEN 'global' ELSE 'tenant' END AS scope, input, expected_behavior, " +
+      "expected_output_contains, severity FROM edge_cases WHERE tenant_id IN ($1, '*') ORDER BY created_at, id",
     [tenantId],
   );
 }
@@ -232,14 +246,16 @@ export async function insertEdgeCase(
   },
 ) {
   await ex.query(
-    'INSERT INTO edge_cases (tenant_id, id, input, expected_behavior, expected_output_contains, severity, description, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+    'INSERT INTO edge_cases (tenant_id, id, input, expected_behavior, expected_output_contains, severity, ' +
+      'description, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
     [scopeTenant, c.id, c.input, c.expected_behavior, c.expected_output_contains, c.severity, c.description, c.by],
   );
 }
 
 export async function lastExam(ex: Executor, tenantId: string, agentId: string) {
   const [row] = await ex.query<{ id: string; passed: boolean; cooldown_until: Date | null; created_at: Date }>(
-    'SELECT id, passed, cooldown_until, created_at FROM graduation_exams WHERE tenant_id = $1 AND agent_id = $2 ORDER BY created_at DESC, id LIMIT 1',
+    'SELECT id, passed, cooldown_until, created_at FROM graduation_exams WHERE tenant_id = $1 AND agent_id = $2 ' +
+      'ORDER BY created_at DESC, id LIMIT 1',
     [tenantId, agentId],
   );
   return row ?? null;
@@ -261,7 +277,8 @@ export async function insertExam(
   },
 ) {
   await ex.query(
-    `INSERT INTO graduation_exams (tenant_id, id, agent_id, from_level, target_level, passed, readiness_score, results, reasons, cooldown_until)
+    `INSERT INTO graduation_exams (tenant_id, id, agent_id, from_level, target_level, passed, readiness_score,
+         results, reasons, cooldown_until)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
     [
       tenantId,
@@ -280,7 +297,8 @@ export async function insertExam(
 
 export async function listExams(ex: Executor, tenantId: string, agentId: string) {
   return ex.query<Record<string, unknown>>(
-    'SELECT id, from_level, target_level, passed, readiness_score, reasons, cooldown_until, created_at FROM graduation_exams WHERE tenant_id = $1 AND agent_id = $2 ORDER BY created_at DESC, id',
+    'SELECT id, from_level, target_level, passed, readiness_score, reasons, cooldown_until, created_at ' +
+      'FROM graduation_exams WHERE tenant_id = $1 AND agent_id = $2 ORDER BY created_at DESC, id',
     [tenantId, agentId],
   );
 }
@@ -301,7 +319,8 @@ export async function insertChange(
   },
 ) {
   await ex.query(
-    `INSERT INTO maturity_changes (tenant_id, id, agent_id, from_level, to_level, kind, justification, readiness_score, exam_id, changed_by)
+    `INSERT INTO maturity_changes (tenant_id, id, agent_id, from_level, to_level, kind, justification,
+         readiness_score, exam_id, changed_by)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
     [tenantId, c.id, c.agentId, c.from, c.to, c.kind, c.justification, c.readiness, c.examId, c.by],
   );
@@ -309,7 +328,8 @@ export async function insertChange(
 
 export async function listChanges(ex: Executor, tenantId: string, agentId: string) {
   return ex.query<Record<string, unknown>>(
-    'SELECT id, from_level, to_level, kind, justification, readiness_score, exam_id, changed_by, created_at FROM maturity_changes WHERE tenant_id = $1 AND agent_id = $2 ORDER BY created_at DESC, id',
+    'SELECT id, from_level, to_level, kind, justification, readiness_score, exam_id, changed_by, created_at ' +
+      'FROM maturity_changes WHERE tenant_id = $1 AND agent_id = $2 ORDER BY created_at DESC, id',
     [tenantId, agentId],
   );
 }

@@ -32,7 +32,9 @@ const EdgeCaseBody = Type.Object(
       [Type.Literal('complete'), Type.Literal('refuse'), Type.Literal('escalate'), Type.Literal('fail')],
       {
         description:
-          'complete: the run completes (with expected_output_contains, when set, in its result); refuse: governance refuses it; escalate: it waits for a human approval; fail: the run fails (a missing input, a failing tool, an ambiguous task)',
+          'complete: the run completes (with expected_output_contains, when set, in its result); refuse: governance ' +
+          'refuses it; escalate: it waits for a human approval; fail: the run fails (a missing input, a failing ' +
+          'tool, an ambiguous task)',
       },
     ),
     expected_output_contains: Type.Optional(Type.String({ maxLength: 500 })),
@@ -70,7 +72,8 @@ export const graduationRoutes =
         schema: {
           tags,
           summary:
-            'Readiness and its components after each of the recent episodes (derived from the record), for a chart over time',
+            'Readiness and its components after each of the recent episodes (derived from the record), for a chart ' +
+            'over time',
           params: AgentParams,
           querystring: Type.Object({
             span: Type.Integer({
@@ -202,7 +205,8 @@ export const graduationRoutes =
         schema: {
           tags,
           summary:
-            "Edge cases used by exams: the platform's default suite (scope platform, per transition), then the global and this tenant's own (every exam)",
+            "Edge cases used by exams: the platform's default suite (scope platform, per transition), then the " +
+            "global and this tenant's own (every exam)",
           querystring: Type.Object(Page),
           response: { 200: Envelope(Type.Object({ edge_cases: Type.Array(Any), pagination: Pagination })) },
         },
