@@ -17,7 +17,8 @@ export interface ApprovalRow {
 }
 
 const COLUMNS =
-  'id, agent_id, execution_id, action, tool, complexity, reason, status, decided_by, decision_note, decided_at, created_at';
+  'id, agent_id, execution_id, action, tool, complexity, reason, status, decided_by, decision_note, decided_at, ' +
+  'created_at';
 
 export async function overrides(ex: Executor, tenantId: string): Promise<Record<string, number>> {
   const rows = await ex.query<{ action: string; complexity: number }>(
@@ -29,7 +30,8 @@ export async function overrides(ex: Executor, tenantId: string): Promise<Record<
 
 export async function setOverride(ex: Executor, tenantId: string, action: string, complexity: number) {
   await ex.query(
-    'INSERT INTO governance_overrides (tenant_id, action, complexity) VALUES ($1, $2, $3) ON CONFLICT (tenant_id, action) DO UPDATE SET complexity = $3',
+    'INSERT INTO governance_overrides (tenant_id, action, complexity) VALUES ($1, $2, $3) ' +
+      'ON CONFLICT (tenant_id, action) DO UPDATE SET complexity = $3',
     [tenantId, action, complexity],
   );
 }

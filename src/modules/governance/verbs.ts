@@ -29,7 +29,8 @@ function words(task: string): string[] {
   for (const re of QUOTED) text = text.replace(re, QUOTE_MARK);
   text = text.replace(/’/g, "'").replace(/\be-mail/g, 'email');
   const w = (text.match(TOKEN) ?? []).map((t) => t.trim() || '-');
-  // "stop sending emails" negates; "stop the server and deploy" does not. Read before "sending emails" becomes send_email.
+  // "stop sending emails" negates; "stop the server and deploy" does not. Read before "sending emails" becomes
+  // send_email.
   return w.map((x, i) => (GERUND_NEGATORS.has(x) && w[i + 1]?.endsWith('ing') ? 'not' : x));
 }
 
