@@ -20,7 +20,8 @@ export async function activeInstanceKey(sys: Executor): Promise<InstanceKeyRow |
 
 export async function instanceKeys(sys: Executor): Promise<InstanceKeyRow[]> {
   return sys.query<InstanceKeyRow>(
-    'SELECT key_id, public_key, private_key_sealed, created_at FROM federation_instance_keys ORDER BY active DESC, created_at DESC',
+    'SELECT key_id, public_key, private_key_sealed, created_at FROM federation_instance_keys ' +
+      'ORDER BY active DESC, created_at DESC',
   );
 }
 
@@ -29,7 +30,8 @@ export async function insertInstanceKey(
   k: { key_id: string; public_key: string; private_key_sealed: string },
 ): Promise<void> {
   await sys.query(
-    `INSERT INTO federation_instance_keys (key_id, public_key, private_key_sealed) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+    `INSERT INTO federation_instance_keys (key_id, public_key, private_key_sealed) VALUES ($1, $2, $3) ON CONFLICT
+         DO NOTHING`,
     [k.key_id, k.public_key, k.private_key_sealed],
   );
 }
@@ -62,7 +64,8 @@ export async function insertPeer(
   p: Omit<PeerRow, 'created_at' | 'updated_at' | 'status'>,
 ): Promise<PeerRow> {
   const [row] = await sys.query(
-    `INSERT INTO federation_peers (id, name, base_url, outbound_key_sealed, public_keys) VALUES ($1,$2,$3,$4,$5) RETURNING ${PEER}`,
+    `INSERT INTO federation_peers (id, name, base_url, outbound_key_sealed, public_keys) VALUES ($1,$2,$3,$4,$5)
+         RETURNING ${PEER}`,
     [p.id, p.name, p.base_url, p.outbound_key_sealed, JSON.stringify(p.public_keys)],
   );
   return toPeer(row);
@@ -84,7 +87,8 @@ export async function listPeers(
   offset: number,
 ): Promise<{ items: PeerRow[]; total: number }> {
   const rows = await sys.query(
-    `SELECT ${PEER}, count(*) OVER ()::int AS total FROM federation_peers ORDER BY created_at DESC, id LIMIT $1 OFFSET $2`,
+    `SELECT ${PEER}, count(*) OVER ()::int AS total FROM federation_peers ORDER BY created_at DESC, id LIMIT $1
+         OFFSET $2`,
     [limit, offset],
   );
   return { items: rows.map(toPeer), total: rows.length ? Number(rows[0].total) : 0 };
@@ -148,7 +152,8 @@ export async function insertKey(
   k: { id: string; peer_id: string; name: string; prefix: string; key_hash: string; expires_at: string | null },
 ): Promise<KeyRow> {
   const [row] = await sys.query(
-    `INSERT INTO federation_keys (id, peer_id, name, prefix, key_hash, expires_at) VALUES ($1,$2,$3,$4,$5,$6) RETURNING ${KEY}`,
+    `INSERT INTO federation_keys (id, peer_id, name, prefix, key_hash, expires_at) VALUES ($1,$2,$3,$4,$5,$6)
+         RETURNING ${KEY}`,
     [k.id, k.peer_id, k.name, k.prefix, k.key_hash, k.expires_at],
   );
   return toKey(row);
@@ -232,7 +237,8 @@ export interface ImportRow {
   updated_at: string;
 }
 const IMPORT =
-  'tenant_id, id, peer_id, source_instance, kind, origin_listing_id, local_listing_id, digest, agent_id, installation_id, created_at, updated_at';
+  'tenant_id, id, peer_id, source_instance, kind, origin_listing_id, local_listing_id, digest, agent_id, ' +
+  'installation_id, created_at, updated_at';
 const toImport = (r: Record<string, unknown>): ImportRow => ({
   ...(r as unknown as ImportRow),
   created_at: iso(r.created_at)!,
@@ -247,7 +253,8 @@ export async function findImport(
   originId: string,
 ): Promise<ImportRow | null> {
   const [row] = await ex.query(
-    `SELECT ${IMPORT} FROM federation_imports WHERE tenant_id = $1 AND peer_id = $2 AND kind = $3 AND origin_listing_id = $4`,
+    `SELECT ${IMPORT} FROM federation_imports WHERE tenant_id = $1 AND peer_id = $2 AND kind = $3
+         AND origin_listing_id = $4`,
     [tenantId, peerId, kind, originId],
   );
   return row ? toImport(row) : null;
@@ -259,11 +266,15 @@ export async function upsertImport(
   r: Omit<ImportRow, 'tenant_id' | 'created_at' | 'updated_at'>,
 ): Promise<ImportRow> {
   const [row] = await ex.query(
-    `INSERT INTO federation_imports (tenant_id, id, peer_id, source_instance, kind, origin_listing_id, local_listing_id, digest, agent_id, installation_id)
+    `INSERT INTO federation_imports (tenant_id, id, peer_id, source_instance, kind, origin_listing_id,
+         local_listing_id, digest, agent_id, installation_id)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)
-     ON CONFLICT (tenant_id, peer_id, kind, origin_listing_id) DO UPDATE SET local_listing_id = EXCLUDED.local_listing_id,
+     ON CONFLICT (tenant_id, peer_id, kind, origin_listing_id) DO UPDATE
+       SET local_listing_id = EXCLUDED.local_listing_id,
        source_instance = EXCLUDED.source_instance,
-       digest = CASE WHEN federation_imports.local_listing_id = EXCLUDED.local_listing_id THEN federation_imports.digest ELSE EXCLUDED.digest END, agent_id = coalesce(EXCLUDED.agent_id, federation_imports.agent_id),
+       digest = CASE WHEN federation_imports.local_listing_id = EXCLUDED.local_listing_id THEN
+         federation_imports.digest ELSE EXCLUDED.digest END, agent_id = coalesce(EXCLUDED.agent_id,
+         federation_imports.agent_id),
        installation_id = coalesce(EXCLUDED.installation_id, federation_imports.installation_id), updated_at = now()
      RETURNING ${IMPORT}`,
     [
@@ -290,7 +301,8 @@ export async function listImports(
   offset: number,
 ): Promise<{ items: ImportRow[]; total: number }> {
   const rows = await ex.query(
-    `SELECT ${IMPORT}, count(*) OVER ()::int AS total FROM federation_imports WHERE tenant_id = $1 AND ($2::text IS NULL OR kind = $2)
+    `SELECT ${IMPORT}, count(*) OVER ()::int AS total FROM federation_imports WHERE tenant_id = $1
+         AND ($2::text IS NULL OR kind = $2)
      ORDER BY created_at DESC, id LIMIT $3 OFFSET $4`,
     [tenantId, kind, limit, offset],
   );

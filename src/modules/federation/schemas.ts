@@ -175,7 +175,8 @@ export const InstallBody = Type.Object({
       minLength: 1,
       maxLength: 2000,
       description:
-        "The peer's URL, instead of peer_id (the guides' install_from_bundle form); with a bundle alone, its source_instance",
+        "The peer's URL, instead of peer_id (the guides' install_from_bundle form); with a bundle alone, its " +
+        'source_instance',
     }),
   ),
   template_id: Type.Optional(Id),
