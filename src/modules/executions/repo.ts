@@ -60,7 +60,8 @@ export type NewExecution = Pick<
  */
 export async function insertExecution(ex: Executor, tenantId: string, e: NewExecution): Promise<ExecutionRow> {
   const [row] = await ex.query<ExecutionRow>(
-    `INSERT INTO executions (tenant_id, id, agent_id, task, context, parameters, source, status, action, complexity, maturity_at_start, requested_by,
+    `INSERT INTO executions (tenant_id, id, agent_id, task, context, parameters, source, status, action, complexity,
+         maturity_at_start, requested_by,
                              attempts, heartbeat_at, started_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $12 THEN 'in_progress' ELSE 'pending' END, $8, $9, $10, $11,
              CASE WHEN $12 THEN 1 ELSE 0 END, CASE WHEN $12 THEN now() END, CASE WHEN $12 THEN now() END) RETURNING *`,
@@ -100,11 +101,14 @@ export async function admission(
   const [row] = await ex.query<
     AgentRow & { plan: Plan; overrides: Record<string, number>; usage: Record<string, number> | null }
   >(
-    `SELECT a.tenant_id, a.id, a.name, a.description, a.role, a.maturity_level, a.status, a.capabilities, a.configuration, a.created_at, a.updated_at,
+    `SELECT a.tenant_id, a.id, a.name, a.description, a.role, a.maturity_level, a.status, a.capabilities,
+         a.configuration, a.created_at, a.updated_at,
             t.plan,
-            (SELECT coalesce(jsonb_object_agg(o.action, o.complexity), '{}'::jsonb) FROM governance_overrides o WHERE o.tenant_id = $1) AS overrides,
+            (SELECT coalesce(jsonb_object_agg(o.action, o.complexity), '{}'::jsonb) FROM governance_overrides o
+              WHERE o.tenant_id = $1) AS overrides,
             (SELECT jsonb_object_agg(u.metric, u.count) FROM usage_counters u
-              WHERE u.tenant_id = $1 AND u.metric = ANY($3::text[]) AND u.day = (now() AT TIME ZONE 'UTC')::date) AS usage
+              WHERE u.tenant_id = $1 AND u.metric = ANY($3::text[])
+                AND u.day = (now() AT TIME ZONE 'UTC')::date) AS usage
        FROM agents a JOIN tenants t ON t.id = a.tenant_id WHERE a.tenant_id = $1 AND a.id = $2`,
     [tenantId, agentId, metrics],
   );
@@ -152,9 +156,11 @@ export async function listExecutions(
  */
 export async function claim(ex: Executor, tenantId: string, id: string, staleMs: number): Promise<ExecutionRow | null> {
   const [row] = await ex.query<ExecutionRow>(
-    `UPDATE executions SET status = 'in_progress', attempts = attempts + 1, heartbeat_at = now(), started_at = coalesce(started_at, now())
+    `UPDATE executions SET status = 'in_progress', attempts = attempts + 1, heartbeat_at = now(), started_at =
+         coalesce(started_at, now())
       WHERE tenant_id = $1 AND id = $2 AND awaiting_approval IS NULL AND NOT cancel_requested
-        AND (status = 'pending' OR (status = 'in_progress' AND heartbeat_at < now() - make_interval(secs => $3::double precision / 1000)))
+        AND (status = 'pending' OR (status = 'in_progress' AND heartbeat_at < now() - make_interval(secs =>
+          $3::double precision / 1000)))
       RETURNING *`,
     [tenantId, id, staleMs],
   );
@@ -239,8 +245,10 @@ export async function finish(ex: Executor, tenantId: string, id: string, o: Outc
   const [row] = await ex.query<ExecutionRow>(
     `UPDATE executions SET status = $3, result = $4, error = $5, confidence = $6, reasoning_trace = $7, tools_used = $8,
             violations = violations || $9::jsonb, progress = CASE WHEN $3 = 'completed' THEN 100 ELSE progress END,
-            completed_at = now(), duration_ms = (extract(epoch FROM now() - coalesce(started_at, created_at)) * 1000)::int
-      WHERE tenant_id = $1 AND id = $2 AND status IN ('pending', 'in_progress') AND ($10::int IS NULL OR attempts = $10) RETURNING *`,
+            completed_at = now(), duration_ms = (extract(epoch FROM now() - coalesce(started_at, created_at)) *
+              1000)::int
+      WHERE tenant_id = $1 AND id = $2 AND status IN ('pending', 'in_progress') AND ($10::int IS NULL
+        OR attempts = $10) RETURNING *`,
     [
       tenantId,
       id,
@@ -267,7 +275,8 @@ export async function awaitApproval(
   attempt: number | null = null,
 ): Promise<boolean> {
   const rows = await ex.query(
-    `UPDATE executions SET status = 'pending', awaiting_approval = $3, interventions = interventions + 1, reasoning_trace = $4, heartbeat_at = NULL
+    `UPDATE executions SET status = 'pending', awaiting_approval = $3, interventions = interventions + 1,
+         reasoning_trace = $4, heartbeat_at = NULL
       WHERE tenant_id = $1 AND id = $2 AND ($5::int IS NULL OR attempts = $5) RETURNING 1`,
     [tenantId, id, approvalId, JSON.stringify(trace), attempt],
   );
@@ -281,7 +290,8 @@ export async function approvalDecided(
   approvedTool: string | null,
 ): Promise<void> {
   await ex.query(
-    `UPDATE executions SET awaiting_approval = NULL, approved_tools = CASE WHEN $3::text IS NULL THEN approved_tools ELSE array_append(approved_tools, $3::text) END
+    `UPDATE executions SET awaiting_approval = NULL, approved_tools = CASE WHEN $3::text IS NULL THEN approved_tools
+         ELSE array_append(approved_tools, $3::text) END
       WHERE tenant_id = $1 AND id = $2`,
     [tenantId, id, approvedTool],
   );
@@ -301,7 +311,8 @@ export async function requestCancel(ex: Executor, tenantId: string, id: string):
 
 export async function openCount(ex: Executor, tenantId: string, agentId: string): Promise<number> {
   const [{ n }] = await ex.query<{ n: number }>(
-    "SELECT count(*)::int AS n FROM executions WHERE tenant_id = $1 AND agent_id = $2 AND status IN ('pending', 'in_progress')",
+    'SELECT count(*)::int AS n FROM executions WHERE tenant_id = $1 AND agent_id = $2 ' +
+      "AND status IN ('pending', 'in_progress')",
     [tenantId, agentId],
   );
   return n;
@@ -330,8 +341,10 @@ export async function stats(ex: Executor, tenantId: string, agentId: string): Pr
 export async function patterns(ex: Executor, tenantId: string, agentId: string) {
   return ex.query<{ pattern: string; sample_size: number; success_rate: number }>(
     `SELECT array_to_string(ARRAY(SELECT t FROM unnest(tools_used) t ORDER BY t), ' + ') AS pattern,
-            count(*)::int AS sample_size, avg(CASE WHEN status = 'completed' THEN 1.0 ELSE 0.0 END)::float8 AS success_rate
-       FROM executions WHERE tenant_id = $1 AND agent_id = $2 AND status IN ('completed', 'failed') AND cardinality(tools_used) > 0
+            count(*)::int AS sample_size, avg(CASE WHEN status = 'completed' THEN 1.0 ELSE 0.0 END)::float8 AS
+              success_rate
+       FROM executions WHERE tenant_id = $1 AND agent_id = $2 AND status IN ('completed', 'failed')
+         AND cardinality(tools_used) > 0
       GROUP BY 1 ORDER BY 2 DESC, 1`,
     [tenantId, agentId],
   );

@@ -98,7 +98,8 @@ export const executionRoutes =
         schema: {
           tags,
           summary:
-            'Live progress as Server-Sent Events: step (each reasoning step), progress, then done (the whole execution)',
+            'Live progress as Server-Sent Events: step (each reasoning step), progress, then done (the whole ' +
+            'execution)',
           params: ExecParams,
           querystring: Type.Object({
             last_event_id: Type.Optional(

@@ -202,7 +202,8 @@ export function executionsService(ctx: AppContext, runner: ExecutionRunner) {
           finished: false,
         };
       }
-      // One statement: the run is inserted already claimed by this process; should it die, the lease sweep takes the run over.
+      // One statement: the run is inserted already claimed by this process; should it die, the lease sweep takes the
+      // run over.
       const e = await repo.insertExecution(ctx.db.as(tenantId), tenantId, { ...row, claimed: true });
       const run = start(e, { agent, plan: known.plan, table });
       const ended =
@@ -296,7 +297,8 @@ export function executionsService(ctx: AppContext, runner: ExecutionRunner) {
           });
         }
         const rejection = `Rejected by a reviewer${note ? `: ${note}` : ''}`;
-        // A tool call parked in the journal learns the decision there; the run resumes either way (a rejected call fails, the run goes on).
+        // A tool call parked in the journal learns the decision there; the run resumes either way (a rejected call
+        // fails, the run goes on).
         const parkedStep =
           a.tool !== null && (await journal.decide(ex, tenantId, a.execution_id, a.id, approve, rejection));
         await repo.approvalDecided(

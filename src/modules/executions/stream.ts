@@ -11,8 +11,8 @@ const FALLBACK_MS = 1000;
  * Live progress of one execution as Server-Sent Events: `step` for each new reasoning-trace step
  * (its id is the step number, so Last-Event-ID resumes after it), `token` for each piece of a
  * model's answer as it streams (`{"text","turn"}`: the last turn's texts make the final summary),
- * `progress` when status or progress change, then `done` with the whole execution, and the stream ends. The database is the
- * source of truth; the runner's bus announcements (heartbeat, park, end) make it prompt, and a
+ * `progress` when status or progress change, then `done` with the whole execution, and the stream ends. The database is
+ * the source of truth; the runner's bus announcements (heartbeat, park, end) make it prompt, and a
  * one-second re-read covers announcements lost between processes.
  */
 export async function streamExecution(

@@ -42,7 +42,8 @@ export async function steps(ex: Executor, tenantId: string, runId: string): Prom
 /** The steps of several runs in one read, by run. */
 export async function stepsOf(ex: Executor, tenantId: string, runIds: string[]): Promise<Map<string, StepRow[]>> {
   const rows = await ex.query<StepRow & { run_id: string }>(
-    `SELECT run_id, ${COLUMNS} FROM journal_steps WHERE tenant_id = $1 AND run_id = ANY($2::text[]) ORDER BY run_id, step_no`,
+    `SELECT run_id, ${COLUMNS} FROM journal_steps WHERE tenant_id = $1 AND run_id = ANY($2::text[])
+         ORDER BY run_id, step_no`,
     [tenantId, runIds],
   );
   const out = new Map<string, StepRow[]>();
@@ -58,7 +59,8 @@ export async function page(
   limit: number,
 ): Promise<{ rows: StepRow[]; total: number }> {
   const rows = await ex.query<StepRow>(
-    `SELECT ${COLUMNS} FROM journal_steps WHERE tenant_id = $1 AND run_id = $2 AND step_no > $3 ORDER BY step_no LIMIT $4`,
+    `SELECT ${COLUMNS} FROM journal_steps WHERE tenant_id = $1 AND run_id = $2 AND step_no > $3 ORDER BY step_no
+         LIMIT $4`,
     [tenantId, runId, afterStep, limit],
   );
   const [{ n }] = await ex.query<{ n: number }>(
@@ -82,7 +84,8 @@ export interface NewStep {
 /** A step written before it acts (or parked waiting for a human: no attempt yet). Fails if the step was already written. */
 export async function insert(ex: Executor, tenantId: string, runId: string, s: NewStep): Promise<void> {
   await ex.query(
-    `INSERT INTO journal_steps (tenant_id, run_id, step_no, kind, name, status, request, digest, approval_id, trace_len, attempts)
+    `INSERT INTO journal_steps (tenant_id, run_id, step_no, kind, name, status, request, digest, approval_id,
+         trace_len, attempts)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $6 = 'awaiting_approval' THEN 0 ELSE 1 END)`,
     [
       tenantId,
@@ -123,7 +126,8 @@ export async function startLeased(
 ): Promise<{ held: boolean; started: boolean }> {
   const [row] = await ex.query<{ held: boolean; started: boolean }>(
     `WITH lease AS (
-       UPDATE executions SET reasoning_trace = $4::jsonb WHERE tenant_id = $1 AND id = $2 AND attempts = $3::int RETURNING 1
+       UPDATE executions SET reasoning_trace = $4::jsonb WHERE tenant_id = $1 AND id = $2 AND attempts = $3::int
+         RETURNING 1
      ), quota AS (
        INSERT INTO usage_counters (tenant_id, metric, day, count)
        SELECT $1::text, $5::text, (now() AT TIME ZONE 'UTC')::date, 1 FROM lease
@@ -179,7 +183,8 @@ export interface StepEnd {
 
 export async function finish(ex: Executor, tenantId: string, runId: string, stepNo: number, e: StepEnd): Promise<void> {
   await ex.query(
-    `UPDATE journal_steps SET status = $4, result = $5, error = $6, usage = $7, duration_ms = $8, trace_len = $9, finished_at = now()
+    `UPDATE journal_steps SET status = $4, result = $5, error = $6, usage = $7, duration_ms = $8, trace_len = $9,
+         finished_at = now()
       WHERE tenant_id = $1 AND run_id = $2 AND step_no = $3`,
     [
       tenantId,
@@ -215,7 +220,8 @@ export async function decide(
 /** A step tried again after it failed (a workflow node's retry policy): its attempt number moves on. */
 export async function retry(ex: Executor, tenantId: string, runId: string, stepNo: number): Promise<void> {
   await ex.query(
-    `UPDATE journal_steps SET status = 'started', attempts = attempts + 1, error = NULL, started_at = now(), finished_at = NULL
+    `UPDATE journal_steps SET status = 'started', attempts = attempts + 1, error = NULL, started_at = now(),
+         finished_at = NULL
       WHERE tenant_id = $1 AND run_id = $2 AND step_no = $3`,
     [tenantId, runId, stepNo],
   );
@@ -224,7 +230,8 @@ export async function retry(ex: Executor, tenantId: string, runId: string, stepN
 /** A step taken up again in the same attempt (after a crash, or a human's decision): the attempt stays. */
 export async function resume(ex: Executor, tenantId: string, runId: string, stepNo: number): Promise<void> {
   await ex.query(
-    `UPDATE journal_steps SET status = 'started', finished_at = NULL WHERE tenant_id = $1 AND run_id = $2 AND step_no = $3`,
+    `UPDATE journal_steps SET status = 'started', finished_at = NULL WHERE tenant_id = $1 AND run_id = $2
+         AND step_no = $3`,
     [tenantId, runId, stepNo],
   );
 }
@@ -239,7 +246,8 @@ export async function await_(
   result: unknown,
 ): Promise<void> {
   await ex.query(
-    `UPDATE journal_steps SET status = 'awaiting_approval', approval_id = $4, result = $5 WHERE tenant_id = $1 AND run_id = $2 AND step_no = $3`,
+    `UPDATE journal_steps SET status = 'awaiting_approval', approval_id = $4, result = $5 WHERE tenant_id = $1
+         AND run_id = $2 AND step_no = $3`,
     [tenantId, runId, stepNo, approvalId, JSON.stringify(result)],
   );
 }
@@ -263,7 +271,8 @@ export async function setUsage(
 /** The run waiting on an execution through one of its node steps, if any. */
 export async function runAwaiting(ex: Executor, tenantId: string, executionId: string): Promise<string | null> {
   const [row] = await ex.query<{ run_id: string }>(
-    `SELECT run_id FROM journal_steps WHERE tenant_id = $1 AND kind = 'node' AND status IN ('awaiting_approval', 'started')
+    `SELECT run_id FROM journal_steps WHERE tenant_id = $1 AND kind = 'node'
+         AND status IN ('awaiting_approval', 'started')
        AND result->>'execution_id' = $2 LIMIT 1`,
     [tenantId, executionId],
   );
@@ -283,7 +292,8 @@ export async function referToResult(
   bytes: number,
 ): Promise<void> {
   await ex.query(
-    `UPDATE journal_steps SET result = jsonb_build_object('output', jsonb_build_object('$ref', $4::text, 'bytes', $5::int))
+    `UPDATE journal_steps SET result = jsonb_build_object('output', jsonb_build_object('$ref', $4::text, 'bytes',
+         $5::int))
       WHERE tenant_id = $1 AND run_id = $2 AND kind = 'tool' AND status = 'completed' AND result->'output' = $3::jsonb`,
     [tenantId, runId, JSON.stringify(output), ref, bytes],
   );

@@ -10,7 +10,8 @@ import type { ToolDef } from '../../../platform/tools.js';
  */
 const STOP = new Set(
   (
-    'a an and are as at be by do for from has have i if in into is it its me my no not of on or our so than that the then this to up us was we were will with you your ' +
+    'a an and are as at be by do for from has have i if in into is it its me my no not of on or our so than that ' +
+    'the then this to up us was we were will with you your ' +
     'please can could would should give let make run use just also some any all these those what which how who'
   ).split(' '),
 );

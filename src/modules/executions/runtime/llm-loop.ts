@@ -76,7 +76,9 @@ function parseArguments(tool: ToolDef, raw: string): { args: Record<string, unkn
     args = JSON.parse(raw || '{}');
   } catch (e) {
     return {
-      error: `arguments were not valid JSON (${(e as Error).message}); send a JSON object matching the tool's parameters`,
+      error:
+        `arguments were not valid JSON (${(e as Error).message}); send a JSON object matching the tool's ` +
+        `parameters`,
     };
   }
   if (!args || typeof args !== 'object' || Array.isArray(args)) return { error: 'arguments must be a JSON object' };

@@ -190,7 +190,9 @@ export class ExecutionRunner {
     const { trace, journal, signal } = a;
     const tenantId = e.tenant_id;
     if (e.attempts > MAX_ATTEMPTS) {
-      const error = `Stopped after ${MAX_ATTEMPTS} attempts: each runner stopped before the run finished (its process died or was stopped), so it is not taken over again`;
+      const error =
+        `Stopped after ${MAX_ATTEMPTS} attempts: each runner stopped before the run finished (its ` +
+        `process died or was stopped), so it is not taken over again`;
       return this.end(e, a, { status: 'failed', error, result: null, confidence: null }, null);
     }
     const known = a.known ?? (await this.known(e));
@@ -218,7 +220,8 @@ export class ExecutionRunner {
     try {
       const tools = await this.ctx.tools.list(tenantId, agent.id, { source: e.source });
       const request = { task: e.task, context: e.context, parameters: e.parameters, tools, signal, progress };
-      // A model reads the recalled episodes, so they are journaled (later they may differ); the planner only shows them.
+      // A model reads the recalled episodes, so they are journaled (later they may differ); the planner only shows
+      // them.
       const recall = this.llm
         ? await journal.remember('recall', () => this.recall(e, trace))
         : await this.recall(e, trace);
