@@ -19,13 +19,15 @@ export interface DomainRow {
 }
 
 const COLUMNS =
-  'id, name, slug, description, category, topics, knowledge, config, config_schema, requires_domains, template_id, created_at, updated_at';
+  'id, name, slug, description, category, topics, knowledge, config, config_schema, requires_domains, template_id, ' +
+  'created_at, updated_at';
 
 export type NewDomain = Omit<DomainRow, 'created_at' | 'updated_at'> & { createdBy: string | null };
 
 export async function insertDomain(ex: Executor, tenantId: string, d: NewDomain): Promise<DomainRow> {
   const [row] = await ex.query<DomainRow>(
-    `INSERT INTO domains (tenant_id, id, name, slug, description, category, topics, knowledge, config, config_schema, requires_domains, template_id, created_by)
+    `INSERT INTO domains (tenant_id, id, name, slug, description, category, topics, knowledge, config, config_schema,
+         requires_domains, template_id, created_by)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) RETURNING ${COLUMNS}`,
     [
       tenantId,
