@@ -40,7 +40,8 @@ export async function insertDevice(
   },
 ) {
   const [row] = await ex.query<DeviceRow>(
-    `INSERT INTO desktop_devices (tenant_id, id, name, platform, capabilities, token_hash, registered_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${DEVICE}`,
+    `INSERT INTO desktop_devices (tenant_id, id, name, platform, capabilities, token_hash, registered_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${DEVICE}`,
     [tenantId, d.id, d.name, d.platform, d.capabilities, d.tokenHash, d.by],
   );
   return row;
@@ -74,7 +75,8 @@ export async function revokeDevice(ex: Executor, tenantId: string, id: string): 
   return (
     (
       await ex.query(
-        'UPDATE desktop_devices SET revoked_at = now() WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL RETURNING id',
+        'UPDATE desktop_devices SET revoked_at = now() WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL ' +
+          'RETURNING id',
         [tenantId, id],
       )
     ).length > 0
@@ -87,7 +89,8 @@ export async function insertAction(
   a: { id: string; deviceId: string; kind: ActionRow['kind']; payload: unknown; by: string | null; expiresAt: Date },
 ) {
   const [row] = await ex.query<ActionRow>(
-    `INSERT INTO desktop_actions (tenant_id, id, device_id, kind, payload, requested_by, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${ACTION}`,
+    `INSERT INTO desktop_actions (tenant_id, id, device_id, kind, payload, requested_by, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${ACTION}`,
     [tenantId, a.id, a.deviceId, a.kind, JSON.stringify(a.payload), a.by, a.expiresAt],
   );
   return row;
@@ -103,7 +106,8 @@ export async function getAction(ex: Executor, tenantId: string, id: string): Pro
 
 export async function expireActions(ex: Executor, tenantId: string): Promise<void> {
   await ex.query(
-    "UPDATE desktop_actions SET status = 'expired' WHERE tenant_id = $1 AND status IN ('queued', 'delivered') AND expires_at < now()",
+    "UPDATE desktop_actions SET status = 'expired' WHERE tenant_id = $1 AND status IN ('queued', 'delivered') " +
+      'AND expires_at < now()',
     [tenantId],
   );
 }
@@ -113,7 +117,8 @@ export async function takeQueued(ex: Executor, tenantId: string, deviceId: strin
   return ex.query<ActionRow>(
     `UPDATE desktop_actions SET status = 'delivered', delivered_at = now()
       WHERE tenant_id = $1 AND id IN (
-        SELECT id FROM desktop_actions WHERE tenant_id = $1 AND device_id = $2 AND status = 'queued' AND expires_at > now()
+        SELECT id FROM desktop_actions WHERE tenant_id = $1 AND device_id = $2 AND status = 'queued'
+          AND expires_at > now()
         ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED)
       RETURNING ${ACTION}`,
     [tenantId, deviceId, max],
