@@ -25,7 +25,8 @@ export async function insertSession(
   s: { id: string; agentId: string; title: string | null; by: string | null },
 ) {
   const [row] = await ex.query<SessionRow>(
-    `INSERT INTO chat_sessions (tenant_id, id, agent_id, title, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING ${SESSION}`,
+    `INSERT INTO chat_sessions (tenant_id, id, agent_id, title, created_by) VALUES ($1, $2, $3, $4, $5)
+         RETURNING ${SESSION}`,
     [tenantId, s.id, s.agentId, s.title, s.by],
   );
   return row;
@@ -72,7 +73,8 @@ export async function append(
   e: { type: ChatEvent['type']; executionId?: string | null; dedupe?: string | null; data: Record<string, unknown> },
 ): Promise<ChatEvent | null> {
   const [row] = await ex.query<ChatEvent>(
-    `INSERT INTO chat_events (tenant_id, session_id, type, execution_id, dedupe_key, data) VALUES ($1, $2, $3, $4, $5, $6)
+    `INSERT INTO chat_events (tenant_id, session_id, type, execution_id, dedupe_key, data)
+         VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (tenant_id, session_id, dedupe_key) DO NOTHING RETURNING seq, type, execution_id, data, created_at`,
     [tenantId, sessionId, e.type, e.executionId ?? null, e.dedupe ?? null, JSON.stringify(e.data)],
   );
@@ -93,7 +95,8 @@ export async function eventsAfter(
   limit = 500,
 ): Promise<ChatEvent[]> {
   return ex.query<ChatEvent>(
-    `SELECT seq, type, execution_id, data, created_at FROM chat_events WHERE tenant_id = $1 AND session_id = $2 AND seq > $3 AND ($4::text[] IS NULL OR type = ANY($4::text[])) ORDER BY seq LIMIT $5`,
+    `SELECT seq, type, execution_id, data, created_at FROM chat_events WHERE tenant_id = $1 AND session_id = $2
+         AND seq > $3 AND ($4::text[] IS NULL OR type = ANY($4::text[])) ORDER BY seq LIMIT $5`,
     [tenantId, sessionId, afterSeq, types, limit],
   );
 }
