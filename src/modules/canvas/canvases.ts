@@ -83,7 +83,8 @@ export function canvasesService(ctx: AppContext) {
         });
       const task = run.task ?? `Run canvas ${canvas.name}`;
       const { action, complexity } = classifyTask(task, await actionTable(ctx, tenantId));
-      // The run happened on the canvas, outside the server's gate: what governance would have said is kept as a violation.
+      // The run happened on the canvas, outside the server's gate: what governance would have said is kept as a
+      // violation.
       const d = decide(agent.maturity_level as Maturity, action, complexity);
       const violations =
         d.outcome === 'allow'

@@ -37,8 +37,10 @@ export type NewComponent = Omit<
 
 export async function insertComponent(ex: Executor, tenantId: string, c: NewComponent): Promise<ComponentRow> {
   const [row] = await ex.query<ComponentRow>(
-    `INSERT INTO canvas_components (tenant_id, id, name, description, category, component_type, version, code, config_schema, dependencies,
-       css_dependencies, requires_components, tags, thumbnail_url, preview_url, demo_url, license, skill_id, skill, created_by)
+    `INSERT INTO canvas_components (tenant_id, id, name, description, category, component_type, version, code,
+         config_schema, dependencies,
+       css_dependencies, requires_components, tags, thumbnail_url, preview_url, demo_url, license, skill_id, skill,
+         created_by)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20) RETURNING ${COMPONENT}`,
     [
       tenantId,
@@ -81,7 +83,8 @@ export async function grantMarketplace(
   grantedBy: string,
 ): Promise<ComponentRow | null> {
   const [row] = await ex.query<ComponentRow>(
-    `UPDATE canvas_components SET marketplace_allowed = true, marketplace_granted_by = $3, marketplace_granted_at = now(), updated_at = now()
+    `UPDATE canvas_components SET marketplace_allowed = true, marketplace_granted_by = $3, marketplace_granted_at =
+         now(), updated_at = now()
      WHERE tenant_id = $1 AND id = $2 RETURNING ${COMPONENT}`,
     [tenantId, id, grantedBy],
   );
@@ -104,7 +107,8 @@ export async function insertCanvas(
   c: { id: string; name: string; description: string; layout: Record<string, unknown>; createdBy: string | null },
 ): Promise<CanvasRow> {
   const [row] = await ex.query<CanvasRow>(
-    `INSERT INTO canvases (tenant_id, id, name, description, layout, created_by) VALUES ($1,$2,$3,$4,$5,$6) RETURNING ${CANVAS}`,
+    `INSERT INTO canvases (tenant_id, id, name, description, layout, created_by) VALUES ($1,$2,$3,$4,$5,$6)
+         RETURNING ${CANVAS}`,
     [tenantId, c.id, c.name, c.description, JSON.stringify(c.layout), c.createdBy],
   );
   return row;
@@ -143,7 +147,8 @@ const INSTALLED = 'id, canvas_id, listing_id, component_name, version_id, config
 
 export async function installedIn(ex: Executor, tenantId: string, canvasId: string): Promise<InstalledRow[]> {
   return ex.query<InstalledRow>(
-    `SELECT ${INSTALLED} FROM canvas_installed_components WHERE tenant_id = $1 AND canvas_id = $2 ORDER BY created_at, id`,
+    `SELECT ${INSTALLED} FROM canvas_installed_components WHERE tenant_id = $1 AND canvas_id = $2
+         ORDER BY created_at, id`,
     [tenantId, canvasId],
   );
 }
@@ -151,7 +156,8 @@ export async function installedIn(ex: Executor, tenantId: string, canvasId: stri
 /** The skill an earlier install of this component created in the tenant, so a second canvas reuses it. */
 export async function skillOfListing(ex: Executor, tenantId: string, listingId: string): Promise<string | null> {
   const [row] = await ex.query<{ skill_id: string }>(
-    'SELECT skill_id FROM canvas_installed_components WHERE tenant_id = $1 AND listing_id = $2 AND skill_id IS NOT NULL ORDER BY created_at LIMIT 1',
+    'SELECT skill_id FROM canvas_installed_components WHERE tenant_id = $1 AND listing_id = $2 ' +
+      'AND skill_id IS NOT NULL ORDER BY created_at LIMIT 1',
     [tenantId, listingId],
   );
   return row?.skill_id ?? null;
@@ -163,7 +169,8 @@ export async function insertInstalled(
   i: Omit<InstalledRow, 'created_at'>,
 ): Promise<InstalledRow> {
   const [row] = await ex.query<InstalledRow>(
-    `INSERT INTO canvas_installed_components (tenant_id, id, canvas_id, listing_id, component_name, version_id, config, skill_id)
+    `INSERT INTO canvas_installed_components (tenant_id, id, canvas_id, listing_id, component_name, version_id,
+         config, skill_id)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING ${INSTALLED}`,
     [tenantId, i.id, i.canvas_id, i.listing_id, i.component_name, i.version_id, JSON.stringify(i.config), i.skill_id],
   );

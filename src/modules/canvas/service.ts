@@ -185,7 +185,8 @@ export function canvasComponentsService(ctx: AppContext) {
       if (!mayGrant && !c.marketplace_allowed) {
         throw new AppError(
           'APPROVAL_REQUIRED',
-          'A tenant admin must grant marketplace permission for this component first (POST /api/canvas-skills/marketplace/permission)',
+          'A tenant admin must grant marketplace permission for this component first (POST ' +
+            '/api/canvas-skills/marketplace/permission)',
           { component_id: c.id },
         );
       }
