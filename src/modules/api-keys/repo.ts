@@ -66,7 +66,8 @@ export async function revokeKey(
   id: string,
 ): Promise<{ key: ApiKey; hash: string } | null> {
   const [row] = await ex.query(
-    `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE tenant_id = $1 AND id = $2 RETURNING ${COLUMNS}, key_hash`,
+    `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE tenant_id = $1 AND id = $2
+         RETURNING ${COLUMNS}, key_hash`,
     [tenantId, id],
   );
   return row ? { key: toApiKey(row), hash: row.key_hash as string } : null;
@@ -75,7 +76,8 @@ export async function revokeKey(
 /** Revokes every live key a user minted in the tenant; returns their hashes for the caches. */
 export async function revokeKeysOf(ex: Executor, tenantId: string, userId: string): Promise<string[]> {
   const rows = await ex.query<{ key_hash: string }>(
-    'UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND created_by = $2 AND revoked_at IS NULL RETURNING key_hash',
+    'UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND created_by = $2 AND revoked_at IS NULL ' +
+      'RETURNING key_hash',
     [tenantId, userId],
   );
   return rows.map((r) => r.key_hash);
@@ -91,7 +93,8 @@ export async function lowerKeysOf(
 ): Promise<string[]> {
   if (above.length === 0) return [];
   const rows = await ex.query<{ key_hash: string }>(
-    'UPDATE api_keys SET role = $3 WHERE tenant_id = $1 AND created_by = $2 AND revoked_at IS NULL AND role = ANY($4::text[]) RETURNING key_hash',
+    'UPDATE api_keys SET role = $3 WHERE tenant_id = $1 AND created_by = $2 AND revoked_at IS NULL ' +
+      'AND role = ANY($4::text[]) RETURNING key_hash',
     [tenantId, userId, role, above],
   );
   return rows.map((r) => r.key_hash);
