@@ -40,7 +40,8 @@ export type NewAgent = Omit<AgentRow, 'tenant_id' | 'created_at' | 'updated_at' 
 };
 
 const INSERT =
-  'INSERT INTO agents (tenant_id, id, name, description, role, maturity_level, capabilities, configuration, created_by)';
+  'INSERT INTO agents (tenant_id, id, name, description, role, maturity_level, capabilities, configuration, ' +
+  'created_by)';
 const values = (tenantId: string, a: NewAgent) => [
   tenantId,
   a.id,
@@ -69,7 +70,8 @@ export async function insertAgentIfPlanIn(
   plans: readonly string[],
 ): Promise<AgentRow | null> {
   const [row] = await ex.query(
-    `${INSERT} SELECT $1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9 WHERE (SELECT plan FROM tenants WHERE id = $1) = ANY($10::text[]) RETURNING ${COLUMNS}`,
+    `${INSERT} SELECT $1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9 WHERE (SELECT plan FROM tenants ` +
+      `WHERE id = $1) = ANY($10::text[]) RETURNING ${COLUMNS}`,
     [...values(tenantId, a), plans],
   );
   return row ? toAgent(row) : null;
@@ -78,7 +80,9 @@ export async function insertAgentIfPlanIn(
 /** A time as JavaScript's toISOString() writes it (milliseconds, UTC), made by the database instead of parsed and re-written here. */
 const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${column}`;
 /** What a list shows (AgentSummary): no configuration, times already as text. */
-const SUMMARY = `tenant_id, id, name, description, role, maturity_level, status, capabilities, ${iso('created_at')}, ${iso('updated_at')}`;
+const SUMMARY =
+  `tenant_id, id, name, description, role, maturity_level, status, ` +
+  `capabilities, ${iso('created_at')}, ${iso('updated_at')}`;
 export type AgentListRow = Omit<AgentRow, 'configuration'>;
 
 export async function listAgents(
@@ -91,7 +95,9 @@ export async function listAgents(
   if (q.maturity_level) where += ` AND maturity_level = $${params.push(q.maturity_level)}`;
   if (q.status) where += ` AND status = $${params.push(q.status)}`;
   if (q.q)
-    where += ` AND (name ILIKE $${params.push(`%${q.q.replace(/[%_\\]/g, '\\$&')}%`)} OR coalesce(description, '') ILIKE $${params.length})`;
+    where +=
+      ` AND (name ILIKE $${params.push(`%${q.q.replace(/[%_\\]/g, '\\$&')}%`)} OR coalesce(description, '') ` +
+      `ILIKE $${params.length})`;
   const orderBy = `${SORTS[q.sort]} ${q.order === 'asc' ? 'ASC' : 'DESC'}, agents.id`;
   const { rows, total } = await pageQuery<AgentListRow>(ex, {
     columns: SUMMARY,

@@ -51,7 +51,8 @@ async function insertWithinLimit(ex: Executor, tenantId: string, fields: repo.Ne
     const next = upgradeFrom(plan);
     throw new AppError(
       'AGENT_LIMIT_EXCEEDED',
-      `Tenant has reached maximum agent limit (${limit}).${next ? ` Upgrade to the ${next} plan for more agents.` : ''}`,
+      `Tenant has reached maximum agent limit ` +
+        `(${limit}).${next ? ` Upgrade to the ${next} plan for more agents.` : ''}`,
       { current, limit, plan, upgrade_to: next },
     );
   }
@@ -83,7 +84,8 @@ export function agentsService(ctx: AppContext) {
     if (input.maturity_level !== 'student' && !opts.mayGraduate) {
       throw new AppError(
         'INSUFFICIENT_PERMISSIONS',
-        `Creating an agent at maturity ${input.maturity_level} requires the GRADUATION_MANAGE permission; create it as student and graduate it`,
+        `Creating an agent at maturity ${input.maturity_level} requires the GRADUATION_MANAGE permission; create it ` +
+          `as student and graduate it`,
         {
           required_permission: 'GRADUATION_MANAGE',
           field: 'maturity_level',
@@ -163,7 +165,8 @@ export function agentsService(ctx: AppContext) {
         const field = patch.role !== undefined ? 'role' : 'maturity_level';
         throw new AppError(
           'VALIDATION_ERROR',
-          `${field} cannot be changed here${field === 'maturity_level' ? ': maturity changes only through graduation' : ''}`,
+          `${field} cannot be changed ` +
+            `here${field === 'maturity_level' ? ': maturity changes only through graduation' : ''}`,
           { field },
         );
       }
