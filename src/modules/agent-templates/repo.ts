@@ -48,7 +48,8 @@ export async function insert(
   r: Omit<TemplateInstallRow, 'tenant_id' | 'created_at'> & { api_keys_sealed: string | null },
 ): Promise<TemplateInstallRow> {
   const [row] = await ex.query(
-    `INSERT INTO agent_template_installs (tenant_id, id, template_id, agent_id, source_tenant_id, version_id, settings, api_key_names, api_keys_sealed)
+    `INSERT INTO agent_template_installs (tenant_id, id, template_id, agent_id, source_tenant_id, version_id,
+         settings, api_key_names, api_keys_sealed)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING ${COLUMNS}`,
     [
       tenantId,
@@ -72,7 +73,8 @@ export async function sealedKeys(
   agentId: string,
 ): Promise<{ template_id: string; sealed: string } | null> {
   const [row] = await ex.query(
-    'SELECT template_id, api_keys_sealed FROM agent_template_installs WHERE tenant_id = $1 AND agent_id = $2 AND api_keys_sealed IS NOT NULL',
+    'SELECT template_id, api_keys_sealed FROM agent_template_installs WHERE tenant_id = $1 AND agent_id = $2 ' +
+      'AND api_keys_sealed IS NOT NULL',
     [tenantId, agentId],
   );
   return row ? { template_id: row.template_id as string, sealed: row.api_keys_sealed as string } : null;
@@ -81,8 +83,12 @@ export async function sealedKeys(
 /** The tenant's template installs with the published agent each came from (listing source), newest first. */
 export async function listInstalls(sys: Executor, tenantId: string, limit: number, offset: number) {
   return pageQuery<Record<string, unknown>>(sys, {
-    columns: `i.id, i.template_id, i.agent_id AS installed_agent_id, l.source_id AS agent_id, l.name, i.source_tenant_id, i.version_id, i.api_key_names, i.created_at`,
-    from: 'FROM agent_template_installs i LEFT JOIN marketplace_listings l ON l.id = i.template_id WHERE i.tenant_id = $1',
+    columns:
+      `i.id, i.template_id, i.agent_id AS installed_agent_id, l.source_id AS agent_id, l.name, ` +
+      `i.source_tenant_id, i.version_id, i.api_key_names, i.created_at`,
+    from:
+      'FROM agent_template_installs i LEFT JOIN marketplace_listings l ON l.id = i.template_id ' +
+      'WHERE i.tenant_id = $1',
     params: [tenantId],
     orderBy: 'i.created_at DESC, i.id',
     limit,
