@@ -78,7 +78,8 @@ export const ConfigSchema = Type.Object({
   ATOM_LLM_BASE_URL: opt(
     httpUrl({
       description:
-        'an OpenAI-compatible chat-completions endpoint (OpenAI, Ollama, vLLM); answers are streamed (`stream: true`), see *Planning* below; unset: no model',
+        'an OpenAI-compatible chat-completions endpoint (OpenAI, Ollama, vLLM); answers are streamed (`stream: ' +
+        'true`), see *Planning* below; unset: no model',
     }),
   ),
   ATOM_LLM_API_KEY: opt(secret("the model endpoint's API key (sent as a bearer token)", 'unset')),
@@ -91,7 +92,8 @@ export const ConfigSchema = Type.Object({
   ATOM_API_KEY_CACHE_SECONDS: int(0, 300, {
     default: 5,
     description:
-      'how long an API-key lookup is cached (revocation is immediate on the revoking process and, with Redis, on all; otherwise within this bound)',
+      'how long an API-key lookup is cached (revocation is immediate on the revoking process and, with Redis, on ' +
+      'all; otherwise within this bound)',
   }),
   ATOM_RATE_LIMIT_PREFIX: word({
     default: 'atom:rl',
@@ -107,7 +109,8 @@ export const ConfigSchema = Type.Object({
   ATOM_SANDBOX_WORKERS: opt(
     int(1, 256, {
       description:
-        'worker threads kept warm for `function` skill runs (one run at a time each; 1,000 more may wait, all tenants together)',
+        'worker threads kept warm for `function` skill runs (one run at a time each; 1,000 more may wait, all ' +
+        'tenants together)',
       'x-default': 'min(4, CPUs)',
     }),
   ),
@@ -126,7 +129,8 @@ export const ConfigSchema = Type.Object({
   ATOM_SKILL_TIMEOUT_MS: int(50, 60_000, {
     default: 2000,
     description:
-      'wall-clock limit of one function-skill run; past it the host terminates the worker and the run fails with `SKILL_TIMEOUT`',
+      'wall-clock limit of one function-skill run; past it the host terminates the worker and the run fails with ' +
+      '`SKILL_TIMEOUT`',
   }),
   ATOM_SKILL_OUTPUT_MAX_BYTES: int(1024, 16 * 1024 * 1024, {
     default: 256 * 1024,
@@ -204,7 +208,8 @@ export const ConfigSchema = Type.Object({
   OTEL_SDK_DISABLED: bool(false, 'turns tracing off whatever the endpoint'),
   ATOM_LAZY_SCHEMAS: bool(
     false,
-    "tests: compile each route's request validators and response serializers on its first use instead of at start (`npm test` sets it; production compiles all at start)",
+    "tests: compile each route's request validators and response serializers on its first use instead of at start " +
+      '(`npm test` sets it; production compiles all at start)',
   ),
   LOG_LEVEL: opt(
     Type.Union(
