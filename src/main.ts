@@ -45,7 +45,8 @@ async function start(config: Config) {
     console.log(`              (generated on first start and kept in ${config.dataDir}/secrets.json; shown once)`);
   }
   console.log(
-    `  Create a tenant: curl -X POST ${address}/api/tenants -H "X-Admin-Key: $ATOM_ADMIN_KEY" -H 'Content-Type: application/json' -d '{"name":"Acme","plan":"team"}'`,
+    `  Create a tenant: curl -X POST ${address}/api/tenants -H "X-Admin-Key: $ATOM_ADMIN_KEY" -H 'Content-Type: ` +
+      `application/json' -d '{"name":"Acme","plan":"team"}'`,
   );
   const stop = async (signal: string) => {
     console.log(`${signal}: shutting down`);
@@ -140,7 +141,8 @@ async function main(argv: string[]) {
       ),
     );
     console.log(
-      `API key: ${issued.key}  (id ${issued.api_key.id}, scope ${issued.api_key.scope}, role ${issued.api_key.role}; shown once)`,
+      `API key: ${issued.key}  (id ${issued.api_key.id}, scope ${issued.api_key.scope}, ` +
+        `role ${issued.api_key.role}; shown once)`,
     );
     return;
   }
