@@ -32,7 +32,9 @@ export function maskSecretsInText(text: string): string {
 const isPlain = (v: unknown): v is Record<string, unknown> =>
   !!v && typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
 
-/** A copy of plain objects and arrays with credential-looking keys redacted; other objects are left to their serializer. */
+/**
+ * A copy of plain objects and arrays with credential-looking keys redacted; other objects are left to their serializer.
+ */
 export function redactDeep(value: unknown, depth = 0): unknown {
   if (depth > 8) return value;
   if (Array.isArray(value)) return value.map((v) => redactDeep(v, depth + 1));

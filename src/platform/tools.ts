@@ -52,7 +52,9 @@ export interface ToolResult {
   ok: boolean;
   output: unknown;
   error?: string;
-  /** With `deferRecord`: the provider's record of the call, for the caller to write in its transaction (tenant context). */
+  /**
+   * With `deferRecord`: the provider's record of the call, for the caller to write in its transaction (tenant context).
+   */
   record?: (ex: Executor) => Promise<void>;
 }
 

@@ -92,7 +92,10 @@ export class CredentialResolver {
     return { ...base, tenantId, tenant, role: 'owner', permissions: ROLE_PERMISSIONS.owner };
   }
 
-  /** The key's hash, from the connection's last key when it is the same (compared in constant time: a proxy may share a connection). */
+  /**
+   * The key's hash, from the connection's last key when it is the same (compared in constant time: a proxy may share a
+   * connection).
+   */
   private hashOf(key: string, connection: object | undefined): string {
     const last = connection && this.lastKey.get(connection);
     if (last && sameText(last[0], key)) return last[1];

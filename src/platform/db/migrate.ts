@@ -71,7 +71,8 @@ export function readMigrations(dir = MIGRATIONS_DIR): File[] {
 export async function migrate(db: Database, dir = MIGRATIONS_DIR): Promise<string[]> {
   await db.exec(
     `BEGIN; SELECT pg_advisory_xact_lock(${LOCK});
-     CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
+     CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT
+       now());
      ALTER TABLE schema_migrations ADD COLUMN IF NOT EXISTS checksum text;
      COMMIT;`,
   );

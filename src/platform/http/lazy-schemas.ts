@@ -23,7 +23,9 @@ function lazyValidator(compile: () => Validator) {
   return validate;
 }
 
-/** Fastify lower-cases a headers schema's property names unless the compiler is custom, which this one is: same result. */
+/**
+ * Fastify lower-cases a headers schema's property names unless the compiler is custom, which this one is: same result.
+ */
 function lowerCaseHeaders(schema: unknown): unknown {
   const s = schema as { properties?: Record<string, unknown>; required?: unknown } | null | undefined;
   if (!s || typeof s !== 'object' || !s.properties) return schema;

@@ -2,7 +2,9 @@ import type { ChatMessage, ChatOptions, ChatResult, LlmProvider, ToolSpec } from
 import { DEFAULT_RETRY, IdleTimeout, type RetryPolicy, retryAfterMs, retryDelayMs, sleep } from './retry.js';
 import { addChunk, newAssembly, readChunks, result, StreamError } from './stream.js';
 
-/** The model call failed for good: `status` is the last HTTP status (null: no answer), `attempts` how many were made. */
+/**
+ * The model call failed for good: `status` is the last HTTP status (null: no answer), `attempts` how many were made.
+ */
 export class LlmError extends Error {
   constructor(
     message: string,

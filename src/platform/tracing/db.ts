@@ -5,7 +5,9 @@ export type ChildSpan = <T>(name: string, attributes: Record<string, string>, fn
 const LEADING = /^\s*(?:\/\*[\s\S]*?\*\/\s*)*([A-Za-z]+)/;
 const MAX_TEXT = 2_000;
 
-/** `SELECT`, `INSERT`…: the statement's first keyword, past leading comments (semantic conventions: low cardinality). */
+/**
+ * `SELECT`, `INSERT`…: the statement's first keyword, past leading comments (semantic conventions: low cardinality).
+ */
 function operation(text: string): string {
   return LEADING.exec(text)?.[1]?.toUpperCase() ?? 'SQL';
 }
