@@ -129,7 +129,9 @@ export function assertValidInputSchema(fields: InputField[]): void {
   }
 }
 
-/** Validates (and fills defaults into a copy of) the user's parameters; 400 INPUT_VALIDATION_FAILED with every error. */
+/**
+ * Validates (and fills defaults into a copy of) the user's parameters; 400 INPUT_VALIDATION_FAILED with every error.
+ */
 export function validateParameters(fields: InputField[], parameters: Record<string, unknown>): Record<string, unknown> {
   const schema = toJsonSchema(fields);
   const check = ajv.compile(schema);

@@ -114,7 +114,10 @@ export function workflowsService(ctx: AppContext) {
       });
     },
 
-    /** The portable document for a stored workflow: it carries the name it was imported under, so export → import → export is stable. */
+    /**
+     * The portable document for a stored workflow: it carries the name it was imported under, so export → import →
+     * export is stable.
+     */
     exportWorkflow(w: Workflow): WorkflowDocument {
       return toDocument({
         name: w.document_name ?? w.name,

@@ -95,7 +95,9 @@ export function workflowRunsService(ctx: AppContext) {
     return run;
   }
 
-  /** A run cancelled while its agent waited for a human: the execution is cancelled too (its approval leaves the queue). */
+  /**
+   * A run cancelled while its agent waited for a human: the execution is cancelled too (its approval leaves the queue).
+   */
   async function cancelParkedExecution(tenantId: string, runId: string) {
     const steps = await journal.steps(ctx.db.as(tenantId), tenantId, runId);
     const parked = steps.find((s) => s.status === 'awaiting_approval');
