@@ -7,7 +7,10 @@ import * as repo from './repo.js';
 export interface LoopOptions {
   /** Most deliveries claimed by one statement. */
   batch: number;
-  /** Most POSTs in flight to one endpoint from this process (as many again are claimed ahead): a slow receiver holds only its own. */
+  /**
+   * Most POSTs in flight to one endpoint from this process (as many again are claimed ahead): a slow receiver holds
+   * only its own.
+   */
   perEndpoint: number;
   /** Most deliveries in flight in this process. */
   maxInFlight: number;
@@ -22,7 +25,9 @@ interface Line {
   sending: number;
 }
 
-/** An endpoint's line holds this many times `perEndpoint` claimed deliveries; it is refilled a `perEndpoint` at a time. */
+/**
+ * An endpoint's line holds this many times `perEndpoint` claimed deliveries; it is refilled a `perEndpoint` at a time.
+ */
 const AHEAD = 3;
 
 const DEFAULTS: LoopOptions = { batch: 200, perEndpoint: 16, maxInFlight: 512, pollMs: 500, flushMs: 10 };

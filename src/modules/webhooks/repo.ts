@@ -295,7 +295,8 @@ export async function claimDue(ex: Executor, claim: Claim): Promise<ClaimedDeliv
        FROM claimed c, webhook_endpoints e
       WHERE d.tenant_id = c.tenant_id AND d.id = c.id AND e.tenant_id = d.tenant_id AND e.id = d.endpoint_id
      RETURNING d.*, e.url AS e_url, e.secret AS e_secret, e.previous_secret AS e_previous_secret,
-               e.previous_secret_expires_at AS e_previous_secret_expires_at, e.status AS e_status, e.disabled_reason AS e_disabled_reason`,
+               e.previous_secret_expires_at AS e_previous_secret_expires_at, e.status AS e_status, e.disabled_reason
+                 AS e_disabled_reason`,
     [limit, full, [...held.keys()], [...held.values()], perEndpoint, leaseMs],
   );
   return rows.map((r) => ({
