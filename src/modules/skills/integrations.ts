@@ -16,7 +16,9 @@ export interface IntegrationGrant {
   access_token: string;
   token_type: string;
   expires_at: string | null;
-  /** The connection's non-secret settings (base id, workspace, …), as set with PUT /api/integrations/{provider}/config. */
+  /**
+   * The connection's non-secret settings (base id, workspace, …), as set with PUT /api/integrations/{provider}/config.
+   */
   settings: Record<string, unknown>;
 }
 

@@ -23,7 +23,10 @@ export async function runnableSkills(sys: Executor, tenantId: string, id?: strin
   );
 }
 
-/** One runnable skill with the tenant's sealed environment for it (null when none is set): what running it as a tool needs. */
+/**
+ * One runnable skill with the tenant's sealed environment for it (null when none is set): what running it as a tool
+ * needs.
+ */
 export async function runnableSkillWithEnv(sys: Executor, tenantId: string, id: string) {
   const [row] = await sys.query<{
     id: string;
@@ -44,7 +47,8 @@ const runnable = (byId: boolean) => `FROM marketplace_listings l
      WHERE l.id IN (SELECT i.listing_id FROM marketplace_installs i WHERE i.tenant_id = $1 AND i.kind = 'skill'
                     UNION ALL SELECT p.id FROM marketplace_listings p WHERE p.tenant_id = $1 AND p.kind = 'skill')
        AND l.kind = 'skill' ${byId ? 'AND l.id = $2' : ''}
-       AND ((l.status IN ('approved', 'unpublished') AND EXISTS (SELECT 1 FROM marketplace_installs i WHERE i.tenant_id = $1 AND i.listing_id = l.id))
+       AND ((l.status IN ('approved', 'unpublished') AND EXISTS (SELECT 1 FROM marketplace_installs i
+         WHERE i.tenant_id = $1 AND i.listing_id = l.id))
             OR (l.status = 'approved' AND l.tenant_id = $1 AND l.marketplace_type = 'private'))
      ORDER BY l.name, l.id`;
 

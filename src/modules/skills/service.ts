@@ -18,7 +18,9 @@ import { assertIntegrations } from './integrations.js';
 import * as repo from './repo.js';
 import { type MarketplaceQuery, SKILL_TYPES } from './schemas.js';
 
-/** The action a skill declares; undeclared (listings from before publishing required one) it runs as `execute`, level 4. */
+/**
+ * The action a skill declares; undeclared (listings from before publishing required one) it runs as `execute`, level 4.
+ */
 export const UNDECLARED_ACTION = 'execute';
 export const declaredAction = (content: Record<string, unknown>) =>
   typeof content.action === 'string' && content.action ? content.action : undefined;
@@ -116,7 +118,10 @@ function skillContent(s: NewSkill) {
   };
 }
 
-/** A high-risk skill runs directly only for a caller who may approve governance requests; others go through an agent and its approval flow. */
+/**
+ * A high-risk skill runs directly only for a caller who may approve governance requests; others go through an agent and
+ * its approval flow.
+ */
 function assertMayRunDirectly(ctx: AppContext, caller: Caller, l: Listing): void {
   const c = l.content as { high_risk?: boolean; risk_reason?: string | null };
   if (!c.high_risk || caller.approver) return;
@@ -290,7 +295,10 @@ export function skillsService(ctx: AppContext) {
         dependencies: s.dependencies ?? [],
       });
     },
-    /** A private skill to the public marketplace. It must declare its governance action here or on the private skill; one given here is recorded on both. */
+    /**
+     * A private skill to the public marketplace. It must declare its governance action here or on the private skill;
+     * one given here is recorded on both.
+     */
     async publish(
       caller: Caller,
       b: {
