@@ -174,7 +174,9 @@ export interface Advisory {
   updated_at: string;
 }
 
-/** Inserts an advisory; on an existing (type, name, cve) it overwrites only when `overwrite`. Returns null when kept. */
+/**
+ * Inserts an advisory; on an existing (type, name, cve) it overwrites only when `overwrite`. Returns null when kept.
+ */
 export async function upsertAdvisory(
   ex: Executor,
   a: Omit<Advisory, 'updated_at'>,

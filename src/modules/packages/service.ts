@@ -104,7 +104,8 @@ export function packagesService(ctx: AppContext) {
           throw new AppError(
             'PACKAGE_VULNERABILITY',
             `Package '${p.name}' has ${advisories.length} known security ` +
-              `vulnerabilit${advisories.length === 1 ? 'y' : 'ies'}.${safe_version ? ` Update to version ${safe_version} or later.` : ''}`,
+              `vulnerabilit${advisories.length === 1 ? 'y' : 'ies'}.` +
+              `${safe_version ? ` Update to version ${safe_version} or later.` : ''}`,
             {
               package_name: p.name,
               package_type: p.type,
