@@ -63,7 +63,9 @@ export function mcpSessions(ctx: AppContext) {
 
   const countOf = (tenantId: string) => [...sessions.values()].filter((s) => s.tenantId === tenantId).length;
 
-  /** A new session, counted at once (before the client's initialize completes) so concurrent opens cannot pass the cap. */
+  /**
+   * A new session, counted at once (before the client's initialize completes) so concurrent opens cannot pass the cap.
+   */
   async function open(owner: Owner): Promise<{ id: string; transport: StreamableHTTPServerTransport }> {
     const held = countOf(owner.tenantId);
     if (held >= perTenant) {
