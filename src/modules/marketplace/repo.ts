@@ -1,6 +1,9 @@
 import { type Executor, PLAN_PER_CALL } from '../../platform/db/index.js';
 
-/** SQL for the kind-agnostic marketplace engine. Cross-tenant reads run in the SYSTEM context and filter visibility here. */
+/**
+ * SQL for the kind-agnostic marketplace engine. Cross-tenant reads run in the SYSTEM context and filter visibility
+ * here.
+ */
 export type ListingKind = 'skill' | 'agent_template' | 'domain' | 'canvas_component' | 'workflow_template';
 export type ListingStatus = 'draft' | 'pending_approval' | 'approved' | 'rejected' | 'unpublished';
 
@@ -33,9 +36,9 @@ export interface Listing {
   updated_at: string;
 }
 
-export const COLUMNS = `tenant_id, id, kind, source_id, name, description, long_description, category, subtype, tags, price,
-  documentation_url, marketplace_type, status, content, config_schema, dependencies, current_version_id, rejection_reason,
-  rating_sum, rating_count, installs, featured, approved_at, created_at, updated_at`;
+export const COLUMNS = `tenant_id, id, kind, source_id, name, description, long_description, category, subtype, tags,
+  price, documentation_url, marketplace_type, status, content, config_schema, dependencies, current_version_id,
+  rejection_reason, rating_sum, rating_count, installs, featured, approved_at, created_at, updated_at`;
 export const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
 
 export function toListing(r: Record<string, unknown>): Listing {
@@ -389,7 +392,8 @@ export async function ownedOrInstalled(
       .map((c) => `l.${c.trim()}`)
       .join(', ')}, i.id AS install_id, i.custom_name, i.custom_description, count(*) OVER ()::int AS total
      FROM marketplace_listings l LEFT JOIN marketplace_installs i ON i.listing_id = l.id AND i.tenant_id = $2
-     WHERE ${where.join(' AND ')} ORDER BY coalesce(i.custom_name, l.name) ${f.desc ? 'DESC' : 'ASC'}, l.id LIMIT $${params.length - 1} OFFSET $${params.length}`,
+     WHERE ${where.join(' AND ')} ORDER BY coalesce(i.custom_name, l.name) ${f.desc ? 'DESC' : 'ASC'}, l.id
+       LIMIT $${params.length - 1} OFFSET $${params.length}`,
     params,
   );
   return {
@@ -482,7 +486,10 @@ export async function categoryCounts(sys: Executor, kind: ListingKind): Promise<
   return rows.map((r) => ({ name: r.name as string, count: Number(r.count) }));
 }
 
-/** Public-marketplace totals of one kind: every public submission, approved and pending ones, and installs of approved ones. */
+/**
+ * Public-marketplace totals of one kind: every public submission, approved and pending ones, and installs of approved
+ * ones.
+ */
 export async function stats(sys: Executor, kind: ListingKind) {
   const [r] = await sys.query(
     `SELECT count(*)::int AS total, count(*) FILTER (WHERE status = 'approved')::int AS approved,
@@ -553,7 +560,9 @@ export async function resubmitListing(
   return toListing(row);
 }
 
-/** Listings waiting for the platform reviewer (with the publisher's name), oldest first; `kind` null means every kind. */
+/**
+ * Listings waiting for the platform reviewer (with the publisher's name), oldest first; `kind` null means every kind.
+ */
 export async function pendingListings(
   sys: Executor,
   kind: ListingKind | null,

@@ -176,7 +176,10 @@ function parts(f: SearchFilter, tier: Tier = {}) {
 /** A query sorted by popularity (or by relevance) is ordered by ts_rank. */
 export const ranked = (f: SearchFilter) => !!f.query && (f.sort === 'popularity' || f.sort === 'relevance');
 
-/** The statement that finds a query's words (the same parse as plainto_tsquery), when its single word could be looked up. */
+/**
+ * The statement that finds a query's words (the same parse as plainto_tsquery), when its single word could be looked
+ * up.
+ */
 export function wordsSql(f: SearchFilter): Statement | null {
   if (!f.query || !countable(f)) return null;
   return { text: `SELECT tsvector_to_array(to_tsvector('english', $1)) AS lexemes`, params: [f.query] };

@@ -29,7 +29,9 @@ export interface Caller {
   /** May start an installed agent above student (GRADUATION_MANAGE); absent means no. */
   graduator?: boolean;
 }
-/** `id` may name the listing after the tenant object it lists (domains, canvas components); otherwise a new `mkt_` id. */
+/**
+ * `id` may name the listing after the tenant object it lists (domains, canvas components); otherwise a new `mkt_` id.
+ */
 export type PublishInput = Omit<NewListing, 'id' | 'status' | 'kind'> & { id?: string };
 
 /** The kind-agnostic marketplace engine; thin per-kind modules call these functions. */
@@ -55,7 +57,9 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
     if (!l) throw missing(id);
     return l;
   }
-  /** A listing as the tenant may use it: visible to it, or installed earlier (still usable after it was unpublished). */
+  /**
+   * A listing as the tenant may use it: visible to it, or installed earlier (still usable after it was unpublished).
+   */
   async function usable(tenantId: string, id: string): Promise<Listing> {
     const l = await repo.findVisible(sys, tenantId, kind, id);
     if (l) return l;
@@ -199,7 +203,10 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
     /** `publish` inside the caller's transaction `ex` (a listing made as one step of a larger change). */
     publishIn,
 
-    /** A rejected or unpublished own listing submitted again under its id, with a new frozen version; otherwise ALREADY_PUBLISHED. */
+    /**
+     * A rejected or unpublished own listing submitted again under its id, with a new frozen version; otherwise
+     * ALREADY_PUBLISHED.
+     */
     async resubmit(caller: Caller, id: string, input: PublishInput): Promise<Listing> {
       const prev = await owned(caller.tenantId, id);
       if (prev.status !== 'rejected' && prev.status !== 'unpublished') {
@@ -252,7 +259,10 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
       });
     },
 
-    /** The owner takes a listing off the marketplace: no new installs, hidden from search; existing installs keep working. */
+    /**
+     * The owner takes a listing off the marketplace: no new installs, hidden from search; existing installs keep
+     * working.
+     */
     unpublish: (tenantId: string, id: string) =>
       move(tenantId, id, ['approved', 'pending_approval', 'draft', 'rejected'], () => 'unpublished', 'unpublish'),
 
@@ -330,7 +340,10 @@ export function marketplaceEngine(ctx: AppContext, kind: ListingKind, opts: { no
     mine: (tenantId: string, f: Parameters<typeof repo.ownedOrInstalled>[3]) =>
       repo.ownedOrInstalled(sys, tenantId, kind, f),
 
-    /** Renames the tenant's own listing, or customises its install (name, description, config checked against the schema). */
+    /**
+     * Renames the tenant's own listing, or customises its install (name, description, config checked against the
+     * schema).
+     */
     async customize(
       caller: Caller,
       id: string,
