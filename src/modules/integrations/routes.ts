@@ -99,7 +99,8 @@ export const integrationRoutes =
         const done = await integrations.callback(req.params.provider, req.query);
         if (done.returnTo)
           return reply.redirect(
-            `${done.returnTo}${done.returnTo.includes('?') ? '&' : '?'}integration=${done.integration.provider}&status=connected`,
+            `${done.returnTo}${done.returnTo.includes('?') ? '&' : '?'}` +
+              `integration=${done.integration.provider}&status=connected`,
           );
         return ok(req, { integration: done.integration });
       },

@@ -263,7 +263,10 @@ export function integrationsService(ctx: AppContext) {
       return toView(provider(id), await repo.getIntegration(ctx.db.as(tenantId), tenantId, id));
     },
 
-    /** The guide's set_integration_config: settings, and tokens obtained by a client-side flow (encrypted, never returned). */
+    /**
+     * The guide's set_integration_config: settings, and tokens obtained by a client-side flow (encrypted, never
+     * returned).
+     */
     async setConfig(
       tenantId: string,
       userId: string | null,
