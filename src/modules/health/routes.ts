@@ -22,7 +22,9 @@ const Health = Type.Object({
   redis: Type.Optional(Check),
   services: Services,
 });
-/** Today's envelope plus the seed's top-level `status` (`healthy` | `degraded`), `version`, `timestamp` and `services`. */
+/**
+ * Today's envelope plus the seed's top-level `status` (`healthy` | `degraded`), `version`, `timestamp` and `services`.
+ */
 const HealthBody = Type.Object({
   success: Type.Literal(true),
   status: StringEnum(['healthy', 'degraded'] as const),
