@@ -27,10 +27,13 @@ export interface EpisodeRow {
   created_at: Date;
 }
 
-const EPISODE = `id, agent_id, execution_id, source, task, maturity_level, outcome, success, real_outcome, confidence, interventions, violations, skills_used,
-  canvas_ids, approvals_approved, approvals_rejected, duration_ms, feedback_score, feedback_count, created_at`;
+const EPISODE = `id, agent_id, execution_id, source, task, maturity_level, outcome, success, real_outcome, confidence,
+  interventions, violations, skills_used, canvas_ids, approvals_approved, approvals_rejected, duration_ms,
+  feedback_score, feedback_count, created_at`;
 
-/** The episode of a finished execution (`end`: its row as the end wrote it), written in the same transaction as its end. */
+/**
+ * The episode of a finished execution (`end`: its row as the end wrote it), written in the same transaction as its end.
+ */
 export async function insertEpisodeForExecution(
   ex: Executor,
   end: { tenant_id: string; id: string; status: string; result: unknown },

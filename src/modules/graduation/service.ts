@@ -206,7 +206,10 @@ export function graduationService(ctx: AppContext, runner: ExecutionRunner) {
       };
     },
 
-    /** Readiness, then the edge cases for real, then the constitutional and skill checks. Pass: one level up. Fail: a cool-down. */
+    /**
+     * Readiness, then the edge cases for real, then the constitutional and skill checks. Pass: one level up. Fail: a
+     * cool-down.
+     */
     async exam(tenantId: string, agentId: string, by: string | null) {
       const agent = await agentOf(tenantId, agentId);
       const from = agent.maturity_level;
