@@ -186,7 +186,10 @@ const exceptionAt = (w: string[], i: number) =>
   w[i] === 'but' && EXCEPTION_BEFORE_BUT.has(w[i - 1]) ? 1 : phraseAt(w, i, EXCEPTION_PHRASES);
 const isBoundary = (x: string) => BOUNDARY_WORDS.has(x) || !/^[a-z0-9_]/.test(x);
 
-/** Reading state: whether the current words are negated ('object': only up to the next verb), and the verbs negated so far. */
+/**
+ * Reading state: whether the current words are negated ('object': only up to the next verb), and the verbs negated so
+ * far.
+ */
 interface Reading {
   negated: false | 'clause' | 'object';
   pending: string[];
