@@ -76,7 +76,9 @@ export function federationInstaller(ctx: AppContext) {
         'No federation key is registered for this peer; set outbound_key on the peer',
         { peer_id: peer.id },
       );
-    const url = `${peer.base_url}/api/federation/v1/marketplace/${kind === 'skill' ? 'skills' : 'agents'}/${encodeURIComponent(id)}/bundle`;
+    const url =
+      `${peer.base_url}/api/federation/v1/marketplace/${kind === 'skill' ? 'skills' : 'agents'}/` +
+      `${encodeURIComponent(id)}/bundle`;
     const res = await safeFetch(url, {
       headers: { 'x-federation-key': key, 'x-federation-source': ctx.config.publicUrl, accept: 'application/json' },
       allowLoopback: ctx.config.allowInsecureWebhooks,

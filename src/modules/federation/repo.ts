@@ -1,6 +1,9 @@
 import type { Executor } from '../../platform/db/index.js';
 
-/** SQL for federation. Instance keys, peers, keys and nonces are platform data (SYSTEM executor); imports are tenant data. */
+/**
+ * SQL for federation. Instance keys, peers, keys and nonces are platform data (SYSTEM executor); imports are tenant
+ * data.
+ */
 const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
 
 // --- this instance's signing keys ---

@@ -106,7 +106,10 @@ export function federationService(ctx: AppContext) {
     outboundKey: (p: repo.PeerRow) =>
       p.outbound_key_sealed ? decryptSecret(ctx.config.encryptionKey, p.outbound_key_sealed, peerKeyAad(p.id)) : null,
 
-    /** Registers a peer; without given keys, fetches them from its well-known URL (an unreachable peer is kept with none). */
+    /**
+     * Registers a peer; without given keys, fetches them from its well-known URL (an unreachable peer is kept with
+     * none).
+     */
     async createPeer(p: NewPeer) {
       const base = instanceUrl(p.base_url);
       const id = newId('peer');

@@ -20,7 +20,10 @@ const common = (l: Listing, instance: string, path: string) => ({
   bundle_url: `${instance}/api/federation/v1/marketplace/${path}/${l.id}/bundle`,
 });
 
-/** A discoverable agent template; `agent_id` is the id the bundle route takes (the listing id, never the publisher's agent id). */
+/**
+ * A discoverable agent template; `agent_id` is the id the bundle route takes (the listing id, never the publisher's
+ * agent id).
+ */
 export function agentItem(l: Listing, instance: string) {
   const s = readSnapshot(l.content);
   return {
