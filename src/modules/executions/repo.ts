@@ -83,7 +83,10 @@ export async function insertExecution(ex: Executor, tenantId: string, e: NewExec
   return row;
 }
 
-/** What deciding on a new execution needs, read at once: the agent, the tenant's plan and governance overrides, today's usage. */
+/**
+ * What deciding on a new execution needs, read at once: the agent, the tenant's plan and governance overrides, today's
+ * usage.
+ */
 export interface Admission {
   agent: AgentRow;
   plan: Plan;
@@ -205,7 +208,10 @@ export async function heartbeat(
   return row ?? null;
 }
 
-/** The trace as it stands, written with each journal step so the two never disagree; false when the attempt lost its lease. */
+/**
+ * The trace as it stands, written with each journal step so the two never disagree; false when the attempt lost its
+ * lease.
+ */
 export async function saveTrace(
   ex: Executor,
   tenantId: string,

@@ -98,7 +98,10 @@ export function executionsService(ctx: AppContext, runner: ExecutionRunner) {
     if (runner.llm) await assertLlmTokensLeft(ctx.db.as(tenantId), tenantId, plan);
   }
 
-  /** The agent must exist and be active, the action be known and allowed at its maturity, and today's quota not be spent. */
+  /**
+   * The agent must exist and be active, the action be known and allowed at its maturity, and today's quota not be
+   * spent.
+   */
   async function admit(tenantId: string, agentId: string, input: ExecuteInput) {
     const read = await repo.admission(ctx.db.as(tenantId), tenantId, agentId, [SKILL_METRIC, LLM_TOTAL_METRIC]);
     if (!read) throw notFound('AGENT_NOT_FOUND', 'Agent', agentId);
@@ -136,7 +139,10 @@ export function executionsService(ctx: AppContext, runner: ExecutionRunner) {
     return { agent, plan, table, decision, action, complexity };
   }
 
-  /** Runs an execution this request inserted claimed; failures reach the job queue's error handler, as a kicked run's do. */
+  /**
+   * Runs an execution this request inserted claimed; failures reach the job queue's error handler, as a kicked run's
+   * do.
+   */
   const start = (e: repo.ExecutionRow, known: Known) =>
     runner.start(e, known).catch((err) => {
       ctx.jobs.boss.emit('error', err);

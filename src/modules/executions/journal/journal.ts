@@ -76,7 +76,10 @@ export class Journal {
     return { no, prior };
   }
 
-  /** One write, with `onWrite`, in one transaction; a step another attempt wrote first means this attempt was superseded. */
+  /**
+   * One write, with `onWrite`, in one transaction; a step another attempt wrote first means this attempt was
+   * superseded.
+   */
   private async write<T>(fn: (ex: Executor) => Promise<T>): Promise<T> {
     const held = this.pending;
     try {

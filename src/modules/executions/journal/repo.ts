@@ -81,7 +81,9 @@ export interface NewStep {
   traceLen: number;
 }
 
-/** A step written before it acts (or parked waiting for a human: no attempt yet). Fails if the step was already written. */
+/**
+ * A step written before it acts (or parked waiting for a human: no attempt yet). Fails if the step was already written.
+ */
 export async function insert(ex: Executor, tenantId: string, runId: string, s: NewStep): Promise<void> {
   await ex.query(
     `INSERT INTO journal_steps (tenant_id, run_id, step_no, kind, name, status, request, digest, approval_id,

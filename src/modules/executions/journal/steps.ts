@@ -5,5 +5,7 @@
  */
 export type { StepRow } from './repo.js';
 /** Reads: a run's steps in order; the steps of several runs; the run waiting on an execution's approval. */
-/** Writes, in the caller's transaction: a step begins, ends, is retried, resumes, waits for an approval, counts usage. */
+/**
+ * Writes, in the caller's transaction: a step begins, ends, is retried, resumes, waits for an approval, counts usage.
+ */
 export { await_, finish, insert, resume, retry, runAwaiting, setUsage, steps, stepsOf } from './repo.js';

@@ -35,7 +35,10 @@ export interface LlmRequest {
   tokens: TokenStream;
 }
 
-/** Token metering around each model turn: refused before it when the day's tokens are spent, counted with its journal step. */
+/**
+ * Token metering around each model turn: refused before it when the day's tokens are spent, counted with its journal
+ * step.
+ */
 export interface Meter {
   check(): Promise<void>;
   record(ex: Executor, usage: Usage | undefined): Promise<void>;

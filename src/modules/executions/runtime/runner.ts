@@ -342,7 +342,9 @@ export class ExecutionRunner {
     });
   }
 
-  /** A tool needs a human: record the request and the waiting journal step, park the execution; the decision resumes it. */
+  /**
+   * A tool needs a human: record the request and the waiting journal step, park the execution; the decision resumes it.
+   */
   private async park(e: repo.ExecutionRow, trace: Trace, journal: Journal, need: ApprovalNeeded): Promise<null> {
     const d = need.decision;
     const { tool, stepNo } = need;
