@@ -77,7 +77,10 @@ export interface NewDomainInput {
   requires_domains?: string[];
 }
 
-/** Domain rules over the generic engine: a tenant domain is listed under its own id; installing copies it into the tenant. */
+/**
+ * Domain rules over the generic engine: a tenant domain is listed under its own id; installing copies it into the
+ * tenant.
+ */
 export function domainsService(ctx: AppContext) {
   const engine = marketplaceEngine(ctx, 'domain');
   const load = async (tenantId: string, id: string) => {
@@ -114,7 +117,10 @@ export function domainsService(ctx: AppContext) {
       });
     },
 
-    /** Lists an own, authored domain under its id; a domain installed from the marketplace is not the tenant's to publish. */
+    /**
+     * Lists an own, authored domain under its id; a domain installed from the marketplace is not the tenant's to
+     * publish.
+     */
     async submit(
       caller: Caller,
       b: {
@@ -158,7 +164,10 @@ export function domainsService(ctx: AppContext) {
       return existing ? engine.resubmit(caller, d.id, input) : alreadyListed(d.id, engine.publish(caller, input));
     },
 
-    /** Installs a template (plan, dependencies and config checked by the engine) and makes it a tenant domain; twice returns the first. */
+    /**
+     * Installs a template (plan, dependencies and config checked by the engine) and makes it a tenant domain; twice
+     * returns the first.
+     */
     async install(
       caller: Caller,
       createdBy: string | null,
