@@ -223,7 +223,9 @@ export function chatService(ctx: AppContext) {
       };
     },
 
-    /** Each piece of a model's answer, as the runner receives it, becomes a `token` event of the execution's session. */
+    /**
+     * Each piece of a model's answer, as the runner receives it, becomes a `token` event of the execution's session.
+     */
     async onTokens(e: executions.ExecutionRow, chunk: TokenChunk) {
       const sessionId = e.context.session_id;
       if (typeof sessionId !== 'string') return;
