@@ -39,7 +39,10 @@ export interface CanvasRun {
   components_used?: string[];
 }
 
-/** Canvases as tenant objects, and the record of an agent running one (an execution with source `canvas` and its episode). */
+/**
+ * Canvases as tenant objects, and the record of an agent running one (an execution with source `canvas` and its
+ * episode).
+ */
 export function canvasesService(ctx: AppContext) {
   const load = async (tenantId: string, id: string) => {
     const db = ctx.db.as(tenantId);

@@ -27,8 +27,9 @@ export interface ComponentRow {
   created_at: Date;
 }
 
-const COMPONENT = `id, name, description, category, component_type, version, code, config_schema, dependencies, css_dependencies, requires_components,
-  tags, thumbnail_url, preview_url, demo_url, license, skill_id, skill, marketplace_allowed, marketplace_granted_by, marketplace_granted_at, created_at`;
+const COMPONENT = `id, name, description, category, component_type, version, code, config_schema, dependencies,
+  css_dependencies, requires_components, tags, thumbnail_url, preview_url, demo_url, license, skill_id, skill,
+  marketplace_allowed, marketplace_granted_by, marketplace_granted_at, created_at`;
 
 export type NewComponent = Omit<
   ComponentRow,
