@@ -77,7 +77,10 @@ export async function insertAgentIfPlanIn(
   return row ? toAgent(row) : null;
 }
 
-/** A time as JavaScript's toISOString() writes it (milliseconds, UTC), made by the database instead of parsed and re-written here. */
+/**
+ * A time as JavaScript's toISOString() writes it (milliseconds, UTC), made by the database instead of parsed and
+ * re-written here.
+ */
 const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${column}`;
 /** What a list shows (AgentSummary): no configuration, times already as text. */
 const SUMMARY =
