@@ -47,7 +47,10 @@ export interface Built {
   close(): Promise<void>;
 }
 
-/** Builds the whole server: platform services, then every module, explicitly. `logStream` receives the log lines (tests). */
+/**
+ * Builds the whole server: platform services, then every module, explicitly. `logStream` receives the log lines
+ * (tests).
+ */
 export async function buildApp(config: Config, opts: { logStream?: DestinationStream } = {}): Promise<Built> {
   const tracing = await startTracing(config);
   const rawDb = await openDatabase(config);

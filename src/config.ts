@@ -51,7 +51,10 @@ export function loadConfig(env: Env = process.env) {
     databaseUrl,
     dataDir,
     redisUrl: s.REDIS_URL ?? null,
-    /** adminKey, encryptionKey, jwtSecret, and adminKeyGenerated: true when the admin key was generated on this start (printed once). */
+    /**
+     * adminKey, encryptionKey, jwtSecret, and adminKeyGenerated: true when the admin key was generated on this start
+     * (printed once).
+     */
     ...secrets,
     jwtTtlSeconds: s.ATOM_JWT_TTL_SECONDS,
     testSecret: s.ATOM_TEST_SECRET ?? null,
@@ -86,7 +89,9 @@ export function loadConfig(env: Env = process.env) {
     executionSyncBudgetMs: s.ATOM_EXECUTION_SYNC_MS,
     /** A running execution without a heartbeat for this long is taken over by another process. */
     executionStaleMs: s.ATOM_EXECUTION_STALE_SECONDS * 1000,
-    /** How often each process sweeps for runs whose lease expired (a crashed run is taken over within stale + sweep). */
+    /**
+     * How often each process sweeps for runs whose lease expired (a crashed run is taken over within stale + sweep).
+     */
     executionSweepMs: s.ATOM_EXECUTION_SWEEP_MS ?? Math.min(5000, s.ATOM_EXECUTION_STALE_SECONDS * 500),
     /** How often each process looks for due workflow schedules. */
     schedulerIntervalMs: s.ATOM_SCHEDULER_INTERVAL_MS,
@@ -131,7 +136,9 @@ function sandboxSettings(s: EnvSettings) {
     sandboxWorkers,
     /** Sandbox runs one tenant may have in progress at once (default: half the workers). */
     sandboxTenantActive: s.ATOM_SANDBOX_TENANT_ACTIVE ?? Math.max(1, Math.floor(sandboxWorkers / 2)),
-    /** Sandbox runs one tenant may have waiting beyond those (default: twice the workers); more get 429 SANDBOX_BUSY. */
+    /**
+     * Sandbox runs one tenant may have waiting beyond those (default: twice the workers); more get 429 SANDBOX_BUSY.
+     */
     sandboxTenantQueue: s.ATOM_SANDBOX_TENANT_QUEUE ?? 2 * sandboxWorkers,
   };
 }
