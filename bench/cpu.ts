@@ -106,11 +106,14 @@ try {
   const trips1 = (await (await fetch(atom.info.stats)).json()) as { pg: number; redis: number };
   const per = (n: number) => (n / a.count).toFixed(2);
   const line = (name: string, m: typeof b) =>
-    `${name.padEnd(28)} ${m.rate.toFixed(0).padStart(7)} req/s  ${m.cpuUsPerReq.toFixed(0).padStart(5)} µs CPU/req (sys ${m.sysUsPerReq.toFixed(0)}, PostgreSQL backends ${m.pgUsPerReq.toFixed(0)})  p99 ${m.p99} ms  non-2xx ${m.bad}`;
+    `${name.padEnd(28)} ${m.rate.toFixed(0).padStart(7)} req/s  ${m.cpuUsPerReq.toFixed(0).padStart(5)} µs CPU/req ` +
+    `(sys ${m.sysUsPerReq.toFixed(0)}, PostgreSQL backends ${m.pgUsPerReq.toFixed(0)})  p99 ${m.p99} ms  ` +
+    `non-2xx ${m.bad}`;
   console.log(line('bare', b));
   console.log(line(`${ENGINE} ${PATH}`, a));
   console.log(
-    `rate ratio ${((a.rate / b.rate) * 100).toFixed(1)}%  CPU ratio ${((b.cpuUsPerReq / a.cpuUsPerReq) * 100).toFixed(1)}%` +
+    `rate ratio ${((a.rate / b.rate) * 100).toFixed(1)}%  CPU ` +
+      `ratio ${((b.cpuUsPerReq / a.cpuUsPerReq) * 100).toFixed(1)}%` +
       `  PG ${per(trips1.pg - trips0.pg)} / Redis ${per(trips1.redis - trips0.redis)} per request (warm-up included)`,
   );
 } finally {

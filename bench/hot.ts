@@ -74,17 +74,25 @@ function row(r0: Result): string {
     .join(' · ');
   const goal = pgTarget ? '≥ 40% of PostgreSQL' : target.rate ? `≥ ${target.rate}/s` : `≥ ${pct(target.ratio!)}`;
   const errors = same.reduce((a, r) => a + r.errors, 0);
-  return `| ${r0.name} | ${r0.engine} | ${shown} | ${pct(spread)} | ${goal} | ${met ? 'met' : '**not met**'} | ${perReq} | ${errors} |`;
+  return (
+    `| ${r0.name} | ${r0.engine} | ${shown} | ${pct(spread)} | ${goal} | ${met ? 'met' : '**not met**'} ` +
+    `| ${perReq} | ${errors} |`
+  );
 }
 
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+const machine =
+  `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, ` +
+  `Node ${process.version}`;
 const text = [
   '# Hot paths (issue 21)',
   '',
-  `${new Date().toISOString()} — ${machine}; autocannon, ${CONNECTIONS} connections (8 for execution), ${SECONDS} s after a 2 s warm-up;`,
-  `${ROUNDS} rounds, each with its own bare Fastify route: ${rounds.map((r) => `${Math.round(r.bare)} req/s`).join(', ')}.`,
+  `${new Date().toISOString()} — ${machine}; autocannon, ${CONNECTIONS} connections (8 for execution), ${SECONDS} s ` +
+    `after a 2 s warm-up;`,
+  `${ROUNDS} rounds, each with its own bare Fastify ` +
+    `route: ${rounds.map((r) => `${Math.round(r.bare)} req/s`).join(', ')}.`,
   '',
-  '| path | engine | rate per round (vs bare, p99 ms) | spread | target | | PG statements / Redis commands per request | errors |',
+  '| path | engine | rate per round (vs bare, p99 ms) | spread | target | | PG statements / Redis commands per ' +
+    'request | errors |',
   '|---|---|---|---|---|---|---|---|',
   ...rounds[0]!.results.map(row),
   '',

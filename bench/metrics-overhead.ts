@@ -11,8 +11,8 @@ import { freshPgDatabase, startServer } from './lib/servers.js';
  * from /proc, which a busy machine disturbs far less), each with its ratio to `off`. Then the
  * hook's own work in a tight loop.
  *   node --import tsx bench/metrics-overhead.ts   BENCH_REQUESTS (2000), BENCH_CONNECTIONS (10), BENCH_ROUNDS (3)
- *   BENCH_ENGINE=postgres                          each server on a fresh PostgreSQL database (BENCH_DATABASE_URL's server)
- * Only the Node process's CPU is counted: PostgreSQL's own work is the same with or without metrics.
+ *   BENCH_ENGINE=postgres                          each server on a fresh PostgreSQL database (BENCH_DATABASE_URL's
+ * server) Only the Node process's CPU is counted: PostgreSQL's own work is the same with or without metrics.
  */
 type App = { name: string; url: string; key: string; agent: string };
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);

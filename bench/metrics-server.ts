@@ -4,7 +4,8 @@ import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 
 /**
- * One ATOM app on an embedded in-memory database (or BENCH_DATABASE_URL), as BENCH_VARIANT says: `off` (ATOM_METRICS=false),
+ * One ATOM app on an embedded in-memory database (or BENCH_DATABASE_URL), as BENCH_VARIANT says: `off`
+ * (ATOM_METRICS=false),
  * `on` (the default), `tracing` (metrics, and spans exported to a loopback OTLP sink that drops
  * them). No job workers, so background polling does not blur the CPU time per request. Prints one
  * JSON line: the URL, a tenant key and an agent id to read. See bench/metrics-overhead.ts.

@@ -11,8 +11,8 @@ import { startServer } from './lib/servers.js';
  * from /proc: far less disturbed by other work on a shared machine than req/s; Redis's own CPU is
  * not in it) and the Redis commands each limiter sent, each divided by the requests. p99 is the
  * median of the bursts' p99s.
- *   node --import tsx bench/ratelimit.ts     BENCH_ROUNDS (2), BENCH_SECONDS (10), BENCH_BURST (2), BENCH_CONNECTIONS (50)
- * Prints a markdown table per round.
+ *   node --import tsx bench/ratelimit.ts     BENCH_ROUNDS (2), BENCH_SECONDS (10), BENCH_BURST (2), BENCH_CONNECTIONS
+ * (50) Prints a markdown table per round.
  */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -111,16 +111,19 @@ try {
 step('done');
 const fmt = (v: number | null, d = 0) => (v === null ? '–' : v.toFixed(d));
 console.log(
-  `${new Date().toISOString()}: autocannon, ${CONNECTIONS} connections, ${SECONDS} s per route and round in ${BURST} s bursts taking turns, after a 2 s warm-up; ${ROUNDS} rounds`,
+  `${new Date().toISOString()}: autocannon, ${CONNECTIONS} connections, ${SECONDS} s per route and round ` +
+    `in ${BURST} s bursts taking turns, after a 2 s warm-up; ${ROUNDS} rounds`,
 );
 rounds.forEach((rows, i) => {
   const bare = rows[0]!;
   console.log(
-    `\nRound ${i + 1}\n\n| route | req/s | vs bare | p50 ms (median) | p99 ms (median) | server CPU µs / request | vs bare | Redis commands / request | errors |\n|---|---|---|---|---|---|---|---|---|`,
+    `\nRound ${i + 1}\n\n| route | req/s | vs bare | p50 ms (median) | p99 ms (median) | server CPU µs / request | ` +
+      `vs bare | Redis commands / request | errors |\n|---|---|---|---|---|---|---|---|---|`,
   );
   for (const r of rows) {
     console.log(
-      `| ${r.name} | ${fmt(r.rate)} | ${(r.rate / bare.rate).toFixed(3)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.cpuUs)} | ${(r.cpuUs / bare.cpuUs).toFixed(2)} | ${fmt(r.perRequest, 4)} | ${r.errors} |`,
+      `| ${r.name} | ${fmt(r.rate)} | ${(r.rate / bare.rate).toFixed(3)} | ${fmt(r.p50)} | ${fmt(r.p99)} ` +
+        `| ${fmt(r.cpuUs)} | ${(r.cpuUs / bare.cpuUs).toFixed(2)} | ${fmt(r.perRequest, 4)} | ${r.errors} |`,
     );
   }
 });

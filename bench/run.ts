@@ -87,7 +87,9 @@ if (await postgresReachable()) {
   console.log(`PostgreSQL not reachable at ${PG_URL}: skipped`);
 }
 
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+const machine =
+  `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, ` +
+  `Node ${process.version}`;
 const text = report({ results, bareRate, machine, connections: CONNECTIONS, seconds: SECONDS, catalogueSeconds });
 console.log(text);
 if (process.env.BENCH_WRITE !== '0') {

@@ -101,7 +101,8 @@ async function trace(name: string) {
   const groups = new Map<string, Hit[]>();
   for (const h of all) groups.set(`${h.kind} ${h.origin}`, [...(groups.get(`${h.kind} ${h.origin}`) ?? []), h]);
   console.log(
-    `\n## ${name}: ${all.filter((h) => h.kind === 'pg').length} PG statements, ${all.filter((h) => h.kind === 'redis').length} Redis commands` +
+    `\n## ${name}: ${all.filter((h) => h.kind === 'pg').length} PG ` +
+      `statements, ${all.filter((h) => h.kind === 'redis').length} Redis commands` +
       ` (${answered} before the answer; background up to ${settle} ms after)`,
   );
   if (process.env.BENCH_TRACE_VERBOSE === '1') console.log(String(JSON.stringify(body)).slice(0, 300));

@@ -21,7 +21,8 @@ export async function explainSearch(url: string): Promise<string> {
     }[];
     const [mark] = (
       await c.query(
-        `SELECT proleakproof AS leakproof FROM pg_proc WHERE oid = 'pg_catalog.ts_match_vq(tsvector, tsquery)'::regprocedure`,
+        `SELECT proleakproof AS leakproof FROM pg_proc WHERE oid =
+             'pg_catalog.ts_match_vq(tsvector, tsquery)'::regprocedure`,
       )
     ).rows as { leakproof: boolean }[];
     const cases: [string, SearchFilter][] = [
@@ -46,7 +47,8 @@ export async function explainSearch(url: string): Promise<string> {
       ...(publisher
         ? ([
             [
-              `the publisher of every listing searches "${PRODUCT_WORDS[0]}", newest first (its own unlisted listings too)`,
+              `the publisher of every listing searches "${PRODUCT_WORDS[0]}", newest first (its own unlisted ` +
+                `listings too)`,
               { ...base, viewer: publisher.id, query: PRODUCT_WORDS[0] },
             ],
             [
@@ -59,9 +61,12 @@ export async function explainSearch(url: string): Promise<string> {
     const parts = [
       '# EXPLAIN of the marketplace search (100,000 listings, PostgreSQL)',
       '',
-      `${new Date().toISOString()}. The SQL is built by \`src/modules/marketplace/search.ts\` (what \`search\` sends: the query's words; then a ranked`,
-      'page with its count in one statement, or the count, from the count table when it can, and then the page) and run with',
-      `\`EXPLAIN (ANALYZE, BUFFERS)\` as \`${APP_ROLE}\` in the platform context (row level security on), as the server runs it.`,
+      `${new Date().toISOString()}. The SQL is built by \`src/modules/marketplace/search.ts\` (what \`search\` ` +
+        `sends: the query's words; then a ranked`,
+      'page with its count in one statement, or the count, from the count table when it can, and then the page) and ' +
+        'run with',
+      `\`EXPLAIN (ANALYZE, BUFFERS)\` as \`${APP_ROLE}\` in the platform context (row level security on), as the ` +
+        `server runs it.`,
       `\`ts_match_vq\` (the \`@@\` operator) LEAKPROOF in this database: ${mark?.leakproof ? 'yes' : 'no'}.`,
       '',
     ];

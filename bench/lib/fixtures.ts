@@ -113,14 +113,17 @@ export async function insertCatalogue(ctx: AppContext, publisherTenantId: string
   const pick = (arr: string, n: number, salt: number) => `${arr}[1 + ((g * ${salt} + ${n}) % array_length(${arr}, 1))]`;
   await ctx.db.query(
     SYSTEM,
-    `INSERT INTO marketplace_listings (tenant_id, id, kind, name, description, long_description, category, subtype, tags, price, marketplace_type, status,
+    `INSERT INTO marketplace_listings (tenant_id, id, kind, name, description, long_description, category, subtype,
+         tags, price, marketplace_type, status,
        content, installs, rating_sum, rating_count, approved_at)
      SELECT $1, 'mkt_bench_' || g, 'skill',
-       initcap(${s}[1 + g % 20] || ${s}[1 + (g / 20) % 20] || ${s}[1 + (g / 400) % 20]) || ' ' || ${pick(w, 0, 7)} || ' ' || ${pick(w, 3, 13)} || ' ' || g,
+       initcap(${s}[1 + g % 20] || ${s}[1 + (g / 20) % 20] || ${s}[1 + (g / 400) % 20]) || ' ' || ${pick(w, 0, 7)} ||
+         ' ' || ${pick(w, 3, 13)} || ' ' || g,
        'Automates ' || ${pick(w, 5, 17)} || ' and ' || ${pick(w, 11, 23)} || ' tasks',
        'Long description about ' || ${pick(w, 2, 29)} || ', ' || ${pick(w, 9, 31)} || ' and ' || ${pick(w, 4, 37)},
        ${pick(c, 0, 3)}, 'function', ARRAY[${pick(w, 1, 41)}, ${pick(w, 6, 43)}], (g % 5) * 5, 'public', 'approved',
-       jsonb_build_object('code', 'function execute(i) { return i; }', 'input_schema', '{}'::jsonb), g % 1000, (g % 5) * (g % 40), g % 40, now()
+       jsonb_build_object('code', 'function execute(i) { return i; }', 'input_schema', '{}'::jsonb), g % 1000, (g %
+         5) * (g % 40), g % 40, now()
      FROM generate_series(1, ${CATALOGUE}) g`,
     [publisherTenantId],
   );

@@ -13,7 +13,8 @@ export function report(o: {
 }): string {
   const rows = o.results.map(
     (r) =>
-      `| ${r.name} | ${r.engine} | ${num(r.rate)} ${r.unit} | ${num(r.p50)} | ${num(r.p99)} | ${((r.rate / o.bareRate) * 100).toFixed(1)}% | ${r.errors} | ${r.note ?? ''} |`,
+      `| ${r.name} | ${r.engine} | ${num(r.rate)} ${r.unit} | ${num(r.p50)} | ${num(r.p99)} ` +
+      `| ${((r.rate / o.bareRate) * 100).toFixed(1)}% | ${r.errors} | ${r.note ?? ''} |`,
   );
   const loads = Object.entries(o.catalogueSeconds)
     .map(([e, s]) => `${e} ${s.toFixed(1)} s`)
@@ -23,7 +24,8 @@ export function report(o: {
     '',
     `${new Date().toISOString()} — ${o.machine}`,
     '',
-    `autocannon, ${o.connections} connections (1 for "low load"), ${o.seconds} s per target after a 2 s warm-up; the load`,
+    `autocannon, ${o.connections} connections (1 for "low load"), ${o.seconds} s per target after a 2 s warm-up; ` +
+      `the load`,
     'generator, the server, PostgreSQL and Redis share this machine.',
     '',
     '| target | engine | rate | p50 ms | p99 ms | vs bare | errors | note |',
@@ -41,7 +43,8 @@ export function report(o: {
     '  (each in about 14,000 listings), newest first (the default), ranked by relevance (`sort_by=popularity`',
     '  with a query; a one-word page is ranked among the listings with the word in their name when they are',
     '  enough, else every match is ranked: the worst case, a word in every description and no name), with a',
-    '  category, and a browse without a query. The low-load lines (one connection) give the latency a single user sees. Search reads the',
+    '  category, and a browse without a query. The low-load lines (one connection) give the latency a single user ' +
+      'sees. Search reads the',
     '  narrow public catalogue and its per-word counts (docs/decisions.md); plans: [explain.md](explain.md).',
     '- **Writes** create agents (each in a transaction with its outbox event) and install distinct listings.',
     '- **Skill execution** runs on the pool of warm worker threads, a fresh QuickJS runtime per run.',

@@ -97,7 +97,10 @@ export async function webhookScenario(
   };
 }
 
-/** K subscribers on one chat session's SSE stream, M messages sent: events delivered per second and delay from the event's creation. */
+/**
+ * K subscribers on one chat session's SSE stream, M messages sent: events delivered per second and delay from the
+ * event's creation.
+ */
 export async function sseScenario(engine: string, t: AtomTarget): Promise<Result> {
   const controller = new AbortController();
   const delays: number[] = [];

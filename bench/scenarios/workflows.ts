@@ -105,8 +105,10 @@ export async function workflowScenarios(engine: string, t: AtomTarget): Promise<
       p99: q(0.99),
       errors: all - completed.length,
       note:
-        `${completed.length} of ${all} runs completed; over ${seconds.toFixed(1)} s from the first call to the last finished_at ` +
-        `(all finished ${((drainedAt - started) / 1000).toFixed(1)} s after the first call, as polled); latency = run created → finished`,
+        `${completed.length} of ${all} runs completed; over ${seconds.toFixed(1)} s from the first call to the last ` +
+        `finished_at ` +
+        `(all finished ${((drainedAt - started) / 1000).toFixed(1)} s after the first call, as polled); latency = ` +
+        `run created → finished`,
     },
   ];
 }
