@@ -34,7 +34,8 @@ export async function buildWeb({ force = false } = {}) {
       return false;
     }
     throw new Error(
-      '[build-web] web/dist is missing and vite is not installed: run "npm install" (with dev dependencies), then "npm run build:web"',
+      '[build-web] web/dist is missing and vite is not installed: run "npm install" (with dev dependencies), then ' +
+        '"npm run build:web"',
     );
   }
   console.log('[build-web] building the web console into web/dist …');

@@ -19,7 +19,9 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_OUT = join(ROOT, 'dist');
 /** What the compiled output is made from: newer than build.json → stale. */
 const SOURCES = ['src', 'migrations', 'web/dist', 'package.json'];
-/** Development-only files of src/ left out of the build: the sandbox worker's tsx shim (compiled, it loads worker.js). */
+/**
+ * Development-only files of src/ left out of the build: the sandbox worker's tsx shim (compiled, it loads worker.js).
+ */
 const DEV_ONLY = new Set(['modules/skills/sandbox/worker-entry.mjs']);
 
 function newest(path) {

@@ -22,7 +22,10 @@ function defaultOf(schema: TSchema): string {
 }
 
 function row(name: string, schema: TSchema): string {
-  return `| \`${name}\` | ${cell(defaultOf(schema))} | ${cell(accepts(schema))} | ${cell(String(schema.description ?? ''))} |`;
+  return (
+    `| \`${name}\` | ${cell(defaultOf(schema))} | ${cell(accepts(schema))} ` +
+    `| ${cell(String(schema.description ?? ''))} |`
+  );
 }
 
 /** The table, one row per variable in the schema's order, then the OAuth family. */

@@ -104,7 +104,8 @@ async function smoke(node) {
     const run = expect('a function skill run', ran, 200);
     if (run.output !== 42) throw new Error(`the skill returned ${JSON.stringify(run)}`);
     console.log(
-      `[smoke] Node ${version}: compiled server listening after ${ms} ms (fresh database); health, admin, API key, sandbox OK`,
+      `[smoke] Node ${version}: compiled server listening after ${ms} ms (fresh database); health, admin, API key, ` +
+        `sandbox OK`,
     );
   } catch (e) {
     throw new Error(`[smoke] Node ${version}: ${e.message}`);
