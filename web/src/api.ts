@@ -85,7 +85,10 @@ function plainMessage(status: number, code: string, message: string | undefined,
       return `The configuration does not fit this listing${parts.length ? `: ${parts.join('; ')}` : ''}.`;
     }
     case 'DEPENDENCY_MISSING':
-      return `Install what this needs first${details?.missing_dependencies ? `: ${[details.missing_dependencies].flat().join(', ')}` : ''}.`;
+      return (
+        `Install what this needs ` +
+        `first${details?.missing_dependencies ? `: ${[details.missing_dependencies].flat().join(', ')}` : ''}.`
+      );
     case 'TENANT_LIMIT_EXCEEDED':
     case 'AGENT_LIMIT_EXCEEDED':
       return `${message ?? 'Your plan limit is reached.'} See Settings → Usage.`;

@@ -116,7 +116,8 @@ export function RateForm({ k, id, onDone }: { k: KindConfig; id: string; onDone:
     const res = await action.run(() => api<any>(req.method, req.path, req.body));
     if (res) {
       setDone(
-        `Thanks: your ${rating}-star rating is saved${typeof res.new_average === 'number' ? `; the average is now ${res.new_average.toFixed(1)}` : ''}.`,
+        `Thanks: your ${rating}-star rating is ` +
+          `saved${typeof res.new_average === 'number' ? `; the average is now ${res.new_average.toFixed(1)}` : ''}.`,
       );
       onDone();
     }
