@@ -31,7 +31,8 @@ describe('module boundaries', () => {
     assert.equal(
       bad.length,
       0,
-      `A module's repo.ts is private to it; call its service or an exported query instead:\n  ${bad.map(describeImport).join('\n  ')}`,
+      `A module's repo.ts is private to it; call its service or an exported query ` +
+        `instead:\n  ${bad.map(describeImport).join('\n  ')}`,
     );
   });
 
@@ -56,7 +57,8 @@ describe('the import scanner, on a fixture', () => {
   );
   put(
     'modules/a/service.ts',
-    "import { z } from '../b/service.js';\nimport type {\n  Row,\n} from '../b/repo.js';\nexport const w: Row | number = z;\n",
+    "import { z } from '../b/service.js';\nimport type {\n  Row,\n} from '../b/repo.js';\nexport const w: Row | " +
+      'number = z;\n',
   );
   put('modules/a/deep/view.ts', "export { y } from '../../b/journal/repo.js';\n");
   put('modules/c/one.ts', "import type { Two } from './two.js';\nexport type One = { two?: Two };\n");
@@ -64,21 +66,26 @@ describe('the import scanner, on a fixture', () => {
   put('modules/c/lazy.ts', "export const load = () => import('../b/repo.js');\n");
   const found = scanImports(join(dir, 'modules'));
 
-  it("finds imports of another module's repo.ts (multi-line, type-only, re-exports, dynamic, nested repos), not a module's own", () => {
-    const bad = repoViolations(found).map(describeImport).sort();
-    assert.deepEqual(bad, [
-      "modules/a/deep/view.ts:1 imports '../../b/journal/repo.js' (modules/b/journal/repo.ts)",
-      "modules/a/service.ts:4 imports '../b/repo.js' (modules/b/repo.ts)",
-      "modules/c/lazy.ts:1 imports '../b/repo.js' (modules/b/repo.ts)",
-    ]);
-  });
+  it(
+    "finds imports of another module's repo.ts (multi-line, type-only, re-exports, dynamic, nested repos), not a " +
+      "module's own",
+    () => {
+      const bad = repoViolations(found).map(describeImport).sort();
+      assert.deepEqual(bad, [
+        "modules/a/deep/view.ts:1 imports '../../b/journal/repo.js' (modules/b/journal/repo.ts)",
+        "modules/a/service.ts:4 imports '../b/repo.js' (modules/b/repo.ts)",
+        "modules/c/lazy.ts:1 imports '../b/repo.js' (modules/b/repo.ts)",
+      ]);
+    },
+  );
 
   it('finds a cycle of type-only imports and names each import in it', () => {
     const cycles = findCycles(found);
     assert.equal(cycles.length, 1);
     assert.equal(
       describeCycle(cycles[0]!, found),
-      "modules/c/one.ts:1 imports './two.js' (modules/c/two.ts)\n    → modules/c/two.ts:1 imports './one.js' (modules/c/one.ts)",
+      "modules/c/one.ts:1 imports './two.js' (modules/c/two.ts)\n    → modules/c/two.ts:1 imports './one.js' " +
+        '(modules/c/one.ts)',
     );
   });
 });

@@ -676,7 +676,8 @@ describe('federation between two instances', () => {
 
     await A.built.ctx.db.query(
       '*',
-      "UPDATE federation_keys SET expires_at = now() - interval '1 second' WHERE key_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')",
+      "UPDATE federation_keys SET expires_at = now() - interval '1 second' " +
+        "WHERE key_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')",
       [k2],
     );
     refused(

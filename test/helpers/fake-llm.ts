@@ -12,8 +12,8 @@
  *     toolCall({ name: 'web_search', args: { q: 'agents' } }),       // turn 1: the model calls a tool
  *     (req) => text('Found ', String(req.last.content)),              // turn 2: answers from the tool result
  *   );
- *   const provider = new OpenAiCompatible(llm.url, 'sk-test', 'test-model');   // or startApp({ llm: { baseUrl: llm.url, … } })
- *   …
+ *   const provider = new OpenAiCompatible(llm.url, 'sk-test', 'test-model');   // or startApp({ llm: { baseUrl:
+ * llm.url, … } })   …
  *   assert.equal(llm.requests.length, 2);
  *   assert.equal(llm.requests[1].last.role, 'tool');
  *   await llm.close();

@@ -9,7 +9,8 @@ import { waitUntil } from './receiver.js';
  */
 export async function eventHandled(built: Built, subscriber: string, tenantId: string, type: string, ms = 60_000) {
   const sql = `SELECT count(*)::int AS n FROM pgboss.job
-                WHERE name = $1 AND state = 'completed' AND data->'event'->>'tenant_id' = $2 AND data->'event'->>'type' = $3`;
+                WHERE name = $1 AND state = 'completed' AND data->'event'->>'tenant_id' = $2
+                  AND data->'event'->>'type' = $3`;
   await waitUntil(
     async () =>
       (await built.ctx.db.query<{ n: number }>(SYSTEM, sql, [`event.${subscriber}`, tenantId, type]))[0]!.n > 0,

@@ -59,70 +59,74 @@ describe('LLM execution over the OpenAI protocol', () => {
   });
   beforeEach(() => llm.reset());
 
-  it("streams the answer as token events while the model writes it; the summary is the last turn's text; tokens are metered", async () => {
-    const before = await tokensToday();
-    let release!: () => void;
-    const streamOpen = new Promise<void>((r) => (release = r));
-    llm.script(
-      async () => {
-        await streamOpen;
-        return toolCall({ name: 'web_search', args: { task: 'AI agents' } });
-      },
-      (req: FakeRequest) => text('Found: ', JSON.parse(String(req.last?.content)).output.results[0], '.').paced(60),
-    );
-    const started = await execute(agents.student, {
-      task: 'Search for recent AI agent papers',
-      parameters: { async: true },
-    });
-    assert.equal(started.status, 202);
-    const id = started.body.data.execution_id;
-    const stream = await openStream(`${base}/api/agents/${agents.student}/executions/${id}/stream`, {
-      'x-api-key': t.key,
-    });
-    release();
-    await waitForState(
-      async () => stream.events.some((e) => e.event === 'done'),
-      (x) => x,
-      30_000,
-    );
-    await stream.close();
-    const done = stream.events.find((e) => e.event === 'done')!.data;
-    assert.equal(done.status, 'completed', JSON.stringify(done));
-    assert.equal(done.result.summary, 'Found: paper about AI agents.');
-    const tokens = stream.events.filter((e) => e.event === 'token');
-    assert.ok(tokens.length >= 2, `the answer arrived in pieces as it was written: ${JSON.stringify(tokens)}`);
-    assert.ok(
-      stream.events.findIndex((e) => e.event === 'token') < stream.events.findIndex((e) => e.event === 'done'),
-      'tokens before the end',
-    );
-    assert.equal(
-      tokens
-        .filter((e) => e.data.turn === 2)
-        .map((e) => e.data.text)
-        .join(''),
-      done.result.summary,
-    );
-    // The tool call's arguments arrived split across chunks and were assembled.
-    assert.deepEqual(toolCalls.at(-1), { tool: 'web_search', args: { task: 'AI agents' } });
-    assert.equal(llm.requests[0].body.stream, true);
-    assert.deepEqual(llm.requests[0].body.stream_options, { include_usage: true });
-    assert.equal(llm.requests[0].headers.authorization, 'Bearer sk-llm-test');
-    // The task is a plain user message, not a JSON blob.
-    assert.deepEqual(
-      llm.requests[0].messages.map((m) => m.role),
-      ['system', 'user'],
-    );
-    assert.equal(llm.requests[0].messages[1].content, 'Search for recent AI agent papers');
-    assert.equal(
-      llm.requests[1].last?.tool_call_id,
-      llm.requests[1].messages.find((m) => m.role === 'assistant')!.tool_calls![0].id,
-    );
-    const after = await tokensToday();
-    assert.deepEqual(
-      [after.prompt - before.prompt, after.completion - before.completion, after.total - before.total],
-      [20, 10, 30],
-    );
-  });
+  it(
+    "streams the answer as token events while the model writes it; the summary is the last turn's text; tokens are " +
+      'metered',
+    async () => {
+      const before = await tokensToday();
+      let release!: () => void;
+      const streamOpen = new Promise<void>((r) => (release = r));
+      llm.script(
+        async () => {
+          await streamOpen;
+          return toolCall({ name: 'web_search', args: { task: 'AI agents' } });
+        },
+        (req: FakeRequest) => text('Found: ', JSON.parse(String(req.last?.content)).output.results[0], '.').paced(60),
+      );
+      const started = await execute(agents.student, {
+        task: 'Search for recent AI agent papers',
+        parameters: { async: true },
+      });
+      assert.equal(started.status, 202);
+      const id = started.body.data.execution_id;
+      const stream = await openStream(`${base}/api/agents/${agents.student}/executions/${id}/stream`, {
+        'x-api-key': t.key,
+      });
+      release();
+      await waitForState(
+        async () => stream.events.some((e) => e.event === 'done'),
+        (x) => x,
+        30_000,
+      );
+      await stream.close();
+      const done = stream.events.find((e) => e.event === 'done')!.data;
+      assert.equal(done.status, 'completed', JSON.stringify(done));
+      assert.equal(done.result.summary, 'Found: paper about AI agents.');
+      const tokens = stream.events.filter((e) => e.event === 'token');
+      assert.ok(tokens.length >= 2, `the answer arrived in pieces as it was written: ${JSON.stringify(tokens)}`);
+      assert.ok(
+        stream.events.findIndex((e) => e.event === 'token') < stream.events.findIndex((e) => e.event === 'done'),
+        'tokens before the end',
+      );
+      assert.equal(
+        tokens
+          .filter((e) => e.data.turn === 2)
+          .map((e) => e.data.text)
+          .join(''),
+        done.result.summary,
+      );
+      // The tool call's arguments arrived split across chunks and were assembled.
+      assert.deepEqual(toolCalls.at(-1), { tool: 'web_search', args: { task: 'AI agents' } });
+      assert.equal(llm.requests[0].body.stream, true);
+      assert.deepEqual(llm.requests[0].body.stream_options, { include_usage: true });
+      assert.equal(llm.requests[0].headers.authorization, 'Bearer sk-llm-test');
+      // The task is a plain user message, not a JSON blob.
+      assert.deepEqual(
+        llm.requests[0].messages.map((m) => m.role),
+        ['system', 'user'],
+      );
+      assert.equal(llm.requests[0].messages[1].content, 'Search for recent AI agent papers');
+      assert.equal(
+        llm.requests[1].last?.tool_call_id,
+        llm.requests[1].messages.find((m) => m.role === 'assistant')!.tool_calls![0].id,
+      );
+      const after = await tokensToday();
+      assert.deepEqual(
+        [after.prompt - before.prompt, after.completion - before.completion, after.total - before.total],
+        [20, 10, 30],
+      );
+    },
+  );
 
   it("malformed or mistyped tool arguments go back to the model as the tool's error; nothing runs", async () => {
     const calls = toolCalls.length;

@@ -38,7 +38,10 @@ describe('a run taken over by another process repeats nothing that finished', ()
     live.push(p);
     return p;
   };
-  /** Kills `current` with SIGKILL and makes another process the current one (started before the kill when the database allows it). */
+  /**
+   * Kills `current` with SIGKILL and makes another process the current one (started before the kill when the database
+   * allows it).
+   */
   const takeOver = async (spare: ServerProcess | null) => {
     await current.kill('SIGKILL');
     current = spare ?? (await start());

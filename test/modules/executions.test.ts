@@ -242,7 +242,8 @@ describe('daily skill execution quota', () => {
     ).body.data.agent.id;
     await built.ctx.db.query(
       t.id,
-      "INSERT INTO usage_counters (tenant_id, metric, day, count) VALUES ($1, 'skill_executions', (now() AT TIME ZONE 'UTC')::date, 99)",
+      'INSERT INTO usage_counters (tenant_id, metric, day, count) ' +
+        "VALUES ($1, 'skill_executions', (now() AT TIME ZONE 'UTC')::date, 99)",
       [t.id],
     );
     const last = await call(built.app, 'POST', `/api/agents/${agent}/execute`, {

@@ -209,7 +209,8 @@ describe('graduation cannot be gamed', () => {
     await built.ctx.db.tx(t.id, async (ex) => {
       for (const [i, [status, result]] of outcomes.entries()) {
         await ex.query(
-          `INSERT INTO executions (tenant_id, id, agent_id, task, context, parameters, source, status, action, complexity, maturity_at_start, result, confidence, completed_at, duration_ms)
+          `INSERT INTO executions (tenant_id, id, agent_id, task, context, parameters, source, status, action,
+               complexity, maturity_at_start, result, confidence, completed_at, duration_ms)
            VALUES ($1, $2, $3, $4, '{}', '{}', 'api', $5, 'respond', 1, 'student', $6, $7, now(), 5)`,
           [
             t.id,

@@ -33,8 +33,10 @@ describe('marketplace search', () => {
       await sys.query(`INSERT INTO tenants (id, name, slug, plan) VALUES ($1, $1, $1, 'enterprise')`, [id]);
     // One statement for the whole catalogue, as a bulk import would: the counts move once.
     await sys.query(
-      `INSERT INTO marketplace_listings (tenant_id, id, kind, name, description, long_description, category, price, marketplace_type, status, installs, rating_sum, rating_count, created_at)
-       SELECT $1, 'mkt_s_' || g, 'skill', 'Tool ' || g || ' ' || (ARRAY['invoice','weather','payroll','ticket'])[1 + g % 4],
+      `INSERT INTO marketplace_listings (tenant_id, id, kind, name, description, long_description, category, price,
+           marketplace_type, status, installs, rating_sum, rating_count, created_at)
+       SELECT $1, 'mkt_s_' || g, 'skill', 'Tool ' || g || ' ' || (ARRAY['invoice','weather','payroll','ticket'])[1 +
+         g % 4],
          CASE WHEN g % 3 <> 0 THEN 'sends invoice reminders' ELSE 'plain helper' END,
          CASE WHEN g % 500 = 0 THEN 'rare zyxwords here' ELSE 'the long text' END,
          (ARRAY['sales','finance','support'])[1 + g % 3], (g % 7) * 5, 'public', 'approved', g % 50, g % 9, g % 4,
@@ -54,7 +56,8 @@ describe('marketplace search', () => {
     ];
     for (const [i, [status, type, name]] of own.entries()) {
       await sys.query(
-        `INSERT INTO marketplace_listings (tenant_id, id, kind, name, marketplace_type, status, installs) VALUES ($1, $2, 'skill', $3, $4, $5, $6)`,
+        `INSERT INTO marketplace_listings (tenant_id, id, kind, name, marketplace_type, status, installs)
+             VALUES ($1, $2, 'skill', $3, $4, $5, $6)`,
         [viewer, `mkt_own_${i}`, name, type, status, i * 100],
       );
     }
@@ -83,7 +86,8 @@ describe('marketplace search', () => {
       where.push(`marketplace_type = $${params.length}`);
     }
     const rows = await sys.query<{ id: string; total: number }>(
-      `SELECT id, count(*) OVER ()::int AS total FROM marketplace_listings WHERE ${where.join(' AND ')} ORDER BY ${order}`,
+      `SELECT id, count(*) OVER ()::int AS total FROM marketplace_listings
+           WHERE ${where.join(' AND ')} ORDER BY ${order}`,
       params,
     );
     return { ids: rows.slice(f.offset, f.offset + f.limit).map((r) => r.id), total: rows[0]?.total ?? 0 };
@@ -144,35 +148,45 @@ describe('marketplace search', () => {
     }
   });
 
-  it('ranks every listing holding a word in its name above every listing holding it only elsewhere (what the name tier relies on)', async () => {
-    // Names, descriptions and long texts with the word repeated in every field and position mix.
-    await sys.query(
-      `INSERT INTO marketplace_listings (tenant_id, id, kind, name, description, long_description, marketplace_type, status)
-       SELECT $1, 'mkt_tier_' || g, 'skill', CASE WHEN g % 2 = 0 THEN 'alpha ' || repeat('x ', g % 7) || 'tierword' ELSE 'plain ' || g END,
+  it(
+    'ranks every listing holding a word in its name above every listing holding it only elsewhere (what the name ' +
+      'tier relies on)',
+    async () => {
+      // Names, descriptions and long texts with the word repeated in every field and position mix.
+      await sys.query(
+        `INSERT INTO marketplace_listings (tenant_id, id, kind, name, description, long_description, marketplace_type,
+           status)
+       SELECT $1, 'mkt_tier_' || g, 'skill', CASE WHEN g % 2 = 0 THEN 'alpha ' || repeat('x ', g % 7) || 'tierword'
+         ELSE 'plain ' || g END,
          repeat('tierword ', g % 5) || repeat('y ', g % 3) || repeat('tierword ', g % 4),
          repeat('z ', g % 6) || repeat('tierword ', 1 + g % 9), 'public', 'approved'
        FROM generate_series(1, 60) g`,
-      [publisher],
-    );
-    const [row] = await sys.query<{ named: number; other: number }>(
-      `SELECT min(ts_rank(search, q)) FILTER (WHERE to_tsvector('english', name) @@ q)::float8 AS named,
+        [publisher],
+      );
+      const [row] = await sys.query<{ named: number; other: number }>(
+        `SELECT min(ts_rank(search, q)) FILTER (WHERE to_tsvector('english', name) @@ q)::float8 AS named,
               max(ts_rank(search, q)) FILTER (WHERE NOT to_tsvector('english', name) @@ q)::float8 AS other
        FROM marketplace_listings, plainto_tsquery('english', 'tierword') q WHERE search @@ q`,
-    );
-    assert.ok(row.named > row.other, `lowest with the word in the name ${row.named} > highest without ${row.other}`);
-    await same({ viewer: null, query: 'tierword', sort: 'popularity', limit: 10, offset: 0 }, ORDER.ranked);
-    await same({ viewer: null, query: 'tierword', sort: 'popularity', limit: 10, offset: 25 }, ORDER.ranked);
-  });
+      );
+      assert.ok(row.named > row.other, `lowest with the word in the name ${row.named} > highest without ${row.other}`);
+      await same({ viewer: null, query: 'tierword', sort: 'popularity', limit: 10, offset: 0 }, ORDER.ranked);
+      await same({ viewer: null, query: 'tierword', sort: 'popularity', limit: 10, offset: 25 }, ORDER.ranked);
+    },
+  );
 
   /** Rows that differ between the kept catalogue and counts and what they are computed from. */
   async function drift(): Promise<number> {
     const [row] = await sys.query<{ n: number }>(`SELECT
-      (SELECT count(*) FROM ((SELECT id, search FROM marketplace_catalogue EXCEPT SELECT id, search FROM marketplace_listings WHERE status = 'approved' AND marketplace_type = 'public')
-        UNION ALL (SELECT id, search FROM marketplace_listings WHERE status = 'approved' AND marketplace_type = 'public' EXCEPT SELECT id, search FROM marketplace_catalogue)) d)
+      (SELECT count(*) FROM ((SELECT id, search FROM marketplace_catalogue EXCEPT SELECT id, search
+        FROM marketplace_listings WHERE status = 'approved' AND marketplace_type = 'public')
+        UNION ALL (SELECT id, search FROM marketplace_listings WHERE status = 'approved'
+          AND marketplace_type = 'public' EXCEPT SELECT id, search FROM marketplace_catalogue)) d)
       + (SELECT count(*) FROM (
         (SELECT kind, lexeme, listings FROM marketplace_catalogue_counts WHERE listings <> 0
-          EXCEPT SELECT c.kind, w, count(*)::int FROM marketplace_catalogue c, marketplace_catalogue_words(c.search) w GROUP BY c.kind, w)
-        UNION ALL (SELECT c.kind, w, count(*)::int FROM marketplace_catalogue c, marketplace_catalogue_words(c.search) w GROUP BY c.kind, w
+          EXCEPT SELECT c.kind, w, count(*)::int FROM marketplace_catalogue c, marketplace_catalogue_words(c.search)
+            w GROUP BY c.kind, w)
+        UNION ALL (SELECT c.kind, w, count(*)::int FROM marketplace_catalogue c,
+          marketplace_catalogue_words(c.search) w GROUP BY c.kind, w
           EXCEPT SELECT kind, lexeme, listings FROM marketplace_catalogue_counts WHERE listings <> 0)) d) AS n`);
     return Number(row.n);
   }
@@ -207,13 +221,15 @@ describe('marketplace search', () => {
       ],
       [
         'many at once, some entering and some leaving',
-        `UPDATE marketplace_listings SET status = CASE WHEN status = 'approved' THEN 'rejected' ELSE 'approved' END WHERE id LIKE 'mkt_s_2%'`,
+        `UPDATE marketplace_listings SET status = CASE WHEN status = 'approved' THEN 'rejected' ELSE 'approved' END
+             WHERE id LIKE 'mkt_s_2%'`,
         [],
       ],
       ['deleted', `DELETE FROM marketplace_listings WHERE id IN ('mkt_s_30', 'mkt_s_31')`, []],
       [
         'upserted',
-        `INSERT INTO marketplace_listings (tenant_id, id, kind, name, marketplace_type, status) VALUES ($1, 'mkt_s_33', 'skill', 'upserted orbitword', 'public', 'approved')
+        `INSERT INTO marketplace_listings (tenant_id, id, kind, name, marketplace_type, status)
+             VALUES ($1, 'mkt_s_33', 'skill', 'upserted orbitword', 'public', 'approved')
         ON CONFLICT (tenant_id, id) DO UPDATE SET name = EXCLUDED.name`,
         [publisher],
       ],

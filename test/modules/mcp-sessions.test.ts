@@ -46,28 +46,32 @@ describe('MCP sessions per tenant', () => {
   });
   after(() => s.built.close());
 
-  it("refuses a session beyond the tenant's cap with 429 MCP_SESSION_LIMIT; other tenants and closed sessions are unaffected", async () => {
-    const first = await connect(s.url, a.key);
-    const second = await connect(s.url, a.key);
-    await assert.rejects(connect(s.url, a.key), /429|MCP_SESSION_LIMIT/);
-    const raw = await initialize(s.url, a.key);
-    assert.equal(raw.status, 429);
-    assert.ok(Number(raw.headers.get('retry-after')) >= 1);
-    const body = await raw.json();
-    assert.equal(body.error.code, 'MCP_SESSION_LIMIT');
-    assert.equal(body.error.details.limit, 2);
+  it(
+    "refuses a session beyond the tenant's cap with 429 MCP_SESSION_LIMIT; other tenants and closed sessions are " +
+      'unaffected',
+    async () => {
+      const first = await connect(s.url, a.key);
+      const second = await connect(s.url, a.key);
+      await assert.rejects(connect(s.url, a.key), /429|MCP_SESSION_LIMIT/);
+      const raw = await initialize(s.url, a.key);
+      assert.equal(raw.status, 429);
+      assert.ok(Number(raw.headers.get('retry-after')) >= 1);
+      const body = await raw.json();
+      assert.equal(body.error.code, 'MCP_SESSION_LIMIT');
+      assert.equal(body.error.details.limit, 2);
 
-    // Another tenant has its own cap.
-    const other = await connect(s.url, b.key);
-    assert.ok((await other.client.listTools()).tools);
-    // The tenant's sessions still work, and closing one (DELETE /api/mcp) makes room.
-    assert.ok((await first.client.listTools()).tools);
-    await second.transport.terminateSession();
-    await second.client.close();
-    const third = await connect(s.url, a.key);
-    assert.ok((await third.client.listTools()).tools);
-    for (const c of [first, other, third]) await c.client.close();
-  });
+      // Another tenant has its own cap.
+      const other = await connect(s.url, b.key);
+      assert.ok((await other.client.listTools()).tools);
+      // The tenant's sessions still work, and closing one (DELETE /api/mcp) makes room.
+      assert.ok((await first.client.listTools()).tools);
+      await second.transport.terminateSession();
+      await second.client.close();
+      const third = await connect(s.url, a.key);
+      assert.ok((await third.client.listTools()).tools);
+      for (const c of [first, other, third]) await c.client.close();
+    },
+  );
 });
 
 describe('MCP idle sessions', () => {

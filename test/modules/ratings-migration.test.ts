@@ -33,18 +33,21 @@ describe('migration 0941: one rating per tenant', () => {
     for (const t of ['tnt_pub', 'tnt_one', 'tnt_two'])
       await q("INSERT INTO tenants (id, name, slug, plan) VALUES ($1, $1, $1, 'team')", [t]);
     await q(
-      "INSERT INTO marketplace_listings (tenant_id, id, kind, name, status, rating_sum, rating_count) VALUES ('tnt_pub', 'mkt_l', 'skill', 'L', 'approved', 10, 3)",
+      'INSERT INTO marketplace_listings (tenant_id, id, kind, name, status, rating_sum, rating_count) ' +
+        "VALUES ('tnt_pub', 'mkt_l', 'skill', 'L', 'approved', 10, 3)",
     );
     const rate = (tenant: string, id: string, rater: string, rating: number, ago: string) =>
       q(
-        `INSERT INTO marketplace_ratings (tenant_id, id, listing_id, rater, rating, created_at, updated_at) VALUES ($1, $2, 'mkt_l', $3, $4, now() - $5::interval, now() - $5::interval)`,
+        `INSERT INTO marketplace_ratings (tenant_id, id, listing_id, rater, rating, created_at, updated_at)
+             VALUES ($1, $2, 'mkt_l', $3, $4, now() - $5::interval, now() - $5::interval)`,
         [tenant, id, rater, rating, ago],
       );
     await rate('tnt_one', 'rev_old', 'usr_a', 5, '2 days');
     await rate('tnt_one', 'rev_new', 'usr_b', 1, '1 day');
     await rate('tnt_two', 'rev_two', 'usr_c', 4, '3 days');
     await q(
-      "INSERT INTO marketplace_review_votes (tenant_id, review_id, voter, helpful) VALUES ('tnt_two', 'rev_old', 'usr_c', true), ('tnt_two', 'rev_new', 'usr_c', false)",
+      'INSERT INTO marketplace_review_votes (tenant_id, review_id, voter, helpful) ' +
+        "VALUES ('tnt_two', 'rev_old', 'usr_c', true), ('tnt_two', 'rev_new', 'usr_c', false)",
     );
 
     await migrate(db);

@@ -119,7 +119,8 @@ describe('a large output is stored once per execution', () => {
         "SELECT sum(pg_column_size(data))::int AS n FROM events WHERE tenant_id = $1 AND data->>'execution_id' = $2",
       ),
       jobs: await size(
-        "SELECT sum(pg_column_size(data))::int AS n FROM pgboss.job WHERE data->'event'->>'tenant_id' = $1 AND data->'event'->'data'->>'execution_id' = $2",
+        "SELECT sum(pg_column_size(data))::int AS n FROM pgboss.job WHERE data->'event'->>'tenant_id' = $1 " +
+          "AND data->'event'->'data'->>'execution_id' = $2",
       ),
     };
     const total = Object.values(bytes).reduce((a, b) => a + b, 0);

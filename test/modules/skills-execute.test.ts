@@ -82,7 +82,8 @@ describe('skill execution', () => {
     // 99 runs today already (by agents or directly: one counter for both); the 100th is allowed, the 101st is not.
     await built.ctx.db.query(
       '*',
-      `INSERT INTO usage_counters (tenant_id, metric, day, count) VALUES ($1, 'skill_executions', (now() AT TIME ZONE 'UTC')::date, 99)`,
+      `INSERT INTO usage_counters (tenant_id, metric, day, count)
+           VALUES ($1, 'skill_executions', (now() AT TIME ZONE 'UTC')::date, 99)`,
       [f.id],
     );
     assert.equal((await call(built.app, 'POST', `/api/skills/${id}/execute`, { key: f.key, body: {} })).status, 200);

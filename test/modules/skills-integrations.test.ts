@@ -24,7 +24,10 @@ describe("skills using the tenant's integrations", () => {
   /** Every token the provider issued, by grant type. */
   const issued: { grant: string; access: string; refresh: string | null }[] = [];
   let nextExpiresIn: number | null = null;
-  /** The api skill's endpoint: a loopback service that records each call and (carelessly) echoes the Authorization header. */
+  /**
+   * The api skill's endpoint: a loopback service that records each call and (carelessly) echoes the Authorization
+   * header.
+   */
   const endpointCalls: { headers: http.IncomingHttpHeaders; body: string }[] = [];
   let endpointServer: http.Server;
   let endpoint: string;
@@ -228,97 +231,111 @@ describe("skills using the tenant's integrations", () => {
     assert.equal(env.status, 200, JSON.stringify(env.body));
   });
 
-  it("an agent's tool call and a direct run send the tenant's token as Authorization: Bearer; the echo comes back redacted", async () => {
-    tokenA = await connectGithub(a);
-    const exec = await runAgent(a, 'list github repositories');
-    assert.equal(exec.status, 'completed', JSON.stringify(exec));
-    const [callA] = toolCalls(exec);
-    assert.equal(callA.ok, true);
-    const sent = endpointCalls.at(-1)!;
-    assert.equal(sent.headers.authorization, `Bearer ${tokenA}`, 'the token the provider issued to tenant A');
-    assert.equal(sent.headers['x-integration-token-github'], tokenA);
-    assert.ok(sent.headers['idempotency-key']);
-    assert.deepEqual(callA.output, { repositories: ['octo/hello'], saw: 'Bearer [redacted]' });
-    assert.deepEqual(Object.values(exec.result.details), [{ repositories: ['octo/hello'], saw: 'Bearer [redacted]' }]);
+  it(
+    "an agent's tool call and a direct run send the tenant's token as Authorization: Bearer; the echo comes back " +
+      'redacted',
+    async () => {
+      tokenA = await connectGithub(a);
+      const exec = await runAgent(a, 'list github repositories');
+      assert.equal(exec.status, 'completed', JSON.stringify(exec));
+      const [callA] = toolCalls(exec);
+      assert.equal(callA.ok, true);
+      const sent = endpointCalls.at(-1)!;
+      assert.equal(sent.headers.authorization, `Bearer ${tokenA}`, 'the token the provider issued to tenant A');
+      assert.equal(sent.headers['x-integration-token-github'], tokenA);
+      assert.ok(sent.headers['idempotency-key']);
+      assert.deepEqual(callA.output, { repositories: ['octo/hello'], saw: 'Bearer [redacted]' });
+      assert.deepEqual(Object.values(exec.result.details), [
+        { repositories: ['octo/hello'], saw: 'Bearer [redacted]' },
+      ]);
 
-    const direct = await call(built.app, 'POST', `/api/skills/${apiPrivate}/execute`, {
-      key: a.key,
-      body: { input: { q: 1 } },
-    });
-    assert.equal(direct.status, 200, JSON.stringify(direct.body));
-    assert.deepEqual(direct.body.output, { repositories: ['octo/hello'], saw: 'Bearer [redacted]' });
-    assert.equal(endpointCalls.at(-1)!.headers.authorization, `Bearer ${tokenA}`);
-    assert.deepEqual(JSON.parse(endpointCalls.at(-1)!.body), { q: 1 }, 'the input is the body, unchanged');
-  });
+      const direct = await call(built.app, 'POST', `/api/skills/${apiPrivate}/execute`, {
+        key: a.key,
+        body: { input: { q: 1 } },
+      });
+      assert.equal(direct.status, 200, JSON.stringify(direct.body));
+      assert.deepEqual(direct.body.output, { repositories: ['octo/hello'], saw: 'Bearer [redacted]' });
+      assert.equal(endpointCalls.at(-1)!.headers.authorization, `Bearer ${tokenA}`);
+      assert.deepEqual(JSON.parse(endpointCalls.at(-1)!.body), { q: 1 }, 'the input is the body, unchanged');
+    },
+  );
 
-  it('a function skill gets env.integrations.github beside its environment; whatever it returns or throws has the token redacted', async () => {
-    const direct = await call(built.app, 'POST', `/api/skills/${inspector}/execute`, {
-      key: a.key,
-      body: { input: { expected: tokenA } },
-    });
-    assert.equal(direct.status, 200, JSON.stringify(direct.body));
-    const o = direct.body.output;
-    assert.equal(o.token_seen, true);
-    assert.equal(o.matches, true, 'the skill held exactly the token the provider issued');
-    assert.equal(o.token, '[redacted]');
-    assert.deepEqual(o.nested, { list: ['x[redacted]y'] });
-    assert.equal(o['[redacted]'], 'as a key');
-    assert.equal(o.token_type, 'Bearer');
-    assert.ok(Date.parse(o.expires_at) > Date.now());
-    assert.deepEqual([o.greeting, o.has_key, o.frozen], ['hello', true, true]);
-    assert.deepEqual(containsToken(JSON.stringify(direct.body)), []);
+  it(
+    'a function skill gets env.integrations.github beside its environment; whatever it returns or throws has the ' +
+      'token redacted',
+    async () => {
+      const direct = await call(built.app, 'POST', `/api/skills/${inspector}/execute`, {
+        key: a.key,
+        body: { input: { expected: tokenA } },
+      });
+      assert.equal(direct.status, 200, JSON.stringify(direct.body));
+      const o = direct.body.output;
+      assert.equal(o.token_seen, true);
+      assert.equal(o.matches, true, 'the skill held exactly the token the provider issued');
+      assert.equal(o.token, '[redacted]');
+      assert.deepEqual(o.nested, { list: ['x[redacted]y'] });
+      assert.equal(o['[redacted]'], 'as a key');
+      assert.equal(o.token_type, 'Bearer');
+      assert.ok(Date.parse(o.expires_at) > Date.now());
+      assert.deepEqual([o.greeting, o.has_key, o.frozen], ['hello', true, true]);
+      assert.deepEqual(containsToken(JSON.stringify(direct.body)), []);
 
-    const thrown = await call(built.app, 'POST', `/api/skills/${inspector}/execute`, {
-      key: a.key,
-      body: { input: { fail: true } },
-    });
-    assert.equal(thrown.body.status, 'failed');
-    assert.equal(thrown.body.error, 'Error: leaked [redacted]');
+      const thrown = await call(built.app, 'POST', `/api/skills/${inspector}/execute`, {
+        key: a.key,
+        body: { input: { fail: true } },
+      });
+      assert.equal(thrown.body.status, 'failed');
+      assert.equal(thrown.body.error, 'Error: leaked [redacted]');
 
-    const exec = await runAgent(a, 'inspect octocat credentials');
-    assert.equal(exec.status, 'completed', JSON.stringify(exec));
-    const [tc] = toolCalls(exec);
-    assert.deepEqual([tc.ok, tc.output.token_seen, tc.output.token], [true, true, '[redacted]']);
-    const polled = await call(built.app, 'GET', `/api/agents/${agents[a.id]}/executions/${exec.execution_id}`, {
-      key: a.key,
-    });
-    assert.ok(
-      JSON.stringify(polled.body).includes('[redacted]'),
-      'the result with the redacted token is in the execution',
-    );
-    assert.deepEqual(
-      containsToken(JSON.stringify(polled.body)),
-      [],
-      'result, reasoning_trace and error carry no token',
-    );
-  });
+      const exec = await runAgent(a, 'inspect octocat credentials');
+      assert.equal(exec.status, 'completed', JSON.stringify(exec));
+      const [tc] = toolCalls(exec);
+      assert.deepEqual([tc.ok, tc.output.token_seen, tc.output.token], [true, true, '[redacted]']);
+      const polled = await call(built.app, 'GET', `/api/agents/${agents[a.id]}/executions/${exec.execution_id}`, {
+        key: a.key,
+      });
+      assert.ok(
+        JSON.stringify(polled.body).includes('[redacted]'),
+        'the result with the redacted token is in the execution',
+      );
+      assert.deepEqual(
+        containsToken(JSON.stringify(polled.body)),
+        [],
+        'result, reasoning_trace and error carry no token',
+      );
+    },
+  );
 
-  it('an expiring token is refreshed before the skill runs (one refresh for concurrent runs), and the skill gets the new one', async () => {
-    nextExpiresIn = 5; // inside the refresh window: the next use must refresh
-    const shortLived = await connectGithub(a);
-    const before = issued.length;
-    const runs = await Promise.all(
-      [1, 2, 3].map(() =>
-        call(built.app, 'POST', `/api/skills/${apiPrivate}/execute`, { key: a.key, body: { input: {} } }),
-      ),
-    );
-    for (const r of runs) assert.equal(r.body.status, 'completed', JSON.stringify(r.body));
-    const refreshes = issued.slice(before);
-    assert.deepEqual(
-      refreshes.map((i) => i.grant),
-      ['refresh_token'],
-      'the token endpoint saw one refresh_token grant',
-    );
-    const fresh = refreshes[0].access;
-    assert.notEqual(fresh, shortLived);
-    for (const sent of endpointCalls.slice(-3)) assert.equal(sent.headers.authorization, `Bearer ${fresh}`);
-    const exec = await runAgent(a, 'list github repositories');
-    assert.equal(exec.status, 'completed');
-    assert.equal(endpointCalls.at(-1)!.headers.authorization, `Bearer ${fresh}`);
-    const status = await call(built.app, 'GET', '/api/integrations/github', { key: a.key });
-    assert.ok(status.body.data.integration.refreshed_at);
-    tokenA = fresh;
-  });
+  it(
+    'an expiring token is refreshed before the skill runs (one refresh for concurrent runs), and the skill gets ' +
+      'the new one',
+    async () => {
+      nextExpiresIn = 5; // inside the refresh window: the next use must refresh
+      const shortLived = await connectGithub(a);
+      const before = issued.length;
+      const runs = await Promise.all(
+        [1, 2, 3].map(() =>
+          call(built.app, 'POST', `/api/skills/${apiPrivate}/execute`, { key: a.key, body: { input: {} } }),
+        ),
+      );
+      for (const r of runs) assert.equal(r.body.status, 'completed', JSON.stringify(r.body));
+      const refreshes = issued.slice(before);
+      assert.deepEqual(
+        refreshes.map((i) => i.grant),
+        ['refresh_token'],
+        'the token endpoint saw one refresh_token grant',
+      );
+      const fresh = refreshes[0].access;
+      assert.notEqual(fresh, shortLived);
+      for (const sent of endpointCalls.slice(-3)) assert.equal(sent.headers.authorization, `Bearer ${fresh}`);
+      const exec = await runAgent(a, 'list github repositories');
+      assert.equal(exec.status, 'completed');
+      assert.equal(endpointCalls.at(-1)!.headers.authorization, `Bearer ${fresh}`);
+      const status = await call(built.app, 'GET', '/api/integrations/github', { key: a.key });
+      assert.ok(status.body.data.integration.refreshed_at);
+      tokenA = fresh;
+    },
+  );
 
   it("a second tenant runs the installed skill with its own token, never the first tenant's", async () => {
     tokenB = await connectGithub(b);
@@ -338,28 +355,36 @@ describe("skills using the tenant's integrations", () => {
     assert.ok(!sent.some((s) => tokensOfA.some((tok) => JSON.stringify(s.headers).includes(tok))));
   });
 
-  it('a tenant without the connection: the tool call fails with INTEGRATION_NOT_CONNECTED naming GitHub and the skill does not run', async () => {
-    const from = endpointCalls.length;
-    const exec = await runAgent(c, 'list github repositories');
-    assert.equal(exec.status, 'failed');
-    const [tc] = toolCalls(exec);
-    assert.deepEqual([tc.ok, tc.error], [false, 'INTEGRATION_NOT_CONNECTED: GitHub is not connected for this tenant']);
-    assert.match(exec.error, /INTEGRATION_NOT_CONNECTED: GitHub is not connected for this tenant/);
-    const direct = await call(built.app, 'POST', `/api/skills/${apiPublic}/execute`, {
-      key: c.key,
-      body: { input: {} },
-    });
-    expectError(direct, 409, 'INTEGRATION_NOT_CONNECTED');
-    assert.equal(direct.body.error.message, 'GitHub is not connected for this tenant');
-    assert.equal(direct.body.error.details.provider, 'github');
-    assert.equal(endpointCalls.length, from, 'the endpoint was never called');
-    const [usage] = await built.ctx.db.query<{ n: number }>(
-      SYSTEM,
-      "SELECT coalesce(sum(count), 0)::int AS n FROM usage_counters WHERE tenant_id = $1 AND metric = 'skill_executions'",
-      [c.id],
-    );
-    assert.equal(usage.n, 1, "only the agent's gated call counted; the refused direct run did not");
-  });
+  it(
+    'a tenant without the connection: the tool call fails with INTEGRATION_NOT_CONNECTED naming GitHub and the ' +
+      'skill does not run',
+    async () => {
+      const from = endpointCalls.length;
+      const exec = await runAgent(c, 'list github repositories');
+      assert.equal(exec.status, 'failed');
+      const [tc] = toolCalls(exec);
+      assert.deepEqual(
+        [tc.ok, tc.error],
+        [false, 'INTEGRATION_NOT_CONNECTED: GitHub is not connected for this tenant'],
+      );
+      assert.match(exec.error, /INTEGRATION_NOT_CONNECTED: GitHub is not connected for this tenant/);
+      const direct = await call(built.app, 'POST', `/api/skills/${apiPublic}/execute`, {
+        key: c.key,
+        body: { input: {} },
+      });
+      expectError(direct, 409, 'INTEGRATION_NOT_CONNECTED');
+      assert.equal(direct.body.error.message, 'GitHub is not connected for this tenant');
+      assert.equal(direct.body.error.details.provider, 'github');
+      assert.equal(endpointCalls.length, from, 'the endpoint was never called');
+      const [usage] = await built.ctx.db.query<{ n: number }>(
+        SYSTEM,
+        'SELECT coalesce(sum(count), 0)::int AS n FROM usage_counters WHERE tenant_id = $1 ' +
+          "AND metric = 'skill_executions'",
+        [c.id],
+      );
+      assert.equal(usage.n, 1, "only the agent's gated call counted; the refused direct run did not");
+    },
+  );
 
   it('no token reaches webhook deliveries or any row of the database', async () => {
     const ended = async () =>
@@ -380,7 +405,8 @@ describe("skills using the tenant's integrations", () => {
     assert.deepEqual(bodies.flatMap(containsToken), []);
     const tables = await built.ctx.db.query<{ s: string; t: string }>(
       SYSTEM,
-      "SELECT table_schema AS s, table_name AS t FROM information_schema.tables WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')",
+      "SELECT table_schema AS s, table_name AS t FROM information_schema.tables WHERE table_type = 'BASE TABLE' " +
+        "AND table_schema NOT IN ('pg_catalog', 'information_schema')",
     );
     assert.ok(tables.some((x) => x.t === 'executions') && tables.some((x) => x.t === 'integrations'));
     const leaks: string[] = [];

@@ -110,7 +110,9 @@ describe('skill environment variables', () => {
     assert.equal(run.body.output, 'Hello Ann');
     const frozen = await privateSkill(a, {
       name: 'Mutator',
-      code: 'function execute(i, env) { "use strict"; try { env.X = 1; return "mutated"; } catch (e) { return "frozen"; } }',
+      code:
+        'function execute(i, env) { "use strict"; try { env.X = 1; return "mutated"; } catch (e) { return ' +
+        '"frozen"; } }',
     });
     assert.equal(
       (await call(built.app, 'POST', `/api/skills/${frozen}/execute`, { key: a.key, body: {} })).body.output,

@@ -299,91 +299,103 @@ describe('publishing a skill requires its governance action', () => {
   const publish = (t: TestTenant, body: Record<string, unknown>) =>
     call(built.app, 'POST', '/api/skills/publish', { key: t.key, body });
 
-  it('neither the private skill nor the body declares one: 400 MISSING_REQUIRED_FIELD on action, saying what the default would be', async () => {
-    const id = await privateSkill(a, { name: 'Undeclared', action: undefined });
-    const res = await publish(a, { skill_id: id });
-    expectError(res, 400, 'MISSING_REQUIRED_FIELD');
-    assert.equal(res.body.error.details.field, 'action');
-    assert.equal(res.body.error.details.default_action, 'execute');
-    assert.ok(res.body.error.details.allowed_values.includes('read'));
-    assert.match(res.body.error.message, /'execute' \(level 4\).*autonomous/);
-    assert.equal(
-      (await call(built.app, 'GET', '/api/skills/marketplace?query=Undeclared', { key: a.key })).body.skills.length,
-      1,
-      'only the private skill: nothing was published',
-    );
-  });
+  it(
+    'neither the private skill nor the body declares one: 400 MISSING_REQUIRED_FIELD on action, saying what the ' +
+      'default would be',
+    async () => {
+      const id = await privateSkill(a, { name: 'Undeclared', action: undefined });
+      const res = await publish(a, { skill_id: id });
+      expectError(res, 400, 'MISSING_REQUIRED_FIELD');
+      assert.equal(res.body.error.details.field, 'action');
+      assert.equal(res.body.error.details.default_action, 'execute');
+      assert.ok(res.body.error.details.allowed_values.includes('read'));
+      assert.match(res.body.error.message, /'execute' \(level 4\).*autonomous/);
+      assert.equal(
+        (await call(built.app, 'GET', '/api/skills/marketplace?query=Undeclared', { key: a.key })).body.skills.length,
+        1,
+        'only the private skill: nothing was published',
+      );
+    },
+  );
 
-  it("an action outside the tenant's governance table is INVALID_ENUM_VALUE, whether in the body or on the private skill", async () => {
-    const id = await privateSkill(a, { name: 'Teleporter', action: undefined });
-    let res = await publish(a, { skill_id: id, action: 'teleport' });
-    expectError(res, 400, 'INVALID_ENUM_VALUE');
-    assert.equal(res.body.error.details.field, 'action');
-    assert.ok(res.body.error.details.allowed_values.includes('send_email'));
-    assert.equal(res.body.error.details.allowed_values.includes('teleport'), false);
-    expectError(await publish(a, { skill_id: id, action: 'Send Email' }), 400, 'VALIDATION_ERROR');
-    expectError(await publish(a, { skill_id: id, action: 'constructor' }), 400, 'INVALID_ENUM_VALUE');
-    res = await publish(a, { skill_id: await privateSkill(a, { name: 'Declared teleporter', action: 'teleport' }) });
-    expectError(res, 400, 'INVALID_ENUM_VALUE');
-    // The tenant's own actions are part of its table.
-    assert.equal(
-      (await call(built.app, 'PUT', '/api/governance/actions/teleport', { key: a.key, body: { complexity: 2 } }))
-        .status,
-      200,
-    );
-    assert.equal((await publish(a, { skill_id: id, action: 'teleport' })).status, 201);
-  });
+  it(
+    "an action outside the tenant's governance table is INVALID_ENUM_VALUE, whether in the body or on the private " +
+      'skill',
+    async () => {
+      const id = await privateSkill(a, { name: 'Teleporter', action: undefined });
+      let res = await publish(a, { skill_id: id, action: 'teleport' });
+      expectError(res, 400, 'INVALID_ENUM_VALUE');
+      assert.equal(res.body.error.details.field, 'action');
+      assert.ok(res.body.error.details.allowed_values.includes('send_email'));
+      assert.equal(res.body.error.details.allowed_values.includes('teleport'), false);
+      expectError(await publish(a, { skill_id: id, action: 'Send Email' }), 400, 'VALIDATION_ERROR');
+      expectError(await publish(a, { skill_id: id, action: 'constructor' }), 400, 'INVALID_ENUM_VALUE');
+      res = await publish(a, { skill_id: await privateSkill(a, { name: 'Declared teleporter', action: 'teleport' }) });
+      expectError(res, 400, 'INVALID_ENUM_VALUE');
+      // The tenant's own actions are part of its table.
+      assert.equal(
+        (await call(built.app, 'PUT', '/api/governance/actions/teleport', { key: a.key, body: { complexity: 2 } }))
+          .status,
+        200,
+      );
+      assert.equal((await publish(a, { skill_id: id, action: 'teleport' })).status, 201);
+    },
+  );
 
-  it('an action in the publish body is recorded on the listing and the private skill, and decides which agents may use it', async () => {
-    const id = await privateSkill(a, {
-      name: 'Ledger Reader',
-      description: 'Reads ledger balances',
-      code: 'function execute() { return { balance: 42 }; }',
-      action: undefined,
-    });
-    const res = await publish(a, { skill_id: id, action: 'read' });
-    assert.equal(res.status, 201, JSON.stringify(res.body));
-    const marketId = res.body.marketplace_id;
-    assert.equal((await call(built.app, 'GET', `/api/skills/${marketId}`, { key: a.key })).body.skill.action, 'read');
-    assert.equal(
-      (await call(built.app, 'GET', `/api/skills/${id}`, { key: a.key })).body.skill.action,
-      'read',
-      'the private skill carries it too',
-    );
-    const history = (await call(built.app, 'GET', `/api/skills/history/${id}`, { key: a.key })).body.history;
-    assert.deepEqual(
-      history.map((h: any) => h.description),
-      ['Initial version', 'Governance action set to read when published'],
-    );
-    await call(built.app, 'POST', `/api/skills/approve/${marketId}`, { admin: true });
-    assert.equal(
-      (await call(built.app, 'POST', '/api/skills/install', { key: b.key, body: { skill_id: marketId } })).status,
-      200,
-    );
+  it(
+    'an action in the publish body is recorded on the listing and the private skill, and decides which agents may ' +
+      'use it',
+    async () => {
+      const id = await privateSkill(a, {
+        name: 'Ledger Reader',
+        description: 'Reads ledger balances',
+        code: 'function execute() { return { balance: 42 }; }',
+        action: undefined,
+      });
+      const res = await publish(a, { skill_id: id, action: 'read' });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      const marketId = res.body.marketplace_id;
+      assert.equal((await call(built.app, 'GET', `/api/skills/${marketId}`, { key: a.key })).body.skill.action, 'read');
+      assert.equal(
+        (await call(built.app, 'GET', `/api/skills/${id}`, { key: a.key })).body.skill.action,
+        'read',
+        'the private skill carries it too',
+      );
+      const history = (await call(built.app, 'GET', `/api/skills/history/${id}`, { key: a.key })).body.history;
+      assert.deepEqual(
+        history.map((h: any) => h.description),
+        ['Initial version', 'Governance action set to read when published'],
+      );
+      await call(built.app, 'POST', `/api/skills/approve/${marketId}`, { admin: true });
+      assert.equal(
+        (await call(built.app, 'POST', '/api/skills/install', { key: b.key, body: { skill_id: marketId } })).status,
+        200,
+      );
 
-    // A student (read-only) agent of the installing tenant runs it: `read` is level 1.
-    const agent = (
-      await call(built.app, 'POST', '/api/agents', {
+      // A student (read-only) agent of the installing tenant runs it: `read` is level 1.
+      const agent = (
+        await call(built.app, 'POST', '/api/agents', {
+          key: b.key,
+          body: { name: 'Bookkeeper', role: 'general-assistant', maturity_level: 'student' },
+        })
+      ).body.data.agent;
+      const run = await call(built.app, 'POST', `/api/agents/${agent.id}/execute`, {
         key: b.key,
-        body: { name: 'Bookkeeper', role: 'general-assistant', maturity_level: 'student' },
-      })
-    ).body.data.agent;
-    const run = await call(built.app, 'POST', `/api/agents/${agent.id}/execute`, {
-      key: b.key,
-      body: { task: 'Read the ledger balances' },
-    });
-    assert.ok([200, 202].includes(run.status), JSON.stringify(run.body));
-    let e = run.body.data;
-    const deadline = Date.now() + 30_000;
-    while (!['completed', 'failed'].includes(e.status)) {
-      assert.ok(Date.now() < deadline, `execution still ${e.status}`);
-      await new Promise((r) => setTimeout(r, 100));
-      e = (await call(built.app, 'GET', e.poll_url, { key: b.key })).body.data;
-    }
-    assert.equal(e.status, 'completed', JSON.stringify(e));
-    assert.deepEqual(e.tools_used, [toolName(marketId)]);
-    assert.deepEqual(e.governance_violations, []);
-  });
+        body: { task: 'Read the ledger balances' },
+      });
+      assert.ok([200, 202].includes(run.status), JSON.stringify(run.body));
+      let e = run.body.data;
+      const deadline = Date.now() + 30_000;
+      while (!['completed', 'failed'].includes(e.status)) {
+        assert.ok(Date.now() < deadline, `execution still ${e.status}`);
+        await new Promise((r) => setTimeout(r, 100));
+        e = (await call(built.app, 'GET', e.poll_url, { key: b.key })).body.data;
+      }
+      assert.equal(e.status, 'completed', JSON.stringify(e));
+      assert.deepEqual(e.tools_used, [toolName(marketId)]);
+      assert.deepEqual(e.governance_violations, []);
+    },
+  );
 
   it('a listing published before actions were required still works and counts as execute', async () => {
     const { marketId } = await createAndPublish(a, { name: 'Legacy skill' });

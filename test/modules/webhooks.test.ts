@@ -91,44 +91,48 @@ describe('webhooks', () => {
     await built.close();
   });
 
-  it("delivers agent.executed signed in both schemes, verifiable by the seeds' snippets and the Standard Webhooks library", async () => {
-    const rx = await receiver();
-    const created = await call(built.app, 'POST', '/api/webhooks', {
-      key: t.key,
-      body: { url: rx.url, events: ['agent.executed', 'agent.graduated'] },
-    });
-    assert.equal(created.status, 201);
-    const secret = created.body.data.secret;
-    assert.match(secret, /^whsec_/);
-    assert.ok(
-      !JSON.stringify(
-        (await call(built.app, 'GET', `/api/webhooks/${created.body.data.webhook.id}`, { key: t.key })).body,
-      ).includes(secret),
-    );
-    const exec = await call(built.app, 'POST', `/api/agents/${agent}/execute`, {
-      key: t.key,
-      body: { task: 'search research papers' },
-    });
-    await waitUntil(() => rx.received.length === 1);
-    const { headers, body } = rx.received[0];
-    const event = JSON.parse(body);
-    assert.equal(event.event, 'agent.executed');
-    assert.equal(event.type, 'agent.executed');
-    assert.equal(event.data.execution_id, exec.body.data.execution_id);
-    assert.equal(event.data.status, 'completed');
-    assert.equal(event.agent_id, agent, 'payload fields also at the top level');
-    assert.ok(Date.parse(event.timestamp));
-    assert.equal(verifyWebhook(body, String(headers['x-webhook-signature']), secret), true);
-    const py = verifyWithPython(body, String(headers['x-webhook-signature']), secret);
-    if (py !== null) assert.equal(py, true);
-    const verified = new StandardWebhook(secret).verify(body, {
-      'webhook-id': String(headers['webhook-id']),
-      'webhook-timestamp': String(headers['webhook-timestamp']),
-      'webhook-signature': String(headers['webhook-signature']),
-    });
-    assert.equal((verified as { id: string }).id, event.id);
-    assert.equal(headers['webhook-id'], event.id);
-  });
+  it(
+    "delivers agent.executed signed in both schemes, verifiable by the seeds' snippets and the Standard Webhooks " +
+      'library',
+    async () => {
+      const rx = await receiver();
+      const created = await call(built.app, 'POST', '/api/webhooks', {
+        key: t.key,
+        body: { url: rx.url, events: ['agent.executed', 'agent.graduated'] },
+      });
+      assert.equal(created.status, 201);
+      const secret = created.body.data.secret;
+      assert.match(secret, /^whsec_/);
+      assert.ok(
+        !JSON.stringify(
+          (await call(built.app, 'GET', `/api/webhooks/${created.body.data.webhook.id}`, { key: t.key })).body,
+        ).includes(secret),
+      );
+      const exec = await call(built.app, 'POST', `/api/agents/${agent}/execute`, {
+        key: t.key,
+        body: { task: 'search research papers' },
+      });
+      await waitUntil(() => rx.received.length === 1);
+      const { headers, body } = rx.received[0];
+      const event = JSON.parse(body);
+      assert.equal(event.event, 'agent.executed');
+      assert.equal(event.type, 'agent.executed');
+      assert.equal(event.data.execution_id, exec.body.data.execution_id);
+      assert.equal(event.data.status, 'completed');
+      assert.equal(event.agent_id, agent, 'payload fields also at the top level');
+      assert.ok(Date.parse(event.timestamp));
+      assert.equal(verifyWebhook(body, String(headers['x-webhook-signature']), secret), true);
+      const py = verifyWithPython(body, String(headers['x-webhook-signature']), secret);
+      if (py !== null) assert.equal(py, true);
+      const verified = new StandardWebhook(secret).verify(body, {
+        'webhook-id': String(headers['webhook-id']),
+        'webhook-timestamp': String(headers['webhook-timestamp']),
+        'webhook-signature': String(headers['webhook-signature']),
+      });
+      assert.equal((verified as { id: string }).id, event.id);
+      assert.equal(headers['webhook-id'], event.id);
+    },
+  );
 
   it('a user-given secret signs X-Webhook-Signature as the seeds show; events are filtered by subscription', async () => {
     const graduated = await receiver();

@@ -61,7 +61,9 @@ async function createTemplate(t: TestTenant, over: Record<string, unknown> = {})
 
 function multipart(content: string | Buffer, filename = 'workflow.json', field = 'file') {
   const boundary = `----atomtest${Math.random().toString(16).slice(2)}`;
-  const head = `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: application/json\r\n\r\n`;
+  const head =
+    `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; ` +
+    `filename="${filename}"\r\nContent-Type: application/json\r\n\r\n`;
   return {
     payload: Buffer.concat([Buffer.from(head), Buffer.from(content), Buffer.from(`\r\n--${boundary}--\r\n`)]),
     type: `multipart/form-data; boundary=${boundary}`,

@@ -333,7 +333,8 @@ describe('fuzz: hostile input over every OpenAPI operation', () => {
     }
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     console.log(
-      `fuzz: ${requests} requests in ${seconds}s; answers: ${JSON.stringify(Object.fromEntries([...statuses].sort()))}; skipped: ${JSON.stringify(SKIPPED)}`,
+      `fuzz: ${requests} requests in ${seconds}s; ` +
+        `answers: ${JSON.stringify(Object.fromEntries([...statuses].sort()))}; skipped: ${JSON.stringify(SKIPPED)}`,
     );
     assert.deepEqual(failures, [], `${failures.length} hostile requests failed:\n${failures.slice(0, 400).join('\n')}`);
   });

@@ -172,7 +172,8 @@ describe('hostile input: a clean 4xx, always in the error envelope', () => {
 
     it('a multipart upload cut before its closing boundary', async () => {
       const head =
-        '--XB\r\nContent-Disposition: form-data; name="file"; filename="w.json"\r\nContent-Type: application/json\r\n\r\n{"name":"w","nodes":[]';
+        '--XB\r\nContent-Disposition: form-data; name="file"; filename="w.json"\r\nContent-Type: ' +
+        'application/json\r\n\r\n{"name":"w","nodes":[]';
       refused(
         await raw('POST', '/api/marketplace/import', head, { 'content-type': 'multipart/form-data; boundary=XB' }),
         400,

@@ -41,7 +41,8 @@ describe('logs never hold secrets', () => {
   it('a database error logs its statement and code, never the request body values', async () => {
     // Make the insert fail inside the database, as a bug or a broken migration would.
     await built.ctx.db.exec(
-      `ALTER TABLE marketplace_listings ADD CONSTRAINT log_test_refuse CHECK (name <> 'Trigger a database error') NOT VALID`,
+      `ALTER TABLE marketplace_listings ADD CONSTRAINT log_test_refuse CHECK (name <> 'Trigger a database error') ` +
+        `NOT VALID`,
     );
     const secrets = ['pw-VERY-SECRET-1', 'key-VERY-SECRET-2', 'plain-VERY-SECRET-3', 'env-VERY-SECRET-4'];
     const res = await call(built.app, 'POST', '/api/v1/skills/private', {

@@ -72,7 +72,8 @@ describe('transactional outbox', () => {
     assert.equal(row.n, 0);
     const jobs = await built.ctx.db.query<{ n: number }>(
       SYSTEM,
-      `SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'event.outbox-test' AND data->'event'->>'tenant_id' = $1 AND data->'event'->>'type' = 'test.happened'`,
+      `SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'event.outbox-test'
+           AND data->'event'->>'tenant_id' = $1 AND data->'event'->>'type' = 'test.happened'`,
       [t.id],
     );
     assert.equal(jobs[0].n, 0);

@@ -50,7 +50,8 @@ describe(`row level security (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
     await assert.rejects(
       built.ctx.db.query(
         a.id,
-        `INSERT INTO api_keys (tenant_id, id, name, prefix, key_hash, scope, role) VALUES ($1, 'key_x', 'x', 'x', 'hash_x', 'read', 'viewer')`,
+        `INSERT INTO api_keys (tenant_id, id, name, prefix, key_hash, scope, role)
+             VALUES ($1, 'key_x', 'x', 'x', 'hash_x', 'read', 'viewer')`,
         [b.id],
       ),
       /row-level security/,

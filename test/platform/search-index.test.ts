@@ -25,7 +25,8 @@ describe('marketplace search under row level security', () => {
     // and the viewer's own unlisted drafts.
     await sys.query(
       `INSERT INTO marketplace_listings (tenant_id, id, kind, name, description, marketplace_type, status)
-       SELECT $1, 'mkt_i_' || g, 'skill', 'Tool ' || g, CASE WHEN g % 1000 = 0 THEN 'zyxrare helper' ELSE 'sends invoice reminders' END,
+       SELECT $1, 'mkt_i_' || g, 'skill', 'Tool ' || g, CASE WHEN g % 1000 = 0 THEN 'zyxrare helper' ELSE
+         'sends invoice reminders' END,
          'public', 'approved' FROM generate_series(1, 3000) g`,
       ['tnt_pub'],
     );
@@ -41,25 +42,30 @@ describe('marketplace search under row level security', () => {
   it('leaves ts_match_vq as PostgreSQL ships it', async () => {
     const [fn] = await built.ctx.db.query<{ leakproof: boolean }>(
       SYSTEM,
-      `SELECT proleakproof AS leakproof FROM pg_proc WHERE oid = 'pg_catalog.ts_match_vq(tsvector, tsquery)'::regprocedure`,
+      `SELECT proleakproof AS leakproof FROM pg_proc WHERE oid =
+           'pg_catalog.ts_match_vq(tsvector, tsquery)'::regprocedure`,
     );
     assert.equal(fn?.leakproof, false);
   });
 
-  it('as the application role, matches the catalogue through its text index and the own listings through the unlisted index', async () => {
-    const f = { kind: 'skill', viewer: 'tnt_x', query: 'zyxrare', sort: 'created_at', limit: 20, offset: 0 } as const;
-    const { text, params } = pageSql(f, 3);
-    const plan = await built.ctx.db.tx(SYSTEM, async (ex) => {
-      const [role] = await ex.query<{ su: boolean }>(
-        'SELECT rolsuper AS su FROM pg_roles WHERE rolname = current_user',
-      );
-      assert.equal(role?.su, false, 'runs as the application role, under RLS');
-      await ex.query('SET LOCAL enable_seqscan = off');
-      const rows = await ex.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${text}`, params);
-      return rows.map((r) => r['QUERY PLAN']).join('\n');
-    });
-    assert.match(plan, /Bitmap Index Scan on marketplace_catalogue_search/, plan);
-    assert.match(plan, /Index Scan using marketplace_listings_unlisted on marketplace_listings l/, plan);
-    assert.doesNotMatch(plan, /Seq Scan/, plan);
-  });
+  it(
+    'as the application role, matches the catalogue through its text index and the own listings through the ' +
+      'unlisted index',
+    async () => {
+      const f = { kind: 'skill', viewer: 'tnt_x', query: 'zyxrare', sort: 'created_at', limit: 20, offset: 0 } as const;
+      const { text, params } = pageSql(f, 3);
+      const plan = await built.ctx.db.tx(SYSTEM, async (ex) => {
+        const [role] = await ex.query<{ su: boolean }>(
+          'SELECT rolsuper AS su FROM pg_roles WHERE rolname = current_user',
+        );
+        assert.equal(role?.su, false, 'runs as the application role, under RLS');
+        await ex.query('SET LOCAL enable_seqscan = off');
+        const rows = await ex.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${text}`, params);
+        return rows.map((r) => r['QUERY PLAN']).join('\n');
+      });
+      assert.match(plan, /Bitmap Index Scan on marketplace_catalogue_search/, plan);
+      assert.match(plan, /Index Scan using marketplace_listings_unlisted on marketplace_listings l/, plan);
+      assert.doesNotMatch(plan, /Seq Scan/, plan);
+    },
+  );
 });

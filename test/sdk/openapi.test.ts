@@ -24,7 +24,8 @@ describe('SDK and server cannot drift', () => {
       const b = committed.split('\n');
       const line = a.findIndex((l, i) => l !== b[i]);
       assert.fail(
-        `generated types are stale from line ${line + 1}: server has ${JSON.stringify(a[line])}, file has ${JSON.stringify(b[line])}. Run \`npm run sdk:types\`.`,
+        `generated types are stale from line ${line + 1}: server has ${JSON.stringify(a[line])}, file ` +
+          `has ${JSON.stringify(b[line])}. Run \`npm run sdk:types\`.`,
       );
     }
     assert.equal(

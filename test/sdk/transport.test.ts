@@ -131,50 +131,54 @@ describe('transport against scripted loopback servers', () => {
     assert.ok(gone instanceof ConnectionError);
   });
 
-  it('a POST that may have run (500) is retried with the same Idempotency-Key; retryNonIdempotent: false sends it once', async () => {
-    const s = await startScripted(() => ({
-      status: 500,
-      body: envelope('INTERNAL_ERROR', 'An internal error occurred'),
-    }));
-    try {
-      const safe = new MarketplaceClient({ baseUrl: s.url, maxRetries: 2, retryNonIdempotent: false, ...fast });
-      assert.ok((await safe.installSkill('mkt_1').catch((e) => e)) instanceof ServerError);
-      assert.equal(s.seen.length, 1, 'opted out: POST after a 500 once');
-      const retrying = new MarketplaceClient({ baseUrl: s.url, maxRetries: 2, ...fast });
-      await retrying.installSkill('mkt_1').catch(() => {});
-      assert.equal(s.seen.length, 4, 'by default: three attempts');
-      assert.equal(
-        new Set(s.seen.slice(1).map((r) => r.headers['idempotency-key'])).size,
-        1,
-        'one key for every attempt',
-      );
-    } finally {
-      await s.close();
-    }
-    const slow = await startScripted(() => ({ status: 200, delayMs: 1_000, body: {} }));
-    try {
-      const err = await new MarketplaceClient({
-        baseUrl: slow.url,
-        timeoutMs: 150,
-        maxRetries: 2,
-        retryNonIdempotent: false,
-        ...fast,
-      })
-        .rateSkill('mkt_1', 5)
+  it(
+    'a POST that may have run (500) is retried with the same Idempotency-Key; retryNonIdempotent: false sends it ' +
+      'once',
+    async () => {
+      const s = await startScripted(() => ({
+        status: 500,
+        body: envelope('INTERNAL_ERROR', 'An internal error occurred'),
+      }));
+      try {
+        const safe = new MarketplaceClient({ baseUrl: s.url, maxRetries: 2, retryNonIdempotent: false, ...fast });
+        assert.ok((await safe.installSkill('mkt_1').catch((e) => e)) instanceof ServerError);
+        assert.equal(s.seen.length, 1, 'opted out: POST after a 500 once');
+        const retrying = new MarketplaceClient({ baseUrl: s.url, maxRetries: 2, ...fast });
+        await retrying.installSkill('mkt_1').catch(() => {});
+        assert.equal(s.seen.length, 4, 'by default: three attempts');
+        assert.equal(
+          new Set(s.seen.slice(1).map((r) => r.headers['idempotency-key'])).size,
+          1,
+          'one key for every attempt',
+        );
+      } finally {
+        await s.close();
+      }
+      const slow = await startScripted(() => ({ status: 200, delayMs: 1_000, body: {} }));
+      try {
+        const err = await new MarketplaceClient({
+          baseUrl: slow.url,
+          timeoutMs: 150,
+          maxRetries: 2,
+          retryNonIdempotent: false,
+          ...fast,
+        })
+          .rateSkill('mkt_1', 5)
+          .catch((e) => e);
+        assert.ok(err instanceof TimeoutError);
+        assert.equal(slow.seen.length, 1, 'opted out: POST after a timeout once');
+      } finally {
+        await slow.close();
+      }
+      const closed = await startScripted(() => ({ status: 200 }));
+      await closed.close();
+      const refused = await new MarketplaceClient({ baseUrl: closed.url, maxRetries: 1, ...fast })
+        .installSkill('mkt_1')
         .catch((e) => e);
-      assert.ok(err instanceof TimeoutError);
-      assert.equal(slow.seen.length, 1, 'opted out: POST after a timeout once');
-    } finally {
-      await slow.close();
-    }
-    const closed = await startScripted(() => ({ status: 200 }));
-    await closed.close();
-    const refused = await new MarketplaceClient({ baseUrl: closed.url, maxRetries: 1, ...fast })
-      .installSkill('mkt_1')
-      .catch((e) => e);
-    assert.ok(refused instanceof ConnectionError);
-    assert.equal(refused.code, 'CONNECTION_REFUSED', 'a refused connection never ran, so POST retries it too');
-  });
+      assert.ok(refused instanceof ConnectionError);
+      assert.equal(refused.code, 'CONNECTION_REFUSED', 'a refused connection never ran, so POST retries it too');
+    },
+  );
 
   it('normalises the base URLs the seeds write', () => {
     assert.equal(normaliseBaseUrl('https://atom-saas.fly.dev/api'), 'https://atom-saas.fly.dev');

@@ -289,33 +289,37 @@ describe('workflows in the web console (headless Chromium)', firstPassOnly, () =
     for (const id of NODE_IDS) await graphNode(id, 'completed').waitFor();
   });
 
-  it('follows a run live over its event stream: the running node, Cancel while it runs, then completed without a reload', async () => {
-    await page.goto(`${base}/workflows/${slowId}`);
-    await page.getByRole('button', { name: 'Run', exact: true }).click();
-    const streamed = page.waitForRequest((r) => /\/api\/workflow-runs\/[^/]+\/stream$/.test(r.url()));
-    await page.getByRole('button', { name: 'Start run' }).click();
-    await page.waitForURL(/\/workflow-runs\/[^/]+$/);
-    await streamed;
-    await slow.held();
-    await graphNode('call', 'running').waitFor();
-    await graphNode('start', 'completed').waitFor();
-    await graphNode('done', 'pending').waitFor();
-    await page.getByRole('button', { name: 'Cancel run' }).waitFor();
-    await shot('workflow-run-live');
-    const marker = await page.evaluate(() => {
-      (window as unknown as { marker: number }).marker = 1;
-      return 1;
-    });
-    slow.release();
-    await graphNode('done', 'completed').waitFor();
-    await page.getByTestId('run-status').filter({ hasText: 'completed' }).waitFor();
-    assert.equal(
-      await page.evaluate(() => (window as unknown as { marker?: number }).marker),
-      marker,
-      'updated in place, not reloaded',
-    );
-    assert.equal(await page.getByRole('button', { name: 'Cancel run' }).count(), 0);
-  });
+  it(
+    'follows a run live over its event stream: the running node, Cancel while it runs, then completed without a ' +
+      'reload',
+    async () => {
+      await page.goto(`${base}/workflows/${slowId}`);
+      await page.getByRole('button', { name: 'Run', exact: true }).click();
+      const streamed = page.waitForRequest((r) => /\/api\/workflow-runs\/[^/]+\/stream$/.test(r.url()));
+      await page.getByRole('button', { name: 'Start run' }).click();
+      await page.waitForURL(/\/workflow-runs\/[^/]+$/);
+      await streamed;
+      await slow.held();
+      await graphNode('call', 'running').waitFor();
+      await graphNode('start', 'completed').waitFor();
+      await graphNode('done', 'pending').waitFor();
+      await page.getByRole('button', { name: 'Cancel run' }).waitFor();
+      await shot('workflow-run-live');
+      const marker = await page.evaluate(() => {
+        (window as unknown as { marker: number }).marker = 1;
+        return 1;
+      });
+      slow.release();
+      await graphNode('done', 'completed').waitFor();
+      await page.getByTestId('run-status').filter({ hasText: 'completed' }).waitFor();
+      assert.equal(
+        await page.evaluate(() => (window as unknown as { marker?: number }).marker),
+        marker,
+        'updated in place, not reloaded',
+      );
+      assert.equal(await page.getByRole('button', { name: 'Cancel run' }).count(), 0);
+    },
+  );
 
   it('shows a node waiting for a human; approved on the Approvals page, the run finishes', async () => {
     await page.goto(`${base}/workflows/${mailerId}`);

@@ -38,7 +38,10 @@ interface RunLite {
   created_at: string;
 }
 
-/** Every scheduled_for is a distinct tick of the cron (an even second, to the millisecond), and no run came before its tick. */
+/**
+ * Every scheduled_for is a distinct tick of the cron (an even second, to the millisecond), and no run came before its
+ * tick.
+ */
 function assertOneRunPerTick(runs: RunLite[]) {
   const ticks = runs.map((r) => Date.parse(r.scheduled_for!));
   assert.equal(
@@ -138,39 +141,46 @@ describe('schedule trigger, one process', () => {
     await call(built.app, 'POST', `/api/workflows/${id}/deactivate`, { key: t.key });
   });
 
-  it('refuses an invalid cron or time zone at activation (400 naming the node and field); an active workflow cannot be saved with one', async () => {
-    const cases: [Record<string, unknown>, string, RegExp][] = [
-      [{ cron: 'every morning', timezone: 'UTC' }, 'nodes[0].config.cron', /cron 'every morning' is not valid/],
-      [{ cron: '61 * * * * *' }, 'nodes[0].config.cron', /is not valid/],
-      [{ cron: 7 }, 'nodes[0].config.cron', /cron must be a string/],
-      [
-        { cron: EVERY_2S, timezone: 'Mars/Olympus_Mons' },
-        'nodes[0].config.timezone',
-        /unknown time zone 'Mars\/Olympus_Mons'/,
-      ],
-    ];
-    for (const [trigger, field, message] of cases) {
-      const id = await create('bad schedule', trigger);
-      const res = await call(built.app, 'POST', `/api/workflows/${id}/activate`, { key: t.key });
-      expectError(res, 400, 'VALIDATION_ERROR');
-      assert.equal(res.body.error.details.node_id, 'clock', JSON.stringify(res.body));
-      assert.equal(res.body.error.details.field, field);
-      assert.match(res.body.error.message, message);
-      assert.equal((await call(built.app, 'GET', `/api/workflows/${id}`, { key: t.key })).body.workflow.active, false);
-    }
+  it(
+    'refuses an invalid cron or time zone at activation (400 naming the node and field); an active workflow cannot ' +
+      'be saved with one',
+    async () => {
+      const cases: [Record<string, unknown>, string, RegExp][] = [
+        [{ cron: 'every morning', timezone: 'UTC' }, 'nodes[0].config.cron', /cron 'every morning' is not valid/],
+        [{ cron: '61 * * * * *' }, 'nodes[0].config.cron', /is not valid/],
+        [{ cron: 7 }, 'nodes[0].config.cron', /cron must be a string/],
+        [
+          { cron: EVERY_2S, timezone: 'Mars/Olympus_Mons' },
+          'nodes[0].config.timezone',
+          /unknown time zone 'Mars\/Olympus_Mons'/,
+        ],
+      ];
+      for (const [trigger, field, message] of cases) {
+        const id = await create('bad schedule', trigger);
+        const res = await call(built.app, 'POST', `/api/workflows/${id}/activate`, { key: t.key });
+        expectError(res, 400, 'VALIDATION_ERROR');
+        assert.equal(res.body.error.details.node_id, 'clock', JSON.stringify(res.body));
+        assert.equal(res.body.error.details.field, field);
+        assert.match(res.body.error.message, message);
+        assert.equal(
+          (await call(built.app, 'GET', `/api/workflows/${id}`, { key: t.key })).body.workflow.active,
+          false,
+        );
+      }
 
-    const id = await create('good, then bad', { cron: '0 9 * * *' });
-    assert.equal((await call(built.app, 'POST', `/api/workflows/${id}/activate`, { key: t.key })).status, 200);
-    const bad = await call(built.app, 'PUT', `/api/workflows/${id}`, {
-      key: t.key,
-      body: graph({ cron: '0 25 * * *' }),
-    });
-    expectError(bad, 400, 'VALIDATION_ERROR');
-    assert.equal(bad.body.error.details.field, 'nodes[0].config.cron');
-    const kept = (await call(built.app, 'GET', `/api/workflows/${id}`, { key: t.key })).body.workflow.schedules;
-    assert.equal(kept[0].cron, '0 9 * * *', 'the refused save left the schedule as it was');
-    await call(built.app, 'POST', `/api/workflows/${id}/deactivate`, { key: t.key });
-  });
+      const id = await create('good, then bad', { cron: '0 9 * * *' });
+      assert.equal((await call(built.app, 'POST', `/api/workflows/${id}/activate`, { key: t.key })).status, 200);
+      const bad = await call(built.app, 'PUT', `/api/workflows/${id}`, {
+        key: t.key,
+        body: graph({ cron: '0 25 * * *' }),
+      });
+      expectError(bad, 400, 'VALIDATION_ERROR');
+      assert.equal(bad.body.error.details.field, 'nodes[0].config.cron');
+      const kept = (await call(built.app, 'GET', `/api/workflows/${id}`, { key: t.key })).body.workflow.schedules;
+      assert.equal(kept[0].cron, '0 9 * * *', 'the refused save left the schedule as it was');
+      await call(built.app, 'POST', `/api/workflows/${id}/deactivate`, { key: t.key });
+    },
+  );
 });
 
 /**

@@ -115,23 +115,27 @@ describe('workflow-run routes: hostile input', () => {
     }
   });
 
-  it('NUL bytes in the run input: 400 VALIDATION_ERROR (refused at the edge, hostile.ts), no run created, nothing counted', async () => {
-    const runs = async () =>
-      (await call(built.app, 'GET', `/api/workflows/${wf}/runs`, { key: a.key })).body.total as number;
-    const before = await runs();
-    const usage = async () =>
-      JSON.stringify((await call(built.app, 'GET', '/api/usage', { key: a.key })).body.data.quotas);
-    const used = await usage();
-    for (const input of [{ text: 'va\u0000lue' }, { 'k\u0000ey': 1 }, { nested: [{ deep: '\u0000' }] }]) {
-      expectError(
-        await call(built.app, 'POST', `/api/workflows/${wf}/run`, { key: a.key, body: { input } }),
-        400,
-        'VALIDATION_ERROR',
-      );
-    }
-    assert.equal(await runs(), before);
-    assert.equal(await usage(), used, 'the refused runs were not counted against the quota');
-  });
+  it(
+    'NUL bytes in the run input: 400 VALIDATION_ERROR (refused at the edge, hostile.ts), no run created, nothing ' +
+      'counted',
+    async () => {
+      const runs = async () =>
+        (await call(built.app, 'GET', `/api/workflows/${wf}/runs`, { key: a.key })).body.total as number;
+      const before = await runs();
+      const usage = async () =>
+        JSON.stringify((await call(built.app, 'GET', '/api/usage', { key: a.key })).body.data.quotas);
+      const used = await usage();
+      for (const input of [{ text: 'va\u0000lue' }, { 'k\u0000ey': 1 }, { nested: [{ deep: '\u0000' }] }]) {
+        expectError(
+          await call(built.app, 'POST', `/api/workflows/${wf}/run`, { key: a.key, body: { input } }),
+          400,
+          'VALIDATION_ERROR',
+        );
+      }
+      assert.equal(await runs(), before);
+      assert.equal(await usage(), used, 'the refused runs were not counted against the quota');
+    },
+  );
 
   it('a 20-digit limit or offset, and junk bodies: 4xx in the error envelope', async () => {
     for (const q of [

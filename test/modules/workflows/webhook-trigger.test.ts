@@ -107,36 +107,42 @@ const runCount = async (t: TestTenant, id: string) =>
   (await call(built.app, 'GET', `/api/workflows/${id}/runs?limit=1`, asAdmin(t))).body.total as number;
 
 describe('webhook trigger: activation', () => {
-  it('gives the URL and a secret once; activating again keeps the secret; rotating replaces it and the old one stops working', async () => {
-    const id = await create(team);
-    const listedBefore = await call(built.app, 'GET', `/api/workflows/${id}`, { key: team.key });
-    assert.equal(listedBefore.body.workflow.webhook_url, null, 'an inactive workflow has no webhook URL');
+  it(
+    'gives the URL and a secret once; activating again keeps the secret; rotating replaces it and the old one ' +
+      'stops working',
+    async () => {
+      const id = await create(team);
+      const listedBefore = await call(built.app, 'GET', `/api/workflows/${id}`, { key: team.key });
+      assert.equal(listedBefore.body.workflow.webhook_url, null, 'an inactive workflow has no webhook URL');
 
-    const first = await activate(team, id);
-    assert.equal(first.status, 200, JSON.stringify(first.body));
-    const { url, secret } = first.body.triggers.webhook;
-    assert.ok(url.endsWith(`/api/workflows/${id}/webhook`), url);
-    assert.match(secret, /^whsec_/);
-    assert.equal(first.body.workflow.active, true);
-    assert.ok(
-      !JSON.stringify((await call(built.app, 'GET', `/api/workflows/${id}`, { key: team.key })).body).includes(secret),
-      'the secret is never shown again',
-    );
+      const first = await activate(team, id);
+      assert.equal(first.status, 200, JSON.stringify(first.body));
+      const { url, secret } = first.body.triggers.webhook;
+      assert.ok(url.endsWith(`/api/workflows/${id}/webhook`), url);
+      assert.match(secret, /^whsec_/);
+      assert.equal(first.body.workflow.active, true);
+      assert.ok(
+        !JSON.stringify((await call(built.app, 'GET', `/api/workflows/${id}`, { key: team.key })).body).includes(
+          secret,
+        ),
+        'the secret is never shown again',
+      );
 
-    const again = await activate(team, id);
-    assert.equal(again.status, 200);
-    assert.equal(again.body.triggers.webhook.url, url);
-    assert.equal(again.body.triggers.webhook.secret, null, 'the secret is shown only when it is created');
-    assert.equal((await signed(id, secret, { name: 'a', items: [] })).status, 202, 'the first secret still signs');
+      const again = await activate(team, id);
+      assert.equal(again.status, 200);
+      assert.equal(again.body.triggers.webhook.url, url);
+      assert.equal(again.body.triggers.webhook.secret, null, 'the secret is shown only when it is created');
+      assert.equal((await signed(id, secret, { name: 'a', items: [] })).status, 202, 'the first secret still signs');
 
-    const rotated = await activate(team, id, { rotate_secret: true });
-    assert.equal(rotated.status, 200);
-    const fresh = rotated.body.triggers.webhook.secret;
-    assert.match(fresh, /^whsec_/);
-    assert.notEqual(fresh, secret);
-    expectError(await signed(id, secret, { name: 'a', items: [] }), 401, 'INVALID_SIGNATURE');
-    assert.equal((await signed(id, fresh, { name: 'a', items: [] })).status, 202);
-  });
+      const rotated = await activate(team, id, { rotate_secret: true });
+      assert.equal(rotated.status, 200);
+      const fresh = rotated.body.triggers.webhook.secret;
+      assert.match(fresh, /^whsec_/);
+      assert.notEqual(fresh, secret);
+      expectError(await signed(id, secret, { name: 'a', items: [] }), 401, 'INVALID_SIGNATURE');
+      assert.equal((await signed(id, fresh, { name: 'a', items: [] })).status, 202);
+    },
+  );
 });
 
 describe('webhook trigger: signed calls', () => {
@@ -183,44 +189,48 @@ describe('webhook trigger: signed calls', () => {
     assert.equal(prefixed.status, 202, JSON.stringify(prefixed.body));
   });
 
-  it('refuses a bad signature, a signature over other bytes, a stale or future timestamp and an unsigned call: 401, no run', async () => {
-    const before = await runCount(team, id);
-    const body = JSON.stringify({ name: 'mallory', items: [] });
+  it(
+    'refuses a bad signature, a signature over other bytes, a stale or future timestamp and an unsigned call: 401, ' +
+      'no run',
+    async () => {
+      const before = await runCount(team, id);
+      const body = JSON.stringify({ name: 'mallory', items: [] });
 
-    const wrongKey = await hook(
-      id,
-      body,
-      standardHeaders(`whsec_${Buffer.from('not the secret at all, 24b').toString('base64')}`, body),
-    );
-    expectError(wrongKey, 401, 'INVALID_SIGNATURE');
-    assert.equal(wrongKey.body.success, false);
-    assert.match(wrongKey.body.error.message, /webhook-signature does not match/);
+      const wrongKey = await hook(
+        id,
+        body,
+        standardHeaders(`whsec_${Buffer.from('not the secret at all, 24b').toString('base64')}`, body),
+      );
+      expectError(wrongKey, 401, 'INVALID_SIGNATURE');
+      assert.equal(wrongKey.body.success, false);
+      assert.match(wrongKey.body.error.message, /webhook-signature does not match/);
 
-    const otherBytes = { ...standardHeaders(secret, body) };
-    expectError(await hook(id, body.replace('mallory', 'mallorx'), otherBytes), 401, 'INVALID_SIGNATURE');
-    expectError(await hook(id, body, { 'x-webhook-signature': 'ab'.repeat(32) }), 401, 'INVALID_SIGNATURE');
-    expectError(
-      await hook(id, body.replace('mallory', 'mallorx'), seedHeaders(secret, body)),
-      401,
-      'INVALID_SIGNATURE',
-    );
+      const otherBytes = { ...standardHeaders(secret, body) };
+      expectError(await hook(id, body.replace('mallory', 'mallorx'), otherBytes), 401, 'INVALID_SIGNATURE');
+      expectError(await hook(id, body, { 'x-webhook-signature': 'ab'.repeat(32) }), 401, 'INVALID_SIGNATURE');
+      expectError(
+        await hook(id, body.replace('mallory', 'mallorx'), seedHeaders(secret, body)),
+        401,
+        'INVALID_SIGNATURE',
+      );
 
-    // Correctly signed, but outside the five minutes Standard Webhooks allows: a replay.
-    const stale = await hook(id, body, standardHeaders(secret, body, new Date(Date.now() - 6 * 60_000)));
-    expectError(stale, 401, 'INVALID_SIGNATURE');
-    assert.match(stale.body.error.message, /timestamp/);
-    expectError(
-      await hook(id, body, standardHeaders(secret, body, new Date(Date.now() + 6 * 60_000))),
-      401,
-      'INVALID_SIGNATURE',
-    );
+      // Correctly signed, but outside the five minutes Standard Webhooks allows: a replay.
+      const stale = await hook(id, body, standardHeaders(secret, body, new Date(Date.now() - 6 * 60_000)));
+      expectError(stale, 401, 'INVALID_SIGNATURE');
+      assert.match(stale.body.error.message, /timestamp/);
+      expectError(
+        await hook(id, body, standardHeaders(secret, body, new Date(Date.now() + 6 * 60_000))),
+        401,
+        'INVALID_SIGNATURE',
+      );
 
-    const unsigned = await hook(id, body);
-    expectError(unsigned, 401, 'INVALID_SIGNATURE');
-    assert.match(unsigned.body.error.message, /not signed/);
+      const unsigned = await hook(id, body);
+      expectError(unsigned, 401, 'INVALID_SIGNATURE');
+      assert.match(unsigned.body.error.message, /not signed/);
 
-    assert.equal(await runCount(team, id), before, 'no refused call started a run');
-  });
+      assert.equal(await runCount(team, id), before, 'no refused call started a run');
+    },
+  );
 
   it('a signed body that is not JSON, or is not an object, is 400 and starts nothing', async () => {
     const before = await runCount(team, id);
@@ -367,7 +377,8 @@ describe('webhook trigger: limits and events', () => {
     // 99 runs already today (a hundred real runs would only make the test slow): the next is the 100th.
     await built.ctx.db.query(
       SYSTEM,
-      `INSERT INTO usage_counters (tenant_id, metric, day, count) VALUES ($1, 'workflow_runs', (now() AT TIME ZONE 'UTC')::date, 99)
+      `INSERT INTO usage_counters (tenant_id, metric, day, count)
+           VALUES ($1, 'workflow_runs', (now() AT TIME ZONE 'UTC')::date, 99)
        ON CONFLICT (tenant_id, metric, day) DO UPDATE SET count = 99`,
       [free.id],
     );
