@@ -177,7 +177,8 @@ describe('agent template lifecycle across two tenants', () => {
     let r = await call(
       built.app,
       'GET',
-      `${M}/agents?marketplace_type=public&capability=sales&min_rating=0&pricing_tier=team&maturity_level=supervised&page=1&page_size=10`,
+      `${M}/agents?marketplace_type=public&capability=sales&min_rating=0&pricing_tier=team` +
+        '&maturity_level=supervised&page=1&page_size=10',
       { key: b.key },
     );
     assert.equal(r.status, 200, JSON.stringify(r.body));

@@ -106,12 +106,9 @@ describe('agents API', () => {
     const t = await makeTenant(built.app, 'team');
     for (const name of ['First', 'Second', 'Third'])
       await create({ name, role: 'custom', maturity_level: 'student', capabilities: ['a'] }, t.key);
-    await call(
-      built.app,
-      'PUT',
-      `/api/agents/${(await call(built.app, 'GET', '/api/agents?sort=name&order=asc&limit=1', { key: t.key })).body.data.agents[0].id}`,
-      { key: t.key, body: { description: 'changed' } },
-    );
+    const first = (await call(built.app, 'GET', '/api/agents?sort=name&order=asc&limit=1', { key: t.key })).body.data
+      .agents[0].id;
+    await call(built.app, 'PUT', `/api/agents/${first}`, { key: t.key, body: { description: 'changed' } });
     const list = (await call(built.app, 'GET', '/api/agents', { key: t.key })).body.data.agents;
     assert.deepEqual(
       list.map((x: { name: string }) => x.name),

@@ -135,7 +135,8 @@ describe('integrations (OAuth 2.0 + PKCE)', () => {
       await call(
         built.app,
         'GET',
-        `/api/integrations/github/callback?${new URLSearchParams({ code: new URLSearchParams(query).get('code')!, state })}`,
+        `/api/integrations/github/callback?` +
+          `${new URLSearchParams({ code: new URLSearchParams(query).get('code')!, state })}`,
       ),
       502,
       'OAUTH_EXCHANGE_FAILED',

@@ -98,7 +98,8 @@ describe('embedded planner with the starter catalogue', () => {
   it('Invoice Total Calculator from a JSON object in the task', async () => {
     const d = await completed(
       'Calculate the invoice total for ' +
-        '{"lines":[{"quantity":2,"unit_price":10,"discount":0.5},{"quantity":1,"unit_price":5}],"tax_rate":0.2,"currency":"EUR"}',
+        '{"lines":[{"quantity":2,"unit_price":10,"discount":0.5},{"quantity":1,"unit_price":5}],' +
+        '"tax_rate":0.2,"currency":"EUR"}',
       'Invoice Total Calculator',
     );
     assert.deepEqual(d.result.output, { net: 15, tax: 3, total: 18, currency: 'EUR' });

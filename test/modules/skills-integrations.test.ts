@@ -220,8 +220,10 @@ describe("skills using the tenant's integrations", () => {
         const g = env.integrations.github;
         if (input.fail) throw new Error('leaked ' + g.access_token);
         let frozen = Object.isFrozen(g);
-        return { token_seen: g.access_token.length > 0, matches: g.access_token === input.expected, token: g.access_token, nested: { list: ['x' + g.access_token + 'y'] },
-          [g.access_token]: 'as a key', token_type: g.token_type, expires_at: g.expires_at, greeting: env.GREETING, has_key: typeof env.idempotency_key === 'string', frozen };
+        return { token_seen: g.access_token.length > 0, matches: g.access_token === input.expected,
+          token: g.access_token, nested: { list: ['x' + g.access_token + 'y'] },
+          [g.access_token]: 'as a key', token_type: g.token_type, expires_at: g.expires_at, greeting: env.GREETING,
+          has_key: typeof env.idempotency_key === 'string', frozen };
       }`,
     });
     const env = await call(built.app, 'PUT', `/api/v1/skills/private/${inspector}`, {

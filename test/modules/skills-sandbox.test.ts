@@ -27,7 +27,8 @@ describe('QuickJS sandbox', () => {
       /^$/,
     ],
     ['infinite loop', 'function execute() { for (;;) {} }', /interrupted|time limit/i],
-    ['memory bomb', 'function execute() { let s = "x"; for (;;) s += s; }', /out of memory|time limit/i], // on a busy machine the deadline may come first
+    // On a busy machine the deadline may come first.
+    ['memory bomb', 'function execute() { let s = "x"; for (;;) s += s; }', /out of memory|time limit/i],
     [
       'allocation storm',
       'function execute() { const a = []; for (;;) a.push({ x: [1, 2, 3] }); }',

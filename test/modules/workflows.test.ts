@@ -422,7 +422,9 @@ describe('create-workflow from a template', () => {
   });
 
   it('accepts the seed form: workflow_name and parameters (JSON) in the query string', async () => {
-    const q = `?workflow_name=${encodeURIComponent('From Query')}&parameters=${encodeURIComponent(JSON.stringify({ data_source: 'outlook' }))}`;
+    const q =
+      `?workflow_name=${encodeURIComponent('From Query')}` +
+      `&parameters=${encodeURIComponent(JSON.stringify({ data_source: 'outlook' }))}`;
     const res = await create(undefined, q);
     assert.equal(res.status, 201, JSON.stringify(res.body));
     assert.equal(res.body.workflow_definition.user_inputs.data_source, 'outlook');
