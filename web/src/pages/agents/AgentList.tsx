@@ -14,14 +14,21 @@ export function AgentList() {
   const [sort, setSort] = useState('created_at');
   const [page, setPage] = useState(1);
   const [creating, setCreating] = useState(false);
-  const list = useAsync(
-    () =>
-      api<{ data: { agents: Agent[]; pagination: { page: number; pages: number; total: number } } }>(
-        'GET',
-        `/api/agents${qs({ q, maturity_level: maturity, status, sort, order: sort === 'name' ? 'asc' : 'desc', page, limit: 20 })}`,
-      ),
-    [q, maturity, status, sort, page],
-  );
+  const list = useAsync(() => {
+    const query = qs({
+      q,
+      maturity_level: maturity,
+      status,
+      sort,
+      order: sort === 'name' ? 'asc' : 'desc',
+      page,
+      limit: 20,
+    });
+    return api<{ data: { agents: Agent[]; pagination: { page: number; pages: number; total: number } } }>(
+      'GET',
+      `/api/agents${query}`,
+    );
+  }, [q, maturity, status, sort, page]);
   const data = list.data?.data;
 
   const create = async (body: Record<string, unknown>) => {

@@ -92,7 +92,10 @@ export function Publish({ kind }: { kind: string }) {
         </Field>
         <Field
           label="Governance action"
-          hint="What the skill does as governance sees it: it decides which agents may use it (student agents only level-1 actions)."
+          hint={
+            'What the skill does as governance sees it: it decides which agents may use it ' +
+            '(student agents only level-1 actions).'
+          }
         >
           <select required value={f.action} onChange={set('action')}>
             <option value="">Choose an action…</option>

@@ -92,8 +92,10 @@ export const KINDS: KindConfig[] = [
     nav: 'Skills',
     title: 'Skill marketplace',
     noun: 'skill',
-    search: (p) =>
-      `/api/skills/marketplace${qs({ query: p.query, category: p.category, sort_by: p.sort, limit: p.limit, offset: p.offset })}`,
+    search: (p) => {
+      const query = qs({ query: p.query, category: p.category, sort_by: p.sort, limit: p.limit, offset: p.offset });
+      return `/api/skills/marketplace${query}`;
+    },
     categories: '/api/public/v1/marketplace/categories',
     sorts: SORTS,
     detail: (id) => `/api/skills/${enc(id)}`,
@@ -118,8 +120,15 @@ export const KINDS: KindConfig[] = [
     nav: 'Agent templates',
     title: 'Agent template marketplace',
     noun: 'agent template',
-    search: (p) =>
-      `/api/agent-marketplace/agents${qs({ query: p.query, category: p.category, page: Math.floor(p.offset / p.limit) + 1, page_size: p.limit })}`,
+    search: (p) => {
+      const query = qs({
+        query: p.query,
+        category: p.category,
+        page: Math.floor(p.offset / p.limit) + 1,
+        page_size: p.limit,
+      });
+      return `/api/agent-marketplace/agents${query}`;
+    },
     sorts: [],
     detail: agentPath,
     install: (id) => ({ method: 'POST', path: `/api/agent-marketplace/install/${enc(id)}` }),
@@ -151,8 +160,10 @@ export const KINDS: KindConfig[] = [
     nav: 'Canvas components',
     title: 'Canvas component marketplace',
     noun: 'component',
-    search: (p) =>
-      `/api/canvas-marketplace/components${qs({ query: p.query, category: p.category, sort_by: p.sort, limit: p.limit, offset: p.offset })}`,
+    search: (p) => {
+      const query = qs({ query: p.query, category: p.category, sort_by: p.sort, limit: p.limit, offset: p.offset });
+      return `/api/canvas-marketplace/components${query}`;
+    },
     categories: '/api/canvas-marketplace/categories',
     sorts: SORTS,
     detail: componentPath,
