@@ -111,8 +111,8 @@ export function Federation() {
     );
     if (res) {
       setNotice(
-        `${res.data.peer.name} ` +
-          `added${res.data.public_key_status ? ` (public keys: ${res.data.public_key_status.replace(/_/g, ' ')})` : ''}.`,
+        `${res.data.peer.name} added` +
+          `${res.data.public_key_status ? ` (public keys: ${res.data.public_key_status.replace(/_/g, ' ')})` : ''}.`,
       );
       setForm({ name: '', base_url: '', outbound_key: '' });
       list.reload();
