@@ -43,7 +43,7 @@ export interface AgentBundle {
   canvas_components: Record<string, unknown>[];
   digest: { alg: 'sha-256'; value: string };
   signature: { alg: 'ed25519'; key_id: string; value: string };
-  // biome-ignore lint/suspicious/noExplicitAny: a response's undeclared fields stay readable, as the seeds' examples read them (unknown broke that)
+  // biome-ignore lint/suspicious/noExplicitAny: undeclared response fields stay readable (the seeds' examples)
   [key: string]: any;
 }
 

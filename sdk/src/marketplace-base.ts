@@ -12,7 +12,7 @@ export interface Component {
   id: string;
   name?: string;
   description?: string;
-  // biome-ignore lint/suspicious/noExplicitAny: a response's undeclared fields stay readable, as the seeds' examples read them (unknown broke that)
+  // biome-ignore lint/suspicious/noExplicitAny: undeclared response fields stay readable (the seeds' examples)
   [key: string]: any;
 }
 
@@ -27,7 +27,7 @@ export interface ListOptions {
   pageSize?: number;
   limit?: number;
   offset?: number;
-  // biome-ignore lint/suspicious/noExplicitAny: a response's undeclared fields stay readable, as the seeds' examples read them (unknown broke that)
+  // biome-ignore lint/suspicious/noExplicitAny: undeclared response fields stay readable (the seeds' examples)
   [key: string]: any;
 }
 
@@ -41,14 +41,14 @@ export interface PublishAgentOptions {
   pricingTier?: 'free' | 'solo' | 'team' | 'enterprise';
   tags?: string[];
   documentationUrl?: string;
-  // biome-ignore lint/suspicious/noExplicitAny: a response's undeclared fields stay readable, as the seeds' examples read them (unknown broke that)
+  // biome-ignore lint/suspicious/noExplicitAny: undeclared response fields stay readable (the seeds' examples)
   [key: string]: any;
 }
 
 export interface InstallConfig {
   apiKeys?: Record<string, string>;
   settings?: Record<string, unknown>;
-  // biome-ignore lint/suspicious/noExplicitAny: a response's undeclared fields stay readable, as the seeds' examples read them (unknown broke that)
+  // biome-ignore lint/suspicious/noExplicitAny: undeclared response fields stay readable (the seeds' examples)
   [key: string]: any;
 }
 
@@ -57,7 +57,7 @@ export interface InstallAgentOptions {
   sourceTenantId?: string;
   targetTenantId?: string;
   installConfig?: InstallConfig;
-  // biome-ignore lint/suspicious/noExplicitAny: a response's undeclared fields stay readable, as the seeds' examples read them (unknown broke that)
+  // biome-ignore lint/suspicious/noExplicitAny: undeclared response fields stay readable (the seeds' examples)
   [key: string]: any;
 }
 

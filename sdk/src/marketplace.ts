@@ -57,7 +57,7 @@ export class MarketplaceClient extends MarketplaceKinds {
   async publishSkill(options: {
     skillId: string;
     action?: string;
-    // biome-ignore lint/suspicious/noExplicitAny: a response's undeclared fields stay readable, as the seeds' examples read them (unknown broke that)
+    // biome-ignore lint/suspicious/noExplicitAny: undeclared response fields stay readable (the seeds' examples)
     [key: string]: any;
   }): Promise<SkillPublished & PublishResult> {
     return withIds<SkillPublished>(
