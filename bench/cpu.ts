@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { freshPgDatabase, PG_URL, REDIS_URL } from './lib/servers.js';
+import { cpuTimes } from './lib/proc.js';
+import { freshPgDatabase, PG_URL, REDIS_URL, startServer } from './lib/servers.js';
 import type { AtomTarget } from './scenarios/http.js';
 
 /**
@@ -22,25 +20,6 @@ const PROFILE = process.env.BENCH_PROFILE;
 // BENCH_RATE=N: a fixed request rate (the CPU per second is then fixed cost + rate × cost per request).
 const RATE = process.env.BENCH_RATE ? Number(process.env.BENCH_RATE) : undefined;
 
-const TICK_MS = 1000 / 100; // USER_HZ
-function cpuMs(pid: number): { user: number; sys: number } {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return { user: Number(fields[11]) * TICK_MS, sys: Number(fields[12]) * TICK_MS }; // utime, stime (fields 14 and 15)
-}
-
-async function start<T>(script: string, env: Record<string, string | undefined>, profile?: string) {
-  const flags = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
-  const child = spawn(process.execPath, [...flags, '--import', 'tsx', script], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-  return { info: JSON.parse(line) as T, child };
-}
-
 /** The PostgreSQL backends serving a database (their CPU counts too: they share the machine's cores). */
 async function backends(database: string | undefined): Promise<number[]> {
   if (!database) return [];
@@ -53,7 +32,7 @@ async function backends(database: string | undefined): Promise<number[]> {
 const sum = (pids: number[]) =>
   pids.reduce((a, p) => {
     try {
-      const c = cpuMs(p);
+      const c = cpuTimes(p);
       return a + c.user + c.sys;
     } catch {
       return a;
@@ -64,10 +43,10 @@ async function measure(pid: number, url: string, headers: Record<string, string>
   const run = (duration: number) => autocannon({ url, connections: CONNECTIONS, duration, headers, overallRate: RATE });
   await run(2);
   const pids = await backends(database);
-  const before = cpuMs(pid);
+  const before = cpuTimes(pid);
   const pgBefore = sum(pids);
   const r = await run(SECONDS);
-  const after = cpuMs(pid);
+  const after = cpuTimes(pid);
   const pgCpu = sum(pids) - pgBefore;
   const us = (ms: number) => (ms * 1000) / r.requests.total;
   const bad = r.non2xx + r.errors;
@@ -86,7 +65,7 @@ async function measure(pid: number, url: string, headers: Record<string, string>
   };
 }
 
-const bare = await start<{ url: string }>('bench/bare-server.ts', {});
+const bare = await startServer<{ url: string }>('bench/bare-server.ts', {});
 const b = await measure(bare.child.pid!, bare.info.url, {});
 bare.child.kill('SIGKILL');
 
@@ -94,7 +73,8 @@ const db = ENGINE === 'pg' ? await freshPgDatabase() : null;
 const env = db
   ? { DATABASE_URL: db.url, REDIS_URL, BENCH_CATALOGUE: '0' }
   : { DATABASE_URL: '', REDIS_URL: '', BENCH_CATALOGUE: '0' };
-const atom = await start<AtomTarget>('bench/atom-server.ts', env, PROFILE);
+const profileFlags = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : [];
+const atom = await startServer<AtomTarget>('bench/atom-server.ts', env, profileFlags);
 try {
   const trips0 = (await (await fetch(atom.info.stats)).json()) as { pg: number; redis: number };
   const a = await measure(

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import type { Database } from '../src/platform/db/index.js';
 import { Metrics } from '../src/platform/metrics/index.js';
+import { cpuMs } from './lib/proc.js';
 import { freshPgDatabase, startServer } from './lib/servers.js';
 
 /**
@@ -18,14 +18,6 @@ type App = { name: string; url: string; key: string; agent: string };
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const TICK_MS = 10; // USER_HZ = 100 on Linux
-
-/** The process's CPU time so far, in ms. */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-}
-
 const pg = process.env.BENCH_ENGINE === 'postgres';
 const dbs: Awaited<ReturnType<typeof freshPgDatabase>>[] = [];
 for (let i = 0; pg && i < 3; i++) {

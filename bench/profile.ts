@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { hammer } from './lib/load.js';
-import { freshPgDatabase, REDIS_URL } from './lib/servers.js';
+import { cpuMs } from './lib/proc.js';
+import { freshPgDatabase, REDIS_URL, startServer } from './lib/servers.js';
 import type { AtomTarget } from './scenarios/http.js';
 
 /**
@@ -14,19 +13,11 @@ const line = process.env.BENCH_PROFILE_LINE ?? 'execute';
 const dir = process.env.BENCH_PROFILE_DIR ?? '/tmp';
 const db = process.env.DATABASE_URL === '' ? null : await freshPgDatabase();
 const env = { ...process.env, BENCH_CATALOGUE: '0', DATABASE_URL: db?.url ?? '', REDIS_URL: db ? REDIS_URL : '' };
-const child = spawn(
-  process.execPath,
-  ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx', 'bench/atom-server.ts'],
-  { env, stdio: ['ignore', 'pipe', 'inherit'] },
-);
-const t = JSON.parse(
-  await new Promise<string>((r) => createInterface({ input: child.stdout! }).once('line', r)),
-) as AtomTarget;
-const { readFileSync } = await import('node:fs');
-const cpu = () => {
-  const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(f[11]) + Number(f[12])) * 10;
-};
+const { info: t, child } = await startServer<AtomTarget>('bench/atom-server.ts', env, [
+  '--cpu-prof',
+  `--cpu-prof-dir=${dir}`,
+]);
+const cpu = () => cpuMs(child.pid!);
 const trips = async () => (await fetch(t.stats)).json() as Promise<{ pg: number; redis: number }>;
 let n = 0;
 const next = {
@@ -43,26 +34,18 @@ const next = {
   list: () => ({ path: '/api/agents?limit=20' }),
 }[line]!;
 const connections = Number(process.env.BENCH_CONNECTIONS ?? (line === 'execute' ? 8 : 50));
-await hammer({
+const load = {
   name: line,
   engine: db ? 'pg' : 'pglite',
   base: t.base,
   headers: t.headers,
   next,
   connections,
-  seconds: 2,
   warm: false,
-});
+};
+await hammer({ ...load, seconds: 2 });
 const [b, c0] = [await trips(), cpu()];
-const r = await hammer({
-  name: line,
-  engine: db ? 'pg' : 'pglite',
-  base: t.base,
-  headers: t.headers,
-  next,
-  connections,
-  warm: false,
-});
+const r = await hammer(load);
 const [a, c1] = [await trips(), cpu()];
 const per = (x: number) => (x / (r.count ?? 1)).toFixed(2);
 console.log(

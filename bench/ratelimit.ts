@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { CONNECTIONS, hammer, type Result, step } from './lib/load.js';
+import { cpuMs } from './lib/proc.js';
 import { startServer } from './lib/servers.js';
 
 /**
@@ -35,11 +35,6 @@ type Sum = {
   p50: number[];
   p99: number[];
   errors: number;
-};
-/** The process's CPU time so far, in ms (USER_HZ = 100). */
-const cpuMs = (pid: number) => {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(f[11]) + Number(f[12])) * 10;
 };
 const targets = [
   { path: '/bare', client: null },

@@ -5,12 +5,13 @@ import pg from 'pg';
 export const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** Starts a server script that prints one JSON line describing its targets. */
+/** Starts a server script that prints one JSON line describing its targets (`nodeFlags`: e.g. `--cpu-prof`). */
 export async function startServer<T>(
   script: string,
   env: Record<string, string | undefined>,
+  nodeFlags: string[] = [],
 ): Promise<{ info: T; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
