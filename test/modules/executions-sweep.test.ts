@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Built } from '../../src/app.js';
 import { MAX_ATTEMPTS } from '../../src/modules/executions/runtime/runner.js';
+import { waitForState } from '../helpers/agent-work.js';
 import { startApp } from '../helpers/app.js';
 import { call, makeTenant, type TestTenant } from '../helpers/http.js';
 import { standardKit } from '../helpers/tools.js';
@@ -44,14 +45,11 @@ describe('the lease sweep', () => {
     );
     return id;
   };
+  /** The run once it is no longer in progress (the sweep took it and it ended). */
   const settled = async (id: string) => {
-    const end = Date.now() + 30_000;
-    for (;;) {
-      const res = await call(built.app, 'GET', `/api/agents/${agent}/executions/${id}`, { key: t.key });
-      if (res.body.data.status !== 'in_progress') return res.body.data;
-      if (Date.now() > end) throw new Error(`still in progress: ${JSON.stringify(res.body.data)}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const read = async () =>
+      (await call(built.app, 'GET', `/api/agents/${agent}/executions/${id}`, { key: t.key })).body.data;
+    return waitForState(read, (run) => run.status !== 'in_progress', 30_000);
   };
 
   it('takes over a run whose heartbeat went stale, and finishes it', async () => {
