@@ -71,7 +71,10 @@ export async function buildApp(config: Config, opts: { logStream?: DestinationSt
     ? new Metrics({ db: rawDb, queues: (): string[] => jobs.queues(), sandbox: sandboxStats })
     : null;
   const jobs = new Jobs(db, instrumentJobs(metrics, tracing));
-  const outbox = new Outbox(jobs, metrics ? (type, data) => metrics.event(type, data) : undefined);
+  const outbox = new Outbox(jobs, {
+    expireInSeconds: config.eventJobExpireSeconds,
+    observe: metrics ? (type, data) => metrics.event(type, data) : undefined,
+  });
   const resolver = new CredentialResolver(db, config);
   await resolver.listen(bus);
   const ctx: AppContext = {

@@ -93,6 +93,8 @@ export function loadConfig(env: Env = process.env) {
      * How often each process sweeps for runs whose lease expired (a crashed run is taken over within stale + sweep).
      */
     executionSweepMs: s.ATOM_EXECUTION_SWEEP_MS ?? Math.min(5000, s.ATOM_EXECUTION_STALE_SECONDS * 500),
+    /** An event subscriber's job active longer than this is retried (a process killed mid-batch). */
+    eventJobExpireSeconds: s.ATOM_EVENT_JOB_EXPIRE_SECONDS,
     /** How often each process looks for due workflow schedules. */
     schedulerIntervalMs: s.ATOM_SCHEDULER_INTERVAL_MS,
     ...sandboxSettings(s),

@@ -152,6 +152,12 @@ export const ConfigSchema = Type.Object({
       'x-default': 'half of `ATOM_EXECUTION_STALE_SECONDS`, at most 5000',
     }),
   ),
+  ATOM_EVENT_JOB_EXPIRE_SECONDS: int(5, 3600, {
+    default: 60,
+    description:
+      "an event subscriber's job (webhook fan-out, chat, workflow wake-ups) still active after this long is retried: " +
+      'how long the events of a process killed mid-batch wait',
+  }),
   ATOM_SSE_HEARTBEAT_MS: int(100, 600_000, {
     default: 15_000,
     description: 'interval of the comment lines that keep proxies from closing an event stream',

@@ -50,11 +50,21 @@ SELECT ev.created_at, (SELECT count(pg_notify('${JOBS_CHANNEL}', n)) FROM unnest
 export class Outbox {
   private readonly subscribers = new Map<string, { types: Set<string> | null }>();
 
-  /** `observe` sees every event as it is written (metrics count executions and runs from them). */
+  private readonly observe?: (type: string, data: object) => void;
+  private readonly expireInSeconds: number;
+
+  /**
+   * `observe` sees every event as it is written (metrics count executions and runs from them).
+   * `expireInSeconds`: a subscriber's job still active after this long (its process was killed
+   * mid-batch) is retried; handlers must finish well within it.
+   */
   constructor(
     private readonly jobs: Jobs,
-    private readonly observe?: (type: string, data: object) => void,
-  ) {}
+    options: { expireInSeconds?: number; observe?: (type: string, data: object) => void } = {},
+  ) {
+    this.observe = options.observe;
+    this.expireInSeconds = options.expireInSeconds ?? 60;
+  }
 
   /** `types` null: every event. Call before the job queue starts. */
   subscribe(name: string, types: string[] | null, handler: EventHandler) {
@@ -63,6 +73,7 @@ export class Outbox {
     this.jobs.register<{ event: DomainEvent }>(queue, (job) => handler(job.data.event), {
       retryLimit: RETRY_LIMIT,
       batchSize: 50,
+      expireInSeconds: this.expireInSeconds,
     });
   }
 
@@ -74,7 +85,7 @@ export class Outbox {
   subscribeBatch(name: string, types: string[] | null, handler: EventBatchHandler, batchSize = 500) {
     const queue = `event.${name}`;
     this.subscribers.set(queue, { types: types ? new Set(types) : null });
-    const options = { retryLimit: RETRY_LIMIT, batchSize };
+    const options = { retryLimit: RETRY_LIMIT, batchSize, expireInSeconds: this.expireInSeconds };
     this.jobs.registerBatch<{ event: DomainEvent }>(queue, (jobs) => handler(jobs.map((j) => j.data.event)), options);
   }
 

@@ -116,7 +116,7 @@ export class Jobs {
 
   async start(runWorkers: boolean) {
     await raceSafe(() => this.boss.start());
-    for (const queue of this.handlers.keys()) await raceSafe(() => this.boss.createQueue(queue));
+    for (const [queue, reg] of this.handlers) await this.declareQueue(queue, reg.options);
     if (runWorkers) {
       for (const [queue, reg] of this.handlers) {
         const batchSize = reg.options.batchSize ?? 1;
@@ -135,6 +135,18 @@ export class Jobs {
       for (const loop of this.loops.values()) loop.start();
     }
     this.started = true;
+  }
+
+  /**
+   * Creates the queue, and gives its row the registration's expiry: jobs the outbox writes take
+   * `expire_in` from that row, so an event job whose process died mid-batch is retried after it
+   * instead of pg-boss's 15 minutes. `createQueue` leaves an existing row alone, hence the update
+   * (installations whose queues predate the setting).
+   */
+  private async declareQueue(queue: string, options: Registration['options']) {
+    await raceSafe(() => this.boss.createQueue(queue));
+    const { expireInSeconds } = options;
+    if (expireInSeconds) await raceSafe(() => this.boss.updateQueue(queue, { name: queue, expireInSeconds }));
   }
 
   /**

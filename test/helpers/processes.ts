@@ -47,6 +47,14 @@ export async function startServerProcess(
   };
 }
 
+/** Resolves when the process has exited, with the signal that ended it. */
+export function exited(s: ServerProcess): Promise<NodeJS.Signals | null> {
+  return new Promise((resolve) => {
+    if (s.child.exitCode !== null || s.child.signalCode !== null) return resolve(s.child.signalCode);
+    s.child.once('exit', (_code, signal) => resolve(signal));
+  });
+}
+
 /** Secrets shared by every process of one test deployment. */
 export function sharedSecrets(): {
   ATOM_ADMIN_KEY: string;

@@ -4,16 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { freshDatabaseUrl } from '../helpers/app.js';
-import { http, type ServerProcess, sharedSecrets, startServerProcess } from '../helpers/processes.js';
+import { exited, http, sharedSecrets, startServerProcess } from '../helpers/processes.js';
 
 const M = '/api/agent-marketplace';
-
-/** Resolves when the process has exited, with the signal that ended it. */
-const exited = (s: ServerProcess) =>
-  new Promise<NodeJS.Signals | null>((resolve) => {
-    if (s.child.exitCode !== null || s.child.signalCode !== null) return resolve(s.child.signalCode);
-    s.child.once('exit', (_code, signal) => resolve(signal));
-  });
 
 /**
  * Issue 22: kill -9 in the middle of a template install (ATOM_TEST_CRASH_AT, the test-only crash

@@ -1,4 +1,5 @@
 import type { AppContext } from '../../platform/context.js';
+import { crashPoint } from '../../platform/crash-point.js';
 import { encryptSecret } from '../../platform/crypto.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import type { DomainEvent } from '../../platform/events.js';
@@ -202,6 +203,7 @@ export function webhooksService(ctx: AppContext) {
           const body = to.length ? webhookBody(ev) : '';
           return to.map((e) => ({ id: newId('whd'), endpointId: e.id, eventId: ev.id, eventType: ev.type, body }));
         });
+        if (rows.length) crashPoint('webhooks:fan-out');
         await repo.insertDeliveries(db, tenantId, rows, JOBS_CHANNEL);
         if (rows.length) ctx.jobs.wake(DELIVER_QUEUE);
       }
