@@ -11,9 +11,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { REPO_ROOT } from './repo-root.js';
 
 type Schema = Record<string, any>;
-export const GENERATED_FILE = resolve(import.meta.dirname, '../sdk/src/generated/openapi.ts');
+export const GENERATED_FILE = join(REPO_ROOT, 'sdk/src/generated/openapi.ts');
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 
 /** The OpenAPI document of a fresh server (no network), or of ATOM_URL when given. */

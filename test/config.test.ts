@@ -4,12 +4,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { README, readmeConfigTable, renderConfigTable } from '../scripts/config-table.js';
+import { REPO_ROOT } from '../scripts/repo-root.js';
 import { ConfigSchema } from '../src/config/schema.js';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { firstPassOnly } from './helpers/app.js';
+import { entryPoint } from './helpers/processes.js';
 
 /** In memory: nothing is written, whatever the secrets. */
 const BASE = { DATABASE_URL: 'memory://', ATOM_ADMIN_KEY: 'adm_config_test' };
@@ -44,7 +45,7 @@ describe('configuration', firstPassOnly, () => {
   });
 
   it('the server reads the environment only through the schema', () => {
-    const src = fileURLToPath(new URL('../src', import.meta.url));
+    const src = join(REPO_ROOT, 'src');
     const readers = files(src)
       .filter((f) => f.endsWith('.ts') && /process\.env\b/.test(readFileSync(f, 'utf8')))
       .map((f) => relative(src, f));
@@ -275,7 +276,7 @@ describe('configuration', firstPassOnly, () => {
 
   it('a bad value stops the server before it starts: one line, no stack trace, exit code 1', async () => {
     const env = { ...process.env, ...BASE, PORT: '99999999999999999999', LOG_LEVEL: 'silent' };
-    const r = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], { env }).then(
+    const r = await promisify(execFile)(process.execPath, [...entryPoint('src/main.ts'), 'start'], { env }).then(
       () => assert.fail('the server started'),
       (e: { code: number; stderr: string; stdout: string }) => e,
     );

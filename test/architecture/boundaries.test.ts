@@ -7,12 +7,12 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { REPO_ROOT } from '../../scripts/repo-root.js';
 import { describeCycle, describeImport, findCycles, repoViolations, scanImports } from './imports.js';
 
-const MODULES = resolve(fileURLToPath(new URL('../../src/modules', import.meta.url)));
+const MODULES = join(REPO_ROOT, 'src/modules');
 
 describe('module boundaries', () => {
   const imports = scanImports(MODULES);

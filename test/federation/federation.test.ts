@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { REPO_ROOT } from '../../scripts/repo-root.js';
 import type { Built } from '../../src/app.js';
 import { assertBundleShape, verifyBundle } from '../../src/modules/federation/bundle.js';
 import { BUNDLE_SCHEMA } from '../../src/modules/federation/bundle-schema.js';
@@ -773,7 +775,7 @@ describe('bundle format', () => {
   });
 
   it('the committed JSON Schema is the one the server validates with', () => {
-    const doc = JSON.parse(readFileSync(new URL('../../docs/federation/bundle.schema.json', import.meta.url), 'utf8'));
+    const doc = JSON.parse(readFileSync(join(REPO_ROOT, 'docs/federation/bundle.schema.json'), 'utf8'));
     assert.deepEqual(doc, JSON.parse(JSON.stringify(BUNDLE_SCHEMA)));
   });
 

@@ -3,13 +3,14 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { REPO_ROOT } from '../../scripts/repo-root.js';
 import { type Built, buildApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { SYSTEM } from '../../src/platform/db/index.js';
 
-const MIGRATIONS = new URL('../../migrations/', import.meta.url).pathname;
+const MIGRATIONS = join(REPO_ROOT, 'migrations');
 const PGLITE_VERSION: string = JSON.parse(
-  readFileSync(new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url), 'utf8'),
+  readFileSync(join(REPO_ROOT, 'node_modules/@electric-sql/pglite/package.json'), 'utf8'),
 ).version;
 
 export const ADMIN_KEY = 'adm_test_admin_key_for_tests_only';

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { REPO_ROOT } from '../../scripts/repo-root.js';
 import type { Built } from '../../src/app.js';
 import { startApp } from '../helpers/app.js';
 
@@ -14,7 +16,7 @@ describe('seed endpoints', () => {
 
   it('are all registered routes (the documentation routes answer)', async () => {
     const served = new Set(built.routes.map((r) => `${r.method} ${r.url.replace(/:[A-Za-z_]+/g, '{}')}`));
-    const wanted = readFileSync(new URL('../../docs/seed-endpoints.txt', import.meta.url), 'utf8')
+    const wanted = readFileSync(join(REPO_ROOT, 'docs/seed-endpoints.txt'), 'utf8')
       .split('\n')
       .map((l) => l.trim())
       .filter((l) => /^(GET|POST|PUT|PATCH|DELETE) \//.test(l))

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 // pg-boss's own SQL builders: the test fails if an upgrade changes what its complete/fail commands end with.
 // @ts-expect-error pg-boss ships no types for its internal plans module
-import plans from '../../node_modules/pg-boss/src/plans.js';
+import plans from 'pg-boss/src/plans.js';
 import { closedJobsAnswer } from '../../src/platform/db/database.js';
 import { openDatabase } from '../../src/platform/db/index.js';
 

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { REPO_ROOT } from '../../scripts/repo-root.js';
 import { startApp } from '../helpers/app.js';
 import { call, makeTenant, type TestTenant } from '../helpers/http.js';
 import { startReceiver, waitUntil } from '../helpers/receiver.js';
@@ -223,7 +224,7 @@ describe('OpenAPI document', () => {
     try {
       const file = join(dir, 'openapi.json');
       writeFileSync(file, JSON.stringify(doc));
-      const cli = join(import.meta.dirname, '../../node_modules/@redocly/cli/bin/cli.js');
+      const cli = join(REPO_ROOT, 'node_modules/@redocly/cli/bin/cli.js');
       const { stdout } = await promisify(execFile)(
         process.execPath,
         [cli, 'lint', file, '--extends=recommended', '--format=json'],

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { REPO_ROOT } from '../../scripts/repo-root.js';
 import { firstPassOnly, freshDatabaseUrl } from '../helpers/app.js';
 
-const SDK = join(import.meta.dirname, '../../sdk/python');
+const SDK = join(REPO_ROOT, 'sdk/python');
 const python = process.env.PYTHON ?? 'python3';
 const version = spawnSync(python, ['-c', 'import sys; print(sys.version_info >= (3, 10))'], { encoding: 'utf8' });
 const usable = version.status === 0 && version.stdout.trim() === 'True';

@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { REPO_ROOT } from '../../scripts/repo-root.js';
+import { firstPassOnly } from '../helpers/app.js';
 import { makeTenant, type TestTenant } from '../helpers/http.js';
 import { type Server, startServer } from './server.js';
 
 const run = promisify(execFile);
-const ROOT = resolve(import.meta.dirname, '../..');
+const ROOT = REPO_ROOT;
 
-describe('sdk/examples/quickstart.ts', () => {
+describe('sdk/examples/quickstart.ts', firstPassOnly, () => {
   let srv: Server;
   let t: TestTenant;
   before(async () => {

@@ -1,10 +1,18 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { transformSync } from 'esbuild';
+import { REPO_ROOT } from '../../scripts/repo-root.js';
 
-export const EXAMPLES_DIR = join(import.meta.dirname, 'seed-examples');
+/** The seed's text, in the repository. */
+const EXAMPLES_DIR = join(REPO_ROOT, 'test/sdk/seed-examples');
+/**
+ * Where a run copy goes: beside this module, so that its `import '@atom-platform/sdk'` finds the
+ * client this test runs against (compiled in .test-build/ under `npm test`, the sources under tsx).
+ */
+const RUN_DIR = join(import.meta.dirname, 'seed-examples');
 
 export interface RunOptions {
   /** Placeholder values of the seed text ('your-tenant-id', 'sk-your-key', …) and what stands in for them. */
@@ -17,7 +25,7 @@ export interface RunOptions {
 
 /**
  * Runs one seed example (test/sdk/seed-examples/<file>): the file holds the seed's text with only
- * its import line changed. A copy with the placeholders replaced is imported (tsx compiles it), so
+ * its import line changed. A copy with the placeholders replaced is compiled (esbuild) and imported, so
  * its top-level code runs against the real server; console.log output is collected.
  */
 export async function runExample(
@@ -30,8 +38,9 @@ export async function runExample(
     text = text.split(from).join(to);
   }
   if (o.exports?.length) text += `\nexport { ${o.exports.join(', ')} };\n`;
-  const copy = join(EXAMPLES_DIR, `.run-${basename(file, '.ts')}-${randomBytes(4).toString('hex')}.ts`);
-  writeFileSync(copy, text);
+  mkdirSync(RUN_DIR, { recursive: true });
+  const copy = join(RUN_DIR, `.run-${basename(file, '.ts')}-${randomBytes(4).toString('hex')}.mjs`);
+  writeFileSync(copy, transformSync(text, { loader: 'ts', format: 'esm', target: 'node20' }).code);
   const saved: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(o.env ?? {})) {
     saved[k] = process.env[k];

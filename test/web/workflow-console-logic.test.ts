@@ -1,14 +1,39 @@
 import assert from 'node:assert/strict';
+import { unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { REPO_ROOT } from '../../scripts/repo-root.js';
 import type { InputField, RunView } from '../../web/src/pages/workflows/types.js';
 
-// The console's sources are typechecked by web/tsconfig.json (bundler resolution); they are loaded
-// here by path, at run time, so the server's typecheck (node16 resolution) does not follow them.
-const load = (path: string) => import(new URL(`../../web/src/${path}`, import.meta.url).href);
-const { ApiError } = await load('api.ts');
-const { fieldErrors, formInput, initialValues } = await load('pages/workflows/inputForm.ts');
-const { depths, edgeLabel, positions, COLUMN, ROW } = await load('pages/workflows/layout.ts');
-const { applyNodeEvent } = await load('pages/workflows/useRunStream.ts');
+// The console's sources are typechecked by web/tsconfig.json and resolved as the bundler does
+// (imports without extensions), so they are bundled here (esbuild, packages left as imports) into
+// one module beside this file, imported at run time: the server's typecheck does not follow them.
+const { ApiError, fieldErrors, formInput, initialValues, depths, edgeLabel, positions, COLUMN, ROW, applyNodeEvent } =
+  await loadConsole(['api', 'pages/workflows/inputForm', 'pages/workflows/layout', 'pages/workflows/useRunStream']);
+
+async function loadConsole(modules: string[]): Promise<Record<string, any>> {
+  const bundle = await build({
+    stdin: {
+      contents: modules.map((m) => `export * from './${m}';`).join('\n'),
+      resolveDir: join(REPO_ROOT, 'web/src'),
+      loader: 'ts',
+    },
+    bundle: true,
+    packages: 'external',
+    format: 'esm',
+    platform: 'neutral',
+    write: false,
+  });
+  const file = join(import.meta.dirname, `.console-logic-${process.pid}.mjs`);
+  writeFileSync(file, bundle.outputFiles[0]!.text);
+  try {
+    return await import(pathToFileURL(file).href);
+  } finally {
+    unlinkSync(file);
+  }
+}
 
 /** The console's workflow logic that needs no browser: layout, the input form, stream events. */
 describe('workflow console logic', () => {
