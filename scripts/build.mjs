@@ -68,7 +68,7 @@ async function compile(tmp) {
   cpSync(src, join(tmp, 'src'), { recursive: true, filter: copied });
 }
 
-export async function buildServer({ out = DEFAULT_OUT, ifStale = false } = {}) {
+export async function buildServer({ out = DEFAULT_OUT, ifStale = false, quiet = false } = {}) {
   const { buildWeb } = await import('./build-web.mjs');
   await buildWeb();
   if (ifStale && !staleReason(out)) return false;
@@ -91,7 +91,8 @@ export async function buildServer({ out = DEFAULT_OUT, ifStale = false } = {}) {
     rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
-  console.log(`[build] compiled the server into ${relative(ROOT, out) || out}/ in ${Date.now() - started} ms`);
+  if (!quiet)
+    console.log(`[build] compiled the server into ${relative(ROOT, out) || out}/ in ${Date.now() - started} ms`);
   return true;
 }
 

@@ -9,6 +9,7 @@ import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { embeddedOnly } from './helpers/app.js';
 import { call } from './helpers/http.js';
+import { entryPoint } from './helpers/processes.js';
 
 const run = promisify(execFile);
 
@@ -17,13 +18,13 @@ describe('CLI', embeddedOnly, () => {
     const dir = mkdtempSync(join(tmpdir(), 'atom-cli-'));
     const env = { ...process.env, ATOM_DATA_DIR: dir, DATABASE_URL: '', REDIS_URL: '', LOG_LEVEL: 'silent' };
     try {
-      const migrated = await run(process.execPath, ['--import', 'tsx', 'src/main.ts', 'migrate'], { env });
+      const migrated = await run(process.execPath, [...entryPoint('src/main.ts'), 'migrate'], { env });
       assert.match(migrated.stdout, /Applied: 0001_platform\.sql/);
-      const again = await run(process.execPath, ['--import', 'tsx', 'src/main.ts', 'migrate'], { env });
+      const again = await run(process.execPath, [...entryPoint('src/main.ts'), 'migrate'], { env });
       assert.match(again.stdout, /up to date/);
       const { stdout } = await run(
         process.execPath,
-        ['--import', 'tsx', 'src/main.ts', 'tenant', 'create', '--name', 'Acme', '--plan', 'team'],
+        [...entryPoint('src/main.ts'), 'tenant', 'create', '--name', 'Acme', '--plan', 'team'],
         { env },
       );
       const tenant = /Tenant:\s+(tnt_\w+)/.exec(stdout)?.[1];
@@ -31,7 +32,7 @@ describe('CLI', embeddedOnly, () => {
       assert.ok(tenant && key, stdout);
       const bad = await run(
         process.execPath,
-        ['--import', 'tsx', 'src/main.ts', 'tenant', 'create', '--name', 'X', '--plan', 'gold'],
+        [...entryPoint('src/main.ts'), 'tenant', 'create', '--name', 'X', '--plan', 'gold'],
         { env },
       ).catch((e) => e);
       assert.equal(bad.code, 1);

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 export interface ServerProcess {
@@ -10,6 +11,16 @@ export interface ServerProcess {
 
 const START_DEADLINE_MS = 5 * 60_000;
 
+/**
+ * Node's arguments that run one of the repository's TypeScript entry points (src/main.ts, a test
+ * fixture) as a process: its compiled form in ATOM_TEST_BUILD under `npm test` (scripts/test-build.mjs),
+ * the source through tsx otherwise.
+ */
+export function entryPoint(script: string): string[] {
+  const build = process.env.ATOM_TEST_BUILD;
+  return build ? [join(build, script.replace(/\.ts$/, '.js'))] : ['--import', 'tsx', script];
+}
+
 /** Starts `atom start` as a real process and resolves when it prints where it listens. */
 export async function startServerProcess(
   env: Record<string, string>,
@@ -18,7 +29,7 @@ export async function startServerProcess(
 ): Promise<ServerProcess> {
   // The test runner's V8 flags (npm test's --liftoff-only), so a server process costs what a test file does.
   const v8Flags = process.execArgv.filter((a) => a === '--liftoff-only');
-  const child = spawn(process.execPath, [...v8Flags, '--import', 'tsx', script, ...args], {
+  const child = spawn(process.execPath, [...v8Flags, ...entryPoint(script), ...args], {
     env: { ATOM_LAZY_SCHEMAS: 'true', ...process.env, PORT: '0', LOG_LEVEL: 'silent', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { embeddedOnly } from '../helpers/app.js';
+import { entryPoint } from '../helpers/processes.js';
 
 /** One real process loading the configuration on `dir`: what it printed, and its exit code. */
 function load(dir: string, startAt = 0): Promise<{ out: string; code: number | null; err: string }> {
@@ -19,7 +20,7 @@ function load(dir: string, startAt = 0): Promise<{ out: string; code: number | n
       NODE_ENV: 'development',
       START_AT: String(startAt),
     };
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/print-secrets.ts'], {
+    const child = spawn(process.execPath, entryPoint('test/fixtures/print-secrets.ts'), {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
