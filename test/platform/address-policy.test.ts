@@ -4,7 +4,7 @@ import type { Built } from '../../src/app.js';
 import { blockedRange, embeddedIPv4, isAllowedAddress, parseAddress } from '../../src/platform/net/address-policy.js';
 import { checkUrl } from '../../src/platform/net/safe-fetch.js';
 import { IPV4_SPECIAL, IPV6_SPECIAL } from '../../src/platform/net/special-purpose.js';
-import { startApp } from '../helpers/app.js';
+import { firstPassOnly, startApp } from '../helpers/app.js';
 import { call, expectError, makeTenant } from '../helpers/http.js';
 
 /** The first and last address of a CIDR range, as text. */
@@ -21,7 +21,7 @@ function ends(cidr: string): [string, string] {
   return [text(bytes), text(last)];
 }
 
-describe('address policy: IPv6 forms that hide a non-public address', () => {
+describe('address policy: IPv6 forms that hide a non-public address', firstPassOnly, () => {
   const forms: Array<[string, string | null]> = [
     ['::127.0.0.1', '127.0.0.1'], // IPv4-compatible ::/96
     ['::7f00:1', '127.0.0.1'],
@@ -95,7 +95,7 @@ describe('address policy: IPv6 forms that hide a non-public address', () => {
   });
 });
 
-describe('address policy: the IANA special-purpose registries', () => {
+describe('address policy: the IANA special-purpose registries', firstPassOnly, () => {
   for (const r of [...IPV4_SPECIAL, ...IPV6_SPECIAL]) {
     it(`${r.cidr} (${r.name}, ${r.rfc})`, () => {
       const [first, last] = ends(r.cidr);
@@ -114,7 +114,7 @@ describe('address policy: the IANA special-purpose registries', () => {
   });
 });
 
-describe('webhooks refuse hidden loopback through the API', () => {
+describe('webhooks refuse hidden loopback through the API', firstPassOnly, () => {
   let built: Built;
   before(async () => {
     built = await startApp();

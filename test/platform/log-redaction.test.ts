@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Built, buildApp } from '../../src/app.js';
 import { serializeError } from '../../src/platform/logging.js';
-import { freshDatabaseUrl, testConfig } from '../helpers/app.js';
+import { firstPassOnly, freshDatabaseUrl, testConfig } from '../helpers/app.js';
 import { call, makeTenant, type TestTenant } from '../helpers/http.js';
 
 /** Waits until a log line matches, or fails after the deadline. */
@@ -16,7 +16,7 @@ async function lineMatching(lines: string[], pattern: RegExp, timeoutMs = 10_000
   }
 }
 
-describe('logs never hold secrets', () => {
+describe('logs never hold secrets', firstPassOnly, () => {
   const lines: string[] = [];
   let built: Built;
   let t: TestTenant;
@@ -117,7 +117,7 @@ describe('logs never hold secrets', () => {
   });
 });
 
-describe('the error serializer', () => {
+describe('the error serializer', firstPassOnly, () => {
   it('keeps statement and code, drops parameters and detail, and cuts the value from a data error', () => {
     const err = Object.assign(new Error('invalid input syntax for type uuid: "hunter2-secret"'), {
       code: '22P02',

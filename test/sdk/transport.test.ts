@@ -15,12 +15,13 @@ import {
   TimeoutError,
   ValidationError,
 } from '@atom-platform/sdk';
+import { firstPassOnly } from '../helpers/app.js';
 import { makeKey, makeTenant, type TestTenant } from '../helpers/http.js';
 import { envelope, type Server, startScripted, startServer } from './server.js';
 
 const fast = { retryDelayMs: 10, maxRetryDelayMs: 5_000 };
 
-describe('transport against scripted loopback servers', () => {
+describe('transport against scripted loopback servers', firstPassOnly, () => {
   it('retries 429 after Retry-After and 503 with backoff, keeping one Idempotency-Key per POST', async () => {
     const s = await startScripted((_, n) =>
       n === 1
@@ -188,7 +189,7 @@ describe('transport against scripted loopback servers', () => {
   });
 });
 
-describe('typed errors from the real server', () => {
+describe('typed errors from the real server', firstPassOnly, () => {
   let srv: Server;
   let t: TestTenant;
   before(async () => {
