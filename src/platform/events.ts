@@ -60,10 +60,10 @@ export class Outbox {
    */
   constructor(
     private readonly jobs: Jobs,
-    options: { expireInSeconds?: number; observe?: (type: string, data: object) => void } = {},
+    options: { expireInSeconds: number; observe?: (type: string, data: object) => void },
   ) {
     this.observe = options.observe;
-    this.expireInSeconds = options.expireInSeconds ?? 60;
+    this.expireInSeconds = options.expireInSeconds;
   }
 
   /** `types` null: every event. Call before the job queue starts. */
