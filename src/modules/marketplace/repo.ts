@@ -323,10 +323,13 @@ export async function bumpInstalls(ex: Executor, ids: string[], delta: number) {
   if (!ids.length) return;
   const [{ ctx }] = await ex.query<{ ctx: string }>(`SELECT current_setting('app.tenant_id', true) AS ctx`);
   await ex.query(`SELECT set_config('app.tenant_id', '*', true)`);
-  // One row at a time in id order: concurrent transactions lock shared listings in the same order.
-  for (const id of [...new Set(ids)].sort()) {
-    await ex.query(`UPDATE marketplace_listings SET installs = greatest(installs + $2, 0) WHERE id = $1`, [id, delta]);
-  }
+  // Rows locked in id order (the sort runs below the lock): concurrent transactions lock shared
+  // listings in the same order, so they wait for each other instead of deadlocking.
+  await ex.query(
+    `WITH locked AS (SELECT id FROM marketplace_listings WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE)
+     UPDATE marketplace_listings l SET installs = greatest(l.installs + $2, 0) FROM locked WHERE l.id = locked.id`,
+    [ids, delta],
+  );
   await ex.query(`SELECT set_config('app.tenant_id', $1, true)`, [ctx]);
 }
 
