@@ -2,14 +2,15 @@
 // `npm test` runs the tests compiled, not through tsx: tsx's loader costs each test process about
 // 2 s of CPU (its hooks thread and cache lookups for every module), a fifth of a typical test
 // file's CPU and more than 3 minutes of a CI run on a 2-core machine. Compiled once per run
-// (about 2 s), into .test-build/:
+// (about a second), into .test-build/:
 //   src/, migrations/, web/dist/      the server as `npm run build` makes it (scripts/build.mjs)
 //   test/, scripts/, sdk/src/, web/src/   every .ts/.tsx compiled beside its path; test/'s other
 //                                     files (fixtures) copied
 //   sdk/package.json, node_modules/@atom-platform/sdk → ../../sdk
 //                                     so `import '@atom-platform/sdk'` finds the compiled client
 // Tests read the repository's own files (docs, migrations, sources) from the repository root
-// (test/helpers/root.ts), and processes they start run from .test-build/ too (ATOM_TEST_BUILD).
+// (scripts/repo-root.ts), and processes they start run from .test-build/ too (ATOM_TEST_BUILD,
+// entryPoint() in test/helpers/processes.ts).
 import { cpSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { buildServer, ROOT } from './build.mjs';
