@@ -27,7 +27,7 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]) {
       (data) => n === seq.current && setState({ data, loading: false }),
       (error) => n === seq.current && setState({ error, loading: false }),
     );
-    // biome-ignore lint/correctness/useExhaustiveDependencies: the caller's `deps` decide when to reload (this hook's contract), not what `load` captures
+    // biome-ignore lint/correctness/useExhaustiveDependencies: the caller's `deps` decide when to reload (the contract)
   }, deps);
   useEffect(run, [run]);
   return { ...state, reload: run };
