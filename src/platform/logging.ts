@@ -14,8 +14,27 @@ import type { DestinationStream, LoggerOptions } from 'pino';
  */
 export const REDACTED = '[REDACTED]';
 
-const SECRET_KEY =
-  /(^|[_\-.])(pass(word|wd)?|pwd|secrets?|tokens?|api[_-]?keys?|apikey|private[_-]?key|client[_-]?secret|authorization|cookies?|credentials?|admin[_-]?key|federation[_-]?key|encryption[_-]?key|signing[_-]?key|session[_-]?id|jwt)$/i;
+/** Key names that hold a secret, as the last word of a key (`db_password`, `x-api-key`, `clientSecret`). */
+const SECRET_WORDS = [
+  'pass(word|wd)?',
+  'pwd',
+  'secrets?',
+  'tokens?',
+  'api[_-]?keys?',
+  'apikey',
+  'private[_-]?key',
+  'client[_-]?secret',
+  'authorization',
+  'cookies?',
+  'credentials?',
+  'admin[_-]?key',
+  'federation[_-]?key',
+  'encryption[_-]?key',
+  'signing[_-]?key',
+  'session[_-]?id',
+  'jwt',
+];
+const SECRET_KEY = new RegExp(`(^|[_\\-.])(${SECRET_WORDS.join('|')})$`, 'i');
 const NOT_SECRET = /^(prompt|completion|total|max|input|output)_tokens$|^tokens_used$/i;
 
 export function isSecretKey(key: string): boolean {
