@@ -1,7 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { freshDatabaseUrl } from './app.js';
 
 export interface ServerProcess {
   url: string;
@@ -98,4 +101,27 @@ export async function http(
     /* not JSON */
   }
   return { status: res.status, body, headers: res.headers };
+}
+
+/**
+ * One deployment for a crash test's server processes: a data directory, and a fresh PostgreSQL
+ * database when DATABASE_URL is set (the embedded database in that directory otherwise), Redis when
+ * REDIS_URL is set, shared secrets and `extra`. `cleanup` drops the database and the directory.
+ */
+export async function crashDeployment(extra: Record<string, string> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'atom-crash-'));
+  const pg = process.env.DATABASE_URL ? await freshDatabaseUrl() : null;
+  const secrets = sharedSecrets();
+  const env = {
+    ...secrets,
+    ATOM_DATA_DIR: dir,
+    DATABASE_URL: pg?.url ?? '',
+    REDIS_URL: process.env.REDIS_URL ?? '',
+    ...extra,
+  };
+  const cleanup = async () => {
+    await pg?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { secrets, env, cleanup };
 }

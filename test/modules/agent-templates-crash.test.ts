@@ -1,10 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { freshDatabaseUrl } from '../helpers/app.js';
-import { exited, http, sharedSecrets, startServerProcess } from '../helpers/processes.js';
+import { crashDeployment, exited, http, startServerProcess } from '../helpers/processes.js';
 
 const M = '/api/agent-marketplace';
 
@@ -17,10 +13,7 @@ const M = '/api/agent-marketplace';
  */
 describe('template install survives kill -9 mid-install', () => {
   it('leaves nothing behind after a crash at either point, and a retry installs', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'atom-tplcrash-'));
-    const pg = process.env.DATABASE_URL ? await freshDatabaseUrl() : null;
-    const secrets = sharedSecrets();
-    const env = { ...secrets, ATOM_DATA_DIR: dir, DATABASE_URL: pg?.url ?? '', REDIS_URL: process.env.REDIS_URL ?? '' };
+    const { secrets, env, cleanup } = await crashDeployment();
     const admin = { 'x-admin-key': secrets.ATOM_ADMIN_KEY };
     let server = await startServerProcess(
       { ...env, ATOM_TEST_CRASH_AT: 'template-install:after-agent' },
@@ -99,8 +92,7 @@ describe('template install survives kill -9 mid-install', () => {
       assert.equal(again.body.agent_id, retry.body.agent_id, 'installing again returns the same agent');
     } finally {
       await server.kill();
-      await pg?.drop();
-      rmSync(dir, { recursive: true, force: true });
+      await cleanup();
     }
   });
 });

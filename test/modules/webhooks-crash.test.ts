@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { embeddedOnly, freshDatabaseUrl } from '../helpers/app.js';
-import { exited, http, sharedSecrets, startServerProcess } from '../helpers/processes.js';
+import { embeddedOnly } from '../helpers/app.js';
+import { crashDeployment, exited, http, sharedSecrets, startServerProcess } from '../helpers/processes.js';
 import { startReceiver, waitUntil } from '../helpers/receiver.js';
 
 /**
@@ -81,17 +81,10 @@ describe('webhook delivery survives kill -9', embeddedOnly, () => {
  */
 describe('an event batch killed mid fan-out', () => {
   it('is fanned out again after the queue expiry, and delivered once', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'atom-fanout-'));
-    const pg = process.env.DATABASE_URL ? await freshDatabaseUrl() : null;
-    const secrets = sharedSecrets();
-    const env = {
-      ...secrets,
-      ATOM_DATA_DIR: dir,
-      DATABASE_URL: pg?.url ?? '',
-      REDIS_URL: process.env.REDIS_URL ?? '',
+    const { secrets, env, cleanup } = await crashDeployment({
       ATOM_ALLOW_INSECURE_WEBHOOKS: 'true',
       ATOM_EVENT_JOB_EXPIRE_SECONDS: '5',
-    };
+    });
     const rx = await startReceiver(() => ({ status: 200 }));
     let server = await startServerProcess(
       { ...env, ATOM_TEST_CRASH_AT: 'webhooks:fan-out' },
@@ -134,8 +127,7 @@ describe('an event batch killed mid fan-out', () => {
     } finally {
       await server.kill();
       await rx.close();
-      await pg?.drop();
-      rmSync(dir, { recursive: true, force: true });
+      await cleanup();
     }
   });
 });
